@@ -1,0 +1,368 @@
+//! The service endpoint: `scheme://host[:port][/base/path]`, without a bucket.
+//!
+//! Parsed by hand, strictly, and never normalised: the URL keeps the
+//! authority exactly as given (as botocore does: an explicit `:443` or an
+//! upper-case host stays in the URL), while the signed `host` header is
+//! lower-cased and drops the scheme's default port. A general URL parser
+//! would rewrite both, and would also rewrite `..` and `//` in paths, which
+//! breaks signatures.
+
+use std::fmt;
+
+use crate::error::PresignError;
+
+/// A parsed, validated endpoint.
+///
+/// # Example
+/// ```
+/// use presign::Endpoint;
+///
+/// let endpoint = Endpoint::parse("https://S3.Example.COM:443/gateway/")?;
+/// assert_eq!(endpoint.authority(), "S3.Example.COM:443");
+/// assert_eq!(endpoint.host_header(), "s3.example.com");
+/// assert_eq!(endpoint.base_path(), "/gateway");
+/// # Ok::<(), presign::PresignError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Endpoint {
+    scheme: String,
+    secure: bool,
+    host: String,
+    port: Option<(u16, String)>,
+    base_path: String,
+}
+
+impl Endpoint {
+    /// Parses `http(s)://host[:port][/base/path]`. IPv6 hosts go in brackets.
+    ///
+    /// # Errors
+    /// [`PresignError::InvalidEndpoint`] for a missing or unsupported scheme, a
+    /// missing or malformed host, a port outside 1..=65535, user information,
+    /// a query, a fragment or a character a URL cannot carry as it is. The
+    /// message never repeats user information (it may hold a password).
+    pub fn parse(text: &str) -> Result<Self, PresignError> {
+        let fail = |reason: &'static str| PresignError::InvalidEndpoint {
+            endpoint: redact_userinfo(text),
+            reason,
+        };
+        let (scheme, rest) = text
+            .split_once("://")
+            .ok_or_else(|| fail("it needs a scheme, http:// or https://"))?;
+        let secure = if scheme.eq_ignore_ascii_case("https") {
+            true
+        } else if scheme.eq_ignore_ascii_case("http") {
+            false
+        } else {
+            return Err(fail("only http and https endpoints are supported"));
+        };
+        if rest.contains('#') {
+            return Err(fail("a fragment (#...) is never sent to the server"));
+        }
+        if rest.contains('?') {
+            return Err(fail("a query (?...) would mix into the signed query"));
+        }
+        let (authority, base_path) = rest.find('/').map_or((rest, ""), |at| rest.split_at(at));
+        if authority.contains('@') {
+            return Err(fail("user information (user:password@) is not allowed"));
+        }
+        let (host, port_text) =
+            split_host_port(authority).ok_or_else(|| fail("the host is malformed"))?;
+        if host.is_empty() {
+            return Err(fail("it has no host"));
+        }
+        let valid_host = if host.starts_with('[') {
+            host.len() > 2
+                && host[1..host.len() - 1]
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        } else {
+            host.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_')
+        };
+        if !valid_host {
+            return Err(fail(
+                "the host may only hold letters, digits, '-', '.' and '_' (or an IPv6 address in brackets)",
+            ));
+        }
+        let port = match port_text {
+            None => None,
+            Some(digits) => {
+                let number = (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+                    .then(|| digits.parse::<u16>().ok())
+                    .flatten()
+                    .filter(|port| *port != 0)
+                    .ok_or_else(|| fail("the port must be a number within 1..=65535"))?;
+                Some((number, digits.to_owned()))
+            }
+        };
+        if !base_path.bytes().all(is_path_byte) {
+            return Err(fail(
+                "the base path holds a character that must be percent-encoded",
+            ));
+        }
+        Ok(Self {
+            scheme: scheme.to_owned(),
+            secure,
+            host: host.to_owned(),
+            port,
+            base_path: base_path.trim_end_matches('/').to_owned(),
+        })
+    }
+
+    /// The scheme as written (`https` or `http`).
+    #[must_use]
+    pub fn scheme(&self) -> &str {
+        &self.scheme
+    }
+
+    /// Whether the scheme is https.
+    #[must_use]
+    pub fn is_https(&self) -> bool {
+        self.secure
+    }
+
+    /// The host as written (IPv6 in brackets).
+    #[must_use]
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The port, if the endpoint names one.
+    #[must_use]
+    pub fn port(&self) -> Option<u16> {
+        self.port.as_ref().map(|(number, _)| *number)
+    }
+
+    /// Host and port exactly as written: what goes into the URL.
+    #[must_use]
+    pub fn authority(&self) -> String {
+        match &self.port {
+            Some((_, digits)) => format!("{}:{digits}", self.host),
+            None => self.host.clone(),
+        }
+    }
+
+    /// The value of the signed `host` header: the host lower-cased, plus
+    /// `:port` unless it is the scheme's default (80 for http, 443 for https).
+    #[must_use]
+    pub fn host_header(&self) -> String {
+        let mut value = self.host.to_ascii_lowercase();
+        let default_port = if self.secure { 443 } else { 80 };
+        if let Some((number, _)) = &self.port
+            && *number != default_port
+        {
+            value.push(':');
+            value.push_str(&number.to_string());
+        }
+        value
+    }
+
+    /// The base path without its trailing `/` (empty for most endpoints).
+    #[must_use]
+    pub fn base_path(&self) -> &str {
+        &self.base_path
+    }
+
+    /// Whether the host is an IP literal (IPv4 dotted quad or bracketed IPv6).
+    #[must_use]
+    pub fn is_ip_host(&self) -> bool {
+        self.host.starts_with('[') || looks_like_ipv4(&self.host)
+    }
+
+    /// Whether the host is `localhost` (or a name below it).
+    #[must_use]
+    pub fn is_localhost(&self) -> bool {
+        let host = self.host.to_ascii_lowercase();
+        host == "localhost" || host.ends_with(".localhost")
+    }
+
+    /// Whether this is an AWS S3 endpoint (`*.amazonaws.com`, `*.amazonaws.com.cn`).
+    #[must_use]
+    pub fn is_aws(&self) -> bool {
+        let host = self.host.to_ascii_lowercase();
+        host.ends_with(".amazonaws.com") || host.ends_with(".amazonaws.com.cn")
+    }
+
+    /// The AWS S3 endpoint botocore uses for `region`: the global
+    /// `s3.amazonaws.com` for `us-east-1`, `s3.REGION.amazonaws.com(.cn)`
+    /// otherwise. `None` for an empty region, which AWS cannot serve.
+    ///
+    /// # Example
+    /// ```
+    /// use presign::Endpoint;
+    ///
+    /// assert_eq!(Endpoint::aws_default("us-east-1").as_deref(), Some("https://s3.amazonaws.com"));
+    /// assert_eq!(Endpoint::aws_default("eu-west-1").as_deref(), Some("https://s3.eu-west-1.amazonaws.com"));
+    /// assert_eq!(Endpoint::aws_default("cn-north-1").as_deref(), Some("https://s3.cn-north-1.amazonaws.com.cn"));
+    /// assert_eq!(Endpoint::aws_default(""), None);
+    /// ```
+    #[must_use]
+    pub fn aws_default(region: &str) -> Option<String> {
+        match region {
+            "" => None,
+            "us-east-1" => Some("https://s3.amazonaws.com".to_owned()),
+            _ if region.starts_with("cn-") => Some(format!("https://s3.{region}.amazonaws.com.cn")),
+            _ => Some(format!("https://s3.{region}.amazonaws.com")),
+        }
+    }
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}://{}{}",
+            self.scheme,
+            self.authority(),
+            self.base_path
+        )
+    }
+}
+
+/// Splits `host[:port]` or `[v6][:port]`; `None` when brackets do not match.
+fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
+    if authority.starts_with('[') {
+        let close = authority.find(']')?;
+        let (host, rest) = authority.split_at(close + 1);
+        return match rest {
+            "" => Some((host, None)),
+            _ => rest.strip_prefix(':').map(|port| (host, Some(port))),
+        };
+    }
+    if authority.contains(['[', ']']) {
+        return None;
+    }
+    Some(match authority.split_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (authority, None),
+    })
+}
+
+/// Whether `byte` may stand unencoded in a URL path (RFC 3986 `pchar` and `/`,
+/// plus `%` for an already-encoded base path).
+fn is_path_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/%".contains(&byte)
+}
+
+/// Four dot-separated runs of 1 to 3 digits.
+pub(crate) fn looks_like_ipv4(text: &str) -> bool {
+    let mut parts = 0;
+    for part in text.split('.') {
+        parts += 1;
+        if part.is_empty() || part.len() > 3 || !part.bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+    }
+    parts == 4
+}
+
+/// The endpoint with any `user:password@` replaced, for error messages.
+fn redact_userinfo(text: &str) -> String {
+    let (scheme, rest) = text.split_once("://").unwrap_or(("", text));
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => {
+            let prefix = if scheme.is_empty() {
+                String::new()
+            } else {
+                format!("{scheme}://")
+            };
+            format!("{prefix}<redacted>@{}", &rest[at + 1..])
+        }
+        None => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_ports_are_dropped_from_the_host_header_only() {
+        let https = Endpoint::parse("https://s3.example.com:443").unwrap();
+        assert_eq!(https.authority(), "s3.example.com:443");
+        assert_eq!(https.host_header(), "s3.example.com");
+        let http_on_443 = Endpoint::parse("http://s3.example.com:443").unwrap();
+        assert_eq!(http_on_443.host_header(), "s3.example.com:443");
+        let https_on_80 = Endpoint::parse("https://s3.example.com:80").unwrap();
+        assert_eq!(https_on_80.host_header(), "s3.example.com:80");
+    }
+
+    #[test]
+    fn ipv6_hosts_keep_their_brackets() {
+        let endpoint = Endpoint::parse("http://[::1]:9000").unwrap();
+        assert_eq!(endpoint.host(), "[::1]");
+        assert_eq!(endpoint.host_header(), "[::1]:9000");
+        assert!(endpoint.is_ip_host());
+    }
+
+    #[test]
+    fn base_path_loses_its_trailing_slash() {
+        let endpoint = Endpoint::parse("https://gateway.example.com:8443/storage/v1/").unwrap();
+        assert_eq!(endpoint.base_path(), "/storage/v1");
+        assert_eq!(Endpoint::parse("https://h/").unwrap().base_path(), "");
+    }
+
+    #[test]
+    fn recognises_ip_aws_and_local_hosts() {
+        assert!(
+            Endpoint::parse("http://127.0.0.1:9000")
+                .unwrap()
+                .is_ip_host()
+        );
+        assert!(
+            !Endpoint::parse("http://minio.local:9000")
+                .unwrap()
+                .is_ip_host()
+        );
+        assert!(
+            Endpoint::parse("https://s3.eu-west-1.amazonaws.com")
+                .unwrap()
+                .is_aws()
+        );
+        assert!(
+            Endpoint::parse("https://s3.cn-north-1.amazonaws.com.cn")
+                .unwrap()
+                .is_aws()
+        );
+        assert!(
+            !Endpoint::parse("https://amazonaws.com.evil.example")
+                .unwrap()
+                .is_aws()
+        );
+        assert!(
+            Endpoint::parse("http://localhost:9000")
+                .unwrap()
+                .is_localhost()
+        );
+    }
+
+    #[test]
+    fn malformed_endpoints_are_refused_with_a_reason() {
+        for bad in [
+            "s3.amazonaws.com",
+            "ftp://s3.amazonaws.com",
+            "https://",
+            "https://user:pass@s3.example.com",
+            "https://s3.example.com/?x=1",
+            "https://s3.example.com/#frag",
+            "https://s3.example.com:99999",
+            "https://s3.example.com:0",
+            "https://s3.example.com:",
+            "https://s3 .example.com",
+            "https://[::1",
+            "https://s3.example.com/a b",
+        ] {
+            assert!(Endpoint::parse(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn errors_never_repeat_a_password() {
+        let error = Endpoint::parse("https://user:hunter2@s3.example.com").unwrap_err();
+        let message = error.to_string();
+        assert!(!message.contains("hunter2"), "{message}");
+        assert!(message.contains("<redacted>@s3.example.com"), "{message}");
+    }
+}

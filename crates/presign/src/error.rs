@@ -1,0 +1,112 @@
+//! Why a URL could not be signed.
+//!
+//! Every message says what is wrong and what is allowed, in lower case, and
+//! never contains a secret access key, a session token or a signing key.
+
+/// Bad input to [`crate::presign`]. Each message names the field and the
+/// allowed values or range.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PresignError {
+    /// The HTTP method is not one S3 object presigning uses.
+    #[error("method {method:?} is not supported: use GET, PUT, HEAD, DELETE or POST (upper case)")]
+    InvalidMethod {
+        /// The method as given.
+        method: String,
+    },
+    /// The addressing style is not `auto`, `path` or `virtual`.
+    #[error("addressing style {style:?} is not supported: use auto, path or virtual")]
+    InvalidAddressing {
+        /// The style as given.
+        style: String,
+    },
+    /// `X-Amz-Expires` outside the allowed range.
+    #[error(
+        "expires-in must be within 1..={max} seconds, got {seconds}{}",
+        if *max == crate::MAX_EXPIRES_SECS {
+            " (604800 s = 7 days is the SigV4 maximum; a longer expiry must be allowed explicitly, \
+             for stores such as IBM COS that do not enforce it)"
+        } else {
+            ""
+        }
+    )]
+    ExpiresOutOfRange {
+        /// The requested expiry in seconds.
+        seconds: u64,
+        /// The largest expiry allowed for this request.
+        max: u64,
+    },
+    /// `X-Amz-Expires` is a whole number of seconds.
+    #[error("expires-in must be a whole number of seconds")]
+    ExpiresNotWholeSeconds,
+    /// The endpoint URL cannot be used.
+    #[error("endpoint URL {endpoint:?} is invalid: {reason}")]
+    InvalidEndpoint {
+        /// The endpoint as given, with any user information redacted.
+        endpoint: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// The bucket name breaks the naming rules.
+    #[error("bucket name {bucket:?} is invalid: {reason}")]
+    InvalidBucket {
+        /// The bucket as given.
+        bucket: String,
+        /// The rule it breaks.
+        reason: &'static str,
+    },
+    /// The object key cannot be stored.
+    #[error("object key is invalid: {reason}")]
+    InvalidKey {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The region would corrupt the credential scope.
+    #[error(
+        "region {region:?} is invalid: allowed are lower-case letters, digits and '-', \
+         or the empty string (IBM COS)"
+    )]
+    InvalidRegion {
+        /// The region as given.
+        region: String,
+    },
+    /// The access key id cannot go into a credential scope.
+    #[error("access key id is invalid: it must be non-empty printable ASCII without '/'")]
+    InvalidAccessKeyId,
+    /// The secret access key is empty or not printable ASCII.
+    #[error("secret access key is invalid: it must be non-empty printable ASCII")]
+    InvalidSecretAccessKey,
+    /// The session token is empty or not printable ASCII.
+    #[error(
+        "session token is invalid: it must be non-empty printable ASCII \
+         (leave it out rather than passing an empty one)"
+    )]
+    InvalidSessionToken,
+    /// A timestamp could not be parsed.
+    #[error("timestamp {value:?} is invalid: expected {expected}")]
+    InvalidTimestamp {
+        /// The text as given.
+        value: String,
+        /// The form that is accepted.
+        expected: &'static str,
+    },
+    /// The signing time cannot be written as an `X-Amz-Date`.
+    #[error("signing time is out of range: allowed 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z")]
+    TimeOutOfRange,
+    /// An extra query parameter is not allowed.
+    #[error("query parameter {name:?} is invalid: {reason}")]
+    InvalidQueryParameter {
+        /// The parameter name as given.
+        name: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// An extra signed header is not allowed.
+    #[error("header {name:?} is invalid: {reason}")]
+    InvalidHeader {
+        /// The header name as given.
+        name: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+}

@@ -1,0 +1,456 @@
+//! [`presign`]: a validated [`PresignRequest`] plus credentials and an instant
+//! in, a [`Presigned`] URL with every intermediate value out.
+//!
+//! The data flows one way: endpoint and bucket give the host and the path;
+//! the headers give `X-Amz-SignedHeaders`; with the other auth parameters that
+//! makes the query; query, path and headers make the canonical request; its
+//! hash, the instant and the scope make the string to sign; the signing key
+//! signs it. The URL is written as a string from the same encoded pieces, so
+//! what is sent is exactly what was signed.
+
+use std::time::{Duration, SystemTime};
+
+use crate::amz_date::AmzDate;
+use crate::canonical::{CanonicalHeaders, CanonicalRequest};
+use crate::credentials::Credentials;
+use crate::encode;
+use crate::endpoint::Endpoint;
+use crate::error::PresignError;
+use crate::request::{Addressing, Method, PresignRequest};
+use crate::scope::{CredentialScope, validate_region};
+use crate::signing_key::SigningKey;
+use crate::string_to_sign::{ALGORITHM, StringToSign};
+
+/// The payload hash of a presigned S3 URL: the body is not known when signing.
+pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+/// The service name in an S3 credential scope.
+pub const SERVICE: &str = "s3";
+
+/// A presigned URL and every value that went into it.
+///
+/// # Example
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use presign::{presign, Credentials, Method, PresignRequest};
+///
+/// let request = PresignRequest::new(Method::Get, "http://127.0.0.1:9000", "bucket", "a b.txt");
+/// let credentials = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+/// let presigned = presign(&request, &credentials, UNIX_EPOCH + Duration::from_secs(1_700_000_000))?;
+/// assert!(presigned.url().starts_with("http://127.0.0.1:9000/bucket/a%20b.txt?X-Amz-Algorithm="));
+/// assert_eq!(presigned.host(), "127.0.0.1:9000");
+/// assert_eq!(presigned.signed_at().as_str(), "20231114T221320Z");
+/// # Ok::<(), presign::PresignError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Presigned {
+    url: String,
+    method: Method,
+    endpoint: Endpoint,
+    addressing: Addressing,
+    bucket: String,
+    key: String,
+    host: String,
+    signed_at: AmzDate,
+    expires_in: u64,
+    scope: CredentialScope,
+    headers: Vec<(String, String)>,
+    signed_headers: String,
+    canonical_request: CanonicalRequest,
+    string_to_sign: StringToSign,
+    signature: String,
+    has_session_token: bool,
+}
+
+impl Presigned {
+    /// The presigned URL.
+    #[must_use]
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The method the URL is valid for.
+    #[must_use]
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
+    /// The endpoint the URL was built on.
+    #[must_use]
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    /// The addressing style actually used (`Path` or `VirtualHost`).
+    #[must_use]
+    pub fn addressing(&self) -> Addressing {
+        self.addressing
+    }
+
+    /// The bucket.
+    #[must_use]
+    pub fn bucket(&self) -> &str {
+        &self.bucket
+    }
+
+    /// The object key, raw.
+    #[must_use]
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// The signed `host` header value.
+    #[must_use]
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The signing instant (`X-Amz-Date`).
+    #[must_use]
+    pub fn signed_at(&self) -> AmzDate {
+        self.signed_at
+    }
+
+    /// `X-Amz-Expires`, in seconds.
+    #[must_use]
+    pub fn expires_in(&self) -> u64 {
+        self.expires_in
+    }
+
+    /// The instant the URL stops working.
+    #[must_use]
+    pub fn expires_at(&self) -> SystemTime {
+        self.signed_at.to_system_time() + Duration::from_secs(self.expires_in)
+    }
+
+    /// The credential scope, `YYYYMMDD/region/s3/aws4_request`.
+    #[must_use]
+    pub fn credential_scope(&self) -> &CredentialScope {
+        &self.scope
+    }
+
+    /// The headers a client must send, besides `host`: lower-case names, the
+    /// values as given, in the order given.
+    #[must_use]
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+
+    /// `X-Amz-SignedHeaders`: `host` and the extra header names, sorted.
+    #[must_use]
+    pub fn signed_headers(&self) -> &str {
+        &self.signed_headers
+    }
+
+    /// The canonical request that was hashed.
+    #[must_use]
+    pub fn canonical_request(&self) -> &CanonicalRequest {
+        &self.canonical_request
+    }
+
+    /// The string that was signed.
+    #[must_use]
+    pub fn string_to_sign(&self) -> &StringToSign {
+        &self.string_to_sign
+    }
+
+    /// `X-Amz-Signature`: 64 lower-case hex digits.
+    #[must_use]
+    pub fn signature(&self) -> &str {
+        &self.signature
+    }
+
+    /// Whether a session token is part of the URL (then the URL also stops
+    /// working when the token expires).
+    #[must_use]
+    pub fn has_session_token(&self) -> bool {
+        self.has_session_token
+    }
+}
+
+/// Signs `request` with `credentials` as of `now`.
+///
+/// This is pure computation: no clock, environment, file or network is read,
+/// so the same inputs always give the same URL, byte for byte, and the same
+/// URL botocore gives.
+///
+/// # Errors
+/// A [`PresignError`] naming the field that is invalid and what is allowed:
+/// endpoint, bucket, key, region, credentials, expiry, time, query parameter
+/// or header.
+///
+/// # Example
+/// The example of the Amazon S3 API Reference, reproduced byte for byte:
+/// ```
+/// use std::time::Duration;
+/// use presign::{presign, AmzDate, Credentials, Method, PresignRequest};
+///
+/// let request = PresignRequest::new(Method::Get, "https://s3.amazonaws.com", "examplebucket", "test.txt")
+///     .expires_in(Duration::from_secs(86400));
+/// let credentials = Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+/// let now = AmzDate::parse_rfc3339("2013-05-24T00:00:00Z")?.to_system_time();
+/// let presigned = presign(&request, &credentials, now)?;
+/// assert_eq!(presigned.signature(), "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404");
+/// assert!(presigned.url().starts_with("https://examplebucket.s3.amazonaws.com/test.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&"));
+/// # Ok::<(), presign::PresignError>(())
+/// ```
+pub fn presign(
+    request: &PresignRequest,
+    credentials: &Credentials,
+    now: SystemTime,
+) -> Result<Presigned, PresignError> {
+    let endpoint = Endpoint::parse(&request.endpoint)?;
+    request.validate_parts()?;
+    validate_region(&request.region)?;
+    credentials.validate()?;
+    let expires_in = request.expires_secs()?;
+    let signed_at = AmzDate::from_system_time(now)?;
+
+    let addressing = request.effective_addressing(&endpoint);
+    let (authority, host, path) = locate(request, &endpoint, addressing);
+
+    let header_pairs = std::iter::once(("host", host.as_str())).chain(
+        request
+            .headers
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str())),
+    );
+    let canonical_headers = CanonicalHeaders::new(header_pairs);
+
+    let scope = CredentialScope::new(signed_at.date_stamp(), &request.region, SERVICE);
+    let encoded_query = encoded_query(
+        request,
+        credentials,
+        &scope,
+        signed_at,
+        expires_in,
+        &canonical_headers,
+    );
+
+    let canonical_request = CanonicalRequest::new(
+        request.method.as_str(),
+        &path,
+        &encoded_query,
+        &canonical_headers,
+        UNSIGNED_PAYLOAD,
+    );
+    let string_to_sign = StringToSign::new(signed_at, &scope, &canonical_request);
+    let signing_key = SigningKey::derive(
+        credentials.secret_access_key(),
+        signed_at.date_stamp(),
+        &request.region,
+        SERVICE,
+    );
+    let signature = signing_key.sign(string_to_sign.as_str().as_bytes());
+
+    let url = write_url(
+        endpoint.scheme(),
+        &authority,
+        &path,
+        &encoded_query,
+        &signature,
+    );
+    Ok(Presigned {
+        url,
+        method: request.method,
+        endpoint,
+        addressing,
+        bucket: request.bucket.clone(),
+        key: request.key.clone(),
+        host,
+        signed_at,
+        expires_in,
+        scope,
+        headers: request
+            .headers
+            .iter()
+            .map(|(name, value)| (name.to_ascii_lowercase(), value.clone()))
+            .collect(),
+        signed_headers: canonical_headers.signed_headers().to_owned(),
+        canonical_request,
+        string_to_sign,
+        signature,
+        has_session_token: credentials.session_token().is_some(),
+    })
+}
+
+/// The URL authority, the signed host and the encoded path for the style.
+fn locate(
+    request: &PresignRequest,
+    endpoint: &Endpoint,
+    addressing: Addressing,
+) -> (String, String, String) {
+    let mut path = String::with_capacity(
+        endpoint.base_path().len() + request.bucket.len() + request.key.len() + 2,
+    );
+    path.push_str(endpoint.base_path());
+    path.push('/');
+    if addressing == Addressing::VirtualHost {
+        let authority = format!("{}.{}", request.bucket, endpoint.authority());
+        let host = format!("{}.{}", request.bucket, endpoint.host_header());
+        encode::path_into(&mut path, &request.key);
+        (authority, host, path)
+    } else {
+        encode::path_into(&mut path, &request.bucket);
+        path.push('/');
+        encode::path_into(&mut path, &request.key);
+        (endpoint.authority(), endpoint.host_header(), path)
+    }
+}
+
+/// The query pairs, encoded, in URL order: the request's own parameters as
+/// given, then the auth parameters (the signature is added last, separately).
+fn encoded_query(
+    request: &PresignRequest,
+    credentials: &Credentials,
+    scope: &CredentialScope,
+    signed_at: AmzDate,
+    expires_in: u64,
+    headers: &CanonicalHeaders,
+) -> Vec<(String, String)> {
+    let credential = format!("{}/{}", credentials.access_key_id(), scope);
+    let expires = expires_in.to_string();
+    let auth = [
+        ("X-Amz-Algorithm", ALGORITHM),
+        ("X-Amz-Credential", credential.as_str()),
+        ("X-Amz-Date", signed_at.as_str()),
+        ("X-Amz-Expires", expires.as_str()),
+        ("X-Amz-SignedHeaders", headers.signed_headers()),
+    ];
+    let token = credentials
+        .session_token()
+        .map(|token| ("X-Amz-Security-Token", token));
+    request
+        .query
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .chain(auth)
+        .chain(token)
+        .map(|(name, value)| (encode::query(name), encode::query(value)))
+        .collect()
+}
+
+fn write_url(
+    scheme: &str,
+    authority: &str,
+    path: &str,
+    query: &[(String, String)],
+    signature: &str,
+) -> String {
+    let query_len: usize = query
+        .iter()
+        .map(|(name, value)| name.len() + value.len() + 2)
+        .sum();
+    let mut url =
+        String::with_capacity(scheme.len() + 3 + authority.len() + path.len() + query_len + 82);
+    url.push_str(scheme);
+    url.push_str("://");
+    url.push_str(authority);
+    url.push_str(path);
+    for (index, (name, value)) in query.iter().enumerate() {
+        url.push(if index == 0 { '?' } else { '&' });
+        url.push_str(name);
+        url.push('=');
+        url.push_str(value);
+    }
+    url.push_str("&X-Amz-Signature=");
+    url.push_str(signature);
+    url
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn aws_example() -> (PresignRequest, Credentials, SystemTime) {
+        let request = PresignRequest::new(
+            Method::Get,
+            "https://s3.amazonaws.com",
+            "examplebucket",
+            "test.txt",
+        )
+        .expires_in(Duration::from_secs(86_400));
+        let credentials = Credentials::new(
+            "AKIAIOSFODNN7EXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        );
+        let now = AmzDate::parse_rfc3339("2013-05-24T00:00:00Z")
+            .unwrap()
+            .to_system_time();
+        (request, credentials, now)
+    }
+
+    #[test]
+    fn reproduces_the_aws_documentation_example_stage_by_stage() {
+        let (request, credentials, now) = aws_example();
+        let presigned = presign(&request, &credentials, now).unwrap();
+        assert_eq!(
+            presigned.canonical_request().as_str(),
+            "GET\n/test.txt\nX-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host\nhost:examplebucket.s3.amazonaws.com\n\nhost\nUNSIGNED-PAYLOAD"
+        );
+        assert_eq!(
+            presigned.string_to_sign().as_str(),
+            "AWS4-HMAC-SHA256\n20130524T000000Z\n20130524/us-east-1/s3/aws4_request\n3bfa292879f6447bbcda7001decf97f4a54dc650c8942174ae0a9121cf58ad04"
+        );
+        assert_eq!(
+            presigned.signature(),
+            "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"
+        );
+        assert_eq!(
+            presigned.url(),
+            "https://examplebucket.s3.amazonaws.com/test.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"
+        );
+        assert_eq!(presigned.expires_at(), now + Duration::from_secs(86_400));
+    }
+
+    #[test]
+    fn session_token_is_signed_and_sent() {
+        let (request, credentials, now) = aws_example();
+        let presigned = presign(&request, &credentials.with_session_token("tok/en+"), now).unwrap();
+        assert!(
+            presigned
+                .url()
+                .contains("&X-Amz-Security-Token=tok%2Fen%2B&X-Amz-Signature=")
+        );
+        assert!(
+            presigned
+                .canonical_request()
+                .as_str()
+                .contains("X-Amz-Security-Token=tok%2Fen%2B&X-Amz-SignedHeaders=host")
+        );
+        assert!(presigned.has_session_token());
+    }
+
+    #[test]
+    fn empty_region_signs_with_an_empty_scope_segment() {
+        let (request, credentials, now) = aws_example();
+        let presigned = presign(&request.region(""), &credentials, now).unwrap();
+        assert_eq!(
+            presigned.credential_scope().as_str(),
+            "20130524//s3/aws4_request"
+        );
+        assert!(
+            presigned.url().contains(
+                "X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2F%2Fs3%2Faws4_request"
+            )
+        );
+    }
+
+    #[test]
+    fn legacy_bucket_names_sign_with_path_style_when_allowed() {
+        let (_, credentials, now) = aws_example();
+        let request =
+            PresignRequest::new(Method::Get, "https://s3.amazonaws.com", "My_Bucket", "k");
+        assert!(matches!(
+            presign(&request, &credentials, now),
+            Err(PresignError::InvalidBucket { .. })
+        ));
+        let presigned = presign(&request.legacy_bucket_names(true), &credentials, now).unwrap();
+        assert!(
+            presigned
+                .url()
+                .starts_with("https://s3.amazonaws.com/My_Bucket/k?")
+        );
+        assert_eq!(presigned.addressing(), Addressing::Path);
+    }
+}

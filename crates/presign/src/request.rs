@@ -1,0 +1,585 @@
+//! What to presign: [`PresignRequest`], its [`Method`] and [`Addressing`] style,
+//! and the checks every request passes before anything is signed.
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use crate::endpoint::{Endpoint, looks_like_ipv4};
+use crate::error::PresignError;
+
+/// `X-Amz-Expires` default: one hour, as `aws s3 presign`.
+pub const DEFAULT_EXPIRES_SECS: u64 = 3600;
+/// The SigV4 maximum for `X-Amz-Expires`: 7 days.
+pub const MAX_EXPIRES_SECS: u64 = 604_800;
+/// The largest expiry accepted with [`PresignRequest::allow_long_expiry`]:
+/// what a 32-bit unsigned `X-Amz-Expires` holds (about 136 years).
+pub const MAX_LONG_EXPIRES_SECS: u64 = u32::MAX as u64;
+/// S3's limit on object keys, in UTF-8 bytes.
+pub const MAX_KEY_BYTES: usize = 1024;
+
+/// The HTTP method the URL is valid for.
+///
+/// # Example
+/// ```
+/// use presign::Method;
+///
+/// assert_eq!("PUT".parse::<Method>()?, Method::Put);
+/// assert!("put".parse::<Method>().is_err());
+/// # Ok::<(), presign::PresignError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Method {
+    /// Download an object.
+    Get,
+    /// Upload an object (or a multipart part).
+    Put,
+    /// Read an object's metadata.
+    Head,
+    /// Delete an object.
+    Delete,
+    /// Multipart create/complete and other POST operations.
+    Post,
+}
+
+impl Method {
+    /// The method in upper case, as sent.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Put => "PUT",
+            Self::Head => "HEAD",
+            Self::Delete => "DELETE",
+            Self::Post => "POST",
+        }
+    }
+}
+
+impl FromStr for Method {
+    type Err = PresignError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "GET" => Ok(Self::Get),
+            "PUT" => Ok(Self::Put),
+            "HEAD" => Ok(Self::Head),
+            "DELETE" => Ok(Self::Delete),
+            "POST" => Ok(Self::Post),
+            _ => Err(PresignError::InvalidMethod {
+                method: text.to_owned(),
+            }),
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where the bucket goes: in the host name or in the path.
+///
+/// # Example
+/// ```
+/// use presign::Addressing;
+///
+/// assert_eq!("virtual".parse::<Addressing>()?, Addressing::VirtualHost);
+/// # Ok::<(), presign::PresignError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Addressing {
+    /// Virtual-hosted style on AWS endpoints when the bucket allows it; path
+    /// style on custom endpoints, IP hosts and localhost.
+    #[default]
+    Auto,
+    /// `https://endpoint/bucket/key`.
+    Path,
+    /// `https://bucket.endpoint/key`, falling back to path style when the
+    /// bucket is not a DNS-safe name for the scheme or the host is an IP.
+    VirtualHost,
+}
+
+impl Addressing {
+    /// `auto`, `path` or `virtual`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Path => "path",
+            Self::VirtualHost => "virtual",
+        }
+    }
+}
+
+impl FromStr for Addressing {
+    type Err = PresignError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "auto" => Ok(Self::Auto),
+            "path" => Ok(Self::Path),
+            "virtual" => Ok(Self::VirtualHost),
+            _ => Err(PresignError::InvalidAddressing {
+                style: text.to_owned(),
+            }),
+        }
+    }
+}
+
+impl fmt::Display for Addressing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One object operation to presign. Required parts are constructor arguments;
+/// the rest have defaults (region `us-east-1`, 3600 s, [`Addressing::Auto`])
+/// and chainable setters. Nothing is checked until [`crate::presign`].
+///
+/// # Example
+/// ```
+/// use std::time::Duration;
+/// use presign::{Addressing, Method, PresignRequest};
+///
+/// let request = PresignRequest::new(Method::Put, "https://s3.eu-de.cloud-object-storage.appdomain.cloud", "photos", "in/a.png")
+///     .region("eu-de")
+///     .expires_in(Duration::from_secs(600))
+///     .addressing(Addressing::Path)
+///     .header("Content-Type", "image/png");
+/// assert_eq!(request.key(), "in/a.png");
+/// ```
+#[derive(Clone, Debug)]
+pub struct PresignRequest {
+    pub(crate) method: Method,
+    pub(crate) endpoint: String,
+    pub(crate) bucket: String,
+    pub(crate) key: String,
+    pub(crate) region: String,
+    pub(crate) expires_in: Duration,
+    pub(crate) addressing: Addressing,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) allow_long_expiry: bool,
+    pub(crate) legacy_bucket_names: bool,
+}
+
+impl PresignRequest {
+    /// A request for `method` on `bucket`/`key` at `endpoint`
+    /// (`scheme://host[:port][/base/path]`, without the bucket). The key is
+    /// used verbatim: no decoding, no normalisation.
+    pub fn new(
+        method: Method,
+        endpoint: impl Into<String>,
+        bucket: impl Into<String>,
+        key: impl Into<String>,
+    ) -> Self {
+        Self {
+            method,
+            endpoint: endpoint.into(),
+            bucket: bucket.into(),
+            key: key.into(),
+            region: "us-east-1".to_owned(),
+            expires_in: Duration::from_secs(DEFAULT_EXPIRES_SECS),
+            addressing: Addressing::Auto,
+            query: Vec::new(),
+            headers: Vec::new(),
+            allow_long_expiry: false,
+            legacy_bucket_names: false,
+        }
+    }
+
+    /// The signing region; any `[a-z0-9-]*` string, the empty one included.
+    #[must_use]
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = region.into();
+        self
+    }
+
+    /// How long the URL stays valid: whole seconds, 1 s to 7 days.
+    #[must_use]
+    pub fn expires_in(mut self, expires_in: Duration) -> Self {
+        self.expires_in = expires_in;
+        self
+    }
+
+    /// Allows expiries beyond 7 days (up to [`MAX_LONG_EXPIRES_SECS`]). AWS
+    /// rejects such URLs; IBM COS and some other stores accept them.
+    #[must_use]
+    pub fn allow_long_expiry(mut self, allow: bool) -> Self {
+        self.allow_long_expiry = allow;
+        self
+    }
+
+    /// Accepts legacy bucket names with upper case or `_` (up to 255
+    /// characters), which old S3 regions and several S3-compatible stores
+    /// still serve. They always use path style.
+    #[must_use]
+    pub fn legacy_bucket_names(mut self, allow: bool) -> Self {
+        self.legacy_bucket_names = allow;
+        self
+    }
+
+    /// Bucket in the host name or in the path.
+    #[must_use]
+    pub fn addressing(mut self, addressing: Addressing) -> Self {
+        self.addressing = addressing;
+        self
+    }
+
+    /// Appends an extra query parameter, signed. `value` is raw (it is
+    /// encoded here); the order of calls is the order in the URL.
+    #[must_use]
+    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Appends a header the client must send with exactly this value; it is
+    /// signed (and listed in `X-Amz-SignedHeaders`).
+    #[must_use]
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The method.
+    #[must_use]
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
+    /// The endpoint as given.
+    #[must_use]
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// The bucket.
+    #[must_use]
+    pub fn bucket(&self) -> &str {
+        &self.bucket
+    }
+
+    /// The object key, raw.
+    #[must_use]
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// The expiry in whole seconds, checked against the allowed range.
+    pub(crate) fn expires_secs(&self) -> Result<u64, PresignError> {
+        if self.expires_in.subsec_nanos() != 0 {
+            return Err(PresignError::ExpiresNotWholeSeconds);
+        }
+        let seconds = self.expires_in.as_secs();
+        let max = if self.allow_long_expiry {
+            MAX_LONG_EXPIRES_SECS
+        } else {
+            MAX_EXPIRES_SECS
+        };
+        if (1..=max).contains(&seconds) {
+            Ok(seconds)
+        } else {
+            Err(PresignError::ExpiresOutOfRange { seconds, max })
+        }
+    }
+
+    /// Checks bucket, key, query parameters and headers.
+    pub(crate) fn validate_parts(&self) -> Result<(), PresignError> {
+        validate_bucket(&self.bucket, self.legacy_bucket_names)?;
+        validate_key(&self.key)?;
+        validate_query(&self.query)?;
+        validate_headers(&self.headers)
+    }
+
+    /// The addressing style actually used at `endpoint`.
+    pub(crate) fn effective_addressing(&self, endpoint: &Endpoint) -> Addressing {
+        let can_be_virtual =
+            !endpoint.is_ip_host() && virtual_hostable(&self.bucket, endpoint.is_https());
+        let virtual_host = match self.addressing {
+            Addressing::Path => false,
+            Addressing::VirtualHost => can_be_virtual,
+            Addressing::Auto => can_be_virtual && endpoint.is_aws(),
+        };
+        if virtual_host {
+            Addressing::VirtualHost
+        } else {
+            Addressing::Path
+        }
+    }
+}
+
+/// One DNS label of a bucket name: `[a-z0-9]` at both ends, `[a-z0-9-]` inside.
+fn dns_label_ok(label: &str) -> bool {
+    let bytes = label.as_bytes();
+    let end_ok =
+        |byte: Option<&u8>| byte.is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    end_ok(bytes.first())
+        && end_ok(bytes.last())
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+}
+
+/// Whether the bucket can go into a host name: a lower-case DNS name of
+/// 3..=63 characters, not an IPv4 address, and without dots over https (a
+/// dotted name breaks the `*.s3` wildcard TLS certificate).
+fn virtual_hostable(bucket: &str, https: bool) -> bool {
+    (3..=63).contains(&bucket.len())
+        && !looks_like_ipv4(bucket)
+        && !(https && bucket.contains('.'))
+        && bucket.split('.').all(dns_label_ok)
+}
+
+fn validate_bucket(bucket: &str, legacy: bool) -> Result<(), PresignError> {
+    let fail = |reason| PresignError::InvalidBucket {
+        bucket: bucket.to_owned(),
+        reason,
+    };
+    if legacy {
+        if !(3..=255).contains(&bucket.len()) {
+            return Err(fail("legacy bucket names are 3..=255 characters long"));
+        }
+        if !bucket
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+        {
+            return Err(fail(
+                "legacy bucket names may only hold letters, digits, '.', '_' and '-'",
+            ));
+        }
+        return Ok(());
+    }
+    if !(3..=63).contains(&bucket.len()) {
+        return Err(fail("bucket names are 3..=63 characters long"));
+    }
+    if !bucket
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+    {
+        return Err(fail(
+            "only lower-case letters, digits, '.' and '-' are allowed \
+             (legacy names with upper case or '_' need the legacy bucket name option)",
+        ));
+    }
+    if !bucket.split('.').all(dns_label_ok) {
+        return Err(fail(
+            "each dot-separated part must start and end with a letter or digit (no '..', '.-' or '-.')",
+        ));
+    }
+    if looks_like_ipv4(bucket) {
+        return Err(fail("bucket names must not look like an IP address"));
+    }
+    Ok(())
+}
+
+fn validate_key(key: &str) -> Result<(), PresignError> {
+    if key.is_empty() {
+        return Err(PresignError::InvalidKey {
+            reason: "it is empty; an object operation needs a key of 1..=1024 UTF-8 bytes"
+                .to_owned(),
+        });
+    }
+    if key.len() > MAX_KEY_BYTES {
+        return Err(PresignError::InvalidKey {
+            reason: format!("it is {} UTF-8 bytes long; S3 allows 1..=1024", key.len()),
+        });
+    }
+    Ok(())
+}
+
+/// The SigV4 query parameters presign writes itself.
+const AUTH_PARAMETERS: [&str; 7] = [
+    "X-Amz-Algorithm",
+    "X-Amz-Credential",
+    "X-Amz-Date",
+    "X-Amz-Expires",
+    "X-Amz-SignedHeaders",
+    "X-Amz-Security-Token",
+    "X-Amz-Signature",
+];
+
+fn validate_query(query: &[(String, String)]) -> Result<(), PresignError> {
+    for (index, (name, _)) in query.iter().enumerate() {
+        let fail = |reason| PresignError::InvalidQueryParameter {
+            name: name.clone(),
+            reason,
+        };
+        if name.is_empty() {
+            return Err(fail("the name is empty"));
+        }
+        if AUTH_PARAMETERS
+            .iter()
+            .any(|auth| auth.eq_ignore_ascii_case(name))
+        {
+            return Err(fail(
+                "it collides with a SigV4 authentication parameter, which presign sets itself",
+            ));
+        }
+        if query[..index].iter().any(|(earlier, _)| earlier == name) {
+            return Err(fail("it is given twice; a parameter may appear once"));
+        }
+    }
+    Ok(())
+}
+
+/// An HTTP token character (RFC 9110 `tchar`).
+fn is_token_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
+}
+
+fn validate_headers(headers: &[(String, String)]) -> Result<(), PresignError> {
+    for (index, (name, value)) in headers.iter().enumerate() {
+        let fail = |reason| PresignError::InvalidHeader {
+            name: name.clone(),
+            reason,
+        };
+        if name.is_empty() || !name.bytes().all(is_token_byte) {
+            return Err(fail(
+                "a header name is letters, digits and !#$%&'*+-.^_`|~ only",
+            ));
+        }
+        if name.eq_ignore_ascii_case("host") || name.eq_ignore_ascii_case("authorization") {
+            return Err(fail(
+                "host comes from the endpoint and authorization from the signature; neither may be given",
+            ));
+        }
+        if headers[..index]
+            .iter()
+            .any(|(earlier, _)| earlier.eq_ignore_ascii_case(name))
+        {
+            return Err(fail(
+                "it is given twice (names are case-insensitive); give it once",
+            ));
+        }
+        if !value
+            .bytes()
+            .all(|b| b == b'\t' || (0x20..=0x7e).contains(&b))
+        {
+            return Err(fail(
+                "the value must be printable ASCII (no line breaks or control characters; \
+                 S3 wants RFC 2047 encoding for non-ASCII metadata)",
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bucket_rules_follow_current_s3_naming() {
+        for good in ["abc", "my.dotted.bucket", "123", "a-b-c", &"a".repeat(63)] {
+            assert!(validate_bucket(good, false).is_ok(), "{good:?}");
+        }
+        for bad in [
+            "ab",
+            "MyBucket",
+            "my_bucket",
+            "-bucket",
+            "bucket-",
+            "a..b",
+            "a.-b",
+            "192.168.5.4",
+            "a/b",
+            "",
+            "my bucket",
+            &"b".repeat(64),
+        ] {
+            assert!(validate_bucket(bad, false).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn legacy_names_allow_upper_case_and_underscore_only_when_asked() {
+        assert!(validate_bucket("MyBucket", true).is_ok());
+        assert!(validate_bucket("my_bucket", true).is_ok());
+        assert!(validate_bucket("a/b", true).is_err());
+        assert!(validate_bucket("my bucket", true).is_err());
+    }
+
+    #[test]
+    fn virtual_hosting_needs_a_dns_safe_bucket() {
+        assert!(virtual_hostable("examplebucket", true));
+        assert!(!virtual_hostable("my.dotted.bucket", true));
+        assert!(virtual_hostable("my.dotted.bucket", false));
+        assert!(!virtual_hostable("MyBucket", false));
+        assert!(!virtual_hostable("192.168.5.4", false));
+    }
+
+    #[test]
+    fn auto_addressing_is_virtual_only_on_aws() {
+        let request = PresignRequest::new(Method::Get, "", "examplebucket", "k");
+        let aws = Endpoint::parse("https://s3.amazonaws.com");
+        let minio = Endpoint::parse("http://minio.local:9000");
+        let (Ok(aws), Ok(minio)) = (aws, minio) else {
+            unreachable!("valid endpoints")
+        };
+        assert_eq!(request.effective_addressing(&aws), Addressing::VirtualHost);
+        assert_eq!(request.effective_addressing(&minio), Addressing::Path);
+        let virtual_request = request.addressing(Addressing::VirtualHost);
+        assert_eq!(
+            virtual_request.effective_addressing(&minio),
+            Addressing::VirtualHost
+        );
+    }
+
+    #[test]
+    fn expiry_range_is_one_second_to_seven_days_unless_widened() {
+        let request = |secs| {
+            PresignRequest::new(Method::Get, "", "b", "k").expires_in(Duration::from_secs(secs))
+        };
+        assert_eq!(request(1).expires_secs(), Ok(1));
+        assert_eq!(request(604_800).expires_secs(), Ok(604_800));
+        assert!(request(0).expires_secs().is_err());
+        assert!(request(604_801).expires_secs().is_err());
+        assert_eq!(
+            request(604_801).allow_long_expiry(true).expires_secs(),
+            Ok(604_801)
+        );
+        let fractional =
+            PresignRequest::new(Method::Get, "", "b", "k").expires_in(Duration::from_millis(1500));
+        assert_eq!(
+            fractional.expires_secs(),
+            Err(PresignError::ExpiresNotWholeSeconds)
+        );
+    }
+
+    #[test]
+    fn auth_parameters_and_duplicates_are_refused_in_the_query() {
+        let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+            list.iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        assert!(validate_query(&pairs(&[("versionId", "a"), ("uploads", "")])).is_ok());
+        assert!(validate_query(&pairs(&[("X-Amz-Signature", "x")])).is_err());
+        assert!(validate_query(&pairs(&[("x-amz-credential", "x")])).is_err());
+        assert!(validate_query(&pairs(&[("versionId", "a"), ("versionId", "b")])).is_err());
+        assert!(validate_query(&pairs(&[("", "x")])).is_err());
+    }
+
+    #[test]
+    fn header_names_values_and_duplicates_are_checked() {
+        let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+            list.iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        assert!(validate_headers(&pairs(&[("Content-Type", "a b\tc")])).is_ok());
+        for bad in [
+            pairs(&[("x amz", "1")]),
+            pairs(&[("Host", "evil.example")]),
+            pairs(&[("Content-Type", "a"), ("content-type", "b")]),
+            pairs(&[("x-amz-meta-a", "x\r\nInjected: 1")]),
+            pairs(&[("x-amz-meta-a", "caf\u{e9}")]),
+        ] {
+            assert!(validate_headers(&bad).is_err(), "{bad:?}");
+        }
+    }
+}

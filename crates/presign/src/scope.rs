@@ -1,0 +1,130 @@
+//! The region and the credential scope `YYYYMMDD/region/service/aws4_request`.
+//!
+//! A region is any string of lower-case letters, digits and `-`, **including
+//! the empty string**: IBM Cloud Object Storage treats the region of the scope as
+//! a wildcard, and some S3-compatible servers ignore it. What is refused is what
+//! would corrupt the scope (`/`), or what no server names a region (spaces,
+//! upper case, non-ASCII).
+
+use std::fmt;
+
+use crate::error::PresignError;
+
+/// Checks a signing region: empty, or `[a-z0-9-]+`.
+pub(crate) fn validate_region(region: &str) -> Result<(), PresignError> {
+    if region
+        .bytes()
+        .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
+    {
+        Ok(())
+    } else {
+        Err(PresignError::InvalidRegion {
+            region: region.to_owned(),
+        })
+    }
+}
+
+/// `YYYYMMDD/region/service/aws4_request`: what a signature is valid for.
+///
+/// # Example
+/// ```
+/// use presign::CredentialScope;
+///
+/// let scope = CredentialScope::new("20130524", "us-east-1", "s3");
+/// assert_eq!(scope.to_string(), "20130524/us-east-1/s3/aws4_request");
+/// assert_eq!(CredentialScope::new("20130524", "", "s3").to_string(), "20130524//s3/aws4_request");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CredentialScope {
+    text: String,
+    date_len: usize,
+    region_len: usize,
+}
+
+impl CredentialScope {
+    /// The scope for a date stamp (`YYYYMMDD`), a region and a service.
+    #[must_use]
+    pub fn new(date_stamp: &str, region: &str, service: &str) -> Self {
+        let text = format!("{date_stamp}/{region}/{service}/aws4_request");
+        Self {
+            text,
+            date_len: date_stamp.len(),
+            region_len: region.len(),
+        }
+    }
+
+    /// The date stamp, `YYYYMMDD`.
+    #[must_use]
+    pub fn date_stamp(&self) -> &str {
+        &self.text[..self.date_len]
+    }
+
+    /// The region (may be empty).
+    #[must_use]
+    pub fn region(&self) -> &str {
+        &self.text[self.date_len + 1..self.date_len + 1 + self.region_len]
+    }
+
+    /// The service, `s3` for presigned S3 URLs.
+    #[must_use]
+    pub fn service(&self) -> &str {
+        let start = self.date_len + 1 + self.region_len + 1;
+        &self.text[start..self.text.len() - "/aws4_request".len()]
+    }
+
+    /// The scope as written in `X-Amz-Credential` (after `access-key-id/`) and
+    /// in the string to sign.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+impl fmt::Display for CredentialScope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scope_parts_read_back() {
+        let scope = CredentialScope::new("20130524", "eu-de", "s3");
+        assert_eq!(scope.date_stamp(), "20130524");
+        assert_eq!(scope.region(), "eu-de");
+        assert_eq!(scope.service(), "s3");
+        let empty = CredentialScope::new("20130524", "", "s3");
+        assert_eq!(empty.region(), "");
+        assert_eq!(empty.service(), "s3");
+    }
+
+    #[test]
+    fn empty_and_ordinary_regions_are_valid() {
+        for region in [
+            "",
+            "us-east-1",
+            "eu-de",
+            "auto",
+            "us-standard",
+            "cn-north-1",
+        ] {
+            assert!(validate_region(region).is_ok(), "{region:?}");
+        }
+    }
+
+    #[test]
+    fn regions_that_would_corrupt_the_scope_are_refused() {
+        for region in [
+            "us-east-1/evil",
+            "us east 1",
+            "r\u{e9}gion",
+            "US-EAST-1",
+            "a\n",
+        ] {
+            assert!(validate_region(region).is_err(), "{region:?}");
+        }
+    }
+}

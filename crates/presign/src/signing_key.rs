@@ -1,0 +1,110 @@
+//! The derived signing key: `kDate -> kRegion -> kService -> kSigning`.
+//!
+//! The key signs anything for its day, region and service, so it is as secret
+//! as the secret access key: wiped on drop, redacted in `Debug`, and shown only
+//! through [`SigningKey::reveal_hex`], whose name makes a leak visible in review.
+
+use std::fmt;
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+use zeroize::Zeroizing;
+
+use crate::hex;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// HMAC-SHA256 of the concatenation of `parts` under `key`.
+pub(crate) fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
+    // HMAC takes keys of any length (long ones are hashed first), so
+    // `new_from_slice` cannot fail.
+    let Ok(mut mac) = HmacSha256::new_from_slice(key) else {
+        unreachable!("HMAC accepts keys of every length")
+    };
+    for part in parts {
+        mac.update(part);
+    }
+    mac.finalize().into_bytes().into()
+}
+
+/// The SigV4 signing key for one date, region and service.
+///
+/// # Example
+/// ```
+/// use presign::SigningKey;
+///
+/// // The AWS documentation's example.
+/// let key = SigningKey::derive("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "20130524", "us-east-1", "s3");
+/// assert_eq!(format!("{key:?}"), "SigningKey(<redacted>)");
+/// assert_eq!(
+///     key.sign(b"AWS4-HMAC-SHA256\n20130524T000000Z\n20130524/us-east-1/s3/aws4_request\n3bfa292879f6447bbcda7001decf97f4a54dc650c8942174ae0a9121cf58ad04"),
+///     "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404",
+/// );
+/// ```
+#[derive(Clone)]
+pub struct SigningKey {
+    key: Zeroizing<[u8; 32]>,
+}
+
+impl SigningKey {
+    /// Derives the key from the secret access key.
+    #[must_use]
+    pub fn derive(secret_access_key: &str, date_stamp: &str, region: &str, service: &str) -> Self {
+        let mut seed = Zeroizing::new(String::with_capacity(4 + secret_access_key.len()));
+        seed.push_str("AWS4");
+        seed.push_str(secret_access_key);
+        let date_key = Zeroizing::new(hmac_sha256(seed.as_bytes(), &[date_stamp.as_bytes()]));
+        let region_key = Zeroizing::new(hmac_sha256(&*date_key, &[region.as_bytes()]));
+        let service_key = Zeroizing::new(hmac_sha256(&*region_key, &[service.as_bytes()]));
+        Self {
+            key: Zeroizing::new(hmac_sha256(&*service_key, &[b"aws4_request"])),
+        }
+    }
+
+    /// The signature of `string_to_sign`: lower-case hex of its HMAC-SHA256.
+    #[must_use]
+    pub fn sign(&self, string_to_sign: &[u8]) -> String {
+        hex::encode(&hmac_sha256(&*self.key, &[string_to_sign]))
+    }
+
+    /// The key in hex. It signs any request for its day and region: show it only
+    /// when the user asked to see secrets.
+    #[must_use]
+    pub fn reveal_hex(&self) -> String {
+        hex::encode(&*self.key)
+    }
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SigningKey(<redacted>)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derives_the_aws_documentation_signing_key() {
+        let key = SigningKey::derive(
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "20130524",
+            "us-east-1",
+            "s3",
+        );
+        assert_eq!(
+            key.reveal_hex(),
+            "dbb893acc010964918f1fd433add87c70e8b0db6be30c1fbeafefa5ec6ba8378"
+        );
+    }
+
+    #[test]
+    fn hmac_matches_rfc_4231_test_case_2() {
+        let mac = hmac_sha256(b"Jefe", &[b"what do ya want ", b"for nothing?"]);
+        assert_eq!(
+            hex::encode(&mac),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+}

@@ -1,0 +1,64 @@
+//! The string to sign: algorithm, instant, scope and the canonical request's
+//! hash, one per line.
+
+use std::fmt;
+
+use crate::amz_date::AmzDate;
+use crate::canonical::CanonicalRequest;
+use crate::scope::CredentialScope;
+
+/// The only algorithm presign signs and verifies.
+pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+
+/// `AWS4-HMAC-SHA256\n{X-Amz-Date}\n{scope}\n{hex sha256 of canonical request}`.
+///
+/// # Example
+/// ```
+/// use presign::{AmzDate, CredentialScope, StringToSign};
+/// use presign::canonical::{CanonicalHeaders, CanonicalRequest};
+///
+/// let date: AmzDate = "20130524T000000Z".parse()?;
+/// let scope = CredentialScope::new(date.date_stamp(), "us-east-1", "s3");
+/// let headers = CanonicalHeaders::new([("host", "h")]);
+/// let request = CanonicalRequest::new("GET", "/", &[], &headers, "UNSIGNED-PAYLOAD");
+/// let text = StringToSign::new(date, &scope, &request).to_string();
+/// assert!(text.starts_with("AWS4-HMAC-SHA256\n20130524T000000Z\n20130524/us-east-1/s3/aws4_request\n"));
+/// # Ok::<(), presign::PresignError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StringToSign {
+    text: String,
+}
+
+impl StringToSign {
+    /// The string to sign for `canonical_request`, signed at `date` within `scope`.
+    #[must_use]
+    pub fn new(
+        date: AmzDate,
+        scope: &CredentialScope,
+        canonical_request: &CanonicalRequest,
+    ) -> Self {
+        let hash = canonical_request.sha256_hex();
+        let mut text = String::with_capacity(ALGORITHM.len() + 16 + scope.as_str().len() + 64 + 3);
+        text.push_str(ALGORITHM);
+        text.push('\n');
+        text.push_str(date.as_str());
+        text.push('\n');
+        text.push_str(scope.as_str());
+        text.push('\n');
+        text.push_str(&hash);
+        Self { text }
+    }
+
+    /// The exact bytes, as text.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+impl fmt::Display for StringToSign {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
