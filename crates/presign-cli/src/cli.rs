@@ -1,0 +1,395 @@
+//! The command line, defined with clap's derive API. Parsing only checks
+//! shapes (a flag's value, `Name: value`, `name=value`); meaning is checked
+//! once, by the signing core.
+
+use std::path::PathBuf;
+
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, ValueEnum};
+
+use crate::duration::parse_expires_in;
+
+const AFTER_HELP: &str = "\
+Credentials (never taken as command-line values):
+  --ibm-credentials FILE, else --profile NAME, else AWS_ACCESS_KEY_ID /
+  AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, else the profile AWS_PROFILE or
+  'default' in ~/.aws/credentials and ~/.aws/config (AWS_SHARED_CREDENTIALS_FILE,
+  AWS_CONFIG_FILE). Region: --region, AWS_REGION, AWS_DEFAULT_REGION, profile,
+  else us-east-1. Endpoint: --endpoint-url, AWS_ENDPOINT_URL_S3,
+  AWS_ENDPOINT_URL, profile endpoint_url, else AWS S3 for the region.
+
+Exit codes:
+  0  success (the URL, or the chosen output, on stdout)
+  2  bad input or usage; the message names the field and what is allowed
+
+Examples:
+  presign s3://bucket/report.pdf
+  presign -X PUT --expires-in 10m --content-type image/png s3://bucket/in/a.png
+  presign --endpoint-url https://s3.eu-de.cloud-object-storage.appdomain.cloud \\
+          --region eu-de --ibm-credentials cos.json s3://bucket/file.csv
+  presign --endpoint-url http://127.0.0.1:9000 --output curl s3://bucket/a.txt
+  presign --output explain s3://bucket/key   # every signing step";
+
+/// Create SigV4 presigned URLs for S3-compatible object storage (AWS S3, IBM
+/// COS, MinIO, Ceph, Cloudflare R2, Backblaze B2, ...), byte-identical to the
+/// AWS SDKs.
+///
+/// A presigned URL lets anyone without credentials download (GET) or upload
+/// (PUT) one object until it expires. The URL alone goes to stdout, so
+/// `curl "$(presign s3://bucket/key)"` works.
+#[derive(Debug, Parser)]
+#[command(name = "presign", version, after_long_help = AFTER_HELP, max_term_width = 100)]
+pub(crate) struct Cli {
+    /// The object, as s3://BUCKET/KEY. Everything after BUCKET/ is the key,
+    /// verbatim: no decoding (`s3://b//x` is the key `/x`, `s3://b/a?b#c` is the
+    /// key `a?b#c`).
+    #[arg(value_name = "S3_URI")]
+    pub(crate) uri: String,
+
+    /// HTTP method the URL is valid for.
+    #[arg(short = 'X', long, value_enum, default_value_t = MethodArg::Get, ignore_case = false)]
+    pub(crate) method: MethodArg,
+
+    /// How long the URL stays valid: seconds, or a number with unit s, m, h
+    /// or d (90, 15m, 12h, 7d). Range 1 s to 7 days (604800 s).
+    #[arg(long, value_name = "DURATION", default_value = "3600", value_parser = parse_expires_in, allow_hyphen_values = true)]
+    pub(crate) expires_in: u64,
+
+    /// Allow --expires-in beyond 7 days. AWS rejects such URLs; IBM COS and some
+    /// other stores do not enforce the limit.
+    #[arg(long)]
+    pub(crate) allow_long_expiry: bool,
+
+    /// The service endpoint, without the bucket, e.g. http://127.0.0.1:9000 or
+    /// https://s3.eu-de.cloud-object-storage.appdomain.cloud.
+    #[arg(long, value_name = "URL")]
+    pub(crate) endpoint_url: Option<String>,
+
+    /// The signing region. The empty string is valid (IBM COS treats the region
+    /// as a wildcard).
+    #[arg(long, value_name = "REGION")]
+    pub(crate) region: Option<String>,
+
+    /// A profile of ~/.aws/credentials and ~/.aws/config.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) profile: Option<String>,
+
+    /// Credentials from an IBM COS service-credentials JSON file (its
+    /// cos_hmac_keys object).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) ibm_credentials: Option<PathBuf>,
+
+    /// Bucket in the host name (virtual) or in the path. auto: virtual-hosted
+    /// for AWS endpoints when the bucket allows it, path style for custom
+    /// endpoints, IP hosts and localhost. virtual falls back to path style for
+    /// buckets that cannot be a host name (dots over https, upper case) and on
+    /// IP hosts. Default: the profile's s3 addressing_style, else auto.
+    #[arg(long, value_enum, value_name = "STYLE")]
+    pub(crate) addressing_style: Option<AddressingArg>,
+
+    /// Accept legacy bucket names with upper case or '_' (old S3 regions and
+    /// some S3-compatible stores still serve them); they use path style.
+    #[arg(long)]
+    pub(crate) allow_legacy_bucket_names: bool,
+
+    /// Sign as of this instant, RFC 3339 UTC (2013-05-24T00:00:00Z).
+    /// Default: now.
+    #[arg(long, value_name = "TIMESTAMP")]
+    pub(crate) at: Option<String>,
+
+    /// An extra signed header, 'Name: value'. The client must send it with
+    /// exactly this value. Repeatable.
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE", value_parser = parse_header)]
+    pub(crate) headers: Vec<(String, String)>,
+
+    /// Shorthand for --header 'content-type: TYPE'.
+    #[arg(long, value_name = "TYPE")]
+    pub(crate) content_type: Option<String>,
+
+    /// Shorthand for --header 'content-md5: BASE64'.
+    #[arg(long, value_name = "BASE64")]
+    pub(crate) content_md5: Option<String>,
+
+    /// Shorthand for --header 'x-amz-meta-KEY: VALUE'. Repeatable.
+    #[arg(long, value_name = "KEY=VALUE", value_parser = parse_pair)]
+    pub(crate) meta: Vec<(String, String)>,
+
+    /// An extra query parameter, 'name=value' (split at the first '='; the
+    /// value raw, not encoded). Signed; repeatable; order kept.
+    #[arg(long = "query", value_name = "NAME=VALUE", value_parser = parse_pair)]
+    pub(crate) queries: Vec<(String, String)>,
+
+    /// Shorthand for --query versionId=ID.
+    #[arg(long, value_name = "ID")]
+    pub(crate) version_id: Option<String>,
+
+    /// Shorthand for --query response-content-disposition=VALUE (e.g.
+    /// 'attachment; filename="report.pdf"').
+    #[arg(long, value_name = "VALUE")]
+    pub(crate) response_content_disposition: Option<String>,
+
+    /// Shorthand for --query response-content-type=VALUE.
+    #[arg(long, value_name = "VALUE")]
+    pub(crate) response_content_type: Option<String>,
+
+    /// Shorthand for --query response-cache-control=VALUE.
+    #[arg(long, value_name = "VALUE")]
+    pub(crate) response_cache_control: Option<String>,
+
+    /// Shorthand for --query response-expires=VALUE.
+    #[arg(long, value_name = "VALUE")]
+    pub(crate) response_expires: Option<String>,
+
+    /// What to print: url (the URL alone), json (one object with every
+    /// value), curl (a ready-to-run command), explain (every signing step).
+    #[arg(long, value_enum, default_value_t = OutputArg::Url)]
+    pub(crate) output: OutputArg,
+
+    /// Show the secret access key and the derived signing key in explain and
+    /// json output. Off by default: they sign anything.
+    #[arg(long)]
+    pub(crate) show_secrets: bool,
+}
+
+/// `-X` values: upper case only, as sent on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "UPPER")]
+pub(crate) enum MethodArg {
+    Get,
+    Put,
+    Head,
+    Delete,
+    Post,
+}
+
+impl From<MethodArg> for presign::Method {
+    fn from(method: MethodArg) -> Self {
+        match method {
+            MethodArg::Get => Self::Get,
+            MethodArg::Put => Self::Put,
+            MethodArg::Head => Self::Head,
+            MethodArg::Delete => Self::Delete,
+            MethodArg::Post => Self::Post,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum AddressingArg {
+    Auto,
+    Path,
+    Virtual,
+}
+
+impl From<AddressingArg> for presign::Addressing {
+    fn from(style: AddressingArg) -> Self {
+        match style {
+            AddressingArg::Auto => Self::Auto,
+            AddressingArg::Path => Self::Path,
+            AddressingArg::Virtual => Self::VirtualHost,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum OutputArg {
+    Url,
+    Json,
+    Curl,
+    Explain,
+}
+
+/// `Name: value` -> (`Name`, `value` without leading blanks).
+fn parse_header(text: &str) -> Result<(String, String), String> {
+    let (name, value) = text
+        .split_once(':')
+        .ok_or_else(|| format!("expected 'Name: value', got {text:?} (no ':')"))?;
+    Ok((
+        name.trim().to_owned(),
+        value.trim_start_matches([' ', '\t']).to_owned(),
+    ))
+}
+
+/// `name=value`, split at the first `=`.
+fn parse_pair(text: &str) -> Result<(String, String), String> {
+    let (name, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected 'name=value', got {text:?} (no '=')"))?;
+    Ok((name.to_owned(), value.to_owned()))
+}
+
+/// The parsed command line, with the extra query parameters and headers in
+/// the order they were given (across --query and its shorthands).
+#[derive(Debug)]
+pub(crate) struct Invocation {
+    pub(crate) cli: Cli,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: Vec<(String, String)>,
+}
+
+/// Parses `args` (the program name first).
+pub(crate) fn parse<I, T>(args: I) -> Result<Invocation, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let matches = Cli::command().try_get_matches_from(args)?;
+    let cli = Cli::from_arg_matches(&matches)?;
+    let query = in_command_line_order(
+        &matches,
+        &[
+            ("queries", None),
+            ("version_id", Some("versionId")),
+            (
+                "response_content_disposition",
+                Some("response-content-disposition"),
+            ),
+            ("response_content_type", Some("response-content-type")),
+            ("response_cache_control", Some("response-cache-control")),
+            ("response_expires", Some("response-expires")),
+        ],
+    );
+    let mut headers = in_command_line_order(
+        &matches,
+        &[
+            ("headers", None),
+            ("content_type", Some("content-type")),
+            ("content_md5", Some("content-md5")),
+        ],
+    );
+    headers.extend(
+        cli.meta
+            .iter()
+            .map(|(key, value)| (format!("x-amz-meta-{key}"), value.clone())),
+    );
+    Ok(Invocation {
+        cli,
+        query,
+        headers,
+    })
+}
+
+/// Name/value pairs from several arguments, sorted by their position on the
+/// command line. An argument with a fixed name (`Some`) holds plain values; one
+/// without holds already split pairs.
+fn in_command_line_order(
+    matches: &ArgMatches,
+    args: &[(&str, Option<&str>)],
+) -> Vec<(String, String)> {
+    let mut found: Vec<(usize, (String, String))> = Vec::new();
+    for (id, fixed_name) in args {
+        let Some(indices) = matches.indices_of(id) else {
+            continue;
+        };
+        if let Some(name) = fixed_name {
+            let values = matches.get_many::<String>(id).into_iter().flatten();
+            found.extend(
+                indices
+                    .zip(values)
+                    .map(|(at, value)| (at, ((*name).to_owned(), value.clone()))),
+            );
+        } else {
+            let pairs = matches
+                .get_many::<(String, String)>(id)
+                .into_iter()
+                .flatten();
+            found.extend(indices.zip(pairs).map(|(at, pair)| (at, pair.clone())));
+        }
+    }
+    found.sort_by_key(|(at, _)| *at);
+    found.into_iter().map(|(_, pair)| pair).collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn query_parameters_keep_command_line_order_across_shorthands() {
+        let invocation = parse([
+            "presign",
+            "--response-content-type",
+            "text/plain",
+            "--query",
+            "partNumber=2",
+            "--version-id",
+            "v1",
+            "--query",
+            "a=b=c",
+            "s3://b/k",
+        ])
+        .unwrap();
+        let names: Vec<_> = invocation
+            .query
+            .iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "response-content-type=text/plain",
+                "partNumber=2",
+                "versionId=v1",
+                "a=b=c"
+            ]
+        );
+    }
+
+    #[test]
+    fn header_shorthands_become_signed_headers() {
+        let invocation = parse([
+            "presign",
+            "--content-type",
+            "image/png",
+            "--meta",
+            "author=Jane Doe",
+            "-H",
+            "x-amz-acl:   private",
+            "s3://b/k",
+        ])
+        .unwrap();
+        assert_eq!(
+            invocation.headers,
+            [
+                ("content-type".to_owned(), "image/png".to_owned()),
+                ("x-amz-acl".to_owned(), "private".to_owned()),
+                ("x-amz-meta-author".to_owned(), "Jane Doe".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn method_must_be_upper_case() {
+        assert!(parse(["presign", "-X", "PUT", "s3://b/k"]).is_ok());
+        let error = parse(["presign", "-X", "put", "s3://b/k"]).unwrap_err();
+        assert_eq!(error.exit_code(), 2);
+        assert!(parse(["presign", "-X", "PATCH", "s3://b/k"]).is_err());
+    }
+
+    #[test]
+    fn malformed_header_and_query_flags_are_usage_errors() {
+        assert_eq!(
+            parse(["presign", "--header", "no-colon", "s3://b/k"])
+                .unwrap_err()
+                .exit_code(),
+            2
+        );
+        assert_eq!(
+            parse(["presign", "--query", "no-equals", "s3://b/k"])
+                .unwrap_err()
+                .exit_code(),
+            2
+        );
+    }
+
+    #[test]
+    fn empty_region_is_accepted() {
+        let invocation = parse(["presign", "--region", "", "s3://b/k"]).unwrap();
+        assert_eq!(invocation.cli.region.as_deref(), Some(""));
+    }
+}

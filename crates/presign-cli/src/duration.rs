@@ -1,0 +1,65 @@
+//! `--expires-in`: whole seconds, or a whole number with a unit.
+
+/// Seconds in `90`, `90s`, `15m`, `12h` or `7d`. Range checks happen in the
+/// signing core, which knows whether long expiries are allowed.
+pub(crate) fn parse_expires_in(text: &str) -> Result<u64, String> {
+    let invalid = || {
+        format!(
+            "invalid duration {text:?}: expected whole seconds or a whole number with unit s, m, h \
+             or d (90, 15m, 12h, 7d), within 1..=604800 seconds"
+        )
+    };
+    let (digits, unit) = match text.as_bytes().last() {
+        Some(b's') => (&text[..text.len() - 1], 1),
+        Some(b'm') => (&text[..text.len() - 1], 60),
+        Some(b'h') => (&text[..text.len() - 1], 3600),
+        Some(b'd') => (&text[..text.len() - 1], 86_400),
+        _ => (text, 1),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(invalid());
+    }
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(unit))
+        .ok_or_else(invalid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_expires_in;
+
+    #[test]
+    fn accepts_seconds_and_units() {
+        assert_eq!(parse_expires_in("3600"), Ok(3600));
+        assert_eq!(parse_expires_in("90s"), Ok(90));
+        assert_eq!(parse_expires_in("10m"), Ok(600));
+        assert_eq!(parse_expires_in("12h"), Ok(43_200));
+        assert_eq!(parse_expires_in("7d"), Ok(604_800));
+        assert_eq!(
+            parse_expires_in("0"),
+            Ok(0),
+            "the range is the core's to check"
+        );
+    }
+
+    #[test]
+    fn refuses_fractions_signs_spaces_and_unknown_units() {
+        for bad in [
+            "",
+            "1.5",
+            "-1",
+            "+5",
+            "10 m",
+            "10M",
+            "1w",
+            "m",
+            "99999999999999999999",
+            "99999999999999999d",
+        ] {
+            let error = parse_expires_in(bad).unwrap_err();
+            assert!(error.contains("1..=604800"), "{bad:?}: {error}");
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! `--output json`: one object with the URL and every signing value.
+
+use serde::Serialize;
+
+use crate::sign::Signed;
+
+#[derive(Serialize)]
+struct JsonOutput<'a> {
+    url: &'a str,
+    method: &'a str,
+    expires_at: String,
+    signed_at: String,
+    expires_in: u64,
+    /// The headers the client must send (besides host), name -> value.
+    headers: serde_json::Map<String, serde_json::Value>,
+    host: &'a str,
+    addressing_style: &'a str,
+    region: &'a str,
+    credential_scope: &'a str,
+    signed_headers: &'a str,
+    canonical_request: &'a str,
+    string_to_sign: &'a str,
+    signature: &'a str,
+    session_token: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signing_key: Option<&'a str>,
+}
+
+pub(super) fn render(signed: &Signed) -> String {
+    let presigned = &signed.presigned;
+    let output = JsonOutput {
+        url: presigned.url(),
+        method: presigned.method().as_str(),
+        expires_at: super::rfc3339(presigned.expires_at()),
+        signed_at: presigned.signed_at().to_rfc3339(),
+        expires_in: presigned.expires_in(),
+        headers: presigned
+            .headers()
+            .iter()
+            .map(|(name, value)| (name.clone(), serde_json::Value::String(value.clone())))
+            .collect(),
+        host: presigned.host(),
+        addressing_style: presigned.addressing().as_str(),
+        region: presigned.credential_scope().region(),
+        credential_scope: presigned.credential_scope().as_str(),
+        signed_headers: presigned.signed_headers(),
+        canonical_request: presigned.canonical_request().as_str(),
+        string_to_sign: presigned.string_to_sign().as_str(),
+        signature: presigned.signature(),
+        session_token: presigned.has_session_token(),
+        signing_key: signed.secrets.as_ref().map(|s| s.signing_key_hex.as_str()),
+    };
+    let mut text = serde_json::to_string_pretty(&output).unwrap_or_default();
+    text.push('\n');
+    text
+}
