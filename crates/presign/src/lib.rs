@@ -55,3 +55,8 @@ pub use request::{
 pub use scope::CredentialScope;
 pub use signing_key::SigningKey;
 pub use string_to_sign::{ALGORITHM, StringToSign};
+
+/// The README's Rust example, compiled and run as a doc test so it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeExample;
