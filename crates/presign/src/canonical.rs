@@ -140,39 +140,16 @@ impl CanonicalRequest {
         headers: &CanonicalHeaders,
         payload_hash: &str,
     ) -> Self {
-        let mut sorted: Vec<&(String, String)> = encoded_query.iter().collect();
-        sorted.sort();
-        let query_len: usize = sorted
-            .iter()
-            .map(|(name, value)| name.len() + value.len() + 2)
-            .sum();
         let mut text = String::with_capacity(
             method.len()
                 + encoded_path.len()
-                + query_len
-                + headers.block.len()
-                + headers.signed_headers.len()
-                + payload_hash.len()
-                + 5,
+                + after_path_len(encoded_query, headers, payload_hash)
+                + 1,
         );
         text.push_str(method);
         text.push('\n');
         text.push_str(encoded_path);
-        text.push('\n');
-        for (index, (name, value)) in sorted.iter().enumerate() {
-            if index > 0 {
-                text.push('&');
-            }
-            text.push_str(name);
-            text.push('=');
-            text.push_str(value);
-        }
-        text.push('\n');
-        text.push_str(&headers.block);
-        text.push('\n');
-        text.push_str(&headers.signed_headers);
-        text.push('\n');
-        text.push_str(payload_hash);
+        write_after_path(&mut text, encoded_query, headers, payload_hash);
         Self { text }
     }
 
@@ -188,6 +165,47 @@ impl CanonicalRequest {
     pub fn sha256_hex(&self) -> String {
         hex::encode(&Sha256::digest(self.text.as_bytes()))
     }
+}
+
+fn after_path_len(
+    encoded_query: &[(String, String)],
+    headers: &CanonicalHeaders,
+    payload_hash: &str,
+) -> usize {
+    let query_len: usize = encoded_query
+        .iter()
+        .map(|(name, value)| name.len() + value.len() + 2)
+        .sum();
+    query_len + headers.block.len() + headers.signed_headers.len() + payload_hash.len() + 4
+}
+
+/// Appends everything of a canonical request that follows the path:
+/// `\n` sorted query `\n` header block `\n` signed headers `\n` payload hash.
+/// Shared by [`CanonicalRequest::new`] and the batch signer, which hashes the
+/// path of each key and then this constant tail.
+pub(crate) fn write_after_path(
+    out: &mut String,
+    encoded_query: &[(String, String)],
+    headers: &CanonicalHeaders,
+    payload_hash: &str,
+) {
+    let mut sorted: Vec<&(String, String)> = encoded_query.iter().collect();
+    sorted.sort();
+    out.push('\n');
+    for (index, (name, value)) in sorted.iter().enumerate() {
+        if index > 0 {
+            out.push('&');
+        }
+        out.push_str(name);
+        out.push('=');
+        out.push_str(value);
+    }
+    out.push('\n');
+    out.push_str(&headers.block);
+    out.push('\n');
+    out.push_str(&headers.signed_headers);
+    out.push('\n');
+    out.push_str(payload_hash);
 }
 
 impl fmt::Display for CanonicalRequest {

@@ -12,6 +12,15 @@ pub(crate) fn encode_into(out: &mut String, bytes: &[u8]) {
     }
 }
 
+/// Writes the lower-case hex of `bytes` into `out`, which must be twice as
+/// long (extra room is left untouched).
+pub(crate) fn encode_to_slice(bytes: &[u8], out: &mut [u8]) {
+    for (pair, &byte) in out.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = HEX_LOWER[usize::from(byte >> 4)];
+        pair[1] = HEX_LOWER[usize::from(byte & 0x0f)];
+    }
+}
+
 /// The lower-case hex of `bytes`.
 pub(crate) fn encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 2);

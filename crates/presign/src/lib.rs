@@ -31,12 +31,14 @@
 #![deny(missing_docs)]
 
 mod amz_date;
+mod batch;
 pub mod canonical;
 mod credentials;
 pub mod encode;
 mod endpoint;
 mod error;
 mod hex;
+mod prepared;
 mod presign;
 mod request;
 mod scope;
@@ -44,10 +46,12 @@ mod signing_key;
 mod string_to_sign;
 
 pub use amz_date::AmzDate;
+pub use batch::BatchSigner;
 pub use credentials::Credentials;
 pub use endpoint::Endpoint;
 pub use error::PresignError;
-pub use presign::{Presigned, SERVICE, UNSIGNED_PAYLOAD, presign};
+pub use prepared::SERVICE;
+pub use presign::{Presigned, UNSIGNED_PAYLOAD, presign};
 pub use request::{
     Addressing, DEFAULT_EXPIRES_SECS, MAX_EXPIRES_SECS, MAX_KEY_BYTES, MAX_LONG_EXPIRES_SECS,
     Method, PresignRequest,

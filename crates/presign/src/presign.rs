@@ -11,20 +11,18 @@
 use std::time::{Duration, SystemTime};
 
 use crate::amz_date::AmzDate;
-use crate::canonical::{CanonicalHeaders, CanonicalRequest};
+use crate::canonical::CanonicalRequest;
 use crate::credentials::Credentials;
 use crate::encode;
 use crate::endpoint::Endpoint;
 use crate::error::PresignError;
-use crate::request::{Addressing, Method, PresignRequest};
-use crate::scope::{CredentialScope, validate_region};
-use crate::signing_key::SigningKey;
-use crate::string_to_sign::{ALGORITHM, StringToSign};
+use crate::prepared::Prepared;
+use crate::request::{Addressing, Method, PresignRequest, validate_key};
+use crate::scope::CredentialScope;
+use crate::string_to_sign::StringToSign;
 
 /// The payload hash of a presigned S3 URL: the body is not known when signing.
 pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
-/// The service name in an S3 credential scope.
-pub const SERVICE: &str = "s3";
 
 /// A presigned URL and every value that went into it.
 ///
@@ -198,163 +196,44 @@ pub fn presign(
     credentials: &Credentials,
     now: SystemTime,
 ) -> Result<Presigned, PresignError> {
-    let endpoint = Endpoint::parse(&request.endpoint)?;
-    request.validate_parts()?;
-    validate_region(&request.region)?;
-    credentials.validate()?;
-    let expires_in = request.expires_secs()?;
-    let signed_at = AmzDate::from_system_time(now)?;
-
-    let addressing = request.effective_addressing(&endpoint);
-    let (authority, host, path) = locate(request, &endpoint, addressing);
-
-    let header_pairs = std::iter::once(("host", host.as_str())).chain(
-        request
-            .headers
-            .iter()
-            .map(|(name, value)| (name.as_str(), value.as_str())),
-    );
-    let canonical_headers = CanonicalHeaders::new(header_pairs);
-
-    let scope = CredentialScope::new(signed_at.date_stamp(), &request.region, SERVICE);
-    let encoded_query = encoded_query(
-        request,
-        credentials,
-        &scope,
-        signed_at,
-        expires_in,
-        &canonical_headers,
-    );
-
+    let prepared = Prepared::new(request, credentials, now)?;
+    validate_key(&request.key)?;
+    let mut path = prepared.path_prefix.clone();
+    encode::path_into(&mut path, &request.key);
     let canonical_request = CanonicalRequest::new(
-        request.method.as_str(),
+        prepared.method.as_str(),
         &path,
-        &encoded_query,
-        &canonical_headers,
+        &prepared.encoded_query,
+        &prepared.canonical_headers,
         UNSIGNED_PAYLOAD,
     );
-    let string_to_sign = StringToSign::new(signed_at, &scope, &canonical_request);
-    let signing_key = SigningKey::derive(
-        credentials.secret_access_key(),
-        signed_at.date_stamp(),
-        &request.region,
-        SERVICE,
-    );
-    let signature = signing_key.sign(string_to_sign.as_str().as_bytes());
-
-    let url = write_url(
-        endpoint.scheme(),
-        &authority,
-        &path,
-        &encoded_query,
-        &signature,
+    let string_to_sign = StringToSign::new(prepared.signed_at, &prepared.scope, &canonical_request);
+    let signature = prepared
+        .signing_key
+        .sign(string_to_sign.as_str().as_bytes());
+    let url = format!(
+        "{}{path}?{}&X-Amz-Signature={signature}",
+        prepared.origin,
+        prepared.url_query()
     );
     Ok(Presigned {
         url,
-        method: request.method,
-        endpoint,
-        addressing,
-        bucket: request.bucket.clone(),
+        method: prepared.method,
+        endpoint: prepared.endpoint,
+        addressing: prepared.addressing,
+        bucket: prepared.bucket,
         key: request.key.clone(),
-        host,
-        signed_at,
-        expires_in,
-        scope,
-        headers: request
-            .headers
-            .iter()
-            .map(|(name, value)| (name.to_ascii_lowercase(), value.clone()))
-            .collect(),
-        signed_headers: canonical_headers.signed_headers().to_owned(),
+        host: prepared.host,
+        signed_at: prepared.signed_at,
+        expires_in: prepared.expires_in,
+        scope: prepared.scope,
+        headers: prepared.headers,
+        signed_headers: prepared.canonical_headers.signed_headers().to_owned(),
         canonical_request,
         string_to_sign,
         signature,
-        has_session_token: credentials.session_token().is_some(),
+        has_session_token: prepared.has_session_token,
     })
-}
-
-/// The URL authority, the signed host and the encoded path for the style.
-fn locate(
-    request: &PresignRequest,
-    endpoint: &Endpoint,
-    addressing: Addressing,
-) -> (String, String, String) {
-    let mut path = String::with_capacity(
-        endpoint.base_path().len() + request.bucket.len() + request.key.len() + 2,
-    );
-    path.push_str(endpoint.base_path());
-    path.push('/');
-    if addressing == Addressing::VirtualHost {
-        let authority = format!("{}.{}", request.bucket, endpoint.authority());
-        let host = format!("{}.{}", request.bucket, endpoint.host_header());
-        encode::path_into(&mut path, &request.key);
-        (authority, host, path)
-    } else {
-        encode::path_into(&mut path, &request.bucket);
-        path.push('/');
-        encode::path_into(&mut path, &request.key);
-        (endpoint.authority(), endpoint.host_header(), path)
-    }
-}
-
-/// The query pairs, encoded, in URL order: the request's own parameters as
-/// given, then the auth parameters (the signature is added last, separately).
-fn encoded_query(
-    request: &PresignRequest,
-    credentials: &Credentials,
-    scope: &CredentialScope,
-    signed_at: AmzDate,
-    expires_in: u64,
-    headers: &CanonicalHeaders,
-) -> Vec<(String, String)> {
-    let credential = format!("{}/{}", credentials.access_key_id(), scope);
-    let expires = expires_in.to_string();
-    let auth = [
-        ("X-Amz-Algorithm", ALGORITHM),
-        ("X-Amz-Credential", credential.as_str()),
-        ("X-Amz-Date", signed_at.as_str()),
-        ("X-Amz-Expires", expires.as_str()),
-        ("X-Amz-SignedHeaders", headers.signed_headers()),
-    ];
-    let token = credentials
-        .session_token()
-        .map(|token| ("X-Amz-Security-Token", token));
-    request
-        .query
-        .iter()
-        .map(|(name, value)| (name.as_str(), value.as_str()))
-        .chain(auth)
-        .chain(token)
-        .map(|(name, value)| (encode::query(name), encode::query(value)))
-        .collect()
-}
-
-fn write_url(
-    scheme: &str,
-    authority: &str,
-    path: &str,
-    query: &[(String, String)],
-    signature: &str,
-) -> String {
-    let query_len: usize = query
-        .iter()
-        .map(|(name, value)| name.len() + value.len() + 2)
-        .sum();
-    let mut url =
-        String::with_capacity(scheme.len() + 3 + authority.len() + path.len() + query_len + 82);
-    url.push_str(scheme);
-    url.push_str("://");
-    url.push_str(authority);
-    url.push_str(path);
-    for (index, (name, value)) in query.iter().enumerate() {
-        url.push(if index == 0 { '?' } else { '&' });
-        url.push_str(name);
-        url.push('=');
-        url.push_str(value);
-    }
-    url.push_str("&X-Amz-Signature=");
-    url.push_str(signature);
-    url
 }
 
 #[cfg(test)]

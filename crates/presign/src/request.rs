@@ -245,6 +245,13 @@ impl PresignRequest {
         self
     }
 
+    /// The same request for another object key (used to reuse one template).
+    #[must_use]
+    pub fn with_key(mut self, key: impl Into<String>) -> Self {
+        self.key = key.into();
+        self
+    }
+
     /// The method.
     #[must_use]
     pub fn method(&self) -> Method {
@@ -287,10 +294,10 @@ impl PresignRequest {
         }
     }
 
-    /// Checks bucket, key, query parameters and headers.
-    pub(crate) fn validate_parts(&self) -> Result<(), PresignError> {
+    /// Checks bucket, query parameters and headers (the key is checked per
+    /// key, with [`validate_key`], so a batch can share the rest).
+    pub(crate) fn validate_parts_but_key(&self) -> Result<(), PresignError> {
         validate_bucket(&self.bucket, self.legacy_bucket_names)?;
-        validate_key(&self.key)?;
         validate_query(&self.query)?;
         validate_headers(&self.headers)
     }
@@ -376,7 +383,8 @@ fn validate_bucket(bucket: &str, legacy: bool) -> Result<(), PresignError> {
     Ok(())
 }
 
-fn validate_key(key: &str) -> Result<(), PresignError> {
+/// Checks an object key: 1..=1024 UTF-8 bytes.
+pub(crate) fn validate_key(key: &str) -> Result<(), PresignError> {
     if key.is_empty() {
         return Err(PresignError::InvalidKey {
             reason: "it is empty; an object operation needs a key of 1..=1024 UTF-8 bytes"

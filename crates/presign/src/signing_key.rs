@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 
 use crate::hex;
 
-type HmacSha256 = Hmac<Sha256>;
+pub(crate) type HmacSha256 = Hmac<Sha256>;
 
 /// HMAC-SHA256 of the concatenation of `parts` under `key`.
 pub(crate) fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
@@ -65,6 +65,16 @@ impl SigningKey {
     #[must_use]
     pub fn sign(&self, string_to_sign: &[u8]) -> String {
         hex::encode(&hmac_sha256(&*self.key, &[string_to_sign]))
+    }
+
+    /// An HMAC-SHA256 instance keyed with this key, its inner and outer pad
+    /// blocks already hashed, to clone per message (the batch signer does).
+    pub(crate) fn mac(&self) -> HmacSha256 {
+        // A 32-byte key is always accepted; see `hmac_sha256`.
+        let Ok(mac) = HmacSha256::new_from_slice(&*self.key) else {
+            unreachable!("HMAC accepts keys of every length")
+        };
+        mac
     }
 
     /// The key in hex. It signs any request for its day and region: show it only

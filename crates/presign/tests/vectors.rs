@@ -14,7 +14,8 @@ use std::time::Duration;
 use corpus::{Failures, Inputs};
 use presign::canonical::{CanonicalHeaders, CanonicalRequest};
 use presign::{
-    AmzDate, CredentialScope, Credentials, Method, PresignRequest, SigningKey, StringToSign, encode,
+    AmzDate, BatchSigner, CredentialScope, Credentials, Method, PresignRequest, SigningKey,
+    StringToSign, encode,
 };
 use sha2::{Digest, Sha256};
 
@@ -293,4 +294,26 @@ fn presign_hex(bytes: &[u8]) -> String {
         let _ = write!(out, "{b:02x}");
         out
     })
+}
+
+/// The batch signer shares the per-request work of a batch; every URL it
+/// writes must still be the corpus URL, byte for byte.
+#[test]
+fn batch_signer_writes_the_same_url_as_presign_for_every_case() {
+    for (file, corpus) in corpus::presign_corpora() {
+        let mut failures = Failures::default();
+        let mut out = String::from("previous line\n");
+        for case in &corpus.cases {
+            let (request, credentials, now) = build(&case.inputs).unwrap();
+            let signer = BatchSigner::new(&request, &credentials, now.to_system_time())
+                .unwrap_or_else(|e| panic!("{}: {e}", case.id));
+            let start = out.len();
+            signer.sign_into(&case.inputs.key, &mut out).unwrap();
+            if !case.expected.accepts_url(&out[start..]) {
+                failures.check(&case.id, "batch url", &case.expected.url, &out[start..]);
+            }
+            out.push('\n');
+        }
+        failures.finish(corpus.cases.len(), &format!("batch URLs of {file}"));
+    }
 }
