@@ -40,7 +40,7 @@ Examples:
 #[command(name = "presign", version, after_long_help = AFTER_HELP, max_term_width = 100)]
 pub(crate) struct Cli {
     /// The object, as s3://BUCKET/KEY. Everything after BUCKET/ is the key,
-    /// verbatim: no decoding (`s3://b//x` is the key `/x`, `s3://b/a?b#c` is the
+    /// verbatim: no decoding (`s3://bucket//x` is the key `/x`, `s3://bucket/a?b#c` is the
     /// key `a?b#c`).
     #[arg(value_name = "S3_URI")]
     pub(crate) uri: String,

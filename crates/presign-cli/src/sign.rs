@@ -131,9 +131,14 @@ fn with_cli_hint(error: PresignError) -> anyhow::Error {
         {
             Some("pass --allow-long-expiry for stores that accept longer expiries")
         }
-        PresignError::InvalidBucket { .. } => Some(
-            "buckets named under the old rules (upper case, '_') are accepted with --allow-legacy-bucket-names",
-        ),
+        PresignError::InvalidBucket { bucket, .. }
+            if bucket.bytes().any(|b| b.is_ascii_uppercase() || b == b'_') =>
+        {
+            Some(
+                "buckets named under the old rules (upper case, '_') are accepted with \
+                 --allow-legacy-bucket-names",
+            )
+        }
         _ => None,
     };
     match hint {
@@ -153,7 +158,7 @@ pub(crate) fn warnings(signed: &Signed) -> Vec<String> {
         .unwrap_or_default();
     let message = match &signed.session_token_expiration {
         Some(expiration) => {
-            let token_expiry = AmzDate::parse_rfc3339(expiration).ok().map(|d| d.to_system_time());
+            let token_expiry = parse_expiration(expiration);
             if token_expiry.is_some_and(|t| t < presigned.expires_at()) {
                 format!(
                     "warning: the URL is signed with a session token that expires at {expiration}, before the \
@@ -171,4 +176,32 @@ pub(crate) fn warnings(signed: &Signed) -> Vec<String> {
             .to_owned(),
     };
     vec![message]
+}
+
+/// A credential expiration as the AWS tools write it: RFC 3339 with `Z` or an
+/// offset, with or without fractional seconds (`aws configure
+/// export-credentials` writes `2024-05-24T00:30:00+00:00`).
+fn parse_expiration(text: &str) -> Option<SystemTime> {
+    let timestamp: jiff::Timestamp = text.trim().parse().ok()?;
+    Some(SystemTime::from(timestamp))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_expiration;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    #[test]
+    fn expirations_parse_with_z_offsets_and_fractions() {
+        let expected = UNIX_EPOCH + Duration::from_secs(1_369_355_400);
+        for text in [
+            "2013-05-24T00:30:00Z",
+            "2013-05-24T00:30:00+00:00",
+            "2013-05-24T00:30:00.000Z",
+            "2013-05-24T02:30:00+02:00",
+        ] {
+            assert_eq!(parse_expiration(text), Some(expected), "{text}");
+        }
+        assert_eq!(parse_expiration("tomorrow"), None);
+    }
 }

@@ -90,8 +90,12 @@ pub enum PresignError {
         /// The form that is accepted.
         expected: &'static str,
     },
-    /// The signing time cannot be written as an `X-Amz-Date`.
-    #[error("signing time is out of range: allowed 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z")]
+    /// The signing time, or the expiry it leads to, cannot be written as an
+    /// `X-Amz-Date` (years 1970 to 9999).
+    #[error(
+        "signing time is out of range: the URL must be signed and expire within \
+         1970-01-01T00:00:00Z..=9999-12-31T23:59:59Z"
+    )]
     TimeOutOfRange,
     /// An extra query parameter is not allowed.
     #[error("query parameter {name:?} is invalid: {reason}")]

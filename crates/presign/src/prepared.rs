@@ -59,6 +59,8 @@ impl Prepared {
         credentials.validate()?;
         let expires_in = request.expires_secs()?;
         let signed_at = AmzDate::from_system_time(now)?;
+        // The expiry must be a representable instant too (a verifier parses it).
+        AmzDate::from_unix_seconds(signed_at.unix_seconds() + expires_in)?;
 
         let addressing = request.effective_addressing(&endpoint);
         let mut path_prefix = endpoint.base_path().to_owned();

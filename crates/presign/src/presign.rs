@@ -301,6 +301,27 @@ mod tests {
     }
 
     #[test]
+    fn an_expiry_after_year_9999_is_refused() {
+        let (request, credentials, _) = aws_example();
+        let late = AmzDate::parse_rfc3339("9999-12-31T00:00:00Z")
+            .unwrap()
+            .to_system_time();
+        assert_eq!(
+            presign(&request, &credentials, late).unwrap_err(),
+            PresignError::TimeOutOfRange
+        );
+        let just_in_time = late - Duration::from_secs(1);
+        assert!(
+            presign(
+                &request.expires_in(Duration::from_secs(86_399)),
+                &credentials,
+                just_in_time
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
     fn empty_region_signs_with_an_empty_scope_segment() {
         let (request, credentials, now) = aws_example();
         let presigned = presign(&request.region(""), &credentials, now).unwrap();

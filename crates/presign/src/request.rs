@@ -368,8 +368,7 @@ fn validate_bucket(bucket: &str, legacy: bool) -> Result<(), PresignError> {
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
     {
         return Err(fail(
-            "only lower-case letters, digits, '.' and '-' are allowed \
-             (legacy names with upper case or '_' need the legacy bucket name option)",
+            "only lower-case letters, digits, '.' and '-' are allowed",
         ));
     }
     if !bucket.split('.').all(dns_label_ok) {

@@ -336,6 +336,15 @@ pub(super) fn split_key_value(body: &str) -> Result<(String, &str), &'static str
     if key.is_empty() {
         return Err(PROBLEM_EMPTY_KEY);
     }
+    // Setting names are identifiers. Anything else means the `=` was not the
+    // separator (e.g. `aws_secret_access_key abc=def`), and the "name" may be
+    // part of a secret: refuse the line rather than carry it around.
+    if !key
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+    {
+        return Err(PROBLEM_NOT_KEY_VALUE);
+    }
     Ok((key.to_lowercase(), value.trim()))
 }
 
