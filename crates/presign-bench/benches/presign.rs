@@ -1,0 +1,151 @@
+//! Presigning one GET URL: presign (single and batch), rusty-s3, aws-sigv4,
+//! and the hash-only floor, side by side in one run so their ratios hold on a
+//! shared, noisy machine. Run: `cargo bench -p presign-bench`.
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use hmac::{KeyInit, Mac};
+use presign_bench::{ACCESS_KEY_ID, BUCKET, ENDPOINT, EXPIRES, KEY, REGION, SECRET_ACCESS_KEY};
+use sha2::{Digest, Sha256};
+
+fn presign_single(c: &mut Criterion) {
+    let request = presign_bench::request();
+    let credentials = presign_bench::credentials();
+    let now = presign_bench::now();
+    c.bench_function("presign::presign (one URL, all intermediates)", |b| {
+        b.iter(|| presign::presign(black_box(&request), &credentials, now).unwrap());
+    });
+}
+
+fn presign_batch(c: &mut Criterion) {
+    let signer = presign::BatchSigner::new(
+        &presign_bench::request(),
+        &presign_bench::credentials(),
+        presign_bench::now(),
+    )
+    .unwrap();
+    let mut out = String::with_capacity(1024);
+    c.bench_function("presign::BatchSigner::sign_into", |b| {
+        b.iter(|| {
+            out.clear();
+            signer.sign_into(black_box(KEY), &mut out).unwrap();
+            black_box(out.len())
+        });
+    });
+}
+
+/// The unavoidable work: SHA-256 of the same canonical request and HMAC of the
+/// same string to sign with a prepared key (pads already hashed).
+fn hash_floor(c: &mut Criterion) {
+    let presigned = presign::presign(
+        &presign_bench::request(),
+        &presign_bench::credentials(),
+        presign_bench::now(),
+    )
+    .unwrap();
+    let canonical = presigned.canonical_request().as_str().to_owned();
+    let string_to_sign = presigned.string_to_sign().as_str().to_owned();
+    let scope = presigned.credential_scope();
+    let key = presign::SigningKey::derive(SECRET_ACCESS_KEY, scope.date_stamp(), REGION, "s3")
+        .reveal_hex();
+    let key_bytes: Vec<u8> = (0..32)
+        .map(|i| u8::from_str_radix(&key[2 * i..2 * i + 2], 16).unwrap())
+        .collect();
+    let prepared = hmac::Hmac::<Sha256>::new_from_slice(&key_bytes).unwrap();
+    c.bench_function(
+        "floor: sha256(canonical) + hmac(string to sign), prepared key",
+        |b| {
+            b.iter(|| {
+                let hash = Sha256::digest(black_box(canonical.as_bytes()));
+                let mut mac = prepared.clone();
+                mac.update(black_box(string_to_sign.as_bytes()));
+                (hash, mac.finalize().into_bytes())
+            });
+        },
+    );
+}
+
+fn rusty_s3(c: &mut Criterion) {
+    use rusty_s3::{Bucket, Credentials, S3Action, UrlStyle};
+    let bucket = Bucket::new(
+        ENDPOINT.parse().unwrap(),
+        UrlStyle::VirtualHost,
+        BUCKET,
+        REGION,
+    )
+    .unwrap();
+    let credentials = Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY);
+    let time = jiff_time();
+    c.bench_function("rusty-s3 GetObject::sign_with_time", |b| {
+        b.iter(|| {
+            let action = bucket.get_object(Some(&credentials), black_box(KEY));
+            action.sign_with_time(EXPIRES, &time).to_string()
+        });
+    });
+}
+
+fn jiff_time() -> jiff::Timestamp {
+    let seconds = presign_bench::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    jiff::Timestamp::from_second(i64::try_from(seconds).unwrap()).unwrap()
+}
+
+fn aws_sigv4(c: &mut Criterion) {
+    use aws_sigv4::http_request::{
+        PercentEncodingMode, SignableBody, SignableRequest, SignatureLocation, SigningSettings,
+        UriPathNormalizationMode, sign,
+    };
+    use aws_smithy_runtime_api::client::identity::Identity;
+    let identity: Identity = aws_credential_types::Credentials::new(
+        ACCESS_KEY_ID,
+        SECRET_ACCESS_KEY,
+        None,
+        None,
+        "bench",
+    )
+    .into();
+    let mut settings = SigningSettings::default();
+    settings.signature_location = SignatureLocation::QueryParams;
+    settings.expires_in = Some(EXPIRES);
+    settings.percent_encoding_mode = PercentEncodingMode::Single;
+    settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
+    let params = aws_sigv4::sign::v4::SigningParams::builder()
+        .identity(&identity)
+        .region(REGION)
+        .name("s3")
+        .time(presign_bench::now())
+        .settings(settings)
+        .build()
+        .unwrap()
+        .into();
+    let url = format!("https://{BUCKET}.s3.{REGION}.amazonaws.com/{KEY}");
+    c.bench_function("aws-sigv4 sign (query params) + apply to request", |b| {
+        b.iter(|| {
+            let signable = SignableRequest::new(
+                "GET",
+                black_box(&url),
+                std::iter::empty(),
+                SignableBody::UnsignedPayload,
+            )
+            .unwrap();
+            let (instructions, _) = sign(signable, &params).unwrap().into_parts();
+            let mut request = http::Request::builder().uri(url.as_str()).body(()).unwrap();
+            instructions.apply_to_request_http1x(&mut request);
+            request.uri().to_string()
+        });
+    });
+}
+
+criterion_group!(
+    benches,
+    hash_floor,
+    presign_batch,
+    presign_single,
+    rusty_s3,
+    aws_sigv4
+);
+criterion_main!(benches);
