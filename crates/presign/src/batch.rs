@@ -12,9 +12,6 @@
 
 use std::time::SystemTime;
 
-use hmac::Mac;
-use sha2::{Digest, Sha256};
-
 use crate::amz_date::AmzDate;
 use crate::canonical::write_after_path;
 use crate::credentials::Credentials;
@@ -24,7 +21,7 @@ use crate::hex;
 use crate::prepared::Prepared;
 use crate::presign::UNSIGNED_PAYLOAD;
 use crate::request::{PresignRequest, validate_key};
-use crate::signing_key::HmacSha256;
+use crate::sha256::{PreparedHmac, Sha256};
 use crate::string_to_sign::ALGORITHM;
 
 /// Signs many keys with the settings of one template request, as of one
@@ -59,7 +56,7 @@ pub struct BatchSigner {
     /// The canonical request after the path.
     canonical_tail: String,
     /// HMAC state keyed with the signing key, after `ALGORITHM\nDATE\nSCOPE\n`.
-    string_to_sign_head: HmacSha256,
+    string_to_sign_head: PreparedHmac,
     /// `scheme://authority` and the path prefix.
     url_head: String,
     /// `?query&X-Amz-Signature=`.
@@ -94,7 +91,7 @@ impl BatchSigner {
             UNSIGNED_PAYLOAD,
         );
 
-        let mut string_to_sign_head = prepared.signing_key.mac();
+        let mut string_to_sign_head = prepared.signing_key.prepared_hmac();
         for part in [
             ALGORITHM,
             "\n",
@@ -132,15 +129,12 @@ impl BatchSigner {
         let key_start = out.len();
         encode::path_into(out, key);
 
-        let mut canonical = self.canonical_head.clone();
-        canonical.update(&out.as_bytes()[key_start..]);
-        canonical.update(self.canonical_tail.as_bytes());
+        let canonical = self
+            .canonical_head
+            .finish_with::<512>(&[&out.as_bytes()[key_start..], self.canonical_tail.as_bytes()]);
         let mut canonical_hex = [0u8; 64];
-        hex::encode_to_slice(&canonical.finalize(), &mut canonical_hex);
-
-        let mut mac = self.string_to_sign_head.clone();
-        mac.update(&canonical_hex);
-        let signature = mac.finalize().into_bytes();
+        hex::encode_to_slice(&canonical, &mut canonical_hex);
+        let signature = self.string_to_sign_head.mac_with(&canonical_hex);
 
         out.push_str(&self.url_query);
         hex::encode_into(out, &signature);

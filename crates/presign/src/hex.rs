@@ -3,21 +3,33 @@
 
 const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
 
+/// The two hex digits of every byte: one lookup per byte on the hot path.
+const HEX_PAIRS: [[u8; 2]; 256] = {
+    let mut table = [[0u8; 2]; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = [HEX_LOWER[byte >> 4], HEX_LOWER[byte & 0x0f]];
+        byte += 1;
+    }
+    table
+};
+
 /// Appends the lower-case hex of `bytes` to `out`.
 pub(crate) fn encode_into(out: &mut String, bytes: &[u8]) {
-    out.reserve(bytes.len() * 2);
-    for &byte in bytes {
-        out.push(char::from(HEX_LOWER[usize::from(byte >> 4)]));
-        out.push(char::from(HEX_LOWER[usize::from(byte & 0x0f)]));
+    let mut buffer = [0u8; 128];
+    for chunk in bytes.chunks(64) {
+        let hex = &mut buffer[..chunk.len() * 2];
+        encode_to_slice(chunk, hex);
+        // Hex digits are ASCII, so this never falls back to the default.
+        out.push_str(std::str::from_utf8(hex).unwrap_or_default());
     }
 }
 
 /// Writes the lower-case hex of `bytes` into `out`, which must be twice as
 /// long (extra room is left untouched).
 pub(crate) fn encode_to_slice(bytes: &[u8], out: &mut [u8]) {
-    for (pair, &byte) in out.chunks_exact_mut(2).zip(bytes) {
-        pair[0] = HEX_LOWER[usize::from(byte >> 4)];
-        pair[1] = HEX_LOWER[usize::from(byte & 0x0f)];
+    for (pair, &byte) in out.as_chunks_mut::<2>().0.iter_mut().zip(bytes) {
+        *pair = HEX_PAIRS[usize::from(byte)];
     }
 }
 
@@ -37,5 +49,9 @@ mod tests {
             "0123456789abcdef"
         );
         assert_eq!(super::encode(&[]), "");
+        let long: Vec<u8> = (0..=255).collect();
+        let hex = super::encode(&long);
+        assert_eq!(hex.len(), 512);
+        assert!(hex.starts_with("000102") && hex.ends_with("fdfeff"));
     }
 }

@@ -42,6 +42,7 @@ mod prepared;
 mod presign;
 mod request;
 mod scope;
+mod sha256;
 mod signing_key;
 mod string_to_sign;
 

@@ -11,8 +11,9 @@ use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use crate::hex;
+use crate::sha256::PreparedHmac;
 
-pub(crate) type HmacSha256 = Hmac<Sha256>;
+type HmacSha256 = Hmac<Sha256>;
 
 /// HMAC-SHA256 of the concatenation of `parts` under `key`.
 pub(crate) fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
@@ -67,14 +68,10 @@ impl SigningKey {
         hex::encode(&hmac_sha256(&*self.key, &[string_to_sign]))
     }
 
-    /// An HMAC-SHA256 instance keyed with this key, its inner and outer pad
-    /// blocks already hashed, to clone per message (the batch signer does).
-    pub(crate) fn mac(&self) -> HmacSha256 {
-        // A 32-byte key is always accepted; see `hmac_sha256`.
-        let Ok(mac) = HmacSha256::new_from_slice(&*self.key) else {
-            unreachable!("HMAC accepts keys of every length")
-        };
-        mac
+    /// HMAC-SHA256 under this key with its pad blocks hashed once, for the
+    /// batch signer.
+    pub(crate) fn prepared_hmac(&self) -> PreparedHmac {
+        PreparedHmac::new(&self.key)
     }
 
     /// The key in hex. It signs any request for its day and region: show it only
