@@ -3,7 +3,9 @@
 #![allow(clippy::unwrap_used)]
 
 fn main() {
-    let count: usize = std::env::args().nth(1).map_or(1_000_000, |n| n.parse().unwrap());
+    let count: usize = std::env::args()
+        .nth(1)
+        .map_or(1_000_000, |n| n.parse().unwrap());
     let signer = presign::BatchSigner::new(
         &presign_bench::request(),
         &presign_bench::credentials(),
@@ -14,7 +16,9 @@ fn main() {
     let mut total = 0usize;
     for _ in 0..count {
         out.clear();
-        signer.sign_into(std::hint::black_box(presign_bench::KEY), &mut out).unwrap();
+        signer
+            .sign_into(std::hint::black_box(presign_bench::KEY), &mut out)
+            .unwrap();
         total += out.len();
     }
     println!("{total}");

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, ValueEnum};
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::duration::parse_expires_in;
 
@@ -37,14 +37,127 @@ Examples:
 /// (PUT) one object until it expires. The URL alone goes to stdout, so
 /// `curl "$(presign s3://bucket/key)"` works.
 #[derive(Debug, Parser)]
-#[command(name = "presign", version, after_long_help = AFTER_HELP, max_term_width = 100)]
+#[command(
+    name = "presign",
+    version,
+    after_long_help = AFTER_HELP,
+    max_term_width = 100,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
 pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Option<Command>,
+
     /// The object, as s3://BUCKET/KEY. Everything after BUCKET/ is the key,
     /// verbatim: no decoding (`s3://bucket//x` is the key `/x`, `s3://bucket/a?b#c` is the
     /// key `a?b#c`).
-    #[arg(value_name = "S3_URI")]
-    pub(crate) uri: String,
+    #[arg(value_name = "S3_URI", required = true)]
+    pub(crate) uri: Option<String>,
 
+    #[command(flatten)]
+    pub(crate) request: RequestArgs,
+
+    /// What to print: url (the URL alone), json (one object with every
+    /// value), curl (a ready-to-run command), explain (every signing step).
+    #[arg(long, value_enum, default_value_t = OutputArg::Url)]
+    pub(crate) output: OutputArg,
+
+    /// Show the secret access key and the derived signing key in explain and
+    /// json output. Off by default: they sign anything.
+    #[arg(long)]
+    pub(crate) show_secrets: bool,
+}
+
+/// Subcommands; without one, presign signs the S3_URI it is given.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Presign many keys of one bucket, one per input line, as of one instant
+    /// (every URL of a batch expires together), using every core.
+    Batch(BatchArgs),
+}
+
+const BATCH_AFTER_HELP: &str = "\
+Input (--input-format):
+  lines  one key per line, verbatim (a trailing \\r is dropped; use jsonl for keys
+         holding line breaks)
+  jsonl  one JSON object per line: {\"key\": \"a.png\"} and optionally \"method\",
+         \"expires_in\" (seconds or \"10m\"), \"headers\" {\"name\": \"value\"},
+         \"query\" {\"name\": \"value\"}, which override the command line for that key
+
+Output (--output-format), one line per input line, in input order:
+  url    the URL
+  tsv    key, a tab, the URL (keys holding a tab or line break are refused)
+  csv    key,url with RFC 4180 quoting (no header row)
+  jsonl  {\"key\": ..., \"url\": ..., \"expires_at\": ...}
+
+A bad line stops the batch with an error naming its line number (exit 2);
+with --keep-going it is reported on stderr, the rest is signed, and the exit
+code is 1. Lines before a stopping error have been written already.
+
+Examples:
+  aws s3 ls s3://bucket/data/ --recursive | awk '{print $4}' | presign batch s3://bucket
+  presign batch s3://bucket/photos/ --input names.txt --output-format csv > links.csv
+  presign batch --bucket bucket --input-format jsonl --input uploads.jsonl -X PUT";
+
+/// `presign batch`: many keys, one bucket, one signing instant.
+#[derive(Debug, Args)]
+#[command(after_long_help = BATCH_AFTER_HELP)]
+pub(crate) struct BatchArgs {
+    /// The bucket and an optional key prefix, s3://BUCKET[/PREFIX]. Each input
+    /// key is appended to PREFIX verbatim (s3://b/photos/ + a.jpg = photos/a.jpg).
+    #[arg(
+        value_name = "S3_URI",
+        required_unless_present = "bucket",
+        conflicts_with = "bucket"
+    )]
+    pub(crate) target: Option<String>,
+
+    /// The bucket, instead of s3://BUCKET.
+    #[arg(long, value_name = "BUCKET")]
+    pub(crate) bucket: Option<String>,
+
+    /// Read keys from FILE instead of stdin.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) input: Option<std::path::PathBuf>,
+
+    /// How input lines are read.
+    #[arg(long, value_enum, default_value_t = InputFormat::Lines)]
+    pub(crate) input_format: InputFormat,
+
+    /// What each output line holds.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Url)]
+    pub(crate) output_format: OutputFormat,
+
+    /// Report bad lines on stderr and go on; exit 1 at the end if any.
+    #[arg(long)]
+    pub(crate) keep_going: bool,
+
+    /// Signing threads (default: the number of cores).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub(crate) jobs: Option<u16>,
+
+    #[command(flatten)]
+    pub(crate) request: RequestArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum InputFormat {
+    Lines,
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum OutputFormat {
+    Url,
+    Tsv,
+    Csv,
+    Jsonl,
+}
+
+/// What every presigned URL is made of, besides bucket and key.
+#[derive(Debug, Args)]
+pub(crate) struct RequestArgs {
     /// HTTP method the URL is valid for.
     #[arg(short = 'X', long, value_enum, default_value_t = MethodArg::Get, ignore_case = false)]
     pub(crate) method: MethodArg,
@@ -138,16 +251,6 @@ pub(crate) struct Cli {
     /// Shorthand for --query response-expires=VALUE.
     #[arg(long, value_name = "VALUE")]
     pub(crate) response_expires: Option<String>,
-
-    /// What to print: url (the URL alone), json (one object with every
-    /// value), curl (a ready-to-run command), explain (every signing step).
-    #[arg(long, value_enum, default_value_t = OutputArg::Url)]
-    pub(crate) output: OutputArg,
-
-    /// Show the secret access key and the derived signing key in explain and
-    /// json output. Off by default: they sign anything.
-    #[arg(long)]
-    pub(crate) show_secrets: bool,
 }
 
 /// `-X` values: upper case only, as sent on the wire.
@@ -226,6 +329,16 @@ pub(crate) struct Invocation {
     pub(crate) headers: Vec<(String, String)>,
 }
 
+impl Invocation {
+    /// The request options of whichever command runs.
+    pub(crate) fn request_args(&self) -> &RequestArgs {
+        match &self.cli.command {
+            Some(Command::Batch(batch)) => &batch.request,
+            None => &self.cli.request,
+        }
+    }
+}
+
 /// Parses `args` (the program name first).
 pub(crate) fn parse<I, T>(args: I) -> Result<Invocation, clap::Error>
 where
@@ -234,8 +347,10 @@ where
 {
     let matches = Cli::command().try_get_matches_from(args)?;
     let cli = Cli::from_arg_matches(&matches)?;
+    // The request options live on the subcommand's matches when there is one.
+    let request_matches = matches.subcommand().map_or(&matches, |(_, sub)| sub);
     let query = in_command_line_order(
-        &matches,
+        request_matches,
         &[
             ("queries", None),
             ("version_id", Some("versionId")),
@@ -248,24 +363,26 @@ where
             ("response_expires", Some("response-expires")),
         ],
     );
+    let mut invocation = Invocation {
+        cli,
+        query,
+        headers: Vec::new(),
+    };
     let mut headers = in_command_line_order(
-        &matches,
+        request_matches,
         &[
             ("headers", None),
             ("content_type", Some("content-type")),
             ("content_md5", Some("content-md5")),
         ],
     );
+    let meta = &invocation.request_args().meta;
     headers.extend(
-        cli.meta
-            .iter()
+        meta.iter()
             .map(|(key, value)| (format!("x-amz-meta-{key}"), value.clone())),
     );
-    Ok(Invocation {
-        cli,
-        query,
-        headers,
-    })
+    invocation.headers = headers;
+    Ok(invocation)
 }
 
 /// Name/value pairs from several arguments, sorted by their position on the
@@ -388,8 +505,41 @@ mod tests {
     }
 
     #[test]
+    fn batch_takes_the_request_options_after_the_subcommand() {
+        let invocation = parse([
+            "presign",
+            "batch",
+            "s3://bucket/prefix/",
+            "-X",
+            "PUT",
+            "--query",
+            "a=1",
+            "--content-type",
+            "text/csv",
+        ])
+        .unwrap();
+        let Some(Command::Batch(batch)) = &invocation.cli.command else {
+            panic!("not a batch")
+        };
+        assert_eq!(batch.target.as_deref(), Some("s3://bucket/prefix/"));
+        assert_eq!(invocation.request_args().method, MethodArg::Put);
+        assert_eq!(invocation.query, [("a".to_owned(), "1".to_owned())]);
+        assert_eq!(
+            invocation.headers,
+            [("content-type".to_owned(), "text/csv".to_owned())]
+        );
+    }
+
+    #[test]
+    fn batch_needs_a_bucket_and_signing_needs_an_object() {
+        assert_eq!(parse(["presign", "batch"]).unwrap_err().exit_code(), 2);
+        assert!(parse(["presign", "batch", "--bucket", "b"]).is_ok());
+        assert_eq!(parse(["presign"]).unwrap_err().exit_code(), 2);
+    }
+
+    #[test]
     fn empty_region_is_accepted() {
         let invocation = parse(["presign", "--region", "", "s3://b/k"]).unwrap();
-        assert_eq!(invocation.cli.region.as_deref(), Some(""));
+        assert_eq!(invocation.request_args().region.as_deref(), Some(""));
     }
 }

@@ -4,16 +4,24 @@
 //! files; the `presign` library computes.
 
 mod cli;
+mod commands;
 mod config;
 mod duration;
 mod output;
+mod resolve;
 mod s3_uri;
-mod sign;
 
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::SystemTime;
 
+use anyhow::Context;
+
+use cli::{Command, Invocation};
+use commands::batch::{self, Outcome};
+
+/// Some input lines were refused (`presign batch --keep-going`).
+const EXIT_SOME_REFUSED: u8 = 1;
 /// Bad input or usage (also clap's code).
 const EXIT_USAGE: u8 = 2;
 
@@ -26,7 +34,7 @@ fn main() -> ExitCode {
         }
     };
     match run(&invocation) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         // A closed pipe (`presign ... | head -c 10`) means the reader has what
         // it wanted: exit quietly and successfully.
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
@@ -37,17 +45,45 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(invocation: &cli::Invocation) -> anyhow::Result<()> {
+fn run(invocation: &Invocation) -> anyhow::Result<ExitCode> {
     let env = config::Environment::from_process();
-    let signed = sign::run(invocation, &env, SystemTime::now())?;
-    let text = output::render(invocation.cli.output, &signed);
-    for warning in sign::warnings(&signed) {
-        eprintln!("presign: {warning}");
+    match &invocation.cli.command {
+        Some(Command::Batch(args)) => {
+            let input: Box<dyn std::io::Read> = match &args.input {
+                Some(path) => Box::new(
+                    std::fs::File::open(path)
+                        .with_context(|| format!("cannot open --input {}", path.display()))?,
+                ),
+                None => Box::new(std::io::stdin().lock()),
+            };
+            let streams = batch::Streams {
+                input,
+                output: Box::new(std::io::BufWriter::with_capacity(
+                    1 << 20,
+                    std::io::stdout(),
+                )),
+                errors: Box::new(std::io::stderr()),
+            };
+            Ok(
+                match batch::run(invocation, args, &env, SystemTime::now(), streams)? {
+                    Outcome::AllSigned => ExitCode::SUCCESS,
+                    Outcome::SkippedLines(_) => ExitCode::from(EXIT_SOME_REFUSED),
+                },
+            )
+        }
+        None => {
+            let uri = invocation.cli.uri.as_deref().unwrap_or_default();
+            let signed = commands::sign::run(invocation, uri, &env, SystemTime::now())?;
+            let text = output::render(invocation.cli.output, &signed);
+            for warning in commands::sign::warnings(&signed) {
+                eprintln!("presign: {warning}");
+            }
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text.as_bytes())?;
+            stdout.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(text.as_bytes())?;
-    stdout.flush()?;
-    Ok(())
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {

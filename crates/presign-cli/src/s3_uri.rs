@@ -10,9 +10,29 @@ pub(crate) fn parse(uri: &str) -> Result<(&str, &str), String> {
         .ok_or_else(|| format!("{uri:?} names no object key: expected s3://BUCKET/KEY"))
 }
 
+/// Bucket and key prefix of `s3://BUCKET` or `s3://BUCKET/PREFIX` (the
+/// prefix verbatim, possibly empty).
+pub(crate) fn parse_bucket_prefix(uri: &str) -> Result<(&str, &str), String> {
+    let rest = uri
+        .strip_prefix("s3://")
+        .ok_or_else(|| format!("the bucket must be given as s3://BUCKET[/PREFIX], got {uri:?}"))?;
+    Ok(rest.split_once('/').unwrap_or((rest, "")))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::parse;
+    use super::{parse, parse_bucket_prefix};
+
+    #[test]
+    fn batch_targets_take_an_optional_prefix() {
+        assert_eq!(parse_bucket_prefix("s3://bucket"), Ok(("bucket", "")));
+        assert_eq!(parse_bucket_prefix("s3://bucket/"), Ok(("bucket", "")));
+        assert_eq!(
+            parse_bucket_prefix("s3://bucket/photos/"),
+            Ok(("bucket", "photos/"))
+        );
+        assert!(parse_bucket_prefix("bucket").is_err());
+    }
 
     #[test]
     fn key_is_everything_after_the_bucket_verbatim() {

@@ -48,7 +48,9 @@ fn encode_into(out: &mut String, input: &str, keep: &[bool; 256]) {
     let mut index = 0;
     while index < bytes.len() {
         if let Some(chunk) = bytes.get(index..index + 16)
-            && chunk.iter().fold(true, |all, &byte| all & keep[usize::from(byte)])
+            && chunk
+                .iter()
+                .fold(true, |all, &byte| all & keep[usize::from(byte)])
         {
             index += 16;
             continue;

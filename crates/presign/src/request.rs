@@ -276,6 +276,24 @@ impl PresignRequest {
         &self.key
     }
 
+    /// The expiry as set (checked when signing).
+    #[must_use]
+    pub fn expiry(&self) -> Duration {
+        self.expires_in
+    }
+
+    /// The extra query parameters, raw, in URL order.
+    #[must_use]
+    pub fn query_pairs(&self) -> &[(String, String)] {
+        &self.query
+    }
+
+    /// The extra signed headers, as given.
+    #[must_use]
+    pub fn header_pairs(&self) -> &[(String, String)] {
+        &self.headers
+    }
+
     /// The expiry in whole seconds, checked against the allowed range.
     pub(crate) fn expires_secs(&self) -> Result<u64, PresignError> {
         if self.expires_in.subsec_nanos() != 0 {

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::sign::Signed;
+use crate::commands::sign::Signed;
 
 const REDACTED: &str = "<redacted> (--show-secrets shows it)";
 
@@ -33,14 +33,14 @@ pub(super) fn render(signed: &Signed) -> String {
     field(
         &mut out,
         "endpoint",
-        &format!("{} ({})", p.endpoint(), signed.endpoint_source),
+        &format!("{} ({})", p.endpoint(), signed.resolved.endpoint_source),
     );
     field(&mut out, "addressing style", p.addressing().as_str());
     field(&mut out, "host", p.host());
     field(
         &mut out,
         "region",
-        &format!("{region} ({})", signed.region_source),
+        &format!("{region} ({})", signed.resolved.region_source),
     );
     field(&mut out, "bucket", p.bucket());
     field(&mut out, "key", &format!("{:?}", p.key()));
@@ -58,7 +58,10 @@ pub(super) fn render(signed: &Signed) -> String {
     field(
         &mut out,
         "access key id",
-        &format!("{} ({})", signed.access_key_id, signed.credentials_source),
+        &format!(
+            "{} ({})",
+            signed.resolved.access_key_id, signed.resolved.credentials_source
+        ),
     );
     field(&mut out, "secret key", secret);
     let token = if p.has_session_token() {

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::sign::Signed;
+use crate::commands::sign::Signed;
 
 #[derive(Serialize)]
 struct JsonOutput<'a> {

@@ -6,7 +6,7 @@ mod explain;
 mod json;
 
 use crate::cli::OutputArg;
-use crate::sign::Signed;
+use crate::commands::sign::Signed;
 
 /// The text to print on stdout for `format`.
 pub(crate) fn render(format: OutputArg, signed: &Signed) -> String {

@@ -1,0 +1,242 @@
+//! From command-line options to a signable request: credentials, region,
+//! endpoint and addressing style resolved (config), the signing instant read
+//! (`--at` or the clock the caller passes). Shared by every command.
+
+use std::time::{Duration, SystemTime};
+
+use anyhow::{Context, anyhow};
+use presign::{Addressing, AmzDate, Credentials, Endpoint, Method, PresignError, PresignRequest};
+use zeroize::Zeroizing;
+
+use crate::cli::Invocation;
+use crate::config::{self, ConfigFlags, Environment, ResolvedConfig};
+
+/// A request ready to sign, and where each input came from.
+#[derive(Debug)]
+pub(crate) struct Resolved {
+    /// The request, for the bucket and key given to [`resolve`].
+    pub(crate) request: PresignRequest,
+    /// What [`Resolved::request_with`] builds other requests from.
+    target: Target,
+    pub(crate) credentials: Credentials,
+    pub(crate) secret_access_key: Zeroizing<String>,
+    pub(crate) signed_at: SystemTime,
+    pub(crate) access_key_id: String,
+    pub(crate) credentials_source: String,
+    pub(crate) region_source: String,
+    pub(crate) endpoint_source: String,
+    pub(crate) session_token_expiration: Option<String>,
+}
+
+/// Resolves the request options of `invocation` for `bucket`/`key`. `now` is
+/// the clock's reading, used unless `--at` is given.
+pub(crate) fn resolve(
+    invocation: &Invocation,
+    bucket: &str,
+    key: &str,
+    env: &Environment,
+    now: SystemTime,
+) -> anyhow::Result<Resolved> {
+    let args = invocation.request_args();
+    let signed_at = match &args.at {
+        Some(text) => AmzDate::parse_rfc3339(text)
+            .context("invalid --at")?
+            .to_system_time(),
+        None => now,
+    };
+    let flags = ConfigFlags {
+        profile: args.profile.clone(),
+        region: args.region.clone(),
+        endpoint_url: args.endpoint_url.clone(),
+        ibm_credentials: args.ibm_credentials.clone(),
+    };
+    let resolved = config::resolve(&flags, env)?;
+    let (endpoint, endpoint_source) = endpoint_of(&resolved)?;
+    let addressing = match (args.addressing_style, resolved.addressing_style) {
+        (Some(style), _) => style.into(),
+        (None, Some(style)) => style,
+        (None, None) => Addressing::Auto,
+    };
+
+    let target = Target {
+        endpoint,
+        bucket: bucket.to_owned(),
+        region: resolved.region.clone(),
+        addressing,
+        allow_long_expiry: args.allow_long_expiry,
+        legacy_bucket_names: args.allow_legacy_bucket_names,
+    };
+    let request = target.request(
+        args.method.into(),
+        key,
+        Duration::from_secs(args.expires_in),
+        &invocation.query,
+        &invocation.headers,
+    );
+
+    let credentials_config = resolved.credentials;
+    let secret = credentials_config.secret_access_key;
+    let mut credentials = Credentials::new(&credentials_config.access_key_id, secret.as_str());
+    if let Some(token) = &credentials_config.session_token {
+        credentials = credentials.with_session_token(token.as_str());
+    }
+    Ok(Resolved {
+        request,
+        target,
+        credentials,
+        secret_access_key: secret,
+        signed_at,
+        access_key_id: credentials_config.access_key_id,
+        credentials_source: credentials_config.source,
+        region_source: resolved.region_source,
+        endpoint_source,
+        session_token_expiration: credentials_config.expiration,
+    })
+}
+
+/// Where and how requests are signed: everything but method, key, expiry,
+/// query and headers.
+#[derive(Debug)]
+struct Target {
+    endpoint: String,
+    bucket: String,
+    region: String,
+    addressing: Addressing,
+    allow_long_expiry: bool,
+    legacy_bucket_names: bool,
+}
+
+impl Target {
+    fn request(
+        &self,
+        method: Method,
+        key: &str,
+        expires_in: Duration,
+        query: &[(String, String)],
+        headers: &[(String, String)],
+    ) -> PresignRequest {
+        let mut request = PresignRequest::new(method, &self.endpoint, &self.bucket, key)
+            .region(&self.region)
+            .expires_in(expires_in)
+            .allow_long_expiry(self.allow_long_expiry)
+            .legacy_bucket_names(self.legacy_bucket_names)
+            .addressing(self.addressing);
+        for (name, value) in query {
+            request = request.query(name, value);
+        }
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        request
+    }
+}
+
+impl Resolved {
+    /// Another request on the same endpoint, bucket and region (a batch line
+    /// that overrides method, expiry, query or headers).
+    pub(crate) fn request_with(
+        &self,
+        method: Method,
+        key: &str,
+        expires_in: Duration,
+        query: &[(String, String)],
+        headers: &[(String, String)],
+    ) -> PresignRequest {
+        self.target.request(method, key, expires_in, query, headers)
+    }
+}
+
+/// The endpoint to sign for and where it came from.
+fn endpoint_of(resolved: &ResolvedConfig) -> anyhow::Result<(String, String)> {
+    if let Some(url) = &resolved.endpoint_url {
+        let source = resolved
+            .endpoint_url_source
+            .clone()
+            .unwrap_or_else(|| "configuration".to_owned());
+        return Ok((url.clone(), source));
+    }
+    let url = Endpoint::aws_default(&resolved.region).ok_or_else(|| {
+        anyhow!(
+            "the region is empty and no endpoint is set: AWS needs a region; an empty region is for \
+             S3-compatible stores such as IBM COS, so pass --endpoint-url too \
+             (e.g. https://s3.us-south.cloud-object-storage.appdomain.cloud)"
+        )
+    })?;
+    Ok((url, format!("AWS default for region {}", resolved.region)))
+}
+
+/// The core's message, plus the flag that changes the rule where there is one.
+pub(crate) fn with_cli_hint(error: PresignError) -> anyhow::Error {
+    let hint = match &error {
+        PresignError::ExpiresOutOfRange { seconds, max }
+            if *max == presign::MAX_EXPIRES_SECS && *seconds > *max =>
+        {
+            Some("pass --allow-long-expiry for stores that accept longer expiries")
+        }
+        PresignError::InvalidBucket { bucket, .. }
+            if bucket.bytes().any(|b| b.is_ascii_uppercase() || b == b'_') =>
+        {
+            Some(
+                "buckets named under the old rules (upper case, '_') are accepted with --allow-legacy-bucket-names",
+            )
+        }
+        _ => None,
+    };
+    match hint {
+        Some(hint) => anyhow!("{error}; {hint}"),
+        None => anyhow!(error),
+    }
+}
+
+/// The stderr warning for URLs signed with a session token: they stop
+/// working when the token expires (said with the time when it is known).
+pub(crate) fn session_token_warning(
+    resolved: &Resolved,
+    url_expires_at: SystemTime,
+) -> Option<String> {
+    resolved.credentials.session_token()?;
+    let url_expiry = AmzDate::from_system_time(url_expires_at)
+        .map(|d| d.to_rfc3339())
+        .unwrap_or_default();
+    Some(match &resolved.session_token_expiration {
+        Some(expiration) if parse_expiration(expiration).is_some_and(|t| t < url_expires_at) => format!(
+            "warning: the URL is signed with a session token that expires at {expiration}, before the \
+             URL's own expiry ({url_expiry}); the URL stops working at {expiration}"
+        ),
+        Some(expiration) => format!(
+            "warning: the URL is signed with a session token (expires at {expiration}); it stops \
+             working when the token expires or is revoked"
+        ),
+        None => "warning: the URL is signed with a session token (temporary credentials); it stops working \
+                 when the token expires, which may be before its own expiry"
+            .to_owned(),
+    })
+}
+
+/// A credential expiration as the AWS tools write it: RFC 3339 with `Z` or an
+/// offset, with or without fractional seconds (`aws configure
+/// export-credentials` writes `2024-05-24T00:30:00+00:00`).
+fn parse_expiration(text: &str) -> Option<SystemTime> {
+    let timestamp: jiff::Timestamp = text.trim().parse().ok()?;
+    Some(SystemTime::from(timestamp))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_expiration;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    #[test]
+    fn expirations_parse_with_z_offsets_and_fractions() {
+        let expected = UNIX_EPOCH + Duration::from_secs(1_369_355_400);
+        for text in [
+            "2013-05-24T00:30:00Z",
+            "2013-05-24T00:30:00+00:00",
+            "2013-05-24T00:30:00.000Z",
+            "2013-05-24T02:30:00+02:00",
+        ] {
+            assert_eq!(parse_expiration(text), Some(expected), "{text}");
+        }
+        assert_eq!(parse_expiration("tomorrow"), None);
+    }
+}
