@@ -19,6 +19,7 @@ Credentials (never taken as command-line values):
 
 Exit codes:
   0  success (the URL, or the chosen output, on stdout)
+  1  presign batch --keep-going refused some lines (each named on stderr)
   2  bad input or usage; the message names the field and what is allowed
 
 Examples:
