@@ -66,8 +66,7 @@ impl LineContext<'_> {
                     .map_err(|e| e.to_string())?;
             }
             InputFormat::Jsonl => {
-                let parsed: JsonLine =
-                    serde_json::from_str(text).map_err(|e| format!("invalid JSON line: {e}"))?;
+                let parsed: JsonLine = serde_json::from_str(text).map_err(|e| json_error(&e))?;
                 if parsed.key.is_empty() {
                     return Err("\"key\" is empty: expected an object key".to_owned());
                 }
@@ -148,6 +147,14 @@ impl LineContext<'_> {
                 .request_with(method, key, expires_in, &query, &headers),
         ))
     }
+}
+
+/// serde's message without its "at line 1 column N" (the line is the input
+/// line, named by the caller; the column is kept).
+fn json_error(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let message = message.split(" at line ").next().unwrap_or_default();
+    format!("invalid JSON line (column {}): {message}", error.column())
 }
 
 fn string_pairs(

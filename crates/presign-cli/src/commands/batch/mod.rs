@@ -245,6 +245,12 @@ impl Pipeline {
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
                 .recv();
             let Ok(chunk) = next else { return };
+            if self.stop.load(Ordering::Relaxed) {
+                // The writer gave up. Keep taking chunks, unsigned, so a
+                // reader blocked on a full queue can send its last one, see
+                // the stop and end.
+                continue;
+            }
             let mut output = String::with_capacity(chunk.data.len() * 8);
             let mut errors = Vec::new();
             let body = chunk.data.strip_suffix(b"\n").unwrap_or(&chunk.data);
@@ -256,16 +262,13 @@ impl Pipeline {
                     }
                 }
             }
-            if signed
-                .send(Signed {
-                    sequence: chunk.sequence,
-                    output,
-                    errors,
-                })
-                .is_err()
-            {
-                return;
-            }
+            // A failed send means the writer stopped (and set `stop` first);
+            // the loop then drains the queue as above.
+            let _ = signed.send(Signed {
+                sequence: chunk.sequence,
+                output,
+                errors,
+            });
         }
     }
 
