@@ -17,6 +17,7 @@ use crate::canonical::write_after_path;
 use crate::credentials::Credentials;
 use crate::encode;
 use crate::error::PresignError;
+use crate::hex;
 use crate::prepared::Prepared;
 use crate::presign::UNSIGNED_PAYLOAD;
 use crate::request::{PresignRequest, validate_key};
@@ -52,8 +53,6 @@ use crate::string_to_sign::ALGORITHM;
 pub struct BatchSigner {
     /// SHA-256 state after `METHOD\n` and the path prefix.
     canonical_head: Sha256,
-    /// Bytes of the canonical request head not yet compressed (below 64).
-    canonical_head_len: usize,
     /// The canonical request after the path.
     canonical_tail: String,
     /// HMAC state keyed with the signing key, after `ALGORITHM\nDATE\nSCOPE\n`.
@@ -84,8 +83,6 @@ impl BatchSigner {
         canonical_head.update(prepared.method.as_str().as_bytes());
         canonical_head.update(b"\n");
         canonical_head.update(prepared.path_prefix.as_bytes());
-        let canonical_head_len =
-            (prepared.method.as_str().len() + 1 + prepared.path_prefix.len()) % 64;
         let mut canonical_tail = String::new();
         write_after_path(
             &mut canonical_tail,
@@ -112,7 +109,6 @@ impl BatchSigner {
             + std::time::Duration::from_secs(prepared.expires_in);
         Ok(Self {
             canonical_head,
-            canonical_head_len,
             canonical_tail,
             string_to_sign_head,
             url_head,
@@ -133,20 +129,15 @@ impl BatchSigner {
         let key_start = out.len();
         encode::path_into(out, key);
 
-        let key_path = &out.as_bytes()[key_start..];
-        let parts = [key_path, self.canonical_tail.as_bytes()];
-        // A stack buffer sized for the common case keeps the memset small;
-        // long keys take the larger one (or stream).
-        let canonical =
-            if self.canonical_head_len + key_path.len() + self.canonical_tail.len() + 9 <= 384 {
-                self.canonical_head.finish_with::<384>(&parts)
-            } else {
-                self.canonical_head.finish_with::<2048>(&parts)
-            };
-        let signature = self.string_to_sign_head.mac_with(&canonical.hex());
+        let canonical = self
+            .canonical_head
+            .finish_with::<512>(&[&out.as_bytes()[key_start..], self.canonical_tail.as_bytes()]);
+        let mut canonical_hex = [0u8; 64];
+        hex::encode_to_slice(&canonical, &mut canonical_hex);
+        let signature = self.string_to_sign_head.mac_with(&canonical_hex);
+
         out.push_str(&self.url_query);
-        // Hex digits are ASCII, so this never falls back to the default.
-        out.push_str(std::str::from_utf8(&signature.hex()).unwrap_or_default());
+        hex::encode_into(out, &signature);
         Ok(())
     }
 

@@ -33,23 +33,6 @@ pub(crate) fn encode_to_slice(bytes: &[u8], out: &mut [u8]) {
     }
 }
 
-/// The lower-case hex of eight big-endian words (a SHA-256 state), eight
-/// digits per word computed at once in a `u64`: each nibble is spread into
-/// its own byte, then `'0'` is added, plus `'a' - '0' - 10` where it is 10 or
-/// more.
-pub(crate) fn encode_words(words: &[u32; 8]) -> [u8; 64] {
-    let mut out = [0u8; 64];
-    for (digits, &word) in out.as_chunks_mut::<8>().0.iter_mut().zip(words) {
-        let spread = u64::from(word);
-        let spread = ((spread & 0xFFFF_0000) << 16) | (spread & 0x0000_FFFF);
-        let spread = ((spread & 0x0000_FF00_0000_FF00) << 8) | (spread & 0x0000_00FF_0000_00FF);
-        let nibbles = ((spread & 0x00F0_00F0_00F0_00F0) << 4) | (spread & 0x000F_000F_000F_000F);
-        let letters = ((nibbles + 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101;
-        *digits = (nibbles + 0x3030_3030_3030_3030 + letters * 0x27).to_be_bytes();
-    }
-    out
-}
-
 /// The lower-case hex of `bytes`.
 pub(crate) fn encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 2);
@@ -70,24 +53,5 @@ mod tests {
         let hex = super::encode(&long);
         assert_eq!(hex.len(), 512);
         assert!(hex.starts_with("000102") && hex.ends_with("fdfeff"));
-    }
-
-    #[test]
-    fn word_encoding_matches_byte_encoding() {
-        let words = [
-            0x0123_4567,
-            0x89ab_cdef,
-            0,
-            u32::MAX,
-            0xa0b0_c0d0,
-            0x0f0e_0d0c,
-            0x9999_aaaa,
-            0x1000_0001,
-        ];
-        let bytes: Vec<u8> = words.iter().flat_map(|w: &u32| w.to_be_bytes()).collect();
-        assert_eq!(
-            std::str::from_utf8(&super::encode_words(&words)).unwrap(),
-            super::encode(&bytes)
-        );
     }
 }

@@ -62,7 +62,7 @@ impl Sha256 {
         self.filled = rest.len();
     }
 
-    pub(crate) fn finalize(mut self) -> Digest {
+    pub(crate) fn finalize(mut self) -> [u8; 32] {
         let bit_length = self.length.wrapping_mul(8);
         self.block[self.filled] = 0x80;
         self.block[self.filled + 1..].fill(0);
@@ -75,14 +75,14 @@ impl Sha256 {
         // No wipe here: the state now holds the digest, which is the output,
         // and the buffer holds message bytes. What is secret in an HMAC is the
         // pad midstate, which only `PreparedHmac` keeps (and wipes on drop).
-        Digest(self.state)
+        digest_of(self.state)
     }
 
     /// The digest of everything hashed so far plus `parts`, leaving `self`
     /// as it was. When the rest fits in `N` bytes (a multiple of 64) it is
     /// laid out once, padding included, and compressed in one call; otherwise
     /// it streams.
-    pub(crate) fn finish_with<const N: usize>(&self, parts: &[&[u8]]) -> Digest {
+    pub(crate) fn finish_with<const N: usize>(&self, parts: &[&[u8]]) -> [u8; 32] {
         let rest_len = self.filled + parts.iter().map(|part| part.len()).sum::<usize>();
         let padded_len = (rest_len + 9).div_ceil(64) * 64;
         if padded_len > N {
@@ -104,7 +104,7 @@ impl Sha256 {
         buffer[padded_len - 8..padded_len].copy_from_slice(&bit_length.to_be_bytes());
         let mut state = self.state;
         compress256(&mut state, buffer[..padded_len].as_chunks::<64>().0);
-        Digest(state)
+        digest_of(state)
     }
 
     fn wipe(&mut self) {
@@ -113,24 +113,12 @@ impl Sha256 {
     }
 }
 
-/// A SHA-256 digest as the eight state words, so it can be hex-encoded
-/// without first being turned into bytes.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) struct Digest([u32; 8]);
-
-impl Digest {
-    pub(crate) fn to_bytes(self) -> [u8; 32] {
-        let mut bytes = [0u8; 32];
-        for (chunk, word) in bytes.as_chunks_mut::<4>().0.iter_mut().zip(self.0) {
-            *chunk = word.to_be_bytes();
-        }
-        bytes
+fn digest_of(state: [u32; 8]) -> [u8; 32] {
+    let mut digest = [0u8; 32];
+    for (chunk, word) in digest.chunks_exact_mut(4).zip(state) {
+        chunk.copy_from_slice(&word.to_be_bytes());
     }
-
-    /// Lower-case hex, 64 ASCII bytes.
-    pub(crate) fn hex(self) -> [u8; 64] {
-        crate::hex::encode_words(&self.0)
-    }
+    digest
 }
 
 /// HMAC-SHA256 with the key's inner and outer pad blocks already hashed.
@@ -167,8 +155,8 @@ impl PreparedHmac {
 
     /// The MAC of everything given to [`PreparedHmac::update`] plus `tail`,
     /// leaving `self` as it was.
-    pub(crate) fn mac_with(&self, tail: &[u8]) -> Digest {
-        let inner_digest = self.inner.finish_with::<192>(&[tail]).to_bytes();
+    pub(crate) fn mac_with(&self, tail: &[u8]) -> [u8; 32] {
+        let inner_digest = self.inner.finish_with::<192>(&[tail]);
         self.outer.finish_with::<64>(&[&inner_digest])
     }
 }
@@ -198,7 +186,7 @@ mod tests {
                 hasher.update(&data[..split]);
                 hasher.update(&data[split..length]);
                 assert_eq!(
-                    hasher.finalize().to_bytes(),
+                    hasher.finalize(),
                     expected,
                     "length {length}, split {split}"
                 );
@@ -216,16 +204,8 @@ mod tests {
                 let expected: [u8; 32] = sha2::Sha256::digest(&data[..head + length]).into();
                 let rest = &data[head..head + length];
                 let (a, b) = rest.split_at(length / 2);
-                assert_eq!(
-                    prefix.finish_with::<512>(&[a, b]).to_bytes(),
-                    expected,
-                    "head {head} length {length}"
-                );
-                assert_eq!(
-                    prefix.finish_with::<64>(&[rest]).to_bytes(),
-                    expected,
-                    "head {head} length {length}"
-                );
+                assert_eq!(prefix.finish_with::<512>(&[a, b]), expected, "head {head} length {length}");
+                assert_eq!(prefix.finish_with::<64>(&[rest]), expected, "head {head} length {length}");
             }
         }
     }
@@ -237,7 +217,7 @@ mod tests {
         prepared.update(b"Hi ");
         let mac = prepared.mac_with(b"There");
         assert_eq!(
-            hex::encode(&mac.to_bytes()),
+            hex::encode(&mac),
             hex::encode(&crate::signing_key::hmac_sha256(&key, &[b"Hi There"]))
         );
         // Reusable: the same prefix with another tail.
