@@ -140,8 +140,85 @@ fn aws_sigv4(c: &mut Criterion) {
     });
 }
 
+/// The same signers over [`presign_bench::keys`]: time per URL, averaged over
+/// a realistic mix of key lengths.
+fn key_mix(c: &mut Criterion) {
+    use criterion::Throughput;
+    use rusty_s3::{Bucket, Credentials, S3Action, UrlStyle};
+
+    let keys = presign_bench::keys();
+    let now = presign_bench::now();
+    let credentials = presign_bench::credentials();
+    let mut group = c.benchmark_group("64 mixed keys, per URL");
+    group.throughput(Throughput::Elements(keys.len() as u64));
+
+    let signer = presign::BatchSigner::new(&presign_bench::request(), &credentials, now).unwrap();
+    let mut out = String::with_capacity(4096);
+    group.bench_function("presign::BatchSigner::sign_into", |b| {
+        b.iter(|| {
+            for key in &keys {
+                out.clear();
+                signer.sign_into(black_box(key), &mut out).unwrap();
+            }
+            black_box(out.len())
+        });
+    });
+
+    let intermediates: Vec<(String, String)> = keys
+        .iter()
+        .map(|key| {
+            let presigned =
+                presign::presign(&presign_bench::request().with_key(key), &credentials, now)
+                    .unwrap();
+            (
+                presigned.canonical_request().as_str().to_owned(),
+                presigned.string_to_sign().as_str().to_owned(),
+            )
+        })
+        .collect();
+    let key_hex =
+        presign::SigningKey::derive(SECRET_ACCESS_KEY, "20241128", REGION, "s3").reveal_hex();
+    let key_bytes: Vec<u8> = (0..32)
+        .map(|i| u8::from_str_radix(&key_hex[2 * i..2 * i + 2], 16).unwrap())
+        .collect();
+    let prepared = hmac::Hmac::<Sha256>::new_from_slice(&key_bytes).unwrap();
+    group.bench_function(
+        "floor: sha256(canonical) + hmac(string to sign), prepared key",
+        |b| {
+            b.iter(|| {
+                for (canonical, string_to_sign) in &intermediates {
+                    let hash = Sha256::digest(black_box(canonical.as_bytes()));
+                    let mut mac = prepared.clone();
+                    mac.update(black_box(string_to_sign.as_bytes()));
+                    black_box((hash, mac.finalize().into_bytes()));
+                }
+            });
+        },
+    );
+
+    let bucket = Bucket::new(
+        ENDPOINT.parse().unwrap(),
+        UrlStyle::VirtualHost,
+        BUCKET,
+        REGION,
+    )
+    .unwrap();
+    let rusty_credentials = Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY);
+    let time = jiff_time();
+    group.bench_function("rusty-s3 GetObject::sign_with_time", |b| {
+        b.iter(|| {
+            for key in &keys {
+                let action = bucket.get_object(Some(&rusty_credentials), black_box(key));
+                black_box(action.sign_with_time(EXPIRES, &time).to_string());
+            }
+        });
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
+    key_mix,
     hash_floor,
     presign_batch,
     presign_single,

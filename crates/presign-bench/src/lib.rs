@@ -40,3 +40,34 @@ pub fn request() -> presign::PresignRequest {
 pub fn credentials() -> presign::Credentials {
     presign::Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY)
 }
+
+/// A realistic mix of 64 object keys (photos, logs, datasets, backups,
+/// user uploads, non-ASCII names), 5 to 80 bytes, so a benchmark over them
+/// is not decided by where one key's canonical request crosses a SHA-256
+/// block boundary.
+#[must_use]
+pub fn keys() -> Vec<String> {
+    (0..64u32)
+        .map(|n| match n % 8 {
+            0 => format!("photos/2024/{:02}/IMG_{:04}.JPG", n % 12 + 1, 1000 + n),
+            1 => format!("logs/app/2024-11-{:02}/{:02}.log.gz", n % 28 + 1, n % 24),
+            2 => format!("datasets/2024/11/28/part-{n:05}-of-01000.snappy.parquet"),
+            3 => format!(
+                "users/{:08x}-{:04x}-4a6b-9c2d-{:012x}/avatar.png",
+                n * 2_654_435_761_u32,
+                n,
+                u64::from(n) * 7_919
+            ),
+            4 => format!(
+                "backups/db/2024-11-{:02}T12:00:00Z/full.tar.zst",
+                n % 28 + 1
+            ),
+            5 => format!("reports/Q{} 2024/Финансы/итог-{n}.pdf", n % 4 + 1),
+            6 => format!("{n}.txt"),
+            _ => format!(
+                "static/js/app.{:016x}.min.js",
+                u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            ),
+        })
+        .collect()
+}
