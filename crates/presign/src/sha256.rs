@@ -204,8 +204,16 @@ mod tests {
                 let expected: [u8; 32] = sha2::Sha256::digest(&data[..head + length]).into();
                 let rest = &data[head..head + length];
                 let (a, b) = rest.split_at(length / 2);
-                assert_eq!(prefix.finish_with::<512>(&[a, b]), expected, "head {head} length {length}");
-                assert_eq!(prefix.finish_with::<64>(&[rest]), expected, "head {head} length {length}");
+                assert_eq!(
+                    prefix.finish_with::<512>(&[a, b]),
+                    expected,
+                    "head {head} length {length}"
+                );
+                assert_eq!(
+                    prefix.finish_with::<64>(&[rest]),
+                    expected,
+                    "head {head} length {length}"
+                );
             }
         }
     }
