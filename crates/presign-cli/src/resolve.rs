@@ -171,7 +171,9 @@ pub(crate) fn with_cli_hint(error: PresignError) -> anyhow::Error {
         PresignError::ExpiresOutOfRange { seconds, max }
             if *max == presign::MAX_EXPIRES_SECS && *seconds > *max =>
         {
-            Some("pass --allow-long-expiry for stores that accept longer expiries")
+            Some(
+                "pass --allow-long-expiry for stores that do not enforce that limit, such as IBM COS",
+            )
         }
         PresignError::InvalidBucket { bucket, .. }
             if bucket.bytes().any(|b| b.is_ascii_uppercase() || b == b'_') =>

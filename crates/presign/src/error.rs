@@ -22,13 +22,8 @@ pub enum PresignError {
     },
     /// `X-Amz-Expires` outside the allowed range.
     #[error(
-        "expires-in must be within 1..={max} seconds, got {seconds}{}",
-        if *max == crate::MAX_EXPIRES_SECS {
-            " (604800 s = 7 days is the SigV4 maximum; a longer expiry must be allowed explicitly, \
-             for stores such as IBM COS that do not enforce it)"
-        } else {
-            ""
-        }
+        "expires-in must be within 1..={max} seconds{}, got {seconds}",
+        if *max == crate::MAX_EXPIRES_SECS { " (7 days, the SigV4 maximum)" } else { "" }
     )]
     ExpiresOutOfRange {
         /// The requested expiry in seconds.
