@@ -75,7 +75,90 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Presign many keys of one bucket, one per input line, as of one instant
     /// (every URL of a batch expires together), using every core.
-    Batch(BatchArgs),
+    Batch(Box<BatchArgs>),
+    /// Download an object through a presigned GET URL, to a file (never left
+    /// truncated) or to stdout.
+    Download(DownloadArgs),
+    /// Upload a file through a presigned PUT URL, streamed.
+    Upload(UploadArgs),
+    /// Send any method through a presigned URL (HEAD, DELETE, POST, ...) and
+    /// print the answer.
+    Send(SendArgs),
+}
+
+/// What every request through a presigned URL may add.
+#[derive(Debug, Args)]
+pub(crate) struct TransferArgs {
+    /// A header to send, 'Name: value'; every header the URL signs must be
+    /// given with the value it was signed with. Repeatable.
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE", value_parser = parse_header)]
+    pub(crate) headers: Vec<(String, String)>,
+
+    /// Shorthand for --header 'content-type: TYPE'.
+    #[arg(long, value_name = "TYPE")]
+    pub(crate) content_type: Option<String>,
+
+    /// No progress bar and no status line on success.
+    #[arg(short, long)]
+    pub(crate) quiet: bool,
+}
+
+/// `presign download`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exit codes: 0 downloaded; 1 the server refused (its error is explained) or the \
+    connection failed; 2 bad input (not a presigned URL, a signed header not given, an existing file)."
+)]
+pub(crate) struct DownloadArgs {
+    /// The presigned GET URL (quote it: it holds '&').
+    #[arg(value_name = "URL")]
+    pub(crate) url: String,
+
+    /// Where to write: a file, or - for stdout. Default: the key's last path
+    /// segment, in the current folder.
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) output: Option<std::path::PathBuf>,
+
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub(crate) force: bool,
+
+    #[command(flatten)]
+    pub(crate) transfer: TransferArgs,
+}
+
+/// `presign upload`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exit codes: 0 uploaded; 1 the server refused (its error is explained) or the \
+    connection failed; 2 bad input (not a presigned URL, a signed header not given, no such file)."
+)]
+pub(crate) struct UploadArgs {
+    /// The presigned PUT URL (quote it: it holds '&').
+    #[arg(value_name = "URL")]
+    pub(crate) url: String,
+
+    /// The file to upload.
+    #[arg(value_name = "FILE")]
+    pub(crate) file: std::path::PathBuf,
+
+    #[command(flatten)]
+    pub(crate) transfer: TransferArgs,
+}
+
+/// `presign send`.
+#[derive(Debug, Args)]
+pub(crate) struct SendArgs {
+    /// The presigned URL (quote it: it holds '&').
+    #[arg(value_name = "URL")]
+    pub(crate) url: String,
+
+    /// The method the URL was signed for.
+    #[arg(short = 'X', long, value_enum, default_value_t = MethodArg::Get, ignore_case = false)]
+    pub(crate) method: MethodArg,
+
+    #[command(flatten)]
+    pub(crate) transfer: TransferArgs,
 }
 
 const BATCH_AFTER_HELP: &str = "\
@@ -335,7 +418,11 @@ impl Invocation {
     pub(crate) fn request_args(&self) -> &RequestArgs {
         match &self.cli.command {
             Some(Command::Batch(batch)) => &batch.request,
-            None => &self.cli.request,
+            // Transfer commands take no request options; the top level's
+            // (all defaults, since they conflict with subcommands) stand in.
+            Some(Command::Download(_) | Command::Upload(_) | Command::Send(_)) | None => {
+                &self.cli.request
+            }
         }
     }
 }
@@ -348,35 +435,39 @@ where
 {
     let matches = Cli::command().try_get_matches_from(args)?;
     let cli = Cli::from_arg_matches(&matches)?;
-    // The request options live on the subcommand's matches when there is one.
-    let request_matches = matches.subcommand().map_or(&matches, |(_, sub)| sub);
-    let query = in_command_line_order(
-        request_matches,
-        &[
-            ("queries", None),
-            ("version_id", Some("versionId")),
-            (
-                "response_content_disposition",
-                Some("response-content-disposition"),
-            ),
-            ("response_content_type", Some("response-content-type")),
-            ("response_cache_control", Some("response-cache-control")),
-            ("response_expires", Some("response-expires")),
-        ],
-    );
+    // The request options live on the subcommand's matches when there is
+    // one; transfer commands have none.
+    let request_matches = match matches.subcommand() {
+        None => Some(&matches),
+        Some(("batch", sub)) => Some(sub),
+        Some(_) => None,
+    };
+    let ordered = |args: &[(&str, Option<&str>)]| {
+        request_matches
+            .map(|m| in_command_line_order(m, args))
+            .unwrap_or_default()
+    };
+    let query = ordered(&[
+        ("queries", None),
+        ("version_id", Some("versionId")),
+        (
+            "response_content_disposition",
+            Some("response-content-disposition"),
+        ),
+        ("response_content_type", Some("response-content-type")),
+        ("response_cache_control", Some("response-cache-control")),
+        ("response_expires", Some("response-expires")),
+    ]);
     let mut invocation = Invocation {
         cli,
         query,
         headers: Vec::new(),
     };
-    let mut headers = in_command_line_order(
-        request_matches,
-        &[
-            ("headers", None),
-            ("content_type", Some("content-type")),
-            ("content_md5", Some("content-md5")),
-        ],
-    );
+    let mut headers = ordered(&[
+        ("headers", None),
+        ("content_type", Some("content-type")),
+        ("content_md5", Some("content-md5")),
+    ]);
     let meta = &invocation.request_args().meta;
     headers.extend(
         meta.iter()

@@ -22,6 +22,8 @@ use commands::batch::{self, Outcome};
 
 /// Some input lines were refused (`presign batch --keep-going`).
 const EXIT_SOME_REFUSED: u8 = 1;
+/// The server refused a request sent through a presigned URL.
+const EXIT_REJECTED: u8 = 1;
 /// Bad input or usage (also clap's code).
 const EXIT_USAGE: u8 = 2;
 
@@ -71,6 +73,18 @@ fn run(invocation: &Invocation) -> anyhow::Result<ExitCode> {
                 },
             )
         }
+        Some(Command::Download(args)) => Ok(transfer_exit(commands::transfer::download::run(
+            args,
+            SystemTime::now(),
+        )?)),
+        Some(Command::Upload(args)) => Ok(transfer_exit(commands::transfer::upload::run(
+            args,
+            SystemTime::now(),
+        )?)),
+        Some(Command::Send(args)) => Ok(transfer_exit(commands::transfer::send::run(
+            args,
+            SystemTime::now(),
+        )?)),
         None => {
             let uri = invocation.cli.uri.as_deref().unwrap_or_default();
             let signed = commands::sign::run(invocation, uri, &env, SystemTime::now())?;
@@ -83,6 +97,14 @@ fn run(invocation: &Invocation) -> anyhow::Result<ExitCode> {
             stdout.flush()?;
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// 0 when the server accepted the request, 1 when it refused it.
+fn transfer_exit(outcome: commands::transfer::Outcome) -> ExitCode {
+    match outcome {
+        commands::transfer::Outcome::Accepted => ExitCode::SUCCESS,
+        commands::transfer::Outcome::Rejected => ExitCode::from(EXIT_REJECTED),
     }
 }
 

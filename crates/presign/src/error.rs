@@ -109,3 +109,42 @@ pub enum PresignError {
         reason: &'static str,
     },
 }
+
+/// Why a presigned URL is not accepted. Messages name the rule and the
+/// parameter, never a secret or a full signature.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// A part of the URL or an auth parameter is not well formed.
+    #[error("malformed {part}: {reason}")]
+    Malformed {
+        /// The part (`url`, `host`, `path`) or parameter name.
+        part: String,
+        /// What is expected.
+        reason: &'static str,
+    },
+    /// A required auth parameter is absent.
+    #[error("the URL has no {param} parameter; a presigned URL needs every X-Amz-* auth parameter")]
+    MissingParameter {
+        /// The parameter name.
+        param: String,
+    },
+    /// An auth parameter appears more than once.
+    #[error("the URL has {param} more than once; each auth parameter may appear once")]
+    DuplicateParameter {
+        /// The parameter name.
+        param: String,
+    },
+    /// `X-Amz-Algorithm` is not `AWS4-HMAC-SHA256`.
+    #[error("X-Amz-Algorithm {algorithm:?} is not supported: only AWS4-HMAC-SHA256")]
+    UnsupportedAlgorithm {
+        /// The algorithm as given.
+        algorithm: String,
+    },
+    /// A header listed in `X-Amz-SignedHeaders` was not given.
+    #[error("the URL signs the header {name}, but no value for it was given")]
+    MissingHeader {
+        /// The header name (lower case).
+        name: String,
+    },
+}

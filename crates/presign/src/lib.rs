@@ -40,6 +40,7 @@ mod error;
 mod hex;
 mod prepared;
 mod presign;
+mod presigned_url;
 mod request;
 mod scope;
 mod sha256;
@@ -50,9 +51,10 @@ pub use amz_date::AmzDate;
 pub use batch::BatchSigner;
 pub use credentials::Credentials;
 pub use endpoint::Endpoint;
-pub use error::PresignError;
+pub use error::{PresignError, VerifyError};
 pub use prepared::SERVICE;
 pub use presign::{Presigned, UNSIGNED_PAYLOAD, presign};
+pub use presigned_url::PresignedUrl;
 pub use request::{
     Addressing, DEFAULT_EXPIRES_SECS, MAX_EXPIRES_SECS, MAX_KEY_BYTES, MAX_LONG_EXPIRES_SECS,
     Method, PresignRequest,

@@ -1,0 +1,461 @@
+//! Reading a presigned URL back: its parts, its auth parameters, and the
+//! canonical request a server computes for it.
+//!
+//! This is the verifier's view (and the basis of `inspect`, and of the CLI's
+//! diff against a server's `SignatureDoesNotMatch`): the path and query are
+//! percent-decoded and encoded again with [`crate::encode`], as S3 does, so a
+//! URL written with other but equivalent escapes canonicalises the same way.
+//! Parsing never panics on arbitrary input.
+
+use percent_encoding::percent_decode_str;
+
+use crate::amz_date::AmzDate;
+use crate::canonical::{CanonicalHeaders, CanonicalRequest};
+use crate::encode;
+use crate::error::VerifyError;
+use crate::presign::UNSIGNED_PAYLOAD;
+use crate::scope::CredentialScope;
+use crate::string_to_sign::{ALGORITHM, StringToSign};
+
+/// A presigned URL taken apart. Nothing here is checked against a secret.
+///
+/// # Example
+/// ```
+/// use presign::PresignedUrl;
+///
+/// let url = PresignedUrl::parse("https://examplebucket.s3.amazonaws.com/test.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404")?;
+/// assert_eq!(url.access_key_id(), "AKIAIOSFODNN7EXAMPLE");
+/// assert_eq!(url.signed_headers(), ["host"]);
+/// assert_eq!(url.expires_in(), 86400);
+/// let canonical = url.canonical_request("GET", &[])?;
+/// assert!(canonical.as_str().starts_with("GET\n/test.txt\nX-Amz-Algorithm=AWS4-HMAC-SHA256&"));
+/// # Ok::<(), presign::VerifyError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct PresignedUrl {
+    scheme: String,
+    host_header: String,
+    /// The path, decoded (the object path, possibly with the bucket).
+    path: String,
+    /// Every query parameter but the signature, decoded, in URL order.
+    query: Vec<(String, String)>,
+    access_key_id: String,
+    scope: CredentialScope,
+    signed_at: AmzDate,
+    expires_in: u64,
+    signed_headers: Vec<String>,
+    has_session_token: bool,
+    signature: String,
+}
+
+/// The auth parameters, each required exactly once (the token is optional).
+const REQUIRED: [&str; 6] = [
+    "X-Amz-Algorithm",
+    "X-Amz-Credential",
+    "X-Amz-Date",
+    "X-Amz-Expires",
+    "X-Amz-SignedHeaders",
+    "X-Amz-Signature",
+];
+
+impl PresignedUrl {
+    /// Parses `url`. Requires http(s), a host, and every SigV4 auth parameter
+    /// exactly once, each well formed.
+    ///
+    /// # Errors
+    /// [`VerifyError::Malformed`] naming the part or parameter that is wrong,
+    /// [`VerifyError::MissingParameter`], [`VerifyError::DuplicateParameter`]
+    /// or [`VerifyError::UnsupportedAlgorithm`].
+    pub fn parse(url: &str) -> Result<Self, VerifyError> {
+        let malformed = |part: &str, reason: &'static str| VerifyError::Malformed {
+            part: part.to_owned(),
+            reason,
+        };
+        let (scheme, rest) = url
+            .split_once("://")
+            .ok_or_else(|| malformed("url", "it has no scheme"))?;
+        let default_port = if scheme.eq_ignore_ascii_case("https") {
+            443
+        } else if scheme.eq_ignore_ascii_case("http") {
+            80
+        } else {
+            return Err(malformed("url", "only http and https URLs are presigned"));
+        };
+        let rest = rest.split('#').next().unwrap_or_default();
+        let (before_query, raw_query) = rest
+            .split_once('?')
+            .ok_or_else(|| malformed("url", "it has no query"))?;
+        let (authority, raw_path) = before_query
+            .find('/')
+            .map_or((before_query, "/"), |at| before_query.split_at(at));
+        let host_header = host_header(authority, default_port)
+            .ok_or_else(|| malformed("host", "it is empty or malformed"))?;
+        let path = decode(raw_path)
+            .ok_or_else(|| malformed("path", "it is not valid percent-encoded UTF-8"))?;
+
+        let (query, auth) = split_query(raw_query)?;
+        let [
+            algorithm,
+            credential,
+            date,
+            expires,
+            signed_headers,
+            signature,
+            token,
+        ] = auth;
+        let take = |value: Option<String>, param: &str| {
+            value.ok_or_else(|| VerifyError::MissingParameter {
+                param: param.to_owned(),
+            })
+        };
+        let algorithm = take(algorithm, "X-Amz-Algorithm")?;
+        if algorithm != ALGORITHM {
+            return Err(VerifyError::UnsupportedAlgorithm { algorithm });
+        }
+        let credential = take(credential, "X-Amz-Credential")?;
+        let date = take(date, "X-Amz-Date")?;
+        let expires = take(expires, "X-Amz-Expires")?;
+        let signed_headers = take(signed_headers, "X-Amz-SignedHeaders")?;
+        let signature = take(signature, "X-Amz-Signature")?;
+
+        let signed_at: AmzDate = date
+            .parse()
+            .map_err(|_| malformed("X-Amz-Date", "expected YYYYMMDDTHHMMSSZ"))?;
+        let (access_key_id, scope) = parse_credential(&credential).ok_or_else(|| {
+            malformed(
+                "X-Amz-Credential",
+                "expected ACCESS_KEY_ID/YYYYMMDD/REGION/SERVICE/aws4_request",
+            )
+        })?;
+        let expires_in = (!expires.is_empty() && expires.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| expires.parse::<u64>().ok())
+            .flatten()
+            .ok_or_else(|| malformed("X-Amz-Expires", "expected a whole number of seconds"))?;
+        let signed_headers: Vec<String> = signed_headers.split(';').map(str::to_owned).collect();
+        if signed_headers
+            .iter()
+            .any(|name| name.is_empty() || name.bytes().any(|b| b.is_ascii_uppercase()))
+        {
+            return Err(malformed(
+                "X-Amz-SignedHeaders",
+                "expected lower-case header names separated by ';'",
+            ));
+        }
+        if signature.len() != 64
+            || !signature
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        {
+            return Err(malformed(
+                "X-Amz-Signature",
+                "expected 64 lower-case hex digits",
+            ));
+        }
+        Ok(Self {
+            scheme: scheme.to_owned(),
+            host_header,
+            path,
+            query,
+            access_key_id,
+            scope,
+            signed_at,
+            expires_in,
+            signed_headers,
+            has_session_token: token.is_some(),
+            signature,
+        })
+    }
+
+    /// `http` or `https`, as written.
+    #[must_use]
+    pub fn scheme(&self) -> &str {
+        &self.scheme
+    }
+
+    /// The `host` header a client sends for this URL (lower case; the port
+    /// only when it is not the scheme's default).
+    #[must_use]
+    pub fn host(&self) -> &str {
+        &self.host_header
+    }
+
+    /// The decoded path (`/bucket/key` in path style, `/key` virtual-hosted).
+    #[must_use]
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Every query parameter but the signature, decoded, in URL order.
+    #[must_use]
+    pub fn query(&self) -> &[(String, String)] {
+        &self.query
+    }
+
+    /// The access key id of `X-Amz-Credential`.
+    #[must_use]
+    pub fn access_key_id(&self) -> &str {
+        &self.access_key_id
+    }
+
+    /// The credential scope of `X-Amz-Credential`.
+    #[must_use]
+    pub fn scope(&self) -> &CredentialScope {
+        &self.scope
+    }
+
+    /// `X-Amz-Date`.
+    #[must_use]
+    pub fn signed_at(&self) -> AmzDate {
+        self.signed_at
+    }
+
+    /// `X-Amz-Expires`, in seconds.
+    #[must_use]
+    pub fn expires_in(&self) -> u64 {
+        self.expires_in
+    }
+
+    /// Seconds since 1970 at which the URL expires (`X-Amz-Date` + `X-Amz-Expires`).
+    #[must_use]
+    pub fn expires_at_unix(&self) -> u64 {
+        self.signed_at
+            .unix_seconds()
+            .saturating_add(self.expires_in)
+    }
+
+    /// The names of `X-Amz-SignedHeaders`, as listed.
+    #[must_use]
+    pub fn signed_headers(&self) -> &[String] {
+        &self.signed_headers
+    }
+
+    /// Whether `X-Amz-Security-Token` is present.
+    #[must_use]
+    pub fn has_session_token(&self) -> bool {
+        self.has_session_token
+    }
+
+    /// `X-Amz-Signature`.
+    #[must_use]
+    pub fn signature(&self) -> &str {
+        &self.signature
+    }
+
+    /// The canonical request a server computes for this URL sent with
+    /// `method` and `headers` (name, value; the values of the signed headers
+    /// other than `host`, which comes from the URL).
+    ///
+    /// # Errors
+    /// [`VerifyError::MissingHeader`] when a signed header has no value.
+    pub fn canonical_request(
+        &self,
+        method: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<CanonicalRequest, VerifyError> {
+        let mut values: Vec<(&str, &str)> = Vec::with_capacity(self.signed_headers.len());
+        for name in &self.signed_headers {
+            if name == "host" {
+                values.push(("host", &self.host_header));
+                continue;
+            }
+            let given: Vec<&str> = headers
+                .iter()
+                .filter(|(given, _)| given.eq_ignore_ascii_case(name))
+                .map(|(_, value)| *value)
+                .collect();
+            if given.is_empty() {
+                return Err(VerifyError::MissingHeader { name: name.clone() });
+            }
+            values.extend(given.into_iter().map(|value| (name.as_str(), value)));
+        }
+        let headers = CanonicalHeaders::new(values);
+        let encoded_query: Vec<(String, String)> = self
+            .query
+            .iter()
+            .map(|(name, value)| (encode::query(name), encode::query(value)))
+            .collect();
+        Ok(CanonicalRequest::new(
+            method,
+            &encode::path(&self.path),
+            &encoded_query,
+            &headers,
+            UNSIGNED_PAYLOAD,
+        ))
+    }
+
+    /// The string to sign for [`PresignedUrl::canonical_request`].
+    ///
+    /// # Errors
+    /// As [`PresignedUrl::canonical_request`].
+    pub fn string_to_sign(
+        &self,
+        method: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<StringToSign, VerifyError> {
+        let canonical = self.canonical_request(method, headers)?;
+        Ok(StringToSign::new(self.signed_at, &self.scope, &canonical))
+    }
+}
+
+/// The values of `REQUIRED` and then `X-Amz-Security-Token`, where present.
+type AuthParameters = [Option<String>; 7];
+
+/// The query's parameters but the signature, decoded, in URL order; and the
+/// auth parameters, each at most once, in the order of `REQUIRED` then the
+/// session token.
+fn split_query(raw_query: &str) -> Result<(Vec<(String, String)>, AuthParameters), VerifyError> {
+    let malformed = |part: &str, reason: &'static str| VerifyError::Malformed {
+        part: part.to_owned(),
+        reason,
+    };
+    let mut query = Vec::new();
+    let mut auth: AuthParameters = Default::default();
+    for pair in raw_query.split('&').filter(|pair| !pair.is_empty()) {
+        let (raw_name, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
+        let name = decode(raw_name)
+            .ok_or_else(|| malformed(raw_name, "the name is not valid percent-encoded UTF-8"))?;
+        let value = decode(raw_value)
+            .ok_or_else(|| malformed(&name, "the value is not valid percent-encoded UTF-8"))?;
+        let slot = REQUIRED
+            .iter()
+            .chain(["X-Amz-Security-Token"].iter())
+            .position(|auth| *auth == name);
+        if let Some(index) = slot {
+            if auth[index].is_some() {
+                return Err(VerifyError::DuplicateParameter { param: name });
+            }
+            auth[index] = Some(value.clone());
+        }
+        if name != "X-Amz-Signature" {
+            query.push((name, value));
+        }
+    }
+    Ok((query, auth))
+}
+
+/// Percent-decodes to UTF-8; `+` stays `+` (SigV4 never writes `+` for space).
+fn decode(text: &str) -> Option<String> {
+    percent_decode_str(text)
+        .decode_utf8()
+        .ok()
+        .map(std::borrow::Cow::into_owned)
+}
+
+/// `ACCESS_KEY_ID/YYYYMMDD/REGION/SERVICE/aws4_request`; the region may be empty.
+fn parse_credential(credential: &str) -> Option<(String, CredentialScope)> {
+    let mut parts = credential.rsplitn(5, '/');
+    let terminator = parts.next()?;
+    let service = parts.next()?;
+    let region = parts.next()?;
+    let date = parts.next()?;
+    let access_key_id = parts.next()?;
+    let date_ok = date.len() == 8 && date.bytes().all(|b| b.is_ascii_digit());
+    (terminator == "aws4_request" && date_ok && !service.is_empty() && !access_key_id.is_empty())
+        .then(|| {
+            (
+                access_key_id.to_owned(),
+                CredentialScope::new(date, region, service),
+            )
+        })
+}
+
+/// The `host` header for `host[:port]` (IPv6 in brackets).
+fn host_header(authority: &str, default_port: u16) -> Option<String> {
+    let authority = authority.rsplit('@').next()?;
+    let (host, port) = if authority.starts_with('[') {
+        let close = authority.find(']')?;
+        let (host, rest) = authority.split_at(close + 1);
+        (host, rest.strip_prefix(':'))
+    } else {
+        match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        }
+    };
+    if host.is_empty() {
+        return None;
+    }
+    let mut value = host.to_ascii_lowercase();
+    if let Some(port) = port {
+        let number: u16 = port.parse().ok()?;
+        if number != default_port {
+            value.push(':');
+            value.push_str(&number.to_string());
+        }
+    }
+    Some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const AWS_URL: &str = "https://examplebucket.s3.amazonaws.com/test.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404";
+
+    #[test]
+    fn recomputes_the_aws_documentation_string_to_sign() {
+        let url = PresignedUrl::parse(AWS_URL).unwrap();
+        assert_eq!(
+            url.string_to_sign("GET", &[]).unwrap().as_str(),
+            "AWS4-HMAC-SHA256\n20130524T000000Z\n20130524/us-east-1/s3/aws4_request\n3bfa292879f6447bbcda7001decf97f4a54dc650c8942174ae0a9121cf58ad04"
+        );
+        assert_eq!(url.host(), "examplebucket.s3.amazonaws.com");
+        assert_eq!(url.expires_at_unix(), 1_369_353_600 + 86_400);
+    }
+
+    #[test]
+    fn missing_duplicate_and_malformed_parameters_are_named() {
+        let without_date = AWS_URL.replace("X-Amz-Date=20130524T000000Z&", "");
+        assert_eq!(
+            PresignedUrl::parse(&without_date).unwrap_err(),
+            VerifyError::MissingParameter {
+                param: "X-Amz-Date".to_owned()
+            }
+        );
+        let twice = format!("{AWS_URL}&X-Amz-Expires=1");
+        assert_eq!(
+            PresignedUrl::parse(&twice).unwrap_err(),
+            VerifyError::DuplicateParameter {
+                param: "X-Amz-Expires".to_owned()
+            }
+        );
+        let bad_signature = AWS_URL.replace("aeeed9bb", "AEEED9BB");
+        assert!(matches!(
+            PresignedUrl::parse(&bad_signature),
+            Err(VerifyError::Malformed { .. })
+        ));
+        for garbage in [
+            "",
+            "https://",
+            "ftp://h/k?x",
+            "https://h/k",
+            "https://h:99999/k?X-Amz-Algorithm=x",
+            "%%%",
+        ] {
+            assert!(PresignedUrl::parse(garbage).is_err(), "{garbage:?}");
+        }
+    }
+
+    #[test]
+    fn a_signed_header_needs_its_value() {
+        let url = PresignedUrl::parse(&AWS_URL.replace(
+            "X-Amz-SignedHeaders=host",
+            "X-Amz-SignedHeaders=content-type%3Bhost",
+        ))
+        .unwrap();
+        assert_eq!(
+            url.canonical_request("PUT", &[]).unwrap_err(),
+            VerifyError::MissingHeader {
+                name: "content-type".to_owned()
+            }
+        );
+        let canonical = url
+            .canonical_request("PUT", &[("Content-Type", "text/plain")])
+            .unwrap();
+        assert!(
+            canonical
+                .as_str()
+                .contains("\ncontent-type:text/plain\nhost:examplebucket.s3.amazonaws.com\n")
+        );
+    }
+}
