@@ -1,0 +1,408 @@
+//! Interop: URLs made by `presign` against real, independently written
+//! S3-compatible servers, with the requests sent by `presign download`,
+//! `upload` and `send`.
+//!
+//! `scripts/test.sh` installs and starts the servers (see
+//! `scripts/servers/`) and points `PRESIGN_INTEROP_SERVERS` at the folder of
+//! their `NAME.env` files. Without it the tests fail under CI and say how to
+//! run them otherwise. Server quirks that botocore's URLs hit too are listed
+//! in `QUIRKS` (and in `docs/servers.md`); nothing else is skipped.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::Duration;
+
+use common::Sandbox;
+
+/// (server, scenario, why it is skipped on that server). Every entry was
+/// checked with a botocore URL for the same input, which the server
+/// mishandles the same way.
+const QUIRKS: &[(&str, &str, &str)] = &[(
+    "nanio",
+    "key \"slashes//double//slash.txt\"",
+    "nanio refuses keys with empty segments (400 InvalidObjectName) whoever signed the URL; \
+     a botocore 1.43.11 URL for the same key gets the same answer",
+)];
+
+/// One server, as `scripts/servers/start.sh` described it.
+#[derive(Debug)]
+struct Server {
+    name: String,
+    endpoint: String,
+    access_key: String,
+    secret_key: String,
+    bucket: String,
+}
+
+impl Server {
+    fn quirk(&self, scenario: &str) -> Option<&'static str> {
+        QUIRKS
+            .iter()
+            .find(|(server, name, _)| *server == self.name && *name == scenario)
+            .map(|(_, _, why)| *why)
+    }
+}
+
+/// Every server started for this run, or `None` (with a message) when the
+/// interop environment is not set up outside CI.
+fn servers() -> Option<Vec<Server>> {
+    let Some(folder) = std::env::var_os("PRESIGN_INTEROP_SERVERS") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "PRESIGN_INTEROP_SERVERS is not set: under CI the interop servers must run \
+             (bash scripts/test.sh starts them)"
+        );
+        eprintln!(
+            "SKIPPED interop tests: start servers with scripts/servers/start.sh NAME DIR and set \
+             PRESIGN_INTEROP_SERVERS=DIR (bash scripts/test.sh does both)"
+        );
+        return None;
+    };
+    let mut servers: Vec<Server> = std::fs::read_dir(&folder)
+        .expect("PRESIGN_INTEROP_SERVERS is a folder")
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "env"))
+        .map(|path| read_env_file(&path))
+        .collect();
+    servers.sort_by(|a, b| a.name.cmp(&b.name));
+    assert!(
+        !servers.is_empty(),
+        "no NAME.env file in {}",
+        PathBuf::from(folder).display()
+    );
+    Some(servers)
+}
+
+fn read_env_file(path: &Path) -> Server {
+    let text = std::fs::read_to_string(path).unwrap();
+    let values: HashMap<&str, String> = text
+        .lines()
+        .filter_map(|line| line.split_once('='))
+        .map(|(name, value)| {
+            (
+                name.trim(),
+                value.trim().trim_matches(['\'', '"']).to_owned(),
+            )
+        })
+        .collect();
+    let get = |name: &str| {
+        values
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| panic!("{} has no {name}", path.display()))
+    };
+    Server {
+        name: get("PRESIGN_TEST_SERVER"),
+        endpoint: get("PRESIGN_TEST_ENDPOINT"),
+        access_key: get("PRESIGN_TEST_ACCESS_KEY"),
+        secret_key: get("PRESIGN_TEST_SECRET_KEY"),
+        bucket: get("PRESIGN_TEST_BUCKET"),
+    }
+}
+
+/// A presign invocation for `server`, with its credentials (or `secret`).
+fn presign(sandbox: &Sandbox, server: &Server, secret: &str) -> std::process::Command {
+    let mut command = sandbox.std_command();
+    command
+        .env("AWS_ACCESS_KEY_ID", &server.access_key)
+        .env("AWS_SECRET_ACCESS_KEY", secret);
+    command
+}
+
+fn run(command: &mut std::process::Command) -> Output {
+    command.output().expect("run presign")
+}
+
+/// A URL for `key` made by `presign` with `extra` flags.
+fn sign(sandbox: &Sandbox, server: &Server, key: &str, extra: &[&str]) -> String {
+    sign_with_secret(sandbox, server, key, extra, &server.secret_key)
+}
+
+fn sign_with_secret(
+    sandbox: &Sandbox,
+    server: &Server,
+    key: &str,
+    extra: &[&str],
+    secret: &str,
+) -> String {
+    let has_region = extra.contains(&"--region");
+    let mut command = presign(sandbox, server, secret);
+    command.args([
+        "--endpoint-url",
+        &server.endpoint,
+        "--addressing-style",
+        "path",
+    ]);
+    if !has_region {
+        command.args(["--region", "us-east-1"]);
+    }
+    command
+        .args(extra)
+        .arg(format!("s3://{}/{key}", server.bucket));
+    let output = run(&mut command);
+    assert!(
+        output.status.success(),
+        "{}: signing {key:?} failed: {}",
+        server.name,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .trim_end()
+        .to_owned()
+}
+
+/// Runs `presign SUBCOMMAND ...` and returns (exit code, stderr).
+fn use_url(sandbox: &Sandbox, server: &Server, args: &[&str]) -> (i32, String) {
+    let output = run(presign(sandbox, server, &server.secret_key).args(args));
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// PUTs `body` as `key` (with `extra` signing flags and `send` flags), then
+/// GETs it back; returns what came back, or the failing step's stderr.
+fn round_trip(
+    sandbox: &Sandbox,
+    server: &Server,
+    key: &str,
+    body: &[u8],
+    extra: &[&str],
+) -> Result<Vec<u8>, String> {
+    let file = sandbox.path("upload.bin");
+    std::fs::write(&file, body).unwrap();
+    let put = sign(sandbox, server, key, &[&["-X", "PUT"], extra].concat());
+    let (code, stderr) = use_url(
+        sandbox,
+        server,
+        &["upload", "--quiet", &put, file.to_str().unwrap()],
+    );
+    if code != 0 {
+        return Err(format!("upload exit {code}: {stderr}"));
+    }
+    let get = sign(sandbox, server, key, extra);
+    let target = sandbox.path("download.bin");
+    let _ = std::fs::remove_file(&target);
+    let (code, stderr) = use_url(
+        sandbox,
+        server,
+        &["download", "--quiet", &get, "-o", target.to_str().unwrap()],
+    );
+    if code != 0 {
+        return Err(format!("download exit {code}: {stderr}"));
+    }
+    Ok(std::fs::read(&target).unwrap())
+}
+
+/// Runs `check` on every server and fails once, listing every failure.
+fn on_every_server(scenario: &str, check: impl Fn(&Sandbox, &Server) -> Result<(), String>) {
+    let Some(servers) = servers() else { return };
+    let mut failures = Vec::new();
+    for server in &servers {
+        if let Some(why) = server.quirk(scenario) {
+            eprintln!("{}: {scenario} skipped: {why}", server.name);
+            continue;
+        }
+        let sandbox = Sandbox::new();
+        if let Err(message) = check(&sandbox, server) {
+            failures.push(format!("{}: {message}", server.name));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{scenario} failed on:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn get_put_head_delete_round_trip_byte_for_byte() {
+    on_every_server("round trip", |sandbox, server| {
+        let body: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let back = round_trip(sandbox, server, "round/trip.bin", &body, &[])?;
+        if back != body {
+            return Err(format!(
+                "read back {} bytes, not the {} written",
+                back.len(),
+                body.len()
+            ));
+        }
+        let head = sign(sandbox, server, "round/trip.bin", &["-X", "HEAD"]);
+        let output = run(presign(sandbox, server, &server.secret_key)
+            .args(["send", "--quiet", "-X", "HEAD", &head]));
+        let headers = String::from_utf8_lossy(&output.stdout).to_ascii_lowercase();
+        if !output.status.success() || !headers.contains("content-length: 300000") {
+            return Err(format!(
+                "HEAD: exit {:?}, headers {headers:?}",
+                output.status.code()
+            ));
+        }
+        let delete = sign(sandbox, server, "round/trip.bin", &["-X", "DELETE"]);
+        let (code, stderr) = use_url(
+            sandbox,
+            server,
+            &["send", "--quiet", "-X", "DELETE", &delete],
+        );
+        if code != 0 {
+            return Err(format!("DELETE exit {code}: {stderr}"));
+        }
+        let get = sign(sandbox, server, "round/trip.bin", &[]);
+        let (code, _) = use_url(sandbox, server, &["download", "--quiet", &get, "-o", "-"]);
+        if code != 1 {
+            return Err(format!(
+                "GET after DELETE: exit {code}, expected 1 (the object is gone)"
+            ));
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn tampered_wrong_secret_and_expired_urls_are_refused_with_exit_1() {
+    on_every_server("rejections", |sandbox, server| {
+        round_trip(sandbox, server, "reject/me.txt", b"secret data", &[])?;
+        let good = sign(sandbox, server, "reject/me.txt", &[]);
+        let tampered = flip_last_signature_digit(&good);
+        let wrong_secret = sign_with_secret(
+            sandbox,
+            server,
+            "reject/me.txt",
+            &[],
+            "not-the-secret-key-0123456789",
+        );
+        let expiring = sign(sandbox, server, "reject/me.txt", &["--expires-in", "1"]);
+        std::thread::sleep(Duration::from_secs(3));
+        for (what, url) in [
+            ("tampered signature", &tampered),
+            ("wrong secret", &wrong_secret),
+            ("expired", &expiring),
+        ] {
+            let (code, stderr) = use_url(sandbox, server, &["download", "--quiet", url, "-o", "-"]);
+            if code != 1 {
+                return Err(format!("{what}: exit {code}, expected 1; stderr: {stderr}"));
+            }
+            if !stderr.contains("HTTP 403") {
+                return Err(format!("{what}: expected HTTP 403, got: {stderr}"));
+            }
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn a_put_that_signs_content_type_needs_exactly_that_header() {
+    on_every_server("signed content-type", |sandbox, server| {
+        let file = sandbox.path("note.txt");
+        std::fs::write(&file, "hello").unwrap();
+        let file = file.to_str().unwrap();
+        let url = sign(
+            sandbox,
+            server,
+            "typed/note.txt",
+            &["-X", "PUT", "--content-type", "text/plain"],
+        );
+        let (code, stderr) = use_url(
+            sandbox,
+            server,
+            &[
+                "upload",
+                "--quiet",
+                &url,
+                file,
+                "--content-type",
+                "text/plain",
+            ],
+        );
+        if code != 0 {
+            return Err(format!(
+                "with the signed content-type: exit {code}: {stderr}"
+            ));
+        }
+        let (code, stderr) = use_url(
+            sandbox,
+            server,
+            &[
+                "upload",
+                "--quiet",
+                &url,
+                file,
+                "--content-type",
+                "text/html",
+            ],
+        );
+        if code != 1 {
+            return Err(format!(
+                "with another content-type the server must refuse: exit {code}: {stderr}"
+            ));
+        }
+        let (code, stderr) = use_url(sandbox, server, &["upload", "--quiet", &url, file]);
+        if code != 2 || !stderr.contains("content-type") {
+            return Err(format!(
+                "without it presign must stop before sending: exit {code}: {stderr}"
+            ));
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn regions_us_east_1_eu_de_and_empty_are_accepted() {
+    for region in ["us-east-1", "eu-de", ""] {
+        let scenario = format!("region {region:?}");
+        on_every_server(&scenario, |sandbox, server| {
+            let body = format!("signed in region {region:?}");
+            let back = round_trip(
+                sandbox,
+                server,
+                "regions/object.txt",
+                body.as_bytes(),
+                &["--region", region],
+            )?;
+            if back == body.as_bytes() {
+                Ok(())
+            } else {
+                Err("read back other bytes".to_owned())
+            }
+        });
+    }
+}
+
+/// The keys of the issue: spaces, unicode, every reserved character, `//`.
+const TRICKY_KEYS: &[&str] = &[
+    "with space/and  two spaces.txt",
+    "unicode/é-NFC-ü-中文-😀.txt",
+    "unicode/e\u{301}-NFD.txt",
+    "reserved/+plus%percent~tilde!bang.txt",
+    "reserved/?question#hash&amp=equals;semi:colon@at$dollar.txt",
+    "reserved/(paren)[bracket]{brace}*star'quote.txt",
+    "slashes//double//slash.txt",
+];
+
+#[test]
+fn keys_with_spaces_unicode_reserved_characters_and_double_slashes_read_back_exactly() {
+    for key in TRICKY_KEYS {
+        let scenario = format!("key {key:?}");
+        on_every_server(&scenario, |sandbox, server| {
+            let body = format!("the object named {key:?}");
+            let back = round_trip(sandbox, server, key, body.as_bytes(), &[])?;
+            if back == body.as_bytes() {
+                Ok(())
+            } else {
+                Err("read back other bytes".to_owned())
+            }
+        });
+    }
+}
+
+/// The URL with the last hex digit of its signature changed.
+fn flip_last_signature_digit(url: &str) -> String {
+    let mut bytes = url.as_bytes().to_vec();
+    let last = bytes.last_mut().unwrap();
+    *last = if *last == b'0' { b'1' } else { b'0' };
+    String::from_utf8(bytes).unwrap()
+}
