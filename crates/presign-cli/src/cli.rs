@@ -19,7 +19,8 @@ Credentials (never taken as command-line values):
 
 Exit codes:
   0  success (the URL, or the chosen output, on stdout)
-  1  presign batch --keep-going refused some lines (each named on stderr)
+  1  the server refused a download, upload or send (its error is explained), or
+     presign batch --keep-going refused some lines (each named on stderr)
   2  bad input or usage; the message names the field and what is allowed
 
 Examples:
