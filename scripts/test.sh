@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every check and test of the project: the README's test command and
-# what CI runs (.ci/run). Needs only a Rust toolchain with rustfmt and clippy;
-# everything else comes from crates.io through cargo.
+# what CI runs (.ci/run). Needs a Rust toolchain with rustfmt and clippy,
+# Python 3 with pip and Node.js with npm; everything else (the S3-compatible
+# servers of the interop tests, botocore for the reference checks) is
+# installed into .tools/ by scripts/servers/install.sh, idempotently.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,5 +18,24 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo doc of the library (warnings are errors; the CLI's doc comments are its --help text)"
 RUSTDOCFLAGS="-D warnings" cargo doc -p presign --no-deps --locked --quiet
 
-step "cargo test (unit, conformance, property, CLI and doc tests)"
+step "install the interop servers and botocore into .tools/ (skipped when present)"
+bash scripts/servers/install.sh
+
+step "start the interop servers on 127.0.0.1 (stopped by PID on exit)"
+servers=$(mktemp -d)
+stop_servers() {
+  bash scripts/servers/stop.sh "$servers" || true
+  rm -rf "$servers"
+}
+trap stop_servers EXIT
+for server in s3s-fs seaweedfs s3rver nanio; do
+  bash scripts/servers/start.sh "$server" "$servers" >/dev/null
+done
+export PRESIGN_INTEROP_SERVERS="$servers"
+
+step "Python venv with botocore 1.43.11 for the differential test (skipped when present)"
+PRESIGN_PYTHON="$(bash scripts/setup-python.sh | tail -n 1)"
+export PRESIGN_PYTHON
+
+step "cargo test (unit, conformance, property, CLI, batch, interop, differential and doc tests)"
 cargo test --workspace --locked

@@ -1,8 +1,10 @@
 //! Differential test: presign against botocore, on random inputs.
 //!
-//! Every run generates at least [`DEFAULT_CASES`] random presign inputs from a
-//! seed (printed; `PRESIGN_DIFF_SEED=N` replays a run, and by default the seed
-//! comes from the clock so runs explore), signs each with the `presign`
+//! Every run generates [`DEFAULT_CASES`] (at least [`MIN_CASES`]; more with
+//! `PRESIGN_DIFF_CASES=N`) random presign inputs from a seed (printed;
+//! `PRESIGN_DIFF_SEED=N` replays a run, and by default the seed comes from the
+//! clock so runs explore; `PRESIGN_DIFF_DUMP=FILE` writes the helper's input
+//! there), signs each with the `presign`
 //! library and with botocore (`scripts/botocore_presign.py`, one process for
 //! all inputs, the signing clock frozen at each input's instant) and requires
 //! the two URLs to be byte-identical. A difference, a refusal by presign or an
@@ -33,12 +35,14 @@ use presign::{Addressing, Credentials, Endpoint, Method, PresignRequest};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-/// Inputs per run unless `PRESIGN_DIFF_CASES` says otherwise.
+/// Inputs per run unless `PRESIGN_DIFF_CASES` asks for more.
 const DEFAULT_CASES: usize = 1200;
+/// The fewest inputs a run compares.
+const MIN_CASES: usize = 1000;
 /// How many of the inputs also go through the `presign` binary.
 const CLI_SAMPLE: usize = 50;
-/// How many failures are printed in full, smallest input first (all are
-/// counted).
+/// How many failures are printed in full unless `PRESIGN_DIFF_SHOW` says
+/// otherwise (all are counted).
 const SHOWN_FAILURES: usize = 12;
 
 /// Input classes the generator leaves out, and why. presign accepts each of
@@ -46,20 +50,32 @@ const SHOWN_FAILURES: usize = 12;
 /// inconsistent with itself on them, so its URL is no reference there.
 const EXCLUSIONS: &[(&str, &str)] = &[
     (
-        "addressing auto on a non-AWS endpoint",
-        "by design presign's auto is path style on custom endpoints, botocore's is virtual; \
-         auto is generated on *.amazonaws.com(.cn) endpoints only",
+        "addressing auto with an explicit *.amazonaws.com(.cn) endpoint",
+        "botocore's auto is path style whenever an endpoint_url is given (args.py: \
+         force_path_style = addressing_style != 'virtual'); presign's auto is virtual-hosted \
+         on AWS hosts by design, as botocore's is when it resolves the endpoint itself. \
+         auto is compared on other endpoints (path style on both sides) and with botocore \
+         resolving the endpoint (no endpoint_url)",
     ),
     (
-        "dotted bucket, virtual style, IP-literal endpoint",
-        "botocore defect (shared vectors README): it virtual-hosts the dotted bucket onto \
-         the IP (host my.bucket.127.0.0.1); contexts on IP endpoints with virtual style \
-         use undotted buckets",
+        "addressing auto without endpoint_url in an aws-partition region other than \
+         us-east-1, with a virtual-hostable bucket",
+        "FINDING: botocore presigns on the global host (bucket.s3.amazonaws.com, scope still \
+         the region); presign, given Endpoint::aws_default(region) as its CLI does without \
+         --endpoint-url, uses bucket.s3.REGION.amazonaws.com. Such contexts get dotted \
+         buckets, which are path style on the regional host on both sides",
     ),
     (
-        "empty region with virtual or auto style",
+        "pseudo-regions and made-up partition names when botocore resolves the endpoint",
+        "botocore signs aws-global and s3-external-1 as us-east-1, and puts a name such as \
+         cn-foo (not cn-<word>-<digit>) in the aws partition where Endpoint::aws_default \
+         picks amazonaws.com.cn; only real regions are generated there (the ISO and EUSC \
+         ones included: see ISO_REGIONS)",
+    ),
+    (
+        "empty region with virtual style (or without endpoint_url)",
         "botocore's endpoint rules refuse it ('Invalid region'); \"\" is generated with \
-         path style only",
+         path style, and auto on custom endpoints (path style too)",
     ),
     (
         "regions botocore refuses: all digits, or a leading/trailing '-'",
@@ -195,9 +211,7 @@ fn presign_matches_botocore_on_random_inputs() {
         failures.len(),
         started.elapsed()
     );
-    if !failures.is_empty() {
-        panic!("{}", report(seed, &failures));
-    }
+    assert!(failures.is_empty(), "{}", report(seed, &failures));
 }
 
 /// The interpreter to run botocore with, or `None` (after saying so loudly)
@@ -210,9 +224,10 @@ fn python_or_skip() -> Option<PathBuf> {
                botocore and prints its python on the last line), then \
                `PRESIGN_PYTHON=\"$(bash scripts/setup-python.sh | tail -n 1)\" cargo test -p \
                presign-cli --test differential`";
-    if std::env::var_os("CI").is_some_and(|value| !value.is_empty()) {
-        panic!("PRESIGN_PYTHON is not set, so presign cannot be compared with botocore: {how}");
-    }
+    assert!(
+        std::env::var_os("CI").is_none_or(|value| value.is_empty()),
+        "PRESIGN_PYTHON is not set, so presign cannot be compared with botocore: {how}"
+    );
     eprintln!(
         "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
          SKIPPED: differential test against botocore (PRESIGN_PYTHON is not set).\n\
@@ -236,21 +251,26 @@ fn seed() -> u64 {
             panic!("PRESIGN_DIFF_SEED must be a u64 (decimal or 0x-hex), got {text:?}")
         });
     }
-    let nanos = SystemTime::now()
+    let clock = SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_nanos());
-    let mixed = Rng::new((nanos as u64) ^ (u64::from(std::process::id()) << 32)).next_u64();
+        .map_or(0, |elapsed| {
+            elapsed.as_secs().wrapping_mul(1_000_000_007) ^ u64::from(elapsed.subsec_nanos())
+        });
+    let mixed = Rng::new(clock ^ (u64::from(std::process::id()) << 32)).next_u64();
     // Keep seeds short enough to type.
     mixed % 1_000_000_000_000
 }
 
-/// `PRESIGN_DIFF_CASES`, else [`DEFAULT_CASES`].
+/// `PRESIGN_DIFF_CASES` (to explore more), else [`DEFAULT_CASES`]; never
+/// fewer than [`MIN_CASES`].
 fn case_count() -> usize {
-    std::env::var("PRESIGN_DIFF_CASES").map_or(DEFAULT_CASES, |text| {
-        text.trim()
-            .parse()
-            .unwrap_or_else(|_| panic!("PRESIGN_DIFF_CASES must be a number, got {text:?}"))
-    })
+    std::env::var("PRESIGN_DIFF_CASES")
+        .map_or(DEFAULT_CASES, |text| {
+            text.trim()
+                .parse()
+                .unwrap_or_else(|_| panic!("PRESIGN_DIFF_CASES must be a number, got {text:?}"))
+        })
+        .max(MIN_CASES)
 }
 
 // ---------------------------------------------------------------------------
@@ -389,6 +409,7 @@ fn sign_with_botocore(python: &Path, inputs: &[Input]) -> Vec<String> {
         String::from_utf8_lossy(&output.stderr)
     );
     written.expect("write the inputs to the botocore helper");
+    eprint!("differential: {}", String::from_utf8_lossy(&output.stderr));
     let urls: Vec<String> = serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
         panic!(
             "the botocore helper's output is not a JSON array of strings ({error}):\n{}",
@@ -443,11 +464,6 @@ fn check_cli_sample(
         if let Some(token) = &input.session_token {
             command.env("AWS_SESSION_TOKEN", token);
         }
-        let style = match input.addressing_style {
-            "virtual" => "virtual",
-            "path" => "path",
-            _ => "auto",
-        };
         // `--flag=value` keeps values that start with '-' values.
         command.arg(format!("-X={}", input.method));
         // Without --endpoint-url the CLI resolves the region's AWS endpoint,
@@ -457,7 +473,7 @@ fn check_cli_sample(
         }
         command
             .arg(format!("--region={}", input.region))
-            .arg(format!("--addressing-style={style}"))
+            .arg(format!("--addressing-style={}", input.addressing_style))
             .arg(format!("--at={}", input.timestamp))
             .arg(format!("--expires-in={}", input.expires))
             .arg("--output=json");
@@ -526,10 +542,29 @@ fn report(seed: u64, failures: &[Failure]) -> String {
     for (problem, count) in &by_problem {
         writeln!(out, "  {count} x {problem}").unwrap();
     }
-    // The smallest inputs first: they are the easiest to read.
-    let mut shown: Vec<&Failure> = failures.iter().collect();
-    shown.sort_by_key(|failure| (failure.input.len(), failure.index));
-    for failure in shown.into_iter().take(SHOWN_FAILURES) {
+    // The smallest input of each kind of failure first, then the other
+    // smallest ones: small inputs are the easiest to read.
+    let mut by_size: Vec<&Failure> = failures.iter().collect();
+    by_size.sort_by_key(|failure| (failure.input.len(), failure.index));
+    let mut shown: Vec<&Failure> = Vec::new();
+    for problem in by_problem.keys() {
+        if let Some(first) = by_size.iter().find(|failure| failure.problem == *problem) {
+            shown.push(first);
+        }
+    }
+    for failure in &by_size {
+        if !shown
+            .iter()
+            .any(|seen| seen.index == failure.index && seen.problem == failure.problem)
+        {
+            shown.push(failure);
+        }
+    }
+    let limit = std::env::var("PRESIGN_DIFF_SHOW")
+        .ok()
+        .and_then(|text| text.trim().parse().ok())
+        .unwrap_or(SHOWN_FAILURES);
+    for failure in shown.iter().take(limit) {
         write!(
             out,
             "\n#{} {}\n  input:    {}\n  presign:  {}\n  botocore: {}\n",
@@ -537,11 +572,11 @@ fn report(seed: u64, failures: &[Failure]) -> String {
         )
         .unwrap();
     }
-    if failures.len() > SHOWN_FAILURES {
+    if failures.len() > limit {
         writeln!(
             out,
-            "\n... and {} more (replay the seed to see them all: they are deterministic)",
-            failures.len() - SHOWN_FAILURES
+            "\n... and {} more (PRESIGN_DIFF_SHOW=N with the same seed shows more)",
+            failures.len() - limit
         )
         .unwrap();
     }
@@ -636,8 +671,8 @@ impl Rng {
         self.range(0, 99) < percent
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())]
     }
 }
 
@@ -661,15 +696,25 @@ struct ClientContext {
     buckets: Vec<String>,
 }
 
+/// What kind of host an endpoint has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum HostKind {
+    /// *.amazonaws.com(.cn): presign's auto is virtual-hosted there.
+    Aws,
+    /// IBM COS: empty regions are common.
+    Ibm,
+    /// An IP literal: never virtual-hosted.
+    Ip,
+    Other,
+}
+
 /// The endpoint being built, with what the rest of the generator must know.
 #[derive(Debug)]
 struct EndpointSpec {
     /// scheme://authority, without a base path.
     origin: String,
     https: bool,
-    aws: bool,
-    ibm: bool,
-    ip: bool,
+    kind: HostKind,
 }
 
 fn generate(seed: u64, cases: usize) -> (Vec<Input>, usize) {
@@ -692,21 +737,21 @@ fn client_context(rng: &mut Rng) -> ClientContext {
         return default_endpoint_context(rng);
     }
     let spec = endpoint_spec(rng);
-    let style: &'static str = if spec.aws {
+    let style: &'static str = if spec.kind == HostKind::Aws {
         // EXCLUSION: auto with an explicit AWS endpoint. botocore's auto
         // is path style whenever an endpoint_url is given (args.py:
         // force_path_style = addressing_style != 'virtual'); presign's auto
         // is virtual-hosted on AWS hosts, as botocore's is when it resolves
         // the endpoint itself (default_endpoint_context covers that).
-        *rng.pick(&["path", "virtual"])
+        rng.pick(&["path", "virtual"])
     } else {
         // auto on other endpoints is path style on both sides.
-        *rng.pick(&["path", "virtual", "auto"])
+        rng.pick(&["path", "virtual", "auto"])
     };
     let region = region(rng, &spec, style);
     // EXCLUSION: a dotted bucket with virtual style on an IP endpoint is a
     // botocore defect (it builds host my.bucket.127.0.0.1).
-    let buckets_kind = if spec.ip && style == "virtual" {
+    let buckets_kind = if spec.kind == HostKind::Ip && style == "virtual" {
         Dots::Never
     } else {
         Dots::Sometimes
@@ -723,8 +768,8 @@ fn client_context(rng: &mut Rng) -> ClientContext {
     // context is virtual-hosted, where it may hold anything presign accepts
     // but several trailing slashes.
     let mut base_path = String::new();
-    if !spec.aws && rng.chance(25) {
-        let virtual_only = style == "virtual" && !spec.ip && !region.is_empty();
+    if spec.kind != HostKind::Aws && rng.chance(25) {
+        let virtual_only = style == "virtual" && spec.kind != HostKind::Ip && !region.is_empty();
         if virtual_only && rng.chance(50) {
             // Every bucket of the context must stay virtual-hostable: no dots
             // over https (a dotted bucket falls back to path style there).
@@ -755,12 +800,12 @@ fn client_context(rng: &mut Rng) -> ClientContext {
 /// s3 presign` without --endpoint-url); presign is given
 /// `Endpoint::aws_default(region)`, which the CLI uses in that case.
 fn default_endpoint_context(rng: &mut Rng) -> ClientContext {
-    let region = if rng.chance(15) {
-        *rng.pick(CHINA_REGIONS)
-    } else {
-        *rng.pick(AWS_REGIONS)
+    let region = match rng.below(20) {
+        0..=2 => rng.pick(CHINA_REGIONS),
+        3 => rng.pick(ISO_REGIONS),
+        _ => rng.pick(AWS_REGIONS),
     };
-    let style = *rng.pick(&["path", "virtual", "auto", "auto"]);
+    let style = rng.pick(&["path", "virtual", "auto", "auto"]);
     // EXCLUSION (finding): with auto style and no endpoint_url botocore
     // presigns on the global host (bucket.s3.amazonaws.com, scope still the
     // region) for every aws-partition region but us-east-1; presign uses the
@@ -768,7 +813,9 @@ fn default_endpoint_context(rng: &mut Rng) -> ClientContext {
     // that cannot be virtual-hosted over https, so those regions get dotted
     // buckets only.
     let global_host_quirk = style == "auto"
-        && !(region == "us-east-1" || region.starts_with("cn-") || region.starts_with("us-gov-"));
+        && AWS_REGIONS.contains(&region)
+        && region != "us-east-1"
+        && !region.starts_with("us-gov-");
     let kind = if global_host_quirk {
         Dots::Always
     } else {
@@ -812,6 +859,21 @@ const AWS_REGIONS: &[&str] = &[
     "us-gov-east-1",
 ];
 const CHINA_REGIONS: &[&str] = &["cn-north-1", "cn-northwest-1"];
+/// Regions of the AWS partitions with their own DNS suffix. A regression
+/// check: this test found that Endpoint::aws_default (the CLI's endpoint
+/// without --endpoint-url) gave s3.REGION.amazonaws.com for all of them, where
+/// botocore resolves s3.us-iso-east-1.c2s.ic.gov, s3.us-isob-east-1.sc2s.sgov.gov,
+/// s3.eu-isoe-west-1.cloud.adc-e.uk, s3.us-isof-south-1.csp.hci.ic.gov and
+/// s3.eusc-de-east-1.amazonaws.eu; fixed.
+const ISO_REGIONS: &[&str] = &[
+    "us-iso-east-1",
+    "us-iso-west-1",
+    "us-isob-east-1",
+    "eu-isoe-west-1",
+    "us-isof-south-1",
+    "us-isof-east-1",
+    "eusc-de-east-1",
+];
 const IBM_REGIONS: &[&str] = &[
     "us-south",
     "us-east",
@@ -849,12 +911,10 @@ const OTHER_REGIONS: &[&str] = &[
 
 fn endpoint_spec(rng: &mut Rng) -> EndpointSpec {
     let https = rng.chance(70);
-    // presign keeps the scheme as written; botocore lower-cases it. FINDING
-    // (presign's bug, left failing on purpose): an endpoint such as
-    // HTTPS://s3.amazonaws.com gives a URL starting HTTPS:// from presign and
-    // https:// from botocore (same signature).
+    // A regression check: this test found that presign kept the scheme as
+    // written (HTTPS://...) where botocore writes it in lower case; fixed.
     let mut scheme = if https { "https" } else { "http" }.to_owned();
-    if rng.chance(0) {
+    if rng.chance(3) {
         scheme = scheme
             .chars()
             .map(|c| {
@@ -866,91 +926,32 @@ fn endpoint_spec(rng: &mut Rng) -> EndpointSpec {
             })
             .collect();
     }
-    let port = |rng: &mut Rng| -> String {
-        match rng.below(10) {
-            0..=5 => String::new(),
-            6 => ":443".to_owned(),
-            7 => ":80".to_owned(),
-            // Leading zeros: the URL keeps them, the host header does not.
-            8 => format!(":0{}", rng.range(1, 9999)),
-            _ => format!(":{}", rng.range(1, 65535)),
-        }
-    };
-    let (host, aws, ibm, ip) = match rng.below(12) {
-        0..=2 => {
-            let region = *rng.pick(AWS_REGIONS);
-            let host = match rng.below(6) {
-                0 => "s3.amazonaws.com".to_owned(),
-                1 => format!("s3-{region}.amazonaws.com"),
-                2 => format!("s3.dualstack.{region}.amazonaws.com"),
-                3 => format!("{}.s3.{region}.amazonaws.com", "vpce-1a2b3c4d-5e6f"),
-                4 => format!("s3.{}.amazonaws.com.cn", rng.pick(CHINA_REGIONS)),
-                _ => format!("s3.{region}.amazonaws.com"),
-            };
-            (mixed_case(rng, &host, 5), true, false, false)
-        }
+    let (host, kind) = match rng.below(12) {
+        0..=2 => (aws_host(rng), HostKind::Aws),
         3 | 4 => {
-            let region = *rng.pick(IBM_REGIONS);
-            let kind = *rng.pick(&["", "direct.", "private."]);
+            let region = rng.pick(IBM_REGIONS);
+            let network = rng.pick(&["", "direct.", "private."]);
             (
-                format!("s3.{kind}{region}.cloud-object-storage.appdomain.cloud"),
-                false,
-                true,
-                false,
+                format!("s3.{network}{region}.cloud-object-storage.appdomain.cloud"),
+                HostKind::Ibm,
             )
         }
-        5 => {
-            let account: String = (0..32)
-                .map(|_| char::from(*rng.pick(b"0123456789abcdef")))
-                .collect();
-            (
-                format!("{account}.r2.cloudflarestorage.com"),
-                false,
-                false,
-                false,
-            )
-        }
+        5 => (
+            format!(
+                "{}.r2.cloudflarestorage.com",
+                from_alphabet(rng, b"0123456789abcdef", 32, 32)
+            ),
+            HostKind::Other,
+        ),
         6 => (
             format!(
                 "{}{}",
-                *rng.pick(&["localhost", "LocalHost", "minio.localhost"]),
+                rng.pick(&["localhost", "LocalHost", "minio.localhost"]),
                 port(rng)
             ),
-            false,
-            false,
-            false,
+            HostKind::Other,
         ),
-        7 => {
-            // IPv4-looking hosts, also out of range ones (both sides treat four
-            // runs of 1..3 digits as an IP literal).
-            let octet = |rng: &mut Rng| match rng.below(8) {
-                0 => rng.range(256, 999).to_string(),
-                1 => format!("0{}", rng.range(0, 99)),
-                _ => rng.range(0, 255).to_string(),
-            };
-            let host = format!(
-                "{}.{}.{}.{}",
-                octet(rng),
-                octet(rng),
-                octet(rng),
-                octet(rng)
-            );
-            (format!("{host}{}", port(rng)), false, false, true)
-        }
-        8 => {
-            let host = *rng.pick(&[
-                "::1",
-                "::",
-                "2001:db8::1",
-                "2001:DB8:0:0:8:800:200C:417A",
-                "fe80::1:2:3:4",
-                "1:2:3:4:5:6:7:8",
-                "::ffff:192.0.2.128",
-                "64:ff9b::192.0.2.33",
-                "2600:1f18:24e6:b900:7f9b:e2f5:3c83:1d84",
-            ]);
-            (format!("[{host}]{}", port(rng)), false, false, true)
-        }
+        7 | 8 => (ip_host(rng), HostKind::Ip),
         _ => {
             // A custom host: 1..4 labels of letters (any case), digits, '-'.
             // EXCLUSION: no '_' in host names (botocore: "Invalid endpoint").
@@ -962,16 +963,71 @@ fn endpoint_spec(rng: &mut Rng) -> EndpointSpec {
             if rng.chance(10) {
                 host.push('.');
             }
-            (format!("{host}{}", port(rng)), false, false, false)
+            (format!("{host}{}", port(rng)), HostKind::Other)
         }
     };
     EndpointSpec {
         origin: format!("{scheme}://{host}"),
         https,
-        aws,
-        ibm,
-        ip,
+        kind,
     }
+}
+
+/// `:port` or nothing; default ports and leading zeros included (the URL
+/// keeps them as written, the signed host drops the default port).
+fn port(rng: &mut Rng) -> String {
+    match rng.below(10) {
+        0..=5 => String::new(),
+        6 => ":443".to_owned(),
+        7 => ":80".to_owned(),
+        8 => format!(":0{}", rng.range(1, 9999)),
+        _ => format!(":{}", rng.range(1, 65535)),
+    }
+}
+
+/// An AWS S3 host name (global, regional, dash-style, dual-stack, VPC
+/// endpoint, China), sometimes with upper-case letters.
+fn aws_host(rng: &mut Rng) -> String {
+    let region = rng.pick(AWS_REGIONS);
+    let host = match rng.below(6) {
+        0 => "s3.amazonaws.com".to_owned(),
+        1 => format!("s3-{region}.amazonaws.com"),
+        2 => format!("s3.dualstack.{region}.amazonaws.com"),
+        3 => format!("vpce-1a2b3c4d-5e6f.s3.{region}.amazonaws.com"),
+        4 => format!("s3.{}.amazonaws.com.cn", rng.pick(CHINA_REGIONS)),
+        _ => format!("s3.{region}.amazonaws.com"),
+    };
+    mixed_case(rng, &host, 5)
+}
+
+/// An IP literal host with an optional port: IPv4-looking (also out of range
+/// octets and leading zeros: both sides treat four runs of 1..3 digits as an
+/// IP) or bracketed IPv6.
+fn ip_host(rng: &mut Rng) -> String {
+    let host = if rng.chance(50) {
+        let octets: Vec<String> = (0..4)
+            .map(|_| match rng.below(8) {
+                0 => rng.range(256, 999).to_string(),
+                1 => format!("0{}", rng.range(0, 99)),
+                _ => rng.range(0, 255).to_string(),
+            })
+            .collect();
+        octets.join(".")
+    } else {
+        let v6 = rng.pick(&[
+            "::1",
+            "::",
+            "2001:db8::1",
+            "2001:DB8:0:0:8:800:200C:417A",
+            "fe80::1:2:3:4",
+            "1:2:3:4:5:6:7:8",
+            "::ffff:192.0.2.128",
+            "64:ff9b::192.0.2.33",
+            "2600:1f18:24e6:b900:7f9b:e2f5:3c83:1d84",
+        ]);
+        format!("[{v6}]")
+    };
+    format!("{host}{}", port(rng))
 }
 
 /// `text` with some ASCII letters upper-cased (`percent` per letter).
@@ -1004,7 +1060,7 @@ fn dns_label(rng: &mut Rng, min: usize, max: usize, upper: bool) -> String {
         if inner && rng.chance(12) {
             label.push('-');
         } else {
-            label.push(char::from(*rng.pick(edge)));
+            label.push(char::from(rng.pick(edge)));
         }
     }
     label
@@ -1014,23 +1070,23 @@ fn region(rng: &mut Rng, spec: &EndpointSpec, style: &str) -> String {
     // EXCLUSION: an empty region only with path style, or auto on a custom
     // endpoint, which is path style on both sides (botocore refuses it with
     // virtual style: "Invalid region").
-    let empty_percent = if spec.ibm { 30 } else { 6 };
+    let empty_percent = if spec.kind == HostKind::Ibm { 30 } else { 6 };
     if style != "virtual" && rng.chance(empty_percent) {
         return String::new();
     }
-    let known = if spec.aws {
+    let known = if spec.kind == HostKind::Aws {
         if spec.origin.to_ascii_lowercase().ends_with(".cn") {
             CHINA_REGIONS
         } else {
             AWS_REGIONS
         }
-    } else if spec.ibm {
+    } else if spec.kind == HostKind::Ibm {
         IBM_REGIONS
     } else {
         OTHER_REGIONS
     };
     if rng.chance(80) {
-        return (*rng.pick(known)).to_owned();
+        return (rng.pick(known)).to_owned();
     }
     // A random region presign accepts ([a-z0-9-]*) within what botocore
     // accepts. EXCLUSION: not all digits, no '-' at either end (botocore:
@@ -1076,7 +1132,7 @@ fn bucket(rng: &mut Rng, dots: Dots) -> String {
     ];
     loop {
         let candidate = if rng.chance(35) {
-            (*rng.pick(FIXED)).to_owned()
+            (rng.pick(FIXED)).to_owned()
         } else {
             let labels = match dots {
                 Dots::Always => 2 + rng.below(3),
@@ -1120,7 +1176,7 @@ fn plain_base_path(rng: &mut Rng) -> String {
         let segment = loop {
             let length = 1 + rng.below(10);
             let segment: String = (0..length)
-                .map(|_| char::from(*rng.pick(UNRESERVED)))
+                .map(|_| char::from(rng.pick(UNRESERVED)))
                 .collect();
             if segment != "." && segment != ".." {
                 break segment;
@@ -1146,8 +1202,8 @@ fn rich_base_path(rng: &mut Rng) -> String {
     let mut path = String::new();
     for _ in 0..segments {
         path.push('/');
-        for _ in 0..1 + rng.below(3) {
-            path.push_str(*rng.pick(PIECES));
+        for _ in 0..=rng.below(2) {
+            path.push_str(rng.pick(PIECES));
         }
     }
     // Several trailing slashes are excluded (see EXCLUSIONS).
@@ -1183,7 +1239,7 @@ fn printable(rng: &mut Rng, min: usize, max: usize, exclude: &[u8]) -> String {
 fn from_alphabet(rng: &mut Rng, alphabet: &[u8], min: usize, max: usize) -> String {
     let length = min + rng.below(max - min + 1);
     (0..length)
-        .map(|_| char::from(*rng.pick(alphabet)))
+        .map(|_| char::from(rng.pick(alphabet)))
         .collect()
 }
 
@@ -1208,7 +1264,7 @@ fn credentials(rng: &mut Rng) -> (String, String, Option<String>) {
         6 | 7 => Some(format!(
             "{}{}",
             from_alphabet(rng, BASE64, 100, 799),
-            *rng.pick(&["", "=", "=="])
+            rng.pick(&["", "=", "=="])
         )),
         _ => Some(printable(rng, 1, 120, b"")),
     };
@@ -1326,7 +1382,7 @@ fn text(rng: &mut Rng, max_pieces: usize) -> String {
     let pieces = 1 + rng.below(max_pieces);
     let mut out = String::new();
     for _ in 0..pieces {
-        out.push_str(*rng.pick(TEXT_PIECES));
+        out.push_str(rng.pick(TEXT_PIECES));
     }
     out
 }
@@ -1347,7 +1403,7 @@ fn key(rng: &mut Rng) -> String {
             // A path of plain segments with dot and empty segments mixed in.
             let segments = 1 + rng.below(6);
             (0..segments)
-                .map(|_| (*rng.pick(&["a", "b", "..", ".", "", "dir", "x y"])).to_owned())
+                .map(|_| (rng.pick(&["a", "b", "..", ".", "", "dir", "x y"])).to_owned())
                 .collect::<Vec<_>>()
                 .join("/")
         }
@@ -1358,7 +1414,7 @@ fn key(rng: &mut Rng) -> String {
             (0..length)
                 .map(|_| {
                     loop {
-                        let bound = *rng.pick(&[0x80_u64, 0x800, 0x1_0000, 0x11_0000]);
+                        let bound = rng.pick(&[0x80_u64, 0x800, 0x1_0000, 0x11_0000]);
                         if let Some(c) =
                             char::from_u32(u32::try_from(rng.range(0, bound - 1)).expect("u32"))
                         {
@@ -1397,7 +1453,7 @@ fn request(rng: &mut Rng, context: &ClientContext) -> Input {
         AbortMultipartUpload, CompleteMultipartUpload, CreateMultipartUpload, DeleteObject,
         GetObject, HeadObject, ListParts, PutObject, UploadPart,
     };
-    let operation = *rng.pick(&[
+    let operation = rng.pick(&[
         GetObject,
         GetObject,
         GetObject,
@@ -1425,7 +1481,7 @@ fn request(rng: &mut Rng, context: &ClientContext) -> Input {
     let expires = match rng.below(10) {
         0 => 1,
         1 => 604_800,
-        2 => *rng.pick(&[60, 900, 3600, 86_400, 604_799]),
+        2 => rng.pick(&[60, 900, 3600, 86_400, 604_799]),
         _ => rng.range(1, 604_800),
     };
     Input {
@@ -1433,7 +1489,7 @@ fn request(rng: &mut Rng, context: &ClientContext) -> Input {
         endpoint: context.endpoint.clone(),
         botocore_default_endpoint: context.botocore_default_endpoint,
         addressing_style: context.style,
-        bucket: rng.pick(&context.buckets).clone(),
+        bucket: context.buckets[rng.below(context.buckets.len())].clone(),
         key: key(rng),
         region: context.region.clone(),
         access_key: context.access_key.clone(),
@@ -1480,7 +1536,7 @@ fn query(rng: &mut Rng, operation: Operation) -> Vec<(String, String)> {
         _ => query_value(rng),
     };
     let content_type = |rng: &mut Rng| match rng.below(3) {
-        0 => (*rng.pick(&[
+        0 => (rng.pick(&[
             "text/plain",
             "application/json; charset=utf-8",
             "image/*",
@@ -1553,8 +1609,8 @@ fn header_value(rng: &mut Rng) -> String {
         1 | 2 => printable(rng, 1, 30, b""),
         _ => {
             let mut value = String::new();
-            for _ in 0..1 + rng.below(4) {
-                value.push_str(*rng.pick(PIECES));
+            for _ in 0..=rng.below(3) {
+                value.push_str(rng.pick(PIECES));
             }
             value
         }
@@ -1633,7 +1689,7 @@ fn headers(rng: &mut Rng, operation: Operation) -> Vec<(String, String)> {
     }
     if meta && rng.chance(35) {
         let mut seen: Vec<String> = Vec::new();
-        for _ in 0..1 + rng.below(3) {
+        for _ in 0..=rng.below(2) {
             let suffix = from_alphabet(
                 rng,
                 b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.",
@@ -1664,7 +1720,7 @@ fn instant(rng: &mut Rng) -> u64 {
     match rng.below(20) {
         0 => rng.range(0, Y2000),
         1 => rng.range(Y2040, Y9999 - 1),
-        2 => *rng.pick(&[
+        2 => rng.pick(&[
             0,
             951_782_400,   // 2000-02-29T00:00:00Z
             1_369_353_600, // 2013-05-24T00:00:00Z

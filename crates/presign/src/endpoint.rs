@@ -101,7 +101,8 @@ impl Endpoint {
             ));
         }
         Ok(Self {
-            scheme: scheme.to_owned(),
+            // botocore writes the scheme in lower case whatever the input.
+            scheme: if secure { "https" } else { "http" }.to_owned(),
             secure,
             host: host.to_owned(),
             port,
@@ -109,7 +110,7 @@ impl Endpoint {
         })
     }
 
-    /// The scheme as written (`https` or `http`).
+    /// The scheme, `https` or `http` (lower case, as botocore writes it).
     #[must_use]
     pub fn scheme(&self) -> &str {
         &self.scheme
@@ -176,16 +177,21 @@ impl Endpoint {
         host == "localhost" || host.ends_with(".localhost")
     }
 
-    /// Whether this is an AWS S3 endpoint (`*.amazonaws.com`, `*.amazonaws.com.cn`).
+    /// Whether this is an AWS S3 endpoint (a host under one of the AWS
+    /// partitions' DNS suffixes).
     #[must_use]
     pub fn is_aws(&self) -> bool {
         let host = self.host.to_ascii_lowercase();
-        host.ends_with(".amazonaws.com") || host.ends_with(".amazonaws.com.cn")
+        PARTITIONS
+            .iter()
+            .any(|(_, suffix)| host.ends_with(&format!(".{suffix}")))
     }
 
     /// The AWS S3 endpoint botocore uses for `region`: the global
-    /// `s3.amazonaws.com` for `us-east-1`, `s3.REGION.amazonaws.com(.cn)`
-    /// otherwise. `None` for an empty region, which AWS cannot serve.
+    /// `s3.amazonaws.com` for `us-east-1`, otherwise `s3.REGION.` and the DNS
+    /// suffix of the region's partition (`amazonaws.com`, `amazonaws.com.cn`,
+    /// the ISO partitions' and `amazonaws.eu`). `None` for an empty region,
+    /// which AWS cannot serve.
     ///
     /// # Example
     /// ```
@@ -194,6 +200,7 @@ impl Endpoint {
     /// assert_eq!(Endpoint::aws_default("us-east-1").as_deref(), Some("https://s3.amazonaws.com"));
     /// assert_eq!(Endpoint::aws_default("eu-west-1").as_deref(), Some("https://s3.eu-west-1.amazonaws.com"));
     /// assert_eq!(Endpoint::aws_default("cn-north-1").as_deref(), Some("https://s3.cn-north-1.amazonaws.com.cn"));
+    /// assert_eq!(Endpoint::aws_default("us-iso-east-1").as_deref(), Some("https://s3.us-iso-east-1.c2s.ic.gov"));
     /// assert_eq!(Endpoint::aws_default(""), None);
     /// ```
     #[must_use]
@@ -201,11 +208,29 @@ impl Endpoint {
         match region {
             "" => None,
             "us-east-1" => Some("https://s3.amazonaws.com".to_owned()),
-            _ if region.starts_with("cn-") => Some(format!("https://s3.{region}.amazonaws.com.cn")),
-            _ => Some(format!("https://s3.{region}.amazonaws.com")),
+            _ => {
+                let suffix = PARTITIONS
+                    .iter()
+                    .find(|(prefix, _)| region.starts_with(prefix))
+                    .map_or("amazonaws.com", |(_, suffix)| suffix);
+                Some(format!("https://s3.{region}.{suffix}"))
+            }
         }
     }
 }
+
+/// Region name prefixes of the AWS partitions and their DNS suffixes (from
+/// botocore's partition data); every other region is in `aws`
+/// (`amazonaws.com`), listed last.
+const PARTITIONS: [(&str, &str); 7] = [
+    ("cn-", "amazonaws.com.cn"),
+    ("us-isob-", "sc2s.sgov.gov"),
+    ("us-isof-", "csp.hci.ic.gov"),
+    ("us-iso-", "c2s.ic.gov"),
+    ("eu-isoe-", "cloud.adc-e.uk"),
+    ("eusc-", "amazonaws.eu"),
+    ("", "amazonaws.com"),
+];
 
 impl fmt::Display for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -302,6 +327,35 @@ mod tests {
         let endpoint = Endpoint::parse("https://gateway.example.com:8443/storage/v1/").unwrap();
         assert_eq!(endpoint.base_path(), "/storage/v1");
         assert_eq!(Endpoint::parse("https://h/").unwrap().base_path(), "");
+    }
+
+    #[test]
+    fn the_scheme_is_written_in_lower_case() {
+        assert_eq!(
+            Endpoint::parse("HTTPS://s3.example.com").unwrap().scheme(),
+            "https"
+        );
+        assert_eq!(
+            Endpoint::parse("Http://h:9000").unwrap().to_string(),
+            "http://h:9000"
+        );
+    }
+
+    #[test]
+    fn partitions_get_their_own_dns_suffix() {
+        for (region, endpoint) in [
+            ("us-isob-east-1", "https://s3.us-isob-east-1.sc2s.sgov.gov"),
+            ("eu-isoe-west-1", "https://s3.eu-isoe-west-1.cloud.adc-e.uk"),
+            (
+                "us-isof-south-1",
+                "https://s3.us-isof-south-1.csp.hci.ic.gov",
+            ),
+            ("eusc-de-east-1", "https://s3.eusc-de-east-1.amazonaws.eu"),
+            ("us-gov-west-1", "https://s3.us-gov-west-1.amazonaws.com"),
+        ] {
+            assert_eq!(Endpoint::aws_default(region).as_deref(), Some(endpoint));
+            assert!(Endpoint::parse(endpoint).unwrap().is_aws(), "{endpoint}");
+        }
     }
 
     #[test]
