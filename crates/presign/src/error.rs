@@ -141,6 +141,62 @@ pub enum VerifyError {
         /// The algorithm as given.
         algorithm: String,
     },
+    /// The credential scope's date is not the date of `X-Amz-Date`.
+    #[error("the credential scope's date {scope_date} is not the date of X-Amz-Date {amz_date}")]
+    ScopeDateMismatch {
+        /// `YYYYMMDD` of the scope.
+        scope_date: String,
+        /// `X-Amz-Date`.
+        amz_date: String,
+    },
+    /// The credential scope names another service.
+    #[error("the credential scope's service is {service:?}, expected {expected:?}")]
+    WrongService {
+        /// The service of the scope.
+        service: String,
+        /// The service the policy expects.
+        expected: String,
+    },
+    /// The credential scope's region is not accepted by the policy.
+    #[error("the region {region:?} of the credential scope is not accepted")]
+    RegionNotAllowed {
+        /// The region of the scope.
+        region: String,
+    },
+    /// `host` is not among the signed headers.
+    #[error("X-Amz-SignedHeaders must include host")]
+    HostNotSigned,
+    /// `X-Amz-Expires` is above the policy's maximum.
+    #[error("X-Amz-Expires is {seconds} s; at most {max} s is accepted")]
+    ExpiresTooLong {
+        /// `X-Amz-Expires`.
+        seconds: u64,
+        /// The policy's maximum.
+        max: u64,
+    },
+    /// The URL has expired.
+    #[error("the URL expired at {at}")]
+    Expired {
+        /// The instant it expired, RFC 3339.
+        at: String,
+    },
+    /// `X-Amz-Date` is further in the future than the allowed clock skew.
+    #[error("the URL is dated {signed_at}, in the future beyond the allowed clock skew")]
+    NotYetValid {
+        /// `X-Amz-Date`, RFC 3339.
+        signed_at: String,
+    },
+    /// No credentials for the access key id.
+    #[error("unknown access key id {access_key_id:?}")]
+    UnknownAccessKey {
+        /// The access key id of the URL.
+        access_key_id: String,
+    },
+    /// The signature is not the one the secret gives for this request.
+    #[error(
+        "signature mismatch: the URL was not signed for this request with this access key's secret"
+    )]
+    SignatureMismatch,
     /// A header listed in `X-Amz-SignedHeaders` was not given.
     #[error("the URL signs the header {name}, but no value for it was given")]
     MissingHeader {

@@ -46,6 +46,7 @@ mod scope;
 mod sha256;
 mod signing_key;
 mod string_to_sign;
+mod verify;
 
 pub use amz_date::AmzDate;
 pub use batch::BatchSigner;
@@ -62,6 +63,7 @@ pub use request::{
 pub use scope::CredentialScope;
 pub use signing_key::SigningKey;
 pub use string_to_sign::{ALGORITHM, StringToSign};
+pub use verify::{Verified, VerifyPolicy, verify};
 
 /// The README's Rust example, compiled and run as a doc test so it stays true.
 #[cfg(doctest)]

@@ -28,6 +28,21 @@ pub(crate) fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
+/// 64 hex digits (either case) as 32 bytes.
+fn decode_hex_32(text: &str) -> Option<[u8; 32]> {
+    let digits = text.as_bytes();
+    if digits.len() != 64 {
+        return None;
+    }
+    let nibble = |digit: u8| char::from(digit).to_digit(16);
+    let mut bytes = [0u8; 32];
+    for (byte, pair) in bytes.iter_mut().zip(digits.as_chunks::<2>().0) {
+        let value = nibble(pair[0])? * 16 + nibble(pair[1])?;
+        *byte = u8::try_from(value).ok()?;
+    }
+    Some(bytes)
+}
+
 /// The SigV4 signing key for one date, region and service.
 ///
 /// # Example
@@ -68,6 +83,20 @@ impl SigningKey {
         hex::encode(&hmac_sha256(&*self.key, &[string_to_sign]))
     }
 
+    /// Whether `signature` (64 hex digits) is the signature of
+    /// `string_to_sign`, compared in constant time.
+    #[must_use]
+    pub fn verify(&self, string_to_sign: &[u8], signature: &str) -> bool {
+        let Some(expected) = decode_hex_32(signature) else {
+            return false;
+        };
+        let Ok(mut mac) = HmacSha256::new_from_slice(&*self.key) else {
+            unreachable!("HMAC accepts keys of every length")
+        };
+        mac.update(string_to_sign);
+        mac.verify_slice(&expected).is_ok()
+    }
+
     /// HMAC-SHA256 under this key with its pad blocks hashed once, for the
     /// batch signer.
     pub(crate) fn prepared_hmac(&self) -> PreparedHmac {
@@ -104,6 +133,23 @@ mod tests {
             key.reveal_hex(),
             "dbb893acc010964918f1fd433add87c70e8b0db6be30c1fbeafefa5ec6ba8378"
         );
+    }
+
+    #[test]
+    fn verify_accepts_only_the_exact_signature() {
+        let key = SigningKey::derive("secret", "20130524", "us-east-1", "s3");
+        let signature = key.sign(b"message");
+        assert!(key.verify(b"message", &signature));
+        assert!(
+            key.verify(b"message", &signature.to_uppercase()),
+            "hex case does not matter to the MAC"
+        );
+        assert!(!key.verify(b"massage", &signature));
+        let mut flipped = signature.clone().into_bytes();
+        flipped[10] = if flipped[10] == b'0' { b'1' } else { b'0' };
+        assert!(!key.verify(b"message", std::str::from_utf8(&flipped).unwrap()));
+        assert!(!key.verify(b"message", &signature[..63]));
+        assert!(!key.verify(b"message", "zz"));
     }
 
     #[test]

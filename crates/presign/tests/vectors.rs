@@ -317,3 +317,42 @@ fn batch_signer_writes_the_same_url_as_presign_for_every_case() {
         failures.finish(corpus.cases.len(), &format!("batch URLs of {file}"));
     }
 }
+
+/// Every corpus URL (botocore's, for most cases) verifies at its own instant,
+/// up to the last second before it expires, and is refused from then on.
+#[test]
+fn every_positive_case_verifies_at_its_time_and_expires_on_time() {
+    use presign::{VerifyError, VerifyPolicy};
+    use std::time::Duration;
+    for (file, corpus) in corpus::presign_corpora() {
+        let mut failures = Failures::default();
+        for case in &corpus.cases {
+            let (request, credentials, now) = build(&case.inputs).unwrap();
+            let lookup =
+                |id: &str| (id == credentials.access_key_id()).then(|| credentials.clone());
+            let headers = case.inputs.headers();
+            let header_refs: Vec<(&str, &str)> = headers
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_str()))
+                .collect();
+            let policy = VerifyPolicy::default();
+            let signed_at = now.to_system_time();
+            let expires = Duration::from_secs(request.expiry().as_secs());
+            for url in std::iter::once(&case.expected.url).chain(&case.expected.alt_urls) {
+                for at in [signed_at, signed_at + expires - Duration::from_secs(1)] {
+                    if let Err(error) =
+                        presign::verify(url, request.method(), &header_refs, lookup, at, &policy)
+                    {
+                        failures.fail(&case.id, format!("{url} refused at {at:?}: {error}"));
+                    }
+                }
+                let late = signed_at + expires + Duration::from_secs(1);
+                match presign::verify(url, request.method(), &header_refs, lookup, late, &policy) {
+                    Err(VerifyError::Expired { .. }) => {}
+                    other => failures.fail(&case.id, format!("one second after expiry: {other:?}")),
+                }
+            }
+        }
+        failures.finish(corpus.cases.len(), &format!("verifications of {file}"));
+    }
+}

@@ -1,0 +1,429 @@
+//! [`verify`]: is this presigned URL valid, now, for this request?
+//!
+//! The checks run in this order, so the error names the first rule broken:
+//! the URL parses (every auth parameter exactly once, each well formed); the
+//! algorithm; the credential scope (date equal to `X-Amz-Date`'s, service,
+//! region allowed, terminator); `host` signed and the signed header names
+//! lower case and sorted; the expiry within the policy and not passed; not
+//! dated beyond the allowed clock skew; the access key known; and last the
+//! signature, recomputed and compared in constant time. Nothing in an error
+//! is secret: no key, no token, no expected signature.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::amz_date::AmzDate;
+use crate::credentials::Credentials;
+use crate::error::VerifyError;
+use crate::presigned_url::PresignedUrl;
+use crate::request::{MAX_EXPIRES_SECS, Method};
+use crate::signing_key::SigningKey;
+
+/// What a verifier accepts beyond a correct signature.
+///
+/// # Example
+/// ```
+/// use std::time::Duration;
+/// use presign::VerifyPolicy;
+///
+/// let policy = VerifyPolicy::default()
+///     .max_expires(3600)
+///     .clock_skew(Duration::from_secs(60))
+///     .allowed_regions(["eu-de", ""]);
+/// assert_eq!(policy.max_expires_secs(), 3600);
+/// ```
+#[derive(Clone, Debug)]
+pub struct VerifyPolicy {
+    max_expires: u64,
+    clock_skew: Duration,
+    regions: Option<Vec<String>>,
+    service: String,
+}
+
+impl Default for VerifyPolicy {
+    /// `X-Amz-Expires` up to 604800 s, 900 s of clock skew for URLs dated in
+    /// the future, any region (the empty one included), service `s3`.
+    fn default() -> Self {
+        Self {
+            max_expires: MAX_EXPIRES_SECS,
+            clock_skew: Duration::from_secs(900),
+            regions: None,
+            service: crate::SERVICE.to_owned(),
+        }
+    }
+}
+
+impl VerifyPolicy {
+    /// The largest `X-Amz-Expires` accepted, in seconds.
+    #[must_use]
+    pub fn max_expires(mut self, seconds: u64) -> Self {
+        self.max_expires = seconds;
+        self
+    }
+
+    /// How far in the future `X-Amz-Date` may be (the signer's clock ahead).
+    #[must_use]
+    pub fn clock_skew(mut self, skew: Duration) -> Self {
+        self.clock_skew = skew;
+        self
+    }
+
+    /// Accept only these scope regions (the empty string is a region too).
+    #[must_use]
+    pub fn allowed_regions<I, S>(mut self, regions: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.regions = Some(regions.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The service the scope must name (default `s3`).
+    #[must_use]
+    pub fn service(mut self, service: impl Into<String>) -> Self {
+        self.service = service.into();
+        self
+    }
+
+    /// The largest `X-Amz-Expires` accepted.
+    #[must_use]
+    pub fn max_expires_secs(&self) -> u64 {
+        self.max_expires
+    }
+}
+
+/// A URL that passed every check.
+#[derive(Clone, Debug)]
+pub struct Verified {
+    url: PresignedUrl,
+}
+
+impl Verified {
+    /// The access key id that signed it.
+    #[must_use]
+    pub fn access_key_id(&self) -> &str {
+        self.url.access_key_id()
+    }
+
+    /// The decoded path: `/bucket/key` in path style, `/key` virtual-hosted
+    /// (see [`PresignedUrl::host`] for the bucket then).
+    #[must_use]
+    pub fn path(&self) -> &str {
+        self.url.path()
+    }
+
+    /// The scope region (may be empty).
+    #[must_use]
+    pub fn region(&self) -> &str {
+        self.url.scope().region()
+    }
+
+    /// `X-Amz-Date`.
+    #[must_use]
+    pub fn signed_at(&self) -> AmzDate {
+        self.url.signed_at()
+    }
+
+    /// When the URL stops working.
+    #[must_use]
+    pub fn expires_at(&self) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(self.url.expires_at_unix())
+    }
+
+    /// The signed header names.
+    #[must_use]
+    pub fn signed_headers(&self) -> &[String] {
+        self.url.signed_headers()
+    }
+
+    /// Everything the URL holds.
+    #[must_use]
+    pub fn url(&self) -> &PresignedUrl {
+        &self.url
+    }
+}
+
+/// Verifies `url` received with `method` and `headers` (the values of the
+/// signed headers other than `host`), with `lookup` mapping an access key id
+/// to its credentials, as of `now`.
+///
+/// # Errors
+/// A [`VerifyError`] naming the first rule the URL breaks.
+///
+/// # Example
+/// ```
+/// use std::time::Duration;
+/// use presign::{presign, verify, AmzDate, Credentials, Method, PresignRequest, VerifyError, VerifyPolicy};
+///
+/// let credentials = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+/// let at = AmzDate::parse_rfc3339("2024-11-28T12:00:00Z")?.to_system_time();
+/// let request = PresignRequest::new(Method::Get, "http://127.0.0.1:9000", "bucket", "a.txt");
+/// let url = presign(&request, &credentials, at).map_err(|e| e.to_string()).unwrap().url().to_owned();
+///
+/// let lookup = |id: &str| (id == "AKIDEXAMPLE").then(|| credentials.clone());
+/// let policy = VerifyPolicy::default();
+/// let verified = verify(&url, Method::Get, &[], &lookup, at + Duration::from_secs(60), &policy)?;
+/// assert_eq!(verified.path(), "/bucket/a.txt");
+///
+/// let late = at + Duration::from_secs(3601);
+/// assert!(matches!(verify(&url, Method::Get, &[], &lookup, late, &policy), Err(VerifyError::Expired { .. })));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn verify(
+    url: &str,
+    method: Method,
+    headers: &[(&str, &str)],
+    lookup: impl Fn(&str) -> Option<Credentials>,
+    now: SystemTime,
+    policy: &VerifyPolicy,
+) -> Result<Verified, VerifyError> {
+    let parsed = PresignedUrl::parse(url)?;
+    check_scope(&parsed, policy)?;
+    check_signed_headers(parsed.signed_headers())?;
+    check_time(&parsed, now, policy)?;
+    let credentials =
+        lookup(parsed.access_key_id()).ok_or_else(|| VerifyError::UnknownAccessKey {
+            access_key_id: parsed.access_key_id().to_owned(),
+        })?;
+    let string_to_sign = parsed.string_to_sign(method.as_str(), headers)?;
+    let scope = parsed.scope();
+    let key = SigningKey::derive(
+        credentials.secret_access_key(),
+        scope.date_stamp(),
+        scope.region(),
+        scope.service(),
+    );
+    if !key.verify(string_to_sign.as_str().as_bytes(), parsed.signature()) {
+        return Err(VerifyError::SignatureMismatch);
+    }
+    Ok(Verified { url: parsed })
+}
+
+fn check_scope(url: &PresignedUrl, policy: &VerifyPolicy) -> Result<(), VerifyError> {
+    let scope = url.scope();
+    if scope.date_stamp() != url.signed_at().date_stamp() {
+        return Err(VerifyError::ScopeDateMismatch {
+            scope_date: scope.date_stamp().to_owned(),
+            amz_date: url.signed_at().to_string(),
+        });
+    }
+    if scope.service() != policy.service {
+        return Err(VerifyError::WrongService {
+            service: scope.service().to_owned(),
+            expected: policy.service.clone(),
+        });
+    }
+    if let Some(regions) = &policy.regions
+        && !regions.iter().any(|region| region == scope.region())
+    {
+        return Err(VerifyError::RegionNotAllowed {
+            region: scope.region().to_owned(),
+        });
+    }
+    Ok(())
+}
+
+fn check_signed_headers(names: &[String]) -> Result<(), VerifyError> {
+    if !names.iter().any(|name| name == "host") {
+        return Err(VerifyError::HostNotSigned);
+    }
+    if names.windows(2).any(|pair| pair[0] >= pair[1]) {
+        return Err(VerifyError::Malformed {
+            part: "X-Amz-SignedHeaders".to_owned(),
+            reason: "header names must be sorted and appear once",
+        });
+    }
+    Ok(())
+}
+
+fn check_time(
+    url: &PresignedUrl,
+    now: SystemTime,
+    policy: &VerifyPolicy,
+) -> Result<(), VerifyError> {
+    if url.expires_in() > policy.max_expires {
+        return Err(VerifyError::ExpiresTooLong {
+            seconds: url.expires_in(),
+            max: policy.max_expires,
+        });
+    }
+    let now = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let signed_at = url.signed_at().unix_seconds();
+    if signed_at > now.saturating_add(policy.clock_skew.as_secs()) {
+        return Err(VerifyError::NotYetValid {
+            signed_at: url.signed_at().to_rfc3339(),
+        });
+    }
+    let expires_at = url.expires_at_unix();
+    if now >= expires_at {
+        let at = AmzDate::from_unix_seconds(expires_at)
+            .map_or_else(|_| expires_at.to_string(), |d| d.to_rfc3339());
+        return Err(VerifyError::Expired { at });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::presign::presign;
+    use crate::request::PresignRequest;
+
+    const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+
+    fn signed(request: &PresignRequest) -> (String, SystemTime) {
+        let at = AmzDate::parse_rfc3339("2024-11-28T12:00:00Z")
+            .unwrap()
+            .to_system_time();
+        let credentials = Credentials::new("AKIDEXAMPLE", SECRET);
+        (
+            presign(request, &credentials, at).unwrap().url().to_owned(),
+            at,
+        )
+    }
+
+    fn lookup(id: &str) -> Option<Credentials> {
+        (id == "AKIDEXAMPLE").then(|| Credentials::new("AKIDEXAMPLE", SECRET))
+    }
+
+    fn get() -> PresignRequest {
+        PresignRequest::new(
+            Method::Get,
+            "http://127.0.0.1:9000",
+            "bucket",
+            "dir/a b.txt",
+        )
+    }
+
+    fn check(
+        url: &str,
+        method: Method,
+        headers: &[(&str, &str)],
+        now: SystemTime,
+    ) -> Result<Verified, VerifyError> {
+        verify(url, method, headers, lookup, now, &VerifyPolicy::default())
+    }
+
+    #[test]
+    fn a_fresh_url_verifies_until_it_expires() {
+        let (url, at) = signed(&get());
+        let verified = check(&url, Method::Get, &[], at).unwrap();
+        assert_eq!(verified.access_key_id(), "AKIDEXAMPLE");
+        assert_eq!(verified.path(), "/bucket/dir/a b.txt");
+        assert_eq!(verified.expires_at(), at + Duration::from_secs(3600));
+        assert!(check(&url, Method::Get, &[], at + Duration::from_secs(3599)).is_ok());
+        assert_eq!(
+            check(&url, Method::Get, &[], at + Duration::from_secs(3600)).unwrap_err(),
+            VerifyError::Expired {
+                at: "2024-11-28T13:00:00Z".to_owned()
+            }
+        );
+    }
+
+    #[test]
+    fn the_method_and_signed_headers_are_part_of_the_signature() {
+        let (url, at) = signed(&get());
+        assert_eq!(
+            check(&url, Method::Put, &[], at).unwrap_err(),
+            VerifyError::SignatureMismatch
+        );
+        let (put, at) = signed(
+            &PresignRequest::new(Method::Put, "http://127.0.0.1:9000", "bucket", "k")
+                .header("Content-Type", "text/plain"),
+        );
+        assert!(check(&put, Method::Put, &[("content-type", "text/plain")], at).is_ok());
+        assert_eq!(
+            check(&put, Method::Put, &[("content-type", "text/html")], at).unwrap_err(),
+            VerifyError::SignatureMismatch
+        );
+        assert_eq!(
+            check(&put, Method::Put, &[], at).unwrap_err(),
+            VerifyError::MissingHeader {
+                name: "content-type".to_owned()
+            }
+        );
+    }
+
+    #[test]
+    fn future_dates_are_accepted_only_within_the_skew() {
+        let (url, at) = signed(&get());
+        assert!(check(&url, Method::Get, &[], at - Duration::from_secs(900)).is_ok());
+        assert!(matches!(
+            check(&url, Method::Get, &[], at - Duration::from_secs(901)),
+            Err(VerifyError::NotYetValid { .. })
+        ));
+    }
+
+    #[test]
+    fn the_policy_limits_expiry_region_and_service() {
+        let (url, at) = signed(&get().region("eu-de"));
+        let strict = VerifyPolicy::default().max_expires(600);
+        assert_eq!(
+            verify(&url, Method::Get, &[], lookup, at, &strict).unwrap_err(),
+            VerifyError::ExpiresTooLong {
+                seconds: 3600,
+                max: 600
+            }
+        );
+        let regions = VerifyPolicy::default().allowed_regions(["us-east-1", ""]);
+        assert_eq!(
+            verify(&url, Method::Get, &[], lookup, at, &regions).unwrap_err(),
+            VerifyError::RegionNotAllowed {
+                region: "eu-de".to_owned()
+            }
+        );
+        let (empty, at) = signed(&get().region(""));
+        assert!(verify(&empty, Method::Get, &[], lookup, at, &regions).is_ok());
+        let other = VerifyPolicy::default().service("sts");
+        assert!(matches!(
+            verify(&url, Method::Get, &[], lookup, at, &other),
+            Err(VerifyError::WrongService { .. })
+        ));
+    }
+
+    #[test]
+    fn scope_and_header_rules_are_checked_before_the_signature() {
+        let (url, at) = signed(&get());
+        let other_day = url.replace("X-Amz-Date=20241128T120000Z", "X-Amz-Date=20241129T120000Z");
+        assert!(matches!(
+            check(
+                &other_day,
+                Method::Get,
+                &[],
+                at + Duration::from_secs(86_400)
+            ),
+            Err(VerifyError::ScopeDateMismatch { .. })
+        ));
+        let no_host = url.replace("X-Amz-SignedHeaders=host", "X-Amz-SignedHeaders=x-amz-date");
+        assert_eq!(
+            check(&no_host, Method::Get, &[("x-amz-date", "x")], at).unwrap_err(),
+            VerifyError::HostNotSigned
+        );
+        let unsorted = url.replace("X-Amz-SignedHeaders=host", "X-Amz-SignedHeaders=host%3Ba");
+        assert!(matches!(
+            check(&unsorted, Method::Get, &[("a", "1")], at),
+            Err(VerifyError::Malformed { .. })
+        ));
+        let stranger = url.replace("AKIDEXAMPLE", "AKIDSTRANGER");
+        assert_eq!(
+            check(&stranger, Method::Get, &[], at).unwrap_err(),
+            VerifyError::UnknownAccessKey {
+                access_key_id: "AKIDSTRANGER".to_owned()
+            }
+        );
+    }
+
+    #[test]
+    fn errors_name_no_secret_and_no_expected_signature() {
+        let (url, at) = signed(&get());
+        let tampered = format!("{}0", &url[..url.len() - 1]);
+        let error = check(&tampered, Method::Get, &[], at).unwrap_err();
+        assert_eq!(error, VerifyError::SignatureMismatch);
+        let message = error.to_string();
+        let real_signature = &url[url.len() - 64..];
+        assert!(
+            !message.contains(SECRET) && !message.contains(real_signature),
+            "{message}"
+        );
+    }
+}
