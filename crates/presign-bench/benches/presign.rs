@@ -19,6 +19,32 @@ fn presign_single(c: &mut Criterion) {
     });
 }
 
+/// Verifying the URL `presign_single` makes: parse, canonicalise, derive the
+/// key, compare in constant time. Issue #4 asks for at most 1.5 times presign.
+fn verify_single(c: &mut Criterion) {
+    let credentials = presign_bench::credentials();
+    let now = presign_bench::now();
+    let url = presign::presign(&presign_bench::request(), &credentials, now)
+        .unwrap()
+        .url()
+        .to_owned();
+    let lookup = |id: &str| (id == ACCESS_KEY_ID).then(|| credentials.clone());
+    let policy = presign::VerifyPolicy::default();
+    c.bench_function("presign::verify (the same URL)", |b| {
+        b.iter(|| {
+            presign::verify(
+                black_box(&url),
+                presign::Method::Get,
+                &[],
+                lookup,
+                now,
+                &policy,
+            )
+            .unwrap()
+        });
+    });
+}
+
 fn presign_batch(c: &mut Criterion) {
     let signer = presign::BatchSigner::new(
         &presign_bench::request(),
@@ -222,6 +248,7 @@ criterion_group!(
     hash_floor,
     presign_batch,
     presign_single,
+    verify_single,
     rusty_s3,
     aws_sigv4
 );
