@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
-use crate::duration::parse_expires_in;
+use crate::duration::{parse_duration, parse_expires_in};
 
 const AFTER_HELP: &str = "\
 Credentials (never taken as command-line values):
@@ -19,8 +19,9 @@ Credentials (never taken as command-line values):
 
 Exit codes:
   0  success (the URL, or the chosen output, on stdout)
-  1  the server refused a download, upload or send (its error is explained), or
-     presign batch --keep-going refused some lines (each named on stderr)
+  1  the server refused a download, upload or send (its error is explained),
+     presign verify rejected the URL (the reason on stderr), or presign batch
+     --keep-going refused some lines (each named on stderr)
   2  bad input or usage; the message names the field and what is allowed
 
 Examples:
@@ -85,6 +86,12 @@ pub(crate) enum Command {
     /// Send any method through a presigned URL (HEAD, DELETE, POST, ...) and
     /// print the answer.
     Send(SendArgs),
+    /// Show what a presigned URL holds: bucket, key, signer, region, expiry,
+    /// signed headers. Needs no credentials.
+    Inspect(InspectArgs),
+    /// Check a presigned URL as a server would: signature, expiry, method and
+    /// signed headers, with your credentials.
+    Verify(VerifyArgs),
 }
 
 /// What every request through a presigned URL may add.
@@ -160,6 +167,90 @@ pub(crate) struct SendArgs {
 
     #[command(flatten)]
     pub(crate) transfer: TransferArgs,
+}
+
+/// `presign inspect`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exit codes: 0 shown; 2 not a presigned URL (the message names the part that is \
+    wrong) or a bad --at."
+)]
+pub(crate) struct InspectArgs {
+    /// The presigned URL (quote it: it holds '&').
+    #[arg(value_name = "URL")]
+    pub(crate) url: String,
+
+    /// text (one field a line) or json (one object with the same fields).
+    #[arg(long, value_enum, default_value_t = InspectOutput::Text)]
+    pub(crate) output: InspectOutput,
+
+    /// Count the time left from this instant, RFC 3339 UTC
+    /// (2013-05-24T00:00:00Z). Default: now.
+    #[arg(long, value_name = "TIMESTAMP")]
+    pub(crate) at: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum InspectOutput {
+    Text,
+    Json,
+}
+
+/// `presign verify`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exit codes: 0 valid (a one-line summary on stdout); 1 rejected (the reason on \
+    stderr, nothing on stdout); 2 bad input (not a presigned URL, a malformed auth parameter, a bad \
+    flag, no credentials).\n\nCredentials: --ibm-credentials FILE, else --profile NAME, else \
+    AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, else the AWS_PROFILE or default profile. A URL \
+    signed by another access key id is rejected."
+)]
+pub(crate) struct VerifyArgs {
+    /// The presigned URL (quote it: it holds '&').
+    #[arg(value_name = "URL")]
+    pub(crate) url: String,
+
+    /// The method the request is sent with.
+    #[arg(short = 'X', long, value_enum, default_value_t = MethodArg::Get, ignore_case = false)]
+    pub(crate) method: MethodArg,
+
+    /// A header the request is sent with, 'Name: value'; every header the URL
+    /// signs (but host) must be given. Repeatable.
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE", value_parser = parse_header)]
+    pub(crate) headers: Vec<(String, String)>,
+
+    /// Shorthand for --header 'content-type: TYPE'.
+    #[arg(long, value_name = "TYPE")]
+    pub(crate) content_type: Option<String>,
+
+    /// Verify as of this instant, RFC 3339 UTC (2013-05-24T00:00:00Z).
+    /// Default: now.
+    #[arg(long, value_name = "TIMESTAMP")]
+    pub(crate) at: Option<String>,
+
+    /// Reject URLs whose X-Amz-Expires is longer than this: seconds, or a
+    /// number with unit s, m, h or d. Default: 7d (604800 s, the SigV4 limit).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub(crate) max_expires: Option<u64>,
+
+    /// How far in the future X-Amz-Date may be (the signer's clock ahead):
+    /// seconds, or a number with unit s, m, h or d.
+    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = parse_duration)]
+    pub(crate) clock_skew: u64,
+
+    /// Accept only this scope region (repeatable; '' is the empty region).
+    /// Default: any region.
+    #[arg(long = "region", value_name = "REGION")]
+    pub(crate) regions: Vec<String>,
+
+    /// A profile of ~/.aws/credentials and ~/.aws/config.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) profile: Option<String>,
+
+    /// Credentials from an IBM COS service-credentials JSON file (its
+    /// cos_hmac_keys object).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) ibm_credentials: Option<PathBuf>,
 }
 
 const BATCH_AFTER_HELP: &str = "\
@@ -419,11 +510,16 @@ impl Invocation {
     pub(crate) fn request_args(&self) -> &RequestArgs {
         match &self.cli.command {
             Some(Command::Batch(batch)) => &batch.request,
-            // Transfer commands take no request options; the top level's
+            // Transfer, inspect and verify take no request options; the top level's
             // (all defaults, since they conflict with subcommands) stand in.
-            Some(Command::Download(_) | Command::Upload(_) | Command::Send(_)) | None => {
-                &self.cli.request
-            }
+            Some(
+                Command::Download(_)
+                | Command::Upload(_)
+                | Command::Send(_)
+                | Command::Inspect(_)
+                | Command::Verify(_),
+            )
+            | None => &self.cli.request,
         }
     }
 }

@@ -1,12 +1,17 @@
 //! `--expires-in`: whole seconds, or a whole number with a unit.
 
-/// Seconds in `90`, `90s`, `15m`, `12h` or `7d`. Range checks happen in the
-/// signing core, which knows whether long expiries are allowed.
+/// `--expires-in`: [`parse_duration`], whose message also states the range
+/// (checked by the signing core, which knows whether long expiries are allowed).
 pub(crate) fn parse_expires_in(text: &str) -> Result<u64, String> {
+    parse_duration(text).map_err(|message| format!("{message}, within 1..=604800 seconds"))
+}
+
+/// Seconds in `90`, `90s`, `15m`, `12h` or `7d`.
+pub(crate) fn parse_duration(text: &str) -> Result<u64, String> {
     let invalid = || {
         format!(
             "invalid duration {text:?}: expected whole seconds or a whole number with unit s, m, h \
-             or d (90, 15m, 12h, 7d), within 1..=604800 seconds"
+             or d (90, 15m, 12h, 7d)"
         )
     };
     let (digits, unit) = match text.as_bytes().last() {

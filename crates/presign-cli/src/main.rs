@@ -24,6 +24,8 @@ use commands::batch::{self, Outcome};
 const EXIT_SOME_REFUSED: u8 = 1;
 /// The server refused a request sent through a presigned URL.
 const EXIT_REJECTED: u8 = 1;
+/// `presign verify` rejected a well-formed presigned URL.
+const EXIT_INVALID: u8 = 1;
 /// Bad input or usage (also clap's code).
 const EXIT_USAGE: u8 = 2;
 
@@ -85,6 +87,18 @@ fn run(invocation: &Invocation) -> anyhow::Result<ExitCode> {
             args,
             SystemTime::now(),
         )?)),
+        Some(Command::Inspect(args)) => {
+            let text = commands::inspect::run(args, SystemTime::now())?;
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text.as_bytes())?;
+            stdout.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Verify(args)) => Ok(verify_exit(commands::verify::run(
+            args,
+            &env,
+            SystemTime::now(),
+        )?)?),
         None => {
             let uri = invocation.cli.uri.as_deref().unwrap_or_default();
             let signed = commands::sign::run(invocation, uri, &env, SystemTime::now())?;
@@ -105,6 +119,23 @@ fn transfer_exit(outcome: commands::transfer::Outcome) -> ExitCode {
     match outcome {
         commands::transfer::Outcome::Accepted => ExitCode::SUCCESS,
         commands::transfer::Outcome::Rejected => ExitCode::from(EXIT_REJECTED),
+    }
+}
+
+/// 0 with the summary on stdout when the URL is valid; 1 with the reason on
+/// stderr (and nothing on stdout) when it is rejected.
+fn verify_exit(verdict: commands::verify::Verdict) -> anyhow::Result<ExitCode> {
+    match verdict {
+        commands::verify::Verdict::Valid(summary) => {
+            let mut stdout = std::io::stdout().lock();
+            writeln!(stdout, "{summary}")?;
+            stdout.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        commands::verify::Verdict::Rejected(reason) => {
+            eprintln!("presign: rejected: {reason}");
+            Ok(ExitCode::from(EXIT_INVALID))
+        }
     }
 }
 

@@ -406,3 +406,62 @@ fn flip_last_signature_digit(url: &str) -> String {
     *last = if *last == b'0' { b'1' } else { b'0' };
     String::from_utf8(bytes).unwrap()
 }
+
+#[test]
+fn verify_rejects_exactly_what_the_servers_reject() {
+    on_every_server("verify agrees", |sandbox, server| {
+        round_trip(sandbox, server, "verify/me.txt", b"verify me", &[])?;
+        let good = sign(sandbox, server, "verify/me.txt", &[]);
+        let tampered = flip_last_signature_digit(&good);
+        let wrong_secret = sign_with_secret(
+            sandbox,
+            server,
+            "verify/me.txt",
+            &[],
+            "not-the-secret-key-0123456789",
+        );
+        let expiring = sign(sandbox, server, "verify/me.txt", &["--expires-in", "1"]);
+        std::thread::sleep(Duration::from_secs(3));
+        let mut disagreements = Vec::new();
+        for (what, url) in [
+            ("good", &good),
+            ("tampered signature", &tampered),
+            ("wrong secret", &wrong_secret),
+            ("expired", &expiring),
+        ] {
+            let (served, served_stderr) =
+                use_url(sandbox, server, &["download", "--quiet", url, "-o", "-"]);
+            // `presign()` puts the server's credentials in the environment.
+            let (verified, verify_stderr) = use_url(sandbox, server, &["verify", url]);
+            if ![0, 1].contains(&served) || ![0, 1].contains(&verified) {
+                return Err(format!(
+                    "{what}: download exit {served} ({served_stderr}), verify exit {verified} \
+                     ({verify_stderr}); expected 0 or 1 from each"
+                ));
+            }
+            if what == "good" && served != 0 {
+                return Err(format!(
+                    "the good URL must be served: exit {served}: {served_stderr}"
+                ));
+            }
+            if served != verified {
+                disagreements.push(format!(
+                    "{what}: the server {} it (exit {served}), presign verify {} it \
+                     (exit {verified}: {})",
+                    if served == 0 { "accepted" } else { "refused" },
+                    if verified == 0 {
+                        "accepted"
+                    } else {
+                        "rejected"
+                    },
+                    verify_stderr.trim()
+                ));
+            }
+        }
+        if disagreements.is_empty() {
+            Ok(())
+        } else {
+            Err(disagreements.join("; "))
+        }
+    });
+}

@@ -1,5 +1,7 @@
 //! One module per command.
 
 pub(crate) mod batch;
+pub(crate) mod inspect;
 pub(crate) mod sign;
 pub(crate) mod transfer;
+pub(crate) mod verify;

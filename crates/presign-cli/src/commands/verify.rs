@@ -1,0 +1,157 @@
+//! `presign verify URL`: would a server accept this presigned URL, sent with
+//! this method and these headers, now? Checked with the credentials of the
+//! usual places (`--ibm-credentials`, `--profile`, the environment), by the
+//! core's [`presign::verify`]. Nothing printed holds a secret, a session
+//! token or the expected signature.
+
+use std::time::{Duration, SystemTime};
+
+use anyhow::{Context, anyhow};
+use presign::{AmzDate, Credentials, VerifyError, VerifyPolicy};
+
+use crate::cli::VerifyArgs;
+use crate::config::{self, ConfigFlags, Environment};
+
+/// How a verification ended.
+#[derive(Debug)]
+pub(crate) enum Verdict {
+    /// The URL is valid; the one-line summary for stdout.
+    Valid(String),
+    /// The URL is well formed but rejected, for this reason.
+    Rejected(VerifyError),
+}
+
+/// Verifies the URL of `args`. `now` is the clock's reading, used unless
+/// `--at` is given.
+///
+/// # Errors
+/// Malformed input (not a presigned URL, see [`is_malformed`]), a bad
+/// `--at`, or no credentials.
+pub(crate) fn run(
+    args: &VerifyArgs,
+    env: &Environment,
+    now: SystemTime,
+) -> anyhow::Result<Verdict> {
+    let now = match &args.at {
+        Some(text) => AmzDate::parse_rfc3339(text)
+            .context("invalid --at")?
+            .to_system_time(),
+        None => now,
+    };
+    let flags = ConfigFlags {
+        profile: args.profile.clone(),
+        region: None,
+        endpoint_url: None,
+        ibm_credentials: args.ibm_credentials.clone(),
+    };
+    let resolved = config::resolve(&flags, env)?.credentials;
+    let credentials =
+        Credentials::new(&resolved.access_key_id, resolved.secret_access_key.as_str());
+    let lookup = |access_key_id: &str| {
+        (access_key_id == resolved.access_key_id).then(|| credentials.clone())
+    };
+
+    let mut policy = VerifyPolicy::default().clock_skew(Duration::from_secs(args.clock_skew));
+    if let Some(max) = args.max_expires {
+        policy = policy.max_expires(max);
+    }
+    if !args.regions.is_empty() {
+        policy = policy.allowed_regions(args.regions.iter().cloned());
+    }
+
+    let mut headers: Vec<(&str, &str)> = args
+        .headers
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    if let Some(content_type) = &args.content_type {
+        headers.push(("content-type", content_type));
+    }
+
+    let method = args.method.into();
+    match presign::verify(&args.url, method, &headers, lookup, now, &policy) {
+        Ok(verified) => {
+            let expires_at = AmzDate::from_system_time(verified.expires_at())
+                .map_or_else(|_| "after the year 9999".to_owned(), |d| d.to_rfc3339());
+            Ok(Verdict::Valid(format!(
+                "valid: {} {}, signed by {}, expires at {expires_at}",
+                method.as_str(),
+                one_line(verified.path()),
+                one_line(verified.access_key_id()),
+            )))
+        }
+        Err(error) if is_malformed(&error) => {
+            Err(anyhow!("this is not a valid presigned URL: {error}"))
+        }
+        Err(error) => Ok(Verdict::Rejected(error)),
+    }
+}
+
+/// Whether `error` means the input is not a presigned URL at all (exit 2)
+/// rather than a presigned URL that is rejected (exit 1): the URL does not
+/// parse, or an auth parameter is missing, repeated or malformed. An
+/// unsupported algorithm, a wrong scope, an expiry or a signature that does
+/// not match are rejections.
+pub(crate) fn is_malformed(error: &VerifyError) -> bool {
+    matches!(
+        error,
+        VerifyError::Malformed { .. }
+            | VerifyError::MissingParameter { .. }
+            | VerifyError::DuplicateParameter { .. }
+    )
+}
+
+/// `text` with control characters escaped, so the summary stays one line
+/// and cannot drive the terminal.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_malformed, one_line};
+    use presign::VerifyError;
+
+    #[test]
+    fn parse_failures_are_malformed_and_everything_else_a_rejection() {
+        assert!(is_malformed(&VerifyError::Malformed {
+            part: "url".to_owned(),
+            reason: "it has no scheme",
+        }));
+        assert!(is_malformed(&VerifyError::MissingParameter {
+            param: "X-Amz-Date".to_owned(),
+        }));
+        assert!(is_malformed(&VerifyError::DuplicateParameter {
+            param: "X-Amz-Date".to_owned(),
+        }));
+        for rejected in [
+            VerifyError::SignatureMismatch,
+            VerifyError::Expired {
+                at: "2013-05-25T00:00:00Z".to_owned(),
+            },
+            VerifyError::UnknownAccessKey {
+                access_key_id: "AKID".to_owned(),
+            },
+            VerifyError::UnsupportedAlgorithm {
+                algorithm: "AWS4-ECDSA-P256-SHA256".to_owned(),
+            },
+            VerifyError::HostNotSigned,
+        ] {
+            assert!(!is_malformed(&rejected), "{rejected:?}");
+        }
+    }
+
+    #[test]
+    fn control_characters_are_escaped_in_the_summary() {
+        assert_eq!(one_line("/b/a\nb\tc"), "/b/a\\nb\\tc");
+        assert_eq!(one_line("/b/café"), "/b/café");
+    }
+}
