@@ -100,6 +100,13 @@ impl Endpoint {
                 "the base path holds a character that must be percent-encoded",
             ));
         }
+        if !is_canonical_path(base_path) {
+            return Err(fail(
+                "the base path must be written as S3 canonicalises it (letters, digits, '-', '.', \
+                 '_', '~' and '/' as they are, anything else as %XX in upper case, e.g. /a%20b), \
+                 or servers compute another signature",
+            ));
+        }
         Ok(Self {
             // botocore writes the scheme in lower case whatever the input.
             scheme: if secure { "https" } else { "http" }.to_owned(),
@@ -269,6 +276,16 @@ fn is_path_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/%".contains(&byte)
 }
 
+/// Whether decoding `path` and encoding it again with the S3 rules gives it
+/// back: a server canonicalises the path that way, so a base path written
+/// otherwise (`/+`, `/%7e`, `/%41`) would be signed as written but checked as
+/// canonicalised.
+fn is_canonical_path(path: &str) -> bool {
+    percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .is_ok_and(|decoded| crate::encode::path(&decoded) == path)
+}
+
 /// Four dot-separated runs of 1 to 3 digits.
 pub(crate) fn looks_like_ipv4(text: &str) -> bool {
     let mut parts = 0;
@@ -327,6 +344,18 @@ mod tests {
         let endpoint = Endpoint::parse("https://gateway.example.com:8443/storage/v1/").unwrap();
         assert_eq!(endpoint.base_path(), "/storage/v1");
         assert_eq!(Endpoint::parse("https://h/").unwrap().base_path(), "");
+    }
+
+    #[test]
+    fn canonical_base_paths_are_accepted() {
+        for good in [
+            "https://h/s3",
+            "https://h/storage/v1/",
+            "https://h/gw%20x",
+            "https://h/%E2%82%AC~_.-",
+        ] {
+            assert!(Endpoint::parse(good).is_ok(), "{good:?}");
+        }
     }
 
     #[test]
@@ -407,6 +436,12 @@ mod tests {
             "https://s3 .example.com",
             "https://[::1",
             "https://s3.example.com/a b",
+            "http://127.0.0.1:9000/+",
+            "http://127.0.0.1:9000/%7e",
+            "http://127.0.0.1:9000/%41",
+            "http://127.0.0.1:9000/a%2Fb",
+            "http://127.0.0.1:9000/%zz",
+            "http://127.0.0.1:9000/%e2%82%ac",
         ] {
             assert!(Endpoint::parse(bad).is_err(), "{bad:?} accepted");
         }

@@ -255,6 +255,14 @@ fn check_time(
         });
     }
     let expires_at = url.expires_at_unix();
+    if AmzDate::from_unix_seconds(expires_at).is_err() {
+        // presign never signs such a URL, and its expiry would not fit a
+        // SystemTime everywhere.
+        return Err(VerifyError::Malformed {
+            part: "X-Amz-Expires".to_owned(),
+            reason: "the URL would expire after 9999-12-31T23:59:59Z",
+        });
+    }
     if now >= expires_at {
         let at = AmzDate::from_unix_seconds(expires_at)
             .map_or_else(|_| expires_at.to_string(), |d| d.to_rfc3339());
