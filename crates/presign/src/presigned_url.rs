@@ -13,6 +13,7 @@ use crate::amz_date::AmzDate;
 use crate::canonical::{CanonicalHeaders, CanonicalRequest};
 use crate::encode;
 use crate::error::VerifyError;
+use crate::location::{ObjectLocation, locate};
 use crate::presign::UNSIGNED_PAYLOAD;
 use crate::scope::CredentialScope;
 use crate::string_to_sign::{ALGORITHM, StringToSign};
@@ -183,6 +184,13 @@ impl PresignedUrl {
     #[must_use]
     pub fn path(&self) -> &str {
         &self.path
+    }
+
+    /// Bucket and key, read from the host and the path (see
+    /// [`ObjectLocation::is_guess`] for hosts whose layout is unknown).
+    #[must_use]
+    pub fn location(&self) -> ObjectLocation {
+        locate(&self.host_header, &self.path)
     }
 
     /// Every query parameter but the signature, decoded, in URL order.

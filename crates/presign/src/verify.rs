@@ -14,6 +14,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use crate::amz_date::AmzDate;
 use crate::credentials::Credentials;
 use crate::error::VerifyError;
+use crate::location::ObjectLocation;
 use crate::presigned_url::PresignedUrl;
 use crate::request::{MAX_EXPIRES_SECS, Method};
 use crate::signing_key::SigningKey;
@@ -96,6 +97,7 @@ impl VerifyPolicy {
 #[derive(Clone, Debug)]
 pub struct Verified {
     url: PresignedUrl,
+    location: ObjectLocation,
 }
 
 impl Verified {
@@ -105,8 +107,26 @@ impl Verified {
         self.url.access_key_id()
     }
 
-    /// The decoded path: `/bucket/key` in path style, `/key` virtual-hosted
-    /// (see [`PresignedUrl::host`] for the bucket then).
+    /// The bucket (from the host or the path; see [`Verified::location`]).
+    #[must_use]
+    pub fn bucket(&self) -> &str {
+        self.location.bucket()
+    }
+
+    /// The object key, decoded.
+    #[must_use]
+    pub fn key(&self) -> &str {
+        self.location.key()
+    }
+
+    /// Bucket, key, addressing style, and whether the host's layout made
+    /// that a guess.
+    #[must_use]
+    pub fn location(&self) -> &ObjectLocation {
+        &self.location
+    }
+
+    /// The decoded path: `/bucket/key` in path style, `/key` virtual-hosted.
     #[must_use]
     pub fn path(&self) -> &str {
         self.url.path()
@@ -196,7 +216,10 @@ pub fn verify(
     if !key.verify(string_to_sign.as_str().as_bytes(), parsed.signature()) {
         return Err(VerifyError::SignatureMismatch);
     }
-    Ok(Verified { url: parsed })
+    Ok(Verified {
+        location: parsed.location(),
+        url: parsed,
+    })
 }
 
 fn check_scope(url: &PresignedUrl, policy: &VerifyPolicy) -> Result<(), VerifyError> {
@@ -318,6 +341,10 @@ mod tests {
         let verified = check(&url, Method::Get, &[], at).unwrap();
         assert_eq!(verified.access_key_id(), "AKIDEXAMPLE");
         assert_eq!(verified.path(), "/bucket/dir/a b.txt");
+        assert_eq!(
+            (verified.bucket(), verified.key()),
+            ("bucket", "dir/a b.txt")
+        );
         assert_eq!(verified.expires_at(), at + Duration::from_secs(3600));
         assert!(check(&url, Method::Get, &[], at + Duration::from_secs(3599)).is_ok());
         assert_eq!(

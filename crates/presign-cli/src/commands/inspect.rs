@@ -3,7 +3,6 @@
 //! is reported as present or absent, never shown.
 
 use std::fmt::Write as _;
-use std::net::Ipv4Addr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, anyhow};
@@ -23,125 +22,6 @@ const AUTH_PARAMETERS: [&str; 7] = [
     "X-Amz-Signature",
     "X-Amz-Security-Token",
 ];
-
-/// Where the bucket is: in the path, or as the first labels of the host.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Style<'a> {
-    /// `host/bucket/key`.
-    Path,
-    /// `bucket.host/key`.
-    VirtualHosted { bucket: &'a str },
-}
-
-/// The addressing style of a host, and whether it is known or guessed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Addressing<'a> {
-    pub(crate) style: Style<'a>,
-    /// The host is not one whose layout is known (an AWS, IBM COS or R2
-    /// service host, an IP address, localhost): the style is a guess.
-    pub(crate) guessed: bool,
-}
-
-/// Service domains whose S3 host names are `[BUCKET.]s3[-...][.REGION...].DOMAIN`.
-const S3_LABEL_DOMAINS: [&str; 5] = [
-    "amazonaws.com",
-    "amazonaws.com.cn",
-    "cloud-object-storage.appdomain.cloud",
-    "objectstorage.softlayer.net",
-    "objectstorage.service.networklayer.com",
-];
-
-/// The addressing style of `host` (as in the `host` header: lower case, a
-/// port allowed, IPv6 in brackets).
-///
-/// Known: IP hosts and `localhost` are path style; on AWS and IBM COS hosts
-/// the bucket is whatever comes before the `s3` (or `s3-...`) label
-/// (`bucket.s3.eu-west-1.amazonaws.com`; none in `s3.amazonaws.com`); on R2
-/// whatever comes before the account label (`bucket.ACCOUNT.r2.cloudflarestorage.com`).
-/// Guessed, for every other host: virtual-hosted when labels precede an `s3`
-/// label (`bucket.s3.example.com`) or the host is `NAME.localhost`, else path
-/// style (`s3.example.com`, `minio.example.net`).
-pub(crate) fn addressing_of(host: &str) -> Addressing<'_> {
-    let name = without_port(host);
-    let known = |style| Addressing {
-        style,
-        guessed: false,
-    };
-    let guess = |style| Addressing {
-        style,
-        guessed: true,
-    };
-    if name.starts_with('[') || name.parse::<Ipv4Addr>().is_ok() || name == "localhost" {
-        return known(Style::Path);
-    }
-    for domain in S3_LABEL_DOMAINS {
-        let Some(service) = name
-            .strip_suffix(domain)
-            .and_then(|rest| rest.strip_suffix('.'))
-        else {
-            continue;
-        };
-        if let Some(bucket) = labels_before_s3_label(service) {
-            return known(Style::VirtualHosted { bucket });
-        }
-        if service.split('.').next().is_some_and(is_s3_label) {
-            return known(Style::Path);
-        }
-    }
-    if let Some(rest) = name.strip_suffix(".r2.cloudflarestorage.com") {
-        let rest = [".eu", ".fedramp"]
-            .iter()
-            .find_map(|jurisdiction| rest.strip_suffix(jurisdiction))
-            .unwrap_or(rest);
-        return known(match rest.rsplit_once('.') {
-            Some((bucket, _account)) => Style::VirtualHosted { bucket },
-            None => Style::Path,
-        });
-    }
-    if let Some(bucket) = labels_before_s3_label(name) {
-        return guess(Style::VirtualHosted { bucket });
-    }
-    if name.split('.').next().is_some_and(is_s3_label) {
-        return guess(Style::Path);
-    }
-    match name.strip_suffix(".localhost") {
-        Some(bucket) if !bucket.is_empty() => guess(Style::VirtualHosted { bucket }),
-        _ => guess(Style::Path),
-    }
-}
-
-/// The host without `:port` (IPv6 keeps its brackets).
-fn without_port(host: &str) -> &str {
-    if host.starts_with('[') {
-        host.find(']').map_or(host, |close| &host[..=close])
-    } else {
-        host.split(':').next().unwrap_or(host)
-    }
-}
-
-/// `s3`, or `s3-something` (`s3-accelerate`, `s3-eu-west-1`, `s3-api`).
-fn is_s3_label(label: &str) -> bool {
-    label == "s3" || label.starts_with("s3-")
-}
-
-/// The labels before the last `s3` label of `name`, when there are some.
-/// The last one, so that a dotted bucket may hold an `s3` label itself.
-fn labels_before_s3_label(name: &str) -> Option<&str> {
-    name.match_indices('.')
-        .filter(|(at, _)| name[at + 1..].split('.').next().is_some_and(is_s3_label))
-        .map(|(at, _)| &name[..at])
-        .next_back()
-        .filter(|bucket| !bucket.is_empty())
-}
-
-/// Bucket and key of the decoded `path` in `style`.
-fn bucket_and_key<'a>(style: Style<'a>, path: &'a str) -> (&'a str, &'a str) {
-    let path = path.strip_prefix('/').unwrap_or(path);
-    match style {
-        Style::VirtualHosted { bucket } => (bucket, path),
-        Style::Path => path.split_once('/').unwrap_or((path, "")),
-    }
-}
 
 /// Everything `inspect` shows, as `--output json` writes it.
 #[derive(Debug, Serialize)]
@@ -192,8 +72,7 @@ pub(crate) fn run(args: &InspectArgs, now: SystemTime) -> anyhow::Result<String>
 }
 
 fn inspect(url: &PresignedUrl, now: SystemTime) -> Inspection {
-    let addressing = addressing_of(url.host());
-    let (bucket, key) = bucket_and_key(addressing.style, url.path());
+    let location = url.location();
     let now_unix = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let expires_at = url.expires_at_unix();
     let time_left_seconds = if expires_at >= now_unix {
@@ -204,13 +83,10 @@ fn inspect(url: &PresignedUrl, now: SystemTime) -> Inspection {
     Inspection {
         endpoint: format!("{}://{}", url.scheme().to_ascii_lowercase(), url.host()),
         host: url.host().to_owned(),
-        addressing_style: match addressing.style {
-            Style::Path => "path",
-            Style::VirtualHosted { .. } => "virtual",
-        },
-        addressing_style_guessed: addressing.guessed,
-        bucket: bucket.to_owned(),
-        key: key.to_owned(),
+        addressing_style: location.addressing().as_str(),
+        addressing_style_guessed: location.is_guess(),
+        bucket: location.bucket().to_owned(),
+        key: location.key().to_owned(),
         access_key_id: url.access_key_id().to_owned(),
         region: url.scope().region().to_owned(),
         service: url.scope().service().to_owned(),
@@ -321,106 +197,7 @@ fn rfc3339(unix_seconds: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{Addressing, Style, addressing_of, bucket_and_key, display};
-
-    fn known(style: Style<'_>) -> Addressing<'_> {
-        Addressing {
-            style,
-            guessed: false,
-        }
-    }
-
-    fn guessed(style: Style<'_>) -> Addressing<'_> {
-        Addressing {
-            style,
-            guessed: true,
-        }
-    }
-
-    fn virtual_hosted(bucket: &str) -> Style<'_> {
-        Style::VirtualHosted { bucket }
-    }
-
-    #[test]
-    fn aws_ibm_and_r2_hosts_are_known_virtual_hosted_with_a_bucket_label() {
-        for (host, bucket) in [
-            ("bucket.s3.amazonaws.com", "bucket"),
-            ("bucket.s3.eu-west-1.amazonaws.com", "bucket"),
-            ("my.dotted.bucket.s3.amazonaws.com", "my.dotted.bucket"),
-            ("my.s3.bucket.s3.amazonaws.com", "my.s3.bucket"),
-            ("bucket.s3-eu-west-1.amazonaws.com", "bucket"),
-            ("bucket.s3-accelerate.amazonaws.com", "bucket"),
-            ("bucket.s3.dualstack.us-east-1.amazonaws.com", "bucket"),
-            ("bucket.s3.cn-north-1.amazonaws.com.cn", "bucket"),
-            (
-                "bucket.s3.us-south.cloud-object-storage.appdomain.cloud",
-                "bucket",
-            ),
-            (
-                "b-1.s3.direct.us-south.cloud-object-storage.appdomain.cloud",
-                "b-1",
-            ),
-            (
-                "bucket.0123456789abcdef0123456789abcdef.r2.cloudflarestorage.com",
-                "bucket",
-            ),
-            (
-                "bucket.0123456789abcdef0123456789abcdef.eu.r2.cloudflarestorage.com",
-                "bucket",
-            ),
-        ] {
-            assert_eq!(addressing_of(host), known(virtual_hosted(bucket)), "{host}");
-        }
-    }
-
-    #[test]
-    fn service_hosts_ip_hosts_and_localhost_are_known_path_style() {
-        for host in [
-            "s3.amazonaws.com",
-            "s3.eu-west-1.amazonaws.com",
-            "s3-eu-west-1.amazonaws.com",
-            "s3.us-south.cloud-object-storage.appdomain.cloud",
-            "s3.cn-north-1.amazonaws.com.cn",
-            "0123456789abcdef0123456789abcdef.r2.cloudflarestorage.com",
-            "0123456789abcdef0123456789abcdef.eu.r2.cloudflarestorage.com",
-            "127.0.0.1:9000",
-            "10.1.2.3",
-            "[::1]:9000",
-            "[2001:db8::1]",
-            "localhost",
-            "localhost:9000",
-        ] {
-            assert_eq!(addressing_of(host), known(Style::Path), "{host}");
-        }
-    }
-
-    #[test]
-    fn other_hosts_are_guessed_virtual_before_an_s3_label_or_localhost_else_path() {
-        for (host, expected) in [
-            ("bucket.s3.example.com", guessed(virtual_hosted("bucket"))),
-            ("b-1.s3.example.com:8443", guessed(virtual_hosted("b-1"))),
-            (
-                "bucket.s3.us-west-004.backblazeb2.com",
-                guessed(virtual_hosted("bucket")),
-            ),
-            ("bucket.localhost:9000", guessed(virtual_hosted("bucket"))),
-            ("s3.example.com", guessed(Style::Path)),
-            ("s3.localhost", guessed(Style::Path)),
-            ("minio.example.net:9443", guessed(Style::Path)),
-            ("bucket.minio.local:9000", guessed(Style::Path)),
-            ("ec2.amazonaws.com", guessed(Style::Path)),
-        ] {
-            assert_eq!(addressing_of(host), expected, "{host}");
-        }
-    }
-
-    #[test]
-    fn the_path_holds_bucket_and_key_in_path_style_and_the_key_alone_virtual_hosted() {
-        assert_eq!(bucket_and_key(Style::Path, "/b/a/c.txt"), ("b", "a/c.txt"));
-        assert_eq!(bucket_and_key(Style::Path, "/b//x"), ("b", "/x"));
-        assert_eq!(bucket_and_key(Style::Path, "/b"), ("b", ""));
-        assert_eq!(bucket_and_key(virtual_hosted("b"), "//x/y"), ("b", "/x/y"));
-    }
+    use super::display;
 
     #[test]
     fn empty_padded_and_control_character_values_are_quoted() {
