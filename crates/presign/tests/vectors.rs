@@ -343,7 +343,7 @@ fn every_positive_case_verifies_at_its_time_and_expires_on_time() {
                     match presign::verify(url, request.method(), &header_refs, lookup, at, &policy)
                     {
                         Err(error) => {
-                            failures.fail(&case.id, format!("{url} refused at {at:?}: {error}"))
+                            failures.fail(&case.id, format!("{url} refused at {at:?}: {error}"));
                         }
                         // Where the host's layout is known, the object is the one signed.
                         Ok(verified) if !verified.location().is_guess() => {
