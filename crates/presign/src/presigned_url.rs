@@ -193,6 +193,14 @@ impl PresignedUrl {
         locate(&self.host_header, &self.path)
     }
 
+    /// The query parameters that are not SigV4 auth parameters (`versionId`,
+    /// `response-*`, ...), decoded, in URL order.
+    pub fn extra_query(&self) -> impl Iterator<Item = &(String, String)> {
+        self.query.iter().filter(|(name, _)| {
+            name != "X-Amz-Security-Token" && !REQUIRED.contains(&name.as_str())
+        })
+    }
+
     /// Every query parameter but the signature, decoded, in URL order.
     #[must_use]
     pub fn query(&self) -> &[(String, String)] {
@@ -409,6 +417,12 @@ mod tests {
         );
         assert_eq!(url.host(), "examplebucket.s3.amazonaws.com");
         assert_eq!(url.expires_at_unix(), 1_369_353_600 + 86_400);
+        assert_eq!(url.extra_query().count(), 0);
+        let with_version = PresignedUrl::parse(&format!("{AWS_URL}&versionId=v%2F1")).unwrap();
+        assert_eq!(
+            with_version.extra_query().collect::<Vec<_>>(),
+            [&("versionId".to_owned(), "v/1".to_owned())]
+        );
     }
 
     #[test]

@@ -12,17 +12,6 @@ use serde::Serialize;
 use crate::cli::{InspectArgs, InspectOutput};
 use crate::commands::transfer::human_duration;
 
-/// The query parameters SigV4 adds; every other one is the caller's.
-const AUTH_PARAMETERS: [&str; 7] = [
-    "X-Amz-Algorithm",
-    "X-Amz-Credential",
-    "X-Amz-Date",
-    "X-Amz-Expires",
-    "X-Amz-SignedHeaders",
-    "X-Amz-Signature",
-    "X-Amz-Security-Token",
-];
-
 /// Everything `inspect` shows, as `--output json` writes it.
 #[derive(Debug, Serialize)]
 struct Inspection {
@@ -98,12 +87,7 @@ fn inspect(url: &PresignedUrl, now: SystemTime) -> Inspection {
         time_left_seconds,
         signed_headers: url.signed_headers().to_vec(),
         session_token: url.has_session_token(),
-        query: url
-            .query()
-            .iter()
-            .filter(|(name, _)| !AUTH_PARAMETERS.contains(&name.as_str()))
-            .cloned()
-            .collect(),
+        query: url.extra_query().cloned().collect(),
     }
 }
 

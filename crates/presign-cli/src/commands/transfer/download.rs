@@ -7,7 +7,7 @@ use std::time::SystemTime;
 
 use anyhow::{Context, anyhow};
 
-use super::{Outcome, agent, prepare, progress, send::finish_rejected, status_line};
+use super::{Outcome, exchange, prepare, progress};
 use crate::cli::DownloadArgs;
 
 /// Where the object goes.
@@ -47,31 +47,13 @@ impl Destination {
 
 /// Downloads; `Rejected` when the server did not answer 2xx.
 pub(crate) fn run(args: &DownloadArgs, now: SystemTime) -> anyhow::Result<Outcome> {
-    let mut warnings = Vec::new();
-    let prepared = prepare(&args.url, &args.transfer, now, &mut warnings)?;
-    for warning in warnings {
-        eprintln!("presign: {warning}");
-    }
+    let prepared = prepare(&args.url, &args.transfer, now)?;
     let destination =
         Destination::choose(args.output.as_deref(), prepared.parsed.path(), args.force)?;
-    let mut request = agent().get(&prepared.url);
-    for (name, value) in &prepared.headers {
-        request = request.header(name.as_str(), value.as_str());
-    }
-    let mut response = match request.call() {
+    let mut response = match exchange(&prepared, "GET", &[], (), args.transfer.quiet)? {
         Ok(response) => response,
-        Err(error) => {
-            eprintln!("presign: error: the request failed: {error}");
-            return Ok(Outcome::Rejected);
-        }
+        Err(outcome) => return Ok(outcome),
     };
-    let status = response.status();
-    if !args.transfer.quiet || !status.is_success() {
-        eprintln!("presign: {}", status_line(status));
-    }
-    if !status.is_success() {
-        return Ok(finish_rejected(&mut response, &prepared, "GET"));
-    }
     let expected = response.body().content_length();
     let bar = progress::bar(expected, args.transfer.quiet);
     let mut reader = bar.wrap_read(response.body_mut().as_reader());

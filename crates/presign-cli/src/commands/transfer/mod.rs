@@ -12,7 +12,9 @@ pub(crate) mod upload;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use anyhow::anyhow;
+use std::io::Read;
+
+use anyhow::{Context, anyhow};
 use presign::PresignedUrl;
 
 use crate::cli::TransferArgs;
@@ -34,9 +36,19 @@ pub(crate) struct Prepared {
     pub(crate) headers: Vec<(String, String)>,
 }
 
-/// Parses the URL, checks that every header it signs is given, and warns
-/// when it has expired (the server will say so, but less clearly).
-pub(crate) fn prepare(
+/// Parses the URL, checks that every header it signs is given, and warns on
+/// stderr when it has expired (the server will say so, but less clearly).
+pub(crate) fn prepare(url: &str, args: &TransferArgs, now: SystemTime) -> anyhow::Result<Prepared> {
+    let mut warnings = Vec::new();
+    let prepared = check(url, args, now, &mut warnings)?;
+    for warning in warnings {
+        eprintln!("presign: {warning}");
+    }
+    Ok(prepared)
+}
+
+/// [`prepare`] without the printing: the warnings are pushed to `warn`.
+fn check(
     url: &str,
     args: &TransferArgs,
     now: SystemTime,
@@ -85,12 +97,78 @@ pub(crate) fn prepare(
     })
 }
 
-/// An HTTP agent that returns 4xx/5xx answers instead of failing on them.
-pub(crate) fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
+/// Sends `method` with `body` and the prepared headers (plus `extra`) to the
+/// presigned URL, and prints the status line (unless `quiet` and 2xx). A 2xx
+/// answer is returned to read; anything else, or a failed connection, is
+/// explained on stderr and comes back as `Err(Outcome::Rejected)`.
+pub(crate) fn exchange(
+    prepared: &Prepared,
+    method: &str,
+    extra: &[(&str, String)],
+    body: impl ureq::AsSendBody,
+    quiet: bool,
+) -> anyhow::Result<Result<ureq::http::Response<ureq::Body>, Outcome>> {
+    let mut request = ureq::http::Request::builder()
+        .method(method)
+        .uri(&prepared.url);
+    for (name, value) in &prepared.headers {
+        request = request.header(name.as_str(), value.as_str());
+    }
+    for (name, value) in extra {
+        request = request.header(*name, value.as_str());
+    }
+    let request = request.body(body).context("cannot build the request")?;
+    // Answers with 4xx/5xx are returned, not turned into errors: they are
+    // explained below.
+    let agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()
-        .new_agent()
+        .new_agent();
+    let mut response = match agent.run(request) {
+        Ok(response) => response,
+        Err(error) => {
+            eprintln!("presign: error: the request failed: {error}");
+            return Ok(Err(Outcome::Rejected));
+        }
+    };
+    let status = response.status();
+    if !quiet || !status.is_success() {
+        eprintln!("presign: {}", status_line(status));
+    }
+    if status.is_success() {
+        Ok(Ok(response))
+    } else {
+        explain_refusal(&mut response, prepared, method);
+        Ok(Err(Outcome::Rejected))
+    }
+}
+
+/// The largest error body read: S3 errors are small XML documents.
+const MAX_ERROR_BODY: u64 = 64 * 1024;
+
+/// Reads a non-2xx answer and explains it on stderr.
+fn explain_refusal(
+    response: &mut ureq::http::Response<ureq::Body>,
+    prepared: &Prepared,
+    method: &str,
+) {
+    let mut body = Vec::new();
+    let _ = response
+        .body_mut()
+        .as_reader()
+        .take(MAX_ERROR_BODY)
+        .read_to_end(&mut body);
+    let text = String::from_utf8_lossy(&body);
+    match diagnose::parse_s3_error(&text) {
+        Some(error) => eprint!(
+            "{}",
+            diagnose::report(&error, &prepared.parsed, method, &prepared.headers)
+        ),
+        None if !text.trim().is_empty() => {
+            eprintln!("  {}", text.trim().chars().take(500).collect::<String>());
+        }
+        None => {}
+    }
 }
 
 /// `1h 2m 3s` style.
