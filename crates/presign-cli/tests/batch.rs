@@ -195,27 +195,9 @@ fn drain(pipe: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<V
 fn corpus_batch_command(sandbox: &Sandbox, inputs: &Inputs) -> Command {
     let mut command = sandbox.command();
     command
-        .env("AWS_ACCESS_KEY_ID", &inputs.access_key)
-        .env("AWS_SECRET_ACCESS_KEY", &inputs.secret_key);
-    if let Some(token) = &inputs.session_token {
-        command.env("AWS_SESSION_TOKEN", token);
-    }
-    command
         .arg("batch")
-        .arg("-X")
-        .arg(&inputs.method)
-        .arg(format!("--endpoint-url={}", inputs.endpoint))
-        .arg(format!("--region={}", inputs.region))
-        .arg(format!("--addressing-style={}", inputs.addressing_style))
-        .arg(format!("--at={}", inputs.timestamp))
-        .arg(format!("--expires-in={}", inputs.expires));
-    for (name, value) in &inputs.query {
-        command.arg(format!("--query={name}={value}"));
-    }
-    for (name, value) in inputs.headers() {
-        command.arg(format!("--header={name}: {value}"));
-    }
-    command
+        .envs(inputs.cli_env())
+        .args(inputs.cli_flags())
         .arg("--input-format=jsonl")
         .arg(format!("s3://{}", inputs.bucket));
     command

@@ -17,36 +17,14 @@ use assert_cmd::Command;
 use common::{Run, Sandbox, run};
 use corpus::{Failures, Inputs};
 
-/// The command for `inputs`: credentials in AWS_ACCESS_KEY_ID /
-/// AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN (unset when the case has no
-/// token), every other input as a flag, then `--output OUTPUT` and the
-/// `s3://BUCKET/KEY` operand. Flags are written `--flag=value` so values that
-/// start with '-' stay values.
+/// The command for `inputs`: credentials in the environment, every other
+/// input as a flag (`Inputs::cli_env`, `Inputs::cli_flags`), then `--output
+/// OUTPUT` and the `s3://BUCKET/KEY` operand.
 fn command_for(sandbox: &Sandbox, inputs: &Inputs, output: &str) -> Command {
     let mut command = sandbox.command();
     command
-        .env("AWS_ACCESS_KEY_ID", &inputs.access_key)
-        .env("AWS_SECRET_ACCESS_KEY", &inputs.secret_key);
-    if let Some(token) = &inputs.session_token {
-        command.env("AWS_SESSION_TOKEN", token);
-    }
-    command
-        .arg("-X")
-        .arg(&inputs.method)
-        .arg(format!("--endpoint-url={}", inputs.endpoint))
-        .arg(format!("--region={}", inputs.region))
-        .arg(format!("--addressing-style={}", inputs.addressing_style))
-        .arg(format!("--at={}", inputs.timestamp))
-        // The number as the corpus writes it: 1.5 and -1 reach the parser
-        // as typed.
-        .arg(format!("--expires-in={}", inputs.expires));
-    for (name, value) in &inputs.query {
-        command.arg(format!("--query={name}={value}"));
-    }
-    for (name, value) in inputs.headers() {
-        command.arg(format!("--header={name}: {value}"));
-    }
-    command
+        .envs(inputs.cli_env())
+        .args(inputs.cli_flags())
         .arg(format!("--output={output}"))
         .arg(format!("s3://{}/{}", inputs.bucket, inputs.key));
     command

@@ -72,6 +72,45 @@ pub struct Inputs {
 }
 
 impl Inputs {
+    /// The credentials as the `presign` command reads them from the
+    /// environment (no token variable when the case has none).
+    pub fn cli_env(&self) -> Vec<(&'static str, String)> {
+        let mut env = vec![
+            ("AWS_ACCESS_KEY_ID", self.access_key.clone()),
+            ("AWS_SECRET_ACCESS_KEY", self.secret_key.clone()),
+        ];
+        if let Some(token) = &self.session_token {
+            env.push(("AWS_SESSION_TOKEN", token.clone()));
+        }
+        env
+    }
+
+    /// Every input but credentials, bucket and key as `presign` flags,
+    /// written `--flag=value` so values that start with '-' stay values (the
+    /// expiry as the corpus writes it: 1.5 and -1 reach the parser as typed).
+    pub fn cli_flags(&self) -> Vec<String> {
+        let mut flags = vec![
+            "-X".to_owned(),
+            self.method.clone(),
+            format!("--endpoint-url={}", self.endpoint),
+            format!("--region={}", self.region),
+            format!("--addressing-style={}", self.addressing_style),
+            format!("--at={}", self.timestamp),
+            format!("--expires-in={}", self.expires),
+        ];
+        flags.extend(
+            self.query
+                .iter()
+                .map(|(name, value)| format!("--query={name}={value}")),
+        );
+        flags.extend(
+            self.headers()
+                .into_iter()
+                .map(|(name, value)| format!("--header={name}: {value}")),
+        );
+        flags
+    }
+
     /// The extra signed headers as name/value pairs, in file order.
     pub fn headers(&self) -> Vec<(String, String)> {
         self.signed_headers
