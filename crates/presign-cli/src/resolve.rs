@@ -38,12 +38,7 @@ pub(crate) fn resolve(
     now: SystemTime,
 ) -> anyhow::Result<Resolved> {
     let args = invocation.request_args();
-    let signed_at = match &args.at {
-        Some(text) => AmzDate::parse_rfc3339(text)
-            .context("invalid --at")?
-            .to_system_time(),
-        None => now,
-    };
+    let signed_at = instant(args.at.as_deref(), now)?;
     let flags = ConfigFlags {
         profile: args.profile.clone(),
         region: args.region.clone(),
@@ -144,6 +139,16 @@ impl Resolved {
     ) -> PresignRequest {
         self.target.request(method, key, expires_in, query, headers)
     }
+}
+
+/// The instant `--at` names (RFC 3339 UTC), else `now` (the clock's reading).
+pub(crate) fn instant(at: Option<&str>, now: SystemTime) -> anyhow::Result<SystemTime> {
+    Ok(match at {
+        Some(text) => AmzDate::parse_rfc3339(text)
+            .context("invalid --at")?
+            .to_system_time(),
+        None => now,
+    })
 }
 
 /// The endpoint to sign for and where it came from.

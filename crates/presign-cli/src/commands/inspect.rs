@@ -5,12 +5,13 @@
 use std::fmt::Write as _;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
 use presign::{AmzDate, PresignedUrl};
 use serde::Serialize;
 
 use crate::cli::{InspectArgs, InspectOutput};
 use crate::commands::transfer::human_duration;
+use crate::resolve;
 
 /// Everything `inspect` shows, as `--output json` writes it.
 #[derive(Debug, Serialize)]
@@ -41,12 +42,7 @@ struct Inspection {
 
 /// The text to print for `presign inspect`.
 pub(crate) fn run(args: &InspectArgs, now: SystemTime) -> anyhow::Result<String> {
-    let now = match &args.at {
-        Some(text) => AmzDate::parse_rfc3339(text)
-            .context("invalid --at")?
-            .to_system_time(),
-        None => now,
-    };
+    let now = resolve::instant(args.at.as_deref(), now)?;
     let url = PresignedUrl::parse(&args.url)
         .map_err(|error| anyhow!("this is not a presigned URL: {error}"))?;
     let inspection = inspect(&url, now);

@@ -6,11 +6,12 @@
 
 use std::time::{Duration, SystemTime};
 
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
 use presign::{AmzDate, Credentials, VerifyError, VerifyPolicy};
 
 use crate::cli::VerifyArgs;
 use crate::config::{self, ConfigFlags, Environment};
+use crate::resolve;
 
 /// How a verification ended.
 #[derive(Debug)]
@@ -32,12 +33,7 @@ pub(crate) fn run(
     env: &Environment,
     now: SystemTime,
 ) -> anyhow::Result<Verdict> {
-    let now = match &args.at {
-        Some(text) => AmzDate::parse_rfc3339(text)
-            .context("invalid --at")?
-            .to_system_time(),
-        None => now,
-    };
+    let now = resolve::instant(args.at.as_deref(), now)?;
     let flags = ConfigFlags {
         profile: args.profile.clone(),
         region: None,
