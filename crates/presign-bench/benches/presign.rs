@@ -73,13 +73,7 @@ fn hash_floor(c: &mut Criterion) {
     .unwrap();
     let canonical = presigned.canonical_request().as_str().to_owned();
     let string_to_sign = presigned.string_to_sign().as_str().to_owned();
-    let scope = presigned.credential_scope();
-    let key = presign::SigningKey::derive(SECRET_ACCESS_KEY, scope.date_stamp(), REGION, "s3")
-        .reveal_hex();
-    let key_bytes: Vec<u8> = (0..32)
-        .map(|i| u8::from_str_radix(&key[2 * i..2 * i + 2], 16).unwrap())
-        .collect();
-    let prepared = hmac::Hmac::<Sha256>::new_from_slice(&key_bytes).unwrap();
+    let prepared = prepared_hmac(presigned.credential_scope().date_stamp());
     c.bench_function(
         "floor: sha256(canonical) + hmac(string to sign), prepared key",
         |b| {
@@ -94,15 +88,8 @@ fn hash_floor(c: &mut Criterion) {
 }
 
 fn rusty_s3(c: &mut Criterion) {
-    use rusty_s3::{Bucket, Credentials, S3Action, UrlStyle};
-    let bucket = Bucket::new(
-        ENDPOINT.parse().unwrap(),
-        UrlStyle::VirtualHost,
-        BUCKET,
-        REGION,
-    )
-    .unwrap();
-    let credentials = Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY);
+    use rusty_s3::S3Action;
+    let (bucket, credentials) = rusty_bucket();
     let time = jiff_time();
     c.bench_function("rusty-s3 GetObject::sign_with_time", |b| {
         b.iter(|| {
@@ -110,6 +97,31 @@ fn rusty_s3(c: &mut Criterion) {
             action.sign_with_time(EXPIRES, &time).to_string()
         });
     });
+}
+
+/// An HMAC-SHA256 keyed with the benchmark's signing key for `date_stamp`,
+/// its pads hashed: the floor's "prepared key".
+fn prepared_hmac(date_stamp: &str) -> hmac::Hmac<Sha256> {
+    let key = presign::SigningKey::derive(SECRET_ACCESS_KEY, date_stamp, REGION, "s3").reveal_hex();
+    let bytes: Vec<u8> = (0..32)
+        .map(|i| u8::from_str_radix(&key[2 * i..2 * i + 2], 16).unwrap())
+        .collect();
+    hmac::Hmac::<Sha256>::new_from_slice(&bytes).unwrap()
+}
+
+/// rusty-s3's bucket (virtual-hosted, as the other signers) and credentials.
+fn rusty_bucket() -> (rusty_s3::Bucket, rusty_s3::Credentials) {
+    let bucket = rusty_s3::Bucket::new(
+        ENDPOINT.parse().unwrap(),
+        rusty_s3::UrlStyle::VirtualHost,
+        BUCKET,
+        REGION,
+    )
+    .unwrap();
+    (
+        bucket,
+        rusty_s3::Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY),
+    )
 }
 
 fn jiff_time() -> jiff::Timestamp {
@@ -170,7 +182,7 @@ fn aws_sigv4(c: &mut Criterion) {
 /// a realistic mix of key lengths.
 fn key_mix(c: &mut Criterion) {
     use criterion::Throughput;
-    use rusty_s3::{Bucket, Credentials, S3Action, UrlStyle};
+    use rusty_s3::S3Action;
 
     let keys = presign_bench::keys();
     let now = presign_bench::now();
@@ -202,12 +214,7 @@ fn key_mix(c: &mut Criterion) {
             )
         })
         .collect();
-    let key_hex =
-        presign::SigningKey::derive(SECRET_ACCESS_KEY, "20241128", REGION, "s3").reveal_hex();
-    let key_bytes: Vec<u8> = (0..32)
-        .map(|i| u8::from_str_radix(&key_hex[2 * i..2 * i + 2], 16).unwrap())
-        .collect();
-    let prepared = hmac::Hmac::<Sha256>::new_from_slice(&key_bytes).unwrap();
+    let prepared = prepared_hmac("20241128");
     group.bench_function(
         "floor: sha256(canonical) + hmac(string to sign), prepared key",
         |b| {
@@ -222,14 +229,7 @@ fn key_mix(c: &mut Criterion) {
         },
     );
 
-    let bucket = Bucket::new(
-        ENDPOINT.parse().unwrap(),
-        UrlStyle::VirtualHost,
-        BUCKET,
-        REGION,
-    )
-    .unwrap();
-    let rusty_credentials = Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY);
+    let (bucket, rusty_credentials) = rusty_bucket();
     let time = jiff_time();
     group.bench_function("rusty-s3 GetObject::sign_with_time", |b| {
         b.iter(|| {
