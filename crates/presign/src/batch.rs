@@ -125,20 +125,89 @@ impl BatchSigner {
     /// [`PresignError::InvalidKey`] for an empty key or one over 1024 bytes.
     pub fn sign_into(&self, key: &str, out: &mut String) -> Result<(), PresignError> {
         validate_key(key)?;
-        out.push_str(&self.url_head);
-        let key_start = out.len();
-        encode::path_into(out, key);
-
+        let key_start = self.write_path(key, out);
         let canonical = self
             .canonical_head
             .finish_with::<512>(&[&out.as_bytes()[key_start..], self.canonical_tail.as_bytes()]);
-        let mut canonical_hex = [0u8; 64];
-        hex::encode_to_slice(&canonical, &mut canonical_hex);
-        let signature = self.string_to_sign_head.mac_with(&canonical_hex);
-
-        out.push_str(&self.url_query);
-        hex::encode_into(out, &signature);
+        let signature = self
+            .string_to_sign_head
+            .mac_with(&hex::encode_array(&canonical));
+        self.write_query(&signature, out);
         Ok(())
+    }
+
+    /// Signs two keys at once: the URL for `keys[0]` is appended to
+    /// `outs[0]`, the one for `keys[1]` to `outs[1]`, each as
+    /// [`BatchSigner::sign_into`] would write it.
+    ///
+    /// This is the fast path for many keys. Hashing is almost all of the
+    /// work, and the SHA-256 blocks of two URLs are independent, so they are
+    /// compressed side by side, which the CPU overlaps: about a fifth less
+    /// time per URL than two calls to `sign_into` (see `BENCHMARKS.md`).
+    ///
+    /// Each key is checked on its own: a refused key gets its error and
+    /// leaves its buffer untouched, the other is still signed.
+    ///
+    /// # Example
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// use presign::{BatchSigner, Credentials, Method, PresignRequest};
+    ///
+    /// let template = PresignRequest::new(Method::Get, "https://s3.amazonaws.com", "dataset", "");
+    /// let credentials = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+    /// let signer = BatchSigner::new(&template, &credentials, UNIX_EPOCH + Duration::from_secs(1_700_000_000))?;
+    ///
+    /// let (mut first, mut second) = (String::new(), String::new());
+    /// let [a, b] = signer.sign_two_into(["a.csv", "b.csv"], [&mut first, &mut second]);
+    /// a?;
+    /// b?;
+    /// assert_eq!(first, signer.sign("a.csv")?);
+    /// assert_eq!(second, signer.sign("b.csv")?);
+    /// # Ok::<(), presign::PresignError>(())
+    /// ```
+    #[must_use = "each key's result says whether its URL was written"]
+    pub fn sign_two_into(
+        &self,
+        keys: [&str; 2],
+        outs: [&mut String; 2],
+    ) -> [Result<(), PresignError>; 2] {
+        let [first_key, second_key] = keys;
+        let [first_out, second_out] = outs;
+        if validate_key(first_key).is_err() || validate_key(second_key).is_err() {
+            return [
+                self.sign_into(first_key, first_out),
+                self.sign_into(second_key, second_out),
+            ];
+        }
+        let first_start = self.write_path(first_key, first_out);
+        let second_start = self.write_path(second_key, second_out);
+        let tail = self.canonical_tail.as_bytes();
+        let [first_canonical, second_canonical] = self.canonical_head.finish_two_with::<512>(
+            &[&first_out.as_bytes()[first_start..], tail],
+            &[&second_out.as_bytes()[second_start..], tail],
+        );
+        let [first_signature, second_signature] = self.string_to_sign_head.mac_two_with(
+            &hex::encode_array(&first_canonical),
+            &hex::encode_array(&second_canonical),
+        );
+        self.write_query(&first_signature, first_out);
+        self.write_query(&second_signature, second_out);
+        [Ok(()), Ok(())]
+    }
+
+    /// Appends the URL up to and including the encoded key; returns where the
+    /// encoded key starts in `out`.
+    fn write_path(&self, key: &str, out: &mut String) -> usize {
+        out.push_str(&self.url_head);
+        let key_start = out.len();
+        encode::path_into(out, key);
+        key_start
+    }
+
+    /// Appends the query, ending with the signature.
+    fn write_query(&self, signature: &[u8; 32], out: &mut String) {
+        out.push_str(&self.url_query);
+        hex::encode_into(out, signature);
     }
 
     /// The presigned URL for `key`, as a new string.
@@ -189,6 +258,31 @@ mod tests {
         assert!(signer.sign_into("", &mut out).is_err());
         assert!(signer.sign_into(&"k".repeat(1025), &mut out).is_err());
         assert_eq!(out, "kept");
+    }
+
+    #[test]
+    fn a_refused_key_of_two_does_not_stop_the_other() {
+        let template = PresignRequest::new(Method::Get, "https://s3.amazonaws.com", "bucket", "");
+        let credentials = Credentials::new("AKIDEXAMPLE", "secret");
+        let batch = BatchSigner::new(&template, &credentials, SystemTime::UNIX_EPOCH).unwrap();
+        let (mut refused, mut good_url) = (String::from("kept"), String::new());
+        let [first, second] = batch.sign_two_into(["", "good"], [&mut refused, &mut good_url]);
+        assert!(
+            matches!(first, Err(PresignError::InvalidKey { .. })),
+            "{first:?}"
+        );
+        assert!(second.is_ok());
+        assert_eq!(refused, "kept");
+        assert_eq!(good_url, batch.sign("good").unwrap());
+
+        let (mut good_url, mut refused) = (String::new(), String::new());
+        let long = "k".repeat(1025);
+        let [first, second] = batch.sign_two_into(["good", &long], [&mut good_url, &mut refused]);
+        assert!(first.is_ok() && second.is_err());
+        assert_eq!(
+            (good_url, refused),
+            (batch.sign("good").unwrap(), String::new())
+        );
     }
 
     #[test]

@@ -33,6 +33,13 @@ pub(crate) fn encode_to_slice(bytes: &[u8], out: &mut [u8]) {
     }
 }
 
+/// The lower-case hex of a SHA-256 digest or MAC, as bytes.
+pub(crate) fn encode_array(digest: &[u8; 32]) -> [u8; 64] {
+    let mut hex = [0u8; 64];
+    encode_to_slice(digest, &mut hex);
+    hex
+}
+
 /// The lower-case hex of `bytes`.
 pub(crate) fn encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 2);

@@ -1088,4 +1088,55 @@ proptest! {
             }
         }
     }
+
+    /// 7. The batch signer, one key at a time or two side by side, writes
+    /// exactly `presign()`'s URL for any key of any length, and refuses
+    /// exactly the keys `presign()` refuses, leaving their buffers as they were.
+    #[test]
+    fn batch_signer_alone_or_two_at_once_agrees_with_presign(
+        first_key in any_key(),
+        second_key in any_key(),
+        target in target(),
+        bucket in bucket(),
+        addressing in addressing(),
+        query in safe_query(),
+        headers in option::of(headers()),
+        time in select(INSTANTS.map(|(seconds, _)| seconds).to_vec()),
+    ) {
+        let mut template = PresignRequest::new(Method::Put, target.endpoint, bucket, "")
+            .addressing(addressing);
+        for (name, value) in &query {
+            template = template.query(name, value);
+        }
+        for (name, value) in headers.iter().flatten() {
+            template = template.header(name, value);
+        }
+        let now = at(time);
+        let signer = presign::BatchSigner::new(&template, &credentials(), now);
+        prop_assert!(signer.is_ok(), "{:?}", signer);
+        let signer = signer.unwrap();
+        let expected = [&first_key, &second_key].map(|key| {
+            presign(&template.clone().with_key(key.as_str()), &credentials(), now)
+                .map(|presigned| presigned.url().to_owned())
+        });
+        let (mut first, mut second) = (String::from("<"), String::from("<"));
+        let results = signer.sign_two_into([&first_key, &second_key], [&mut first, &mut second]);
+        for ((result, out), expected) in results.into_iter().zip([&first, &second]).zip(&expected) {
+            match expected {
+                Ok(url) => {
+                    prop_assert!(result.is_ok(), "{:?}", result);
+                    prop_assert_eq!(&out[1..], url.as_str());
+                }
+                Err(error) => {
+                    prop_assert_eq!(result.as_ref().err(), Some(error));
+                    prop_assert_eq!(out.as_str(), "<");
+                }
+            }
+        }
+        for (key, expected) in [&first_key, &second_key].into_iter().zip(&expected) {
+            let mut alone = String::new();
+            let result = signer.sign_into(key, &mut alone).map(|()| alone);
+            prop_assert_eq!(&result, expected);
+        }
+    }
 }

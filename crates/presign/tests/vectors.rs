@@ -318,6 +318,57 @@ fn batch_signer_writes_the_same_url_as_presign_for_every_case() {
     }
 }
 
+/// The fast path signs two keys side by side; each must still get the URL it
+/// gets alone. Every case is paired, in both orders, with a companion key
+/// whose length (1 to 900 bytes) varies from case to case, so the two
+/// canonical requests often need different numbers of SHA-256 blocks.
+#[test]
+fn batch_signer_signing_two_keys_at_once_gives_each_its_own_url() {
+    for (file, corpus) in corpus::presign_corpora() {
+        let mut failures = Failures::default();
+        for (index, case) in corpus.cases.iter().enumerate() {
+            let (request, credentials, now) = build(&case.inputs).unwrap();
+            let signer = BatchSigner::new(&request, &credentials, now.to_system_time())
+                .unwrap_or_else(|e| panic!("{}: {e}", case.id));
+            let companion = format!("{}/ü", "c".repeat(index * 37 % 900));
+            let companion_alone = signer.sign(&companion).unwrap();
+            for case_first in [true, false] {
+                let (mut first, mut second) = (String::from("kept|"), String::new());
+                let keys = if case_first {
+                    [case.inputs.key.as_str(), companion.as_str()]
+                } else {
+                    [companion.as_str(), case.inputs.key.as_str()]
+                };
+                let [first_result, second_result] =
+                    signer.sign_two_into(keys, [&mut first, &mut second]);
+                first_result.unwrap();
+                second_result.unwrap();
+                let first = first
+                    .strip_prefix("kept|")
+                    .expect("appends, keeps what was there");
+                let (case_url, companion_url) = if case_first {
+                    (first, second.as_str())
+                } else {
+                    (second.as_str(), first)
+                };
+                if !case.expected.accepts_url(case_url) {
+                    failures.check(
+                        &case.id,
+                        "url signed beside another",
+                        &case.expected.url,
+                        case_url,
+                    );
+                }
+                failures.check(&case.id, "companion url", &companion_alone, companion_url);
+            }
+        }
+        failures.finish(
+            corpus.cases.len(),
+            &format!("two-at-once batch URLs of {file}"),
+        );
+    }
+}
+
 /// Every corpus URL (botocore's, for most cases) verifies at its own instant,
 /// up to the last second before it expires, and is refused from then on.
 #[test]
