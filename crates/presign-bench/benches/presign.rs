@@ -60,6 +60,22 @@ fn presign_batch(c: &mut Criterion) {
             black_box(out.len())
         });
     });
+    let (mut first, mut second) = (String::with_capacity(1024), String::with_capacity(1024));
+    c.bench_function(
+        "presign::BatchSigner::sign_two_into (time for 2 URLs)",
+        |b| {
+            b.iter(|| {
+                first.clear();
+                second.clear();
+                let results = signer
+                    .sign_two_into([black_box(KEY), black_box(KEY)], [&mut first, &mut second]);
+                for result in results {
+                    result.unwrap();
+                }
+                black_box(first.len() + second.len())
+            });
+        },
+    );
 }
 
 /// The unavoidable work: SHA-256 of the same canonical request and HMAC of the
@@ -199,6 +215,24 @@ fn key_mix(c: &mut Criterion) {
                 signer.sign_into(black_box(key), &mut out).unwrap();
             }
             black_box(out.len())
+        });
+    });
+
+    let (mut first, mut second) = (String::with_capacity(1024), String::with_capacity(1024));
+    group.bench_function("presign::BatchSigner::sign_two_into", |b| {
+        b.iter(|| {
+            for two in keys.chunks_exact(2) {
+                first.clear();
+                second.clear();
+                let results = signer.sign_two_into(
+                    [black_box(&two[0]), black_box(&two[1])],
+                    [&mut first, &mut second],
+                );
+                for result in results {
+                    result.unwrap();
+                }
+            }
+            black_box(first.len() + second.len())
         });
     });
 
