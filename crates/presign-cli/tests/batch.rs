@@ -700,34 +700,37 @@ fn crlf_line_endings_are_not_part_of_the_key() {
 // 5. Errors
 // ---------------------------------------------------------------------------
 
-/// Runs a batch of `good` lines, then `bad` as line `good.len() + 1`, then
-/// more good lines; asserts it stops there with exit 2, names that line on
-/// stderr and has printed the URLs of the lines before it, nothing after.
+/// Runs a batch of one or two good lines, then `bad`, then more good lines;
+/// asserts it stops at `bad` with exit 2, names its line on stderr and has
+/// printed the URLs of the lines before it, nothing after. (Lines are signed
+/// two at a time, so the bad line is tried in both places of a pair.)
 fn assert_stops_at_bad_line(input_format: &str, bad: &[u8]) {
     let sandbox = Sandbox::new();
-    let good = ["first.txt", "second.txt"];
-    let expected = single_urls(&sandbox, &FLAGS, BUCKET, &good);
-    let encode = |key: &str| match input_format {
-        "jsonl" => jsonl_line(key).into_bytes(),
-        _ => format!("{key}\n").into_bytes(),
-    };
-    let mut input: Vec<u8> = good.iter().flat_map(|key| encode(key)).collect();
-    input.extend_from_slice(bad);
-    input.push(b'\n');
-    input.extend(encode("after.txt"));
-    let target = format!("s3://{BUCKET}");
-    let mut args = FLAGS.to_vec();
-    args.extend(["--input-format", input_format, &target]);
-    let result = batch(&sandbox, &args, input);
-    let bad_line = good.len() as u64 + 1;
-    let context = format!("bad line {:?}", String::from_utf8_lossy(bad));
-    assert_eq!(result.code, Some(2), "{context}; stderr: {}", result.stderr);
-    assert!(
-        names_line(&result.stderr, bad_line),
-        "{context}: stderr must name line {bad_line}: {}",
-        result.stderr
-    );
-    assert_eq!(result.stdout, url_lines(&expected), "{context}: stdout");
+    for good in [&["first.txt"][..], &["first.txt", "second.txt"]] {
+        let expected = single_urls(&sandbox, &FLAGS, BUCKET, good);
+        let encode = |key: &str| match input_format {
+            "jsonl" => jsonl_line(key).into_bytes(),
+            _ => format!("{key}\n").into_bytes(),
+        };
+        let mut input: Vec<u8> = good.iter().flat_map(|key| encode(key)).collect();
+        input.extend_from_slice(bad);
+        input.push(b'\n');
+        input.extend(encode("after.txt"));
+        input.extend(encode("after-that.txt"));
+        let target = format!("s3://{BUCKET}");
+        let mut args = FLAGS.to_vec();
+        args.extend(["--input-format", input_format, &target]);
+        let result = batch(&sandbox, &args, input);
+        let bad_line = good.len() as u64 + 1;
+        let context = format!("bad line {bad_line}: {:?}", String::from_utf8_lossy(bad));
+        assert_eq!(result.code, Some(2), "{context}; stderr: {}", result.stderr);
+        assert!(
+            names_line(&result.stderr, bad_line),
+            "{context}: stderr must name line {bad_line}: {}",
+            result.stderr
+        );
+        assert_eq!(result.stdout, url_lines(&expected), "{context}: stdout");
+    }
 }
 
 #[test]

@@ -32,76 +32,151 @@ struct JsonLine {
     query: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-/// Reusable buffers of one worker.
+/// Reusable buffers of one worker: two lines' keys and URLs, so that lines
+/// using the batch's settings are signed two at a time
+/// ([`BatchSigner::sign_two_into`], which overlaps the two hashes).
 #[derive(Default)]
 pub(crate) struct Scratch {
+    slots: [Slot; 2],
+}
+
+#[derive(Default)]
+struct Slot {
     key: String,
     url: String,
 }
 
+/// How a parsed line gets its URL.
+enum Parsed {
+    /// With the batch's own settings, by the shared signer; not signed yet.
+    Shared,
+    /// With overrides of its own: already signed into the slot's URL.
+    Own { expires_at: String },
+}
+
+/// Bad lines of a chunk: `(line number, message)`.
+pub(crate) type LineErrors = Vec<(u64, String)>;
+
 impl LineContext<'_> {
-    /// Signs one line (without its line break) and appends its output line.
-    /// On error nothing is appended.
-    pub(crate) fn sign_line(
+    /// Signs `lines` (numbered, without their line breaks) and appends their
+    /// output lines, in input order. A bad line is recorded in `errors` and
+    /// nothing is written for it; unless `keep_going`, it is the chunk's last.
+    pub(crate) fn sign_lines<'l>(
         &self,
-        line: &[u8],
+        lines: impl Iterator<Item = (u64, &'l [u8])>,
+        keep_going: bool,
         out: &mut String,
         scratch: &mut Scratch,
-    ) -> Result<(), String> {
+        errors: &mut LineErrors,
+    ) {
+        let mut record = |number: u64, result: Result<(), String>| match result {
+            Ok(()) => true,
+            Err(message) => {
+                errors.push((number, message));
+                keep_going
+            }
+        };
+        // The line number of a parsed key waiting in slot 0 for a partner.
+        let mut waiting: Option<u64> = None;
+        for (number, line) in lines {
+            let index = usize::from(waiting.is_some());
+            let parsed = self.parse(line, &mut scratch.slots[index]);
+            if !matches!(parsed, Ok(Parsed::Shared))
+                && let Some(first_number) = waiting.take()
+                && !record(first_number, self.sign_alone(&mut scratch.slots[0], out))
+            {
+                // This line cannot be paired, so the waiting one went first,
+                // alone, and was bad.
+                return;
+            }
+            let result = match parsed {
+                Ok(Parsed::Shared) => {
+                    let Some(first_number) = waiting.take() else {
+                        waiting = Some(number);
+                        continue;
+                    };
+                    let [first, second] = self.sign_two(scratch);
+                    let first =
+                        first.and_then(|()| self.write(&scratch.slots[0], &self.expires_at, out));
+                    if !record(first_number, first) {
+                        return;
+                    }
+                    second.and_then(|()| self.write(&scratch.slots[1], &self.expires_at, out))
+                }
+                Ok(Parsed::Own { expires_at }) => {
+                    self.write(&scratch.slots[index], &expires_at, out)
+                }
+                Err(message) => Err(message),
+            };
+            if !record(number, result) {
+                return;
+            }
+        }
+        if let Some(number) = waiting {
+            record(number, self.sign_alone(&mut scratch.slots[0], out));
+        }
+    }
+
+    /// Fills `slot` from one input line: the key (with the batch's prefix)
+    /// and, for a JSON line with overrides, its URL.
+    fn parse(&self, line: &[u8], slot: &mut Slot) -> Result<Parsed, String> {
         let text =
             std::str::from_utf8(line).map_err(|_| "the line is not valid UTF-8".to_owned())?;
-        scratch.key.clear();
-        scratch.url.clear();
-        let mut own_expiry = None;
+        slot.key.clear();
+        slot.url.clear();
         match self.input_format {
             InputFormat::Lines => {
                 let key = text.strip_suffix('\r').unwrap_or(text);
                 if key.is_empty() {
                     return Err("the line is empty: expected an object key".to_owned());
                 }
-                scratch.key.push_str(self.prefix);
-                scratch.key.push_str(key);
-                self.signer
-                    .sign_into(&scratch.key, &mut scratch.url)
-                    .map_err(|e| e.to_string())?;
+                slot.key.push_str(self.prefix);
+                slot.key.push_str(key);
+                Ok(Parsed::Shared)
             }
             InputFormat::Jsonl => {
                 let parsed: JsonLine = serde_json::from_str(text).map_err(|e| json_error(&e))?;
                 if parsed.key.is_empty() {
                     return Err("\"key\" is empty: expected an object key".to_owned());
                 }
-                scratch.key.push_str(self.prefix);
-                scratch.key.push_str(&parsed.key);
-                match self.request_for(&parsed, &scratch.key)? {
-                    None => self
-                        .signer
-                        .sign_into(&scratch.key, &mut scratch.url)
-                        .map_err(|e| e.to_string())?,
-                    Some(request) => {
-                        let presigned = presign::presign(
-                            &request,
-                            &self.resolved.credentials,
-                            self.resolved.signed_at,
-                        )
-                        .map_err(|e| e.to_string())?;
-                        scratch.url.push_str(presigned.url());
-                        own_expiry = Some(
-                            AmzDate::from_system_time(presigned.expires_at())
-                                .map(|d| d.to_rfc3339())
-                                .unwrap_or_default(),
-                        );
-                    }
-                }
+                slot.key.push_str(self.prefix);
+                slot.key.push_str(&parsed.key);
+                let Some(request) = self.request_for(&parsed, &slot.key)? else {
+                    return Ok(Parsed::Shared);
+                };
+                let presigned = presign::presign(
+                    &request,
+                    &self.resolved.credentials,
+                    self.resolved.signed_at,
+                )
+                .map_err(|e| e.to_string())?;
+                slot.url.push_str(presigned.url());
+                let expires_at = AmzDate::from_system_time(presigned.expires_at())
+                    .map(|d| d.to_rfc3339())
+                    .unwrap_or_default();
+                Ok(Parsed::Own { expires_at })
             }
         }
-        let expires_at = own_expiry.as_deref().unwrap_or(&self.expires_at);
-        write_output(
-            self.output_format,
-            &scratch.key,
-            &scratch.url,
-            expires_at,
-            out,
-        )
+    }
+
+    /// Signs the keys of both slots side by side, into their URLs.
+    fn sign_two(&self, scratch: &mut Scratch) -> [Result<(), String>; 2] {
+        let [first, second] = &mut scratch.slots;
+        self.signer
+            .sign_two_into([&first.key, &second.key], [&mut first.url, &mut second.url])
+            .map(|result| result.map_err(|e| e.to_string()))
+    }
+
+    /// Signs the key of one slot and writes its line.
+    fn sign_alone(&self, slot: &mut Slot, out: &mut String) -> Result<(), String> {
+        self.signer
+            .sign_into(&slot.key, &mut slot.url)
+            .map_err(|e| e.to_string())?;
+        self.write(slot, &self.expires_at, out)
+    }
+
+    fn write(&self, slot: &Slot, expires_at: &str, out: &mut String) -> Result<(), String> {
+        write_output(self.output_format, &slot.key, &slot.url, expires_at, out)
     }
 
     /// The request for a JSON line that overrides something, or `None` when

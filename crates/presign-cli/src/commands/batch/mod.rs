@@ -23,7 +23,7 @@ use crate::cli::{BatchArgs, Invocation};
 use crate::config::Environment;
 use crate::resolve;
 use crate::s3_uri;
-use line::{LineContext, Scratch};
+use line::{LineContext, LineErrors, Scratch};
 
 /// Input read per chunk (whole lines; a longer line grows its chunk).
 const CHUNK_BYTES: usize = 64 * 1024;
@@ -252,16 +252,16 @@ impl Pipeline {
                 continue;
             }
             let mut output = String::with_capacity(chunk.data.len() * 8);
-            let mut errors = Vec::new();
+            let mut errors = LineErrors::new();
             let body = chunk.data.strip_suffix(b"\n").unwrap_or(&chunk.data);
-            for (offset, line) in body.split(|&byte| byte == b'\n').enumerate() {
-                if let Err(message) = context.sign_line(line, &mut output, &mut scratch) {
-                    errors.push((chunk.first_line + offset as u64, message));
-                    if !self.keep_going {
-                        break;
-                    }
-                }
-            }
+            let lines = (chunk.first_line..).zip(body.split(|&byte| byte == b'\n'));
+            context.sign_lines(
+                lines,
+                self.keep_going,
+                &mut output,
+                &mut scratch,
+                &mut errors,
+            );
             // A failed send means the writer stopped (and set `stop` first);
             // the loop then drains the queue as above.
             let _ = signed.send(Signed {
