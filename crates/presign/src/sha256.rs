@@ -94,7 +94,8 @@ impl Sha256 {
 
     /// The digests of two messages that both continue what was hashed so far,
     /// one with `first`, the other with `second`. Their blocks are compressed
-    /// side by side (see [`compress_side_by_side`]).
+    /// side by side (see [`compress_side_by_side`]); when either rest is over
+    /// `N` bytes, each is finished on its own with [`Sha256::finish_with`].
     pub(crate) fn finish_two_with<const N: usize>(
         &self,
         first: &[&[u8]],
@@ -161,7 +162,7 @@ impl Sha256 {
 /// instructions wait on each other's results; two messages have no data in
 /// common, so with their blocks interleaved the CPU runs the two chains at
 /// once. Measured on the benchmark machine: about 28 ns per block instead of
-/// 36 (`presign-bench`, "two keys at a time").
+/// 36 (`BENCHMARKS.md`, `sign_two_into` against `sign_into`).
 fn compress_side_by_side(states: [&mut [u32; 8]; 2], blocks: [&[[u8; 64]]; 2]) {
     let [first_state, second_state] = states;
     let [first_blocks, second_blocks] = blocks;
