@@ -28,7 +28,7 @@ use crate::string_to_sign::ALGORITHM;
 /// Signs many keys with the settings of one template request, as of one
 /// instant: every URL of a batch expires together.
 ///
-/// Each URL is byte-identical to what [`crate::presign`] gives for the same
+/// Each URL is byte-identical to what [`crate::presign()`] gives for the same
 /// request with that key.
 ///
 /// # Example
@@ -72,7 +72,7 @@ impl BatchSigner {
     /// every key.
     ///
     /// # Errors
-    /// The [`PresignError`]s of [`crate::presign`], for everything but the key.
+    /// The [`PresignError`]s of [`crate::presign()`], for everything but the key.
     pub fn new(
         template: &PresignRequest,
         credentials: &Credentials,

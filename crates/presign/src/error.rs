@@ -3,7 +3,7 @@
 //! Every message says what is wrong and what is allowed, in lower case, and
 //! never contains a secret access key, a session token or a signing key.
 
-/// Bad input to [`crate::presign`]. Each message names the field and the
+/// Bad input to [`crate::presign()`]. Each message names the field and the
 /// allowed values or range.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

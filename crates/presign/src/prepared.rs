@@ -2,7 +2,7 @@
 //! authority, the signed host, the path prefix, the encoded query, the
 //! canonical headers, the scope and the signing key.
 //!
-//! [`crate::presign`] adds one key to it; [`crate::BatchSigner`] reuses it for
+//! [`crate::presign()`] adds one key to it; [`crate::BatchSigner`] reuses it for
 //! every key of a batch. One place computes these parts, so a batch URL and a
 //! single URL cannot differ.
 

@@ -137,7 +137,7 @@ impl fmt::Display for Addressing {
 
 /// One object operation to presign. Required parts are constructor arguments;
 /// the rest have defaults (region `us-east-1`, 3600 s, [`Addressing::Auto`])
-/// and chainable setters. Nothing is checked until [`crate::presign`].
+/// and chainable setters. Nothing is checked until [`crate::presign()`].
 ///
 /// # Example
 /// ```
