@@ -21,6 +21,13 @@ use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
 use unicode_normalization::UnicodeNormalization;
 
+#[path = "support/strategies.rs"]
+mod strategies;
+use strategies::{
+    AUTH_PARAMETERS, HEADER_NAMES, any_text, atom_or_char, header_pairs, header_value,
+    is_auth_parameter,
+};
+
 const ACCESS_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
@@ -210,22 +217,6 @@ const NAME_ATOMS: &[&str] = &[
     "partNumber",
 ];
 
-/// Signed header names, mixed case so sorting has to lower-case first.
-const HEADER_NAMES: &[&str] = &[
-    "Content-Type",
-    "content-disposition",
-    "x-amz-meta-note",
-    "X-Amz-Meta-Multi-Word",
-    "Cache-Control",
-    "x-amz-server-side-encryption",
-    "If-Match",
-    "x-amz-acl",
-    "X-Amz-Meta-B",
-    "x-amz-meta-a",
-];
-
-const BLANKS: &[&str] = &[" ", "\t", "  ", "\t\t", " \t ", "   "];
-
 /// Characters a header value must never hold.
 const BAD_HEADER_CHARS: &[&str] = &[
     "\r",
@@ -241,16 +232,6 @@ const BAD_HEADER_CHARS: &[&str] = &[
     "\u{e9}",
     "\u{2028}",
     "\u{1f600}",
-];
-
-const AUTH_PARAMETERS: [&str; 7] = [
-    "X-Amz-Algorithm",
-    "X-Amz-Credential",
-    "X-Amz-Date",
-    "X-Amz-Expires",
-    "X-Amz-SignedHeaders",
-    "X-Amz-Security-Token",
-    "X-Amz-Signature",
 ];
 
 // ---------------------------------------------------------------- helpers
@@ -351,12 +332,6 @@ fn canonical_header_lines(canonical: &str) -> Vec<&str> {
         .collect()
 }
 
-fn is_auth_parameter(name: &str) -> bool {
-    AUTH_PARAMETERS
-        .iter()
-        .any(|auth| auth.eq_ignore_ascii_case(name))
-}
-
 /// RFC 3986 unreserved, plus `/` in a path.
 fn may_stay_unencoded(byte: u8, keep_slash: bool) -> bool {
     byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) || (keep_slash && byte == b'/')
@@ -425,13 +400,6 @@ fn check_alphabet(encoded: &str, keep_slash: bool) -> Result<Vec<u8>, TestCaseEr
 }
 
 // ------------------------------------------------------------- strategies
-
-fn atom_or_char(atoms: &'static [&'static str]) -> impl Strategy<Value = String> {
-    prop_oneof![
-        8 => select(atoms).prop_map(String::from),
-        2 => any::<char>().prop_map(String::from),
-    ]
-}
 
 fn atoms(count: std::ops::Range<usize>) -> impl Strategy<Value = String> {
     vec(atom_or_char(KEY_ATOMS), count).prop_map(|parts| parts.concat())
@@ -510,32 +478,9 @@ fn any_query() -> impl Strategy<Value = Vec<(String, String)>> {
     })
 }
 
-/// Printable ASCII with leading, trailing and inner runs of spaces and tabs.
-fn header_value() -> impl Strategy<Value = String> {
-    vec(
-        prop_oneof![
-            select(BLANKS).prop_map(String::from),
-            "[!-~]{1,6}".prop_map(String::from),
-        ],
-        0..12,
-    )
-    .prop_map(|parts| parts.concat())
-}
-
 /// 1 to 5 distinct header names in random order, each with a value.
 fn headers() -> impl Strategy<Value = Vec<(String, String)>> {
-    subsequence(HEADER_NAMES.to_vec(), 1..=5)
-        .prop_shuffle()
-        .prop_flat_map(|names| {
-            let count = names.len();
-            (Just(names), vec(header_value(), count))
-        })
-        .prop_map(|(names, values)| names.into_iter().map(String::from).zip(values).collect())
-}
-
-/// Any string: arbitrary Unicode, printable ASCII or printable Unicode.
-fn any_text() -> impl Strategy<Value = String> {
-    prop_oneof![any::<String>(), "[ -~]{0,24}", "\\PC{0,24}"]
+    header_pairs(1..=5)
 }
 
 // The `any_*` strategies feed `presign_never_panics`. Each is mostly valid

@@ -33,8 +33,14 @@ use presign::{
 use proptest::collection::vec;
 use proptest::option;
 use proptest::prelude::*;
-use proptest::sample::{Index, select, subsequence};
+use proptest::sample::{Index, select};
 use unicode_normalization::UnicodeNormalization;
+
+#[path = "support/strategies.rs"]
+mod strategies;
+use strategies::{
+    AUTH_PARAMETERS, any_text, atom_or_char, header_pairs, header_value, is_auth_parameter,
+};
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 const DEFAULT_SKEW_SECS: u64 = 900;
@@ -48,16 +54,6 @@ const METHODS: [Method; 5] = [
     Method::Delete,
     Method::Post,
 ];
-const AUTH_PARAMETERS: [&str; 7] = [
-    "X-Amz-Algorithm",
-    "X-Amz-Credential",
-    "X-Amz-Date",
-    "X-Amz-Expires",
-    "X-Amz-SignedHeaders",
-    "X-Amz-Security-Token",
-    "X-Amz-Signature",
-];
-
 /// Endpoints whose base path is already in S3's canonical form (decoding and
 /// encoding it again gives it back): AWS, custom host:port, IPv4, IPv6, upper
 /// case, explicit default ports, base paths with `//`, `..` and an escape.
@@ -179,20 +175,6 @@ const QUERY_ATOMS: &[&str] = &[
     "x-amz-meta",
     "attachment; filename=\"a b.txt\"",
 ];
-
-/// Signed header names, mixed case.
-const HEADER_NAMES: &[&str] = &[
-    "Content-Type",
-    "content-disposition",
-    "x-amz-meta-note",
-    "X-Amz-Meta-Multi-Word",
-    "Cache-Control",
-    "x-amz-server-side-encryption",
-    "If-Match",
-    "x-amz-acl",
-];
-
-const BLANKS: &[&str] = &[" ", "\t", "  ", " \t ", "\t\t"];
 
 /// Replacement characters: URL syntax, blanks, controls, non-ASCII.
 const POOL: &str = "aZ09-_.~/% +&=?#;:@\t\n\0*!'()[]{}\"<>\\^`|\u{7f}\u{e9}\u{301}\u{1f600}";
@@ -434,13 +416,6 @@ fn resign(url: &str, method: Method, headers: &[(&str, &str)], secret: &str) -> 
 
 // ------------------------------------------------------------- strategies
 
-fn atom_or_char(atoms: &'static [&'static str]) -> impl Strategy<Value = String> {
-    prop_oneof![
-        8 => select(atoms).prop_map(String::from),
-        2 => any::<char>().prop_map(String::from),
-    ]
-}
-
 /// Non-empty keys of at most 1024 UTF-8 bytes, as generated, NFC or NFD.
 fn object_key() -> impl Strategy<Value = String> {
     let text = prop_oneof![
@@ -492,36 +467,13 @@ fn extra_query() -> impl Strategy<Value = Vec<(String, String)>> {
         let mut seen = HashSet::new();
         pairs
             .into_iter()
-            .filter(|(name, _)| {
-                !AUTH_PARAMETERS
-                    .iter()
-                    .any(|auth| auth.eq_ignore_ascii_case(name))
-                    && seen.insert(name.clone())
-            })
+            .filter(|(name, _)| !is_auth_parameter(name) && seen.insert(name.clone()))
             .collect()
     })
 }
 
-/// Printable ASCII with leading, trailing and inner blanks.
-fn header_value() -> impl Strategy<Value = String> {
-    vec(
-        prop_oneof![
-            select(BLANKS).prop_map(String::from),
-            "[!-~]{1,6}".prop_map(String::from),
-        ],
-        0..8,
-    )
-    .prop_map(|parts| parts.concat())
-}
-
 fn extra_headers() -> impl Strategy<Value = Vec<(String, String)>> {
-    subsequence(HEADER_NAMES.to_vec(), 0..=4)
-        .prop_shuffle()
-        .prop_flat_map(|names| {
-            let count = names.len();
-            (Just(names), vec(header_value(), count))
-        })
-        .prop_map(|(names, values)| names.into_iter().map(String::from).zip(values).collect())
+    header_pairs(0..=4)
 }
 
 fn region() -> impl Strategy<Value = String> {
@@ -976,10 +928,6 @@ fn apply(url: &str, edit: &RawEdit) -> String {
 // Each part of a fuzzed URL is well formed 14 times in 15, so that about
 // half the URLs get past parsing to the later checks; the rest is broken on
 // purpose, or arbitrary text.
-
-fn any_text() -> impl Strategy<Value = String> {
-    prop_oneof![any::<String>(), "[ -~]{0,24}", "\\PC{0,24}"]
-}
 
 /// 14 times in 15 one of `valid`, else one of `broken` or arbitrary text.
 fn valid_or(
