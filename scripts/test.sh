@@ -15,8 +15,8 @@ cargo fmt --all -- --check
 step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "cargo doc of the library (warnings are errors; the CLI's doc comments are its --help text)"
-RUSTDOCFLAGS="-D warnings" cargo doc -p presign --no-deps --locked --quiet
+step "cargo doc of the libraries (warnings are errors; the CLI's doc comments are its --help text)"
+RUSTDOCFLAGS="-D warnings" cargo doc -p presign -p presign-config --no-deps --locked --quiet
 
 step "install the interop servers and botocore into .tools/ (skipped when present)"
 bash scripts/servers/install.sh

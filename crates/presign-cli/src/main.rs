@@ -5,7 +5,6 @@
 
 mod cli;
 mod commands;
-mod config;
 mod duration;
 mod output;
 mod resolve;
@@ -50,7 +49,7 @@ fn main() -> ExitCode {
 }
 
 fn run(invocation: &Invocation) -> anyhow::Result<ExitCode> {
-    let env = config::Environment::from_process();
+    let env = presign_config::Environment::from_process();
     match &invocation.cli.command {
         Some(Command::Batch(args)) => {
             let input: Box<dyn std::io::Read> = match &args.input {

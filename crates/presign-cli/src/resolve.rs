@@ -5,11 +5,11 @@
 use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, anyhow};
-use presign::{Addressing, AmzDate, Credentials, Endpoint, Method, PresignError, PresignRequest};
+use presign::{AmzDate, Credentials, Method, PresignError, PresignRequest};
+use presign_config::{Environment, Overrides, Target};
 use zeroize::Zeroizing;
 
 use crate::cli::Invocation;
-use crate::config::{self, ConfigFlags, Environment, ResolvedConfig};
 
 /// A request ready to sign, and where each input came from.
 #[derive(Debug)]
@@ -39,28 +39,17 @@ pub(crate) fn resolve(
 ) -> anyhow::Result<Resolved> {
     let args = invocation.request_args();
     let signed_at = instant(args.at.as_deref(), now)?;
-    let flags = ConfigFlags {
+    let overrides = Overrides {
         profile: args.profile.clone(),
         region: args.region.clone(),
         endpoint_url: args.endpoint_url.clone(),
         ibm_credentials: args.ibm_credentials.clone(),
     };
-    let resolved = config::resolve(&flags, env)?;
-    let (endpoint, endpoint_source) = endpoint_of(&resolved)?;
-    let addressing = match (args.addressing_style, resolved.addressing_style) {
-        (Some(style), _) => style.into(),
-        (None, Some(style)) => style,
-        (None, None) => Addressing::Auto,
-    };
-
-    let target = Target {
-        endpoint,
-        bucket: bucket.to_owned(),
-        region: resolved.region.clone(),
-        addressing,
-        allow_long_expiry: args.allow_long_expiry,
-        legacy_bucket_names: args.allow_legacy_bucket_names,
-    };
+    let resolved = presign_config::resolve(&overrides, env)?;
+    let (_, endpoint_source) = resolved.endpoint()?;
+    let mut target = resolved.target(bucket, args.addressing_style.map(Into::into))?;
+    target.allow_long_expiry = args.allow_long_expiry;
+    target.legacy_bucket_names = args.allow_legacy_bucket_names;
     let request = target.request(
         args.method.into(),
         key,
@@ -68,18 +57,13 @@ pub(crate) fn resolve(
         &invocation.query,
         &invocation.headers,
     );
-
+    let credentials = resolved.credentials.to_credentials();
     let credentials_config = resolved.credentials;
-    let secret = credentials_config.secret_access_key;
-    let mut credentials = Credentials::new(&credentials_config.access_key_id, secret.as_str());
-    if let Some(token) = &credentials_config.session_token {
-        credentials = credentials.with_session_token(token.as_str());
-    }
     Ok(Resolved {
         request,
         target,
         credentials,
-        secret_access_key: secret,
+        secret_access_key: credentials_config.secret_access_key,
         signed_at,
         access_key_id: credentials_config.access_key_id,
         credentials_source: credentials_config.source,
@@ -87,43 +71,6 @@ pub(crate) fn resolve(
         endpoint_source,
         session_token_expiration: credentials_config.expiration,
     })
-}
-
-/// Where and how requests are signed: everything but method, key, expiry,
-/// query and headers.
-#[derive(Debug)]
-struct Target {
-    endpoint: String,
-    bucket: String,
-    region: String,
-    addressing: Addressing,
-    allow_long_expiry: bool,
-    legacy_bucket_names: bool,
-}
-
-impl Target {
-    fn request(
-        &self,
-        method: Method,
-        key: &str,
-        expires_in: Duration,
-        query: &[(String, String)],
-        headers: &[(String, String)],
-    ) -> PresignRequest {
-        let mut request = PresignRequest::new(method, &self.endpoint, &self.bucket, key)
-            .region(&self.region)
-            .expires_in(expires_in)
-            .allow_long_expiry(self.allow_long_expiry)
-            .legacy_bucket_names(self.legacy_bucket_names)
-            .addressing(self.addressing);
-        for (name, value) in query {
-            request = request.query(name, value);
-        }
-        for (name, value) in headers {
-            request = request.header(name, value);
-        }
-        request
-    }
 }
 
 impl Resolved {
@@ -149,25 +96,6 @@ pub(crate) fn instant(at: Option<&str>, now: SystemTime) -> anyhow::Result<Syste
             .to_system_time(),
         None => now,
     })
-}
-
-/// The endpoint to sign for and where it came from.
-fn endpoint_of(resolved: &ResolvedConfig) -> anyhow::Result<(String, String)> {
-    if let Some(url) = &resolved.endpoint_url {
-        let source = resolved
-            .endpoint_url_source
-            .clone()
-            .unwrap_or_else(|| "configuration".to_owned());
-        return Ok((url.clone(), source));
-    }
-    let url = Endpoint::aws_default(&resolved.region).ok_or_else(|| {
-        anyhow!(
-            "the region is empty and no endpoint is set: AWS needs a region; an empty region is for \
-             S3-compatible stores such as IBM COS, so pass --endpoint-url too \
-             (e.g. https://s3.us-south.cloud-object-storage.appdomain.cloud)"
-        )
-    })?;
-    Ok((url, format!("AWS default for region {}", resolved.region)))
 }
 
 /// The core's message, plus the flag that changes the rule where there is one.

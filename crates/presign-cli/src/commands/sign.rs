@@ -7,9 +7,9 @@ use presign::{Presigned, SigningKey};
 use zeroize::Zeroizing;
 
 use crate::cli::Invocation;
-use crate::config::Environment;
 use crate::resolve::{self, Resolved};
 use crate::s3_uri;
+use presign_config::Environment;
 
 /// Everything an output format may show. Secrets are present only when the
 /// user passed `--show-secrets`.

@@ -10,8 +10,8 @@ use anyhow::anyhow;
 use presign::{AmzDate, Credentials, VerifyError, VerifyPolicy};
 
 use crate::cli::VerifyArgs;
-use crate::config::{self, ConfigFlags, Environment};
 use crate::resolve;
+use presign_config::{Environment, Overrides};
 
 /// How a verification ended.
 #[derive(Debug)]
@@ -34,13 +34,12 @@ pub(crate) fn run(
     now: SystemTime,
 ) -> anyhow::Result<Verdict> {
     let now = resolve::instant(args.at.as_deref(), now)?;
-    let flags = ConfigFlags {
+    let overrides = Overrides {
         profile: args.profile.clone(),
-        region: None,
-        endpoint_url: None,
         ibm_credentials: args.ibm_credentials.clone(),
+        ..Overrides::default()
     };
-    let resolved = config::resolve(&flags, env)?.credentials;
+    let resolved = presign_config::resolve(&overrides, env)?.credentials;
     let credentials =
         Credentials::new(&resolved.access_key_id, resolved.secret_access_key.as_str());
     let lookup = |access_key_id: &str| {

@@ -20,10 +20,10 @@ use anyhow::{Context, anyhow};
 use presign::{AmzDate, BatchSigner};
 
 use crate::cli::{BatchArgs, Invocation};
-use crate::config::Environment;
 use crate::resolve;
 use crate::s3_uri;
 use line::{LineContext, LineErrors, Scratch};
+use presign_config::Environment;
 
 /// Input read per chunk (whole lines; a longer line grows its chunk).
 const CHUNK_BYTES: usize = 64 * 1024;

@@ -1,8 +1,13 @@
 //! Tests of configuration resolution; files come from tempdirs and the
 //! environment from `Environment::from_vars`, never from the real machine.
 
-use super::shared_files::*;
-use super::*;
+use std::path::PathBuf;
+
+use presign::Addressing;
+
+use crate::credentials::UNSUPPORTED_CREDENTIAL_KEYS;
+use crate::shared_files::*;
+use crate::*;
 use pretty_assertions::assert_eq;
 use tempfile::TempDir;
 
@@ -64,15 +69,15 @@ impl Fixture {
         Environment::from_vars(self.vars.clone(), Some(self.home.path().to_owned()))
     }
 
-    fn resolve(&self, flags: &ConfigFlags) -> Result<ResolvedConfig, ConfigError> {
+    fn resolve(&self, flags: &Overrides) -> Result<ResolvedConfig, ConfigError> {
         resolve(flags, &self.env())
     }
 
-    fn ok(&self, flags: &ConfigFlags) -> ResolvedConfig {
+    fn ok(&self, flags: &Overrides) -> ResolvedConfig {
         self.resolve(flags).unwrap()
     }
 
-    fn err(&self, flags: &ConfigFlags) -> ConfigError {
+    fn err(&self, flags: &Overrides) -> ConfigError {
         match self.resolve(flags) {
             Ok(config) => panic!("expected an error, got {config:?}"),
             Err(error) => error,
@@ -80,21 +85,21 @@ impl Fixture {
     }
 }
 
-fn no_flags() -> ConfigFlags {
-    ConfigFlags::default()
+fn no_flags() -> Overrides {
+    Overrides::default()
 }
 
-fn profile_flag(name: &str) -> ConfigFlags {
-    ConfigFlags {
+fn profile_flag(name: &str) -> Overrides {
+    Overrides {
         profile: Some(name.to_owned()),
-        ..ConfigFlags::default()
+        ..Overrides::default()
     }
 }
 
-fn ibm_flag(path: PathBuf) -> ConfigFlags {
-    ConfigFlags {
+fn ibm_flag(path: PathBuf) -> Overrides {
+    Overrides {
         ibm_credentials: Some(path),
-        ..ConfigFlags::default()
+        ..Overrides::default()
     }
 }
 
@@ -292,10 +297,10 @@ fn config_profile_names_map_from_headers() {
 fn ibm_credentials_flag_beats_profile_flag_env_and_default() {
     let fixture = env_keys(Fixture::new().credentials(DEFAULT_AND_DEV_CREDENTIALS));
     let path = fixture.file("cos.json", &ibm_json("IBMKEY", "ibm-secret"));
-    let flags = ConfigFlags {
+    let flags = Overrides {
         profile: Some("dev".to_owned()),
         ibm_credentials: Some(path.clone()),
-        ..ConfigFlags::default()
+        ..Overrides::default()
     };
     let credentials = fixture.ok(&flags).credentials;
     assert_eq!(credentials.access_key_id, "IBMKEY");
@@ -538,10 +543,10 @@ fn missing_explicit_profile_names_profile_and_files() {
 #[test]
 fn missing_explicit_profile_is_an_error_even_with_ibm_credentials() {
     let fixture = Fixture::new();
-    let flags = ConfigFlags {
+    let flags = Overrides {
         profile: Some("typo".to_owned()),
         ibm_credentials: Some(fixture.file("cos.json", &ibm_json("IBMKEY", "s"))),
-        ..ConfigFlags::default()
+        ..Overrides::default()
     };
     assert!(matches!(
         fixture.err(&flags),
@@ -821,9 +826,9 @@ fn region_flag_beats_env() {
     let fixture = region_fixture()
         .var("AWS_REGION", "us-west-2")
         .var("AWS_DEFAULT_REGION", "us-west-1");
-    let flags = ConfigFlags {
+    let flags = Overrides {
         region: Some("ap-northeast-1".to_owned()),
-        ..ConfigFlags::default()
+        ..Overrides::default()
     };
     let config = fixture.ok(&flags);
     assert_eq!(config.region, "ap-northeast-1");
@@ -833,9 +838,9 @@ fn region_flag_beats_env() {
 #[test]
 fn empty_region_flag_means_no_region() {
     let fixture = region_fixture().var("AWS_REGION", "us-west-2");
-    let flags = ConfigFlags {
+    let flags = Overrides {
         region: Some(String::new()),
-        ..ConfigFlags::default()
+        ..Overrides::default()
     };
     let config = fixture.ok(&flags);
     assert_eq!(config.region, "");
@@ -911,9 +916,9 @@ fn endpoint_flag_beats_env() {
     let fixture = endpoint_fixture()
         .var("AWS_ENDPOINT_URL_S3", "https://env-s3.example")
         .var("AWS_ENDPOINT_URL", "https://env.example");
-    let flags = ConfigFlags {
+    let flags = Overrides {
         endpoint_url: Some("https://flag.example".to_owned()),
-        ..ConfigFlags::default()
+        ..Overrides::default()
     };
     let config = fixture.ok(&flags);
     assert_eq!(config.endpoint_url.as_deref(), Some("https://flag.example"));
@@ -1050,7 +1055,7 @@ fn debug_output_redacts_secrets() {
 #[test]
 fn no_error_message_or_debug_output_contains_secrets() {
     let keys = format!("aws_secret_access_key = {SECRET}\naws_session_token = {TOKEN}\n");
-    let fixtures_and_flags: Vec<(Fixture, ConfigFlags)> = vec![
+    let fixtures_and_flags: Vec<(Fixture, Overrides)> = vec![
         // Malformed line holding the secret itself.
         (
             Fixture::new().credentials(&format!("[default]\n{SECRET}\n")),

@@ -6,15 +6,16 @@ use std::path::Path;
 use serde_json::Value;
 use zeroize::{Zeroize, Zeroizing};
 
-use super::{ConfigError, ResolvedCredentials};
+use crate::credentials::ResolvedCredentials;
+use crate::error::ConfigError;
 
 /// Reads `cos_hmac_keys` from an IBM COS service-credentials JSON file.
-pub(super) fn ibm_credentials(path: &Path) -> Result<ResolvedCredentials, ConfigError> {
+pub(crate) fn ibm_credentials(path: &Path) -> Result<ResolvedCredentials, ConfigError> {
     let text =
         Zeroizing::new(
-            std::fs::read_to_string(path).map_err(|source| ConfigError::IbmRead {
+            std::fs::read_to_string(path).map_err(|cause| ConfigError::IbmRead {
                 path: path.to_owned(),
-                source,
+                cause,
             })?,
         );
     let json = serde_json::from_str::<Value>(&text).map_err(|error| ConfigError::IbmNotJson {

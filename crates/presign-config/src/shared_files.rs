@@ -8,12 +8,12 @@ use std::path::PathBuf;
 
 use zeroize::Zeroizing;
 
-use super::{
-    ConfigError, DEFAULT_PROFILE, ENV_CONFIG_FILE, ENV_SHARED_CREDENTIALS_FILE, Environment,
-};
+use crate::environment::{ENV_CONFIG_FILE, ENV_SHARED_CREDENTIALS_FILE, Environment};
+use crate::error::ConfigError;
+use crate::resolve::DEFAULT_PROFILE;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum FileKind {
+pub(crate) enum FileKind {
     /// `~/.aws/credentials`: sections are `[NAME]`, no inline comments.
     Credentials,
     /// `~/.aws/config`: sections are `[profile NAME]` and `[default]`;
@@ -22,7 +22,7 @@ pub(super) enum FileKind {
 }
 
 /// One loaded shared file: its profiles by name.
-pub(super) struct SharedFile {
+pub(crate) struct SharedFile {
     kind: FileKind,
     /// `None` when the path is unknown (no override and no home directory).
     path: Option<PathBuf>,
@@ -31,7 +31,7 @@ pub(super) struct SharedFile {
 }
 
 impl SharedFile {
-    pub(super) fn load(kind: FileKind, path: Option<PathBuf>) -> Result<Self, ConfigError> {
+    pub(crate) fn load(kind: FileKind, path: Option<PathBuf>) -> Result<Self, ConfigError> {
         let mut file = Self {
             kind,
             path,
@@ -44,10 +44,10 @@ impl SharedFile {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => Zeroizing::new(text),
             Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(file),
-            Err(source) => {
+            Err(cause) => {
                 return Err(ConfigError::ReadFile {
                     path: path.clone(),
-                    source,
+                    cause,
                 });
             }
         };
@@ -75,7 +75,7 @@ impl SharedFile {
     }
 
     /// The file's path for messages.
-    pub(super) fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         match (&self.path, self.kind) {
             (Some(path), _) => path.display().to_string(),
             (None, FileKind::Credentials) => "~/.aws/credentials (no home directory)".to_owned(),
@@ -84,7 +84,7 @@ impl SharedFile {
     }
 
     /// The file's path for "looked in" lists, noting a missing file.
-    pub(super) fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         if self.exists || self.path.is_none() {
             self.label()
         } else {
@@ -96,7 +96,7 @@ impl SharedFile {
 /// The profile a config-file section header names: `[default]`,
 /// `[profile default]`, `[profile NAME]`; `None` for other sections
 /// (`[sso-session ...]`, `[services ...]`, ...).
-pub(super) fn config_profile_name(header: &str) -> Option<&str> {
+pub(crate) fn config_profile_name(header: &str) -> Option<&str> {
     if header == DEFAULT_PROFILE {
         return Some(DEFAULT_PROFILE);
     }
@@ -110,13 +110,13 @@ pub(super) fn config_profile_name(header: &str) -> Option<&str> {
 
 /// The credentials file and the config file; for the same key the
 /// credentials file wins.
-pub(super) struct SharedFiles {
+pub(crate) struct SharedFiles {
     credentials: SharedFile,
     config: SharedFile,
 }
 
 impl SharedFiles {
-    pub(super) fn load(env: &Environment) -> Result<Self, ConfigError> {
+    pub(crate) fn load(env: &Environment) -> Result<Self, ConfigError> {
         let default_path = |name: &str| env.home.as_ref().map(|home| home.join(".aws").join(name));
         let credentials_path = env
             .path_var(ENV_SHARED_CREDENTIALS_FILE)
@@ -131,7 +131,7 @@ impl SharedFiles {
     }
 
     /// The profile's sections, credentials file first.
-    pub(super) fn profile_sections<'a>(
+    pub(crate) fn profile_sections<'a>(
         &'a self,
         profile: &str,
     ) -> impl Iterator<Item = (&'a SharedFile, &'a Section)> {
@@ -140,18 +140,18 @@ impl SharedFiles {
             .filter_map(move |file| Some((file, file.profiles.get(profile)?)))
     }
 
-    pub(super) fn profile_exists(&self, profile: &str) -> bool {
+    pub(crate) fn profile_exists(&self, profile: &str) -> bool {
         self.profile_sections(profile).next().is_some()
     }
 
     /// A top-level key of the profile, and the file it came from.
-    pub(super) fn setting(&self, profile: &str, key: &str) -> Option<(&str, &SharedFile)> {
+    pub(crate) fn setting(&self, profile: &str, key: &str) -> Option<(&str, &SharedFile)> {
         self.profile_sections(profile)
             .find_map(|(file, section)| Some((section.value(key)?, file)))
     }
 
     /// A key of one of the profile's nested sub-sections (e.g. `s3`).
-    pub(super) fn nested_setting(
+    pub(crate) fn nested_setting(
         &self,
         profile: &str,
         sub_section: &str,
@@ -161,7 +161,7 @@ impl SharedFiles {
             .find_map(|(file, section)| Some((section.nested_value(sub_section, key)?, file)))
     }
 
-    pub(super) fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         format!(
             "{} and {}",
             self.credentials.describe(),
@@ -176,11 +176,11 @@ impl SharedFiles {
 
 /// One `[section]` of a shared file. Keys are lower-case.
 #[derive(Default)]
-pub(super) struct Section {
-    pub(super) entries: HashMap<String, Entry>,
+pub(crate) struct Section {
+    pub(crate) entries: HashMap<String, Entry>,
 }
 
-pub(super) enum Entry {
+pub(crate) enum Entry {
     Value(Zeroizing<String>),
     /// `key =` followed by more-indented `key = value` lines.
     Nested(HashMap<String, Zeroizing<String>>),
@@ -188,7 +188,7 @@ pub(super) enum Entry {
 
 impl Section {
     /// A non-empty top-level value.
-    pub(super) fn value(&self, key: &str) -> Option<&str> {
+    pub(crate) fn value(&self, key: &str) -> Option<&str> {
         match self.entries.get(key)? {
             Entry::Value(value) if !value.is_empty() => Some(value.as_str()),
             Entry::Value(_) | Entry::Nested(_) => None,
@@ -196,7 +196,7 @@ impl Section {
     }
 
     /// A non-empty value inside a nested sub-section.
-    pub(super) fn nested_value(&self, sub_section: &str, key: &str) -> Option<&str> {
+    pub(crate) fn nested_value(&self, sub_section: &str, key: &str) -> Option<&str> {
         match self.entries.get(sub_section)? {
             Entry::Nested(entries) => entries
                 .get(key)
@@ -208,7 +208,7 @@ impl Section {
 
     /// Whether the key is set to something (a non-empty value or a
     /// sub-section).
-    pub(super) fn contains(&self, key: &str) -> bool {
+    pub(crate) fn contains(&self, key: &str) -> bool {
         match self.entries.get(key) {
             Some(Entry::Value(value)) => !value.is_empty(),
             Some(Entry::Nested(_)) => true,
@@ -219,23 +219,23 @@ impl Section {
 
 /// A syntax error: the line number and what is wrong, never the content.
 #[derive(Debug, PartialEq, Eq)]
-pub(super) struct ParseError {
-    pub(super) line: usize,
-    pub(super) problem: &'static str,
+pub(crate) struct ParseError {
+    pub(crate) line: usize,
+    pub(crate) problem: &'static str,
 }
 
-pub(super) const PROBLEM_NOT_KEY_VALUE: &str =
+pub(crate) const PROBLEM_NOT_KEY_VALUE: &str =
     "expected `key = value`, a `[section]` header or a comment";
-pub(super) const PROBLEM_EMPTY_KEY: &str = "expected `key = value` but the key is empty";
-pub(super) const PROBLEM_UNCLOSED_HEADER: &str = "section header is missing its closing `]`";
-pub(super) const PROBLEM_EMPTY_HEADER: &str = "section header has an empty name";
-pub(super) const PROBLEM_OUTSIDE_SECTION: &str = "setting appears before any `[section]` header";
-pub(super) const PROBLEM_CONTINUATION: &str = "indented line after a key with a value; only a key with an empty value (`key =`) can be followed by an indented sub-section";
-pub(super) const PROBLEM_SUB_SECTION_LINE: &str =
+pub(crate) const PROBLEM_EMPTY_KEY: &str = "expected `key = value` but the key is empty";
+pub(crate) const PROBLEM_UNCLOSED_HEADER: &str = "section header is missing its closing `]`";
+pub(crate) const PROBLEM_EMPTY_HEADER: &str = "section header has an empty name";
+pub(crate) const PROBLEM_OUTSIDE_SECTION: &str = "setting appears before any `[section]` header";
+pub(crate) const PROBLEM_CONTINUATION: &str = "indented line after a key with a value; only a key with an empty value (`key =`) can be followed by an indented sub-section";
+pub(crate) const PROBLEM_SUB_SECTION_LINE: &str =
     "expected `key = value` inside the indented sub-section";
 
 /// A key whose value may still be followed by an indented sub-section.
-pub(super) struct OpenKey {
+pub(crate) struct OpenKey {
     key: String,
     indent: usize,
     value: Zeroizing<String>,
@@ -243,7 +243,7 @@ pub(super) struct OpenKey {
 }
 
 impl OpenKey {
-    pub(super) fn close(self, sections: &mut [(String, Section)]) {
+    pub(crate) fn close(self, sections: &mut [(String, Section)]) {
         let entry = if self.value.is_empty() && !self.nested.is_empty() {
             Entry::Nested(self.nested)
         } else {
@@ -261,7 +261,7 @@ impl OpenKey {
 /// Keys are lower-cased; keys and values are trimmed. A key with an empty
 /// value followed by more-indented `key = value` lines is a nested
 /// sub-section.
-pub(super) fn parse_ini(
+pub(crate) fn parse_ini(
     text: &str,
     inline_comments: bool,
 ) -> Result<Vec<(String, Section)>, ParseError> {
@@ -330,7 +330,7 @@ pub(super) fn parse_ini(
 
 /// Splits `key = value` at the first `=`; the key is trimmed and
 /// lower-cased, the value trimmed.
-pub(super) fn split_key_value(body: &str) -> Result<(String, &str), &'static str> {
+pub(crate) fn split_key_value(body: &str) -> Result<(String, &str), &'static str> {
     let (key, value) = body.split_once('=').ok_or(PROBLEM_NOT_KEY_VALUE)?;
     let key = key.trim();
     if key.is_empty() {
@@ -349,7 +349,7 @@ pub(super) fn split_key_value(body: &str) -> Result<(String, &str), &'static str
 }
 
 /// Cuts a line at the first `#` or `;` that follows whitespace.
-pub(super) fn strip_inline_comment(body: &str) -> &str {
+pub(crate) fn strip_inline_comment(body: &str) -> &str {
     let mut previous_is_space = false;
     for (index, character) in body.char_indices() {
         if previous_is_space && (character == '#' || character == ';') {

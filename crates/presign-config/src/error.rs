@@ -1,0 +1,110 @@
+//! Why configuration could not be resolved.
+
+use std::io;
+use std::path::PathBuf;
+
+use crate::environment::{ENV_ACCESS_KEY_ID, ENV_SECRET_ACCESS_KEY};
+
+/// Why configuration could not be resolved. No message contains a secret, a
+/// value or a line read from a file.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+// The fields are what each message names; the variant docs say when it happens.
+#[allow(missing_docs)]
+pub enum ConfigError {
+    /// The IBM COS credentials file could not be read.
+    #[error("cannot read IBM COS credentials file {path}: {cause}")]
+    IbmRead { path: PathBuf, cause: io::Error },
+
+    /// The IBM COS credentials file is not JSON.
+    #[error(
+        "IBM COS credentials file {path} is not valid JSON (syntax error at line {line}, column {column})"
+    )]
+    IbmNotJson {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+    },
+
+    /// The IBM COS credentials file is JSON but not an object.
+    #[error("IBM COS credentials file {path} is not a service credential: expected a JSON object")]
+    IbmNotObject { path: PathBuf },
+
+    /// The IBM COS service credential has no HMAC keys.
+    #[error(
+        "IBM COS credentials file {path} has no `cos_hmac_keys` object: the service credential was created without HMAC keys; create one with the parameter {{\"HMAC\":true}}"
+    )]
+    IbmNoHmacKeys { path: PathBuf },
+
+    /// A field of `cos_hmac_keys` is missing or empty.
+    #[error("IBM COS credentials file {path}: `{field}` is missing, empty or not a string")]
+    IbmMissingField { path: PathBuf, field: &'static str },
+
+    /// A shared credentials or config file exists but cannot be read.
+    #[error("cannot read {path}: {cause}")]
+    ReadFile { path: PathBuf, cause: io::Error },
+
+    /// A shared file has a line that is not INI.
+    #[error("{path}, line {line}: {problem}")]
+    Malformed {
+        path: PathBuf,
+        line: usize,
+        problem: &'static str,
+    },
+
+    /// The named profile is in neither shared file.
+    #[error("profile '{profile}' (from {origin}) was not found; looked in {files}")]
+    ProfileNotFound {
+        profile: String,
+        origin: &'static str,
+        files: String,
+    },
+
+    /// The profile has no static keys.
+    #[error(
+        "profile '{profile}' has no `aws_access_key_id` and `aws_secret_access_key`; looked in {files}"
+    )]
+    ProfileWithoutKeys { profile: String, files: String },
+
+    /// The profile has one of the two keys.
+    #[error("profile '{profile}' in {file} sets `{present}` but not `{missing}`")]
+    ProfilePartialKeys {
+        profile: String,
+        file: String,
+        present: &'static str,
+        missing: &'static str,
+    },
+
+    /// The profile gets credentials in a way presign does not resolve.
+    #[error(
+        "profile '{profile}' gets its credentials through `{key}`, which presign does not resolve yet; export temporary credentials first, e.g. eval \"$(aws configure export-credentials --profile {profile} --format env)\""
+    )]
+    UnsupportedProfile { profile: String, key: &'static str },
+
+    /// One of `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` is set without the other.
+    #[error("{present} is set but {missing} is not; set both or neither")]
+    PartialEnvironment {
+        present: &'static str,
+        missing: &'static str,
+    },
+
+    /// A profile's `addressing_style` is not auto, path or virtual.
+    #[error(
+        "invalid `addressing_style` in the `s3` section of profile '{profile}' in {file}: expected one of auto, path, virtual"
+    )]
+    InvalidAddressing { profile: String, file: String },
+
+    /// No credentials anywhere.
+    #[error(
+        "no credentials found; looked at: {searched}. Pass --ibm-credentials FILE or --profile NAME, or set {ENV_ACCESS_KEY_ID} and {ENV_SECRET_ACCESS_KEY}"
+    )]
+    NoCredentials { searched: String },
+
+    /// No endpoint is configured and the region is empty.
+    #[error(
+        "the region is empty and no endpoint is set: AWS needs a region; an empty region is for \
+         S3-compatible stores such as IBM COS, so pass --endpoint-url too \
+         (e.g. https://s3.us-south.cloud-object-storage.appdomain.cloud)"
+    )]
+    NoEndpointForEmptyRegion,
+}

@@ -1,0 +1,48 @@
+//! The one resolver of credentials, region, endpoint URL and addressing style
+//! for presign's shells (the `presign` command, the service, the Python
+//! package): from explicit overrides, environment variables, the AWS shared
+//! `credentials` and `config` files, and IBM Cloud Object Storage
+//! service-credentials JSON files, with the AWS CLI's precedence.
+//!
+//! This crate reads environment variables and files, and signs nothing. It
+//! reads the environment through an [`Environment`] value, so tests never
+//! touch the real process environment or home directory.
+//!
+//! Secrets (secret access keys, session tokens) are kept in zeroizing strings
+//! and never appear in an error message or in `Debug` output. Errors about
+//! files name the file, line number, profile and key, never a line's content
+//! or a value.
+//!
+//! ```
+//! use presign_config::{Environment, Overrides, resolve};
+//!
+//! let env = Environment::from_vars(
+//!     [("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"), ("AWS_SECRET_ACCESS_KEY", "secret"), ("AWS_REGION", "eu-de")],
+//!     None,
+//! );
+//! let overrides = Overrides { endpoint_url: Some("http://127.0.0.1:9000".to_owned()), ..Overrides::default() };
+//! let config = resolve(&overrides, &env)?;
+//! assert_eq!(config.region, "eu-de");
+//! assert_eq!(config.region_source, "AWS_REGION");
+//! assert_eq!(config.credentials.access_key_id, "AKIDEXAMPLE");
+//! assert_eq!(config.endpoint()?.0, "http://127.0.0.1:9000");
+//! # Ok::<(), presign_config::ConfigError>(())
+//! ```
+#![deny(missing_docs)]
+
+mod credentials;
+mod environment;
+mod error;
+mod ibm;
+mod resolve;
+mod settings;
+mod shared_files;
+mod target;
+#[cfg(test)]
+mod tests;
+
+pub use credentials::ResolvedCredentials;
+pub use environment::Environment;
+pub use error::ConfigError;
+pub use resolve::{Overrides, ResolvedConfig, resolve};
+pub use target::Target;

@@ -1,0 +1,91 @@
+//! [`Target`]: where and how requests are signed (endpoint, bucket, region,
+//! addressing style and the opt-ins), so every shell builds a
+//! [`presign::PresignRequest`] the same way.
+
+use std::time::Duration;
+
+use presign::{Addressing, Method, PresignRequest};
+
+/// Everything a request needs but method, key, expiry, query and headers.
+///
+/// # Example
+/// ```
+/// use std::time::Duration;
+/// use presign::{Addressing, Method};
+/// use presign_config::Target;
+///
+/// let target = Target::new("http://127.0.0.1:9000", "bucket", "us-east-1", Addressing::Auto);
+/// let request = target.request(Method::Get, "a.txt", Duration::from_secs(600), &[], &[]);
+/// assert_eq!(request.bucket(), "bucket");
+/// assert_eq!(request.key(), "a.txt");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The endpoint URL, without the bucket.
+    pub endpoint: String,
+    /// The bucket.
+    pub bucket: String,
+    /// The signing region (may be empty).
+    pub region: String,
+    /// Bucket in the host or in the path.
+    pub addressing: Addressing,
+    /// Expiries beyond 7 days allowed.
+    pub allow_long_expiry: bool,
+    /// Legacy bucket names (upper case, `_`) allowed.
+    pub legacy_bucket_names: bool,
+}
+
+impl Target {
+    /// A target with the opt-ins off.
+    #[must_use]
+    pub fn new(
+        endpoint: impl Into<String>,
+        bucket: impl Into<String>,
+        region: impl Into<String>,
+        addressing: Addressing,
+    ) -> Self {
+        Self {
+            endpoint: endpoint.into(),
+            bucket: bucket.into(),
+            region: region.into(),
+            addressing,
+            allow_long_expiry: false,
+            legacy_bucket_names: false,
+        }
+    }
+
+    /// The same target for another bucket.
+    #[must_use]
+    pub fn with_bucket(&self, bucket: impl Into<String>) -> Self {
+        Self {
+            bucket: bucket.into(),
+            ..self.clone()
+        }
+    }
+
+    /// A request for `key` on this target; query parameters and headers in
+    /// the order given.
+    #[must_use]
+    pub fn request(
+        &self,
+        method: Method,
+        key: &str,
+        expires_in: Duration,
+        query: &[(String, String)],
+        headers: &[(String, String)],
+    ) -> PresignRequest {
+        let mut request = PresignRequest::new(method, &self.endpoint, &self.bucket, key)
+            .region(&self.region)
+            .expires_in(expires_in)
+            .allow_long_expiry(self.allow_long_expiry)
+            .legacy_bucket_names(self.legacy_bucket_names)
+            .addressing(self.addressing);
+        for (name, value) in query {
+            request = request.query(name, value);
+        }
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        request
+    }
+}
