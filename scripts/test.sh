@@ -9,6 +9,9 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
+step "licence texts at the root and in every crate's package"
+bash scripts/check-licenses.sh
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
