@@ -538,6 +538,47 @@ fn profile_region_is_used_without_flag_or_environment() {
     assert_eq!(scope_region(only_line(&stdout)), "eu-west-3");
 }
 
+#[test]
+fn region_comes_from_a_provider_endpoint_host_and_explain_says_so() {
+    let sandbox = Sandbox::new();
+    let endpoint = "https://s3.eu-de.cloud-object-storage.appdomain.cloud";
+    let explain = run(sandbox
+        .aws_command()
+        .args(["--endpoint-url", endpoint, "--output", "explain"])
+        .arg("s3://bucket/key"))
+    .ok();
+    assert_eq!(
+        explain_field(&explain, "region"),
+        "eu-de (from the endpoint host)"
+    );
+    let url = run(sandbox
+        .aws_command()
+        .args(["--endpoint-url", endpoint, "s3://bucket/key"]))
+    .ok();
+    assert_eq!(scope_region(&url), "eu-de");
+    // A configured region always wins.
+    let url = run(sandbox
+        .aws_command()
+        .args(["--endpoint-url", endpoint, "--region", "us-south"])
+        .arg("s3://bucket/key"))
+    .ok();
+    assert_eq!(scope_region(&url), "us-south");
+    let url = run(sandbox
+        .aws_command()
+        .env("AWS_REGION", "")
+        .env("AWS_DEFAULT_REGION", "ap-south-1")
+        .args(["--endpoint-url", "https://0a1b.r2.cloudflarestorage.com"])
+        .arg("s3://bucket/key"))
+    .ok();
+    assert_eq!(scope_region(&url), "ap-south-1");
+    let url = run(sandbox
+        .aws_command()
+        .args(["--endpoint-url", "https://0a1b.r2.cloudflarestorage.com"])
+        .arg("s3://bucket/key"))
+    .ok();
+    assert_eq!(scope_region(&url), "auto");
+}
+
 // ---------------------------------------------------------------------------
 // Endpoint
 // ---------------------------------------------------------------------------

@@ -38,7 +38,8 @@ pub struct ResolvedConfig {
     /// May be empty: IBM COS treats an empty region as a wildcard.
     pub region: String,
     /// Where the region came from, e.g. `--region`, `AWS_REGION`,
-    /// `profile 'dev' in /home/u/.aws/config`, `default`.
+    /// `profile 'dev' in /home/u/.aws/config`, `from the endpoint host`,
+    /// `default`.
     pub region_source: String,
     /// `None`: the caller picks the AWS default endpoint.
     pub endpoint_url: Option<String>,
@@ -55,7 +56,10 @@ pub struct ResolvedConfig {
 /// profile named by `AWS_PROFILE`, the `default` profile. Region, endpoint and
 /// addressing style come from flags, then environment variables, then the
 /// selected profile (`--profile`, else `AWS_PROFILE`, else `default`),
-/// whichever source the credentials came from.
+/// whichever source the credentials came from. When no region is configured
+/// anywhere, the endpoint's host name gives it for the providers of
+/// [`crate::Provider`] (`s3.eu-de.cloud-object-storage.appdomain.cloud`:
+/// `eu-de`); else it is `us-east-1`.
 pub fn resolve(overrides: &Overrides, env: &Environment) -> Result<ResolvedConfig, ConfigError> {
     let files = SharedFiles::load(env)?;
     if let Some(profile) = &overrides.profile
@@ -69,9 +73,10 @@ pub fn resolve(overrides: &Overrides, env: &Environment) -> Result<ResolvedConfi
         .as_deref()
         .or_else(|| env.var(ENV_PROFILE))
         .unwrap_or(DEFAULT_PROFILE);
-    let (region, region_source) = resolve_region(overrides, env, &files, profile);
     let (endpoint_url, endpoint_url_source) =
         resolve_endpoint(overrides, env, &files, profile).unzip();
+    let (region, region_source) =
+        resolve_region(overrides, env, &files, profile, endpoint_url.as_deref());
     let addressing_style = resolve_addressing_style(&files, profile)?;
     Ok(ResolvedConfig {
         credentials,

@@ -7,6 +7,7 @@ use crate::environment::{
     ENV_DEFAULT_REGION, ENV_ENDPOINT_URL, ENV_ENDPOINT_URL_S3, ENV_REGION, Environment,
 };
 use crate::error::ConfigError;
+use crate::providers::region_from_endpoint;
 use crate::resolve::{DEFAULT_REGION, Overrides};
 use crate::shared_files::SharedFiles;
 
@@ -15,11 +16,18 @@ fn parse_addressing_style(text: &str) -> Option<Addressing> {
     text.trim().to_ascii_lowercase().parse().ok()
 }
 
+/// Where a region read from the endpoint's host name is said to come from.
+pub(crate) const FROM_ENDPOINT_HOST: &str = "from the endpoint host";
+
+/// The configured region (flag, environment, profile), else the one the
+/// endpoint's host carries (see [`crate::region_from_endpoint`]), else
+/// `us-east-1`.
 pub(crate) fn resolve_region(
     flags: &Overrides,
     env: &Environment,
     files: &SharedFiles,
     profile: &str,
+    endpoint_url: Option<&str>,
 ) -> (String, String) {
     if let Some(region) = &flags.region {
         return (region.clone(), "--region".to_owned());
@@ -34,6 +42,9 @@ pub(crate) fn resolve_region(
             region.to_owned(),
             format!("profile '{profile}' in {}", file.label()),
         );
+    }
+    if let Some(found) = endpoint_url.and_then(region_from_endpoint) {
+        return (found.region, FROM_ENDPOINT_HOST.to_owned());
     }
     (DEFAULT_REGION.to_owned(), "default".to_owned())
 }

@@ -903,6 +903,62 @@ fn region_defaults_to_us_east_1() {
     assert_eq!(config.region_source, "default");
 }
 
+#[test]
+fn region_comes_from_the_endpoint_host_when_configured_nowhere() {
+    let fixture = env_keys(Fixture::new());
+    let flags = Overrides {
+        endpoint_url: Some("https://s3.eu-central-2.wasabisys.com".to_owned()),
+        ..Overrides::default()
+    };
+    let config = fixture.ok(&flags);
+    assert_eq!(config.region, "eu-central-2");
+    assert_eq!(config.region_source, "from the endpoint host");
+
+    // From a profile's endpoint too.
+    let fixture = env_keys(Fixture::new().config(
+        "[default]\ns3 =\n  endpoint_url = https://s3.eu-de.cloud-object-storage.appdomain.cloud\n",
+    ));
+    let config = fixture.ok(&no_flags());
+    assert_eq!(
+        (config.region.as_str(), config.region_source.as_str()),
+        ("eu-de", "from the endpoint host")
+    );
+}
+
+#[test]
+fn a_configured_region_beats_the_endpoint_host() {
+    let endpoint = Overrides {
+        endpoint_url: Some("https://abc.r2.cloudflarestorage.com".to_owned()),
+        ..Overrides::default()
+    };
+    let with_region = |region: &str| Overrides {
+        region: Some(region.to_owned()),
+        ..endpoint.clone()
+    };
+    let fixture = env_keys(Fixture::new());
+    assert_eq!(fixture.ok(&endpoint).region, "auto");
+    assert_eq!(fixture.ok(&with_region("us-east-1")).region, "us-east-1");
+    assert_eq!(fixture.ok(&with_region("")).region, "");
+    let fixture = env_keys(Fixture::new()).var("AWS_DEFAULT_REGION", "eu-west-1");
+    assert_eq!(fixture.ok(&endpoint).region_source, "AWS_DEFAULT_REGION");
+    let fixture = env_keys(Fixture::new().config("[default]\nregion = eu-de\n"));
+    assert_eq!(fixture.ok(&endpoint).region, "eu-de");
+}
+
+#[test]
+fn unknown_endpoint_hosts_keep_the_default_region() {
+    let fixture = env_keys(Fixture::new());
+    let flags = Overrides {
+        endpoint_url: Some("http://127.0.0.1:9000".to_owned()),
+        ..Overrides::default()
+    };
+    let config = fixture.ok(&flags);
+    assert_eq!(
+        (config.region.as_str(), config.region_source.as_str()),
+        ("us-east-1", "default")
+    );
+}
+
 // -- Endpoint -------------------------------------------------------------
 
 fn endpoint_fixture() -> Fixture {

@@ -1,0 +1,471 @@
+//! The signing region carried by a storage provider's endpoint host name
+//! (`s3.eu-central-2.wasabisys.com` -> `eu-central-2`), used when no region
+//! is configured anywhere. `docs/providers.md` lists the host forms and the
+//! documentation each rule comes from.
+
+use std::fmt;
+
+/// A storage provider whose endpoint host names carry the signing region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Provider {
+    /// Amazon S3 (`s3.REGION.amazonaws.com` and its dual-stack, FIPS,
+    /// legacy dash and China forms).
+    AwsS3,
+    /// IBM Cloud Object Storage (`s3.[private.|direct.]REGION.cloud-object-storage.appdomain.cloud`).
+    IbmCos,
+    /// Backblaze B2 (`s3.REGION.backblazeb2.com`).
+    BackblazeB2,
+    /// Wasabi (`s3.REGION.wasabisys.com`, `s3.wasabisys.com`).
+    Wasabi,
+    /// DigitalOcean Spaces (`REGION.digitaloceanspaces.com`).
+    DigitalOceanSpaces,
+    /// Linode / Akamai Object Storage (`REGION.linodeobjects.com`).
+    Linode,
+    /// Scaleway Object Storage (`s3.REGION.scw.cloud`).
+    Scaleway,
+    /// OVHcloud Object Storage (`s3.REGION.io.cloud.ovh.net` and its `perf` form).
+    Ovhcloud,
+    /// Oracle Cloud Object Storage, S3 compatibility API
+    /// (`NAMESPACE.compat.objectstorage.REGION.oraclecloud.com`).
+    OracleCloud,
+    /// Hetzner Object Storage (`REGION.your-objectstorage.com`).
+    Hetzner,
+    /// Cloudflare R2 (`ACCOUNT.r2.cloudflarestorage.com`): region `auto`.
+    CloudflareR2,
+    /// Google Cloud Storage XML API with HMAC keys (`storage.googleapis.com`):
+    /// region `auto`.
+    GoogleCloudStorage,
+}
+
+impl Provider {
+    /// The provider's name for messages.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::AwsS3 => "Amazon S3",
+            Self::IbmCos => "IBM Cloud Object Storage",
+            Self::BackblazeB2 => "Backblaze B2",
+            Self::Wasabi => "Wasabi",
+            Self::DigitalOceanSpaces => "DigitalOcean Spaces",
+            Self::Linode => "Linode (Akamai) Object Storage",
+            Self::Scaleway => "Scaleway Object Storage",
+            Self::Ovhcloud => "OVHcloud Object Storage",
+            Self::OracleCloud => "Oracle Cloud Object Storage",
+            Self::Hetzner => "Hetzner Object Storage",
+            Self::CloudflareR2 => "Cloudflare R2",
+            Self::GoogleCloudStorage => "Google Cloud Storage",
+        }
+    }
+}
+
+impl fmt::Display for Provider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A region read from an endpoint host, and whose host form it matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostRegion {
+    /// The signing region, e.g. `eu-de`, `us-west-004`, `auto`.
+    pub region: String,
+    /// The provider whose host form matched.
+    pub provider: Provider,
+}
+
+/// The region an endpoint URL's host carries, for the providers of
+/// [`Provider`]; `None` for any other host (an IP address, `localhost`, a
+/// company's own server) and for hosts without a region (S3 Transfer
+/// Acceleration).
+///
+/// # Example
+/// ```
+/// use presign_config::{Provider, region_from_endpoint};
+///
+/// let found = region_from_endpoint("https://s3.eu-de.cloud-object-storage.appdomain.cloud").unwrap();
+/// assert_eq!((found.region.as_str(), found.provider), ("eu-de", Provider::IbmCos));
+/// assert_eq!(region_from_endpoint("https://abc.r2.cloudflarestorage.com").unwrap().region, "auto");
+/// assert_eq!(region_from_endpoint("http://127.0.0.1:9000"), None);
+/// ```
+#[must_use]
+pub fn region_from_endpoint(endpoint_url: &str) -> Option<HostRegion> {
+    region_from_host(&endpoint_host(endpoint_url)?)
+}
+
+/// The host of `scheme://[user@]host[:port][/path]`, lower case, without a
+/// trailing dot.
+fn endpoint_host(endpoint_url: &str) -> Option<String> {
+    let rest = endpoint_url
+        .split_once("://")
+        .map_or(endpoint_url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if host_port.starts_with('[') {
+        return None; // an IPv6 literal names no provider
+    }
+    let host = host_port.split(':').next()?;
+    let host = host.strip_suffix('.').unwrap_or(host);
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+/// [`region_from_endpoint`] for a bare host name.
+#[must_use]
+pub fn region_from_host(host: &str) -> Option<HostRegion> {
+    let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
+    let labels: Vec<&str> = host.split('.').collect();
+    let found = |region: &str, provider| {
+        is_region_label(region).then(|| HostRegion {
+            region: region.to_owned(),
+            provider,
+        })
+    };
+    let auto = |provider| {
+        Some(HostRegion {
+            region: "auto".to_owned(),
+            provider,
+        })
+    };
+    if let Some(prefix) = strip_suffix_labels(&labels, &["amazonaws", "com", "cn"])
+        .or_else(|| strip_suffix_labels(&labels, &["amazonaws", "com"]))
+    {
+        return aws_region(prefix).and_then(|region| found(region, Provider::AwsS3));
+    }
+    if let Some(prefix) =
+        strip_suffix_labels(&labels, &["cloud-object-storage", "appdomain", "cloud"])
+            .or_else(|| strip_suffix_labels(&labels, &["objectstorage", "softlayer", "net"]))
+            .or_else(|| {
+                strip_suffix_labels(
+                    &labels,
+                    &["objectstorage", "service", "networklayer", "com"],
+                )
+            })
+    {
+        // s3.REGION, s3.private.REGION, s3.direct.REGION (and tethered
+        // cross-region forms such as s3.dal.us): the region is the last label.
+        return (prefix.len() >= 2 && prefix.contains(&"s3"))
+            .then(|| prefix.last())
+            .flatten()
+            .and_then(|region| found(region, Provider::IbmCos));
+    }
+    if let Some(prefix) = strip_suffix_labels(&labels, &["backblazeb2", "com"]) {
+        return s3_dot_region(prefix).and_then(|region| found(region, Provider::BackblazeB2));
+    }
+    if let Some(prefix) = strip_suffix_labels(&labels, &["wasabisys", "com"]) {
+        if prefix.last() == Some(&"s3") {
+            return found("us-east-1", Provider::Wasabi);
+        }
+        return s3_dot_region(prefix).and_then(|region| found(region, Provider::Wasabi));
+    }
+    if let Some(prefix) = strip_suffix_labels(&labels, &["digitaloceanspaces", "com"]) {
+        let prefix = prefix.strip_suffix(&["cdn"]).unwrap_or(prefix);
+        return prefix
+            .last()
+            .and_then(|region| found(region, Provider::DigitalOceanSpaces));
+    }
+    if let Some(prefix) = strip_suffix_labels(&labels, &["linodeobjects", "com"]) {
+        return prefix
+            .last()
+            .and_then(|region| found(region, Provider::Linode));
+    }
+    if let Some(prefix) = strip_suffix_labels(&labels, &["scw", "cloud"]) {
+        return s3_dot_region(prefix).and_then(|region| found(region, Provider::Scaleway));
+    }
+    if let Some(prefix) = strip_suffix_labels(&labels, &["cloud", "ovh", "net"])
+        .or_else(|| strip_suffix_labels(&labels, &["cloud", "ovh", "us"]))
+    {
+        // s3.REGION.io, s3.REGION.perf (and the older s3.REGION form).
+        let prefix = prefix
+            .strip_suffix(&["io"])
+            .or_else(|| prefix.strip_suffix(&["perf"]))
+            .unwrap_or(prefix);
+        return s3_dot_region(prefix).and_then(|region| found(region, Provider::Ovhcloud));
+    }
+    if let Some(prefix) = strip_suffix_labels(&labels, &["oraclecloud", "com"])
+        .or_else(|| strip_suffix_labels(&labels, &["oci", "customer-oci", "com"]))
+    {
+        // NAMESPACE.compat.objectstorage.REGION
+        return match prefix {
+            [.., "compat", "objectstorage", region] => found(region, Provider::OracleCloud),
+            _ => None,
+        };
+    }
+    if let Some(prefix) = strip_suffix_labels(&labels, &["your-objectstorage", "com"]) {
+        return prefix
+            .last()
+            .and_then(|region| found(region, Provider::Hetzner));
+    }
+    if strip_suffix_labels(&labels, &["r2", "cloudflarestorage", "com"])
+        .is_some_and(|prefix| !prefix.is_empty())
+    {
+        return auto(Provider::CloudflareR2);
+    }
+    if strip_suffix_labels(&labels, &["storage", "googleapis", "com"]).is_some() {
+        return auto(Provider::GoogleCloudStorage);
+    }
+    None
+}
+
+/// The labels before `suffix`, when `labels` ends with it.
+fn strip_suffix_labels<'a, 'b>(labels: &'a [&'b str], suffix: &[&str]) -> Option<&'a [&'b str]> {
+    (labels.len() >= suffix.len() && labels[labels.len() - suffix.len()..] == *suffix)
+        .then(|| &labels[..labels.len() - suffix.len()])
+}
+
+/// `[..., "s3", REGION]` -> REGION.
+fn s3_dot_region<'a>(prefix: &[&'a str]) -> Option<&'a str> {
+    match prefix {
+        [.., "s3", region] => Some(region),
+        _ => None,
+    }
+}
+
+/// The service labels of AWS S3 host names that a region label follows.
+const AWS_S3_SERVICES: [&str; 6] = [
+    "s3",
+    "s3-fips",
+    "s3-accesspoint",
+    "s3-accesspoint-fips",
+    "s3-website",
+    "s3-control",
+];
+
+/// The region of an AWS S3 host name without its `amazonaws.com[.cn]`.
+fn aws_region<'a>(prefix: &[&'a str]) -> Option<&'a str> {
+    match prefix {
+        // s3.amazonaws.com and s3-external-1.amazonaws.com: us-east-1.
+        [.., "s3" | "s3-external-1"] => Some("us-east-1"),
+        // s3.REGION, s3-fips.REGION, s3.dualstack.REGION, s3-fips.dualstack.REGION, ...
+        [.., service, "dualstack", region] | [.., service, region]
+            if AWS_S3_SERVICES.contains(service) =>
+        {
+            Some(region)
+        }
+        // The legacy dash forms s3-REGION and s3-website-REGION.
+        [.., legacy] => {
+            let region = legacy
+                .strip_prefix("s3-website-")
+                .or_else(|| legacy.strip_prefix("s3-"))?;
+            // s3-accelerate (Transfer Acceleration) has no region.
+            region
+                .ends_with(|c: char| c.is_ascii_digit())
+                .then_some(region)
+        }
+        [] => None,
+    }
+}
+
+/// A plausible region: lower-case letters, digits and `-`, starting with a
+/// letter or digit.
+fn is_region_label(label: &str) -> bool {
+    !label.is_empty()
+        && !label.starts_with('-')
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn region(endpoint: &str) -> Option<(String, Provider)> {
+        region_from_endpoint(endpoint).map(|found| (found.region, found.provider))
+    }
+
+    #[track_caller]
+    fn check(endpoint: &str, expected: &str, provider: Provider) {
+        assert_eq!(
+            region(endpoint),
+            Some((expected.to_owned(), provider)),
+            "{endpoint}"
+        );
+    }
+
+    #[test]
+    fn aws_host_forms() {
+        use Provider::AwsS3;
+        check("https://s3.amazonaws.com", "us-east-1", AwsS3);
+        check("https://s3-external-1.amazonaws.com", "us-east-1", AwsS3);
+        check("https://s3.eu-west-1.amazonaws.com", "eu-west-1", AwsS3);
+        check("https://s3-eu-west-1.amazonaws.com", "eu-west-1", AwsS3);
+        check(
+            "https://s3.dualstack.ap-south-1.amazonaws.com",
+            "ap-south-1",
+            AwsS3,
+        );
+        check(
+            "https://s3-fips.us-gov-west-1.amazonaws.com",
+            "us-gov-west-1",
+            AwsS3,
+        );
+        check(
+            "https://s3-fips.dualstack.us-east-2.amazonaws.com",
+            "us-east-2",
+            AwsS3,
+        );
+        check(
+            "https://s3.cn-north-1.amazonaws.com.cn",
+            "cn-north-1",
+            AwsS3,
+        );
+        check(
+            "https://s3.dualstack.cn-northwest-1.amazonaws.com.cn",
+            "cn-northwest-1",
+            AwsS3,
+        );
+        check(
+            "https://bucket.s3.eu-central-1.amazonaws.com/",
+            "eu-central-1",
+            AwsS3,
+        );
+        check(
+            "https://ap-123456789012.s3-accesspoint.us-west-2.amazonaws.com",
+            "us-west-2",
+            AwsS3,
+        );
+        check(
+            "http://s3-website-us-west-2.amazonaws.com",
+            "us-west-2",
+            AwsS3,
+        );
+        check(
+            "http://s3-website.eu-west-3.amazonaws.com",
+            "eu-west-3",
+            AwsS3,
+        );
+        check(
+            "HTTPS://S3.US-WEST-2.AMAZONAWS.COM.:443/base",
+            "us-west-2",
+            AwsS3,
+        );
+        assert_eq!(region("https://s3-accelerate.amazonaws.com"), None);
+        assert_eq!(
+            region("https://s3-accelerate.dualstack.amazonaws.com"),
+            None
+        );
+        assert_eq!(region("https://ec2.us-east-1.amazonaws.com"), None);
+    }
+
+    #[test]
+    fn ibm_cos_public_private_and_direct() {
+        use Provider::IbmCos;
+        check(
+            "https://s3.eu-de.cloud-object-storage.appdomain.cloud",
+            "eu-de",
+            IbmCos,
+        );
+        check(
+            "https://s3.private.us-south.cloud-object-storage.appdomain.cloud",
+            "us-south",
+            IbmCos,
+        );
+        check(
+            "https://s3.direct.jp-tok.cloud-object-storage.appdomain.cloud",
+            "jp-tok",
+            IbmCos,
+        );
+        check(
+            "https://s3.us.cloud-object-storage.appdomain.cloud",
+            "us",
+            IbmCos,
+        );
+        check(
+            "https://s3.ams03.cloud-object-storage.appdomain.cloud",
+            "ams03",
+            IbmCos,
+        );
+        check(
+            "https://s3.eu-gb.objectstorage.softlayer.net",
+            "eu-gb",
+            IbmCos,
+        );
+        assert_eq!(
+            region("https://config.cloud-object-storage.cloud.ibm.com"),
+            None
+        );
+    }
+
+    #[test]
+    fn other_providers() {
+        check(
+            "https://s3.us-west-004.backblazeb2.com",
+            "us-west-004",
+            Provider::BackblazeB2,
+        );
+        check("https://s3.wasabisys.com", "us-east-1", Provider::Wasabi);
+        check(
+            "https://s3.eu-central-2.wasabisys.com",
+            "eu-central-2",
+            Provider::Wasabi,
+        );
+        check(
+            "https://nyc3.digitaloceanspaces.com",
+            "nyc3",
+            Provider::DigitalOceanSpaces,
+        );
+        check(
+            "https://bucket.fra1.cdn.digitaloceanspaces.com",
+            "fra1",
+            Provider::DigitalOceanSpaces,
+        );
+        check(
+            "https://us-east-1.linodeobjects.com",
+            "us-east-1",
+            Provider::Linode,
+        );
+        check(
+            "https://se-sto-1.linodeobjects.com",
+            "se-sto-1",
+            Provider::Linode,
+        );
+        check("https://s3.fr-par.scw.cloud", "fr-par", Provider::Scaleway);
+        check("https://s3.gra.io.cloud.ovh.net", "gra", Provider::Ovhcloud);
+        check(
+            "https://s3.sbg.perf.cloud.ovh.net",
+            "sbg",
+            Provider::Ovhcloud,
+        );
+        check(
+            "https://axaxnpcrorw5.compat.objectstorage.us-ashburn-1.oraclecloud.com",
+            "us-ashburn-1",
+            Provider::OracleCloud,
+        );
+        check(
+            "https://fsn1.your-objectstorage.com",
+            "fsn1",
+            Provider::Hetzner,
+        );
+        check(
+            "https://0123abcd.r2.cloudflarestorage.com",
+            "auto",
+            Provider::CloudflareR2,
+        );
+        check(
+            "https://0123abcd.eu.r2.cloudflarestorage.com",
+            "auto",
+            Provider::CloudflareR2,
+        );
+        check(
+            "https://storage.googleapis.com",
+            "auto",
+            Provider::GoogleCloudStorage,
+        );
+    }
+
+    #[test]
+    fn hosts_without_a_provider_region() {
+        for endpoint in [
+            "http://127.0.0.1:9000",
+            "http://localhost:9000",
+            "http://[::1]:9000",
+            "https://minio.example.com",
+            "https://objectstorage.us-ashburn-1.oraclecloud.com",
+            "https://r2.cloudflarestorage.com",
+            "https://s3.wasabisys.com.evil.example",
+            "",
+        ] {
+            assert_eq!(region(endpoint), None, "{endpoint}");
+        }
+    }
+}
