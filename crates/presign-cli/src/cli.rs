@@ -15,8 +15,9 @@ Credentials (never taken as command-line values):
   'default' in ~/.aws/credentials and ~/.aws/config (AWS_SHARED_CREDENTIALS_FILE,
   AWS_CONFIG_FILE). Region: --region, AWS_REGION, AWS_DEFAULT_REGION, profile,
   else the region in a known provider's endpoint host (s3.eu-de.cloud-object-
-  storage.appdomain.cloud: eu-de; Cloudflare R2: auto), else us-east-1. Endpoint: --endpoint-url, AWS_ENDPOINT_URL_S3,
-  AWS_ENDPOINT_URL, profile endpoint_url, else AWS S3 for the region.
+  storage.appdomain.cloud: eu-de; Cloudflare R2: auto), else us-east-1.
+  Endpoint: --endpoint-url, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, profile
+  endpoint_url, else AWS S3 for the region.
 
 Exit codes:
   0  success (the URL, or the chosen output, on stdout)

@@ -19,6 +19,7 @@ pub(crate) const ENV_ENDPOINT_URL_S3: &str = "AWS_ENDPOINT_URL_S3";
 pub(crate) const ENV_ENDPOINT_URL: &str = "AWS_ENDPOINT_URL";
 pub(crate) const ENV_SHARED_CREDENTIALS_FILE: &str = "AWS_SHARED_CREDENTIALS_FILE";
 pub(crate) const ENV_CONFIG_FILE: &str = "AWS_CONFIG_FILE";
+pub(crate) const ENV_CA_BUNDLE: &str = "AWS_CA_BUNDLE";
 
 /// What resolution reads from the outside world: environment variables and
 /// the home directory (for `~/.aws/credentials` and `~/.aws/config`).
@@ -69,15 +70,18 @@ impl Environment {
     /// A path from a variable, with a leading `~` expanded to the home
     /// directory (as the AWS CLI does).
     pub(crate) fn path_var(&self, name: &str) -> Option<PathBuf> {
-        let value = self.var(name)?;
-        let expanded = match (value.strip_prefix('~'), &self.home) {
+        self.var(name).map(|value| self.expand_home(value))
+    }
+
+    /// `value` as a path, with a leading `~` expanded to the home directory.
+    pub(crate) fn expand_home(&self, value: &str) -> PathBuf {
+        match (value.strip_prefix('~'), &self.home) {
             (Some(""), Some(home)) => home.clone(),
             (Some(rest), Some(home)) if rest.starts_with(['/', std::path::MAIN_SEPARATOR]) => {
                 home.join(&rest[1..])
             }
             _ => PathBuf::from(value),
-        };
-        Some(expanded)
+        }
     }
 }
 

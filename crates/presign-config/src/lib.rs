@@ -41,6 +41,7 @@ mod shared_files;
 mod target;
 #[cfg(test)]
 mod tests;
+mod transport;
 
 pub use credentials::ResolvedCredentials;
 pub use environment::Environment;
@@ -48,3 +49,4 @@ pub use error::ConfigError;
 pub use providers::{HostRegion, Provider, region_from_endpoint, region_from_host};
 pub use resolve::{Overrides, ResolvedConfig, resolve};
 pub use target::Target;
+pub use transport::{ProxyUrl, Sourced, TransportConfig, TransportOverrides, resolve_transport};
