@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use presign::{Addressing, Method, PresignRequest};
+use presign::{Addressing, Method, PostPolicy, PresignRequest};
 
 /// Everything a request needs but method, key, expiry, query and headers.
 ///
@@ -87,5 +87,29 @@ impl Target {
             request = request.header(name, value);
         }
         request
+    }
+
+    /// A POST policy for uploads under `key` on this target (a key ending in
+    /// `${filename}` is a prefix the uploader completes), valid for
+    /// `expires_in`; fields and conditions are added to it.
+    ///
+    /// # Example
+    /// ```
+    /// use std::time::Duration;
+    /// use presign::Addressing;
+    /// use presign_config::Target;
+    ///
+    /// let target = Target::new("http://127.0.0.1:9000", "bucket", "", Addressing::Auto);
+    /// let policy = target.post_policy("uploads/${filename}", Duration::from_secs(600)).acl("private");
+    /// assert_eq!(policy.key_prefix(), Some("uploads/"));
+    /// ```
+    #[must_use]
+    pub fn post_policy(&self, key: &str, expires_in: Duration) -> PostPolicy {
+        PostPolicy::new(&self.endpoint, &self.bucket, key)
+            .region(&self.region)
+            .expires_in(expires_in)
+            .allow_long_expiry(self.allow_long_expiry)
+            .legacy_bucket_names(self.legacy_bucket_names)
+            .addressing(self.addressing)
     }
 }

@@ -39,6 +39,7 @@ mod endpoint;
 mod error;
 mod hex;
 mod location;
+mod post_policy;
 mod prepared;
 mod presign;
 mod presigned_url;
@@ -55,6 +56,9 @@ pub use credentials::Credentials;
 pub use endpoint::Endpoint;
 pub use error::{PresignError, VerifyError};
 pub use location::ObjectLocation;
+pub use post_policy::{
+    Condition, FILENAME_PLACEHOLDER, PolicyValue, PostPolicy, PresignedPost, presign_post,
+};
 pub use prepared::SERVICE;
 pub use presign::{Presigned, UNSIGNED_PAYLOAD, presign};
 pub use presigned_url::PresignedUrl;
