@@ -26,6 +26,8 @@ pub(crate) struct Resolved {
     pub(crate) region_source: String,
     pub(crate) endpoint_source: String,
     pub(crate) session_token_expiration: Option<String>,
+    /// The configuration's warnings ([`presign_config::ResolvedConfig::warnings`]).
+    config_warnings: Vec<String>,
 }
 
 /// Resolves the request options of `invocation` for `bucket`/`key`. `now` is
@@ -47,6 +49,11 @@ pub(crate) fn resolve(
     };
     let resolved = presign_config::resolve(&overrides, env)?;
     let (_, endpoint_source) = resolved.endpoint()?;
+    let config_warnings = resolved
+        .warnings()
+        .iter()
+        .map(|warning| format!("warning: {warning}"))
+        .collect();
     let mut target = resolved.target(bucket, args.addressing_style.map(Into::into))?;
     target.allow_long_expiry = args.allow_long_expiry;
     target.legacy_bucket_names = args.allow_legacy_bucket_names;
@@ -70,6 +77,7 @@ pub(crate) fn resolve(
         region_source: resolved.region_source,
         endpoint_source,
         session_token_expiration: credentials_config.expiration,
+        config_warnings,
     })
 }
 
@@ -123,12 +131,17 @@ pub(crate) fn with_cli_hint(error: PresignError) -> anyhow::Error {
     }
 }
 
+/// Every warning for stderr about URLs made from `resolved` that expire at
+/// `url_expires_at`: the configuration's, then the session token's.
+pub(crate) fn warnings(resolved: &Resolved, url_expires_at: SystemTime) -> Vec<String> {
+    let mut warnings = resolved.config_warnings.clone();
+    warnings.extend(session_token_warning(resolved, url_expires_at));
+    warnings
+}
+
 /// The stderr warning for URLs signed with a session token: they stop
 /// working when the token expires (said with the time when it is known).
-pub(crate) fn session_token_warning(
-    resolved: &Resolved,
-    url_expires_at: SystemTime,
-) -> Option<String> {
+fn session_token_warning(resolved: &Resolved, url_expires_at: SystemTime) -> Option<String> {
     resolved.credentials.session_token()?;
     let url_expiry = AmzDate::from_system_time(url_expires_at)
         .map(|d| d.to_rfc3339())

@@ -495,6 +495,131 @@ fn empty_region_without_an_endpoint_is_refused_with_exit_code_2() {
     assert!(stderr.contains("--endpoint-url"), "{stderr}");
 }
 
+#[test]
+fn a_bad_region_is_reported_as_a_region_with_where_it_came_from() {
+    // Issue 13.3: the region was reported as an invalid endpoint URL
+    // ("https://s3.us east.amazonaws.com"), though the user gave a region.
+    let sandbox = Sandbox::new();
+    sandbox.write_config("[profile odd]\nregion = US East\n");
+    let config = sandbox.config_file().display().to_string();
+    let cases = [
+        (
+            None,
+            vec!["--region", "us east"],
+            "us east",
+            "--region".to_owned(),
+        ),
+        (
+            None,
+            vec!["--region", "us east", "--endpoint-url", IBM_ENDPOINT],
+            "us east",
+            "--region".to_owned(),
+        ),
+        (
+            Some(("AWS_REGION", "eu_de")),
+            vec![],
+            "eu_de",
+            "AWS_REGION".to_owned(),
+        ),
+        (
+            Some(("AWS_DEFAULT_REGION", "eu/de")),
+            vec![],
+            "eu/de",
+            "AWS_DEFAULT_REGION".to_owned(),
+        ),
+        (
+            Some(("AWS_PROFILE", "odd")),
+            vec![],
+            "US East",
+            format!("profile 'odd' in {config}"),
+        ),
+    ];
+    for (env, flags, region, origin) in cases {
+        let stderr = run(sandbox
+            .aws_command()
+            .envs(env)
+            .args(flags)
+            .arg("s3://bucket/key"))
+        .refused();
+        assert_eq!(
+            stderr,
+            format!(
+                "presign: error: region {region:?} is invalid: allowed are lower-case letters, \
+                 digits and '-', or the empty string (IBM COS); it comes from {origin}\n"
+            )
+        );
+    }
+}
+
+#[test]
+fn a_region_that_is_no_aws_region_warns_when_no_endpoint_is_set() {
+    // Issue 13.7: `--region auto` silently gave https://bucket.s3.auto.amazonaws.com.
+    let sandbox = Sandbox::new();
+    for (region, origin) in [("auto", "--region"), ("eu-de", "--region")] {
+        let output = run(sandbox.aws_command().args([
+            "--at",
+            AWS_AT,
+            "--region",
+            region,
+            "s3://bucket/key",
+        ]));
+        assert_eq!(output.code, Some(0), "{}", output.stderr);
+        let url = only_line(&output.stdout);
+        assert!(
+            url.starts_with(&format!("https://bucket.s3.{region}.amazonaws.com/key?")),
+            "{url}"
+        );
+        assert_eq!(output.stderr.lines().count(), 1, "{}", output.stderr);
+        assert!(
+            output.stderr.starts_with(&format!(
+                "presign: warning: region {region:?} (from {origin}) is no AWS region and no endpoint is set"
+            )),
+            "{}",
+            output.stderr
+        );
+        assert!(
+            output.stderr.contains("--endpoint-url"),
+            "{}",
+            output.stderr
+        );
+    }
+    // From the environment, and once per batch.
+    let output = run(sandbox
+        .aws_command()
+        .env("AWS_REGION", "auto")
+        .args(["batch", "s3://bucket"])
+        .write_stdin("a\nb\n"));
+    assert_eq!(output.code, Some(0), "{}", output.stderr);
+    assert_eq!(output.stdout.lines().count(), 2);
+    assert_eq!(
+        output.stderr.matches("warning").count(),
+        1,
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("\"auto\" (from AWS_REGION)"),
+        "{}",
+        output.stderr
+    );
+    // No warning with an endpoint, or for an AWS region.
+    for flags in [
+        &[
+            "--region",
+            "auto",
+            "--endpoint-url",
+            "https://account.r2.cloudflarestorage.com",
+        ][..],
+        &["--region", "eu-de", "--endpoint-url", IBM_ENDPOINT],
+        &["--region", "eu-west-1"],
+        &[],
+    ] {
+        let output = run(sandbox.aws_command().args(flags).arg("s3://bucket/key"));
+        assert_eq!(output.code, Some(0), "{flags:?}: {}", output.stderr);
+        assert_eq!(output.stderr, "", "{flags:?}");
+    }
+}
+
 /// A sandbox whose default profile sets region eu-west-3.
 fn sandbox_with_profile_region() -> Sandbox {
     let sandbox = Sandbox::new();

@@ -100,6 +100,18 @@ pub enum ConfigError {
     )]
     NoCredentials { searched: String },
 
+    /// The region breaks the signing core's rule ([`presign::validate_region`]):
+    /// reported with where the region came from, before an endpoint is
+    /// built from it.
+    #[error("{problem}; it comes from {origin}")]
+    InvalidRegion {
+        /// The core's message: the region and what a region may contain.
+        problem: presign::PresignError,
+        /// `--region`, `AWS_REGION`, `AWS_DEFAULT_REGION` or the profile
+        /// and file.
+        origin: String,
+    },
+
     /// No endpoint is configured and the region is empty.
     #[error(
         "the region is empty and no endpoint is set: AWS needs a region; an empty region is for \

@@ -42,6 +42,7 @@ mod target;
 #[cfg(test)]
 mod tests;
 mod transport;
+mod warning;
 
 pub use credentials::ResolvedCredentials;
 pub use environment::Environment;
@@ -50,3 +51,4 @@ pub use providers::{HostRegion, Provider, region_from_endpoint, region_from_host
 pub use resolve::{Overrides, ResolvedConfig, resolve};
 pub use target::Target;
 pub use transport::{ProxyUrl, Sourced, TransportConfig, TransportOverrides, resolve_transport};
+pub use warning::ConfigWarning;

@@ -11,6 +11,7 @@ use crate::error::ConfigError;
 use crate::settings::{resolve_addressing_style, resolve_endpoint, resolve_region};
 use crate::shared_files::SharedFiles;
 use crate::target::Target;
+use crate::warning::ConfigWarning;
 
 pub(crate) const DEFAULT_PROFILE: &str = "default";
 pub(crate) const DEFAULT_REGION: &str = "us-east-1";
@@ -93,9 +94,16 @@ impl ResolvedConfig {
     /// else AWS S3's endpoint for the region.
     ///
     /// # Errors
-    /// [`ConfigError::NoEndpointForEmptyRegion`] when no endpoint is
-    /// configured and the region is empty (AWS has no such region).
+    /// [`ConfigError::InvalidRegion`] when the region breaks the core's rule
+    /// (checked first, so that a bad region is reported as one, not as the
+    /// bad endpoint it would make); [`ConfigError::NoEndpointForEmptyRegion`]
+    /// when no endpoint is configured and the region is empty (AWS has no
+    /// such region).
     pub fn endpoint(&self) -> Result<(String, String), ConfigError> {
+        presign::validate_region(&self.region).map_err(|problem| ConfigError::InvalidRegion {
+            problem,
+            origin: self.region_source.clone(),
+        })?;
         if let Some(url) = &self.endpoint_url {
             let source = self
                 .endpoint_url_source
@@ -106,6 +114,39 @@ impl ResolvedConfig {
         let url =
             Endpoint::aws_default(&self.region).ok_or(ConfigError::NoEndpointForEmptyRegion)?;
         Ok((url, format!("AWS default for region {}", self.region)))
+    }
+
+    /// What about this configuration deserves a warning: today, a region
+    /// that is no AWS region with no endpoint configured (the URL would go
+    /// to a host that does not exist). An empty region without an endpoint
+    /// is an error instead ([`Self::endpoint`]).
+    ///
+    /// # Example
+    /// ```
+    /// use presign_config::{ConfigWarning, Environment, Overrides, resolve};
+    ///
+    /// let env = Environment::from_vars(
+    ///     [("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"), ("AWS_SECRET_ACCESS_KEY", "secret"), ("AWS_REGION", "auto")],
+    ///     None,
+    /// );
+    /// let config = resolve(&Overrides::default(), &env)?;
+    /// assert!(matches!(&config.warnings()[..], [ConfigWarning::NotAnAwsRegion { .. }]));
+    /// # Ok::<(), presign_config::ConfigError>(())
+    /// ```
+    #[must_use]
+    pub fn warnings(&self) -> Vec<ConfigWarning> {
+        let mut warnings = Vec::new();
+        if self.endpoint_url.is_none()
+            && !Endpoint::is_aws_region(&self.region)
+            && let Some(endpoint) = Endpoint::aws_default(&self.region)
+        {
+            warnings.push(ConfigWarning::NotAnAwsRegion {
+                region: self.region.clone(),
+                origin: self.region_source.clone(),
+                endpoint,
+            });
+        }
+        warnings
     }
 
     /// The [`Target`] for `bucket`: the endpoint of [`Self::endpoint`], the

@@ -959,6 +959,100 @@ fn unknown_endpoint_hosts_keep_the_default_region() {
     );
 }
 
+#[test]
+fn invalid_region_is_reported_with_where_it_came_from_before_any_endpoint() {
+    let rule = "allowed are lower-case letters, digits and '-', or the empty string (IBM COS)";
+    let profile = env_keys(Fixture::new().config("[default]\nregion = US East\n"));
+    let origin_in_profile = format!("profile 'default' in {}", profile.config_path().display());
+    let cases = [
+        (
+            env_keys(Fixture::new()),
+            Overrides {
+                region: Some("us east".to_owned()),
+                ..Overrides::default()
+            },
+            "us east",
+            "--region",
+        ),
+        (
+            env_keys(Fixture::new()).var("AWS_REGION", "eu_de"),
+            no_flags(),
+            "eu_de",
+            "AWS_REGION",
+        ),
+        (
+            env_keys(Fixture::new()).var("AWS_DEFAULT_REGION", "eu/de"),
+            no_flags(),
+            "eu/de",
+            "AWS_DEFAULT_REGION",
+        ),
+        (profile, no_flags(), "US East", origin_in_profile.as_str()),
+    ];
+    for (fixture, flags, region, origin) in cases {
+        // With and without an endpoint: the region is what is wrong.
+        for endpoint in [None, Some("http://127.0.0.1:9000")] {
+            let flags = Overrides {
+                endpoint_url: endpoint.map(str::to_owned),
+                ..flags.clone()
+            };
+            let config = fixture.ok(&flags);
+            let message = config.endpoint().unwrap_err().to_string();
+            assert_eq!(
+                message,
+                format!("region {region:?} is invalid: {rule}; it comes from {origin}")
+            );
+            let target = config.target("bucket", None).unwrap_err();
+            assert!(
+                matches!(target, ConfigError::InvalidRegion { .. }),
+                "{target}"
+            );
+        }
+    }
+}
+
+#[test]
+fn regions_that_are_no_aws_region_warn_without_an_endpoint_only() {
+    for region in ["auto", "eu-de", "us-south", "aws-global", "us-east-1-fips"] {
+        let fixture = env_keys(Fixture::new()).var("AWS_REGION", region);
+        let config = fixture.ok(&no_flags());
+        let warnings = config.warnings();
+        assert_eq!(
+            warnings,
+            [ConfigWarning::NotAnAwsRegion {
+                region: region.to_owned(),
+                origin: "AWS_REGION".to_owned(),
+                endpoint: format!("https://s3.{region}.amazonaws.com"),
+            }],
+            "{region}"
+        );
+        let message = warnings[0].to_string();
+        assert!(message.contains("--endpoint-url"), "{message}");
+        assert!(
+            message.contains(&format!("{region:?} (from AWS_REGION)")),
+            "{message}"
+        );
+        let with_endpoint = fixture.ok(&Overrides {
+            endpoint_url: Some("https://s3.example.com".to_owned()),
+            ..Overrides::default()
+        });
+        assert_eq!(with_endpoint.warnings(), [], "{region} with an endpoint");
+    }
+    for region in ["us-east-1", "eu-west-3", "cn-north-1", "us-gov-west-1"] {
+        let config = env_keys(Fixture::new())
+            .var("AWS_REGION", region)
+            .ok(&no_flags());
+        assert_eq!(config.warnings(), [], "{region}");
+    }
+    // Empty and no endpoint: an error (there is no host at all), not a warning.
+    let empty = env_keys(Fixture::new()).ok(&Overrides {
+        region: Some(String::new()),
+        ..Overrides::default()
+    });
+    assert_eq!(empty.warnings(), []);
+    let message = empty.endpoint().unwrap_err().to_string();
+    assert!(message.contains("--endpoint-url"), "{message}");
+}
+
 // -- Endpoint -------------------------------------------------------------
 
 fn endpoint_fixture() -> Fixture {

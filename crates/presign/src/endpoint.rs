@@ -224,6 +224,42 @@ impl Endpoint {
             }
         }
     }
+
+    /// Whether `region` is named the way AWS names its regions: lower-case
+    /// words joined by `-` and ending in a number (`us-east-1`,
+    /// `us-gov-west-1`, `cn-north-1`, `eusc-de-east-1`), with no `fips` part.
+    ///
+    /// The regions of S3-compatible stores are named otherwise (`auto` for
+    /// Cloudflare R2, `eu-de` or `us-south` for IBM COS), and so are
+    /// botocore's pseudo-regions (`aws-global`, `s3-external-1`,
+    /// `us-east-1-fips`): [`Endpoint::aws_default`] of such a region is a
+    /// host AWS does not serve. The shape, not a list, is checked, so that a
+    /// region AWS opens later is recognised too.
+    ///
+    /// # Example
+    /// ```
+    /// use presign::Endpoint;
+    ///
+    /// assert!(Endpoint::is_aws_region("eu-west-1"));
+    /// assert!(Endpoint::is_aws_region("us-isob-east-1"));
+    /// assert!(!Endpoint::is_aws_region("auto"));
+    /// assert!(!Endpoint::is_aws_region("eu-de"));
+    /// assert!(!Endpoint::is_aws_region("us-east-1-fips"));
+    /// assert!(!Endpoint::is_aws_region(""));
+    /// ```
+    #[must_use]
+    pub fn is_aws_region(region: &str) -> bool {
+        let parts: Vec<&str> = region.split('-').collect();
+        let Some((number, words)) = parts.split_last() else {
+            return false;
+        };
+        words.len() >= 2
+            && !number.is_empty()
+            && number.bytes().all(|b| b.is_ascii_digit())
+            && words.iter().all(|word| {
+                !word.is_empty() && *word != "fips" && word.bytes().all(|b| b.is_ascii_lowercase())
+            })
+    }
 }
 
 /// Region name prefixes of the AWS partitions and their DNS suffixes (from
@@ -384,6 +420,40 @@ mod tests {
         ] {
             assert_eq!(Endpoint::aws_default(region).as_deref(), Some(endpoint));
             assert!(Endpoint::parse(endpoint).unwrap().is_aws(), "{endpoint}");
+        }
+    }
+
+    #[test]
+    fn aws_region_names_are_told_from_other_stores_and_pseudo_regions() {
+        for region in [
+            "us-east-1",
+            "us-gov-west-1",
+            "ap-southeast-7",
+            "cn-northwest-1",
+            "us-iso-east-1",
+            "eu-isoe-west-1",
+            "eusc-de-east-1",
+            "il-central-1",
+        ] {
+            assert!(Endpoint::is_aws_region(region), "{region}");
+        }
+        for region in [
+            "",
+            "auto",
+            "eu-de",
+            "us-south",
+            "us-standard",
+            "aws-global",
+            "s3-external-1",
+            "us-east-1-fips",
+            "fips-us-gov-west-1",
+            "us-east-",
+            "-east-1",
+            "us--1",
+            "1",
+            "us-east-1a",
+        ] {
+            assert!(!Endpoint::is_aws_region(region), "{region:?}");
         }
     }
 

@@ -66,7 +66,7 @@ pub use request::{
     Addressing, DEFAULT_EXPIRES_SECS, MAX_EXPIRES_SECS, MAX_KEY_BYTES, MAX_LONG_EXPIRES_SECS,
     Method, PresignRequest,
 };
-pub use scope::CredentialScope;
+pub use scope::{CredentialScope, validate_region};
 pub use signing_key::SigningKey;
 pub use string_to_sign::{ALGORITHM, StringToSign};
 pub use verify::{Verified, VerifyPolicy, verify};

@@ -10,8 +10,30 @@ use std::fmt;
 
 use crate::error::PresignError;
 
-/// Checks a signing region: empty, or `[a-z0-9-]+`.
-pub(crate) fn validate_region(region: &str) -> Result<(), PresignError> {
+/// Checks a signing region: empty, or lower-case letters, digits and `-`.
+///
+/// The one statement of the rule: [`crate::presign()`] applies it, and shells
+/// call it to report a bad region (and where it came from) before they build
+/// an endpoint from it.
+///
+/// # Errors
+/// [`PresignError::InvalidRegion`], whose message says what a region may
+/// contain.
+///
+/// # Example
+/// ```
+/// use presign::validate_region;
+///
+/// assert!(validate_region("eu-de").is_ok());
+/// assert!(validate_region("").is_ok());
+/// let error = validate_region("us east").unwrap_err();
+/// assert_eq!(
+///     error.to_string(),
+///     "region \"us east\" is invalid: allowed are lower-case letters, digits and '-', \
+///      or the empty string (IBM COS)"
+/// );
+/// ```
+pub fn validate_region(region: &str) -> Result<(), PresignError> {
     if region
         .bytes()
         .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')

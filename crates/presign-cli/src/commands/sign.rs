@@ -61,7 +61,5 @@ pub(crate) fn run(
 
 /// Warnings for stderr.
 pub(crate) fn warnings(signed: &Signed) -> Vec<String> {
-    resolve::session_token_warning(&signed.resolved, signed.presigned.expires_at())
-        .into_iter()
-        .collect()
+    resolve::warnings(&signed.resolved, signed.presigned.expires_at())
 }

@@ -70,7 +70,7 @@ pub(crate) fn run(
     let signer = BatchSigner::new(&resolved.request, &resolved.credentials, resolved.signed_at)
         .map_err(resolve::with_cli_hint)?;
     let mut errors = streams.errors;
-    if let Some(warning) = resolve::session_token_warning(&resolved, signer.expires_at()) {
+    for warning in resolve::warnings(&resolved, signer.expires_at()) {
         writeln!(errors, "presign: {warning}")?;
     }
     let context = LineContext {
