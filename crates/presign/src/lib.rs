@@ -39,11 +39,13 @@ mod endpoint;
 mod error;
 mod hex;
 mod location;
+pub mod multipart;
 mod post_policy;
 mod prepared;
 mod presign;
 mod presigned_url;
 mod request;
+mod s3_answer;
 mod scope;
 mod sha256;
 mod signing_key;
@@ -66,6 +68,7 @@ pub use request::{
     Addressing, DEFAULT_EXPIRES_SECS, MAX_EXPIRES_SECS, MAX_KEY_BYTES, MAX_LONG_EXPIRES_SECS,
     Method, PresignRequest,
 };
+pub use s3_answer::{AnswerError, S3Error};
 pub use scope::{CredentialScope, validate_region};
 pub use signing_key::SigningKey;
 pub use string_to_sign::{ALGORITHM, StringToSign};

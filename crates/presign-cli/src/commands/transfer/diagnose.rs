@@ -1,43 +1,12 @@
-//! Reading a server's error answer: the S3 XML error (Code, Message,
-//! RequestId) and, when the server returns its canonical request and string
-//! to sign (AWS and several others do on `SignatureDoesNotMatch`), where they
-//! differ from what presign computes for the same URL, with the likely cause.
+//! Explaining a server's error answer: the S3 XML error (Code, Message,
+//! RequestId, read by [`presign::S3Error`]) and, when the server returns its
+//! canonical request and string to sign (AWS and several others do on
+//! `SignatureDoesNotMatch`), where they differ from what presign computes for
+//! the same URL, with the likely cause.
 
 use std::fmt::Write;
 
-use presign::PresignedUrl;
-
-/// The fields of an S3 `<Error>` document that help a person.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub(super) struct S3Error {
-    pub(super) code: Option<String>,
-    pub(super) message: Option<String>,
-    pub(super) request_id: Option<String>,
-    pub(super) canonical_request: Option<String>,
-    pub(super) string_to_sign: Option<String>,
-}
-
-/// Parses an S3 XML error body; `None` when it is not one.
-pub(super) fn parse_s3_error(body: &str) -> Option<S3Error> {
-    let document = roxmltree::Document::parse(body.trim_start_matches('\u{feff}')).ok()?;
-    let root = document.root_element();
-    if root.tag_name().name() != "Error" {
-        return None;
-    }
-    let text = |name: &str| {
-        root.children()
-            .find(|node| node.is_element() && node.tag_name().name() == name)
-            .and_then(|node| node.text())
-            .map(str::to_owned)
-    };
-    Some(S3Error {
-        code: text("Code"),
-        message: text("Message"),
-        request_id: text("RequestId"),
-        canonical_request: text("CanonicalRequest"),
-        string_to_sign: text("StringToSign"),
-    })
-}
+use presign::{PresignedUrl, S3Error};
 
 /// The report for stderr: the error's fields, then, when the server showed
 /// its canonical request or string to sign, the comparison with ours.
@@ -160,28 +129,15 @@ mod tests {
     const AWS_URL: &str = "https://examplebucket.s3.amazonaws.com/test.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404";
 
     #[test]
-    fn parses_an_s3_error_document() {
-        let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AccessDenied</Code><Message>Request has expired</Message><RequestId>R1</RequestId></Error>";
-        let error = parse_s3_error(body).unwrap();
-        assert_eq!(error.code.as_deref(), Some("AccessDenied"));
-        assert_eq!(error.message.as_deref(), Some("Request has expired"));
-        assert_eq!(error.request_id.as_deref(), Some("R1"));
-        assert_eq!(parse_s3_error("<html>nope</html>"), None);
-        assert_eq!(parse_s3_error("not xml"), None);
-    }
-
-    #[test]
     fn names_the_host_when_the_server_saw_another_one() {
         let url = PresignedUrl::parse(AWS_URL).unwrap();
         let ours = url.canonical_request("GET", &[]).unwrap();
         let server = ours
             .as_str()
             .replace("host:examplebucket.s3.amazonaws.com", "host:localhost:9000");
-        let error = S3Error {
-            code: Some("SignatureDoesNotMatch".into()),
-            canonical_request: Some(server),
-            ..S3Error::default()
-        };
+        let mut error = S3Error::default();
+        error.code = Some("SignatureDoesNotMatch".into());
+        error.canonical_request = Some(server);
         let text = report(&error, &url, "GET", &[]);
         assert!(text.contains("line 4"), "{text}");
         assert!(text.contains("host or port"), "{text}");
@@ -195,22 +151,18 @@ mod tests {
             .unwrap()
             .as_str()
             .to_owned();
-        let path = S3Error {
-            canonical_request: Some(ours.replace("/test.txt", "/test%2Etxt")),
-            ..S3Error::default()
+        let with_canonical = |canonical: String| {
+            let mut error = S3Error::default();
+            error.canonical_request = Some(canonical);
+            error
         };
+        let path = with_canonical(ours.replace("/test.txt", "/test%2Etxt"));
         assert!(report(&path, &url, "GET", &[]).contains("path encoding"));
-        let method = S3Error {
-            canonical_request: Some(ours.replacen("GET", "PUT", 1)),
-            ..S3Error::default()
-        };
+        let method = with_canonical(ours.replacen("GET", "PUT", 1));
         assert!(report(&method, &url, "GET", &[]).contains("the method"));
         let sts = url.string_to_sign("GET", &[]).unwrap().as_str().to_owned();
-        let same = S3Error {
-            canonical_request: Some(ours),
-            string_to_sign: Some(sts),
-            ..S3Error::default()
-        };
+        let mut same = with_canonical(ours);
+        same.string_to_sign = Some(sts);
         assert!(report(&same, &url, "GET", &[]).contains("different secret key"));
     }
 }

@@ -159,7 +159,7 @@ fn explain_refusal(
         .take(MAX_ERROR_BODY)
         .read_to_end(&mut body);
     let text = String::from_utf8_lossy(&body);
-    match diagnose::parse_s3_error(&text) {
+    match presign::S3Error::parse(&text).ok() {
         Some(error) => eprint!(
             "{}",
             diagnose::report(&error, &prepared.parsed, method, &prepared.headers)

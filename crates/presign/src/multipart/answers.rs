@@ -1,0 +1,281 @@
+//! S3's XML answers to the multipart operations, read into plain structs.
+//!
+//! Each `parse` takes the answer's body. When the body is an S3 `<Error>`
+//! instead (CompleteMultipartUpload may answer 200 with one, after the parts
+//! were checked), the result is [`AnswerError::Service`] with that error.
+
+use super::requests::PartNumber;
+use crate::s3_answer::{
+    AnswerError, children, expect_root, flag, invalid, optional_number, parse_document,
+    required_text,
+};
+
+/// CreateMultipartUpload's answer.
+///
+/// # Example
+/// ```
+/// use presign::multipart::InitiateMultipartUploadResult;
+///
+/// let answer = InitiateMultipartUploadResult::parse(r#"<?xml version="1.0" encoding="UTF-8"?>
+/// <InitiateMultipartUploadResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+///   <Bucket>bucket</Bucket><Key>big.bin</Key><UploadId>VXBsb2FkIElE</UploadId>
+/// </InitiateMultipartUploadResult>"#)?;
+/// assert_eq!(answer.upload_id, "VXBsb2FkIElE");
+/// assert_eq!(answer.key.as_deref(), Some("big.bin"));
+/// # Ok::<(), presign::AnswerError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct InitiateMultipartUploadResult {
+    /// `<Bucket>`, when the server names it.
+    pub bucket: Option<String>,
+    /// `<Key>`, when the server names it.
+    pub key: Option<String>,
+    /// `<UploadId>`: what every later request of the upload names.
+    pub upload_id: String,
+}
+
+impl InitiateMultipartUploadResult {
+    const DOCUMENT: &'static str = "InitiateMultipartUploadResult";
+
+    /// Reads the answer.
+    ///
+    /// # Errors
+    /// [`AnswerError`]: not XML, another document, no `<UploadId>`, or an
+    /// S3 `<Error>` ([`AnswerError::Service`]).
+    pub fn parse(body: &str) -> Result<Self, AnswerError> {
+        let document = parse_document(body)?;
+        let root = document.root_element();
+        expect_root(root, Self::DOCUMENT)?;
+        Ok(Self {
+            bucket: optional_text(root, "Bucket"),
+            key: optional_text(root, "Key"),
+            upload_id: required_text(root, Self::DOCUMENT, "UploadId")?.to_owned(),
+        })
+    }
+}
+
+/// One part in a ListParts answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ListedPart {
+    /// `<PartNumber>`.
+    pub number: PartNumber,
+    /// `<ETag>`, verbatim (usually in double quotes).
+    pub etag: String,
+    /// `<Size>` in bytes.
+    pub size: u64,
+    /// `<LastModified>`, as written (ISO 8601), when given.
+    pub last_modified: Option<String>,
+}
+
+/// ListParts' answer: one page of the parts uploaded so far.
+///
+/// # Example
+/// ```
+/// use presign::multipart::ListPartsResult;
+///
+/// let page = ListPartsResult::parse(r#"<ListPartsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+///   <Bucket>bucket</Bucket><Key>big.bin</Key><UploadId>U</UploadId>
+///   <PartNumberMarker>0</PartNumberMarker><NextPartNumberMarker>2</NextPartNumberMarker>
+///   <MaxParts>1000</MaxParts><IsTruncated>false</IsTruncated>
+///   <Part><PartNumber>1</PartNumber><ETag>"a1"</ETag><Size>5242880</Size></Part>
+///   <Part><PartNumber>2</PartNumber><ETag>"b2"</ETag><Size>17</Size></Part>
+/// </ListPartsResult>"#)?;
+/// assert_eq!(page.parts.len(), 2);
+/// assert_eq!(page.parts[1].etag, "\"b2\"");
+/// assert!(!page.is_truncated);
+/// # Ok::<(), presign::AnswerError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ListPartsResult {
+    /// `<UploadId>`, when given.
+    pub upload_id: Option<String>,
+    /// `<Part>` elements, in the order listed.
+    pub parts: Vec<ListedPart>,
+    /// `<IsTruncated>`: more parts follow on a later page.
+    pub is_truncated: bool,
+    /// `<NextPartNumberMarker>`: where the next page starts, when truncated.
+    pub next_part_number_marker: Option<u64>,
+    /// `<MaxParts>`, when given.
+    pub max_parts: Option<u64>,
+}
+
+impl ListPartsResult {
+    const DOCUMENT: &'static str = "ListPartsResult";
+
+    /// Reads the answer.
+    ///
+    /// # Errors
+    /// [`AnswerError`]: not XML, another document, a part without number,
+    /// ETag or size or with a value of the wrong kind, or an S3 `<Error>`
+    /// ([`AnswerError::Service`]).
+    pub fn parse(body: &str) -> Result<Self, AnswerError> {
+        let document = parse_document(body)?;
+        let root = document.root_element();
+        expect_root(root, Self::DOCUMENT)?;
+        let mut parts = Vec::new();
+        for part in children(root, "Part") {
+            let number_text = required_text(part, "Part", "PartNumber")?.trim();
+            let number = number_text
+                .parse::<u64>()
+                .ok()
+                .and_then(|n| PartNumber::new(n).ok())
+                .ok_or_else(|| invalid("PartNumber", number_text, "a part number 1..=10000"))?;
+            let size = optional_number(part, "Size")?.ok_or(AnswerError::MissingElement {
+                document: "Part",
+                element: "Size",
+            })?;
+            parts.push(ListedPart {
+                number,
+                etag: required_text(part, "Part", "ETag")?.to_owned(),
+                size,
+                last_modified: optional_text(part, "LastModified"),
+            });
+        }
+        Ok(Self {
+            upload_id: optional_text(root, "UploadId"),
+            parts,
+            is_truncated: flag(root, "IsTruncated")?,
+            next_part_number_marker: optional_number(root, "NextPartNumberMarker")?,
+            max_parts: optional_number(root, "MaxParts")?,
+        })
+    }
+}
+
+/// CompleteMultipartUpload's answer when the object was assembled.
+///
+/// # Example
+/// ```
+/// use presign::AnswerError;
+/// use presign::multipart::CompleteMultipartUploadResult;
+///
+/// let done = CompleteMultipartUploadResult::parse("<CompleteMultipartUploadResult><Location>http://h/b/k</Location><Bucket>b</Bucket><Key>k</Key><ETag>\"3858f62230ac3c915f300c664312c11f-2\"</ETag></CompleteMultipartUploadResult>")?;
+/// assert_eq!(done.etag.as_deref(), Some("\"3858f62230ac3c915f300c664312c11f-2\""));
+///
+/// // A 200 answer that is an error after all:
+/// let failed = CompleteMultipartUploadResult::parse("<Error><Code>InternalError</Code><Message>try again</Message></Error>");
+/// assert!(matches!(failed, Err(AnswerError::Service(error)) if error.code.as_deref() == Some("InternalError")));
+/// # Ok::<(), presign::AnswerError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CompleteMultipartUploadResult {
+    /// `<Location>`: the object's URL, when given.
+    pub location: Option<String>,
+    /// `<Bucket>`, when given.
+    pub bucket: Option<String>,
+    /// `<Key>`, when given.
+    pub key: Option<String>,
+    /// `<ETag>` of the assembled object, when given.
+    pub etag: Option<String>,
+}
+
+impl CompleteMultipartUploadResult {
+    const DOCUMENT: &'static str = "CompleteMultipartUploadResult";
+
+    /// Reads the answer.
+    ///
+    /// # Errors
+    /// [`AnswerError`]: not XML, another document, or an S3 `<Error>`
+    /// ([`AnswerError::Service`]).
+    pub fn parse(body: &str) -> Result<Self, AnswerError> {
+        let document = parse_document(body)?;
+        let root = document.root_element();
+        expect_root(root, Self::DOCUMENT)?;
+        Ok(Self {
+            location: optional_text(root, "Location"),
+            bucket: optional_text(root, "Bucket"),
+            key: optional_text(root, "Key"),
+            etag: optional_text(root, "ETag"),
+        })
+    }
+}
+
+fn optional_text(node: roxmltree::Node<'_, '_>, name: &str) -> Option<String> {
+    crate::s3_answer::child_text(node, name).map(str::to_owned)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_initiate_answer_needs_an_upload_id() {
+        let missing = InitiateMultipartUploadResult::parse(
+            "<InitiateMultipartUploadResult><Bucket>b</Bucket></InitiateMultipartUploadResult>",
+        );
+        assert_eq!(
+            missing,
+            Err(AnswerError::MissingElement {
+                document: "InitiateMultipartUploadResult",
+                element: "UploadId"
+            })
+        );
+        let error = InitiateMultipartUploadResult::parse(
+            "<Error><Code>AccessDenied</Code><Message>no</Message></Error>",
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "the server answered with an error: AccessDenied: no"
+        );
+    }
+
+    #[test]
+    fn list_parts_reads_truncation_and_markers() {
+        let page = ListPartsResult::parse(
+            "<ListPartsResult><IsTruncated>true</IsTruncated><NextPartNumberMarker>1000</NextPartNumberMarker>\
+             <Part><PartNumber>1000</PartNumber><ETag>\"e\"</ETag><Size>5</Size><LastModified>2024-01-01T00:00:00.000Z</LastModified></Part>\
+             </ListPartsResult>",
+        )
+        .unwrap();
+        assert!(page.is_truncated);
+        assert_eq!(page.next_part_number_marker, Some(1000));
+        assert_eq!(page.parts[0].number.get(), 1000);
+        assert_eq!(
+            page.parts[0].last_modified.as_deref(),
+            Some("2024-01-01T00:00:00.000Z")
+        );
+        let empty = ListPartsResult::parse("<ListPartsResult/>").unwrap();
+        assert!(empty.parts.is_empty() && !empty.is_truncated);
+    }
+
+    #[test]
+    fn list_parts_refuses_parts_it_cannot_use() {
+        for (body, element) in [
+            (
+                "<Part><PartNumber>0</PartNumber><ETag>e</ETag><Size>1</Size></Part>",
+                "PartNumber",
+            ),
+            (
+                "<Part><PartNumber>x</PartNumber><ETag>e</ETag><Size>1</Size></Part>",
+                "PartNumber",
+            ),
+            (
+                "<Part><PartNumber>1</PartNumber><Size>1</Size></Part>",
+                "ETag",
+            ),
+            (
+                "<Part><PartNumber>1</PartNumber><ETag>e</ETag></Part>",
+                "Size",
+            ),
+            (
+                "<Part><PartNumber>1</PartNumber><ETag>e</ETag><Size>-1</Size></Part>",
+                "Size",
+            ),
+            ("<IsTruncated>maybe</IsTruncated>", "IsTruncated"),
+        ] {
+            let error =
+                ListPartsResult::parse(&format!("<ListPartsResult>{body}</ListPartsResult>"))
+                    .unwrap_err();
+            assert!(error.to_string().contains(element), "{body}: {error}");
+        }
+        assert!(matches!(
+            ListPartsResult::parse("<ListBucketResult/>"),
+            Err(AnswerError::UnexpectedDocument { .. })
+        ));
+    }
+}

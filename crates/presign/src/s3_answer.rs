@@ -1,0 +1,254 @@
+//! Reading S3's XML answers: the `<Error>` document every refusal carries,
+//! and the few helpers the multipart answers share.
+//!
+//! Elements are matched by local name, so a document with or without S3's
+//! namespace (`http://s3.amazonaws.com/doc/2006-03-01/`) reads the same; a
+//! leading byte-order mark is skipped. The XML parser is roxmltree: it reads
+//! without network or file access, and refuses DTDs with external entities.
+
+use std::fmt;
+
+/// An S3 `<Error>` answer: the fields that help a person understand a
+/// refusal.
+///
+/// # Example
+/// ```
+/// use presign::S3Error;
+///
+/// let error = S3Error::parse("<Error><Code>NoSuchUpload</Code><Message>The specified upload does not exist.</Message><RequestId>R1</RequestId></Error>")?;
+/// assert_eq!(error.code.as_deref(), Some("NoSuchUpload"));
+/// assert_eq!(error.to_string(), "NoSuchUpload: The specified upload does not exist.");
+/// # Ok::<(), presign::AnswerError>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct S3Error {
+    /// `<Code>`, e.g. `SignatureDoesNotMatch`, `NoSuchUpload`, `EntityTooSmall`.
+    pub code: Option<String>,
+    /// `<Message>`: the server's explanation.
+    pub message: Option<String>,
+    /// `<RequestId>`, to quote to the operator.
+    pub request_id: Option<String>,
+    /// `<HostId>`, AWS's extended request id.
+    pub host_id: Option<String>,
+    /// `<Resource>`: the bucket or object concerned.
+    pub resource: Option<String>,
+    /// `<CanonicalRequest>`: the server's, on `SignatureDoesNotMatch` (AWS and
+    /// several other servers send it).
+    pub canonical_request: Option<String>,
+    /// `<StringToSign>`: the server's, on `SignatureDoesNotMatch`.
+    pub string_to_sign: Option<String>,
+}
+
+impl S3Error {
+    /// Parses an S3 `<Error>` document.
+    ///
+    /// # Errors
+    /// [`AnswerError::NotXml`] or [`AnswerError::UnexpectedDocument`] when
+    /// the body is not an `<Error>` document.
+    pub fn parse(body: &str) -> Result<Self, AnswerError> {
+        let document = parse_document(body)?;
+        let root = document.root_element();
+        expect_root(root, "Error")?;
+        Ok(Self::from_element(root))
+    }
+
+    fn from_element(root: roxmltree::Node<'_, '_>) -> Self {
+        let text = |name: &str| child_text(root, name).map(str::to_owned);
+        Self {
+            code: text("Code"),
+            message: text("Message"),
+            request_id: text("RequestId"),
+            host_id: text("HostId"),
+            resource: text("Resource"),
+            canonical_request: text("CanonicalRequest"),
+            string_to_sign: text("StringToSign"),
+        }
+    }
+}
+
+/// `Code: Message`, or whichever of the two is present.
+impl fmt::Display for S3Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.code, &self.message) {
+            (Some(code), Some(message)) => write!(f, "{code}: {message}"),
+            (Some(text), None) | (None, Some(text)) => f.write_str(text),
+            (None, None) => f.write_str("an S3 error without code or message"),
+        }
+    }
+}
+
+/// An S3 XML answer that could not be read, or that is an S3 `<Error>`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AnswerError {
+    /// The server answered with an S3 `<Error>` document instead
+    /// (CompleteMultipartUpload may do so with status 200).
+    #[error("the server answered with an error: {0}")]
+    Service(Box<S3Error>),
+    /// The body is not well-formed XML.
+    #[error("the answer is not well-formed XML: {reason}")]
+    NotXml {
+        /// The XML parser's message.
+        reason: String,
+    },
+    /// The body is XML, but another document than expected.
+    #[error("expected a <{expected}> document, got <{found}>")]
+    UnexpectedDocument {
+        /// The root element expected.
+        expected: &'static str,
+        /// The root element found.
+        found: String,
+    },
+    /// A required element is absent or empty.
+    #[error("<{document}> has no <{element}>")]
+    MissingElement {
+        /// The document.
+        document: &'static str,
+        /// The element that is missing.
+        element: &'static str,
+    },
+    /// An element holds a value of the wrong kind.
+    #[error("<{element}> holds {value:?}, expected {expected}")]
+    InvalidValue {
+        /// The element.
+        element: &'static str,
+        /// Its text, cut to 100 characters.
+        value: String,
+        /// What it should hold.
+        expected: &'static str,
+    },
+}
+
+/// Parses `body` as XML, skipping a byte-order mark.
+pub(crate) fn parse_document(body: &str) -> Result<roxmltree::Document<'_>, AnswerError> {
+    roxmltree::Document::parse(body.trim_start_matches('\u{feff}')).map_err(|error| {
+        AnswerError::NotXml {
+            reason: error.to_string(),
+        }
+    })
+}
+
+/// Checks the root element's local name. An `<Error>` root where another
+/// document was expected becomes [`AnswerError::Service`].
+pub(crate) fn expect_root(
+    root: roxmltree::Node<'_, '_>,
+    expected: &'static str,
+) -> Result<(), AnswerError> {
+    let found = root.tag_name().name();
+    if found == expected {
+        Ok(())
+    } else if found == "Error" {
+        Err(AnswerError::Service(Box::new(S3Error::from_element(root))))
+    } else {
+        Err(AnswerError::UnexpectedDocument {
+            expected,
+            found: found.to_owned(),
+        })
+    }
+}
+
+/// The child elements of `node` with local name `name`.
+pub(crate) fn children<'a, 'input: 'a>(
+    node: roxmltree::Node<'a, 'input>,
+    name: &'a str,
+) -> impl Iterator<Item = roxmltree::Node<'a, 'input>> + 'a {
+    node.children()
+        .filter(move |child| child.is_element() && child.tag_name().name() == name)
+}
+
+/// The text of the first child element `name` (`None` when absent; an empty
+/// element gives `Some("")`).
+pub(crate) fn child_text<'a>(node: roxmltree::Node<'a, '_>, name: &str) -> Option<&'a str> {
+    node.children()
+        .find(|child| child.is_element() && child.tag_name().name() == name)
+        .map(|child| child.text().unwrap_or(""))
+}
+
+/// The text of a required, non-empty child element.
+pub(crate) fn required_text<'a>(
+    node: roxmltree::Node<'a, '_>,
+    document: &'static str,
+    element: &'static str,
+) -> Result<&'a str, AnswerError> {
+    match child_text(node, element) {
+        Some(text) if !text.trim().is_empty() => Ok(text),
+        _ => Err(AnswerError::MissingElement { document, element }),
+    }
+}
+
+/// An optional element holding a whole number.
+pub(crate) fn optional_number(
+    node: roxmltree::Node<'_, '_>,
+    element: &'static str,
+) -> Result<Option<u64>, AnswerError> {
+    match child_text(node, element).map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => text
+            .parse()
+            .map(Some)
+            .map_err(|_| invalid(element, text, "a whole number")),
+    }
+}
+
+/// An optional `true`/`false` element (absent is false).
+pub(crate) fn flag(
+    node: roxmltree::Node<'_, '_>,
+    element: &'static str,
+) -> Result<bool, AnswerError> {
+    match child_text(node, element).map(str::trim) {
+        None | Some("" | "false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(text) => Err(invalid(element, text, "true or false")),
+    }
+}
+
+pub(crate) fn invalid(element: &'static str, text: &str, expected: &'static str) -> AnswerError {
+    AnswerError::InvalidValue {
+        element,
+        value: text.chars().take(100).collect(),
+        expected,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_an_error_with_or_without_namespace_and_bom() {
+        let plain = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AccessDenied</Code><Message>Request has expired</Message><RequestId>R1</RequestId><HostId>H</HostId></Error>";
+        let error = S3Error::parse(plain).unwrap();
+        assert_eq!(error.code.as_deref(), Some("AccessDenied"));
+        assert_eq!(error.message.as_deref(), Some("Request has expired"));
+        assert_eq!(error.request_id.as_deref(), Some("R1"));
+        assert_eq!(error.host_id.as_deref(), Some("H"));
+        let namespaced = "\u{feff}<Error xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Code>X</Code><CanonicalRequest>GET\n/k\n</CanonicalRequest></Error>";
+        let error = S3Error::parse(namespaced).unwrap();
+        assert_eq!(error.code.as_deref(), Some("X"));
+        assert_eq!(error.canonical_request.as_deref(), Some("GET\n/k\n"));
+        assert_eq!(error.to_string(), "X");
+    }
+
+    #[test]
+    fn other_documents_and_non_xml_are_refused() {
+        assert!(matches!(
+            S3Error::parse("<html>nope</html>"),
+            Err(AnswerError::UnexpectedDocument {
+                expected: "Error",
+                ..
+            })
+        ));
+        assert!(matches!(
+            S3Error::parse("not xml"),
+            Err(AnswerError::NotXml { .. })
+        ));
+        assert!(matches!(
+            S3Error::parse(
+                "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><Error><Code>&e;</Code></Error>"
+            ),
+            Err(AnswerError::NotXml { .. })
+        ));
+    }
+}
