@@ -6,6 +6,7 @@
 mod cli;
 mod commands;
 mod duration;
+mod files;
 mod output;
 mod resolve;
 mod s3_uri;
@@ -13,8 +14,6 @@ mod s3_uri;
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::SystemTime;
-
-use anyhow::Context;
 
 use cli::{Command, Invocation};
 use commands::batch::{self, Outcome};
@@ -42,7 +41,7 @@ fn main() -> ExitCode {
         // it wanted: exit quietly and successfully.
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("presign: error: {error:#}");
+            eprintln!("presign: error: {}", describe(&error));
             ExitCode::from(EXIT_USAGE)
         }
     }
@@ -53,10 +52,7 @@ fn run(invocation: &Invocation) -> anyhow::Result<ExitCode> {
     match &invocation.cli.command {
         Some(Command::Batch(args)) => {
             let input: Box<dyn std::io::Read> = match &args.input {
-                Some(path) => Box::new(
-                    std::fs::File::open(path)
-                        .with_context(|| format!("cannot open --input {}", path.display()))?,
-                ),
+                Some(path) => Box::new(files::open(path, "--input ")?),
                 None => Box::new(std::io::stdin().lock()),
             };
             let streams = batch::Streams {
@@ -138,9 +134,63 @@ fn verify_exit(verdict: commands::verify::Verdict) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// The error and its causes joined by ": ", each cause once. Our errors put
+/// the cause in their message and return no source, but some library errors
+/// do both; a cause whose text is already in the line is not repeated
+/// (issue 13.8: "...: No such file or directory (os error 2): No such file
+/// or directory (os error 2)").
+fn describe(error: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
+}
+
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error
         .chain()
         .filter_map(|cause| cause.downcast_ref::<std::io::Error>())
         .any(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe;
+
+    /// An error that both prints its cause and returns it as its source.
+    #[derive(Debug, thiserror::Error)]
+    #[error("cannot read settings.json: {cause}")]
+    struct Doubled {
+        #[source]
+        cause: std::io::Error,
+    }
+
+    #[test]
+    fn a_cause_already_in_the_message_is_not_repeated() {
+        let cause = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let cause_text = cause.to_string();
+        let error = anyhow::Error::new(Doubled { cause }).context("cannot start");
+        let line = describe(&error);
+        assert_eq!(
+            line,
+            format!("cannot start: cannot read settings.json: {cause_text}")
+        );
+        assert_eq!(format!("{error:#}").matches(&cause_text).count(), 2);
+    }
+
+    #[test]
+    fn distinct_causes_are_all_kept_in_order() {
+        let error = anyhow::anyhow!("no route")
+            .context("connecting")
+            .context("download");
+        assert_eq!(describe(&error), "download: connecting: no route");
+    }
 }

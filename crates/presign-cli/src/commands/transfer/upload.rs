@@ -11,8 +11,7 @@ use crate::cli::UploadArgs;
 /// Uploads; `Rejected` when the server did not answer 2xx.
 pub(crate) fn run(args: &UploadArgs, now: SystemTime) -> anyhow::Result<Outcome> {
     let prepared = prepare(&args.url, &args.transfer, now)?;
-    let file = std::fs::File::open(&args.file)
-        .with_context(|| format!("cannot open {}", args.file.display()))?;
+    let file = crate::files::open(&args.file, "")?;
     let size = file
         .metadata()
         .with_context(|| format!("cannot read {}", args.file.display()))?
