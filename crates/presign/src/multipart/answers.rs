@@ -61,8 +61,10 @@ impl InitiateMultipartUploadResult {
 pub struct ListedPart {
     /// `<PartNumber>`.
     pub number: PartNumber,
-    /// `<ETag>`, verbatim (usually in double quotes).
-    pub etag: String,
+    /// `<ETag>`, verbatim (usually in double quotes). Some servers (s3s-fs)
+    /// list parts without it; CompleteMultipartUpload needs it, so such a
+    /// part must be uploaded again to learn it.
+    pub etag: Option<String>,
     /// `<Size>` in bytes.
     pub size: u64,
     /// `<LastModified>`, as written (ISO 8601), when given.
@@ -83,7 +85,7 @@ pub struct ListedPart {
 ///   <Part><PartNumber>2</PartNumber><ETag>"b2"</ETag><Size>17</Size></Part>
 /// </ListPartsResult>"#)?;
 /// assert_eq!(page.parts.len(), 2);
-/// assert_eq!(page.parts[1].etag, "\"b2\"");
+/// assert_eq!(page.parts[1].etag.as_deref(), Some("\"b2\""));
 /// assert!(!page.is_truncated);
 /// # Ok::<(), presign::AnswerError>(())
 /// ```
@@ -108,8 +110,8 @@ impl ListPartsResult {
     /// Reads the answer.
     ///
     /// # Errors
-    /// [`AnswerError`]: not XML, another document, a part without number,
-    /// ETag or size or with a value of the wrong kind, or an S3 `<Error>`
+    /// [`AnswerError`]: not XML, another document, a part without number
+    /// or size or with a value of the wrong kind, or an S3 `<Error>`
     /// ([`AnswerError::Service`]).
     pub fn parse(body: &str) -> Result<Self, AnswerError> {
         let document = parse_document(body)?;
@@ -129,7 +131,7 @@ impl ListPartsResult {
             })?;
             parts.push(ListedPart {
                 number,
-                etag: required_text(part, "Part", "ETag")?.to_owned(),
+                etag: optional_text(part, "ETag").filter(|etag| !etag.is_empty()),
                 size,
                 last_modified: optional_text(part, "LastModified"),
             });
@@ -239,6 +241,11 @@ mod tests {
             page.parts[0].last_modified.as_deref(),
             Some("2024-01-01T00:00:00.000Z")
         );
+        let without_etag = ListPartsResult::parse(
+            "<ListPartsResult><Part><PartNumber>1</PartNumber><Size>5</Size></Part></ListPartsResult>",
+        )
+        .unwrap();
+        assert_eq!(without_etag.parts[0].etag, None);
         let empty = ListPartsResult::parse("<ListPartsResult/>").unwrap();
         assert!(empty.parts.is_empty() && !empty.is_truncated);
     }
@@ -253,10 +260,6 @@ mod tests {
             (
                 "<Part><PartNumber>x</PartNumber><ETag>e</ETag><Size>1</Size></Part>",
                 "PartNumber",
-            ),
-            (
-                "<Part><PartNumber>1</PartNumber><Size>1</Size></Part>",
-                "ETag",
             ),
             (
                 "<Part><PartNumber>1</PartNumber><ETag>e</ETag></Part>",
