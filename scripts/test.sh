@@ -19,7 +19,7 @@ step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "cargo doc of the libraries (warnings are errors; the CLI's doc comments are its --help text)"
-RUSTDOCFLAGS="-D warnings" cargo doc -p presign -p presign-config --no-deps --locked --quiet
+RUSTDOCFLAGS="-D warnings" cargo doc -p presign -p presign-config -p presign-http --no-deps --locked --quiet
 
 step "install the interop servers and botocore into .tools/ (skipped when present)"
 bash scripts/servers/install.sh

@@ -111,6 +111,26 @@ pub(crate) struct TransferArgs {
     /// No progress bar and no status line on success.
     #[arg(short, long)]
     pub(crate) quiet: bool,
+
+    #[command(flatten)]
+    pub(crate) tls: TlsArgs,
+}
+
+/// Whom presign trusts when it connects over TLS.
+#[derive(Debug, Args)]
+pub(crate) struct TlsArgs {
+    /// Also trust the certificate authorities in this PEM file (a private
+    /// CA, as MinIO, Ceph or IBM COS private endpoints often use), besides
+    /// the system's trust store. Default: AWS_CA_BUNDLE, else the profile's
+    /// ca_bundle.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) ca_bundle: Option<PathBuf>,
+
+    /// Do not verify server certificates (warned on every use; anyone on
+    /// the network path can then read and change requests). Prefer
+    /// --ca-bundle.
+    #[arg(long)]
+    pub(crate) no_verify_ssl: bool,
 }
 
 /// `presign download`.

@@ -7,6 +7,7 @@ mod cli;
 mod commands;
 mod duration;
 mod files;
+mod http;
 mod output;
 mod resolve;
 mod s3_uri;

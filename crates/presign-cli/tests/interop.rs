@@ -11,12 +11,11 @@
 
 mod common;
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::Duration;
 
 use common::Sandbox;
+use common::servers::{Server, servers};
 
 /// (server, scenario, why it is skipped on that server). Every entry was
 /// checked with a botocore URL for the same input, which the server
@@ -28,79 +27,12 @@ const QUIRKS: &[(&str, &str, &str)] = &[(
      a botocore 1.43.11 URL for the same key gets the same answer",
 )];
 
-/// One server, as `scripts/servers/start.sh` described it.
-#[derive(Debug)]
-struct Server {
-    name: String,
-    endpoint: String,
-    access_key: String,
-    secret_key: String,
-    bucket: String,
-}
-
 impl Server {
     fn quirk(&self, scenario: &str) -> Option<&'static str> {
         QUIRKS
             .iter()
             .find(|(server, name, _)| *server == self.name && *name == scenario)
             .map(|(_, _, why)| *why)
-    }
-}
-
-/// Every server started for this run, or `None` (with a message) when the
-/// interop environment is not set up outside CI.
-fn servers() -> Option<Vec<Server>> {
-    let Some(folder) = std::env::var_os("PRESIGN_INTEROP_SERVERS") else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "PRESIGN_INTEROP_SERVERS is not set: under CI the interop servers must run \
-             (bash scripts/test.sh starts them)"
-        );
-        eprintln!(
-            "SKIPPED interop tests: start servers with scripts/servers/start.sh NAME DIR and set \
-             PRESIGN_INTEROP_SERVERS=DIR (bash scripts/test.sh does both)"
-        );
-        return None;
-    };
-    let mut servers: Vec<Server> = std::fs::read_dir(&folder)
-        .expect("PRESIGN_INTEROP_SERVERS is a folder")
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "env"))
-        .map(|path| read_env_file(&path))
-        .collect();
-    servers.sort_by(|a, b| a.name.cmp(&b.name));
-    assert!(
-        !servers.is_empty(),
-        "no NAME.env file in {}",
-        PathBuf::from(folder).display()
-    );
-    Some(servers)
-}
-
-fn read_env_file(path: &Path) -> Server {
-    let text = std::fs::read_to_string(path).unwrap();
-    let values: HashMap<&str, String> = text
-        .lines()
-        .filter_map(|line| line.split_once('='))
-        .map(|(name, value)| {
-            (
-                name.trim(),
-                value.trim().trim_matches(['\'', '"']).to_owned(),
-            )
-        })
-        .collect();
-    let get = |name: &str| {
-        values
-            .get(name)
-            .cloned()
-            .unwrap_or_else(|| panic!("{} has no {name}", path.display()))
-    };
-    Server {
-        name: get("PRESIGN_TEST_SERVER"),
-        endpoint: get("PRESIGN_TEST_ENDPOINT"),
-        access_key: get("PRESIGN_TEST_ACCESS_KEY"),
-        secret_key: get("PRESIGN_TEST_SECRET_KEY"),
-        bucket: get("PRESIGN_TEST_BUCKET"),
     }
 }
 

@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+pub(crate) mod net;
+pub(crate) mod servers;
+
 /// The AWS documentation example (Amazon S3 API Reference, "Authenticating
 /// Requests: Using Query Parameters (AWS Signature Version 4)").
 pub(crate) const AWS_ACCESS_KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";
@@ -81,7 +84,7 @@ impl Sandbox {
     }
 
     /// The `presign` binary, cut off from the real machine: every `AWS_*`
-    /// variable removed, HOME in the sandbox, the shared files in the sandbox.
+    /// and proxy variable removed, HOME in the sandbox, the shared files in the sandbox.
     /// PATH and the rest of the environment are kept. No credentials.
     pub(crate) fn command(&self) -> Command {
         Command::from_std(self.std_command())
@@ -96,8 +99,21 @@ impl Sandbox {
                 command.env_remove(&name);
             }
         }
-        // Keep clap's help text independent of the terminal running the tests.
-        for name in ["COLUMNS", "CLICOLOR_FORCE", "CLICOLOR"] {
+        // Keep clap's help text independent of the terminal running the
+        // tests, and requests off the machine's proxies.
+        for name in [
+            "COLUMNS",
+            "CLICOLOR_FORCE",
+            "CLICOLOR",
+            "HTTPS_PROXY",
+            "https_proxy",
+            "HTTP_PROXY",
+            "http_proxy",
+            "ALL_PROXY",
+            "all_proxy",
+            "NO_PROXY",
+            "no_proxy",
+        ] {
             command.env_remove(name);
         }
         command

@@ -34,17 +34,30 @@ pub(crate) struct Prepared {
     pub(crate) url: String,
     pub(crate) parsed: PresignedUrl,
     pub(crate) headers: Vec<(String, String)>,
+    /// The one HTTP agent (trust, proxies), from `--ca-bundle`,
+    /// `--no-verify-ssl` and the environment.
+    pub(crate) http: presign_http::Http,
 }
 
 /// Parses the URL, checks that every header it signs is given, and warns on
 /// stderr when it has expired (the server will say so, but less clearly).
 pub(crate) fn prepare(url: &str, args: &TransferArgs, now: SystemTime) -> anyhow::Result<Prepared> {
     let mut warnings = Vec::new();
-    let prepared = check(url, args, now, &mut warnings)?;
+    let (parsed, headers) = check(url, args, now, &mut warnings)?;
+    let http = crate::http::client(
+        &args.tls,
+        None,
+        &presign_config::Environment::from_process(),
+    )?;
     for warning in warnings {
         eprintln!("presign: {warning}");
     }
-    Ok(prepared)
+    Ok(Prepared {
+        url: url.to_owned(),
+        parsed,
+        headers,
+        http,
+    })
 }
 
 /// [`prepare`] without the printing: the warnings are pushed to `warn`.
@@ -53,7 +66,7 @@ fn check(
     args: &TransferArgs,
     now: SystemTime,
     warn: &mut Vec<String>,
-) -> anyhow::Result<Prepared> {
+) -> anyhow::Result<(PresignedUrl, Vec<(String, String)>)> {
     let parsed = PresignedUrl::parse(url)
         .map_err(|error| anyhow!("this is not a presigned URL: {error}"))?;
     let mut headers = args.headers.clone();
@@ -90,11 +103,7 @@ fn check(
             human_duration(Duration::from_secs(now_unix - expires_at))
         ));
     }
-    Ok(Prepared {
-        url: url.to_owned(),
-        parsed,
-        headers,
-    })
+    Ok((parsed, headers))
 }
 
 /// Sends `method` with `body` and the prepared headers (plus `extra`) to the
@@ -118,16 +127,15 @@ pub(crate) fn exchange(
         request = request.header(*name, value.as_str());
     }
     let request = request.body(body).context("cannot build the request")?;
-    // Answers with 4xx/5xx are returned, not turned into errors: they are
+    // The agent returns answers with 4xx/5xx, not errors: they are
     // explained below.
-    let agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .new_agent();
-    let mut response = match agent.run(request) {
+    let mut response = match prepared.http.agent(&prepared.url).run(request) {
         Ok(response) => response,
         Err(error) => {
-            eprintln!("presign: error: the request failed: {error}");
+            eprintln!(
+                "presign: error: {}",
+                prepared.http.explain(&prepared.url, &error)
+            );
             return Ok(Err(Outcome::Rejected));
         }
     };
