@@ -35,6 +35,10 @@ use presign::{Addressing, Credentials, Endpoint, Method, PresignRequest};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
+/// POST policies against botocore's `generate_presigned_post`.
+#[path = "differential/post.rs"]
+mod post;
+
 /// Inputs per run unless `PRESIGN_DIFF_CASES` asks for more.
 const DEFAULT_CASES: usize = 1200;
 /// The fewest inputs a run compares.
@@ -438,7 +442,11 @@ fn ordered_map<S: Serializer>(
 /// The input as one line of JSON, ASCII only (`\u` escapes keep NFC/NFD,
 /// controls and invisible characters unambiguous).
 fn input_json(input: &Input) -> String {
-    let json = serde_json::to_string(input).expect("serialise an input");
+    input_json_text(&serde_json::to_string(input).expect("serialise an input"))
+}
+
+/// JSON text with every character outside printable ASCII as a `\u` escape.
+fn input_json_text(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
         if c.is_ascii() && c != '\u{7f}' {
@@ -491,8 +499,16 @@ fn repo_root() -> PathBuf {
 /// Runs the Python helper once for all inputs; one string per input (a URL,
 /// or `ERROR: ...`).
 fn sign_with_botocore(python: &Path, inputs: &[Input]) -> Vec<String> {
-    let script = repo_root().join("scripts/botocore_presign.py");
     let payload = serde_json::to_vec(inputs).expect("serialise the inputs");
+    let urls: Vec<String> = run_helper(python, "botocore_presign.py", payload);
+    assert_eq!(urls.len(), inputs.len(), "one botocore result per input");
+    urls
+}
+
+/// Runs `scripts/SCRIPT` with `payload` on stdin and no `AWS_*` variable of
+/// this machine, and parses its stdout as JSON.
+fn run_helper<T: serde::de::DeserializeOwned>(python: &Path, script: &str, payload: Vec<u8>) -> T {
+    let script = repo_root().join("scripts").join(script);
     let mut command = Command::new(python);
     command
         .arg(&script)
@@ -519,20 +535,20 @@ fn sign_with_botocore(python: &Path, inputs: &[Input]) -> Vec<String> {
     let written = writer.join().expect("the stdin writer thread");
     assert!(
         output.status.success(),
-        "the botocore helper failed ({}):\n{}",
+        "the botocore helper {} failed ({}):\n{}",
+        script.display(),
         output.status,
         String::from_utf8_lossy(&output.stderr)
     );
     written.expect("write the inputs to the botocore helper");
     eprint!("differential: {}", String::from_utf8_lossy(&output.stderr));
-    let urls: Vec<String> = serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
         panic!(
-            "the botocore helper's output is not a JSON array of strings ({error}):\n{}",
+            "the output of {} is not the JSON expected ({error}):\n{}",
+            script.display(),
             String::from_utf8_lossy(&output.stdout)
         )
-    });
-    assert_eq!(urls.len(), inputs.len(), "one botocore result per input");
-    urls
+    })
 }
 
 /// Signs a sample of the inputs with the `presign` binary and checks each

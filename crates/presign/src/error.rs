@@ -108,14 +108,6 @@ pub enum PresignError {
         /// What is wrong with it.
         reason: &'static str,
     },
-    /// A POST policy condition cannot be met by any upload.
-    #[error("POST policy condition {condition} is invalid: {reason}")]
-    InvalidCondition {
-        /// The condition, as JSON.
-        condition: String,
-        /// What is wrong with it.
-        reason: &'static str,
-    },
 }
 
 /// Why a presigned URL is not accepted. Messages name the rule and the

@@ -179,10 +179,13 @@ impl PresignedPost {
 /// form, byte for byte, and the same policy document and signature botocore's
 /// `generate_presigned_post` gives.
 ///
+/// Conditions are signed as given, as botocore signs them: one that no upload
+/// can meet (a `content-length-range` whose minimum is above its maximum) is
+/// the caller's to refuse.
+///
 /// # Errors
 /// A [`PresignError`] naming the invalid field: endpoint, bucket, key,
-/// region, credentials, expiry, time, or a `content-length-range` whose
-/// minimum is above its maximum.
+/// region, credentials, expiry or time.
 ///
 /// # Example
 /// ```
@@ -209,16 +212,6 @@ pub fn presign_post(
     now: SystemTime,
 ) -> Result<PresignedPost, PresignError> {
     validate_post_key(&policy.key)?;
-    for condition in &policy.conditions {
-        if let Condition::ContentLengthRange { min, max } = condition
-            && min > max
-        {
-            return Err(PresignError::InvalidCondition {
-                condition: condition.to_json(),
-                reason: "the minimum size is larger than the maximum",
-            });
-        }
-    }
     let request = PresignRequest::new(Method::Post, &policy.endpoint, &policy.bucket, "")
         .region(&policy.region)
         .expires_in(policy.expires_in)
@@ -264,11 +257,14 @@ pub fn presign_post(
     set_field(&mut fields, "policy".to_owned(), encoded.clone());
     set_field(&mut fields, "x-amz-signature".to_owned(), signature.clone());
 
-    // botocore's URL: the bucket's root, written without the trailing `/` in
-    // path style (`https://host/bucket`), with it when virtual-hosted
-    // (`https://bucket.host/`).
+    // botocore's URL: the bucket's root. In path style without a trailing
+    // `/` (`https://host/base/bucket`); virtual-hosted, the endpoint's path
+    // as written (`https://bucket.host/`, `https://bucket.host/base`,
+    // `https://bucket.host/base/`).
     let mut url = format!("{}{}", prepared.origin, prepared.path_prefix);
-    if prepared.addressing == Addressing::Path {
+    let keep_slash = prepared.addressing == Addressing::VirtualHost
+        && (prepared.endpoint.base_path().is_empty() || policy.endpoint.ends_with('/'));
+    if !keep_slash {
         url.pop();
     }
     Ok(PresignedPost {
@@ -391,7 +387,7 @@ mod tests {
     }
 
     #[test]
-    fn path_style_urls_have_no_trailing_slash() {
+    fn path_style_urls_end_in_the_bucket() {
         let credentials = Credentials::new("AKIDEXAMPLE", SECRET);
         for (endpoint, bucket, url) in [
             ("http://127.0.0.1:9000", "b-1", "http://127.0.0.1:9000/b-1"),
@@ -408,6 +404,21 @@ mod tests {
             ),
         ] {
             let policy = PostPolicy::new(endpoint, bucket, "k");
+            let post = presign_post(&policy, &credentials, at_aws_example()).unwrap();
+            assert_eq!(post.url(), url);
+        }
+    }
+
+    #[test]
+    fn virtual_hosted_urls_keep_the_endpoint_path_as_written() {
+        let credentials = Credentials::new("AKIDEXAMPLE", SECRET);
+        for (endpoint, url) in [
+            ("http://h:9000", "http://b-1.h:9000/"),
+            ("http://h:9000/", "http://b-1.h:9000/"),
+            ("http://h:9000/base", "http://b-1.h:9000/base"),
+            ("http://h:9000/base/", "http://b-1.h:9000/base/"),
+        ] {
+            let policy = PostPolicy::new(endpoint, "b-1", "k").addressing(Addressing::VirtualHost);
             let post = presign_post(&policy, &credentials, at_aws_example()).unwrap();
             assert_eq!(post.url(), url);
         }
@@ -451,10 +462,6 @@ mod tests {
                 PostPolicy::new("http://h", "bucket", "k").expires_in(Duration::from_secs(604_801))
             ),
             Err(PresignError::ExpiresOutOfRange { .. })
-        ));
-        assert!(matches!(
-            sign(PostPolicy::new("http://h", "bucket", "k").content_length_range(10, 1)),
-            Err(PresignError::InvalidCondition { .. })
         ));
         assert!(sign(PostPolicy::with_key_prefix("http://h", "bucket", "")).is_ok());
     }

@@ -204,23 +204,11 @@ fn write_python_float(out: &mut String, number: f64) {
         });
         return;
     }
-    // Rust's `{:e}` gives the shortest round-trip digits, as Python's repr
-    // does: "-1.2345e-5" is sign, digits "12345", and a decimal point after
-    // the first digit times 10^-5.
-    let scientific = format!("{number:e}");
-    let (mantissa, exponent) = scientific
-        .split_once('e')
-        .unwrap_or((scientific.as_str(), "0"));
-    let (negative, mantissa) = match mantissa.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, mantissa),
-    };
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let exponent: i32 = exponent.parse().unwrap_or(0);
+    let (digits, exponent) = shortest_digits(number.abs());
     // The position of the decimal point relative to the digits, as CPython's
     // float formatting calls it: the value is 0.DIGITS * 10^point.
     let point = exponent + 1;
-    if negative {
+    if number.is_sign_negative() {
         out.push('-');
     }
     if !(-4 < point && point <= 16) {
@@ -251,6 +239,62 @@ fn write_python_float(out: &mut String, number: f64) {
             out.push_str(&digits[point..]);
         }
     }
+}
+
+/// The shortest decimal digits that read back as `number` (finite, not
+/// negative) and the decimal exponent of the first: `1.2345e-5` is
+/// (`"12345"`, -5). Where two digit strings of that length are equally near
+/// the exact value, the one ending in an even digit, as Python's repr (David
+/// Gay's dtoa) picks; Rust's `{:e}` picks the upper one.
+fn shortest_digits(number: f64) -> (String, i32) {
+    let (digits, exponent) = split_scientific(&format!("{number:e}"));
+    // Every double's exact decimal expansion ends within 1100 digits.
+    let (exact, exact_exponent) = split_scientific(&format!("{number:.1100e}"));
+    let n = digits.len();
+    let is_tie = exact_exponent == exponent
+        && exact.as_bytes().get(n) == Some(&b'5')
+        && exact.bytes().skip(n + 1).all(|digit| digit == b'0');
+    if !is_tie {
+        return (digits, exponent);
+    }
+    let lower = exact[..n].to_owned();
+    let Some(upper) = increment_digits(&lower) else {
+        return (digits, exponent);
+    };
+    let even = if lower.bytes().last().is_some_and(|digit| digit % 2 == 0) {
+        lower
+    } else {
+        upper
+    };
+    let reads_back = format!("{}.{}e{exponent}", &even[..1], &even[1..])
+        .parse::<f64>()
+        .is_ok_and(|parsed: f64| parsed.to_bits() == number.to_bits());
+    if reads_back {
+        (even, exponent)
+    } else {
+        (digits, exponent)
+    }
+}
+
+/// The digits (without the point) and the exponent of Rust's `{:e}` text.
+fn split_scientific(text: &str) -> (String, i32) {
+    let (mantissa, exponent) = text.split_once('e').unwrap_or((text, "0"));
+    let digits = mantissa.chars().filter(char::is_ascii_digit).collect();
+    (digits, exponent.parse().unwrap_or(0))
+}
+
+/// `digits` plus one in the last place, `None` when that needs another digit.
+fn increment_digits(digits: &str) -> Option<String> {
+    let mut bytes = digits.as_bytes().to_vec();
+    for digit in bytes.iter_mut().rev() {
+        if *digit == b'9' {
+            *digit = b'0';
+        } else {
+            *digit += 1;
+            return String::from_utf8(bytes).ok();
+        }
+    }
+    None
 }
 
 impl serde::Serialize for PolicyValue {
@@ -372,6 +416,10 @@ mod tests {
             (1.5e300, "1.5e+300"),
             (5e-324, "5e-324"),
             (f64::MAX, "1.7976931348623157e+308"),
+            // Exact ties between two shortest candidates: Python takes the
+            // even one, Rust's `{:e}` the upper.
+            (810_087_486_564_910.0 + 0.25, "810087486564910.2"),
+            (810_087_486_564_910.0 + 0.75, "810087486564910.8"),
             (f64::NAN, "NaN"),
             (f64::INFINITY, "Infinity"),
             (f64::NEG_INFINITY, "-Infinity"),
