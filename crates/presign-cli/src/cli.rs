@@ -108,6 +108,11 @@ pub(crate) struct TransferArgs {
     #[arg(long, value_name = "TYPE")]
     pub(crate) content_type: Option<String>,
 
+    /// Shorthand for --header 'x-amz-meta-KEY: VALUE', with a non-ASCII value
+    /// RFC 2047-encoded as when signing with --meta. Repeatable.
+    #[arg(long, value_name = "KEY=VALUE", value_parser = parse_pair)]
+    pub(crate) meta: Vec<(String, String)>,
+
     /// No progress bar and no status line on success.
     #[arg(short, long)]
     pub(crate) quiet: bool,
@@ -420,7 +425,9 @@ pub(crate) struct RequestArgs {
     #[arg(long, value_name = "BASE64")]
     pub(crate) content_md5: Option<String>,
 
-    /// Shorthand for --header 'x-amz-meta-KEY: VALUE'. Repeatable.
+    /// Shorthand for --header 'x-amz-meta-KEY: VALUE'. A value that is not
+    /// ASCII is signed RFC 2047-encoded (=?UTF-8?B?...?=), as S3 and Uppy
+    /// Companion expect; the client sends that encoded value. Repeatable.
     #[arg(long, value_name = "KEY=VALUE", value_parser = parse_pair)]
     pub(crate) meta: Vec<(String, String)>,
 
@@ -588,12 +595,18 @@ where
         ("content_md5", Some("content-md5")),
     ]);
     let meta = &invocation.request_args().meta;
-    headers.extend(
-        meta.iter()
-            .map(|(key, value)| (format!("x-amz-meta-{key}"), value.clone())),
-    );
+    headers.extend(meta.iter().map(|(key, value)| meta_header(key, value)));
     invocation.headers = headers;
     Ok(invocation)
+}
+
+/// The header `--meta KEY=VALUE` stands for: `x-amz-meta-KEY`, its value
+/// RFC 2047-encoded unless it is ASCII ([`presign::encode_metadata_value`]).
+pub(crate) fn meta_header(key: &str, value: &str) -> (String, String) {
+    (
+        format!("x-amz-meta-{key}"),
+        presign::encode_metadata_value(value).into_owned(),
+    )
 }
 
 /// Name/value pairs from several arguments, sorted by their position on the
@@ -687,6 +700,32 @@ mod tests {
                 ("content-type".to_owned(), "image/png".to_owned()),
                 ("x-amz-acl".to_owned(), "private".to_owned()),
                 ("x-amz-meta-author".to_owned(), "Jane Doe".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn meta_values_beyond_ascii_are_rfc_2047_encoded_and_header_values_are_not() {
+        let invocation = parse([
+            "presign",
+            "--meta",
+            "owner=\u{e5}lice",
+            "--meta",
+            "team=ops",
+            "-H",
+            "x-amz-meta-raw: =?UTF-8?B?w6k=?=",
+            "s3://b/k",
+        ])
+        .unwrap();
+        assert_eq!(
+            invocation.headers,
+            [
+                ("x-amz-meta-raw".to_owned(), "=?UTF-8?B?w6k=?=".to_owned()),
+                (
+                    "x-amz-meta-owner".to_owned(),
+                    "=?UTF-8?B?w6VsaWNl?=".to_owned()
+                ),
+                ("x-amz-meta-team".to_owned(), "ops".to_owned()),
             ]
         );
     }

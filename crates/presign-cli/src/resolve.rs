@@ -123,6 +123,15 @@ pub(crate) fn with_cli_hint(error: PresignError) -> anyhow::Error {
                 "buckets named under the old rules (upper case, '_') are accepted with --allow-legacy-bucket-names",
             )
         }
+        PresignError::InvalidHeader { name, reason }
+            if name.to_ascii_lowercase().starts_with("x-amz-meta-")
+                && reason.contains("RFC 2047") =>
+        {
+            Some(
+                "--header signs a value exactly as given; pass non-ASCII metadata as --meta NAME=VALUE, \
+                 which encodes it as RFC 2047 (=?UTF-8?B?...?=)",
+            )
+        }
         _ => None,
     };
     match hint {

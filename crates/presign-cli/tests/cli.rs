@@ -620,6 +620,55 @@ fn a_region_that_is_no_aws_region_warns_when_no_endpoint_is_set() {
     }
 }
 
+#[test]
+fn meta_values_beyond_ascii_are_signed_rfc_2047_encoded_and_explained() {
+    // Issue 13.4: `--meta owner=ålice` was refused with no way to send it.
+    let sandbox = Sandbox::new();
+    let args = [
+        "-X",
+        "PUT",
+        "--at",
+        AWS_AT,
+        "--endpoint-url",
+        IBM_ENDPOINT,
+        "--meta",
+        "owner=\u{e5}lice",
+        "--meta",
+        "team=ops",
+        "s3://bucket/key",
+    ];
+    let explain = run(sandbox.aws_command().args(args).arg("--output=explain")).ok();
+    assert!(
+        explain.contains(
+            "    x-amz-meta-owner: =?UTF-8?B?w6VsaWNl?=  (RFC 2047 for \"\u{e5}lice\")\n"
+        ),
+        "{explain}"
+    );
+    assert!(explain.contains("    x-amz-meta-team: ops\n"), "{explain}");
+    assert!(
+        explain.contains("\nx-amz-meta-owner:=?UTF-8?B?w6VsaWNl?=\n"),
+        "{explain}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&run(sandbox.aws_command().args(args).arg("--output=json")).ok())
+            .unwrap();
+    let headers = json["headers"].to_string();
+    assert!(headers.contains("=?UTF-8?B?w6VsaWNl?="), "{headers}");
+    assert!(!headers.contains('\u{e5}'), "{headers}");
+
+    // --header signs exactly what it is given: non-ASCII is refused, with the way out.
+    let stderr = run(sandbox.aws_command().args([
+        "-X",
+        "PUT",
+        "-H",
+        "x-amz-meta-owner: \u{e5}lice",
+        "s3://bucket/key",
+    ]))
+    .refused();
+    assert!(stderr.contains("--meta NAME=VALUE"), "{stderr}");
+    assert!(stderr.contains("RFC 2047"), "{stderr}");
+}
+
 /// A sandbox whose default profile sets region eu-west-3.
 fn sandbox_with_profile_region() -> Sandbox {
     let sandbox = Sandbox::new();

@@ -304,6 +304,70 @@ fn regions_us_east_1_eu_de_and_empty_are_accepted() {
     }
 }
 
+#[test]
+fn non_ascii_metadata_is_stored_rfc_2047_encoded_and_decodes_to_the_original() {
+    // Issue 13.4: --meta owner=ålice was refused; S3 wants non-ASCII metadata
+    // RFC 2047-encoded, and these servers store and return the value as sent.
+    let metadata = [
+        ("owner", "\u{e5}lice"),
+        ("note", "Zo\u{eb} \u{1f600}"),
+        ("team", "ops"),
+    ];
+    let meta_flags: Vec<String> = metadata
+        .iter()
+        .flat_map(|(key, value)| ["--meta".to_owned(), format!("{key}={value}")])
+        .collect();
+    let meta_flags: Vec<&str> = meta_flags.iter().map(String::as_str).collect();
+    on_every_server("non-ASCII metadata", |sandbox, server| {
+        let file = sandbox.path("meta.txt");
+        std::fs::write(&file, "with metadata").unwrap();
+        let put = sign(
+            sandbox,
+            server,
+            "meta/object.txt",
+            &[&["-X", "PUT"], &meta_flags[..]].concat(),
+        );
+        let upload: Vec<&str> = [
+            &["upload", "--quiet", &put, file.to_str().unwrap()],
+            &meta_flags[..],
+        ]
+        .concat();
+        let (code, stderr) = use_url(sandbox, server, &upload);
+        if code != 0 {
+            return Err(format!("upload exit {code}: {stderr}"));
+        }
+        let head = sign(sandbox, server, "meta/object.txt", &["-X", "HEAD"]);
+        let output = run(presign(sandbox, server, &server.secret_key)
+            .args(["send", "--quiet", "-X", "HEAD", &head]));
+        if !output.status.success() {
+            return Err(format!("HEAD exit {:?}", output.status.code()));
+        }
+        let headers = String::from_utf8(output.stdout).unwrap();
+        for (key, original) in metadata {
+            let name = format!("x-amz-meta-{key}:");
+            let Some(stored) = headers.lines().find_map(|line| {
+                let (found, value) = line.split_at_checked(name.len())?;
+                found.eq_ignore_ascii_case(&name).then(|| value.trim())
+            }) else {
+                return Err(format!("no {name} in the HEAD answer:\n{headers}"));
+            };
+            let read_back =
+                presign::decode_metadata_value(stored).unwrap_or_else(|| stored.to_owned());
+            if read_back != original {
+                return Err(format!(
+                    "{key}: stored {stored:?}, reads back {read_back:?}, not {original:?}"
+                ));
+            }
+            if original.is_ascii() && stored != original {
+                return Err(format!(
+                    "{key}: the ASCII value {original:?} came back as {stored:?}"
+                ));
+            }
+        }
+        Ok(())
+    });
+}
+
 /// The keys of the issue: spaces, unicode, every reserved character, `//`.
 const TRICKY_KEYS: &[&str] = &[
     "with space/and  two spaces.txt",

@@ -39,6 +39,7 @@ mod endpoint;
 mod error;
 mod hex;
 mod location;
+mod metadata;
 pub mod multipart;
 mod post_policy;
 mod prepared;
@@ -58,6 +59,7 @@ pub use credentials::Credentials;
 pub use endpoint::Endpoint;
 pub use error::{PresignError, VerifyError};
 pub use location::ObjectLocation;
+pub use metadata::{decode_metadata_value, encode_metadata_value};
 pub use post_policy::{
     Condition, FILENAME_PLACEHOLDER, PolicyValue, PostPolicy, PresignedPost, presign_post,
 };

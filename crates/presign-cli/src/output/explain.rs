@@ -75,7 +75,15 @@ pub(super) fn render(signed: &Signed) -> String {
     } else {
         field(&mut out, "headers to send", "");
         for (name, value) in p.headers() {
-            let _ = writeln!(out, "    {name}: {value}");
+            let _ = write!(out, "    {name}: {value}");
+            // What an RFC 2047-encoded metadata value says (--meta encodes
+            // non-ASCII values).
+            if name.to_ascii_lowercase().starts_with("x-amz-meta-")
+                && let Some(text) = presign::decode_metadata_value(value)
+            {
+                let _ = write!(out, "  (RFC 2047 for {text:?})");
+            }
+            out.push('\n');
         }
     }
 

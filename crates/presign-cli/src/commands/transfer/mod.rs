@@ -73,6 +73,11 @@ fn check(
     if let Some(content_type) = &args.content_type {
         headers.push(("content-type".to_owned(), content_type.clone()));
     }
+    headers.extend(
+        args.meta
+            .iter()
+            .map(|(key, value)| crate::cli::meta_header(key, value)),
+    );
     for name in parsed
         .signed_headers()
         .iter()
@@ -84,6 +89,8 @@ fn check(
         {
             let flag = if name == "content-type" {
                 "--content-type VALUE".to_owned()
+            } else if let Some(key) = name.strip_prefix("x-amz-meta-") {
+                format!("--meta '{key}=VALUE'")
             } else {
                 format!("--header '{name}: VALUE'")
             };
