@@ -21,6 +21,16 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo doc of the libraries (warnings are errors; the CLI's doc comments are its --help text)"
 RUSTDOCFLAGS="-D warnings" cargo doc -p presign -p presign-config -p presign-http --no-deps --locked --quiet
 
+step "groff for the man-page test (installed from Debian's packages when missing)"
+if ! command -v groff >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq groff-base >/dev/null
+  else
+    echo "groff is missing: install it (Debian: apt-get install groff-base)" >&2
+    exit 1
+  fi
+fi
+
 step "install the interop servers and botocore into .tools/ (skipped when present)"
 bash scripts/servers/install.sh
 

@@ -22,8 +22,9 @@ Credentials (never taken as command-line values):
 Exit codes:
   0  success (the URL, or the chosen output, on stdout)
   1  the server refused a download, upload or send (its error is explained),
-     presign verify rejected the URL (the reason on stderr), or presign batch
-     --keep-going refused some lines (each named on stderr)
+     presign verify rejected the URL (the reason on stderr), presign batch
+     --keep-going refused some lines (each named on stderr), or a presign
+     doctor check failed
   2  bad input or usage; the message names the field and what is allowed
 
 Examples:
@@ -94,7 +95,86 @@ pub(crate) enum Command {
     /// Check a presigned URL as a server would: signature, expiry, method and
     /// signed headers, with your credentials.
     Verify(VerifyArgs),
+    /// Check the set-up before a URL fails: configuration, endpoint (DNS,
+    /// TCP, TLS, HTTP), clock, credentials and region for a bucket, and an
+    /// object; each check with its result and, when it fails, the fix.
+    Doctor(Box<DoctorArgs>),
+    /// Print the shell completion script for bash, zsh, fish, powershell or
+    /// elvish.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) of presign and its subcommands.
+    Man(ManArgs),
 }
+
+const DOCTOR_AFTER_HELP: &str = "\
+Checks, in order (a failed one skips those that need it):
+  configuration  where credentials, region, endpoint and addressing style come
+                 from (as --output explain shows them), a session token's expiry
+  endpoint       DNS, TCP, proxy, TLS (certificate valid for the host), HTTP
+                 answer, each with the time taken
+  clock          this machine's clock against the server's Date header: warn
+                 over 1 minute, fail over 15 minutes (--at sets what this
+                 machine's clock reads)
+  credentials    one presigned request for the bucket (a zero-key listing):
+                 unknown key id, wrong secret, the region or endpoint the bucket
+                 wants, no such bucket, an addressing style that fails
+  object         with a key: a presigned HEAD (exists, size, content type)
+
+Exit codes: 0 every check passed (warnings allowed); 1 a check failed; 2 bad
+usage.
+
+Examples:
+  presign doctor s3://my-bucket
+  presign doctor --endpoint-url https://s3.eu-de.cloud-object-storage.appdomain.cloud \\
+                 --ibm-credentials cos.json s3://my-bucket/data.csv
+  presign doctor --output json s3://my-bucket | jq '.checks[] | select(.status == \"fail\")'";
+
+/// `presign doctor`.
+#[derive(Debug, Args)]
+#[command(after_long_help = DOCTOR_AFTER_HELP)]
+pub(crate) struct DoctorArgs {
+    /// The bucket to check credentials and region against, and optionally an
+    /// object: s3://BUCKET or s3://BUCKET/KEY. Without it, configuration,
+    /// endpoint and clock are checked.
+    #[arg(value_name = "S3_URI")]
+    pub(crate) target: Option<String>,
+
+    /// text (one check a line, details and fixes indented) or json (one
+    /// object: {"checks": [{"name", "status", "summary", "details", "fix"}],
+    /// "status"}).
+    #[arg(long, value_enum, default_value_t = DoctorOutput::Text)]
+    pub(crate) output: DoctorOutput,
+
+    #[command(flatten)]
+    pub(crate) tls: TlsArgs,
+
+    #[command(flatten)]
+    pub(crate) request: RequestArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DoctorOutput {
+    Text,
+    Json,
+}
+
+/// `presign completions`.
+#[derive(Debug, Args)]
+#[command(after_help = "Install, for example:
+  bash:  presign completions bash > ~/.local/share/bash-completion/completions/presign
+  zsh:   presign completions zsh > \"${fpath[1]}/_presign\"
+  fish:  presign completions fish > ~/.config/fish/completions/presign.fish")]
+pub(crate) struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub(crate) shell: clap_complete::Shell,
+}
+
+/// `presign man`.
+#[derive(Debug, Args)]
+#[command(after_help = "Read it with: presign man | man -l -
+Install it with: presign man > ~/.local/share/man/man1/presign.1")]
+pub(crate) struct ManArgs {}
 
 /// What every request through a presigned URL may add.
 #[derive(Debug, Args)]
@@ -539,6 +619,7 @@ impl Invocation {
     pub(crate) fn request_args(&self) -> &RequestArgs {
         match &self.cli.command {
             Some(Command::Batch(batch)) => &batch.request,
+            Some(Command::Doctor(doctor)) => &doctor.request,
             // Transfer, inspect and verify take no request options; the top level's
             // (all defaults, since they conflict with subcommands) stand in.
             Some(
@@ -546,7 +627,9 @@ impl Invocation {
                 | Command::Upload(_)
                 | Command::Send(_)
                 | Command::Inspect(_)
-                | Command::Verify(_),
+                | Command::Verify(_)
+                | Command::Completions(_)
+                | Command::Man(_),
             )
             | None => &self.cli.request,
         }
@@ -565,7 +648,7 @@ where
     // one; transfer commands have none.
     let request_matches = match matches.subcommand() {
         None => Some(&matches),
-        Some(("batch", sub)) => Some(sub),
+        Some(("batch" | "doctor", sub)) => Some(sub),
         Some(_) => None,
     };
     let ordered = |args: &[(&str, Option<&str>)]| {

@@ -25,6 +25,8 @@ const EXIT_SOME_REFUSED: u8 = 1;
 const EXIT_REJECTED: u8 = 1;
 /// `presign verify` rejected a well-formed presigned URL.
 const EXIT_INVALID: u8 = 1;
+/// `presign doctor`: a check failed.
+const EXIT_CHECK_FAILED: u8 = 1;
 /// Bad input or usage (also clap's code).
 const EXIT_USAGE: u8 = 2;
 
@@ -88,6 +90,29 @@ fn run(invocation: &Invocation) -> anyhow::Result<ExitCode> {
             let mut stdout = std::io::stdout().lock();
             stdout.write_all(text.as_bytes())?;
             stdout.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Doctor(args)) => {
+            let report = commands::doctor::run(invocation, args, &env, SystemTime::now())?;
+            let text = match args.output {
+                cli::DoctorOutput::Text => report.text(),
+                cli::DoctorOutput::Json => report.json(),
+            };
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text.as_bytes())?;
+            stdout.flush()?;
+            Ok(if report.failed() {
+                ExitCode::from(EXIT_CHECK_FAILED)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Some(Command::Completions(args)) => {
+            commands::shell::completions(args.shell, &mut std::io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Man(_)) => {
+            commands::shell::man(&mut std::io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Verify(args)) => Ok(verify_exit(commands::verify::run(

@@ -82,6 +82,12 @@ pub(crate) fn resolve(
 }
 
 impl Resolved {
+    /// The endpoint, bucket, region and addressing style requests are
+    /// signed for.
+    pub(crate) fn target(&self) -> &Target {
+        &self.target
+    }
+
     /// Another request on the same endpoint, bucket and region (a batch line
     /// that overrides method, expiry, query or headers).
     pub(crate) fn request_with(
@@ -173,7 +179,7 @@ fn session_token_warning(resolved: &Resolved, url_expires_at: SystemTime) -> Opt
 /// A credential expiration as the AWS tools write it: RFC 3339 with `Z` or an
 /// offset, with or without fractional seconds (`aws configure
 /// export-credentials` writes `2024-05-24T00:30:00+00:00`).
-fn parse_expiration(text: &str) -> Option<SystemTime> {
+pub(crate) fn parse_expiration(text: &str) -> Option<SystemTime> {
     let timestamp: jiff::Timestamp = text.trim().parse().ok()?;
     Some(SystemTime::from(timestamp))
 }

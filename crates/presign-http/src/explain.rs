@@ -5,7 +5,7 @@ use std::io;
 use rustls::{CertificateError, Error as TlsError};
 
 use crate::Http;
-use crate::probe::PeerCertificate;
+use crate::probe::{Failure, PeerCertificate};
 use crate::trust::Trust;
 use crate::url_parts::Origin;
 
@@ -26,7 +26,7 @@ pub(crate) fn explain(http: &Http, url: &str, error: &ureq::Error) -> String {
         let probe = http.probe(url);
         let peer = probe.tls.as_ref().and_then(|tls| tls.peer.clone());
         let host = origin.as_ref().map_or(url, |o| o.host.as_str());
-        return tls_error(tls, peer.as_ref(), host, &http.trust);
+        return tls_error(tls, peer.as_ref(), host, &http.trust).to_string();
     }
     match error {
         ureq::Error::HostNotFound => format!(
@@ -39,7 +39,10 @@ pub(crate) fn explain(http: &Http, url: &str, error: &ureq::Error) -> String {
                  {authority} be in NO_PROXY?",
                 p.url, p.source
             ),
-            _ => connect_error(&authority, io) + &via,
+            _ => {
+                let failure = connect_error(&authority, io);
+                format!("{}{via}: {}", failure.problem, failure.fix)
+            }
         },
         ureq::Error::ConnectionFailed => format!(
             "cannot connect to {authority}{via}: is the server running, and are the host and port \
@@ -61,17 +64,21 @@ pub(crate) fn explain(http: &Http, url: &str, error: &ureq::Error) -> String {
 }
 
 /// A failed TCP connection in words.
-pub(crate) fn connect_error(authority: &str, error: &io::Error) -> String {
+pub(crate) fn connect_error(authority: &str, error: &io::Error) -> Failure {
     match error.kind() {
-        io::ErrorKind::ConnectionRefused => format!(
-            "cannot connect to {authority}: connection refused (nothing listens there: is the \
-             server running, and is the port of the endpoint right?)"
+        io::ErrorKind::ConnectionRefused => Failure::new(
+            format!("cannot connect to {authority}: connection refused (nothing listens there)"),
+            "start the server, or correct the host and port of the endpoint (--endpoint-url)",
         ),
-        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => format!(
-            "cannot connect to {authority}: timed out (a firewall, a wrong address, or a network \
-             that needs a proxy: HTTPS_PROXY / HTTP_PROXY)"
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => Failure::new(
+            format!("cannot connect to {authority}: timed out"),
+            "check the address, the firewall, and whether the network needs a proxy \
+             (HTTPS_PROXY / HTTP_PROXY)",
         ),
-        _ => format!("cannot connect to {authority}: {error}"),
+        _ => Failure::new(
+            format!("cannot connect to {authority}: {error}"),
+            "check the host and port of the endpoint (--endpoint-url)",
+        ),
     }
 }
 
@@ -91,24 +98,29 @@ pub(crate) fn tls_error(
     peer: Option<&PeerCertificate>,
     host: &str,
     trust: &Trust,
-) -> String {
-    let bundle_fix = "pass --ca-bundle FILE (a PEM file with the certificate of the authority \
-                      that issued it), or set AWS_CA_BUNDLE or ca_bundle in the profile";
+) -> Failure {
     let TlsError::InvalidCertificate(certificate_error) = error else {
         return match error {
-            TlsError::InvalidMessage(_) | TlsError::InappropriateMessage { .. } => format!(
-                "the TLS handshake with {host} failed ({error}): the server may not speak TLS on \
-                 this port; an http:// endpoint needs http:// in --endpoint-url"
+            TlsError::InvalidMessage(_) | TlsError::InappropriateMessage { .. } => Failure::new(
+                format!("the TLS handshake with {host} failed ({error})"),
+                "the server may not speak TLS on this port; an http:// endpoint needs http:// in \
+                 --endpoint-url",
             ),
-            _ => format!("the TLS handshake with {host} failed: {error}"),
+            _ => Failure::new(
+                format!("the TLS handshake with {host} failed: {error}"),
+                "check the server's TLS set-up",
+            ),
         };
     };
     let issuer = peer.map_or_else(|| "an unknown issuer".to_owned(), |p| p.issuer.clone());
-    let detail = format!("{certificate_error:?}");
     match certificate_error {
-        CertificateError::UnknownIssuer => format!(
-            "the server's certificate is not trusted (issued by {issuer}, not in {}): {bundle_fix}",
-            trust.places()
+        CertificateError::UnknownIssuer => Failure::new(
+            format!(
+                "the server's certificate is not trusted (issued by {issuer}, not in {})",
+                trust.places()
+            ),
+            "pass --ca-bundle FILE (a PEM file with the certificate of the authority that issued \
+             it), or set AWS_CA_BUNDLE or ca_bundle in the profile",
         ),
         CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
             let names = match (certificate_error, peer) {
@@ -118,9 +130,12 @@ pub(crate) fn tls_error(
                 }
                 _ => "other names".to_owned(),
             };
-            format!(
-                "the certificate is for {names}, not {host}: use a host name the certificate \
-                 holds in --endpoint-url, or give the server a certificate for {host}"
+            Failure::new(
+                format!("the certificate is for {names}, not {host}"),
+                format!(
+                    "use a host name the certificate holds in --endpoint-url, or give the server \
+                     a certificate for {host}"
+                ),
             )
         }
         CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
@@ -137,9 +152,10 @@ pub(crate) fn tls_error(
             let now = now
                 .map(|now| format!(" (this machine's clock reads {now})"))
                 .unwrap_or_default();
-            format!(
-                "the server's certificate for {host} expired on {until}{now}: renew the \
-                 certificate on the server, or correct this machine's clock if it is wrong"
+            Failure::new(
+                format!("the server's certificate for {host} expired on {until}{now}"),
+                "renew the certificate on the server, or correct this machine's clock if it is \
+                 wrong",
             )
         }
         CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
@@ -149,22 +165,30 @@ pub(crate) fn tls_error(
                 }
                 _ => peer.map_or_else(|| "a later date".to_owned(), |p| p.not_before.clone()),
             };
-            format!(
-                "the server's certificate for {host} is not valid before {from}: check this \
-                 machine's clock"
+            Failure::new(
+                format!("the server's certificate for {host} is not valid before {from}"),
+                "check this machine's clock",
             )
         }
-        _ if detail.contains("CaUsedAsEndEntity") => {
+        _ if format!("{certificate_error:?}").contains("CaUsedAsEndEntity") => {
             let subject = peer.map_or_else(|| "a CA".to_owned(), |p| p.subject.clone());
-            format!(
-                "the server presents a certificate authority's certificate ({subject}, CA:TRUE) \
-                 as its own, which TLS clients refuse: give the server a certificate for {host} \
-                 issued by that authority, and trust the authority with --ca-bundle FILE"
+            Failure::new(
+                format!(
+                    "the server presents a certificate authority's certificate ({subject}, \
+                     CA:TRUE) as its own, which TLS clients refuse"
+                ),
+                format!(
+                    "give the server a certificate for {host} issued by that authority, and \
+                     trust the authority with --ca-bundle FILE"
+                ),
             )
         }
-        _ => {
-            format!("the server's certificate for {host} (issued by {issuer}) was refused: {error}")
-        }
+        _ => Failure::new(
+            format!(
+                "the server's certificate for {host} (issued by {issuer}) was refused: {error}"
+            ),
+            "check the server's certificate",
+        ),
     }
 }
 

@@ -41,7 +41,7 @@ use presign_config::{ProxyUrl, Sourced, TransportConfig};
 use rustls::pki_types::CertificateDer;
 
 pub use error::HttpError;
-pub use probe::{PeerCertificate, Probe, Step, TlsStep};
+pub use probe::{Failure, PeerCertificate, Probe, Step, TlsStep};
 pub use proxy::ProxyUsed;
 pub use trust::Trust;
 

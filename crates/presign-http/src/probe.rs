@@ -18,20 +18,44 @@ use crate::url_parts::Origin;
 use crate::{CONNECT_TIMEOUT, Http, explain};
 
 /// One step of a probe: how long it took and what it found, or why it
-/// failed (in words).
+/// failed.
 #[derive(Debug, Clone)]
 pub struct Step<T> {
     /// Time taken.
     pub took: Duration,
     /// What the step found, or why it failed.
-    pub result: Result<T, String>,
+    pub result: Result<T, Failure>,
+}
+
+/// Why something failed, in words, and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// What went wrong.
+    pub problem: String,
+    /// The flag, setting or action that fixes it.
+    pub fix: String,
+}
+
+impl Failure {
+    pub(crate) fn new(problem: impl Into<String>, fix: impl Into<String>) -> Self {
+        Self {
+            problem: problem.into(),
+            fix: fix.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.problem, self.fix)
+    }
 }
 
 /// The TLS handshake.
 #[derive(Debug, Clone)]
 pub struct TlsStep {
     /// Time taken, and the protocol version (`TLSv1_3`) or why the
-    /// handshake failed, in words with the fix.
+    /// handshake failed.
     pub step: Step<String>,
     /// The certificate the server presented, when it presented one.
     pub peer: Option<PeerCertificate>,
@@ -139,7 +163,7 @@ impl Probe {
     }
 }
 
-fn timed<T>(work: impl FnOnce() -> Result<T, String>) -> Step<T> {
+fn timed<T>(work: impl FnOnce() -> Result<T, Failure>) -> Step<T> {
     let started = Instant::now();
     let result = work();
     Step {
@@ -150,7 +174,7 @@ fn timed<T>(work: impl FnOnce() -> Result<T, String>) -> Step<T> {
 
 impl Probe {
     /// A probe that ends before DNS.
-    fn stopped(target: String, proxy: Option<ProxyUsed>, why: String) -> Self {
+    fn stopped(target: String, proxy: Option<ProxyUsed>, why: Failure) -> Self {
         Self {
             target,
             proxy,
@@ -171,7 +195,7 @@ fn first_hop(
     http: &Http,
     origin: &Origin,
     proxy: Option<&ProxyUsed>,
-) -> Result<(Origin, bool), String> {
+) -> Result<(Origin, bool), Failure> {
     let Some(used) = proxy else {
         return Ok((origin.clone(), false));
     };
@@ -188,9 +212,12 @@ fn first_hop(
     };
     match Origin::parse(&text) {
         Some(proxy_origin) if !proxy_origin.https => Ok((proxy_origin, true)),
-        _ => Err(format!(
-            "the step-by-step check only goes through http:// proxies; {} is not one",
-            used.url
+        _ => Err(Failure::new(
+            format!(
+                "the step-by-step check only goes through http:// proxies; {} is not one",
+                used.url
+            ),
+            "unset the proxy variable for this check, or use an http:// proxy",
         )),
     }
 }
@@ -200,7 +227,10 @@ pub(crate) fn probe(http: &Http, url: &str) -> Probe {
         return Probe::stopped(
             url.to_owned(),
             None,
-            format!("{url} is not an http:// or https:// URL"),
+            Failure::new(
+                format!("{url} is not an http:// or https:// URL"),
+                "give --endpoint-url as http://HOST[:PORT] or https://HOST[:PORT]",
+            ),
         );
     };
     let proxy = http.proxy_for(url);
@@ -215,10 +245,19 @@ pub(crate) fn probe(http: &Http, url: &str) -> Probe {
             (connect_to.host.as_str(), connect_to.port)
                 .to_socket_addrs()
                 .map(Iterator::collect::<Vec<_>>)
-                .map_err(|error| format!("cannot resolve {}: {error}", connect_to.host))
+                .map_err(|error| {
+                    Failure::new(
+                        format!("cannot resolve {}: {error}", connect_to.host),
+                        "check the host of the endpoint (--endpoint-url, AWS_ENDPOINT_URL, the \
+                         profile's endpoint_url, or the proxy variable) and this machine's DNS",
+                    )
+                })
                 .and_then(|addresses| {
                     if addresses.is_empty() {
-                        Err(format!("{} resolves to no address", connect_to.host))
+                        Err(Failure::new(
+                            format!("{} resolves to no address", connect_to.host),
+                            "check the host of the endpoint and this machine's DNS",
+                        ))
                     } else {
                         Ok(addresses)
                     }
@@ -233,7 +272,7 @@ pub(crate) fn probe(http: &Http, url: &str) -> Probe {
     };
     let mut stream = None;
     let tcp = timed(|| {
-        let mut last = String::new();
+        let mut last = Failure::new("no address to connect to", "check the endpoint");
         for address in &addresses {
             match TcpStream::connect_timeout(address, CONNECT_TIMEOUT) {
                 Ok(connected) => {
@@ -265,32 +304,45 @@ pub(crate) fn probe(http: &Http, url: &str) -> Probe {
     probe
 }
 
+const PROXY_FIX: &str =
+    "check the proxy URL in HTTPS_PROXY / HTTP_PROXY, or add the host to NO_PROXY";
+
 /// `CONNECT host:port` through an HTTP proxy; reads the answer's head.
-fn connect_tunnel(stream: &mut TcpStream, authority: &str) -> Result<(), String> {
+fn connect_tunnel(stream: &mut TcpStream, authority: &str) -> Result<(), Failure> {
     write!(
         stream,
         "CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n\r\n"
     )
-    .map_err(|error| format!("cannot talk to the proxy: {error}"))?;
+    .map_err(|error| Failure::new(format!("cannot talk to the proxy: {error}"), PROXY_FIX))?;
     let mut head = Vec::new();
     let mut byte = [0u8; 1];
     while !head.ends_with(b"\r\n\r\n") && head.len() < 16 * 1024 {
         match stream.read(&mut byte) {
             Ok(0) => break,
             Ok(_) => head.push(byte[0]),
-            Err(error) => return Err(format!("the proxy did not answer CONNECT: {error}")),
+            Err(error) => {
+                return Err(Failure::new(
+                    format!("the proxy did not answer CONNECT: {error}"),
+                    PROXY_FIX,
+                ));
+            }
         }
     }
     let head = String::from_utf8_lossy(&head);
     let status_line = head.lines().next().unwrap_or_default().trim().to_owned();
     match status_line.split_whitespace().nth(1) {
         Some(code) if code.starts_with('2') => Ok(()),
-        Some("407") => Err(format!(
-            "the proxy wants credentials ({status_line}): put them in the proxy URL, http://USER:PASSWORD@HOST:PORT"
+        Some("407") => Err(Failure::new(
+            format!("the proxy wants credentials ({status_line})"),
+            "put them in the proxy URL: http://USER:PASSWORD@HOST:PORT",
         )),
-        _ if status_line.is_empty() => Err("the proxy closed the connection on CONNECT".to_owned()),
-        _ => Err(format!(
-            "the proxy refused CONNECT {authority}: {status_line}"
+        _ if status_line.is_empty() => Err(Failure::new(
+            "the proxy closed the connection on CONNECT",
+            PROXY_FIX,
+        )),
+        _ => Err(Failure::new(
+            format!("the proxy refused CONNECT {authority}: {status_line}"),
+            "ask the proxy's operator to allow it, or add the host to NO_PROXY",
         )),
     }
 }
@@ -374,7 +426,10 @@ fn handshake(http: &Http, origin: &Origin, stream: &mut TcpStream) -> TlsStep {
                 return TlsStep {
                     step: Step {
                         took: Duration::ZERO,
-                        result: Err(format!("no usable trusted certificate: {error}")),
+                        result: Err(Failure::new(
+                            format!("no usable trusted certificate: {error}"),
+                            "check the CA bundle (--ca-bundle, AWS_CA_BUNDLE)",
+                        )),
                     },
                     peer: None,
                 };
@@ -392,14 +447,18 @@ fn handshake(http: &Http, origin: &Origin, stream: &mut TcpStream) -> TlsStep {
     let step = timed(|| {
         let config = ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
-            .map_err(|error| error.to_string())?
+            .map_err(|error| Failure::new(error.to_string(), "report this as a bug"))?
             .dangerous()
             .with_custom_certificate_verifier(recording.clone())
             .with_no_client_auth();
-        let name = ServerName::try_from(origin.host.clone())
-            .map_err(|_| format!("{} is not a valid TLS server name", origin.host))?;
-        let mut connection =
-            ClientConnection::new(Arc::new(config), name).map_err(|error| error.to_string())?;
+        let name = ServerName::try_from(origin.host.clone()).map_err(|_| {
+            Failure::new(
+                format!("{} is not a valid TLS server name", origin.host),
+                "check the host of the endpoint",
+            )
+        })?;
+        let mut connection = ClientConnection::new(Arc::new(config), name)
+            .map_err(|error| Failure::new(error.to_string(), "report this as a bug"))?;
         while connection.is_handshaking() {
             if let Err(error) = connection.complete_io(stream) {
                 let tls_error = error
@@ -407,7 +466,7 @@ fn handshake(http: &Http, origin: &Origin, stream: &mut TcpStream) -> TlsStep {
                     .and_then(|inner| inner.downcast_ref::<rustls::Error>())
                     .cloned();
                 failure = Some((tls_error, error.to_string()));
-                return Err(String::new());
+                return Err(Failure::new("", ""));
             }
         }
         Ok(connection
@@ -432,11 +491,16 @@ fn handshake(http: &Http, origin: &Origin, stream: &mut TcpStream) -> TlsStep {
         },
         (Err(_), Some((None, io_error))) => Step {
             took: step.took,
-            result: Err(format!(
-                "the TLS handshake with {} failed: {io_error}; does the server speak TLS on port {}? \
-                 (an http:// endpoint needs http:// in --endpoint-url)",
-                origin.authority(),
-                origin.port
+            result: Err(Failure::new(
+                format!(
+                    "the TLS handshake with {} failed: {io_error}",
+                    origin.authority()
+                ),
+                format!(
+                    "check that the server speaks TLS on port {}; an http:// endpoint needs \
+                     http:// in --endpoint-url",
+                    origin.port
+                ),
             )),
         },
         (result, _) => Step {

@@ -72,7 +72,11 @@ impl Prepared {
             )
         } else {
             encode::path_into(&mut path_prefix, &request.bucket);
-            path_prefix.push('/');
+            // A bucket operation's path is the bucket itself (`/bucket`, as
+            // botocore writes ListObjectsV2); an object's key follows a `/`.
+            if !request.bucket_operation {
+                path_prefix.push('/');
+            }
             (endpoint.authority(), endpoint.host_header())
         };
         let origin = format!("{}://{authority}", endpoint.scheme());

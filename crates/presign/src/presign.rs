@@ -197,7 +197,13 @@ pub fn presign(
     now: SystemTime,
 ) -> Result<Presigned, PresignError> {
     let prepared = Prepared::new(request, credentials, now)?;
-    validate_key(&request.key)?;
+    if !request.bucket_operation {
+        validate_key(&request.key)?;
+    } else if !request.key.is_empty() {
+        return Err(PresignError::InvalidKey {
+            reason: "a bucket operation takes no key".to_owned(),
+        });
+    }
     let mut path = prepared.path_prefix.clone();
     encode::path_into(&mut path, &request.key);
     let canonical_request = CanonicalRequest::new(

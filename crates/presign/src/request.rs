@@ -164,6 +164,7 @@ pub struct PresignRequest {
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) allow_long_expiry: bool,
     pub(crate) legacy_bucket_names: bool,
+    pub(crate) bucket_operation: bool,
 }
 
 impl PresignRequest {
@@ -188,6 +189,7 @@ impl PresignRequest {
             headers: Vec::new(),
             allow_long_expiry: false,
             legacy_bucket_names: false,
+            bucket_operation: false,
         }
     }
 
@@ -219,6 +221,30 @@ impl PresignRequest {
     #[must_use]
     pub fn legacy_bucket_names(mut self, allow: bool) -> Self {
         self.legacy_bucket_names = allow;
+        self
+    }
+
+    /// Signs an operation on the bucket itself (a listing, `HEAD` bucket)
+    /// instead of on an object: the key must then be empty, and the path is
+    /// the bucket's (`/bucket` in path style, as botocore writes it; `/` on a
+    /// virtual host).
+    ///
+    /// ```
+    /// use std::time::UNIX_EPOCH;
+    /// use presign::{presign, Credentials, Method, PresignRequest};
+    ///
+    /// let list = PresignRequest::new(Method::Get, "http://127.0.0.1:9000", "bucket", "")
+    ///     .bucket_operation(true)
+    ///     .query("list-type", "2");
+    /// let url = presign(&list, &Credentials::new("AKID", "secret"), UNIX_EPOCH)?;
+    /// assert!(url.url().starts_with("http://127.0.0.1:9000/bucket?list-type=2&X-Amz-Algorithm="));
+    /// // Without the opt-in, an empty key is refused.
+    /// assert!(presign(&PresignRequest::new(Method::Get, "http://127.0.0.1:9000", "bucket", ""), &Credentials::new("AKID", "secret"), UNIX_EPOCH).is_err());
+    /// # Ok::<(), presign::PresignError>(())
+    /// ```
+    #[must_use]
+    pub fn bucket_operation(mut self, bucket_operation: bool) -> Self {
+        self.bucket_operation = bucket_operation;
         self
     }
 

@@ -1,7 +1,9 @@
 //! One module per command.
 
 pub(crate) mod batch;
+pub(crate) mod doctor;
 pub(crate) mod inspect;
+pub(crate) mod shell;
 pub(crate) mod sign;
 pub(crate) mod transfer;
 pub(crate) mod verify;

@@ -3,6 +3,7 @@
 //! plain-HTTP server, and an HTTP proxy that tunnels with CONNECT. Each runs
 //! on 127.0.0.1 in threads of the test process, so it ends with the test.
 
+use std::fmt::Write as _;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -224,4 +225,37 @@ pub(crate) fn socket_of(endpoint: &str) -> SocketAddr {
         .trim_end_matches('/')
         .parse()
         .unwrap()
+}
+
+/// An HTTP server on 127.0.0.1 that answers every request with `status`
+/// (e.g. `400 Bad Request`), `headers`, a current `Date` and `body`.
+/// Returns its port.
+pub(crate) fn stub_server(
+    status: &'static str,
+    headers: &'static [(&'static str, &'static str)],
+    body: &'static str,
+) -> u16 {
+    serve(move |mut client| {
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            match client.read(&mut byte) {
+                Ok(1) => head.push(byte[0]),
+                _ => return,
+            }
+        }
+        let date = jiff::Timestamp::now().strftime("%a, %d %b %Y %H:%M:%S GMT");
+        let mut answer = format!(
+            "HTTP/1.1 {status}\r\nDate: {date}\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n",
+            body.len()
+        );
+        for (name, value) in headers {
+            let _ = write!(answer, "{name}: {value}\r\n");
+        }
+        answer.push_str("\r\n");
+        if !head.starts_with(b"HEAD ") {
+            answer.push_str(body);
+        }
+        let _ = client.write_all(answer.as_bytes());
+    })
 }
