@@ -35,6 +35,9 @@ use presign::{Addressing, Credentials, Endpoint, Method, PresignRequest};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
+/// The documented deliberate differences from botocore, side by side.
+#[path = "differential/differences.rs"]
+mod differences;
 /// POST policies against botocore's `generate_presigned_post`.
 #[path = "differential/post.rs"]
 mod post;
@@ -52,6 +55,8 @@ const SHOWN_FAILURES: usize = 12;
 /// Input classes the generator leaves out, and why. presign accepts each of
 /// them; botocore either refuses them, rewrites them on purpose, or is
 /// inconsistent with itself on them, so its URL is no reference there.
+/// `docs/botocore-differences.md` explains the deliberate ones to users, and
+/// [`differences`] checks each of its rows side by side.
 const EXCLUSIONS: &[(&str, &str)] = &[
     (
         "addressing auto with an explicit *.amazonaws.com(.cn) endpoint",
