@@ -4,7 +4,7 @@
 //! error 2): No such file or directory (os error 2)`), exits 2 and prints
 //! nothing on stdout. One test per kind of file: the IBM COS credentials
 //! file, the shared credentials and config files, batch `--input`, the file
-//! `upload` sends and the folder `download` writes into.
+//! `upload` sends, the folder `download` writes into, and a `--ca-bundle`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -149,4 +149,24 @@ fn a_download_into_a_missing_folder_is_named_with_its_cause_once() {
     let message = format!("cannot create a file in {}: ", folder.display());
     assert_one_cause(&stderr, &message, NOT_FOUND);
     assert!(!folder.exists());
+}
+
+#[test]
+fn an_unreadable_ca_bundle_is_named_with_its_cause_once() {
+    let sandbox = Sandbox::new();
+    let url = put_url(&sandbox);
+    let file = sandbox.write("upload.txt", "data");
+    let missing = sandbox.path("private-ca.pem");
+    let stderr = run(sandbox
+        .aws_command()
+        .args(["upload", "--ca-bundle"])
+        .arg(&missing)
+        .arg(&url)
+        .arg(&file))
+    .refused();
+    let message = format!(
+        "cannot read the CA bundle {} (from --ca-bundle): ",
+        missing.display()
+    );
+    assert_one_cause(&stderr, &message, NOT_FOUND);
 }
