@@ -11,6 +11,7 @@ mod http;
 mod output;
 mod resolve;
 mod s3_uri;
+mod size;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -120,6 +121,17 @@ fn run(invocation: &Invocation) -> anyhow::Result<ExitCode> {
             &env,
             SystemTime::now(),
         )?)?),
+        Some(Command::Post(args)) => {
+            let signed = commands::post::run(args, &env, SystemTime::now())?;
+            let text = output::post::render(args.output, &signed);
+            for warning in commands::post::warnings(&signed) {
+                eprintln!("presign: {warning}");
+            }
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text.as_bytes())?;
+            stdout.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
         None => {
             let uri = invocation.cli.uri.as_deref().unwrap_or_default();
             let signed = commands::sign::run(invocation, uri, &env, SystemTime::now())?;

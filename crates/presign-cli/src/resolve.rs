@@ -9,13 +9,14 @@ use presign::{AmzDate, Credentials, Method, PresignError, PresignRequest};
 use presign_config::{Environment, Overrides, Target};
 use zeroize::Zeroizing;
 
-use crate::cli::Invocation;
+use crate::cli::{Invocation, SigningArgs};
 
-/// A request ready to sign, and where each input came from.
+/// A request ready to sign (a [`PresignRequest`], or another request such as
+/// a [`presign::PostPolicy`]), and where each input came from.
 #[derive(Debug)]
-pub(crate) struct Resolved {
+pub(crate) struct Resolved<R = PresignRequest> {
     /// The request, for the bucket and key given to [`resolve`].
-    pub(crate) request: PresignRequest,
+    pub(crate) request: R,
     /// What [`Resolved::request_with`] builds other requests from.
     target: Target,
     pub(crate) credentials: Credentials,
@@ -40,6 +41,28 @@ pub(crate) fn resolve(
     now: SystemTime,
 ) -> anyhow::Result<Resolved> {
     let args = invocation.request_args();
+    resolve_target(&args.signing, bucket, env, now, |target| {
+        target.request(
+            args.method.into(),
+            key,
+            Duration::from_secs(args.signing.expires_in),
+            &invocation.query,
+            &invocation.headers,
+        )
+    })
+}
+
+/// Resolves credentials, region, endpoint and addressing style of `args` for
+/// `bucket`, and builds the request with `build` from the [`Target`] (whose
+/// opt-ins `args` sets). `now` is the clock's reading, used unless `--at` is
+/// given.
+pub(crate) fn resolve_target<R>(
+    args: &SigningArgs,
+    bucket: &str,
+    env: &Environment,
+    now: SystemTime,
+    build: impl FnOnce(&Target) -> R,
+) -> anyhow::Result<Resolved<R>> {
     let signed_at = instant(args.at.as_deref(), now)?;
     let overrides = Overrides {
         profile: args.profile.clone(),
@@ -57,13 +80,7 @@ pub(crate) fn resolve(
     let mut target = resolved.target(bucket, args.addressing_style.map(Into::into))?;
     target.allow_long_expiry = args.allow_long_expiry;
     target.legacy_bucket_names = args.allow_legacy_bucket_names;
-    let request = target.request(
-        args.method.into(),
-        key,
-        Duration::from_secs(args.expires_in),
-        &invocation.query,
-        &invocation.headers,
-    );
+    let request = build(&target);
     let credentials = resolved.credentials.to_credentials();
     let credentials_config = resolved.credentials;
     Ok(Resolved {
@@ -148,7 +165,7 @@ pub(crate) fn with_cli_hint(error: PresignError) -> anyhow::Error {
 
 /// Every warning for stderr about URLs made from `resolved` that expire at
 /// `url_expires_at`: the configuration's, then the session token's.
-pub(crate) fn warnings(resolved: &Resolved, url_expires_at: SystemTime) -> Vec<String> {
+pub(crate) fn warnings<R>(resolved: &Resolved<R>, url_expires_at: SystemTime) -> Vec<String> {
     let mut warnings = resolved.config_warnings.clone();
     warnings.extend(session_token_warning(resolved, url_expires_at));
     warnings
@@ -156,7 +173,7 @@ pub(crate) fn warnings(resolved: &Resolved, url_expires_at: SystemTime) -> Vec<S
 
 /// The stderr warning for URLs signed with a session token: they stop
 /// working when the token expires (said with the time when it is known).
-fn session_token_warning(resolved: &Resolved, url_expires_at: SystemTime) -> Option<String> {
+fn session_token_warning<R>(resolved: &Resolved<R>, url_expires_at: SystemTime) -> Option<String> {
     resolved.credentials.session_token()?;
     let url_expiry = AmzDate::from_system_time(url_expires_at)
         .map(|d| d.to_rfc3339())

@@ -565,7 +565,6 @@ fn check_cli_sample(
     failures: &mut Vec<Failure>,
 ) -> usize {
     let home = tempfile::tempdir().expect("a temporary HOME");
-    let missing = home.path().join("no-such-dir");
     let mut rng = Rng::new(seed ^ 0x00c1_1c11_5a3b_1e00);
     let mut candidates: Vec<usize> = (0..inputs.len())
         .filter(|&index| {
@@ -584,22 +583,12 @@ fn check_cli_sample(
     }
     for &index in &candidates[..sample] {
         let input = &inputs[index];
-        let mut command = Command::new(env!("CARGO_BIN_EXE_presign"));
-        for (name, _) in std::env::vars_os() {
-            if name.to_string_lossy().starts_with("AWS_") {
-                command.env_remove(name);
-            }
-        }
-        command
-            .env("HOME", home.path())
-            .env("AWS_CONFIG_FILE", missing.join("config"))
-            .env("AWS_SHARED_CREDENTIALS_FILE", missing.join("credentials"))
-            .env("AWS_ACCESS_KEY_ID", &input.access_key)
-            .env("AWS_SECRET_ACCESS_KEY", &input.secret_key)
-            .stdin(Stdio::null());
-        if let Some(token) = &input.session_token {
-            command.env("AWS_SESSION_TOKEN", token);
-        }
+        let mut command = presign_command(
+            home.path(),
+            &input.access_key,
+            &input.secret_key,
+            input.session_token.as_deref(),
+        );
         // `--flag=value` keeps values that start with '-' values.
         command.arg(format!("-X={}", input.method));
         // Without --endpoint-url the CLI resolves the region's AWS endpoint,
@@ -650,6 +639,35 @@ fn check_cli_sample(
         }
     }
     sample
+}
+
+/// The `presign` binary with these credentials in the environment and
+/// nothing of this machine's AWS configuration (no `AWS_*` variable, a
+/// HOME without `.aws`, shared files that do not exist).
+fn presign_command(
+    home: &Path,
+    access_key: &str,
+    secret_key: &str,
+    session_token: Option<&str>,
+) -> Command {
+    let missing = home.join("no-such-dir");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_presign"));
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("AWS_") {
+            command.env_remove(name);
+        }
+    }
+    command
+        .env("HOME", home)
+        .env("AWS_CONFIG_FILE", missing.join("config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", missing.join("credentials"))
+        .env("AWS_ACCESS_KEY_ID", access_key)
+        .env("AWS_SECRET_ACCESS_KEY", secret_key)
+        .stdin(Stdio::null());
+    if let Some(token) = session_token {
+        command.env("AWS_SESSION_TOKEN", token);
+    }
+    command
 }
 
 // ---------------------------------------------------------------------------

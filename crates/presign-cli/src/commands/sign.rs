@@ -3,7 +3,7 @@
 use std::time::SystemTime;
 
 use anyhow::anyhow;
-use presign::{Presigned, SigningKey};
+use presign::{CredentialScope, Presigned, SigningKey};
 use zeroize::Zeroizing;
 
 use crate::cli::Invocation;
@@ -32,6 +32,17 @@ impl std::fmt::Debug for Secrets {
     }
 }
 
+impl Secrets {
+    /// The secret and the signing key it gives for `scope`.
+    pub(crate) fn derive(secret: &Zeroizing<String>, scope: &CredentialScope) -> Self {
+        let key = SigningKey::derive(secret, scope.date_stamp(), scope.region(), scope.service());
+        Self {
+            secret_access_key: secret.clone(),
+            signing_key_hex: Zeroizing::new(key.reveal_hex()),
+        }
+    }
+}
+
 /// Signs the S3_URI of the command line.
 pub(crate) fn run(
     invocation: &Invocation,
@@ -43,15 +54,10 @@ pub(crate) fn run(
     let resolved = resolve::resolve(invocation, bucket, key, env, now)?;
     let presigned = presign::presign(&resolved.request, &resolved.credentials, resolved.signed_at)
         .map_err(resolve::with_cli_hint)?;
-    let secrets = invocation.cli.show_secrets.then(|| {
-        let scope = presigned.credential_scope();
-        let secret = &resolved.secret_access_key;
-        let key = SigningKey::derive(secret, scope.date_stamp(), scope.region(), scope.service());
-        Secrets {
-            secret_access_key: secret.clone(),
-            signing_key_hex: Zeroizing::new(key.reveal_hex()),
-        }
-    });
+    let secrets = invocation
+        .cli
+        .show_secrets
+        .then(|| Secrets::derive(&resolved.secret_access_key, presigned.credential_scope()));
     Ok(Signed {
         presigned,
         resolved,

@@ -1,9 +1,10 @@
 //! Output formats, one file each. Each renders the whole output into a
 //! string, so nothing is written half-way when something fails.
 
-mod curl;
+pub(crate) mod curl;
 mod explain;
 mod json;
+pub(crate) mod post;
 
 use crate::cli::OutputArg;
 use crate::commands::sign::Signed;

@@ -22,13 +22,15 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     ClientContext, Failure, Rng, client_context, from_alphabet, input_json_text, instant, key,
-    python_or_skip, report, rfc3339, run_helper, seed, text,
+    presign_command, python_or_skip, report, rfc3339, run_helper, seed, text,
 };
 
 /// Policies per run unless `PRESIGN_DIFF_POST_CASES` asks for more.
 const DEFAULT_CASES: usize = 400;
 /// The fewest policies a run compares.
 const MIN_CASES: usize = 300;
+/// How many of them also go through `presign post`.
+const CLI_SAMPLE: usize = 30;
 
 /// Input classes left out of the POST comparison (besides the URL test's,
 /// which the shared client contexts keep), and why.
@@ -151,9 +153,11 @@ fn post_policies_match_botocore_on_random_inputs() {
             },
         });
     }
+    let compared = inputs.len() - failures.len();
+    let cli_checked = check_cli_sample(seed, &inputs, &ours, &mut failures);
     eprintln!(
-        "differential (POST): {} of {} forms identical to botocore's ({}), {:.2?} in all",
-        inputs.len() - failures.len(),
+        "differential (POST): {compared} of {} forms identical to botocore's ({}), {cli_checked} \
+         through presign post, {:.2?} in all",
         inputs.len(),
         summary(&inputs),
         started.elapsed()
@@ -182,6 +186,143 @@ fn sign_with_library(input: &PostInput) -> Result<Form, String> {
     presign::presign_post(&input.policy, &credentials, now)
         .map(|post| (post.url().to_owned(), post.fields().to_vec()))
         .map_err(|error| error.to_string())
+}
+
+/// Signs a sample of the policies with `presign post`, each condition given
+/// as `--condition JSON` (so without the form-only fields, which are not
+/// signed), and checks that the binary's URL, key, policy and signature are
+/// the library's. Returns how many were checked.
+fn check_cli_sample(
+    seed: u64,
+    inputs: &[PostInput],
+    library: &[Result<Form, String>],
+    failures: &mut Vec<Failure>,
+) -> usize {
+    let home = tempfile::tempdir().expect("a temporary HOME");
+    let mut rng = Rng::new(seed ^ 0x0c11_9057_5a3b_1e00);
+    let mut candidates: Vec<usize> = (0..inputs.len())
+        .filter(|&index| cli_can_express(&inputs[index]) && library[index].is_ok())
+        .collect();
+    let sample = CLI_SAMPLE.min(candidates.len());
+    for slot in 0..sample {
+        let pick = slot + rng.below(candidates.len() - slot);
+        candidates.swap(slot, pick);
+    }
+    for &index in &candidates[..sample] {
+        let input = &inputs[index];
+        let mut command = presign_command(
+            home.path(),
+            &input.access_key,
+            &input.secret_key,
+            input.session_token.as_deref(),
+        );
+        command.arg("post");
+        // Without --endpoint-url the CLI resolves the region's AWS endpoint,
+        // which must be the one the library was given.
+        if !input.botocore_default_endpoint {
+            command.arg(format!("--endpoint-url={}", input.endpoint));
+        }
+        command
+            .arg(format!("--region={}", input.region))
+            .arg(format!("--addressing-style={}", input.addressing_style))
+            .arg(format!("--at={}", input.timestamp))
+            .arg(format!("--expires-in={}", input.expires))
+            .arg("--output=json");
+        if input.expires > 604_800 {
+            command.arg("--allow-long-expiry");
+        }
+        for condition in input.policy.conditions() {
+            command.arg(format!("--condition={}", condition.to_json()));
+        }
+        command.arg(format!("s3://{}/{}", input.bucket, input.key));
+        let output = command.output().expect("run the presign binary");
+        let binary = if output.status.success() {
+            serde_json::from_slice::<serde_json::Value>(&output.stdout)
+                .ok()
+                .map(|json| signed_parts(&json))
+                .unwrap_or_default()
+        } else {
+            format!(
+                "ERROR: exit {}: {}",
+                output.status,
+                String::from_utf8_lossy(&output.stderr).trim()
+            )
+        };
+        let ours = match &library[index] {
+            Ok((url, fields)) => {
+                let field = |name: &str| {
+                    fields
+                        .iter()
+                        .find(|(field, _)| field == name)
+                        .map_or("", |(_, value)| value.as_str())
+                };
+                format!(
+                    "{url} {} {} {}",
+                    field("key"),
+                    field("policy"),
+                    field("x-amz-signature")
+                )
+            }
+            Err(error) => format!("ERROR: {error}"),
+        };
+        if binary != ours {
+            failures.push(Failure {
+                index,
+                problem: "presign post's form differs from the library's".to_owned(),
+                input: input_json_text(&serde_json::to_string(input).expect("serialise an input")),
+                ours,
+                theirs: format!("(binary) {binary}"),
+            });
+        }
+    }
+    sample
+}
+
+/// Whether `presign post` can be given this policy: no NUL in the key (an
+/// argument cannot hold one), an exact key not ending in `/` (the CLI reads
+/// that as a prefix), no NaN or infinity in a condition (JSON has none, so
+/// `--condition` cannot take one), no integer beyond 64 bits (serde_json
+/// reads those as floats).
+fn cli_can_express(input: &PostInput) -> bool {
+    let key = input.policy.key();
+    let exact_key_like_a_prefix = input.policy.key_prefix().is_none() && key.ends_with('/');
+    let unreadable = input
+        .policy
+        .conditions()
+        .iter()
+        .any(|condition| !json_reads_back(&condition.to_value()));
+    !key.contains('\0') && !exact_key_like_a_prefix && !unreadable
+}
+
+/// Whether serde_json reads `value`'s JSON back as written.
+fn json_reads_back(value: &PolicyValue) -> bool {
+    match value {
+        PolicyValue::Float(number) => number.is_finite(),
+        PolicyValue::Integer(number) => {
+            i64::try_from(*number).is_ok() || u64::try_from(*number).is_ok()
+        }
+        PolicyValue::Array(items) => items.iter().all(json_reads_back),
+        PolicyValue::Object(members) => members.iter().all(|(_, value)| json_reads_back(value)),
+        _ => true,
+    }
+}
+
+/// URL, key, policy and signature of `presign post --output json`.
+fn signed_parts(json: &serde_json::Value) -> String {
+    let text = |value: Option<&serde_json::Value>| {
+        value
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("")
+            .to_owned()
+    };
+    let fields = json.get("fields");
+    format!(
+        "{} {} {} {}",
+        text(json.get("url")),
+        text(fields.and_then(|f| f.get("key"))),
+        text(fields.and_then(|f| f.get("policy"))),
+        text(fields.and_then(|f| f.get("x-amz-signature")))
+    )
 }
 
 /// Which parts differ: the URL, the field names or order, the policy, the

@@ -111,8 +111,9 @@ impl PolicyValue {
     }
 
     /// Parses JSON text (a decoded policy document), keeping object members in
-    /// order. Numbers without a fraction or exponent that fit become
-    /// [`PolicyValue::Integer`], the others [`PolicyValue::Float`].
+    /// order. Numbers without a fraction or exponent that fit 64 bits become
+    /// [`PolicyValue::Integer`], the others [`PolicyValue::Float`] (the
+    /// nearest double, so it writes back as Python would write it).
     ///
     /// # Errors
     /// serde_json's description of the first syntax error.
@@ -478,6 +479,21 @@ mod tests {
             ])
         );
         assert!(PolicyValue::parse("{").is_err());
+    }
+
+    #[test]
+    fn parsed_floats_are_the_nearest_double() {
+        for text in [
+            "-1.4837111855390954e-186",
+            "2.224544406574877e-92",
+            "1.7976931348623157e+308",
+            "5e-324",
+            "0.1",
+        ] {
+            let value = PolicyValue::parse(text).unwrap();
+            assert_eq!(value, PolicyValue::Float(text.parse().unwrap()), "{text}");
+            assert_eq!(value.to_json(), text);
+        }
     }
 
     #[test]

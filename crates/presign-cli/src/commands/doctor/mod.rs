@@ -51,7 +51,7 @@ pub(crate) fn run(
         }
         None => (None, ""),
     };
-    let clock_base = resolve::instant(args.request.at.as_deref(), now)?;
+    let clock_base = resolve::instant(args.request.signing.at.as_deref(), now)?;
     let started = Instant::now();
     let local_clock = || clock_base + started.elapsed();
     let mut checks = Vec::new();
@@ -88,7 +88,7 @@ pub(crate) fn run(
     checks.push(clock::check(
         date.as_deref(),
         local,
-        args.request.at.is_some(),
+        args.request.signing.at.is_some(),
     ));
 
     let Some(bucket) = bucket else {
@@ -128,7 +128,7 @@ fn configuration(
     let fix = "see the message: it names the setting to change";
     let resolved = resolve::resolve(invocation, bucket, key, env, now)
         .map_err(|error| Check::fail(CONFIGURATION, format!("{error:#}"), fix))?;
-    let http = crate::http::client(&args.tls, args.request.profile.as_deref(), env)
+    let http = crate::http::client(&args.tls, args.request.signing.profile.as_deref(), env)
         .map_err(|error| Check::fail(CONFIGURATION, format!("{error:#}"), fix))?;
     let target = resolved.target();
     let region = if target.region.is_empty() {
