@@ -25,7 +25,7 @@ grep -q '^Permission is hereby granted, free of charge' LICENSE-MIT ||
 members=$(cargo metadata --no-deps --format-version 1 --offline |
   python3 -c 'import json, sys; print("\n".join(p["name"] for p in json.load(sys.stdin)["packages"]))')
 for crate in $members; do
-  listed=$(cargo package --list --allow-dirty --offline -p "$crate")
+  listed=$(cargo package --list --allow-dirty --offline --quiet -p "$crate")
   for file in LICENSE-MIT LICENSE-APACHE; do
     grep -qx "$file" <<<"$listed" || fail "the package of $crate does not carry $file"
   done
