@@ -183,19 +183,24 @@ fn text_output_prints_each_check_and_the_fix() {
     );
 }
 
-#[test]
-fn a_wrong_secret_is_named_on_every_server() {
+/// Runs doctor on every server with the key id, secret and target that
+/// `setup` gives, and checks that the credentials check fails with a summary
+/// holding what `expected` says; returns nothing, asserts.
+fn credentials_check_fails(
+    setup: impl Fn(&Server) -> (String, String, String),
+    expected: impl Fn(&Server) -> String,
+) {
     let Some(servers) = servers() else { return };
     for server in &servers {
         let sandbox = Sandbox::new();
-        let target = format!("s3://{}", server.bucket);
+        let (key, secret, target) = setup(server);
         let (code, report, _) = doctor(
             &sandbox,
-            &server.access_key,
-            "wrong/Secret+0123456789abcdefghijklmnopqrs",
+            &key,
+            &secret,
             &["--endpoint-url", &server.endpoint, &target],
         );
-        assert_eq!(code, Some(1), "{}", server.name);
+        assert_eq!(code, Some(1), "{}: {report:#}", server.name);
         assert_eq!(
             status(&report, "credentials and region"),
             "fail",
@@ -203,65 +208,59 @@ fn a_wrong_secret_is_named_on_every_server() {
             server.name
         );
         assert!(
-            summary(&report, "credentials and region").contains(&format!(
+            summary(&report, "credentials and region").contains(&expected(server)),
+            "{}: {report:#}",
+            server.name
+        );
+        assert!(check(&report, "credentials and region")["fix"].is_string());
+    }
+}
+
+#[test]
+fn a_wrong_secret_is_named_on_every_server() {
+    credentials_check_fails(
+        |server| {
+            (
+                server.access_key.clone(),
+                "wrong/Secret+0123456789abcdefghijklmnopqrs".to_owned(),
+                format!("s3://{}", server.bucket),
+            )
+        },
+        |server| {
+            format!(
                 "the secret access key is not the one paired with {}",
                 server.access_key
-            )),
-            "{}: {report:#}",
-            server.name
-        );
-        let fix = check(&report, "credentials and region")["fix"]
-            .as_str()
-            .unwrap();
-        assert!(fix.starts_with("correct the secret key"), "{fix}");
-    }
+            )
+        },
+    );
 }
 
 #[test]
-fn an_unknown_key_id_is_named() {
-    let Some(servers) = servers() else { return };
-    for server in &servers {
-        let sandbox = Sandbox::new();
-        let target = format!("s3://{}", server.bucket);
-        let (code, report, _) = doctor(
-            &sandbox,
-            "AKIDUNKNOWN000000000",
-            &server.secret_key,
-            &["--endpoint-url", &server.endpoint, &target],
-        );
-        assert_eq!(code, Some(1), "{}", server.name);
-        assert!(
-            summary(&report, "credentials and region")
-                .contains("the server does not know the access key id AKIDUNKNOWN000000000"),
-            "{}: {report:#}",
-            server.name
-        );
-    }
+fn an_unknown_key_id_is_named_on_every_server() {
+    credentials_check_fails(
+        |server| {
+            (
+                "AKIDUNKNOWN000000000".to_owned(),
+                server.secret_key.clone(),
+                format!("s3://{}", server.bucket),
+            )
+        },
+        |_| "the server does not know the access key id AKIDUNKNOWN000000000".to_owned(),
+    );
 }
 
 #[test]
-fn a_missing_bucket_is_named() {
-    let Some(servers) = servers() else { return };
-    for server in &servers {
-        let sandbox = Sandbox::new();
-        let (code, report, _) = doctor(
-            &sandbox,
-            &server.access_key,
-            &server.secret_key,
-            &[
-                "--endpoint-url",
-                &server.endpoint,
-                "s3://presign-no-such-bucket",
-            ],
-        );
-        assert_eq!(code, Some(1), "{}", server.name);
-        assert!(
-            summary(&report, "credentials and region")
-                .starts_with("there is no bucket presign-no-such-bucket"),
-            "{}: {report:#}",
-            server.name
-        );
-    }
+fn a_missing_bucket_is_named_on_every_server() {
+    credentials_check_fails(
+        |server| {
+            (
+                server.access_key.clone(),
+                server.secret_key.clone(),
+                "s3://presign-no-such-bucket".to_owned(),
+            )
+        },
+        |_| "there is no bucket presign-no-such-bucket".to_owned(),
+    );
 }
 
 #[test]

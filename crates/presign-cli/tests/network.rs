@@ -153,59 +153,45 @@ fn no_verify_ssl_works_and_warns_every_time() {
     }
 }
 
-#[test]
-fn a_certificate_for_another_host_is_explained() {
+/// Uploads through a TLS front presenting a certificate for `names`, valid
+/// until `valid_until_year`, issued by a CA given as --ca-bundle; the
+/// refusal must say `expected`.
+fn refused_with(names: &[&str], valid_until_year: i32, expected: &str) {
     let Some(server) = s3s_fs() else { return };
     let sandbox = Sandbox::new();
     let ca = TestCa::new("presign test CA");
     let bundle = ca.write_bundle(&sandbox.path("ca.pem"));
     let port = tls_front(
         socket_of(&server.endpoint),
-        ca.server_cert(&["other.example.com"], 4000),
+        ca.server_cert(names, valid_until_year),
     );
     let endpoint = format!("https://localhost:{port}");
     let refused = upload(
         &sandbox,
         &server,
         &endpoint,
-        "tls/b.txt",
+        "tls/refused.txt",
         &["--ca-bundle", bundle.to_str().unwrap()],
     );
     assert_eq!(refused.code, Some(1), "{}", refused.stderr);
-    assert!(
-        refused
-            .stderr
-            .contains("the certificate is for other.example.com, not localhost"),
-        "{}",
-        refused.stderr
+    assert!(refused.stderr.contains(expected), "{}", refused.stderr);
+}
+
+#[test]
+fn a_certificate_for_another_host_is_explained() {
+    refused_with(
+        &["other.example.com"],
+        4000,
+        "the certificate is for other.example.com, not localhost",
     );
 }
 
 #[test]
 fn an_expired_certificate_is_explained() {
-    let Some(server) = s3s_fs() else { return };
-    let sandbox = Sandbox::new();
-    let ca = TestCa::new("presign test CA");
-    let bundle = ca.write_bundle(&sandbox.path("ca.pem"));
-    let port = tls_front(
-        socket_of(&server.endpoint),
-        ca.server_cert(&["localhost"], 2021),
-    );
-    let endpoint = format!("https://localhost:{port}");
-    let refused = upload(
-        &sandbox,
-        &server,
-        &endpoint,
-        "tls/c.txt",
-        &["--ca-bundle", bundle.to_str().unwrap()],
-    );
-    assert_eq!(refused.code, Some(1), "{}", refused.stderr);
-    assert!(
-        refused
-            .stderr
-            .contains("the server's certificate for localhost expired on 2021-01-01T00:00:00Z"),
-        "{}",
-        refused.stderr
+    refused_with(
+        &["localhost"],
+        2021,
+        "the server's certificate for localhost expired on 2021-01-01T00:00:00Z",
     );
 }
 
