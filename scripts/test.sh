@@ -19,7 +19,7 @@ step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "cargo doc of the libraries (warnings are errors; the CLI's doc comments are its --help text)"
-RUSTDOCFLAGS="-D warnings" cargo doc -p presign -p presign-config -p presign-http --no-deps --locked --quiet
+RUSTDOCFLAGS="-D warnings" cargo doc -p presign -p presign-config -p presign-http -p presign-serve --no-deps --locked --quiet
 
 step "groff for the man-page test (installed from Debian's packages when missing)"
 if ! command -v groff >/dev/null; then

@@ -110,6 +110,30 @@ pub(crate) enum Command {
     /// Sign a POST policy: the URL and form fields a browser (or curl) uploads
     /// a file with, straight to the bucket, within the limits you set.
     Post(Box<PostArgs>),
+    /// Run the signing service: presigned URLs and POST policies for browsers
+    /// and apps over HTTP, per-client policies, Uppy Companion-compatible /s3
+    /// routes, an audit log. Stops gracefully on SIGTERM or SIGINT.
+    Serve(ServeArgs),
+}
+
+/// `presign serve`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example config and the routes: see the README, section 'presign serve'. \
+    Logs are JSON lines on stderr; the audit log (one JSON line per URL issued) goes to stdout \
+    unless audit_log names a file. Token digests for [[clients]]: printf %s \"$TOKEN\" | sha256sum.\n\n\
+    Exit codes: 0 stopped by SIGTERM or SIGINT after finishing the requests in flight; 2 a bad \
+    config (the message names the file, the key and the reason) or the address cannot be bound."
+)]
+pub(crate) struct ServeArgs {
+    /// The TOML configuration: listen, [storage], [companion], [[clients]].
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: PathBuf,
+
+    /// Listen on this address instead of the config's `listen`
+    /// (IP:PORT; port 0 picks a free one, printed in the first log line).
+    #[arg(long, value_name = "ADDR")]
+    pub(crate) listen: Option<std::net::SocketAddr>,
 }
 
 const DOCTOR_AFTER_HELP: &str = "\
@@ -795,7 +819,8 @@ impl Invocation {
                 | Command::Verify(_)
                 | Command::Completions(_)
                 | Command::Man(_)
-                | Command::Post(_),
+                | Command::Post(_)
+                | Command::Serve(_),
             )
             | None => &self.cli.request,
         }

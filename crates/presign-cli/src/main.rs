@@ -116,6 +116,10 @@ fn run(invocation: &Invocation) -> anyhow::Result<ExitCode> {
             commands::shell::man(&mut std::io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Serve(args)) => {
+            commands::serve::run(args, &env)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Verify(args)) => Ok(verify_exit(commands::verify::run(
             args,
             &env,

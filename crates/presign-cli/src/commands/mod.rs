@@ -4,6 +4,7 @@ pub(crate) mod batch;
 pub(crate) mod doctor;
 pub(crate) mod inspect;
 pub(crate) mod post;
+pub(crate) mod serve;
 pub(crate) mod shell;
 pub(crate) mod sign;
 pub(crate) mod transfer;

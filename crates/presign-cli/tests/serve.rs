@@ -1,0 +1,471 @@
+//! `presign serve` as a process on a real port: every route with its
+//! secrets checked in answers, logs and the audit log; slow clients cut off;
+//! a graceful stop that lets a request in flight finish; a bad config.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::fmt::Write as _;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const ACCESS_KEY: &str = "AKIDSERVEPROCESS";
+const SECRET_KEY: &str = "process/SECRET+key/0123456789abcdefXYZ";
+const SESSION_TOKEN: &str = "FwoGZXIvYXdzSESSIONTOKENprocess0123456789";
+const TOKEN: &str = "bearer-token-user1-4b6f2a";
+
+fn sha256_hex(text: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(text.as_bytes())
+        .iter()
+        .fold(String::new(), |mut hex, b| {
+            let _ = write!(hex, "{b:02x}");
+            hex
+        })
+}
+
+struct Serve {
+    child: Child,
+    addr: SocketAddr,
+    stdout: Arc<Mutex<String>>,
+    stderr: Arc<Mutex<String>>,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn pump(stream: impl Read + Send + 'static, into: Arc<Mutex<String>>) {
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            let mut text = into.lock().unwrap();
+            text.push_str(&line);
+            text.push('\n');
+        }
+    });
+}
+
+fn config(extra: &str) -> String {
+    format!(
+        r#"{extra}
+[storage]
+endpoint_url = "http://127.0.0.1:9"
+bucket = "uploads"
+region = ""
+
+[companion]
+cors_origins = ["*"]
+
+[[clients]]
+name = "user1"
+token_sha256 = "{}"
+methods = ["GET", "PUT", "POST"]
+"#,
+        sha256_hex(TOKEN)
+    )
+}
+
+impl Serve {
+    fn start(extra: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("serve.toml");
+        std::fs::write(&path, config(extra)).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_presign"))
+            .args(["serve", "--config"])
+            .arg(&path)
+            .args(["--listen", "127.0.0.1:0"])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", dir.path())
+            .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+            .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+            .env("AWS_SESSION_TOKEN", SESSION_TOKEN)
+            .env("PRESIGN_LOG", "debug")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = Arc::new(Mutex::new(String::new()));
+        let stderr = Arc::new(Mutex::new(String::new()));
+        pump(child.stdout.take().unwrap(), Arc::clone(&stdout));
+        pump(child.stderr.take().unwrap(), Arc::clone(&stderr));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let addr = loop {
+            let text = stderr.lock().unwrap().clone();
+            if let Some(line) = text
+                .lines()
+                .find(|line| line.contains("presign serve listening"))
+            {
+                let log: serde_json::Value = serde_json::from_str(line).unwrap();
+                break log["address"].as_str().unwrap().parse().unwrap();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the service did not start: {text}"
+            );
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "the service exited: {text}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        Self {
+            child,
+            addr,
+            stdout,
+            stderr,
+            _dir: dir,
+        }
+    }
+
+    /// Sends `raw` (a whole HTTP/1.1 request) and reads the answer to the end.
+    fn exchange(&self, raw: &str) -> String {
+        let mut stream = TcpStream::connect(self.addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        stream.write_all(raw.as_bytes()).unwrap();
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        answer
+    }
+
+    fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> String {
+        let mut raw = format!(
+            "{method} {path} HTTP/1.1\r\nhost: {}\r\nconnection: close\r\ncontent-length: {}\r\n",
+            self.addr,
+            body.len()
+        );
+        for (name, value) in headers {
+            let _ = write!(raw, "{name}: {value}\r\n");
+        }
+        raw.push_str("\r\n");
+        raw.push_str(body);
+        self.exchange(&raw)
+    }
+
+    fn terminate(&mut self) -> std::process::ExitStatus {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // Let the pumps read what is left.
+                std::thread::sleep(Duration::from_millis(100));
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the service did not stop after SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+fn status_of(answer: &str) -> u16 {
+    answer
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Every other route, and the error paths of the signing ones.
+fn exercise_other_routes(serve: &Serve, auth: &str) -> Vec<String> {
+    let json = ("content-type", "application/json");
+    let with_token = [json, ("authorization", auth)];
+    vec![
+        serve.request(
+            "POST",
+            "/v1/presign",
+            &[json, ("authorization", "Bearer wrong-token-value")],
+            r#"{"method":"GET","key":"user1/a"}"#,
+        ),
+        serve.request(
+            "POST",
+            "/v1/presign",
+            &with_token,
+            r#"{"method":"GET","key":"user1/../x"}"#,
+        ),
+        serve.request(
+            "POST",
+            "/v1/presign",
+            &with_token,
+            r#"{"method":"GET","key":"user1/a","expires_in":999999}"#,
+        ),
+        serve.request("POST", "/v1/presign", &with_token, "{broken"),
+        serve.request(
+            "POST",
+            "/v1/post",
+            &with_token,
+            r#"{"key":"user2/${filename}"}"#,
+        ),
+        serve.request("GET", "/s3/params?type=text%2Fplain", &[], ""),
+        serve.request("GET", "/healthz", &[], ""),
+        serve.request("GET", "/metrics", &[], ""),
+        serve.request("GET", "/openapi.json", &[], ""),
+        serve.request("GET", "/", &[], ""),
+        serve.request("GET", "/app.js", &[], ""),
+        serve.request("GET", "/nowhere", &[("authorization", auth)], ""),
+    ]
+}
+
+#[test]
+fn secrets_and_tokens_never_appear_in_answers_logs_or_the_audit_log() {
+    let mut serve = Serve::start("");
+    let auth = format!("Bearer {TOKEN}");
+    let json = ("content-type", "application/json");
+    let with_token = [json, ("authorization", auth.as_str())];
+    let mut answers = vec![
+        serve.request(
+            "POST",
+            "/v1/presign",
+            &with_token,
+            r#"{"method":"GET","key":"user1/a.txt"}"#,
+        ),
+        serve.request(
+            "POST",
+            "/v1/presign",
+            &with_token,
+            r#"{"method":"PUT","key":"user1/b.txt","headers":{"content-type":"text/plain"}}"#,
+        ),
+        serve.request(
+            "POST",
+            "/v1/presign/batch",
+            &with_token,
+            r#"{"method":"GET","keys":["user1/c","user1/d"]}"#,
+        ),
+        serve.request(
+            "POST",
+            "/v1/post",
+            &with_token,
+            r#"{"key":"user1/${filename}"}"#,
+        ),
+        serve.request(
+            "GET",
+            "/s3/params?filename=a.txt&type=text%2Fplain",
+            &[("origin", "http://localhost")],
+            "",
+        ),
+    ];
+    for answer in &answers {
+        assert_eq!(status_of(answer), 200, "{answer}");
+    }
+    let signatures: Vec<String> = answers
+        .iter()
+        .flat_map(|answer| {
+            answer
+                .match_indices("X-Amz-Signature=")
+                .map(|(at, _)| answer[at + 16..at + 80].to_owned())
+                .chain(
+                    answer
+                        .match_indices("\"x-amz-signature\":\"")
+                        .map(|(at, _)| answer[at + 19..at + 83].to_owned()),
+                )
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(signatures.len(), 6, "{answers:?}");
+    // The error paths and the other routes.
+    answers.extend(exercise_other_routes(&serve, &auth));
+    let status = serve.terminate();
+    assert!(status.success(), "{status:?}");
+    let audit = serve.stdout.lock().unwrap().clone();
+    let logs = serve.stderr.lock().unwrap().clone();
+    assert_eq!(audit.lines().count(), 6, "{audit}");
+    assert!(logs.lines().count() >= answers.len(), "{logs}");
+    for line in audit.lines().chain(logs.lines()) {
+        serde_json::from_str::<serde_json::Value>(line)
+            .unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}"));
+    }
+    for secret in [SECRET_KEY, SESSION_TOKEN, TOKEN, "wrong-token-value"] {
+        for (name, text) in [("audit log", &audit), ("logs", &logs)] {
+            assert!(
+                !text.contains(secret),
+                "{name} holds a secret or token:\n{text}"
+            );
+        }
+        for answer in &answers {
+            if secret != SESSION_TOKEN {
+                assert!(
+                    !answer.contains(secret),
+                    "an answer holds a secret or token:\n{answer}"
+                );
+            }
+        }
+    }
+    for signature in &signatures {
+        assert!(
+            !audit.contains(signature.as_str()) && !logs.contains(signature.as_str()),
+            "a signature was logged"
+        );
+    }
+    for answer in answers.iter().filter(|answer| status_of(answer) >= 400) {
+        assert!(
+            !answer.contains(SESSION_TOKEN) && !answer.contains("X-Amz-Signature"),
+            "{answer}"
+        );
+    }
+}
+
+#[test]
+fn slow_headers_and_slow_bodies_are_cut_off() {
+    let serve = Serve::start("header_timeout = 1\nbody_timeout = 1");
+    // Headers never finished: the connection is closed after header_timeout.
+    let started = Instant::now();
+    let mut stream = TcpStream::connect(serve.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\n")
+        .unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(900) && waited < Duration::from_secs(5),
+        "{waited:?}"
+    );
+    assert!(answer.is_empty() || status_of(&answer) == 408, "{answer}");
+
+    // A body that stops half-way: 408 after body_timeout.
+    let started = Instant::now();
+    let mut stream = TcpStream::connect(serve.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let auth = format!("Bearer {TOKEN}");
+    write!(stream, "POST /v1/presign HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nauthorization: {auth}\r\ncontent-length: 100\r\n\r\n{{\"method\":").unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    let waited = started.elapsed();
+    assert_eq!(status_of(&answer), 408, "{answer}");
+    assert!(
+        answer.contains("\"rule\":\"body_timeout\"") || answer.contains("body_timeout"),
+        "{answer}"
+    );
+    assert!(
+        waited >= Duration::from_millis(900) && waited < Duration::from_secs(5),
+        "{waited:?}"
+    );
+    // Nothing was issued.
+    assert!(serve.stdout.lock().unwrap().is_empty());
+}
+
+#[test]
+fn sigterm_lets_a_request_in_flight_finish_then_exits_0() {
+    let mut serve = Serve::start("");
+    let body = r#"{"method":"GET","key":"user1/in-flight.txt"}"#;
+    let mut stream = TcpStream::connect(serve.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(stream, "POST /v1/presign HTTP/1.1\r\nhost: x\r\nconnection: close\r\ncontent-type: application/json\r\nauthorization: Bearer {TOKEN}\r\ncontent-length: {}\r\n\r\n{}", body.len(), &body[..10]).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    Command::new("kill")
+        .args(["-TERM", &serve.child.id().to_string()])
+        .status()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    // Still running: a request is in flight. New connections are refused.
+    assert!(
+        serve.child.try_wait().unwrap().is_none(),
+        "stopped with a request in flight"
+    );
+    assert!(
+        TcpStream::connect(serve.addr).is_err(),
+        "the listener should be closed"
+    );
+    stream.write_all(&body.as_bytes()[10..]).unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    assert_eq!(status_of(&answer), 200, "{answer}");
+    assert!(
+        answer.contains("user1/in-flight.txt?X-Amz-Algorithm"),
+        "{answer}"
+    );
+    let status = serve.terminate();
+    assert!(status.success(), "{status:?}");
+    assert!(serve.stderr.lock().unwrap().contains("SIGTERM"));
+}
+
+#[test]
+fn a_bad_config_fails_at_start_with_the_file_the_key_and_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            config("listen = \"nowhere\""),
+            "listen",
+            "is not an address",
+        ),
+        (
+            config("").replace("token_sha256 = \"", "token_sha256 = \"zz"),
+            "clients[0].token_sha256",
+            "64 hex digits",
+        ),
+        (
+            config("").replace(
+                "methods = [\"GET\", \"PUT\", \"POST\"]",
+                "methods = [\"FETCH\"]",
+            ),
+            "clients[0].methods[0]",
+            "\"FETCH\" is not one of",
+        ),
+        (
+            config("").replace(
+                "cors_origins = [\"*\"]",
+                "cors_origins = [\"app.example.com\"]",
+            ),
+            "companion.cors_origins[0]",
+            "is not an origin",
+        ),
+        (
+            config("").replace("bucket = \"uploads\"", "bucket = \"Not_A_Bucket\""),
+            "storage",
+            "bucket name",
+        ),
+        (
+            config("unknown_key = 1"),
+            "(file)",
+            "unknown field `unknown_key`",
+        ),
+        (
+            config("").replace("[companion]", "[companion]\nexpires_in = 604801"),
+            "companion.expires_in",
+            "outside 1..=604800",
+        ),
+    ];
+    for (text, key, reason) in cases {
+        let path = dir.path().join("bad.toml");
+        std::fs::write(&path, &text).unwrap();
+        let output = Command::new(env!("CARGO_BIN_EXE_presign"))
+            .args(["serve", "--config"])
+            .arg(&path)
+            .env_clear()
+            .env("HOME", dir.path())
+            .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+            .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{key}: {stderr}");
+        let expected = format!("presign: error: {}: {key}: ", path.display());
+        assert!(
+            stderr.starts_with(&expected),
+            "{stderr}\nexpected to start with {expected}"
+        );
+        assert!(stderr.contains(reason), "{stderr}\nexpected: {reason}");
+        assert!(!stderr.contains(SECRET_KEY));
+    }
+}

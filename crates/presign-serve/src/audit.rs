@@ -1,0 +1,112 @@
+//! The audit log: one JSON line per URL or POST policy issued, saying who
+//! (client, or the browser's origin on the Companion routes), what (method,
+//! bucket, key), until when, and the request id. Never a signature, a
+//! token or a secret: the URL itself is not logged.
+
+use std::io::Write;
+use std::sync::Mutex;
+use std::time::SystemTime;
+
+use serde::Serialize;
+
+use crate::settings::AuditLog;
+
+/// Where audit lines go.
+pub(crate) struct Audit {
+    sink: Option<Mutex<Box<dyn Write + Send>>>,
+}
+
+impl std::fmt::Debug for Audit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Audit")
+            .field("enabled", &self.sink.is_some())
+            .finish()
+    }
+}
+
+/// Who asked for a URL.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Requester {
+    /// A native API client, by name.
+    Client(String),
+    /// A browser on the Companion routes: its `Origin` header, else its
+    /// address.
+    Origin(String),
+}
+
+/// One issued URL or policy.
+#[derive(Debug, Serialize)]
+pub(crate) struct AuditRecord<'a> {
+    /// When it was issued (RFC 3339, UTC).
+    pub(crate) time: String,
+    /// The request's id (also its `x-request-id` answer header).
+    pub(crate) request_id: &'a str,
+    /// Who asked.
+    #[serde(flatten)]
+    pub(crate) requester: &'a Requester,
+    /// The route, e.g. `/v1/presign`.
+    pub(crate) route: &'a str,
+    /// `GET`, `PUT`, `POST` (a POST policy) or the multipart operation's.
+    pub(crate) method: &'a str,
+    /// The bucket.
+    pub(crate) bucket: &'a str,
+    /// The key (for a POST policy whose key ends in `${filename}`, as is).
+    pub(crate) key: &'a str,
+    /// When the URL stops working (RFC 3339, UTC).
+    pub(crate) expires_at: String,
+    /// The multipart upload, for part URLs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) upload_id: Option<&'a str>,
+    /// The part number, for part URLs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) part_number: Option<u32>,
+}
+
+/// RFC 3339 with whole seconds, UTC.
+#[must_use]
+pub(crate) fn rfc3339(time: SystemTime) -> String {
+    jiff::Timestamp::try_from(time)
+        .map(|t| t.round(jiff::Unit::Second).unwrap_or(t).to_string())
+        .unwrap_or_default()
+}
+
+impl Audit {
+    /// Opens the configured destination (a file is appended to).
+    ///
+    /// # Errors
+    /// When the file cannot be opened.
+    pub(crate) fn open(log: &AuditLog) -> std::io::Result<Self> {
+        let sink: Option<Box<dyn Write + Send>> = match log {
+            AuditLog::Off => None,
+            AuditLog::Stdout => Some(Box::new(std::io::stdout())),
+            AuditLog::File(path) => Some(Box::new(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)?,
+            )),
+        };
+        Ok(Self {
+            sink: sink.map(Mutex::new),
+        })
+    }
+
+    /// Writes the records, one line each, in one write.
+    pub(crate) fn write(&self, records: &[AuditRecord<'_>]) {
+        let Some(sink) = &self.sink else { return };
+        let mut text = String::with_capacity(records.len() * 256);
+        for record in records {
+            if let Ok(line) = serde_json::to_string(record) {
+                text.push_str(&line);
+                text.push('\n');
+            }
+        }
+        let mut sink = sink
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Err(error) = sink.write_all(text.as_bytes()).and_then(|()| sink.flush()) {
+            tracing::error!(%error, "cannot write the audit log");
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! Allowed content types: exact (`image/png`), a family (`image/*`) or any
+//! (`*/*`), compared without case and without parameters (`; charset=...`).
+
+/// A list of allowed content types; empty allows any.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContentTypes(Vec<String>);
+
+impl ContentTypes {
+    /// Checks and lower-cases each pattern.
+    ///
+    /// # Errors
+    /// The index of the first bad pattern and why.
+    pub fn parse(patterns: &[String]) -> Result<Self, (usize, String)> {
+        let mut out = Vec::with_capacity(patterns.len());
+        for (index, pattern) in patterns.iter().enumerate() {
+            let lower = pattern.trim().to_ascii_lowercase();
+            let valid = match lower.split_once('/') {
+                Some(("*", "*")) => true,
+                Some((kind, "*")) => is_token(kind),
+                Some((kind, subtype)) => is_token(kind) && is_token(subtype),
+                None => false,
+            };
+            if !valid {
+                return Err((
+                    index,
+                    format!("{pattern:?} is not a content type: use type/subtype, type/* or */*"),
+                ));
+            }
+            out.push(lower);
+        }
+        Ok(Self(out))
+    }
+
+    /// Whether no list was given (any type is allowed).
+    #[must_use]
+    pub fn allows_any(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The patterns, lower-cased.
+    #[must_use]
+    pub fn patterns(&self) -> &[String] {
+        &self.0
+    }
+
+    /// Whether `content_type` (a concrete type, or a `type/*` family asked
+    /// for as a whole) is allowed.
+    #[must_use]
+    pub fn allows(&self, content_type: &str) -> bool {
+        if self.0.is_empty() {
+            return true;
+        }
+        let essence = essence(content_type);
+        let Some((kind, subtype)) = essence.split_once('/') else {
+            return false;
+        };
+        if !is_token(kind) || !(subtype == "*" || is_token(subtype)) {
+            return false;
+        }
+        self.0.iter().any(|pattern| match pattern.split_once('/') {
+            Some(("*", "*")) => true,
+            Some((family, "*")) => family == kind,
+            _ => *pattern == essence,
+        })
+    }
+}
+
+/// `type/subtype`, lower-cased, without parameters or spaces.
+fn essence(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// An RFC 9110 token (the characters a type or subtype may hold).
+fn is_token(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+        && text != "*"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ContentTypes;
+
+    fn list(patterns: &[&str]) -> ContentTypes {
+        let owned: Vec<String> = patterns.iter().map(|p| (*p).to_owned()).collect();
+        ContentTypes::parse(&owned).unwrap_or_else(|(i, e)| unreachable!("{i}: {e}"))
+    }
+
+    #[test]
+    fn exact_family_and_any() {
+        let types = list(&["image/*", "application/pdf"]);
+        assert!(types.allows("image/png"));
+        assert!(types.allows("IMAGE/PNG; charset=x"));
+        assert!(types.allows("image/*"));
+        assert!(types.allows("application/pdf"));
+        assert!(!types.allows("application/pdfx"));
+        assert!(!types.allows("text/html"));
+        assert!(!types.allows("*/*"));
+        assert!(!types.allows(""));
+        assert!(!types.allows("image"));
+        assert!(list(&["*/*"]).allows("text/html"));
+        assert!(list(&[]).allows("anything"));
+    }
+
+    #[test]
+    fn bad_patterns_are_refused_with_their_index() {
+        for bad in ["image", "image/", "/png", "ima ge/png", "*/png"] {
+            let owned = vec!["text/plain".to_owned(), bad.to_owned()];
+            assert_eq!(
+                ContentTypes::parse(&owned).map_err(|(i, _)| i),
+                Err(1),
+                "{bad}"
+            );
+        }
+    }
+}

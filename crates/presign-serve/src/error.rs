@@ -1,0 +1,145 @@
+//! One error type for every route, answered as JSON:
+//! `{"error": "what is wrong and what is allowed", "rule": "key_prefix"}`.
+//!
+//! The Companion routes answer the same shape; Companion's clients read
+//! `error`. Messages never hold a token, a secret or a signature.
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// A refused or failed request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The policy rule or input check that refused the request.
+    pub rule: Option<&'static str>,
+    /// What is wrong and what is allowed.
+    pub message: String,
+}
+
+/// The body of every error answer.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// What is wrong and what is allowed.
+    pub error: String,
+    /// The rule that refused the request (`key_prefix`, `method`,
+    /// `max_expires_in`, `content_type`, `max_size`, `bucket`, `key_path`,
+    /// `token`, ...), absent for faults of the service or the storage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+}
+
+impl ApiError {
+    /// Any status.
+    pub fn new(status: StatusCode, rule: Option<&'static str>, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            rule,
+            message: message.into(),
+        }
+    }
+
+    /// 400: the input is malformed.
+    pub fn bad_request(rule: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, Some(rule), message)
+    }
+
+    /// 401: no token, or one no client has.
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, Some("token"), message)
+    }
+
+    /// 403: the client's policy does not allow it.
+    pub fn forbidden(rule: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, Some(rule), message)
+    }
+
+    /// 502: the storage service failed or refused a call the service made.
+    pub fn storage(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_GATEWAY, None, message)
+    }
+
+    /// 500: a fault of the service (the cause is logged, not sent).
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, None, message)
+    }
+
+    /// A signing error of the core: the input broke a rule the message names.
+    #[must_use]
+    pub fn from_presign(error: &presign::PresignError) -> Self {
+        Self::bad_request("request", error.to_string())
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            error: self.message,
+            rule: self.rule.map(str::to_owned),
+        };
+        let mut response = (self.status, Json(body)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+/// `Json<T>` whose rejections (malformed JSON, a missing field, a body over
+/// the limit) are [`ApiError`]s like every other error.
+#[derive(Debug)]
+pub(crate) struct AppJson<T>(pub(crate) T);
+
+impl<T, S> FromRequest<S> for AppJson<T>
+where
+    Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(json_rejection(&rejection)),
+        }
+    }
+}
+
+fn json_rejection(rejection: &JsonRejection) -> ApiError {
+    let status = rejection.status();
+    let rule = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "max_body_bytes",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "content_type_header",
+        _ => "json",
+    };
+    let message = match rejection {
+        JsonRejection::BytesRejection(_) if status == StatusCode::PAYLOAD_TOO_LARGE => {
+            "the request body is over the service's limit (max_body_bytes)".to_owned()
+        }
+        JsonRejection::BytesRejection(_) => {
+            "the request body could not be read in time (body_timeout) or was cut off".to_owned()
+        }
+        other => other.body_text(),
+    };
+    let status = if matches!(rejection, JsonRejection::BytesRejection(_))
+        && status != StatusCode::PAYLOAD_TOO_LARGE
+    {
+        StatusCode::REQUEST_TIMEOUT
+    } else {
+        status
+    };
+    ApiError::new(status, Some(rule), message)
+}

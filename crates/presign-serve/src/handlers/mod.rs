@@ -1,0 +1,33 @@
+//! The routes, one module per area; each handler extracts, checks the
+//! policy, calls the core and maps errors.
+
+pub(crate) mod companion;
+pub(crate) mod native;
+pub(crate) mod ops;
+pub(crate) mod page;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde::ser::SerializeMap;
+
+/// Name/value pairs answered as a JSON object in their order (form fields
+/// read best in the order S3 documents them).
+#[derive(Debug, Clone)]
+pub(crate) struct OrderedPairs(pub Vec<(String, String)>);
+
+impl Serialize for OrderedPairs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, value) in &self.0 {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
+/// A JSON object of strings as pairs, in key order.
+#[must_use]
+pub(crate) fn pairs(map: &BTreeMap<String, String>) -> Vec<(String, String)> {
+    map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+}

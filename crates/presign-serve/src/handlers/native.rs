@@ -1,0 +1,407 @@
+//! The native API: `POST /v1/presign`, `/v1/presign/batch` and `/v1/post`,
+//! for clients with a bearer token. Every request is checked against the
+//! client's policy before anything is signed.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use axum::Extension;
+use axum::Json;
+use axum::extract::State;
+use presign::{BatchSigner, FILENAME_PLACEHOLDER, Method, presign, presign_post};
+use serde::{Deserialize, Serialize};
+
+use super::{OrderedPairs, pairs};
+use crate::audit::{AuditRecord, Requester, rfc3339};
+use crate::auth::ClientAuth;
+use crate::error::{ApiError, AppJson, ErrorBody};
+use crate::metrics::RequestId;
+use crate::policy;
+use crate::settings::Client;
+use crate::state::AppState;
+
+/// The most keys one batch may hold.
+pub(crate) const MAX_BATCH_KEYS: usize = 10_000;
+
+/// `POST /v1/presign`'s body.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PresignBody {
+    /// `GET`, `PUT`, `HEAD` or `DELETE` (POST uploads: `/v1/post`).
+    pub(crate) method: String,
+    /// One of the client's buckets; default its first.
+    pub(crate) bucket: Option<String>,
+    /// The object key, under the client's `key_prefix`.
+    pub(crate) key: String,
+    /// Seconds; default the smaller of 3600 and the client's maximum.
+    pub(crate) expires_in: Option<u64>,
+    /// Headers the URL signs (the client must send them): `content-type`,
+    /// `content-length`, `x-amz-meta-*`, ...
+    #[serde(default)]
+    pub(crate) headers: BTreeMap<String, String>,
+    /// Query parameters the URL signs: `response-*`, `versionId`,
+    /// `partNumber`, `uploadId`.
+    #[serde(default)]
+    pub(crate) query: BTreeMap<String, String>,
+}
+
+/// A presigned URL.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct PresignAnswer {
+    /// The URL.
+    pub(crate) url: String,
+    /// The method it is for.
+    pub(crate) method: String,
+    /// The headers the request must carry, exactly.
+    #[schema(value_type = BTreeMap<String, String>)]
+    pub(crate) headers: OrderedPairs,
+    /// When it stops working (RFC 3339, UTC).
+    pub(crate) expires_at: String,
+}
+
+/// `POST /v1/presign/batch`'s body: many keys, one method, one instant.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct BatchBody {
+    /// As for `/v1/presign`.
+    pub(crate) method: String,
+    /// As for `/v1/presign`.
+    pub(crate) bucket: Option<String>,
+    /// 1..=10000 keys, each under the client's `key_prefix`.
+    pub(crate) keys: Vec<String>,
+    /// As for `/v1/presign`.
+    pub(crate) expires_in: Option<u64>,
+    /// As for `/v1/presign`, the same for every key.
+    #[serde(default)]
+    pub(crate) headers: BTreeMap<String, String>,
+    /// As for `/v1/presign`, the same for every key.
+    #[serde(default)]
+    pub(crate) query: BTreeMap<String, String>,
+}
+
+/// URLs in the order of the keys, all expiring together.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct BatchAnswer {
+    /// One URL per key, in order.
+    pub(crate) urls: Vec<String>,
+    /// The method they are for.
+    pub(crate) method: String,
+    /// The headers each request must carry.
+    #[schema(value_type = BTreeMap<String, String>)]
+    pub(crate) headers: OrderedPairs,
+    /// When they stop working (RFC 3339, UTC).
+    pub(crate) expires_at: String,
+}
+
+/// `POST /v1/post`'s body: a POST policy for a browser form upload.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PostBody {
+    /// One of the client's buckets; default its first.
+    pub(crate) bucket: Option<String>,
+    /// The key, under the client's `key_prefix`; ending in `${filename}`,
+    /// the uploader chooses the rest.
+    pub(crate) key: String,
+    /// Exact (`image/png`) or a family (`image/*`); required when the
+    /// client has `content_types`.
+    pub(crate) content_type: Option<String>,
+    /// Largest file in bytes; at most the client's `max_size` (the default).
+    pub(crate) max_size: Option<u64>,
+    /// Smallest file in bytes (default 0).
+    pub(crate) min_size: Option<u64>,
+    /// `x-amz-meta-*` values, fixed by the policy.
+    #[serde(default)]
+    pub(crate) metadata: BTreeMap<String, String>,
+    /// Seconds; as for `/v1/presign`.
+    pub(crate) expires_in: Option<u64>,
+    /// 200, 201 or 204 (default: S3's 204).
+    pub(crate) success_action_status: Option<u16>,
+}
+
+/// A signed POST policy: post a `multipart/form-data` form to `url` with
+/// every field, then the file as the last field, `file`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct PostAnswer {
+    /// Where to post the form.
+    pub(crate) url: String,
+    /// The form fields, in order.
+    #[schema(value_type = BTreeMap<String, String>)]
+    pub(crate) fields: OrderedPairs,
+    /// When the policy stops working (RFC 3339, UTC).
+    pub(crate) expires_at: String,
+}
+
+fn parse_method(text: &str) -> Result<Method, ApiError> {
+    let method = text.parse::<Method>().map_err(|_| {
+        ApiError::bad_request(
+            "method",
+            format!("method {text:?} is not one of GET, PUT, HEAD, DELETE"),
+        )
+    })?;
+    if method == Method::Post {
+        return Err(ApiError::bad_request(
+            "method",
+            "POST uploads use a POST policy: ask /v1/post",
+        ));
+    }
+    Ok(method)
+}
+
+/// The checks of everything but the key, shared by one URL and a batch.
+fn check_request(
+    client: &Client,
+    method: Method,
+    expires_in: Option<u64>,
+    headers: &[(String, String)],
+    query: &[(String, String)],
+) -> Result<u64, ApiError> {
+    policy::method(client, method)?;
+    let expires_in = policy::expires_in(client, expires_in)?;
+    policy::headers(headers)?;
+    policy::query(query)?;
+    if method == Method::Put {
+        let owner = format!("client {:?}", client.name);
+        policy::content_type(
+            &client.content_types,
+            &owner,
+            policy::header_value(headers, "content-type"),
+        )?;
+        if client.max_size.is_some() {
+            let size = policy::header_value(headers, "content-length")
+                .map(|value| {
+                    value.parse::<u64>().map_err(|_| {
+                        ApiError::bad_request(
+                            "content_length",
+                            format!("content-length {value:?} is not a whole number of bytes"),
+                        )
+                    })
+                })
+                .transpose()?;
+            policy::size(client.max_size, &owner, size)?;
+        }
+    }
+    Ok(expires_in)
+}
+
+/// One presigned URL.
+#[utoipa::path(post, path = "/v1/presign", tag = "native", security(("bearer" = [])),
+    request_body = PresignBody,
+    responses(
+        (status = 200, description = "The URL", body = PresignAnswer),
+        (status = 400, description = "Malformed request", body = ErrorBody),
+        (status = 401, description = "No token, or an unknown one", body = ErrorBody),
+        (status = 403, description = "The client's policy refuses it; `rule` names the rule", body = ErrorBody),
+        (status = 413, description = "Body over max_body_bytes", body = ErrorBody),
+    ))]
+pub(crate) async fn presign_url(
+    State(state): State<AppState>,
+    ClientAuth(client): ClientAuth,
+    Extension(id): Extension<RequestId>,
+    AppJson(body): AppJson<PresignBody>,
+) -> Result<Json<PresignAnswer>, ApiError> {
+    let method = parse_method(&body.method)?;
+    let bucket = policy::bucket(&client, body.bucket.as_deref())?;
+    policy::key(&client, &body.key)?;
+    let headers = pairs(&body.headers);
+    let query = pairs(&body.query);
+    let expires_in = check_request(&client, method, body.expires_in, &headers, &query)?;
+    let request = state.target(bucket).request(
+        method,
+        &body.key,
+        Duration::from_secs(expires_in),
+        &query,
+        &headers,
+    );
+    let signed = presign(&request, &state.credentials, state.now())
+        .map_err(|e| ApiError::from_presign(&e))?;
+    let expires_at = rfc3339(signed.expires_at());
+    state.audit.write(&[AuditRecord {
+        time: rfc3339(state.now()),
+        request_id: &id.0,
+        requester: &Requester::Client(client.name.clone()),
+        route: "/v1/presign",
+        method: method.as_str(),
+        bucket,
+        key: &body.key,
+        expires_at: expires_at.clone(),
+        upload_id: None,
+        part_number: None,
+    }]);
+    state.metrics.issued("url", 1);
+    Ok(Json(PresignAnswer {
+        url: signed.url().to_owned(),
+        method: method.as_str().to_owned(),
+        headers: OrderedPairs(signed.headers().to_vec()),
+        expires_at,
+    }))
+}
+
+/// Many presigned URLs, one per key, as of one instant.
+#[utoipa::path(post, path = "/v1/presign/batch", tag = "native", security(("bearer" = [])),
+    request_body = BatchBody,
+    responses(
+        (status = 200, description = "One URL per key, in order", body = BatchAnswer),
+        (status = 400, description = "Malformed request or key (`error` names the key's index)", body = ErrorBody),
+        (status = 401, description = "No token, or an unknown one", body = ErrorBody),
+        (status = 403, description = "The client's policy refuses a key or the request; nothing is issued", body = ErrorBody),
+        (status = 413, description = "Body over max_body_bytes", body = ErrorBody),
+    ))]
+pub(crate) async fn presign_batch(
+    State(state): State<AppState>,
+    ClientAuth(client): ClientAuth,
+    Extension(id): Extension<RequestId>,
+    AppJson(body): AppJson<BatchBody>,
+) -> Result<Json<BatchAnswer>, ApiError> {
+    let method = parse_method(&body.method)?;
+    let bucket = policy::bucket(&client, body.bucket.as_deref())?;
+    if body.keys.is_empty() || body.keys.len() > MAX_BATCH_KEYS {
+        return Err(ApiError::bad_request(
+            "batch_size",
+            format!(
+                "a batch holds 1..={MAX_BATCH_KEYS} keys, got {}",
+                body.keys.len()
+            ),
+        ));
+    }
+    for (index, key) in body.keys.iter().enumerate() {
+        policy::key(&client, key).map_err(|mut error| {
+            error.message = format!("keys[{index}]: {}", error.message);
+            error
+        })?;
+    }
+    let headers = pairs(&body.headers);
+    let query = pairs(&body.query);
+    let expires_in = check_request(&client, method, body.expires_in, &headers, &query)?;
+    let template = state.target(bucket).request(
+        method,
+        "",
+        Duration::from_secs(expires_in),
+        &query,
+        &headers,
+    );
+    let now = state.now();
+    let signer = BatchSigner::new(&template, &state.credentials, now)
+        .map_err(|e| ApiError::from_presign(&e))?;
+    let mut urls = Vec::with_capacity(body.keys.len());
+    for key in &body.keys {
+        let mut url = String::with_capacity(256 + key.len());
+        signer
+            .sign_into(key, &mut url)
+            .map_err(|e| ApiError::from_presign(&e))?;
+        urls.push(url);
+    }
+    let expires_at = rfc3339(signer.expires_at());
+    let time = rfc3339(now);
+    let requester = Requester::Client(client.name.clone());
+    let records: Vec<AuditRecord<'_>> = body
+        .keys
+        .iter()
+        .map(|key| AuditRecord {
+            time: time.clone(),
+            request_id: &id.0,
+            requester: &requester,
+            route: "/v1/presign/batch",
+            method: method.as_str(),
+            bucket,
+            key,
+            expires_at: expires_at.clone(),
+            upload_id: None,
+            part_number: None,
+        })
+        .collect();
+    state.audit.write(&records);
+    state.metrics.issued("url", urls.len() as u64);
+    let signed_headers = template
+        .header_pairs()
+        .iter()
+        .map(|(n, v)| (n.to_ascii_lowercase(), v.clone()))
+        .collect();
+    Ok(Json(BatchAnswer {
+        urls,
+        method: method.as_str().to_owned(),
+        headers: OrderedPairs(signed_headers),
+        expires_at,
+    }))
+}
+
+/// A POST policy for a browser form upload.
+#[utoipa::path(post, path = "/v1/post", tag = "native", security(("bearer" = [])),
+    request_body = PostBody,
+    responses(
+        (status = 200, description = "The form's URL and fields", body = PostAnswer),
+        (status = 400, description = "Malformed request", body = ErrorBody),
+        (status = 401, description = "No token, or an unknown one", body = ErrorBody),
+        (status = 403, description = "The client's policy refuses it; `rule` names the rule", body = ErrorBody),
+        (status = 413, description = "Body over max_body_bytes", body = ErrorBody),
+    ))]
+pub(crate) async fn post_policy(
+    State(state): State<AppState>,
+    ClientAuth(client): ClientAuth,
+    Extension(id): Extension<RequestId>,
+    AppJson(body): AppJson<PostBody>,
+) -> Result<Json<PostAnswer>, ApiError> {
+    policy::method(&client, Method::Post)?;
+    let bucket = policy::bucket(&client, body.bucket.as_deref())?;
+    match body.key.strip_suffix(FILENAME_PLACEHOLDER) {
+        Some(prefix) if prefix == client.key_prefix => {}
+        Some(prefix) => policy::key(&client, prefix.strip_suffix('/').unwrap_or(prefix))?,
+        None => policy::key(&client, &body.key)?,
+    }
+    let expires_in = policy::expires_in(&client, body.expires_in)?;
+    let owner = format!("client {:?}", client.name);
+    policy::content_type(&client.content_types, &owner, body.content_type.as_deref())?;
+    if let (Some(asked), Some(max)) = (body.max_size, client.max_size)
+        && asked > max
+    {
+        return Err(ApiError::forbidden(
+            "max_size",
+            format!("max_size {asked} is above {owner}'s max_size of {max} bytes"),
+        ));
+    }
+    let mut policy = state
+        .target(bucket)
+        .post_policy(&body.key, Duration::from_secs(expires_in));
+    if let Some(status) = body.success_action_status {
+        if !matches!(status, 200 | 201 | 204) {
+            return Err(ApiError::bad_request(
+                "success_action_status",
+                "success_action_status is 200, 201 or 204",
+            ));
+        }
+        policy = policy.success_action_status(status);
+    }
+    if let Some(content_type) = &body.content_type {
+        policy = match content_type.strip_suffix('*') {
+            Some(family) => policy.content_type_starts_with(family),
+            None => policy.content_type(content_type),
+        };
+    }
+    for (name, value) in &body.metadata {
+        crate::handlers::companion::check_metadata_name(name)?;
+        policy = policy.meta(name, value);
+    }
+    if let Some(max) = body.max_size.or(client.max_size) {
+        policy = policy.content_length_range(body.min_size.unwrap_or(0), max);
+    }
+    let post = presign_post(&policy, &state.credentials, state.now())
+        .map_err(|e| ApiError::from_presign(&e))?;
+    let expires_at = rfc3339(post.expires_at());
+    state.audit.write(&[AuditRecord {
+        time: rfc3339(state.now()),
+        request_id: &id.0,
+        requester: &Requester::Client(client.name.clone()),
+        route: "/v1/post",
+        method: "POST",
+        bucket,
+        key: &body.key,
+        expires_at: expires_at.clone(),
+        upload_id: None,
+        part_number: None,
+    }]);
+    state.metrics.issued("post_policy", 1);
+    Ok(Json(PostAnswer {
+        url: post.url().to_owned(),
+        fields: OrderedPairs(post.fields().to_vec()),
+        expires_at,
+    }))
+}

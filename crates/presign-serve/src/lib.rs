@@ -1,0 +1,201 @@
+//! `presign serve`: an HTTP service that holds storage credentials and hands
+//! presigned URLs and POST policies to browsers and apps, which then upload
+//! and download straight to the bucket.
+//!
+//! - The native API (`/v1/...`): JSON, bearer tokens (only their SHA-256 is
+//!   configured), every request checked against the client's policy
+//!   (bucket, key prefix, method, expiry, content type, size) before
+//!   anything is signed.
+//! - Uppy Companion-compatible routes (`/s3/...`), as `@uppy/aws-s3` 6.x
+//!   speaks them with `companionEndpoint`.
+//! - `/healthz`, `/metrics` (Prometheus), `/openapi.json` (generated from
+//!   the handlers), an upload page at `/`, an audit log line per URL issued.
+//!
+//! The service keeps no state between requests (multipart state lives in
+//! the storage service), so copies with the same configuration and
+//! credentials can run behind any load balancer.
+//!
+//! [`launch`] is the seam: the binary binds the listener and passes a
+//! signal future; a test binds `127.0.0.1:0` and passes a channel.
+//!
+//! ```no_run
+//! use presign_serve::{launch, Settings};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let env = presign_config::Environment::from_process();
+//! let settings = Settings::load("presign-serve.toml".as_ref(), &env)?;
+//! let listener = tokio::net::TcpListener::bind(settings.listen).await?;
+//! launch(settings, listener, async { let _ = tokio::signal::ctrl_c().await; }).await?;
+//! # Ok(())
+//! # }
+//! ```
+#![deny(missing_docs)]
+
+mod audit;
+mod auth;
+mod content_type;
+mod error;
+mod handlers;
+mod key_rules;
+mod metrics;
+mod policy;
+mod server;
+mod settings;
+mod state;
+
+mod template;
+
+use std::future::Future;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderName, Method, StatusCode, header};
+use axum::routing::get;
+use tokio::net::TcpListener;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::timeout::TimeoutLayer;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub use content_type::ContentTypes;
+pub use error::{ApiError, ErrorBody};
+pub use settings::{
+    AuditLog, Client, Companion, DEFAULT_COMPANION_EXPIRES_IN, DEFAULT_LISTEN,
+    DEFAULT_MAX_EXPIRES_IN, Limits, Settings, SettingsError, Storage,
+};
+pub use state::AppState;
+pub use template::KeyTemplate;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "presign serve", description = "Presigned URLs and POST policies for browsers and apps, with per-client policies; Uppy Companion-compatible S3 routes."),
+    modifiers(&BearerScheme),
+    components(schemas(ErrorBody)),
+)]
+struct ApiDoc;
+
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// Why the service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum LaunchError {
+    /// The audit log file could not be opened.
+    #[error("audit_log: cannot open {path}: {source}")]
+    AuditLog {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// The routes and the OpenAPI document that describes them.
+pub fn router(state: AppState) -> Router {
+    let limits = state.settings.limits;
+    let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(handlers::native::presign_url))
+        .routes(routes!(handlers::native::presign_batch))
+        .routes(routes!(handlers::native::post_policy))
+        .routes(routes!(handlers::ops::healthz))
+        .routes(routes!(handlers::ops::metrics))
+        .merge(companion_routes(&state))
+        .split_for_parts();
+    let openapi_json = openapi.to_pretty_json().unwrap_or_default();
+    let body_timeout = limits.body_timeout;
+    api.route(
+        "/openapi.json",
+        get(move || async move { ([(header::CONTENT_TYPE, "application/json")], openapi_json) }),
+    )
+    .route("/", get(handlers::page::index))
+    .route("/app.js", get(handlers::page::script))
+    .route_layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        metrics::observe,
+    ))
+    .layer(DefaultBodyLimit::max(limits.max_body_bytes))
+    .layer(axum::middleware::map_request(
+        move |request: Request| async move {
+            request.map(|body| Body::new(tower_http::timeout::TimeoutBody::new(body_timeout, body)))
+        },
+    ))
+    .layer(TimeoutLayer::with_status_code(
+        StatusCode::REQUEST_TIMEOUT,
+        limits.request_timeout,
+    ))
+    .with_state(state)
+}
+
+fn companion_routes(state: &AppState) -> OpenApiRouter<AppState> {
+    let Some(companion) = &state.settings.companion else {
+        return OpenApiRouter::new();
+    };
+    let origins = if companion.cors_origins.iter().any(|origin| origin == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(
+            companion
+                .cors_origins
+                .iter()
+                .filter_map(|origin| origin.parse().ok()),
+        )
+    };
+    let cors = CorsLayer::new()
+        .allow_origin(origins)
+        .allow_methods([Method::GET, Method::POST, Method::DELETE, Method::OPTIONS])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::AUTHORIZATION,
+            HeaderName::from_static("uppy-versions"),
+        ])
+        .max_age(std::time::Duration::from_secs(600));
+    OpenApiRouter::new()
+        .routes(routes!(handlers::companion::params))
+        .layer(cors)
+}
+
+/// Serves the service on `listener` until `shutdown` completes, then lets
+/// requests in flight finish (within `shutdown_timeout`).
+///
+/// # Errors
+/// [`LaunchError`] when the audit log cannot be opened.
+pub async fn launch(
+    settings: Settings,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), LaunchError> {
+    let limits = settings.limits;
+    let audit_path = match &settings.audit_log {
+        AuditLog::File(path) => path.display().to_string(),
+        _ => "stdout".to_owned(),
+    };
+    let state = AppState::new(settings).map_err(|source| LaunchError::AuditLog {
+        path: audit_path,
+        source,
+    })?;
+    if let Ok(address) = listener.local_addr() {
+        tracing::info!(%address, clients = state.clients.len(), companion = state.settings.companion.is_some(), "presign serve listening");
+    }
+    server::serve(
+        router(state),
+        listener,
+        limits.header_timeout,
+        limits.shutdown_timeout,
+        shutdown,
+    )
+    .await;
+    Ok(())
+}

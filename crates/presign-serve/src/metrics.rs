@@ -1,0 +1,162 @@
+//! Prometheus metrics: requests by route, method and status, their latency,
+//! and URLs issued by kind; plus the middleware that records them, logs
+//! each request as a JSON line and gives it an id.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::HeaderValue;
+use axum::middleware::Next;
+use axum::response::Response;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+use crate::state::AppState;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    route: String,
+    method: String,
+    status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    route: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct IssuedLabels {
+    kind: &'static str,
+}
+
+type HistogramFamily = Family<RouteLabels, Histogram, fn() -> Histogram>;
+
+/// The service's metrics.
+pub(crate) struct Metrics {
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    latency: HistogramFamily,
+    issued: Family<IssuedLabels, Counter>,
+}
+
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Metrics")
+    }
+}
+
+fn latency_histogram() -> Histogram {
+    // 50 µs to about 1.6 s.
+    Histogram::new(exponential_buckets(0.000_05, 2.0, 16))
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("presign_serve");
+        let requests = Family::<RequestLabels, Counter>::default();
+        let latency: HistogramFamily = Family::new_with_constructor(latency_histogram);
+        let issued = Family::<IssuedLabels, Counter>::default();
+        registry.register(
+            "requests",
+            "HTTP requests by route, method and status",
+            requests.clone(),
+        );
+        registry.register(
+            "request_duration_seconds",
+            "Time to answer a request, by route",
+            latency.clone(),
+        );
+        registry.register(
+            "urls_issued",
+            "Presigned URLs and POST policies issued, by kind",
+            issued.clone(),
+        );
+        Self {
+            registry,
+            requests,
+            latency,
+            issued,
+        }
+    }
+}
+
+impl Metrics {
+    /// Counts `count` URLs of `kind` (`url`, `post_policy`, `part_url`).
+    pub(crate) fn issued(&self, kind: &'static str, count: u64) {
+        self.issued
+            .get_or_create(&IssuedLabels { kind })
+            .inc_by(count);
+    }
+
+    /// The Prometheus text exposition.
+    #[must_use]
+    pub(crate) fn render(&self) -> String {
+        let mut text = String::new();
+        if prometheus_client::encoding::text::encode(&mut text, &self.registry).is_err() {
+            text.clear();
+        }
+        text
+    }
+
+    fn record(&self, route: &str, method: &str, status: u16, seconds: f64) {
+        self.requests
+            .get_or_create(&RequestLabels {
+                route: route.to_owned(),
+                method: method.to_owned(),
+                status,
+            })
+            .inc();
+        self.latency
+            .get_or_create(&RouteLabels {
+                route: route.to_owned(),
+            })
+            .observe(seconds);
+    }
+}
+
+/// A request's id: `x-request-id` on the answer, in the logs and the audit
+/// log.
+#[derive(Debug, Clone)]
+pub(crate) struct RequestId(pub String);
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+fn new_request_id() -> String {
+    // Unique per process and cheap; the process id keeps copies apart.
+    format!(
+        "{:x}-{:x}",
+        std::process::id(),
+        NEXT_ID.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Middleware: gives the request an id, then records its metrics and logs
+/// it (route pattern, never the raw URI; never a header).
+pub(crate) async fn observe(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let start = Instant::now();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
+    let method = request.method().as_str().to_owned();
+    let id = new_request_id();
+    request.extensions_mut().insert(RequestId(id.clone()));
+    let mut response = next.run(request).await;
+    let status = response.status().as_u16();
+    let seconds = start.elapsed().as_secs_f64();
+    state.metrics.record(&route, &method, status, seconds);
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    tracing::info!(request_id = %id, route = %route, method = %method, status, latency_ms = seconds * 1000.0, "request");
+    response
+}
