@@ -42,6 +42,7 @@ mod policy;
 mod server;
 mod settings;
 mod state;
+mod storage;
 
 mod template;
 
@@ -100,6 +101,9 @@ pub enum LaunchError {
         /// Why.
         source: std::io::Error,
     },
+    /// The HTTP agent for the storage calls could not be built.
+    #[error("storage: {0}")]
+    Http(String),
 }
 
 /// The routes and the OpenAPI document that describes them.
@@ -109,6 +113,9 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(handlers::native::presign_url))
         .routes(routes!(handlers::native::presign_batch))
         .routes(routes!(handlers::native::post_policy))
+        .routes(routes!(handlers::multipart::create))
+        .routes(routes!(handlers::multipart::complete))
+        .routes(routes!(handlers::multipart::abort))
         .routes(routes!(handlers::ops::healthz))
         .routes(routes!(handlers::ops::metrics))
         .merge(companion_routes(&state))
@@ -164,6 +171,14 @@ fn companion_routes(state: &AppState) -> OpenApiRouter<AppState> {
         .max_age(std::time::Duration::from_secs(600));
     OpenApiRouter::new()
         .routes(routes!(handlers::companion::params))
+        .routes(routes!(handlers::companion::create))
+        .routes(routes!(handlers::companion::sign_part))
+        .routes(routes!(handlers::companion::sign_parts))
+        .routes(routes!(
+            handlers::companion::list_parts,
+            handlers::companion::abort
+        ))
+        .routes(routes!(handlers::companion::complete))
         .layer(cors)
 }
 
@@ -178,14 +193,7 @@ pub async fn launch(
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), LaunchError> {
     let limits = settings.limits;
-    let audit_path = match &settings.audit_log {
-        AuditLog::File(path) => path.display().to_string(),
-        _ => "stdout".to_owned(),
-    };
-    let state = AppState::new(settings).map_err(|source| LaunchError::AuditLog {
-        path: audit_path,
-        source,
-    })?;
+    let state = AppState::new(settings)?;
     if let Ok(address) = listener.local_addr() {
         tracing::info!(%address, clients = state.clients.len(), companion = state.settings.companion.is_some(), "presign serve listening");
     }

@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use presign::{Addressing, MAX_EXPIRES_SECS, Method};
-use presign_config::{Environment, Overrides, ResolvedConfig, Target};
+use presign_config::{
+    Environment, Overrides, ResolvedConfig, Target, TransportConfig, TransportOverrides,
+};
 use serde::Deserialize;
 
 use crate::content_type::ContentTypes;
@@ -106,6 +108,9 @@ pub struct Storage {
     pub target: Target,
     /// `timeout`: for each call the service makes to the storage service.
     pub timeout: Duration,
+    /// Trust and proxies for those calls (`ca_bundle`, `no_verify_ssl`, the
+    /// environment's proxies), resolved as the command resolves them.
+    pub transport: TransportConfig,
 }
 
 /// `[companion]`: the Uppy Companion-compatible routes under `/s3`.
@@ -174,6 +179,9 @@ struct RawStorage {
     profile: Option<String>,
     ibm_credentials: Option<PathBuf>,
     timeout: Option<u64>,
+    ca_bundle: Option<PathBuf>,
+    #[serde(default)]
+    no_verify_ssl: bool,
 }
 
 #[derive(Deserialize)]
@@ -386,6 +394,15 @@ fn storage(
             )
         })?),
     };
+    let transport = presign_config::resolve_transport(
+        &TransportOverrides {
+            profile: raw.profile.clone(),
+            ca_bundle: raw.ca_bundle,
+            no_verify_ssl: raw.no_verify_ssl,
+        },
+        env,
+    )
+    .map_err(|error| fail("storage.ca_bundle", error.to_string()))?;
     let overrides = Overrides {
         profile: raw.profile,
         region: raw.region,
@@ -417,6 +434,7 @@ fn storage(
         bucket,
         target,
         timeout,
+        transport,
     })
 }
 

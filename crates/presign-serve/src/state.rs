@@ -10,6 +10,7 @@ use presign_config::Target;
 use crate::audit::Audit;
 use crate::metrics::Metrics;
 use crate::settings::{Client, Settings};
+use crate::storage::StorageCaller;
 
 /// Cheap to clone: every part is shared.
 #[derive(Debug, Clone)]
@@ -24,15 +25,28 @@ pub struct AppState {
     pub(crate) audit: Arc<Audit>,
     /// The metrics.
     pub(crate) metrics: Arc<Metrics>,
+    /// Sends the calls the service makes to storage itself.
+    pub(crate) storage: Arc<StorageCaller>,
 }
 
 impl AppState {
     /// The state for `settings`, with the audit log opened.
     ///
     /// # Errors
-    /// When the audit log file cannot be opened.
-    pub fn new(settings: Settings) -> std::io::Result<Self> {
-        let audit = Audit::open(&settings.audit_log)?;
+    /// When the audit log file cannot be opened or the HTTP agent for the
+    /// storage calls cannot be built (a CA bundle without certificates).
+    pub fn new(settings: Settings) -> Result<Self, crate::LaunchError> {
+        let audit =
+            Audit::open(&settings.audit_log).map_err(|source| crate::LaunchError::AuditLog {
+                path: match &settings.audit_log {
+                    crate::AuditLog::File(path) => path.display().to_string(),
+                    _ => "stdout".to_owned(),
+                },
+                source,
+            })?;
+        let http = presign_http::Http::new(&settings.storage.transport)
+            .map_err(|error| crate::LaunchError::Http(error.to_string()))?;
+        let storage = StorageCaller::new(http, settings.storage.timeout);
         let credentials = settings.storage.config.credentials.to_credentials();
         let clients: Vec<Arc<Client>> = settings.clients.iter().cloned().map(Arc::new).collect();
         Ok(Self {
@@ -41,6 +55,7 @@ impl AppState {
             clients: clients.into(),
             audit: Arc::new(audit),
             metrics: Arc::new(Metrics::default()),
+            storage: Arc::new(storage),
         })
     }
 

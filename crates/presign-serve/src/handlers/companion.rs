@@ -6,16 +6,20 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
+use std::collections::BTreeMap;
+
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::{Extension, Json};
-use presign::presign_post;
-use serde::Serialize;
+use presign::multipart::{CompletedPart, MultipartUpload, PartNumber};
+use presign::{Method, presign, presign_post};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use super::OrderedPairs;
 use crate::audit::{AuditRecord, Requester, rfc3339};
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, AppJson, ErrorBody};
 use crate::key_rules;
 use crate::metrics::RequestId;
 use crate::policy;
@@ -227,4 +231,470 @@ pub(crate) async fn params(
         fields: OrderedPairs(post.fields().to_vec()),
         expires: companion.expires_in,
     }))
+}
+
+/// `POST /s3/multipart`'s body, as `@uppy/aws-s3` sends it.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub(crate) struct CreateBody {
+    /// The file's name; goes into key_template's `${filename}`.
+    pub(crate) filename: String,
+    /// The file's content type.
+    #[serde(rename = "type")]
+    pub(crate) content_type: Option<String>,
+    /// `x-amz-meta-*` values (strings; others are written as JSON, nulls
+    /// dropped).
+    #[serde(default)]
+    #[schema(value_type = BTreeMap<String, String>)]
+    pub(crate) metadata: BTreeMap<String, Value>,
+}
+
+/// `POST /s3/multipart`'s answer.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CreateAnswer {
+    /// The object key chosen by key_template.
+    pub(crate) key: String,
+    /// The storage service's upload id.
+    pub(crate) upload_id: String,
+    /// The bucket.
+    pub(crate) bucket: String,
+}
+
+/// `?key=` of the routes that name an upload.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub(crate) struct KeyQuery {
+    /// The object key `POST /s3/multipart` answered.
+    pub(crate) key: Option<String>,
+    /// For `/batch`: part numbers, comma-separated.
+    #[serde(rename = "partNumbers")]
+    pub(crate) part_numbers: Option<String>,
+}
+
+/// One part URL.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct PartAnswer {
+    /// The presigned UploadPart URL (PUT the part's bytes to it).
+    pub(crate) url: String,
+    /// Seconds it is valid.
+    pub(crate) expires: u64,
+}
+
+/// Part URLs by part number.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct BatchAnswer {
+    /// Part number (as text) to URL.
+    pub(crate) presigned_urls: BTreeMap<String, String>,
+}
+
+/// A part uploaded so far, as Companion lists it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct ListedPartAnswer {
+    /// 1..=10000.
+    pub(crate) part_number: u32,
+    /// Its ETag.
+    #[serde(rename = "ETag")]
+    pub(crate) etag: String,
+    /// Its size in bytes.
+    pub(crate) size: u64,
+    /// When it arrived, as the storage service wrote it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) last_modified: Option<String>,
+}
+
+/// One part of a complete request.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub(crate) struct CompletePart {
+    /// 1..=10000.
+    #[serde(rename = "PartNumber")]
+    pub(crate) part_number: u64,
+    /// The ETag its PUT answered.
+    #[serde(rename = "ETag")]
+    pub(crate) etag: String,
+}
+
+/// `POST /s3/multipart/{uploadId}/complete`'s body.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub(crate) struct CompleteBody {
+    /// The parts, in order.
+    pub(crate) parts: Vec<CompletePart>,
+}
+
+/// The assembled object.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct CompleteAnswer {
+    /// Where it is.
+    pub(crate) location: String,
+    /// Its key.
+    pub(crate) key: String,
+    /// Its bucket.
+    pub(crate) bucket: String,
+}
+
+fn required_key(query: &KeyQuery) -> Result<&str, ApiError> {
+    let key = query.key.as_deref().ok_or_else(|| {
+        ApiError::bad_request(
+            "key",
+            "the object key must be passed as a query parameter, e.g. ?key=abc.jpg",
+        )
+    })?;
+    key_rules::check_key(key)?;
+    Ok(key)
+}
+
+fn upload(
+    state: &AppState,
+    companion: &Companion,
+    key: &str,
+    upload_id: &str,
+    expires_in: u64,
+) -> Result<MultipartUpload, ApiError> {
+    let object = state.target(&companion.bucket).request(
+        Method::Get,
+        key,
+        Duration::from_secs(expires_in),
+        &[],
+        &[],
+    );
+    MultipartUpload::new(&object, upload_id)
+        .map_err(|error| ApiError::bad_request("uploadId", error.to_string()))
+}
+
+fn part_number(text: &str) -> Result<PartNumber, ApiError> {
+    text.trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|number| PartNumber::new(number).ok())
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "partNumber",
+                format!("part number {text:?} is not within 1..=10000"),
+            )
+        })
+}
+
+/// Metadata as `x-amz-meta-*` headers: names checked, values RFC 2047
+/// encoded when not ASCII.
+pub(crate) fn metadata_headers(
+    metadata: &BTreeMap<String, Value>,
+) -> Result<Vec<(String, String)>, ApiError> {
+    let mut headers = Vec::with_capacity(metadata.len());
+    for (name, value) in metadata {
+        let text = match value {
+            Value::Null => continue,
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        check_metadata_name(name)?;
+        check_metadata_value(name, &text)?;
+        headers.push((
+            format!("x-amz-meta-{name}"),
+            presign::encode_metadata_value(&text).into_owned(),
+        ));
+    }
+    Ok(headers)
+}
+
+/// Starts a multipart upload: the service calls CreateMultipartUpload with
+/// the content type and metadata, and answers the key and upload id.
+#[utoipa::path(post, path = "/s3/multipart", tag = "companion", request_body = CreateBody,
+    responses(
+        (status = 200, description = "The upload", body = CreateAnswer),
+        (status = 400, description = "Malformed request", body = ErrorBody),
+        (status = 403, description = "Content type or key refused by the [companion] policy", body = ErrorBody),
+        (status = 502, description = "The storage service failed or refused", body = ErrorBody),
+    ))]
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    AppJson(body): AppJson<CreateBody>,
+) -> Result<Json<CreateAnswer>, ApiError> {
+    let companion = settings(&state)?;
+    let content_type = body.content_type.filter(|value| !value.is_empty());
+    policy::content_type(
+        &companion.content_types,
+        "the Companion routes",
+        content_type.as_deref(),
+    )?;
+    let key = key_for(companion, &body.filename)?;
+    let mut headers = metadata_headers(&body.metadata)?;
+    if let Some(content_type) = &content_type {
+        headers.insert(0, ("content-type".to_owned(), content_type.clone()));
+    }
+    if let Some(acl) = &companion.acl {
+        headers.push(("x-amz-acl".to_owned(), acl.clone()));
+    }
+    let object = state.target(&companion.bucket).request(
+        Method::Get,
+        &key,
+        Duration::from_secs(companion.expires_in),
+        &[],
+        &headers,
+    );
+    let upload_id = state
+        .storage
+        .create(&object, &state.credentials, state.now())
+        .await?;
+    Ok(Json(CreateAnswer {
+        key,
+        upload_id,
+        bucket: companion.bucket.clone(),
+    }))
+}
+
+/// A URL for one part: it signs only the part number and upload id (no
+/// checksum, no content type), so any part body goes.
+#[utoipa::path(get, path = "/s3/multipart/{uploadId}/{partNumber}", tag = "companion",
+    params(("uploadId" = String, Path, description = "The upload id"), ("partNumber" = u32, Path, description = "1..=10000"), KeyQuery),
+    responses(
+        (status = 200, description = "The part URL", body = PartAnswer),
+        (status = 400, description = "No key, or a bad part number", body = ErrorBody),
+    ))]
+pub(crate) async fn sign_part(
+    State(state): State<AppState>,
+    Extension(id): Extension<RequestId>,
+    RemoteAddr(remote): RemoteAddr,
+    headers: HeaderMap,
+    Path((upload_id, number)): Path<(String, String)>,
+    Query(query): Query<KeyQuery>,
+) -> Result<Json<PartAnswer>, ApiError> {
+    let companion = settings(&state)?;
+    let key = required_key(&query)?;
+    let number = part_number(&number)?;
+    let upload = upload(&state, companion, key, &upload_id, companion.expires_in)?;
+    let signed = presign(&upload.upload_part(number), &state.credentials, state.now())
+        .map_err(|e| ApiError::from_presign(&e))?;
+    audit_parts(
+        &state,
+        &id,
+        &requester(&headers, remote),
+        companion,
+        key,
+        &upload_id,
+        &[(number.get(), signed.expires_at())],
+    );
+    Ok(Json(PartAnswer {
+        url: signed.url().to_owned(),
+        expires: companion.expires_in,
+    }))
+}
+
+fn audit_parts(
+    state: &AppState,
+    id: &RequestId,
+    requester: &Requester,
+    companion: &Companion,
+    key: &str,
+    upload_id: &str,
+    parts: &[(u32, std::time::SystemTime)],
+) {
+    let time = rfc3339(state.now());
+    let records: Vec<AuditRecord<'_>> = parts
+        .iter()
+        .map(|(number, expires_at)| AuditRecord {
+            time: time.clone(),
+            request_id: &id.0,
+            requester,
+            route: "/s3/multipart/{uploadId}/{partNumber}",
+            method: "PUT",
+            bucket: &companion.bucket,
+            key,
+            expires_at: rfc3339(*expires_at),
+            upload_id: Some(upload_id),
+            part_number: Some(*number),
+        })
+        .collect();
+    state.audit.write(&records);
+    state.metrics.issued("part_url", parts.len() as u64);
+}
+
+/// URLs for many parts at once.
+#[utoipa::path(get, path = "/s3/multipart/{uploadId}/batch", tag = "companion",
+    params(("uploadId" = String, Path, description = "The upload id"), KeyQuery),
+    responses(
+        (status = 200, description = "Part URLs by part number", body = BatchAnswer),
+        (status = 400, description = "No key, or bad part numbers", body = ErrorBody),
+    ))]
+pub(crate) async fn sign_parts(
+    State(state): State<AppState>,
+    Extension(id): Extension<RequestId>,
+    RemoteAddr(remote): RemoteAddr,
+    headers: HeaderMap,
+    Path(upload_id): Path<String>,
+    Query(query): Query<KeyQuery>,
+) -> Result<Json<BatchAnswer>, ApiError> {
+    let companion = settings(&state)?;
+    let key = required_key(&query)?;
+    let numbers = query.part_numbers.as_deref().ok_or_else(|| {
+        ApiError::bad_request(
+            "partNumbers",
+            "the part numbers must be passed comma-separated, e.g. ?partNumbers=4,6,7",
+        )
+    })?;
+    let numbers = numbers
+        .split(',')
+        .map(part_number)
+        .collect::<Result<Vec<_>, _>>()?;
+    let upload = upload(&state, companion, key, &upload_id, companion.expires_in)?;
+    let now = state.now();
+    let mut presigned_urls = BTreeMap::new();
+    let mut issued = Vec::with_capacity(numbers.len());
+    for number in numbers {
+        let signed = presign(&upload.upload_part(number), &state.credentials, now)
+            .map_err(|e| ApiError::from_presign(&e))?;
+        issued.push((number.get(), signed.expires_at()));
+        presigned_urls.insert(number.get().to_string(), signed.url().to_owned());
+    }
+    audit_parts(
+        &state,
+        &id,
+        &requester(&headers, remote),
+        companion,
+        key,
+        &upload_id,
+        &issued,
+    );
+    Ok(Json(BatchAnswer { presigned_urls }))
+}
+
+/// The parts uploaded so far (the service calls ListParts).
+#[utoipa::path(get, path = "/s3/multipart/{uploadId}", tag = "companion",
+    params(("uploadId" = String, Path, description = "The upload id"), KeyQuery),
+    responses(
+        (status = 200, description = "The parts", body = Vec<ListedPartAnswer>),
+        (status = 400, description = "No key", body = ErrorBody),
+        (status = 502, description = "The storage service failed or refused", body = ErrorBody),
+    ))]
+pub(crate) async fn list_parts(
+    State(state): State<AppState>,
+    Path(upload_id): Path<String>,
+    Query(query): Query<KeyQuery>,
+) -> Result<Json<Vec<ListedPartAnswer>>, ApiError> {
+    let companion = settings(&state)?;
+    let key = required_key(&query)?;
+    let upload = upload(&state, companion, key, &upload_id, 600)?;
+    let parts = state
+        .storage
+        .list_parts(&upload, &state.credentials, state.now())
+        .await?;
+    Ok(Json(
+        parts
+            .into_iter()
+            .map(|part| ListedPartAnswer {
+                part_number: part.number.get(),
+                etag: part.etag.unwrap_or_default(),
+                size: part.size,
+                last_modified: part.last_modified,
+            })
+            .collect(),
+    ))
+}
+
+/// Assembles the object (the service calls CompleteMultipartUpload). With
+/// `max_size` set, the parts' sizes are listed first, and an upload over
+/// it is aborted instead.
+#[utoipa::path(post, path = "/s3/multipart/{uploadId}/complete", tag = "companion",
+    params(("uploadId" = String, Path, description = "The upload id"), KeyQuery),
+    request_body = CompleteBody,
+    responses(
+        (status = 200, description = "The object", body = CompleteAnswer),
+        (status = 400, description = "No key, or bad parts", body = ErrorBody),
+        (status = 403, description = "Over max_size: the upload was aborted", body = ErrorBody),
+        (status = 502, description = "The storage service failed or refused", body = ErrorBody),
+    ))]
+pub(crate) async fn complete(
+    State(state): State<AppState>,
+    Path(upload_id): Path<String>,
+    Query(query): Query<KeyQuery>,
+    AppJson(body): AppJson<CompleteBody>,
+) -> Result<Json<CompleteAnswer>, ApiError> {
+    let companion = settings(&state)?;
+    let key = required_key(&query)?.to_owned();
+    let parts = body
+        .parts
+        .iter()
+        .map(|part| {
+            Ok(CompletedPart::new(
+                part_number(&part.part_number.to_string())?,
+                &part.etag,
+            ))
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    let upload = upload(&state, companion, &key, &upload_id, 600)?;
+    complete_within(
+        &state,
+        &upload,
+        &parts,
+        companion.max_size,
+        "the Companion routes",
+    )
+    .await?;
+    let result = state
+        .storage
+        .complete(&upload, &parts, &state.credentials, state.now())
+        .await?;
+    Ok(Json(CompleteAnswer {
+        location: result
+            .location
+            .unwrap_or_else(|| format!("{}/{}", companion.bucket, key)),
+        key: result.key.unwrap_or(key),
+        bucket: result.bucket.unwrap_or_else(|| companion.bucket.clone()),
+    }))
+}
+
+/// With a `max_size`, the named parts' sizes (from ListParts) must add up to
+/// at most it; an upload over it is aborted and refused.
+pub(crate) async fn complete_within(
+    state: &AppState,
+    upload: &MultipartUpload,
+    parts: &[CompletedPart],
+    max_size: Option<u64>,
+    owner: &str,
+) -> Result<(), ApiError> {
+    let Some(max) = max_size else { return Ok(()) };
+    let listed = state
+        .storage
+        .list_parts(upload, &state.credentials, state.now())
+        .await?;
+    let size: u64 = listed
+        .iter()
+        .filter(|part| parts.iter().any(|named| named.number == part.number))
+        .map(|part| part.size)
+        .sum();
+    if size <= max {
+        return Ok(());
+    }
+    state
+        .storage
+        .abort(upload, &state.credentials, state.now())
+        .await?;
+    Err(ApiError::forbidden(
+        "max_size",
+        format!(
+            "the upload holds {size} bytes, above the max_size of {owner}: {max} bytes; it was aborted"
+        ),
+    ))
+}
+
+/// Discards an upload and its parts (the service calls AbortMultipartUpload).
+#[utoipa::path(delete, path = "/s3/multipart/{uploadId}", tag = "companion",
+    params(("uploadId" = String, Path, description = "The upload id"), KeyQuery),
+    responses(
+        (status = 200, description = "Aborted: {}"),
+        (status = 400, description = "No key", body = ErrorBody),
+        (status = 502, description = "The storage service failed or refused", body = ErrorBody),
+    ))]
+pub(crate) async fn abort(
+    State(state): State<AppState>,
+    Path(upload_id): Path<String>,
+    Query(query): Query<KeyQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let companion = settings(&state)?;
+    let key = required_key(&query)?;
+    let upload = upload(&state, companion, key, &upload_id, 600)?;
+    state
+        .storage
+        .abort(&upload, &state.credentials, state.now())
+        .await?;
+    Ok(Json(Value::Object(serde_json::Map::new())))
 }

@@ -2,6 +2,7 @@
 //! policy, calls the core and maps errors.
 
 pub(crate) mod companion;
+pub(crate) mod multipart;
 pub(crate) mod native;
 pub(crate) mod ops;
 pub(crate) mod page;

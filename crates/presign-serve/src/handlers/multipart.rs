@@ -1,0 +1,294 @@
+//! The native API's multipart uploads: `POST /v1/multipart` creates the
+//! upload and answers the plan (one URL per part, each signing the part's
+//! exact length), `/v1/multipart/complete` and `/v1/multipart/abort`.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::{Extension, Json};
+use presign::multipart::{CompletedPart, MultipartUpload, PartNumber, PartPlan};
+use presign::{Method, presign};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::audit::{AuditRecord, Requester, rfc3339};
+use crate::auth::ClientAuth;
+use crate::error::{ApiError, AppJson, ErrorBody};
+use crate::handlers::companion::{complete_within, metadata_headers};
+use crate::metrics::RequestId;
+use crate::policy;
+use crate::settings::Client;
+use crate::state::AppState;
+
+/// `POST /v1/multipart`'s body.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CreateBody {
+    /// One of the client's buckets; default its first.
+    pub(crate) bucket: Option<String>,
+    /// The key, under the client's `key_prefix`.
+    pub(crate) key: String,
+    /// The object's size in bytes (at most the client's `max_size`).
+    pub(crate) size: u64,
+    /// Bytes per part (5 MiB..=5 GiB); default: the core's plan.
+    pub(crate) part_size: Option<u64>,
+    /// The object's content type.
+    pub(crate) content_type: Option<String>,
+    /// `x-amz-meta-*` values.
+    #[serde(default)]
+    #[schema(value_type = BTreeMap<String, String>)]
+    pub(crate) metadata: BTreeMap<String, Value>,
+    /// Seconds the part URLs are valid; as for `/v1/presign`.
+    pub(crate) expires_in: Option<u64>,
+}
+
+/// One part of the plan.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct PlannedPart {
+    /// 1..=10000.
+    pub(crate) part_number: u32,
+    /// The part's first byte in the file.
+    pub(crate) offset: u64,
+    /// Its length: the URL signs `content-length` with it.
+    pub(crate) size: u64,
+    /// PUT the part's bytes here; keep the `ETag` it answers.
+    pub(crate) url: String,
+}
+
+/// The upload and its plan.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct CreateAnswer {
+    /// The storage service's upload id.
+    pub(crate) upload_id: String,
+    /// The bucket.
+    pub(crate) bucket: String,
+    /// The key.
+    pub(crate) key: String,
+    /// Bytes per part (the last may be shorter).
+    pub(crate) part_size: u64,
+    /// One entry per part, in order.
+    pub(crate) parts: Vec<PlannedPart>,
+    /// When the part URLs stop working (RFC 3339, UTC).
+    pub(crate) expires_at: String,
+}
+
+/// A part's number and ETag.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DonePart {
+    /// 1..=10000.
+    pub(crate) part_number: u64,
+    /// The ETag its PUT answered.
+    pub(crate) etag: String,
+}
+
+/// `POST /v1/multipart/complete`'s and `/abort`'s body.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct UploadBody {
+    /// As at create.
+    pub(crate) bucket: Option<String>,
+    /// As at create.
+    pub(crate) key: String,
+    /// What create answered.
+    pub(crate) upload_id: String,
+    /// For complete: every part, in order.
+    #[serde(default)]
+    pub(crate) parts: Vec<DonePart>,
+}
+
+/// The assembled object.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct CompleteAnswer {
+    /// Where it is.
+    pub(crate) location: String,
+    /// The bucket.
+    pub(crate) bucket: String,
+    /// The key.
+    pub(crate) key: String,
+    /// The object's ETag.
+    pub(crate) etag: Option<String>,
+}
+
+fn existing_upload(
+    state: &AppState,
+    client: &Client,
+    body: &UploadBody,
+) -> Result<MultipartUpload, ApiError> {
+    policy::method(client, Method::Put)?;
+    let bucket = policy::bucket(client, body.bucket.as_deref())?;
+    policy::key(client, &body.key)?;
+    let object =
+        state
+            .target(bucket)
+            .request(Method::Get, &body.key, Duration::from_secs(600), &[], &[]);
+    MultipartUpload::new(&object, &body.upload_id)
+        .map_err(|error| ApiError::bad_request("upload_id", error.to_string()))
+}
+
+/// Creates a multipart upload (the service calls CreateMultipartUpload) and
+/// answers one URL per part.
+#[utoipa::path(post, path = "/v1/multipart", tag = "native", security(("bearer" = [])),
+    request_body = CreateBody,
+    responses(
+        (status = 200, description = "The upload and its plan", body = CreateAnswer),
+        (status = 400, description = "Malformed request or a plan outside S3's limits", body = ErrorBody),
+        (status = 401, description = "No token, or an unknown one", body = ErrorBody),
+        (status = 403, description = "The client's policy refuses it", body = ErrorBody),
+        (status = 502, description = "The storage service failed or refused", body = ErrorBody),
+    ))]
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    ClientAuth(client): ClientAuth,
+    Extension(id): Extension<RequestId>,
+    AppJson(body): AppJson<CreateBody>,
+) -> Result<Json<CreateAnswer>, ApiError> {
+    policy::method(&client, Method::Put)?;
+    let bucket = policy::bucket(&client, body.bucket.as_deref())?.to_owned();
+    policy::key(&client, &body.key)?;
+    let expires_in = policy::expires_in(&client, body.expires_in)?;
+    let owner = format!("client {:?}", client.name);
+    policy::content_type(&client.content_types, &owner, body.content_type.as_deref())?;
+    policy::size(client.max_size, &owner, Some(body.size))?;
+    let plan = match body.part_size {
+        Some(part_size) => PartPlan::with_part_size(body.size, part_size),
+        None => PartPlan::new(body.size),
+    }
+    .map_err(|error| ApiError::bad_request("part_size", error.to_string()))?;
+    let mut headers = metadata_headers(&body.metadata)?;
+    if let Some(content_type) = &body.content_type {
+        headers.insert(0, ("content-type".to_owned(), content_type.clone()));
+    }
+    let target = state.target(&bucket);
+    let expiry = Duration::from_secs(expires_in);
+    let now = state.now();
+    let upload_id = state
+        .storage
+        .create(
+            &target.request(Method::Get, &body.key, expiry, &[], &headers),
+            &state.credentials,
+            now,
+        )
+        .await?;
+    let upload = MultipartUpload::new(
+        &target.request(Method::Get, &body.key, expiry, &[], &[]),
+        &upload_id,
+    )
+    .map_err(|error| ApiError::storage(format!("CreateMultipartUpload: {error}")))?;
+    let mut parts = Vec::with_capacity(plan.part_count() as usize);
+    let mut expires_at = now;
+    for part in plan.parts() {
+        let request = upload
+            .upload_part(part.number())
+            .header("content-length", part.len().to_string());
+        let signed =
+            presign(&request, &state.credentials, now).map_err(|e| ApiError::from_presign(&e))?;
+        expires_at = signed.expires_at();
+        parts.push(PlannedPart {
+            part_number: part.number().get(),
+            offset: part.offset(),
+            size: part.len(),
+            url: signed.url().to_owned(),
+        });
+    }
+    let requester = Requester::Client(client.name.clone());
+    let time = rfc3339(now);
+    let expires_text = rfc3339(expires_at);
+    let records: Vec<AuditRecord<'_>> = parts
+        .iter()
+        .map(|part| AuditRecord {
+            time: time.clone(),
+            request_id: &id.0,
+            requester: &requester,
+            route: "/v1/multipart",
+            method: "PUT",
+            bucket: &bucket,
+            key: &body.key,
+            expires_at: expires_text.clone(),
+            upload_id: Some(&upload_id),
+            part_number: Some(part.part_number),
+        })
+        .collect();
+    state.audit.write(&records);
+    state.metrics.issued("part_url", parts.len() as u64);
+    Ok(Json(CreateAnswer {
+        upload_id: upload_id.clone(),
+        bucket,
+        key: body.key,
+        part_size: plan.part_size(),
+        parts,
+        expires_at: expires_text,
+    }))
+}
+
+/// Assembles the object (the service calls CompleteMultipartUpload); over
+/// the client's `max_size`, the upload is aborted instead.
+#[utoipa::path(post, path = "/v1/multipart/complete", tag = "native", security(("bearer" = [])),
+    request_body = UploadBody,
+    responses(
+        (status = 200, description = "The object", body = CompleteAnswer),
+        (status = 400, description = "Malformed request", body = ErrorBody),
+        (status = 401, description = "No token, or an unknown one", body = ErrorBody),
+        (status = 403, description = "The client's policy refuses it", body = ErrorBody),
+        (status = 502, description = "The storage service failed or refused", body = ErrorBody),
+    ))]
+pub(crate) async fn complete(
+    State(state): State<AppState>,
+    ClientAuth(client): ClientAuth,
+    AppJson(body): AppJson<UploadBody>,
+) -> Result<Json<CompleteAnswer>, ApiError> {
+    let upload = existing_upload(&state, &client, &body)?;
+    let parts = body
+        .parts
+        .iter()
+        .map(|part| {
+            PartNumber::new(part.part_number)
+                .map(|number| CompletedPart::new(number, &part.etag))
+                .map_err(|error| ApiError::bad_request("parts", error.to_string()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    complete_within(
+        &state,
+        &upload,
+        &parts,
+        client.max_size,
+        &format!("client {:?}", client.name),
+    )
+    .await?;
+    let result = state
+        .storage
+        .complete(&upload, &parts, &state.credentials, state.now())
+        .await?;
+    let bucket = upload.object().bucket().to_owned();
+    Ok(Json(CompleteAnswer {
+        location: result
+            .location
+            .unwrap_or_else(|| format!("{bucket}/{}", body.key)),
+        bucket,
+        key: body.key,
+        etag: result.etag,
+    }))
+}
+
+/// Discards the upload and its parts (the service calls AbortMultipartUpload).
+#[utoipa::path(post, path = "/v1/multipart/abort", tag = "native", security(("bearer" = [])),
+    request_body = UploadBody,
+    responses(
+        (status = 200, description = "Aborted: {}"),
+        (status = 401, description = "No token, or an unknown one", body = ErrorBody),
+        (status = 403, description = "The client's policy refuses it", body = ErrorBody),
+        (status = 502, description = "The storage service failed or refused", body = ErrorBody),
+    ))]
+pub(crate) async fn abort(
+    State(state): State<AppState>,
+    ClientAuth(client): ClientAuth,
+    AppJson(body): AppJson<UploadBody>,
+) -> Result<Json<Value>, ApiError> {
+    let upload = existing_upload(&state, &client, &body)?;
+    state
+        .storage
+        .abort(&upload, &state.credentials, state.now())
+        .await?;
+    Ok(Json(Value::Object(serde_json::Map::new())))
+}

@@ -1,0 +1,211 @@
+//! The calls the service makes to the storage service itself: multipart
+//! create, complete, abort and list. Each is a URL the service presigns for
+//! itself and sends through the shared HTTP agent (`presign-http`: the
+//! system's trust store plus CA bundles, proxies from the environment), so
+//! the service needs no other S3 client.
+//!
+//! They run on tokio's blocking pool (the agent is synchronous) with a
+//! deadline per call. A call that fails is a 502 naming the operation and
+//! the reason (the storage service's S3 error code and message, or why it
+//! could not be reached); the URL's query, which holds the signature, is
+//! never part of it.
+
+use std::time::{Duration, SystemTime};
+
+use presign::multipart::{
+    CompleteMultipartUploadResult, CompletedPart, InitiateMultipartUploadResult, ListPartsResult,
+    ListedPart, MultipartUpload, PartNumber, complete_multipart_upload_body,
+    create_multipart_upload,
+};
+use presign::{Credentials, PresignRequest, S3Error, presign};
+use presign_http::Http;
+
+use crate::error::ApiError;
+
+/// Sends presigned requests to the storage service.
+#[derive(Debug)]
+pub(crate) struct StorageCaller {
+    http: Http,
+    timeout: Duration,
+}
+
+struct Answer {
+    status: u16,
+    body: String,
+}
+
+impl StorageCaller {
+    /// A caller with the agent `http`, giving up on a call after `timeout`.
+    pub(crate) fn new(http: Http, timeout: Duration) -> Self {
+        Self { http, timeout }
+    }
+
+    /// Sends `request` (presigned as of `now`) with `body`.
+    async fn send(
+        &self,
+        operation: &'static str,
+        request: &PresignRequest,
+        credentials: &Credentials,
+        now: SystemTime,
+        body: Option<String>,
+    ) -> Result<Answer, ApiError> {
+        let signed = presign(request, credentials, now).map_err(|e| ApiError::from_presign(&e))?;
+        let url = signed.url().to_owned();
+        let method = signed.method().as_str();
+        let headers = signed.headers().to_vec();
+        let agent = self.http.agent(&url).clone();
+        let timeout = self.timeout;
+        let call = tokio::task::spawn_blocking(move || {
+            let mut builder = ureq::http::Request::builder().method(method).uri(&url);
+            for (name, value) in &headers {
+                builder = builder.header(name, value);
+            }
+            let request = builder
+                .body(body.unwrap_or_default())
+                .map_err(|e| e.to_string())?;
+            let config = agent
+                .configure_request(request)
+                .timeout_global(Some(timeout))
+                .build();
+            let mut response = agent.run(config).map_err(|error| describe(&error))?;
+            let status = response.status().as_u16();
+            let body = response
+                .body_mut()
+                .with_config()
+                .limit(16 << 20)
+                .read_to_string()
+                .map_err(|error| describe(&error))?;
+            Ok::<_, String>(Answer { status, body })
+        });
+        match call.await {
+            Ok(Ok(answer)) if (200..300).contains(&answer.status) => Ok(answer),
+            Ok(Ok(answer)) => Err(ApiError::storage(format!(
+                "{operation}: {}",
+                refusal(&answer)
+            ))),
+            Ok(Err(reason)) => Err(ApiError::storage(format!(
+                "{operation}: the storage service could not be reached: {reason}"
+            ))),
+            Err(_) => Err(ApiError::internal(format!(
+                "{operation}: the call was cancelled"
+            ))),
+        }
+    }
+
+    /// CreateMultipartUpload: `object`'s headers (content type, metadata)
+    /// become the object's. Answers the upload id.
+    pub(crate) async fn create(
+        &self,
+        object: &PresignRequest,
+        credentials: &Credentials,
+        now: SystemTime,
+    ) -> Result<String, ApiError> {
+        const OPERATION: &str = "CreateMultipartUpload";
+        let answer = self
+            .send(
+                OPERATION,
+                &create_multipart_upload(object),
+                credentials,
+                now,
+                None,
+            )
+            .await?;
+        InitiateMultipartUploadResult::parse(&answer.body)
+            .map(|result| result.upload_id)
+            .map_err(|error| ApiError::storage(format!("{OPERATION}: {error}")))
+    }
+
+    /// Every part uploaded so far, following the pages.
+    pub(crate) async fn list_parts(
+        &self,
+        upload: &MultipartUpload,
+        credentials: &Credentials,
+        now: SystemTime,
+    ) -> Result<Vec<ListedPart>, ApiError> {
+        const OPERATION: &str = "ListParts";
+        let mut parts = Vec::new();
+        let mut request = upload.list_parts();
+        // 10,000 parts at most, 1,000 a page: 10 pages, and a guard.
+        for _ in 0..20 {
+            let answer = self
+                .send(OPERATION, &request, credentials, now, None)
+                .await?;
+            let page = ListPartsResult::parse(&answer.body)
+                .map_err(|error| ApiError::storage(format!("{OPERATION}: {error}")))?;
+            parts.extend(page.parts);
+            match (page.is_truncated, page.next_part_number_marker) {
+                (true, Some(marker)) => {
+                    let marker = PartNumber::new(marker)
+                        .map_err(|error| ApiError::storage(format!("{OPERATION}: {error}")))?;
+                    request = upload.list_parts_after(marker);
+                }
+                _ => return Ok(parts),
+            }
+        }
+        Err(ApiError::storage(format!(
+            "{OPERATION}: the storage service kept answering more pages"
+        )))
+    }
+
+    /// CompleteMultipartUpload with `parts`.
+    pub(crate) async fn complete(
+        &self,
+        upload: &MultipartUpload,
+        parts: &[CompletedPart],
+        credentials: &Credentials,
+        now: SystemTime,
+    ) -> Result<CompleteMultipartUploadResult, ApiError> {
+        const OPERATION: &str = "CompleteMultipartUpload";
+        let body = complete_multipart_upload_body(parts)
+            .map_err(|error| ApiError::bad_request("parts", error.to_string()))?;
+        let answer = self
+            .send(OPERATION, &upload.complete(), credentials, now, Some(body))
+            .await?;
+        CompleteMultipartUploadResult::parse(&answer.body)
+            .map_err(|error| ApiError::storage(format!("{OPERATION}: {error}")))
+    }
+
+    /// AbortMultipartUpload.
+    pub(crate) async fn abort(
+        &self,
+        upload: &MultipartUpload,
+        credentials: &Credentials,
+        now: SystemTime,
+    ) -> Result<(), ApiError> {
+        self.send(
+            "AbortMultipartUpload",
+            &upload.abort(),
+            credentials,
+            now,
+            None,
+        )
+        .await
+        .map(|_| ())
+    }
+}
+
+/// A refusal in words: the S3 error code and message when the body holds
+/// one, else the status.
+fn refusal(answer: &Answer) -> String {
+    match S3Error::parse(&answer.body) {
+        Ok(error) => format!("the storage service answered {}: {error}", answer.status),
+        Err(_) => format!("the storage service answered {}", answer.status),
+    }
+}
+
+/// A transport error without the URL's query (it holds the signature).
+fn describe(error: &impl std::fmt::Display) -> String {
+    let text = error.to_string();
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(start) = rest.find('?') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start..];
+        let end = after
+            .find(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+            .unwrap_or(after.len());
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
