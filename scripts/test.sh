@@ -52,3 +52,6 @@ export PRESIGN_PYTHON
 
 step "cargo test (unit, conformance, property, CLI, batch, interop, differential and doc tests)"
 cargo test --workspace --locked
+
+step "browser tests of presign serve: Uppy and the page at / in headless chromium, into SeaweedFS"
+bash scripts/test-browser.sh

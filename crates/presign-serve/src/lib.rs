@@ -113,6 +113,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(handlers::native::presign_url))
         .routes(routes!(handlers::native::presign_batch))
         .routes(routes!(handlers::native::post_policy))
+        .routes(routes!(handlers::native::me))
         .routes(routes!(handlers::multipart::create))
         .routes(routes!(handlers::multipart::complete))
         .routes(routes!(handlers::multipart::abort))

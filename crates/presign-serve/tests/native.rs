@@ -548,7 +548,16 @@ async fn healthz_metrics_and_the_openapi_document() {
         "/v1/presign",
         "/v1/presign/batch",
         "/v1/post",
+        "/v1/me",
+        "/v1/multipart",
+        "/v1/multipart/complete",
+        "/v1/multipart/abort",
         "/s3/params",
+        "/s3/multipart",
+        "/s3/multipart/{uploadId}",
+        "/s3/multipart/{uploadId}/{partNumber}",
+        "/s3/multipart/{uploadId}/batch",
+        "/s3/multipart/{uploadId}/complete",
         "/healthz",
         "/metrics",
     ] {
@@ -573,4 +582,22 @@ async fn healthz_metrics_and_the_openapi_document() {
             .get("PresignBody")
             .is_some()
     );
+}
+
+#[tokio::test]
+async fn me_tells_the_client_its_policy() {
+    let service = Service::new();
+    let request = Request::get("/v1/me")
+        .header("authorization", format!("Bearer {TOKEN_USER1}"))
+        .body(Body::empty())
+        .unwrap();
+    let (status, _, text) = service.send(request).await;
+    assert_eq!(status, StatusCode::OK);
+    let body: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(body["client"], "user1");
+    assert_eq!(body["key_prefix"], "user1/");
+    assert_eq!(body["buckets"], json!(["uploads", "archive"]));
+    assert_eq!(body["max_size"], 1_048_576);
+    let (status, _, _) = service.get("/v1/me").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
 }

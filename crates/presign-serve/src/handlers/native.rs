@@ -405,3 +405,45 @@ pub(crate) async fn post_policy(
         expires_at,
     }))
 }
+
+/// What the token's client may do.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct MeAnswer {
+    /// The client's name.
+    pub(crate) client: String,
+    /// Its key prefix (a folder; empty: the whole bucket).
+    pub(crate) key_prefix: String,
+    /// Its buckets; the first is the default.
+    pub(crate) buckets: Vec<String>,
+    /// The methods it may sign.
+    pub(crate) methods: Vec<String>,
+    /// Its longest expiry in seconds.
+    pub(crate) max_expires_in: u64,
+    /// Its largest upload in bytes, if limited.
+    pub(crate) max_size: Option<u64>,
+    /// Its allowed content types (empty: any).
+    pub(crate) content_types: Vec<String>,
+}
+
+/// The policy of the token's client, so an app or the upload page knows
+/// where it may write.
+#[utoipa::path(get, path = "/v1/me", tag = "native", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The client's policy", body = MeAnswer),
+        (status = 401, description = "No token, or an unknown one", body = ErrorBody),
+    ))]
+pub(crate) async fn me(ClientAuth(client): ClientAuth) -> Json<MeAnswer> {
+    Json(MeAnswer {
+        client: client.name.clone(),
+        key_prefix: client.key_prefix.clone(),
+        buckets: client.buckets.clone(),
+        methods: client
+            .methods
+            .iter()
+            .map(|m| m.as_str().to_owned())
+            .collect(),
+        max_expires_in: client.max_expires_in,
+        max_size: client.max_size,
+        content_types: client.content_types.patterns().to_vec(),
+    })
+}
