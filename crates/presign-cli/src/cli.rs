@@ -275,13 +275,37 @@ pub(crate) struct DownloadArgs {
 /// `presign upload`.
 #[derive(Debug, Args)]
 #[command(
+    allow_missing_positional = true,
+    override_usage = "presign upload [OPTIONS] <URL> <FILE>\n       \
+                      presign upload [OPTIONS] --post <FORM_JSON> <FILE>",
     after_help = "Exit codes: 0 uploaded; 1 the server refused (its error is explained) or the \
-    connection failed; 2 bad input (not a presigned URL, a signed header not given, no such file)."
+    connection failed; 2 bad input (not a presigned URL or form, a signed header not given, no such \
+    file).\n\nWith --post, FILE goes up through a POST form (presign post --output json, or boto3's \
+    generate_presigned_post answer): the form's fields in order, then the file, as \
+    multipart/form-data; --content-type, --meta (verbatim) and --field set fields the policy lets \
+    the uploader choose.\n\nExamples:\n  presign upload \"$PUT_URL\" photo.png --content-type image/png\n  \
+    presign post s3://bucket/in/ --max-size 10MB --content-type 'image/*' > form.json\n  presign \
+    upload --post form.json photo.png --content-type image/png"
 )]
 pub(crate) struct UploadArgs {
-    /// The presigned PUT URL (quote it: it holds '&').
-    #[arg(value_name = "URL")]
-    pub(crate) url: String,
+    /// The presigned PUT URL (quote it: it holds '&'). Not given with --post.
+    #[arg(
+        value_name = "URL",
+        required_unless_present = "post",
+        conflicts_with = "post"
+    )]
+    pub(crate) url: Option<String>,
+
+    /// Upload through a POST form instead of a PUT URL: the form as JSON
+    /// (presign post --output json, or boto3's generate_presigned_post
+    /// answer), from a file or - for stdin.
+    #[arg(long = "post", value_name = "FORM_JSON")]
+    pub(crate) post: Option<PathBuf>,
+
+    /// With --post: a form field, NAME=VALUE, set (changed or added) before
+    /// sending, for fields the policy lets the uploader choose. Repeatable.
+    #[arg(long = "field", value_name = "NAME=VALUE", requires = "post", value_parser = parse_pair)]
+    pub(crate) fields: Vec<(String, String)>,
 
     /// The file to upload.
     #[arg(value_name = "FILE")]
@@ -336,16 +360,35 @@ pub(crate) enum InspectOutput {
 /// `presign verify`.
 #[derive(Debug, Args)]
 #[command(
+    override_usage = "presign verify [OPTIONS] <URL>\n       \
+                      presign verify [OPTIONS] --post <FORM_JSON> (--file <FILE> | --size <SIZE>)",
     after_help = "Exit codes: 0 valid (a one-line summary on stdout); 1 rejected (the reason on \
-    stderr, nothing on stdout); 2 bad input (not a presigned URL, a malformed auth parameter, a bad \
-    flag, no credentials).\n\nCredentials: --ibm-credentials FILE, else --profile NAME, else \
-    AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, else the AWS_PROFILE or default profile. A URL \
-    signed by another access key id is rejected."
+    stderr, nothing on stdout); 2 bad input (not a presigned URL, a malformed auth parameter, a \
+    form without the fields of a signed POST upload, a bad flag, no credentials).\n\nCredentials: \
+    --ibm-credentials FILE, else --profile NAME, else AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, \
+    else the AWS_PROFILE or default profile. A URL or form signed by another access key id is \
+    rejected.\n\nA form upload (--post): FORM_JSON is what presign post --output json prints, or \
+    boto3's generate_presigned_post answer ({\"url\": ..., \"fields\": {...}}), or the fields \
+    object alone; - reads stdin. --field sets a field as the browser would send it (changed or \
+    added), --content-type the Content-Type field; --file gives the file's size and name (for ${filename}), or --size and --file-name \
+    without a file. The bucket is the one the form's url names, or --bucket. Checked as S3 does: \
+    signature, expiry, every condition, and no field the policy does not name.\n\nExamples:\n  \
+    presign verify \"$URL\" -X GET\n  presign post s3://bucket/in/ --max-size 10MB > form.json\n  \
+    presign verify --post form.json --file photo.png\n  presign verify --post form.json --size \
+    20MB --file-name big.png        # rejected: too large\n  presign verify --post form.json \
+    --file a.png --field key=out/a.png   # rejected: not under in/"
 )]
 pub(crate) struct VerifyArgs {
-    /// The presigned URL (quote it: it holds '&').
-    #[arg(value_name = "URL")]
-    pub(crate) url: String,
+    /// The presigned URL (quote it: it holds '&'). Not given with --post.
+    #[arg(
+        value_name = "URL",
+        required_unless_present = "post",
+        conflicts_with = "post"
+    )]
+    pub(crate) url: Option<String>,
+
+    #[command(flatten, next_help_heading = "A form upload (POST policy)")]
+    pub(crate) form: VerifyPostArgs,
 
     /// The method the request is sent with.
     #[arg(short = 'X', long, value_enum, default_value_t = MethodArg::Get, ignore_case = false)]
@@ -388,6 +431,40 @@ pub(crate) struct VerifyArgs {
     /// cos_hmac_keys object).
     #[arg(long, value_name = "FILE")]
     pub(crate) ibm_credentials: Option<PathBuf>,
+}
+
+/// `presign verify --post`: the form upload to check.
+#[derive(Debug, Args)]
+pub(crate) struct VerifyPostArgs {
+    /// Verify a form upload instead of a URL: the form as JSON (presign post
+    /// --output json, or boto3's generate_presigned_post answer, or the
+    /// fields object alone), from a file or - for stdin.
+    #[arg(long = "post", value_name = "FORM_JSON")]
+    pub(crate) post: Option<PathBuf>,
+
+    /// The uploaded file: its size and name (S3 puts the name in place of
+    /// ${filename} in the key).
+    #[arg(long, value_name = "FILE", requires = "post", conflicts_with = "size")]
+    pub(crate) file: Option<PathBuf>,
+
+    /// The uploaded file's size, without the file: bytes, or a number with
+    /// unit (KB, MB, GB, TB; KiB, MiB, GiB, TiB).
+    #[arg(long, value_name = "SIZE", requires = "post", value_parser = parse_size)]
+    pub(crate) size: Option<u64>,
+
+    /// The uploaded file's name, without the file.
+    #[arg(long, value_name = "NAME", requires = "size")]
+    pub(crate) file_name: Option<String>,
+
+    /// A form field as the browser sends it, NAME=VALUE: replaces the form's
+    /// field of that name (without regard to case) or adds one. Repeatable.
+    #[arg(long = "field", value_name = "NAME=VALUE", requires = "post", value_parser = parse_pair)]
+    pub(crate) fields: Vec<(String, String)>,
+
+    /// The bucket the form is posted to. Default: the one the form's url
+    /// names.
+    #[arg(long, value_name = "BUCKET", requires = "post")]
+    pub(crate) bucket: Option<String>,
 }
 
 const BATCH_AFTER_HELP: &str = "\

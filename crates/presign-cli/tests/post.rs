@@ -332,3 +332,251 @@ fn help_shows_post_with_examples() {
         assert!(help.contains(needle), "{needle:?} not in:\n{help}");
     }
 }
+
+/// `presign post` for `s3://bucket/in/` on a local endpoint, written to
+/// `form.json` in the sandbox, signed at `at`.
+fn local_form(sandbox: &Sandbox, at: &str, extra: &[&str]) -> std::path::PathBuf {
+    let out = run(sandbox
+        .aws_command()
+        .args([
+            "post",
+            "s3://bucket/in/",
+            "--endpoint-url",
+            "http://127.0.0.1:9000",
+            "--max-size",
+            "100",
+            "--content-type",
+            "image/*",
+            "--at",
+            at,
+        ])
+        .args(extra))
+    .ok();
+    sandbox.write("form.json", &out)
+}
+
+#[test]
+fn verify_post_accepts_the_form_and_rejects_each_violation_with_exit_1() {
+    let sandbox = Sandbox::new();
+    let form = local_form(&sandbox, "2024-11-28T12:00:00Z", &[]);
+    let photo = sandbox.write(
+        "photo.png",
+        "fifty bytes of a picture, more or less, it is fine",
+    );
+    let verify = |extra: &[&str]| {
+        let mut command = sandbox.aws_command();
+        command
+            .args(["verify", "--post"])
+            .arg(&form)
+            .args(["--at", "2024-11-28T12:30:00Z"])
+            .args(extra);
+        run(&mut command)
+    };
+    let file = photo.to_str().unwrap();
+    let valid = verify(&["--file", file, "--content-type", "image/png"]).ok();
+    assert_eq!(
+        valid,
+        "valid: POST of 50 bytes to bucket bucket, key in/photo.png, signed by AKIAIOSFODNN7EXAMPLE, \
+         policy expires at 2024-11-28T13:00:00Z\n"
+    );
+    for (extra, reason) in [
+        (vec!["--file", file], "the form has no Content-Type field"),
+        (
+            vec!["--file", file, "--content-type", "text/plain"],
+            "the form's Content-Type is \"text/plain\"",
+        ),
+        (
+            vec!["--size", "101", "--content-type", "image/png"],
+            "the file is 101 bytes; 0..=100 are allowed",
+        ),
+        (
+            vec![
+                "--file",
+                file,
+                "--content-type",
+                "image/png",
+                "--field",
+                "key=out/a.png",
+            ],
+            "[\"starts-with\", \"$key\", \"in/\"]",
+        ),
+        (
+            vec![
+                "--file",
+                file,
+                "--content-type",
+                "image/png",
+                "--field",
+                "x-extra=1",
+            ],
+            "the form field x-extra is not named",
+        ),
+        (
+            vec![
+                "--file",
+                file,
+                "--content-type",
+                "image/png",
+                "--field",
+                "x-amz-signature=00",
+            ],
+            "signature mismatch",
+        ),
+        (
+            vec![
+                "--file",
+                file,
+                "--content-type",
+                "image/png",
+                "--bucket",
+                "other",
+            ],
+            "{\"bucket\": \"bucket\"}",
+        ),
+    ] {
+        let rejected = verify(&extra);
+        assert_eq!(rejected.code, Some(1), "{extra:?}: {}", rejected.stderr);
+        assert_eq!(rejected.stdout, "", "{extra:?}");
+        assert!(
+            rejected.stderr.contains(reason),
+            "{extra:?}: {}",
+            rejected.stderr
+        );
+    }
+}
+
+#[test]
+fn verify_post_rejects_an_expired_policy() {
+    let sandbox = Sandbox::new();
+    let form = local_form(&sandbox, "2024-11-28T12:00:00Z", &[]);
+    let photo = sandbox.write("photo.png", "png");
+    let file = photo.to_str().unwrap();
+    let late = run(sandbox
+        .aws_command()
+        .args(["verify", "--post"])
+        .arg(&form)
+        .args([
+            "--file",
+            file,
+            "--content-type",
+            "image/png",
+            "--at",
+            "2024-11-28T13:00:00Z",
+        ]));
+    assert_eq!(late.code, Some(1));
+    assert!(
+        late.stderr
+            .contains("the policy expired at 2024-11-28T13:00:00Z"),
+        "{}",
+        late.stderr
+    );
+}
+
+#[test]
+fn verify_post_exits_2_when_the_input_is_not_a_signed_form() {
+    let sandbox = Sandbox::new();
+    let form = local_form(&sandbox, "2024-11-28T12:00:00Z", &[]);
+    let bare = sandbox.write("bare.json", r#"{"key": "in/a", "acl": "private"}"#);
+    let not_json = sandbox.write("not.json", "key=in/a");
+    for (form, extra, needle) in [
+        (&form, vec![], "--file FILE, or --size SIZE"),
+        (&bare, vec!["--size", "1"], "pass --bucket"),
+        (
+            &bare,
+            vec!["--size", "1", "--bucket", "b"],
+            "the form has no policy field",
+        ),
+        (&not_json, vec!["--size", "1"], "is not JSON"),
+        (
+            &form,
+            vec!["--size", "1", "-H", "x: y"],
+            "--header does not apply",
+        ),
+    ] {
+        let stderr = run(sandbox
+            .aws_command()
+            .args(["verify", "--post"])
+            .arg(form)
+            .args(&extra))
+        .refused();
+        assert!(stderr.contains(needle), "{extra:?}: {stderr}");
+    }
+    let stderr = run(sandbox.aws_command().args(["verify", "--size", "1"])).refused();
+    assert!(
+        stderr.contains("--post") || stderr.contains("<URL>"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn verify_post_reads_boto3s_answer_with_a_number_field() {
+    // The shape boto3's generate_presigned_post returns, with a field given
+    // as a number: the form sends its text.
+    let sandbox = Sandbox::new();
+    let form = run(sandbox.aws_command().args([
+        "post",
+        "s3://bucket/k.txt",
+        "--endpoint-url",
+        "http://127.0.0.1:9000",
+        "--success-status",
+        "201",
+        "--at",
+        "2024-11-28T12:00:00Z",
+    ]))
+    .ok();
+    let json: Value = serde_json::from_str(&form).unwrap();
+    let mut fields = json["fields"].clone();
+    fields["success_action_status"] = serde_json::json!(201);
+    let boto3 = serde_json::json!({"url": json["url"], "fields": fields});
+    let path = sandbox.write("boto3.json", &boto3.to_string());
+    let out = run(sandbox
+        .aws_command()
+        .args(["verify", "--post"])
+        .arg(&path)
+        .args(["--size", "3", "--at", "2024-11-28T12:00:01Z"]))
+    .ok();
+    assert!(
+        out.starts_with("valid: POST of 3 bytes to bucket bucket, key k.txt"),
+        "{out}"
+    );
+}
+
+#[test]
+fn upload_post_refuses_bad_input_before_sending() {
+    let sandbox = Sandbox::new();
+    let form = local_form(&sandbox, "2024-11-28T12:00:00Z", &[]);
+    let photo = sandbox.write("photo.png", "png");
+    let bare = sandbox.write("bare.json", r#"{"key": "in/a"}"#);
+    for (args, needle) in [
+        (
+            vec!["--post", bare.to_str().unwrap(), photo.to_str().unwrap()],
+            "no url to post to",
+        ),
+        (
+            vec!["--post", form.to_str().unwrap(), "missing.png"],
+            "missing.png",
+        ),
+        (
+            vec![
+                "--post",
+                form.to_str().unwrap(),
+                photo.to_str().unwrap(),
+                "-H",
+                "x: y",
+            ],
+            "--header does not apply",
+        ),
+        (
+            vec![
+                "--post",
+                form.to_str().unwrap(),
+                "https://h/u?x",
+                photo.to_str().unwrap(),
+            ],
+            "cannot be used with",
+        ),
+    ] {
+        let stderr = run(sandbox.aws_command().arg("upload").args(&args)).refused();
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+    }
+}

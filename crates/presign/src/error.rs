@@ -203,4 +203,62 @@ pub enum VerifyError {
         /// The header name (lower case).
         name: String,
     },
+    /// A POST form lacks a field every signed upload has.
+    #[error(
+        "the form has no {name} field; a signed POST upload needs key, policy, x-amz-algorithm, \
+         x-amz-credential, x-amz-date and x-amz-signature"
+    )]
+    MissingField {
+        /// The field name.
+        name: String,
+    },
+    /// A POST form has a field twice (names compare without case).
+    #[error("the form has the field {name} more than once; each field may appear once")]
+    DuplicateField {
+        /// The field name, as the second one is spelled.
+        name: String,
+    },
+    /// A POST policy is valid for longer than the verifier accepts.
+    #[error(
+        "the policy is valid for {seconds} s after its x-amz-date; at most {max} s is accepted"
+    )]
+    PolicyTooLong {
+        /// From `x-amz-date` to the policy's expiration.
+        seconds: u64,
+        /// The verifier's maximum.
+        max: u64,
+    },
+    /// A POST policy has expired.
+    #[error("the policy expired at {at}")]
+    PolicyExpired {
+        /// The policy's expiration, as written in it.
+        at: String,
+    },
+    /// A POST form's `x-amz-date` is further in the future than the allowed
+    /// clock skew.
+    #[error(
+        "the form is dated {signed_at} (x-amz-date), in the future beyond the allowed clock skew"
+    )]
+    PolicyNotYetValid {
+        /// `x-amz-date`, RFC 3339.
+        signed_at: String,
+    },
+    /// A POST upload does not meet a condition of its policy.
+    #[error("the upload does not meet the policy condition {condition}: {reason}")]
+    ConditionFailed {
+        /// The condition as JSON (a session token in it is redacted).
+        condition: String,
+        /// How the upload differs.
+        reason: String,
+    },
+    /// A POST form has a field no condition of its policy names.
+    #[error(
+        "the form field {name} is not named by any condition of the policy; S3 refuses fields \
+         the policy does not cover (it ignores only policy, x-amz-signature, file and \
+         x-ignore-* fields)"
+    )]
+    FieldNotInPolicy {
+        /// The field name.
+        name: String,
+    },
 }

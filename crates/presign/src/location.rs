@@ -55,6 +55,35 @@ impl ObjectLocation {
     pub fn is_guess(&self) -> bool {
         self.guessed
     }
+
+    /// Bucket and key of any http(s) URL, signed or not: the URL a POST
+    /// form is posted to, say. `None` when it is not an http(s) URL with a
+    /// host and a path of percent-encoded UTF-8.
+    ///
+    /// # Example
+    /// ```
+    /// use presign::ObjectLocation;
+    ///
+    /// let form = ObjectLocation::of_url("https://examplebucket.s3.amazonaws.com/").unwrap();
+    /// assert_eq!((form.bucket(), form.key()), ("examplebucket", ""));
+    /// let path_style = ObjectLocation::of_url("http://127.0.0.1:9000/bucket").unwrap();
+    /// assert_eq!(path_style.bucket(), "bucket");
+    /// ```
+    #[must_use]
+    pub fn of_url(url: &str) -> Option<Self> {
+        let (scheme, rest) = url.split_once("://")?;
+        let default_port = if scheme.eq_ignore_ascii_case("https") {
+            443
+        } else if scheme.eq_ignore_ascii_case("http") {
+            80
+        } else {
+            return None;
+        };
+        let rest = rest.split(['?', '#']).next()?;
+        let (authority, path) = rest.find('/').map_or((rest, "/"), |at| rest.split_at(at));
+        let host = crate::presigned_url::host_header(authority, default_port)?;
+        Some(locate(&host, &crate::presigned_url::decode(path)?))
+    }
 }
 
 /// The location of the object at `host` (as in the `host` header) and the

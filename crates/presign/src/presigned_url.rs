@@ -350,7 +350,7 @@ fn split_query(raw_query: &str) -> Result<(Vec<(String, String)>, AuthParameters
 }
 
 /// Percent-decodes to UTF-8; `+` stays `+` (SigV4 never writes `+` for space).
-fn decode(text: &str) -> Option<String> {
+pub(crate) fn decode(text: &str) -> Option<String> {
     percent_decode_str(text)
         .decode_utf8()
         .ok()
@@ -358,7 +358,7 @@ fn decode(text: &str) -> Option<String> {
 }
 
 /// `ACCESS_KEY_ID/YYYYMMDD/REGION/SERVICE/aws4_request`; the region may be empty.
-fn parse_credential(credential: &str) -> Option<(String, CredentialScope)> {
+pub(crate) fn parse_credential(credential: &str) -> Option<(String, CredentialScope)> {
     let mut parts = credential.rsplitn(5, '/');
     let terminator = parts.next()?;
     let service = parts.next()?;
@@ -376,7 +376,7 @@ fn parse_credential(credential: &str) -> Option<(String, CredentialScope)> {
 }
 
 /// The `host` header for `host[:port]` (IPv6 in brackets).
-fn host_header(authority: &str, default_port: u16) -> Option<String> {
+pub(crate) fn host_header(authority: &str, default_port: u16) -> Option<String> {
     let authority = authority.rsplit('@').next()?;
     let (host, port) = if authority.starts_with('[') {
         let close = authority.find(']')?;

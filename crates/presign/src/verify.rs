@@ -17,6 +17,7 @@ use crate::error::VerifyError;
 use crate::location::ObjectLocation;
 use crate::presigned_url::PresignedUrl;
 use crate::request::{MAX_EXPIRES_SECS, Method};
+use crate::scope::CredentialScope;
 use crate::signing_key::SigningKey;
 
 /// What a verifier accepts beyond a correct signature.
@@ -34,8 +35,8 @@ use crate::signing_key::SigningKey;
 /// ```
 #[derive(Clone, Debug)]
 pub struct VerifyPolicy {
-    max_expires: u64,
-    clock_skew: Duration,
+    pub(crate) max_expires: u64,
+    pub(crate) clock_skew: Duration,
     regions: Option<Vec<String>>,
     service: String,
 }
@@ -223,11 +224,20 @@ pub fn verify(
 }
 
 fn check_scope(url: &PresignedUrl, policy: &VerifyPolicy) -> Result<(), VerifyError> {
-    let scope = url.scope();
-    if scope.date_stamp() != url.signed_at().date_stamp() {
+    check_scope_of(url.scope(), url.signed_at(), policy)
+}
+
+/// The credential scope's rules: its date is `signed_at`'s, its service the
+/// policy's, its region one the policy accepts (shared with POST forms).
+pub(crate) fn check_scope_of(
+    scope: &CredentialScope,
+    signed_at: AmzDate,
+    policy: &VerifyPolicy,
+) -> Result<(), VerifyError> {
+    if scope.date_stamp() != signed_at.date_stamp() {
         return Err(VerifyError::ScopeDateMismatch {
             scope_date: scope.date_stamp().to_owned(),
-            amz_date: url.signed_at().to_string(),
+            amz_date: signed_at.to_string(),
         });
     }
     if scope.service() != policy.service {

@@ -53,6 +53,9 @@ pub(crate) fn run(
     if !args.regions.is_empty() {
         policy = policy.allowed_regions(args.regions.iter().cloned());
     }
+    if let Some(form) = &args.form.post {
+        return super::verify_post::run(args, form, &credentials, &policy, now);
+    }
 
     let mut headers: Vec<(&str, &str)> = args
         .headers
@@ -64,7 +67,8 @@ pub(crate) fn run(
     }
 
     let method = args.method.into();
-    match presign::verify(&args.url, method, &headers, lookup, now, &policy) {
+    let url = args.url.as_deref().unwrap_or_default();
+    match presign::verify(url, method, &headers, lookup, now, &policy) {
         Ok(verified) => {
             let expires_at = AmzDate::from_system_time(verified.expires_at())
                 .map_or_else(|_| "after the year 9999".to_owned(), |d| d.to_rfc3339());
@@ -98,7 +102,7 @@ pub(crate) fn is_malformed(error: &VerifyError) -> bool {
 
 /// `text` with control characters escaped, so the summary stays one line
 /// and cannot drive the terminal.
-fn one_line(text: &str) -> String {
+pub(crate) fn one_line(text: &str) -> String {
     text.chars()
         .map(|c| {
             if c.is_control() {

@@ -4,7 +4,8 @@
 //! [`PostPolicy`] says what may be uploaded (bucket, key or key prefix,
 //! expiry, conditions); [`presign_post()`] signs it into a [`PresignedPost`]:
 //! the URL to post to, the exact form fields, and the policy document for an
-//! explanation. The document and the signature are byte-identical to
+//! explanation; [`verify_post()`] checks a form upload against its policy as
+//! S3 would. The document and the signature are byte-identical to
 //! botocore's `generate_presigned_post` for the same inputs and instant,
 //! which is why conditions are [`Condition`]s over [`PolicyValue`]s written
 //! the way Python's `json.dumps` writes them.
@@ -33,8 +34,10 @@ mod condition;
 mod policy;
 mod sign;
 mod value;
+mod verify;
 
 pub use condition::Condition;
 pub use policy::{FILENAME_PLACEHOLDER, PostPolicy};
 pub use sign::{PresignedPost, presign_post};
 pub use value::PolicyValue;
+pub use verify::{PostUpload, VerifiedPost, verify_post};

@@ -6,6 +6,7 @@
 
 mod diagnose;
 pub(crate) mod download;
+mod post_upload;
 mod progress;
 pub(crate) mod send;
 pub(crate) mod upload;

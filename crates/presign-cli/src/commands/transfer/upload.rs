@@ -10,7 +10,10 @@ use crate::cli::UploadArgs;
 
 /// Uploads; `Rejected` when the server did not answer 2xx.
 pub(crate) fn run(args: &UploadArgs, now: SystemTime) -> anyhow::Result<Outcome> {
-    let prepared = prepare(&args.url, &args.transfer, now)?;
+    if let Some(form) = &args.post {
+        return super::post_upload::run(args, form);
+    }
+    let prepared = prepare(args.url.as_deref().unwrap_or_default(), &args.transfer, now)?;
     let file = crate::files::open(&args.file, "")?;
     let size = file
         .metadata()
