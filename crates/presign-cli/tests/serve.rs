@@ -469,3 +469,56 @@ fn a_bad_config_fails_at_start_with_the_file_the_key_and_the_reason() {
         assert!(!stderr.contains(SECRET_KEY));
     }
 }
+
+#[test]
+fn a_bounded_load_is_answered_in_full_then_the_service_stops() {
+    const CONNECTIONS: usize = 16;
+    const PER_CONNECTION: usize = 125;
+    let mut serve = Serve::start("audit_log = \"off\"");
+    let addr = serve.addr;
+    let workers: Vec<_> = (0..CONNECTIONS)
+        .map(|worker| {
+            std::thread::spawn(move || {
+                let agent: ureq::Agent = ureq::Agent::config_builder()
+                    .http_status_as_error(false)
+                    .build()
+                    .into();
+                let mut ok = 0;
+                for i in 0..PER_CONNECTION {
+                    let path = if i % 2 == 0 {
+                        format!(
+                            "http://{addr}/s3/params?filename=f{worker}-{i}.txt&type=text%2Fplain"
+                        )
+                    } else {
+                        format!(
+                            "http://{addr}/s3/multipart/upload-{worker}/{}?key=k{i}",
+                            i % 10_000 + 1
+                        )
+                    };
+                    let response = agent.get(&path).call().unwrap();
+                    if response.status().as_u16() == 200 {
+                        ok += 1;
+                    }
+                }
+                ok
+            })
+        })
+        .collect();
+    let answered: usize = workers
+        .into_iter()
+        .map(|worker| worker.join().unwrap())
+        .sum();
+    assert_eq!(answered, CONNECTIONS * PER_CONNECTION);
+    let status = serve.terminate();
+    assert!(status.success());
+    let logs = serve.stderr.lock().unwrap().clone();
+    let requests = logs
+        .lines()
+        .filter(|line| line.contains("\"message\":\"request\""))
+        .count();
+    assert_eq!(
+        requests,
+        CONNECTIONS * PER_CONNECTION,
+        "one log line per request"
+    );
+}

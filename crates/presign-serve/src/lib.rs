@@ -128,6 +128,13 @@ pub fn router(state: AppState) -> Router {
         get(move || async move { ([(header::CONTENT_TYPE, "application/json")], openapi_json) }),
     )
     .route("/", get(handlers::page::index))
+    .fallback(|| async {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            Some("route"),
+            "no such route: see /openapi.json",
+        )
+    })
     .route("/app.js", get(handlers::page::script))
     .route_layer(axum::middleware::from_fn_with_state(
         state.clone(),

@@ -601,3 +601,33 @@ async fn me_tells_the_client_its_policy() {
     let (status, _, _) = service.get("/v1/me").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn an_unknown_route_is_a_json_404() {
+    let service = Service::new();
+    let (status, _, text) = service.get("/v2/nothing").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let body: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(body["rule"], "route");
+}
+
+/// The OpenAPI document as reviewed: a change to the API shows in the diff.
+#[tokio::test]
+async fn the_openapi_document_matches_the_snapshot() {
+    let service = Service::new();
+    let (status, _, text) = service.get("/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let document: Value = serde_json::from_str(&text).unwrap();
+    let mut ids: Vec<&str> = document["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .map(|operation| operation["operationId"].as_str().unwrap())
+        .collect();
+    let count = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "operation ids must be unique: {ids:?}");
+    insta::assert_snapshot!("openapi", text);
+}

@@ -31,7 +31,7 @@ const MAX_FILENAME_BYTES: usize = 512;
 
 /// `GET /s3/params`'s answer: a POST policy for one file.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub(crate) struct ParamsAnswer {
+pub(crate) struct CompanionParamsAnswer {
     /// Always `POST`.
     pub(crate) method: &'static str,
     /// Where to post the form.
@@ -164,14 +164,14 @@ fn params_query(query: &[(String, String)]) -> Result<ParamsQuery, ApiError> {
 /// Upload parameters for one file: a POST policy with a concrete key from
 /// `key_template`, `success_action_status` 201, the content type and
 /// metadata fixed, and a `content-length-range` when `max_size` is set.
-#[utoipa::path(get, path = "/s3/params", tag = "companion",
+#[utoipa::path(operation_id = "companion_params", get, path = "/s3/params", tag = "companion",
     params(
         ("filename" = String, Query, description = "The file's name; goes into key_template's ${filename}"),
         ("type" = Option<String>, Query, description = "The file's content type"),
         ("metadata[NAME]" = Option<String>, Query, description = "x-amz-meta-NAME, any number"),
     ),
     responses(
-        (status = 200, description = "The POST policy", body = ParamsAnswer),
+        (status = 200, description = "The POST policy", body = CompanionParamsAnswer),
         (status = 400, description = "Malformed request", body = ErrorBody),
         (status = 403, description = "Content type or key refused by the [companion] policy", body = ErrorBody),
     ))]
@@ -181,7 +181,7 @@ pub(crate) async fn params(
     RemoteAddr(remote): RemoteAddr,
     headers: HeaderMap,
     Query(query): Query<Vec<(String, String)>>,
-) -> Result<Json<ParamsAnswer>, ApiError> {
+) -> Result<Json<CompanionParamsAnswer>, ApiError> {
     let companion = settings(&state)?;
     let ParamsQuery {
         filename,
@@ -225,7 +225,7 @@ pub(crate) async fn params(
         part_number: None,
     }]);
     state.metrics.issued("post_policy", 1);
-    Ok(Json(ParamsAnswer {
+    Ok(Json(CompanionParamsAnswer {
         method: "POST",
         url: post.url().to_owned(),
         fields: OrderedPairs(post.fields().to_vec()),
@@ -235,7 +235,7 @@ pub(crate) async fn params(
 
 /// `POST /s3/multipart`'s body, as `@uppy/aws-s3` sends it.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub(crate) struct CreateBody {
+pub(crate) struct CompanionCreateBody {
     /// The file's name; goes into key_template's `${filename}`.
     pub(crate) filename: String,
     /// The file's content type.
@@ -251,7 +251,7 @@ pub(crate) struct CreateBody {
 /// `POST /s3/multipart`'s answer.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct CreateAnswer {
+pub(crate) struct CompanionCreateAnswer {
     /// The object key chosen by key_template.
     pub(crate) key: String,
     /// The storage service's upload id.
@@ -272,7 +272,7 @@ pub(crate) struct KeyQuery {
 
 /// One part URL.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub(crate) struct PartAnswer {
+pub(crate) struct CompanionPartAnswer {
     /// The presigned UploadPart URL (PUT the part's bytes to it).
     pub(crate) url: String,
     /// Seconds it is valid.
@@ -282,7 +282,7 @@ pub(crate) struct PartAnswer {
 /// Part URLs by part number.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct BatchAnswer {
+pub(crate) struct CompanionBatchAnswer {
     /// Part number (as text) to URL.
     pub(crate) presigned_urls: BTreeMap<String, String>,
 }
@@ -290,7 +290,7 @@ pub(crate) struct BatchAnswer {
 /// A part uploaded so far, as Companion lists it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct ListedPartAnswer {
+pub(crate) struct CompanionListedPart {
     /// 1..=10000.
     pub(crate) part_number: u32,
     /// Its ETag.
@@ -305,7 +305,7 @@ pub(crate) struct ListedPartAnswer {
 
 /// One part of a complete request.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub(crate) struct CompletePart {
+pub(crate) struct CompanionCompletePart {
     /// 1..=10000.
     #[serde(rename = "PartNumber")]
     pub(crate) part_number: u64,
@@ -316,14 +316,14 @@ pub(crate) struct CompletePart {
 
 /// `POST /s3/multipart/{uploadId}/complete`'s body.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub(crate) struct CompleteBody {
+pub(crate) struct CompanionCompleteBody {
     /// The parts, in order.
-    pub(crate) parts: Vec<CompletePart>,
+    pub(crate) parts: Vec<CompanionCompletePart>,
 }
 
 /// The assembled object.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub(crate) struct CompleteAnswer {
+pub(crate) struct CompanionCompleteAnswer {
     /// Where it is.
     pub(crate) location: String,
     /// Its key.
@@ -398,17 +398,17 @@ pub(crate) fn metadata_headers(
 
 /// Starts a multipart upload: the service calls CreateMultipartUpload with
 /// the content type and metadata, and answers the key and upload id.
-#[utoipa::path(post, path = "/s3/multipart", tag = "companion", request_body = CreateBody,
+#[utoipa::path(operation_id = "companion_create", post, path = "/s3/multipart", tag = "companion", request_body = CompanionCreateBody,
     responses(
-        (status = 200, description = "The upload", body = CreateAnswer),
+        (status = 200, description = "The upload", body = CompanionCreateAnswer),
         (status = 400, description = "Malformed request", body = ErrorBody),
         (status = 403, description = "Content type or key refused by the [companion] policy", body = ErrorBody),
         (status = 502, description = "The storage service failed or refused", body = ErrorBody),
     ))]
 pub(crate) async fn create(
     State(state): State<AppState>,
-    AppJson(body): AppJson<CreateBody>,
-) -> Result<Json<CreateAnswer>, ApiError> {
+    AppJson(body): AppJson<CompanionCreateBody>,
+) -> Result<Json<CompanionCreateAnswer>, ApiError> {
     let companion = settings(&state)?;
     let content_type = body.content_type.filter(|value| !value.is_empty());
     policy::content_type(
@@ -435,7 +435,7 @@ pub(crate) async fn create(
         .storage
         .create(&object, &state.credentials, state.now())
         .await?;
-    Ok(Json(CreateAnswer {
+    Ok(Json(CompanionCreateAnswer {
         key,
         upload_id,
         bucket: companion.bucket.clone(),
@@ -444,10 +444,10 @@ pub(crate) async fn create(
 
 /// A URL for one part: it signs only the part number and upload id (no
 /// checksum, no content type), so any part body goes.
-#[utoipa::path(get, path = "/s3/multipart/{uploadId}/{partNumber}", tag = "companion",
+#[utoipa::path(operation_id = "companion_sign_part", get, path = "/s3/multipart/{uploadId}/{partNumber}", tag = "companion",
     params(("uploadId" = String, Path, description = "The upload id"), ("partNumber" = u32, Path, description = "1..=10000"), KeyQuery),
     responses(
-        (status = 200, description = "The part URL", body = PartAnswer),
+        (status = 200, description = "The part URL", body = CompanionPartAnswer),
         (status = 400, description = "No key, or a bad part number", body = ErrorBody),
     ))]
 pub(crate) async fn sign_part(
@@ -457,7 +457,7 @@ pub(crate) async fn sign_part(
     headers: HeaderMap,
     Path((upload_id, number)): Path<(String, String)>,
     Query(query): Query<KeyQuery>,
-) -> Result<Json<PartAnswer>, ApiError> {
+) -> Result<Json<CompanionPartAnswer>, ApiError> {
     let companion = settings(&state)?;
     let key = required_key(&query)?;
     let number = part_number(&number)?;
@@ -473,7 +473,7 @@ pub(crate) async fn sign_part(
         &upload_id,
         &[(number.get(), signed.expires_at())],
     );
-    Ok(Json(PartAnswer {
+    Ok(Json(CompanionPartAnswer {
         url: signed.url().to_owned(),
         expires: companion.expires_in,
     }))
@@ -509,10 +509,10 @@ fn audit_parts(
 }
 
 /// URLs for many parts at once.
-#[utoipa::path(get, path = "/s3/multipart/{uploadId}/batch", tag = "companion",
+#[utoipa::path(operation_id = "companion_sign_parts", get, path = "/s3/multipart/{uploadId}/batch", tag = "companion",
     params(("uploadId" = String, Path, description = "The upload id"), KeyQuery),
     responses(
-        (status = 200, description = "Part URLs by part number", body = BatchAnswer),
+        (status = 200, description = "Part URLs by part number", body = CompanionBatchAnswer),
         (status = 400, description = "No key, or bad part numbers", body = ErrorBody),
     ))]
 pub(crate) async fn sign_parts(
@@ -522,7 +522,7 @@ pub(crate) async fn sign_parts(
     headers: HeaderMap,
     Path(upload_id): Path<String>,
     Query(query): Query<KeyQuery>,
-) -> Result<Json<BatchAnswer>, ApiError> {
+) -> Result<Json<CompanionBatchAnswer>, ApiError> {
     let companion = settings(&state)?;
     let key = required_key(&query)?;
     let numbers = query.part_numbers.as_deref().ok_or_else(|| {
@@ -554,14 +554,14 @@ pub(crate) async fn sign_parts(
         &upload_id,
         &issued,
     );
-    Ok(Json(BatchAnswer { presigned_urls }))
+    Ok(Json(CompanionBatchAnswer { presigned_urls }))
 }
 
 /// The parts uploaded so far (the service calls ListParts).
-#[utoipa::path(get, path = "/s3/multipart/{uploadId}", tag = "companion",
+#[utoipa::path(operation_id = "companion_list_parts", get, path = "/s3/multipart/{uploadId}", tag = "companion",
     params(("uploadId" = String, Path, description = "The upload id"), KeyQuery),
     responses(
-        (status = 200, description = "The parts", body = Vec<ListedPartAnswer>),
+        (status = 200, description = "The parts", body = Vec<CompanionListedPart>),
         (status = 400, description = "No key", body = ErrorBody),
         (status = 502, description = "The storage service failed or refused", body = ErrorBody),
     ))]
@@ -569,7 +569,7 @@ pub(crate) async fn list_parts(
     State(state): State<AppState>,
     Path(upload_id): Path<String>,
     Query(query): Query<KeyQuery>,
-) -> Result<Json<Vec<ListedPartAnswer>>, ApiError> {
+) -> Result<Json<Vec<CompanionListedPart>>, ApiError> {
     let companion = settings(&state)?;
     let key = required_key(&query)?;
     let upload = upload(&state, companion, key, &upload_id, 600)?;
@@ -580,7 +580,7 @@ pub(crate) async fn list_parts(
     Ok(Json(
         parts
             .into_iter()
-            .map(|part| ListedPartAnswer {
+            .map(|part| CompanionListedPart {
                 part_number: part.number.get(),
                 etag: part.etag.unwrap_or_default(),
                 size: part.size,
@@ -593,11 +593,11 @@ pub(crate) async fn list_parts(
 /// Assembles the object (the service calls CompleteMultipartUpload). With
 /// `max_size` set, the parts' sizes are listed first, and an upload over
 /// it is aborted instead.
-#[utoipa::path(post, path = "/s3/multipart/{uploadId}/complete", tag = "companion",
+#[utoipa::path(operation_id = "companion_complete", post, path = "/s3/multipart/{uploadId}/complete", tag = "companion",
     params(("uploadId" = String, Path, description = "The upload id"), KeyQuery),
-    request_body = CompleteBody,
+    request_body = CompanionCompleteBody,
     responses(
-        (status = 200, description = "The object", body = CompleteAnswer),
+        (status = 200, description = "The object", body = CompanionCompleteAnswer),
         (status = 400, description = "No key, or bad parts", body = ErrorBody),
         (status = 403, description = "Over max_size: the upload was aborted", body = ErrorBody),
         (status = 502, description = "The storage service failed or refused", body = ErrorBody),
@@ -606,8 +606,8 @@ pub(crate) async fn complete(
     State(state): State<AppState>,
     Path(upload_id): Path<String>,
     Query(query): Query<KeyQuery>,
-    AppJson(body): AppJson<CompleteBody>,
-) -> Result<Json<CompleteAnswer>, ApiError> {
+    AppJson(body): AppJson<CompanionCompleteBody>,
+) -> Result<Json<CompanionCompleteAnswer>, ApiError> {
     let companion = settings(&state)?;
     let key = required_key(&query)?.to_owned();
     let parts = body
@@ -633,7 +633,7 @@ pub(crate) async fn complete(
         .storage
         .complete(&upload, &parts, &state.credentials, state.now())
         .await?;
-    Ok(Json(CompleteAnswer {
+    Ok(Json(CompanionCompleteAnswer {
         location: result
             .location
             .unwrap_or_else(|| format!("{}/{}", companion.bucket, key)),
@@ -677,7 +677,7 @@ pub(crate) async fn complete_within(
 }
 
 /// Discards an upload and its parts (the service calls AbortMultipartUpload).
-#[utoipa::path(delete, path = "/s3/multipart/{uploadId}", tag = "companion",
+#[utoipa::path(operation_id = "companion_abort", delete, path = "/s3/multipart/{uploadId}", tag = "companion",
     params(("uploadId" = String, Path, description = "The upload id"), KeyQuery),
     responses(
         (status = 200, description = "Aborted: {}"),

@@ -24,7 +24,7 @@ use crate::state::AppState;
 /// `POST /v1/multipart`'s body.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct CreateBody {
+pub(crate) struct MultipartCreateBody {
     /// One of the client's buckets; default its first.
     pub(crate) bucket: Option<String>,
     /// The key, under the client's `key_prefix`.
@@ -58,7 +58,7 @@ pub(crate) struct PlannedPart {
 
 /// The upload and its plan.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub(crate) struct CreateAnswer {
+pub(crate) struct MultipartPlan {
     /// The storage service's upload id.
     pub(crate) upload_id: String,
     /// The bucket.
@@ -86,7 +86,7 @@ pub(crate) struct DonePart {
 /// `POST /v1/multipart/complete`'s and `/abort`'s body.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct UploadBody {
+pub(crate) struct MultipartUploadBody {
     /// As at create.
     pub(crate) bucket: Option<String>,
     /// As at create.
@@ -100,7 +100,7 @@ pub(crate) struct UploadBody {
 
 /// The assembled object.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub(crate) struct CompleteAnswer {
+pub(crate) struct MultipartCompleteAnswer {
     /// Where it is.
     pub(crate) location: String,
     /// The bucket.
@@ -114,7 +114,7 @@ pub(crate) struct CompleteAnswer {
 fn existing_upload(
     state: &AppState,
     client: &Client,
-    body: &UploadBody,
+    body: &MultipartUploadBody,
 ) -> Result<MultipartUpload, ApiError> {
     policy::method(client, Method::Put)?;
     let bucket = policy::bucket(client, body.bucket.as_deref())?;
@@ -129,10 +129,10 @@ fn existing_upload(
 
 /// Creates a multipart upload (the service calls CreateMultipartUpload) and
 /// answers one URL per part.
-#[utoipa::path(post, path = "/v1/multipart", tag = "native", security(("bearer" = [])),
-    request_body = CreateBody,
+#[utoipa::path(operation_id = "multipart_create", post, path = "/v1/multipart", tag = "native", security(("bearer" = [])),
+    request_body = MultipartCreateBody,
     responses(
-        (status = 200, description = "The upload and its plan", body = CreateAnswer),
+        (status = 200, description = "The upload and its plan", body = MultipartPlan),
         (status = 400, description = "Malformed request or a plan outside S3's limits", body = ErrorBody),
         (status = 401, description = "No token, or an unknown one", body = ErrorBody),
         (status = 403, description = "The client's policy refuses it", body = ErrorBody),
@@ -142,8 +142,8 @@ pub(crate) async fn create(
     State(state): State<AppState>,
     ClientAuth(client): ClientAuth,
     Extension(id): Extension<RequestId>,
-    AppJson(body): AppJson<CreateBody>,
-) -> Result<Json<CreateAnswer>, ApiError> {
+    AppJson(body): AppJson<MultipartCreateBody>,
+) -> Result<Json<MultipartPlan>, ApiError> {
     policy::method(&client, Method::Put)?;
     let bucket = policy::bucket(&client, body.bucket.as_deref())?.to_owned();
     policy::key(&client, &body.key)?;
@@ -212,7 +212,7 @@ pub(crate) async fn create(
         .collect();
     state.audit.write(&records);
     state.metrics.issued("part_url", parts.len() as u64);
-    Ok(Json(CreateAnswer {
+    Ok(Json(MultipartPlan {
         upload_id: upload_id.clone(),
         bucket,
         key: body.key,
@@ -224,10 +224,10 @@ pub(crate) async fn create(
 
 /// Assembles the object (the service calls CompleteMultipartUpload); over
 /// the client's `max_size`, the upload is aborted instead.
-#[utoipa::path(post, path = "/v1/multipart/complete", tag = "native", security(("bearer" = [])),
-    request_body = UploadBody,
+#[utoipa::path(operation_id = "multipart_complete", post, path = "/v1/multipart/complete", tag = "native", security(("bearer" = [])),
+    request_body = MultipartUploadBody,
     responses(
-        (status = 200, description = "The object", body = CompleteAnswer),
+        (status = 200, description = "The object", body = MultipartCompleteAnswer),
         (status = 400, description = "Malformed request", body = ErrorBody),
         (status = 401, description = "No token, or an unknown one", body = ErrorBody),
         (status = 403, description = "The client's policy refuses it", body = ErrorBody),
@@ -236,8 +236,8 @@ pub(crate) async fn create(
 pub(crate) async fn complete(
     State(state): State<AppState>,
     ClientAuth(client): ClientAuth,
-    AppJson(body): AppJson<UploadBody>,
-) -> Result<Json<CompleteAnswer>, ApiError> {
+    AppJson(body): AppJson<MultipartUploadBody>,
+) -> Result<Json<MultipartCompleteAnswer>, ApiError> {
     let upload = existing_upload(&state, &client, &body)?;
     let parts = body
         .parts
@@ -261,7 +261,7 @@ pub(crate) async fn complete(
         .complete(&upload, &parts, &state.credentials, state.now())
         .await?;
     let bucket = upload.object().bucket().to_owned();
-    Ok(Json(CompleteAnswer {
+    Ok(Json(MultipartCompleteAnswer {
         location: result
             .location
             .unwrap_or_else(|| format!("{bucket}/{}", body.key)),
@@ -272,8 +272,8 @@ pub(crate) async fn complete(
 }
 
 /// Discards the upload and its parts (the service calls AbortMultipartUpload).
-#[utoipa::path(post, path = "/v1/multipart/abort", tag = "native", security(("bearer" = [])),
-    request_body = UploadBody,
+#[utoipa::path(operation_id = "multipart_abort", post, path = "/v1/multipart/abort", tag = "native", security(("bearer" = [])),
+    request_body = MultipartUploadBody,
     responses(
         (status = 200, description = "Aborted: {}"),
         (status = 401, description = "No token, or an unknown one", body = ErrorBody),
@@ -283,7 +283,7 @@ pub(crate) async fn complete(
 pub(crate) async fn abort(
     State(state): State<AppState>,
     ClientAuth(client): ClientAuth,
-    AppJson(body): AppJson<UploadBody>,
+    AppJson(body): AppJson<MultipartUploadBody>,
 ) -> Result<Json<Value>, ApiError> {
     let upload = existing_upload(&state, &client, &body)?;
     state
