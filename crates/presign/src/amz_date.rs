@@ -52,9 +52,7 @@ impl AmzDate {
     /// # Errors
     /// [`PresignError::TimeOutOfRange`] from the year 10000 on.
     pub fn from_unix_seconds(unix_seconds: u64) -> Result<Self, PresignError> {
-        if unix_seconds >= END_OF_YEAR_9999 {
-            return Err(PresignError::TimeOutOfRange);
-        }
+        Self::check_in_range(unix_seconds)?;
         let days = unix_seconds / 86_400;
         let second_of_day = unix_seconds % 86_400;
         let (year, month, day) = civil_from_days(days);
@@ -66,6 +64,16 @@ impl AmzDate {
         write_digits(&mut text[11..13], second_of_day / 60 % 60);
         write_digits(&mut text[13..15], second_of_day % 60);
         Ok(Self { unix_seconds, text })
+    }
+
+    /// Whether `unix_seconds` can be written as an `X-Amz-Date` (what
+    /// [`AmzDate::from_unix_seconds`] checks, without formatting it).
+    pub(crate) fn check_in_range(unix_seconds: u64) -> Result<(), PresignError> {
+        if unix_seconds < END_OF_YEAR_9999 {
+            Ok(())
+        } else {
+            Err(PresignError::TimeOutOfRange)
+        }
     }
 
     /// Parses an RFC 3339 instant in UTC written exactly as

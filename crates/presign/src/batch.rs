@@ -14,7 +14,7 @@
 use std::time::SystemTime;
 
 use crate::amz_date::AmzDate;
-use crate::canonical::write_after_path;
+use crate::canonical::write_canonical_tail;
 use crate::credentials::Credentials;
 use crate::encode;
 use crate::error::PresignError;
@@ -22,8 +22,9 @@ use crate::hex;
 use crate::prepared::Prepared;
 use crate::presign::UNSIGNED_PAYLOAD;
 use crate::request::{PresignRequest, validate_key};
+use crate::scope::scope_parts;
 use crate::sha256::{PreparedHmac, Sha256};
-use crate::string_to_sign::ALGORITHM;
+use crate::string_to_sign::write_head;
 
 /// Signs many keys with the settings of one template request, as of one
 /// instant: every URL of a batch expires together.
@@ -85,7 +86,7 @@ impl BatchSigner {
         canonical_head.update(b"\n");
         canonical_head.update(prepared.path_prefix.as_bytes());
         let mut canonical_tail = String::new();
-        write_after_path(
+        write_canonical_tail(
             &mut canonical_tail,
             &prepared.encoded_query,
             &prepared.canonical_headers,
@@ -93,19 +94,15 @@ impl BatchSigner {
         );
 
         let mut string_to_sign_head = prepared.signing_key.prepared_hmac();
-        for part in [
-            ALGORITHM,
-            "\n",
+        let scope = &prepared.scope;
+        write_head(
+            &mut string_to_sign_head,
             prepared.signed_at.as_str(),
-            "\n",
-            prepared.scope.as_str(),
-            "\n",
-        ] {
-            string_to_sign_head.update(part.as_bytes());
-        }
+            scope_parts(scope.date_stamp(), scope.region(), scope.service()),
+        );
 
         let url_head = format!("{}{}", prepared.origin, prepared.path_prefix);
-        let url_query = format!("?{}&X-Amz-Signature=", prepared.url_query());
+        let url_query = format!("?{}&X-Amz-Signature=", prepared.url_query);
         let expires_at = prepared.signed_at.to_system_time()
             + std::time::Duration::from_secs(prepared.expires_in);
         Ok(Self {

@@ -17,6 +17,9 @@
 use std::fmt;
 
 use sha2::{Digest, Sha256};
+use smallvec::SmallVec;
+
+use crate::sink::Sink;
 
 use crate::hex;
 
@@ -30,16 +33,80 @@ use crate::hex;
 #[must_use]
 pub fn header_value(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
-    for word in raw
-        .split([' ', '\t', '\r', '\n'])
-        .filter(|word| !word.is_empty())
-    {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
+    write_header_value(&mut out, raw);
     out
+}
+
+/// Appends `raw` canonicalised as [`header_value`] describes.
+fn write_header_value(out: &mut impl Sink, raw: &str) {
+    // Blanks are ASCII, so the words between them are valid text.
+    let mut first = true;
+    let mut word_start = 0;
+    for (at, byte) in raw.bytes().chain([b' ']).enumerate() {
+        if matches!(byte, b' ' | b'\t' | b'\r' | b'\n') {
+            if at > word_start {
+                if !first {
+                    out.put(" ");
+                }
+                out.put(&raw[word_start..at]);
+                first = false;
+            }
+            word_start = at + 1;
+        }
+    }
+}
+
+/// The canonical order of `headers`: by lower-cased name, stable, so
+/// repeated headers keep their order. Returns indices into `headers`.
+pub(crate) fn header_order(headers: &[(&str, &str)]) -> SmallVec<[usize; 8]> {
+    let mut order: SmallVec<[usize; 8]> = (0..headers.len()).collect();
+    order.sort_by(|&a, &b| {
+        let lowered = |index: usize| headers[index].0.bytes().map(|b| b.to_ascii_lowercase());
+        lowered(a).cmp(lowered(b))
+    });
+    order
+}
+
+/// Appends the canonical header block of `headers` taken in `order` (from
+/// [`header_order`]): one `name:value\n` line per name, the values of a
+/// repeated name joined with `,`.
+pub(crate) fn write_header_block(out: &mut impl Sink, headers: &[(&str, &str)], order: &[usize]) {
+    let mut previous: Option<&str> = None;
+    for &index in order {
+        let (name, value) = headers[index];
+        if previous.is_some_and(|earlier| earlier.eq_ignore_ascii_case(name)) {
+            // A repeated header: its values form one comma-separated line.
+            out.put(",");
+        } else {
+            if previous.is_some() {
+                out.put("\n");
+            }
+            out.put_lowercase(name);
+            out.put(":");
+        }
+        write_header_value(out, value);
+        previous = Some(name);
+    }
+    if previous.is_some() {
+        out.put("\n");
+    }
+}
+
+/// Appends the signed header names of `headers` in `order`: lower-cased,
+/// each once, joined with `;`.
+pub(crate) fn write_signed_headers(out: &mut impl Sink, headers: &[(&str, &str)], order: &[usize]) {
+    let mut previous: Option<&str> = None;
+    for &index in order {
+        let name = headers[index].0;
+        if previous.is_some_and(|earlier| earlier.eq_ignore_ascii_case(name)) {
+            continue;
+        }
+        if previous.is_some() {
+            out.put(";");
+        }
+        out.put_lowercase(name);
+        previous = Some(name);
+    }
 }
 
 /// The signed headers of a request: the canonical header block and the
@@ -64,31 +131,12 @@ impl CanonicalHeaders {
     /// stable sort, so repeated headers keep their order) and joins the values
     /// of a repeated name with `,`.
     pub fn new<'a>(headers: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
-        let mut lowered: Vec<(String, String)> = headers
-            .into_iter()
-            .map(|(name, value)| (name.to_ascii_lowercase(), header_value(value)))
-            .collect();
-        lowered.sort_by(|a, b| a.0.cmp(&b.0));
+        let headers: SmallVec<[(&str, &str); 8]> = headers.into_iter().collect();
+        let order = header_order(&headers);
         let mut block = String::new();
+        write_header_block(&mut block, &headers, &order);
         let mut signed_headers = String::new();
-        let mut previous: Option<&str> = None;
-        for (name, value) in &lowered {
-            if previous == Some(name.as_str()) {
-                // A repeated header: its values form one comma-separated line.
-                block.pop();
-                block.push(',');
-            } else {
-                if previous.is_some() {
-                    signed_headers.push(';');
-                }
-                signed_headers.push_str(name);
-                block.push_str(name);
-                block.push(':');
-            }
-            block.push_str(value);
-            block.push('\n');
-            previous = Some(name);
-        }
+        write_signed_headers(&mut signed_headers, &headers, &order);
         Self {
             block,
             signed_headers,
@@ -149,7 +197,7 @@ impl CanonicalRequest {
         text.push_str(method);
         text.push('\n');
         text.push_str(encoded_path);
-        write_after_path(&mut text, encoded_query, headers, payload_hash);
+        write_canonical_tail(&mut text, encoded_query, headers, payload_hash);
         Self { text }
     }
 
@@ -179,33 +227,61 @@ fn after_path_len(
     query_len + headers.block.len() + headers.signed_headers.len() + payload_hash.len() + 4
 }
 
+/// Sorts query pairs into canonical order: by encoded name, then encoded
+/// value, in byte order. `pair` reads a pair's name and value.
+pub(crate) fn sort_query<'a, T>(pairs: &mut [T], pair: impl Fn(&T) -> (&'a str, &'a str)) {
+    pairs.sort_unstable_by(|a, b| pair(a).cmp(&pair(b)));
+}
+
 /// Appends everything of a canonical request that follows the path:
 /// `\n` sorted query `\n` header block `\n` signed headers `\n` payload hash.
-/// Shared by [`CanonicalRequest::new`] and the batch signer, which hashes the
-/// path of each key and then this constant tail.
-pub(crate) fn write_after_path(
+/// The query (`name=value` pairs in the order of [`sort_query`], joined with
+/// `&`) and the header block are written by the caller's functions: the
+/// one-URL signer copies them from the URL it has just written and streams
+/// everything into SHA-256.
+pub(crate) fn write_after_path<S: Sink>(
+    out: &mut S,
+    write_sorted_query: impl FnOnce(&mut S),
+    write_header_block: impl FnOnce(&mut S),
+    signed_headers: &str,
+    payload_hash: &str,
+) {
+    out.put("\n");
+    write_sorted_query(out);
+    out.put("\n");
+    write_header_block(out);
+    out.put("\n");
+    out.put(signed_headers);
+    out.put("\n");
+    out.put(payload_hash);
+}
+
+/// [`write_after_path`] for encoded query pairs in any order and built
+/// headers: what [`CanonicalRequest::new`] and the batch signer append.
+pub(crate) fn write_canonical_tail(
     out: &mut String,
     encoded_query: &[(String, String)],
     headers: &CanonicalHeaders,
     payload_hash: &str,
 ) {
-    let mut sorted: Vec<&(String, String)> = encoded_query.iter().collect();
-    sorted.sort();
-    out.push('\n');
-    for (index, (name, value)) in sorted.iter().enumerate() {
-        if index > 0 {
-            out.push('&');
-        }
-        out.push_str(name);
-        out.push('=');
-        out.push_str(value);
-    }
-    out.push('\n');
-    out.push_str(&headers.block);
-    out.push('\n');
-    out.push_str(&headers.signed_headers);
-    out.push('\n');
-    out.push_str(payload_hash);
+    let mut query: SmallVec<[&(String, String); 16]> = encoded_query.iter().collect();
+    sort_query(&mut query, |(name, value)| (name.as_str(), value.as_str()));
+    write_after_path(
+        out,
+        |out| {
+            for (index, (name, value)) in query.iter().enumerate() {
+                if index > 0 {
+                    out.put("&");
+                }
+                out.put(name);
+                out.put("=");
+                out.put(value);
+            }
+        },
+        |out| out.put(&headers.block),
+        &headers.signed_headers,
+        payload_hash,
+    );
 }
 
 impl fmt::Display for CanonicalRequest {

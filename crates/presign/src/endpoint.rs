@@ -10,6 +10,7 @@
 use std::fmt;
 
 use crate::error::PresignError;
+use crate::sink::Sink;
 
 /// A parsed, validated endpoint.
 ///
@@ -25,28 +26,38 @@ use crate::error::PresignError;
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Endpoint {
-    scheme: String,
     secure: bool,
     host: String,
     port: Option<(u16, String)>,
     base_path: String,
 }
 
-impl Endpoint {
-    /// Parses `http(s)://host[:port][/base/path]`. IPv6 hosts go in brackets.
-    ///
-    /// # Errors
-    /// [`PresignError::InvalidEndpoint`] for a missing or unsupported scheme, a
-    /// missing or malformed host, a port outside 1..=65535, user information,
-    /// a query, a fragment or a character a URL cannot carry as it is. The
-    /// message never repeats user information (it may hold a password).
-    pub fn parse(text: &str) -> Result<Self, PresignError> {
+/// An endpoint parsed in place: the rules of [`Endpoint`], without a copy.
+/// The one-URL signer parses every request's endpoint, so this allocates
+/// nothing; [`Endpoint`] is its owned form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct EndpointRef<'a> {
+    secure: bool,
+    host: &'a str,
+    port: Option<(u16, &'a str)>,
+    base_path: &'a str,
+}
+
+impl<'a> EndpointRef<'a> {
+    /// See [`Endpoint::parse`].
+    pub(crate) fn parse(text: &'a str) -> Result<Self, PresignError> {
         let fail = |reason: &'static str| PresignError::InvalidEndpoint {
             endpoint: redact_userinfo(text),
             reason,
         };
-        let (scheme, rest) = text
-            .split_once("://")
+        // Byte scans rather than `str` pattern searches: every URL the
+        // one-URL signer makes parses its endpoint, and these strings are
+        // short, where a searcher's setup costs more than the search.
+        let bytes = text.as_bytes();
+        let (scheme, rest) = bytes
+            .windows(3)
+            .position(|window| window == b"://")
+            .map(|at| (&text[..at], &text[at + 3..]))
             .ok_or_else(|| fail("it needs a scheme, http:// or https://"))?;
         let secure = if scheme.eq_ignore_ascii_case("https") {
             true
@@ -55,14 +66,17 @@ impl Endpoint {
         } else {
             return Err(fail("only http and https endpoints are supported"));
         };
-        if rest.contains('#') {
+        if rest.bytes().any(|byte| byte == b'#') {
             return Err(fail("a fragment (#...) is never sent to the server"));
         }
-        if rest.contains('?') {
+        if rest.bytes().any(|byte| byte == b'?') {
             return Err(fail("a query (?...) would mix into the signed query"));
         }
-        let (authority, base_path) = rest.find('/').map_or((rest, ""), |at| rest.split_at(at));
-        if authority.contains('@') {
+        let (authority, base_path) = rest
+            .bytes()
+            .position(|byte| byte == b'/')
+            .map_or((rest, ""), |at| rest.split_at(at));
+        if authority.bytes().any(|byte| byte == b'@') {
             return Err(fail("user information (user:password@) is not allowed"));
         }
         let (host, port_text) =
@@ -92,7 +106,7 @@ impl Endpoint {
                     .flatten()
                     .filter(|port| *port != 0)
                     .ok_or_else(|| fail("the port must be a number within 1..=65535"))?;
-                Some((number, digits.to_owned()))
+                Some((number, digits))
             }
         };
         if !base_path.bytes().all(is_path_byte) {
@@ -100,7 +114,7 @@ impl Endpoint {
                 "the base path holds a character that must be percent-encoded",
             ));
         }
-        if !is_canonical_path(base_path) {
+        if !base_path.is_empty() && !is_canonical_path(base_path) {
             return Err(fail(
                 "the base path must be written as S3 canonicalises it (letters, digits, '-', '.', \
                  '_', '~' and '/' as they are, anything else as %XX in upper case, e.g. /a%20b), \
@@ -108,19 +122,106 @@ impl Endpoint {
             ));
         }
         Ok(Self {
-            // botocore writes the scheme in lower case whatever the input.
-            scheme: if secure { "https" } else { "http" }.to_owned(),
             secure,
-            host: host.to_owned(),
+            host,
             port,
-            base_path: base_path.trim_end_matches('/').to_owned(),
+            base_path: base_path.trim_end_matches('/'),
         })
+    }
+
+    /// The owned form.
+    pub(crate) fn to_owned(self) -> Endpoint {
+        Endpoint {
+            secure: self.secure,
+            host: self.host.to_owned(),
+            port: self
+                .port
+                .map(|(number, digits)| (number, digits.to_owned())),
+            base_path: self.base_path.to_owned(),
+        }
+    }
+
+    /// `https` or `http`: botocore writes the scheme in lower case whatever
+    /// the input.
+    pub(crate) fn scheme(self) -> &'static str {
+        if self.secure { "https" } else { "http" }
+    }
+
+    pub(crate) fn is_https(self) -> bool {
+        self.secure
+    }
+
+    pub(crate) fn base_path(self) -> &'a str {
+        self.base_path
+    }
+
+    /// Appends host and port exactly as written.
+    pub(crate) fn write_authority(self, out: &mut impl Sink) {
+        out.put(self.host);
+        if let Some((_, digits)) = self.port {
+            out.put(":");
+            out.put(digits);
+        }
+    }
+
+    /// Appends the value of the signed `host` header: the host lower-cased,
+    /// plus `:port` unless it is the scheme's default (80 for http, 443 for
+    /// https).
+    pub(crate) fn write_host_header(self, out: &mut impl Sink) {
+        out.put_lowercase(self.host);
+        let default_port = if self.secure { 443 } else { 80 };
+        if let Some((number, _)) = self.port
+            && number != default_port
+        {
+            out.put(":");
+            out.put_decimal(u64::from(number));
+        }
+    }
+
+    pub(crate) fn is_ip_host(self) -> bool {
+        self.host.starts_with('[') || looks_like_ipv4(self.host)
+    }
+
+    pub(crate) fn is_aws(self) -> bool {
+        let host = self.host.as_bytes();
+        PARTITIONS.iter().any(|(_, suffix)| {
+            // `.suffix` at the end of the host, in any case.
+            host.len() > suffix.len()
+                && host[host.len() - suffix.len() - 1] == b'.'
+                && host[host.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+        })
+    }
+}
+
+impl Endpoint {
+    /// Parses `http(s)://host[:port][/base/path]`. IPv6 hosts go in brackets.
+    ///
+    /// # Errors
+    /// [`PresignError::InvalidEndpoint`] for a missing or unsupported scheme, a
+    /// missing or malformed host, a port outside 1..=65535, user information,
+    /// a query, a fragment or a character a URL cannot carry as it is. The
+    /// message never repeats user information (it may hold a password).
+    pub fn parse(text: &str) -> Result<Self, PresignError> {
+        EndpointRef::parse(text).map(EndpointRef::to_owned)
+    }
+
+    /// The borrowed form, where the rules live.
+    pub(crate) fn as_ref(&self) -> EndpointRef<'_> {
+        EndpointRef {
+            secure: self.secure,
+            host: &self.host,
+            port: self
+                .port
+                .as_ref()
+                .map(|(number, digits)| (*number, digits.as_str())),
+            base_path: &self.base_path,
+        }
     }
 
     /// The scheme, `https` or `http` (lower case, as botocore writes it).
     #[must_use]
     pub fn scheme(&self) -> &str {
-        &self.scheme
+        self.as_ref().scheme()
     }
 
     /// Whether the scheme is https.
@@ -144,24 +245,17 @@ impl Endpoint {
     /// Host and port exactly as written: what goes into the URL.
     #[must_use]
     pub fn authority(&self) -> String {
-        match &self.port {
-            Some((_, digits)) => format!("{}:{digits}", self.host),
-            None => self.host.clone(),
-        }
+        let mut authority = String::new();
+        self.as_ref().write_authority(&mut authority);
+        authority
     }
 
     /// The value of the signed `host` header: the host lower-cased, plus
     /// `:port` unless it is the scheme's default (80 for http, 443 for https).
     #[must_use]
     pub fn host_header(&self) -> String {
-        let mut value = self.host.to_ascii_lowercase();
-        let default_port = if self.secure { 443 } else { 80 };
-        if let Some((number, _)) = &self.port
-            && *number != default_port
-        {
-            value.push(':');
-            value.push_str(&number.to_string());
-        }
+        let mut value = String::new();
+        self.as_ref().write_host_header(&mut value);
         value
     }
 
@@ -174,7 +268,7 @@ impl Endpoint {
     /// Whether the host is an IP literal (IPv4 dotted quad or bracketed IPv6).
     #[must_use]
     pub fn is_ip_host(&self) -> bool {
-        self.host.starts_with('[') || looks_like_ipv4(&self.host)
+        self.as_ref().is_ip_host()
     }
 
     /// Whether the host is `localhost` (or a name below it).
@@ -188,10 +282,7 @@ impl Endpoint {
     /// partitions' DNS suffixes).
     #[must_use]
     pub fn is_aws(&self) -> bool {
-        let host = self.host.to_ascii_lowercase();
-        PARTITIONS
-            .iter()
-            .any(|(_, suffix)| host.ends_with(&format!(".{suffix}")))
+        self.as_ref().is_aws()
     }
 
     /// The AWS S3 endpoint botocore uses for `region`: the global
@@ -280,7 +371,7 @@ impl fmt::Display for Endpoint {
         write!(
             f,
             "{}://{}{}",
-            self.scheme,
+            self.scheme(),
             self.authority(),
             self.base_path
         )
@@ -289,19 +380,20 @@ impl fmt::Display for Endpoint {
 
 /// Splits `host[:port]` or `[v6][:port]`; `None` when brackets do not match.
 fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
+    let position = |wanted: u8| authority.bytes().position(|byte| byte == wanted);
     if authority.starts_with('[') {
-        let close = authority.find(']')?;
+        let close = position(b']')?;
         let (host, rest) = authority.split_at(close + 1);
         return match rest {
             "" => Some((host, None)),
             _ => rest.strip_prefix(':').map(|port| (host, Some(port))),
         };
     }
-    if authority.contains(['[', ']']) {
+    if authority.bytes().any(|byte| byte == b'[' || byte == b']') {
         return None;
     }
-    Some(match authority.split_once(':') {
-        Some((host, port)) => (host, Some(port)),
+    Some(match position(b':') {
+        Some(at) => (&authority[..at], Some(&authority[at + 1..])),
         None => (authority, None),
     })
 }
@@ -325,9 +417,9 @@ fn is_canonical_path(path: &str) -> bool {
 /// Four dot-separated runs of 1 to 3 digits.
 pub(crate) fn looks_like_ipv4(text: &str) -> bool {
     let mut parts = 0;
-    for part in text.split('.') {
+    for part in text.as_bytes().split(|&byte| byte == b'.') {
         parts += 1;
-        if part.is_empty() || part.len() > 3 || !part.bytes().all(|b| b.is_ascii_digit()) {
+        if part.is_empty() || part.len() > 3 || !part.iter().all(u8::is_ascii_digit) {
             return false;
         }
     }

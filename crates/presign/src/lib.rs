@@ -21,7 +21,11 @@
 //! ```
 //!
 //! [`Presigned`] also carries the canonical request, the string to sign and
-//! the signature, for a step-by-step explanation of any URL.
+//! the signature, for a step-by-step explanation of any URL. To sign many
+//! URLs without explanations, [`Signer`] signs one request at a time (any
+//! method, bucket, key, query and headers) with its signing key kept per day
+//! and region, and [`BatchSigner`] signs many keys of one request at once;
+//! both write exactly the URL `presign()` gives.
 //!
 //! Signing rules in brief: the key is UTF-8, percent-encoded once outside
 //! `A-Z a-z 0-9 - _ . ~ /`, never normalised; query names and values the same
@@ -49,7 +53,9 @@ mod request;
 mod s3_answer;
 mod scope;
 mod sha256;
+mod signer;
 mod signing_key;
+mod sink;
 mod string_to_sign;
 mod verify;
 
@@ -73,6 +79,7 @@ pub use request::{
 };
 pub use s3_answer::{AnswerError, S3Error};
 pub use scope::{CredentialScope, validate_region};
+pub use signer::Signer;
 pub use signing_key::SigningKey;
 pub use string_to_sign::{ALGORITHM, StringToSign};
 pub use verify::{Verified, VerifyPolicy, verify};

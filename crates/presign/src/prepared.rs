@@ -2,25 +2,245 @@
 //! authority, the signed host, the path prefix, the encoded query, the
 //! canonical headers, the scope and the signing key.
 //!
-//! [`crate::presign()`] adds one key to it; [`crate::BatchSigner`] reuses it for
-//! every key of a batch. One place computes these parts, so a batch URL and a
-//! single URL cannot differ.
+//! [`Checked`] holds the checks and the rules that turn a request into URL
+//! parts, written into any buffer. [`crate::presign()`] and
+//! [`crate::BatchSigner`] keep those parts as strings ([`Prepared`]);
+//! [`crate::Signer`] writes them straight into the caller's buffer and its
+//! hash. One place computes each part, so the URLs of the three cannot
+//! differ.
 
 use std::time::SystemTime;
+
+use smallvec::SmallVec;
 
 use crate::amz_date::AmzDate;
 use crate::canonical::CanonicalHeaders;
 use crate::credentials::Credentials;
 use crate::encode;
-use crate::endpoint::Endpoint;
+use crate::endpoint::{Endpoint, EndpointRef};
 use crate::error::PresignError;
 use crate::request::{Addressing, Method, PresignRequest};
-use crate::scope::{CredentialScope, validate_region};
+use crate::scope::{CredentialScope, scope_parts, validate_region};
 use crate::signing_key::SigningKey;
+use crate::sink::Sink;
 use crate::string_to_sign::ALGORITHM;
 
 /// The service name in an S3 credential scope.
 pub const SERVICE: &str = "s3";
+
+/// Where one query pair sits in a buffer: `name` is `start..equals`, the
+/// value `equals + 1..end`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PairRange {
+    pub(crate) start: usize,
+    pub(crate) equals: usize,
+    pub(crate) end: usize,
+}
+
+impl PairRange {
+    /// The same pair `by` bytes further on.
+    pub(crate) fn offset(self, by: usize) -> Self {
+        Self {
+            start: self.start + by,
+            equals: self.equals + by,
+            end: self.end + by,
+        }
+    }
+
+    /// The encoded name and value in `text`, the buffer the pair was written to.
+    pub(crate) fn in_text(self, text: &str) -> (&str, &str) {
+        (
+            &text[self.start..self.equals],
+            &text[self.equals + 1..self.end],
+        )
+    }
+}
+
+/// A request whose every part but the key and the instant has been checked,
+/// and the values derived from it that depend on neither (nor on the
+/// credentials).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Checked<'r> {
+    pub(crate) request: &'r PresignRequest,
+    pub(crate) endpoint: EndpointRef<'r>,
+    pub(crate) addressing: Addressing,
+    pub(crate) expires_in: u64,
+}
+
+impl<'r> Checked<'r> {
+    /// Validates everything but the key and the instant, in the order whose
+    /// first failure [`crate::presign()`] reports. `credentials` are checked
+    /// too when given (the one-URL signer checks its own once).
+    pub(crate) fn new(
+        request: &'r PresignRequest,
+        credentials: Option<&Credentials>,
+    ) -> Result<Self, PresignError> {
+        let endpoint = EndpointRef::parse(&request.endpoint)?;
+        request.validate_parts_but_key()?;
+        validate_region(&request.region)?;
+        if let Some(credentials) = credentials {
+            credentials.validate()?;
+        }
+        let expires_in = request.expires_secs()?;
+        Ok(Self {
+            request,
+            endpoint,
+            addressing: request.effective_addressing(endpoint),
+            expires_in,
+        })
+    }
+
+    fn is_virtual_host(&self) -> bool {
+        self.addressing == Addressing::VirtualHost
+    }
+
+    /// Appends `scheme://authority`, with the bucket in front of the host
+    /// when virtual-hosted: the URL up to the path.
+    pub(crate) fn write_origin(&self, out: &mut String) {
+        out.push_str(self.endpoint.scheme());
+        out.push_str("://");
+        if self.is_virtual_host() {
+            out.push_str(&self.request.bucket);
+            out.push('.');
+        }
+        self.endpoint.write_authority(out);
+    }
+
+    /// Appends the encoded path before the key: base path, `/`, and in path
+    /// style the bucket and `/`.
+    pub(crate) fn write_path_prefix(&self, out: &mut String) {
+        out.push_str(self.endpoint.base_path());
+        out.push('/');
+        if !self.is_virtual_host() {
+            encode::path_into(out, &self.request.bucket);
+            // A bucket operation's path is the bucket itself (`/bucket`, as
+            // botocore writes ListObjectsV2); an object's key follows a `/`.
+            if !self.request.bucket_operation {
+                out.push('/');
+            }
+        }
+    }
+
+    /// Appends the value of the signed `host` header.
+    pub(crate) fn write_host(&self, out: &mut impl Sink) {
+        if self.is_virtual_host() {
+            out.put(&self.request.bucket);
+            out.put(".");
+        }
+        self.endpoint.write_host_header(out);
+    }
+
+    /// The signed headers: `host` with the value given, then the request's.
+    pub(crate) fn headers<'h>(&'h self, host: &'h str) -> SmallVec<[(&'h str, &'h str); 8]> {
+        std::iter::once(("host", host))
+            .chain(
+                self.request
+                    .headers
+                    .iter()
+                    .map(|(name, value)| (name.as_str(), value.as_str())),
+            )
+            .collect()
+    }
+
+    /// Appends the request's own query parameters in the order given,
+    /// encoded, joined with `&`: the start of the URL's query. Reports where
+    /// each pair went.
+    pub(crate) fn write_request_query(&self, out: &mut String, mut on_pair: impl FnMut(PairRange)) {
+        for (index, (name, value)) in self.request.query.iter().enumerate() {
+            if index > 0 {
+                out.push('&');
+            }
+            let start = out.len();
+            encode::query_into(out, name);
+            let equals = out.len();
+            out.push('=');
+            encode::query_into(out, value);
+            on_pair(PairRange {
+                start,
+                equals,
+                end: out.len(),
+            });
+        }
+    }
+}
+
+/// The signing instant `now`, checked: it and the expiry it leads to must be
+/// writable as `X-Amz-Date` (a verifier parses the expiry).
+pub(crate) fn signing_instant(now: SystemTime, expires_in: u64) -> Result<AmzDate, PresignError> {
+    let signed_at = AmzDate::from_system_time(now)?;
+    check_expiry(signed_at, expires_in)?;
+    Ok(signed_at)
+}
+
+/// The part of [`signing_instant`] after the instant is read.
+pub(crate) fn check_expiry(signed_at: AmzDate, expires_in: u64) -> Result<(), PresignError> {
+    AmzDate::check_in_range(signed_at.unix_seconds() + expires_in)
+}
+
+/// The auth parameters of one URL but its signature.
+#[derive(Debug)]
+pub(crate) struct AuthQuery<'a> {
+    /// The access key id, encoded.
+    pub(crate) encoded_access_key_id: &'a str,
+    pub(crate) region: &'a str,
+    /// `X-Amz-Date`, `YYYYMMDDTHHMMSSZ`.
+    pub(crate) date: &'a str,
+    pub(crate) expires_in: u64,
+    /// `X-Amz-SignedHeaders`, not encoded.
+    pub(crate) signed_headers: &'a str,
+    pub(crate) encoded_session_token: Option<&'a str>,
+}
+
+impl AuthQuery<'_> {
+    /// The parts of the credential scope.
+    pub(crate) fn scope_parts(&self) -> [&str; 4] {
+        scope_parts(&self.date[..8], self.region, SERVICE)
+    }
+
+    /// Appends the auth parameters in URL order (the session token last),
+    /// each preceded by `&` unless `first`. Reports where each pair went.
+    pub(crate) fn write(&self, out: &mut String, first: bool, mut on_pair: impl FnMut(PairRange)) {
+        // Names, the algorithm, the date (digits, `T`, `Z`), a checked region
+        // (`[a-z0-9-]*`), `s3` and `aws4_request` need no encoding (a unit
+        // test checks the constant ones); the rest is encoded.
+        let mut first = first;
+        let mut pair = |out: &mut String, name: &str, write_value: &dyn Fn(&mut String)| {
+            if !first {
+                out.push('&');
+            }
+            first = false;
+            let start = out.len();
+            out.push_str(name);
+            let equals = out.len();
+            out.push('=');
+            write_value(out);
+            on_pair(PairRange {
+                start,
+                equals,
+                end: out.len(),
+            });
+        };
+        pair(out, "X-Amz-Algorithm", &|out| out.push_str(ALGORITHM));
+        pair(out, "X-Amz-Credential", &|out| {
+            // The access key id and the scope, joined with `/`, encoded.
+            out.push_str(self.encoded_access_key_id);
+            for part in self.scope_parts() {
+                out.push_str("%2F");
+                out.push_str(part);
+            }
+        });
+        pair(out, "X-Amz-Date", &|out| out.push_str(self.date));
+        pair(out, "X-Amz-Expires", &|out| {
+            out.put_decimal(self.expires_in);
+        });
+        pair(out, "X-Amz-SignedHeaders", &|out| {
+            encode::query_into(out, self.signed_headers);
+        });
+        if let Some(token) = self.encoded_session_token {
+            pair(out, "X-Amz-Security-Token", &|out| out.push_str(token));
+        }
+    }
+}
 
 /// The per-request constant parts of a presigned URL.
 #[derive(Debug)]
@@ -39,6 +259,8 @@ pub(crate) struct Prepared {
     pub(crate) expires_in: u64,
     pub(crate) scope: CredentialScope,
     pub(crate) canonical_headers: CanonicalHeaders,
+    /// The query string in URL order, without `?` and without the signature.
+    pub(crate) url_query: String,
     /// Encoded query pairs in URL order (the signature excluded).
     pub(crate) encoded_query: Vec<(String, String)>,
     pub(crate) headers: Vec<(String, String)>,
@@ -53,50 +275,38 @@ impl Prepared {
         credentials: &Credentials,
         now: SystemTime,
     ) -> Result<Self, PresignError> {
-        let endpoint = Endpoint::parse(&request.endpoint)?;
-        request.validate_parts_but_key()?;
-        validate_region(&request.region)?;
-        credentials.validate()?;
-        let expires_in = request.expires_secs()?;
-        let signed_at = AmzDate::from_system_time(now)?;
-        // The expiry must be a representable instant too (a verifier parses it).
-        AmzDate::from_unix_seconds(signed_at.unix_seconds() + expires_in)?;
+        let checked = Checked::new(request, Some(credentials))?;
+        let signed_at = signing_instant(now, checked.expires_in)?;
+        let mut origin = String::new();
+        checked.write_origin(&mut origin);
+        let mut path_prefix = String::new();
+        checked.write_path_prefix(&mut path_prefix);
+        let mut host = String::new();
+        checked.write_host(&mut host);
+        let canonical_headers = CanonicalHeaders::new(checked.headers(&host));
 
-        let addressing = request.effective_addressing(&endpoint);
-        let mut path_prefix = endpoint.base_path().to_owned();
-        path_prefix.push('/');
-        let (authority, host) = if addressing == Addressing::VirtualHost {
-            (
-                format!("{}.{}", request.bucket, endpoint.authority()),
-                format!("{}.{}", request.bucket, endpoint.host_header()),
-            )
-        } else {
-            encode::path_into(&mut path_prefix, &request.bucket);
-            // A bucket operation's path is the bucket itself (`/bucket`, as
-            // botocore writes ListObjectsV2); an object's key follows a `/`.
-            if !request.bucket_operation {
-                path_prefix.push('/');
-            }
-            (endpoint.authority(), endpoint.host_header())
-        };
-        let origin = format!("{}://{authority}", endpoint.scheme());
-
-        let header_pairs = std::iter::once(("host", host.as_str())).chain(
-            request
-                .headers
-                .iter()
-                .map(|(name, value)| (name.as_str(), value.as_str())),
-        );
-        let canonical_headers = CanonicalHeaders::new(header_pairs);
         let scope = CredentialScope::new(signed_at.date_stamp(), &request.region, SERVICE);
-        let encoded_query = encoded_query(
-            request,
-            credentials,
-            &scope,
-            signed_at,
-            expires_in,
-            &canonical_headers,
-        );
+        let encoded_token = credentials.session_token().map(encode::query);
+        let mut url_query = String::new();
+        let mut ranges = Vec::new();
+        checked.write_request_query(&mut url_query, |range| ranges.push(range));
+        let first = ranges.is_empty();
+        AuthQuery {
+            encoded_access_key_id: &encode::query(credentials.access_key_id()),
+            region: &request.region,
+            date: signed_at.as_str(),
+            expires_in: checked.expires_in,
+            signed_headers: canonical_headers.signed_headers(),
+            encoded_session_token: encoded_token.as_deref(),
+        }
+        .write(&mut url_query, first, |range| ranges.push(range));
+        let encoded_query = ranges
+            .into_iter()
+            .map(|range| {
+                let (name, value) = range.in_text(&url_query);
+                (name.to_owned(), value.to_owned())
+            })
+            .collect();
         let signing_key = SigningKey::derive(
             credentials.secret_access_key(),
             signed_at.date_stamp(),
@@ -105,16 +315,17 @@ impl Prepared {
         );
         Ok(Self {
             method: request.method,
-            endpoint,
-            addressing,
+            endpoint: checked.endpoint.to_owned(),
+            addressing: checked.addressing,
             bucket: request.bucket.clone(),
             origin,
             host,
             path_prefix,
             signed_at,
-            expires_in,
+            expires_in: checked.expires_in,
             scope,
             canonical_headers,
+            url_query,
             encoded_query,
             headers: request
                 .headers
@@ -125,54 +336,29 @@ impl Prepared {
             has_session_token: credentials.session_token().is_some(),
         })
     }
-
-    /// The query string in URL order, without `?` and without the signature.
-    pub(crate) fn url_query(&self) -> String {
-        join_pairs(self.encoded_query.iter())
-    }
 }
 
-fn join_pairs<'a>(pairs: impl Iterator<Item = &'a (String, String)>) -> String {
-    let mut out = String::new();
-    for (index, (name, value)) in pairs.enumerate() {
-        if index > 0 {
-            out.push('&');
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `write_query` writes these as they are: encoding must not change them.
+    #[test]
+    fn auth_names_and_fixed_values_need_no_encoding() {
+        for text in [
+            "X-Amz-Algorithm",
+            "X-Amz-Credential",
+            "X-Amz-Date",
+            "X-Amz-Expires",
+            "X-Amz-SignedHeaders",
+            "X-Amz-Security-Token",
+            ALGORITHM,
+            SERVICE,
+            "aws4_request",
+            "20130524T000000Z",
+            "abcdefghijklmnopqrstuvwxyz-0123456789",
+        ] {
+            assert_eq!(encode::query(text), text);
         }
-        out.push_str(name);
-        out.push('=');
-        out.push_str(value);
     }
-    out
-}
-
-/// The query pairs, encoded, in URL order: the request's own parameters as
-/// given, then the auth parameters (the signature comes last, separately).
-fn encoded_query(
-    request: &PresignRequest,
-    credentials: &Credentials,
-    scope: &CredentialScope,
-    signed_at: AmzDate,
-    expires_in: u64,
-    headers: &CanonicalHeaders,
-) -> Vec<(String, String)> {
-    let credential = format!("{}/{}", credentials.access_key_id(), scope);
-    let expires = expires_in.to_string();
-    let auth = [
-        ("X-Amz-Algorithm", ALGORITHM),
-        ("X-Amz-Credential", credential.as_str()),
-        ("X-Amz-Date", signed_at.as_str()),
-        ("X-Amz-Expires", expires.as_str()),
-        ("X-Amz-SignedHeaders", headers.signed_headers()),
-    ];
-    let token = credentials
-        .session_token()
-        .map(|token| ("X-Amz-Security-Token", token));
-    request
-        .query
-        .iter()
-        .map(|(name, value)| (name.as_str(), value.as_str()))
-        .chain(auth)
-        .chain(token)
-        .map(|(name, value)| (encode::query(name), encode::query(value)))
-        .collect()
 }

@@ -17,7 +17,7 @@ use crate::encode;
 use crate::endpoint::Endpoint;
 use crate::error::PresignError;
 use crate::prepared::Prepared;
-use crate::request::{Addressing, Method, PresignRequest, validate_key};
+use crate::request::{Addressing, Method, PresignRequest};
 use crate::scope::CredentialScope;
 use crate::string_to_sign::StringToSign;
 
@@ -197,13 +197,7 @@ pub fn presign(
     now: SystemTime,
 ) -> Result<Presigned, PresignError> {
     let prepared = Prepared::new(request, credentials, now)?;
-    if !request.bucket_operation {
-        validate_key(&request.key)?;
-    } else if !request.key.is_empty() {
-        return Err(PresignError::InvalidKey {
-            reason: "a bucket operation takes no key".to_owned(),
-        });
-    }
+    request.check_key()?;
     let mut path = prepared.path_prefix.clone();
     encode::path_into(&mut path, &request.key);
     let canonical_request = CanonicalRequest::new(
@@ -219,8 +213,7 @@ pub fn presign(
         .sign(string_to_sign.as_str().as_bytes());
     let url = format!(
         "{}{path}?{}&X-Amz-Signature={signature}",
-        prepared.origin,
-        prepared.url_query()
+        prepared.origin, prepared.url_query
     );
     Ok(Presigned {
         url,

@@ -5,7 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
-use crate::endpoint::{Endpoint, looks_like_ipv4};
+use crate::endpoint::{EndpointRef, looks_like_ipv4};
 use crate::error::PresignError;
 
 /// `X-Amz-Expires` default: one hour, as `aws s3 presign`.
@@ -320,6 +320,51 @@ impl PresignRequest {
         &self.headers
     }
 
+    /// Checks the key: 1..=1024 bytes for an object, empty for a bucket
+    /// operation.
+    pub(crate) fn check_key(&self) -> Result<(), PresignError> {
+        if !self.bucket_operation {
+            validate_key(&self.key)
+        } else if self.key.is_empty() {
+            Ok(())
+        } else {
+            Err(PresignError::InvalidKey {
+                reason: "a bucket operation takes no key".to_owned(),
+            })
+        }
+    }
+
+    /// Whether `other` asks for the same thing for maybe another key: every
+    /// field equal but the key. (Destructured, so that a new field cannot be
+    /// forgotten here.)
+    pub(crate) fn same_but_key(&self, other: &Self) -> bool {
+        let Self {
+            method,
+            endpoint,
+            bucket,
+            key: _,
+            region,
+            expires_in,
+            addressing,
+            query,
+            headers,
+            allow_long_expiry,
+            legacy_bucket_names,
+            bucket_operation,
+        } = self;
+        *method == other.method
+            && *bucket_operation == other.bucket_operation
+            && *expires_in == other.expires_in
+            && *addressing == other.addressing
+            && *allow_long_expiry == other.allow_long_expiry
+            && *legacy_bucket_names == other.legacy_bucket_names
+            && *bucket == other.bucket
+            && *endpoint == other.endpoint
+            && *region == other.region
+            && *query == other.query
+            && *headers == other.headers
+    }
+
     /// The expiry in whole seconds, checked against the allowed range.
     pub(crate) fn expires_secs(&self) -> Result<u64, PresignError> {
         if self.expires_in.subsec_nanos() != 0 {
@@ -347,7 +392,7 @@ impl PresignRequest {
     }
 
     /// The addressing style actually used at `endpoint`.
-    pub(crate) fn effective_addressing(&self, endpoint: &Endpoint) -> Addressing {
+    pub(crate) fn effective_addressing(&self, endpoint: EndpointRef<'_>) -> Addressing {
         let can_be_virtual =
             !endpoint.is_ip_host() && virtual_hostable(&self.bucket, endpoint.is_https());
         let virtual_host = match self.addressing {
@@ -364,8 +409,7 @@ impl PresignRequest {
 }
 
 /// One DNS label of a bucket name: `[a-z0-9]` at both ends, `[a-z0-9-]` inside.
-fn dns_label_ok(label: &str) -> bool {
-    let bytes = label.as_bytes();
+fn dns_label_ok(bytes: &[u8]) -> bool {
     let end_ok =
         |byte: Option<&u8>| byte.is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
     end_ok(bytes.first())
@@ -375,14 +419,21 @@ fn dns_label_ok(label: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
 }
 
+/// Whether every dot-separated label of `name` is a DNS label.
+fn dns_labels_ok(name: &str) -> bool {
+    name.as_bytes()
+        .split(|&byte| byte == b'.')
+        .all(dns_label_ok)
+}
+
 /// Whether the bucket can go into a host name: a lower-case DNS name of
 /// 3..=63 characters, not an IPv4 address, and without dots over https (a
 /// dotted name breaks the `*.s3` wildcard TLS certificate).
 fn virtual_hostable(bucket: &str, https: bool) -> bool {
     (3..=63).contains(&bucket.len())
         && !looks_like_ipv4(bucket)
-        && !(https && bucket.contains('.'))
-        && bucket.split('.').all(dns_label_ok)
+        && !(https && bucket.bytes().any(|byte| byte == b'.'))
+        && dns_labels_ok(bucket)
 }
 
 fn validate_bucket(bucket: &str, legacy: bool) -> Result<(), PresignError> {
@@ -415,7 +466,7 @@ fn validate_bucket(bucket: &str, legacy: bool) -> Result<(), PresignError> {
             "only lower-case letters, digits, '.' and '-' are allowed",
         ));
     }
-    if !bucket.split('.').all(dns_label_ok) {
+    if !dns_labels_ok(bucket) {
         return Err(fail(
             "each dot-separated part must start and end with a letter or digit (no '..', '.-' or '-.')",
         ));
@@ -566,16 +617,16 @@ mod tests {
     #[test]
     fn auto_addressing_is_virtual_only_on_aws() {
         let request = PresignRequest::new(Method::Get, "", "examplebucket", "k");
-        let aws = Endpoint::parse("https://s3.amazonaws.com");
-        let minio = Endpoint::parse("http://minio.local:9000");
+        let aws = EndpointRef::parse("https://s3.amazonaws.com");
+        let minio = EndpointRef::parse("http://minio.local:9000");
         let (Ok(aws), Ok(minio)) = (aws, minio) else {
             unreachable!("valid endpoints")
         };
-        assert_eq!(request.effective_addressing(&aws), Addressing::VirtualHost);
-        assert_eq!(request.effective_addressing(&minio), Addressing::Path);
+        assert_eq!(request.effective_addressing(aws), Addressing::VirtualHost);
+        assert_eq!(request.effective_addressing(minio), Addressing::Path);
         let virtual_request = request.addressing(Addressing::VirtualHost);
         assert_eq!(
-            virtual_request.effective_addressing(&minio),
+            virtual_request.effective_addressing(minio),
             Addressing::VirtualHost
         );
     }

@@ -46,6 +46,16 @@ pub fn validate_region(region: &str) -> Result<(), PresignError> {
     }
 }
 
+/// The parts of a credential scope, in order; joined with `/` they are the
+/// scope. The one-URL signer writes them without building the scope.
+pub(crate) fn scope_parts<'a>(
+    date_stamp: &'a str,
+    region: &'a str,
+    service: &'a str,
+) -> [&'a str; 4] {
+    [date_stamp, region, service, "aws4_request"]
+}
+
 /// `YYYYMMDD/region/service/aws4_request`: what a signature is valid for.
 ///
 /// # Example
@@ -67,7 +77,16 @@ impl CredentialScope {
     /// The scope for a date stamp (`YYYYMMDD`), a region and a service.
     #[must_use]
     pub fn new(date_stamp: &str, region: &str, service: &str) -> Self {
-        let text = format!("{date_stamp}/{region}/{service}/aws4_request");
+        let mut text = String::new();
+        for (index, part) in scope_parts(date_stamp, region, service)
+            .into_iter()
+            .enumerate()
+        {
+            if index > 0 {
+                text.push('/');
+            }
+            text.push_str(part);
+        }
         Self {
             text,
             date_len: date_stamp.len(),

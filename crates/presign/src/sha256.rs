@@ -43,7 +43,21 @@ impl Sha256 {
         }
     }
 
-    pub(crate) fn update(&mut self, mut data: &[u8]) {
+    #[inline]
+    pub(crate) fn update(&mut self, data: &[u8]) {
+        let end = self.filled + data.len();
+        if end < 64 {
+            // The common case when a message is written piece by piece: the
+            // piece fits in the pending block, nothing to compress yet.
+            self.block[self.filled..end].copy_from_slice(data);
+            self.filled = end;
+            self.length += data.len() as u64;
+            return;
+        }
+        self.update_blocks(data);
+    }
+
+    fn update_blocks(&mut self, mut data: &[u8]) {
         self.length += data.len() as u64;
         if self.filled > 0 {
             let take = data.len().min(64 - self.filled);

@@ -5,10 +5,27 @@ use std::fmt;
 
 use crate::amz_date::AmzDate;
 use crate::canonical::CanonicalRequest;
-use crate::scope::CredentialScope;
+use crate::scope::{CredentialScope, scope_parts};
+use crate::sink::Sink;
 
 /// The only algorithm presign signs and verifies.
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+
+/// Appends what precedes the canonical request's hash in a string to sign:
+/// `ALGORITHM\nX-Amz-Date\nscope\n`, the scope given as its parts.
+pub(crate) fn write_head(out: &mut impl Sink, date: &str, scope: [&str; 4]) {
+    out.put(ALGORITHM);
+    out.put("\n");
+    out.put(date);
+    out.put("\n");
+    for (index, part) in scope.into_iter().enumerate() {
+        if index > 0 {
+            out.put("/");
+        }
+        out.put(part);
+    }
+    out.put("\n");
+}
 
 /// `AWS4-HMAC-SHA256\n{X-Amz-Date}\n{scope}\n{hex sha256 of canonical request}`.
 ///
@@ -40,12 +57,11 @@ impl StringToSign {
     ) -> Self {
         let hash = canonical_request.sha256_hex();
         let mut text = String::with_capacity(ALGORITHM.len() + 16 + scope.as_str().len() + 64 + 3);
-        text.push_str(ALGORITHM);
-        text.push('\n');
-        text.push_str(date.as_str());
-        text.push('\n');
-        text.push_str(scope.as_str());
-        text.push('\n');
+        write_head(
+            &mut text,
+            date.as_str(),
+            scope_parts(scope.date_stamp(), scope.region(), scope.service()),
+        );
         text.push_str(&hash);
         Self { text }
     }

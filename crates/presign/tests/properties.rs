@@ -1084,4 +1084,105 @@ proptest! {
             prop_assert_eq!(&result, expected);
         }
     }
+
+    /// 8. The one-URL signer, reused across requests, writes exactly
+    /// `presign()`'s URL for any input, and refuses exactly what
+    /// `presign()` refuses, with the same error, leaving the buffer as it
+    /// was. Invalid credentials are refused when the signer is made.
+    #[test]
+    fn one_url_signer_agrees_with_presign_on_any_input(
+        requests in vec((
+            any_method(),
+            any_endpoint(),
+            any_bucket(),
+            any_key(),
+            any_region(),
+            any_query_pairs(),
+            any_header_pairs(),
+            any_expiry(),
+            any::<bool>(),
+            any::<bool>(),
+            any_addressing(),
+            any_time(),
+        ), 1..4),
+        access_key in any_access_key(),
+        secret in any_secret(),
+        token in option::of(any_secret()),
+    ) {
+        let mut credentials = Credentials::new(access_key, secret);
+        if let Some(token) = token {
+            credentials = credentials.with_session_token(token);
+        }
+        let signer = match presign::Signer::new(credentials.clone()) {
+            Ok(signer) => signer,
+            Err(error) => {
+                // Only credentials are checked up front, with presign's error.
+                let probe = PresignRequest::new(Method::Get, "https://s3.amazonaws.com", "bucket", "k");
+                prop_assert_eq!(Err(error), presign(&probe, &credentials, at(1_700_000_000)).map(|_| ()));
+                return Ok(());
+            }
+        };
+        for (method, endpoint, bucket, key, region, query, headers, expires, long, legacy, addressing, now) in requests {
+            let mut request = PresignRequest::new(method, endpoint, bucket, key)
+                .region(region)
+                .expires_in(expires)
+                .allow_long_expiry(long)
+                .legacy_bucket_names(legacy)
+                .addressing(addressing);
+            for (name, value) in query {
+                request = request.query(name, value);
+            }
+            for (name, value) in headers {
+                request = request.header(name, value);
+            }
+            let expected = presign(&request, &credentials, now).map(|presigned| presigned.url().to_owned());
+            let mut out = String::from("<");
+            let result = signer.sign_into(&request, now, &mut out).map(|()| out[1..].to_owned());
+            prop_assert_eq!(&result, &expected);
+            if result.is_err() {
+                prop_assert_eq!(out.as_str(), "<");
+            }
+        }
+    }
+
+    /// 9. The same on valid inputs only (every case signs): one signer, any
+    /// method, key, query, headers, region and instant, URL for URL.
+    #[test]
+    fn one_url_signer_writes_presigns_url_for_valid_requests(
+        requests in vec((
+            any_method(),
+            target(),
+            bucket(),
+            object_key(),
+            select(vec!["us-east-1", "eu-de", "", "ap-southeast-2", "auto"]),
+            any_query(),
+            option::of(headers()),
+            addressing(),
+            any_time(),
+        ), 1..6),
+        token in option::of("[!-~]{1,300}"),
+    ) {
+        let credentials = match token {
+            Some(token) => credentials().with_session_token(token),
+            None => credentials(),
+        };
+        let signer = presign::Signer::new(credentials.clone()).unwrap();
+        for (method, target, bucket, key, region, query, headers, addressing, now) in requests {
+            let mut request = PresignRequest::new(method, target.endpoint, bucket, key)
+                .region(region)
+                .addressing(addressing);
+            for (name, value) in query {
+                request = request.query(name, value);
+            }
+            for (name, value) in headers.into_iter().flatten() {
+                request = request.header(name, value);
+            }
+            let expected = presign(&request, &credentials, now);
+            prop_assume!(!matches!(expected, Err(PresignError::TimeOutOfRange)));
+            prop_assert!(expected.is_ok(), "{:?}", expected);
+            let expected = expected.unwrap();
+            let url = signer.sign(&request, now);
+            prop_assert_eq!(url.as_deref(), Ok(expected.url()));
+        }
+    }
 }

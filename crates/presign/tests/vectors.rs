@@ -14,7 +14,7 @@ use std::time::Duration;
 use corpus::{Failures, Inputs};
 use presign::canonical::{CanonicalHeaders, CanonicalRequest};
 use presign::{
-    AmzDate, BatchSigner, CredentialScope, Credentials, Method, PresignRequest, SigningKey,
+    AmzDate, BatchSigner, CredentialScope, Credentials, Method, PresignRequest, Signer, SigningKey,
     StringToSign, encode,
 };
 use sha2::{Digest, Sha256};
@@ -315,6 +315,61 @@ fn batch_signer_writes_the_same_url_as_presign_for_every_case() {
             out.push('\n');
         }
         failures.finish(corpus.cases.len(), &format!("batch URLs of {file}"));
+    }
+}
+
+/// The one-URL signer writes every corpus URL byte for byte. One signer per
+/// set of credentials serves all the cases that use them, in corpus order,
+/// so its cache of signing keys meets many days and regions; and every
+/// negative case is refused by it as by `presign()`.
+#[test]
+fn one_url_signer_writes_the_same_url_as_presign_for_every_case() {
+    use std::collections::HashMap;
+    for (file, corpus) in corpus::presign_corpora() {
+        let mut failures = Failures::default();
+        let mut signers: HashMap<(String, String, Option<String>), Signer> = HashMap::new();
+        let mut out = String::from("previous line\n");
+        for case in &corpus.cases {
+            let (request, credentials, now) = build(&case.inputs).unwrap();
+            let inputs = &case.inputs;
+            let signer = signers
+                .entry((
+                    inputs.access_key.clone(),
+                    inputs.secret_key.clone(),
+                    inputs.session_token.clone(),
+                ))
+                .or_insert_with(|| Signer::new(credentials).unwrap());
+            let start = out.len();
+            match signer.sign_into(&request, now.to_system_time(), &mut out) {
+                Ok(()) if case.expected.accepts_url(&out[start..]) => {}
+                Ok(()) => failures.check(&case.id, "signer url", &case.expected.url, &out[start..]),
+                Err(error) => failures.fail(&case.id, format!("refused: {error}")),
+            }
+            out.push('\n');
+        }
+        failures.finish(
+            corpus.cases.len(),
+            &format!("one-URL signer URLs of {file}"),
+        );
+
+        let mut failures = Failures::default();
+        for case in &corpus.negative {
+            let Ok((request, credentials, now)) = build(&case.inputs) else {
+                continue;
+            };
+            let mut out = String::new();
+            if let Ok(signer) = Signer::new(credentials)
+                && signer
+                    .sign_into(&request, now.to_system_time(), &mut out)
+                    .is_ok()
+            {
+                failures.fail(&case.id, format!("accepted ({}): {out}", case.why));
+            }
+        }
+        failures.finish(
+            corpus.negative.len(),
+            &format!("negative cases of {file} (signer)"),
+        );
     }
 }
 
