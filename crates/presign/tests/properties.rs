@@ -1102,7 +1102,7 @@ proptest! {
             any_expiry(),
             any::<bool>(),
             any::<bool>(),
-            any_addressing(),
+            (any_addressing(), any::<bool>()),
             any_time(),
         ), 1..4),
         access_key in any_access_key(),
@@ -1122,13 +1122,14 @@ proptest! {
                 return Ok(());
             }
         };
-        for (method, endpoint, bucket, key, region, query, headers, expires, long, legacy, addressing, now) in requests {
+        for (method, endpoint, bucket, key, region, query, headers, expires, long, legacy, (addressing, on_bucket), now) in requests {
             let mut request = PresignRequest::new(method, endpoint, bucket, key)
                 .region(region)
                 .expires_in(expires)
                 .allow_long_expiry(long)
                 .legacy_bucket_names(legacy)
-                .addressing(addressing);
+                .addressing(addressing)
+                .bucket_operation(on_bucket);
             for (name, value) in query {
                 request = request.query(name, value);
             }
@@ -1159,6 +1160,7 @@ proptest! {
             option::of(headers()),
             addressing(),
             any_time(),
+            any::<bool>(),
         ), 1..6),
         token in option::of("[!-~]{1,300}"),
     ) {
@@ -1167,10 +1169,13 @@ proptest! {
             None => credentials(),
         };
         let signer = presign::Signer::new(credentials.clone()).unwrap();
-        for (method, target, bucket, key, region, query, headers, addressing, now) in requests {
+        for (method, target, bucket, key, region, query, headers, addressing, now, on_bucket) in requests {
+            // A bucket operation (a listing) has no key.
+            let key = if on_bucket { String::new() } else { key };
             let mut request = PresignRequest::new(method, target.endpoint, bucket, key)
                 .region(region)
-                .addressing(addressing);
+                .addressing(addressing)
+                .bucket_operation(on_bucket);
             for (name, value) in query {
                 request = request.query(name, value);
             }
