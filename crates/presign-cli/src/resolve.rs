@@ -69,6 +69,7 @@ pub(crate) fn resolve_target<R>(
         region: args.region.clone(),
         endpoint_url: args.endpoint_url.clone(),
         ibm_credentials: args.ibm_credentials.clone(),
+        credentials: None,
     };
     let resolved = presign_config::resolve(&overrides, env)?;
     let (_, endpoint_source) = resolved.endpoint()?;

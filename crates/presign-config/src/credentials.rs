@@ -46,6 +46,49 @@ pub struct ResolvedCredentials {
 }
 
 impl ResolvedCredentials {
+    /// Keys given as they are, under the names the caller knows them by
+    /// (`names`: access key id, secret access key, session token), for
+    /// [`Overrides::credentials`]: `None` when none is given.
+    ///
+    /// # Errors
+    /// [`ConfigError::PartialKeys`] when the access key id or the secret
+    /// comes without the other, or a session token without both.
+    ///
+    /// # Example
+    /// ```
+    /// use presign_config::ResolvedCredentials;
+    ///
+    /// let names = ["aws_access_key_id", "aws_secret_access_key", "aws_session_token"];
+    /// let given = ResolvedCredentials::given(Some("AKIDEXAMPLE"), Some("secret"), None, names, "the Client's arguments")?;
+    /// assert_eq!(given.map(|keys| keys.access_key_id).as_deref(), Some("AKIDEXAMPLE"));
+    /// assert!(ResolvedCredentials::given(Some("AKIDEXAMPLE"), None, None, names, "").is_err());
+    /// assert!(ResolvedCredentials::given(None, None, None, names, "")?.is_none());
+    /// # Ok::<(), presign_config::ConfigError>(())
+    /// ```
+    pub fn given(
+        access_key_id: Option<&str>,
+        secret_access_key: Option<&str>,
+        session_token: Option<&str>,
+        names: [&'static str; 3],
+        source: &str,
+    ) -> Result<Option<Self>, ConfigError> {
+        let [id_name, secret_name, token_name] = names;
+        let partial = |present, missing| ConfigError::PartialKeys { present, missing };
+        match (access_key_id, secret_access_key) {
+            (Some(access_key_id), Some(secret_access_key)) => Ok(Some(Self {
+                access_key_id: access_key_id.to_owned(),
+                secret_access_key: Zeroizing::new(secret_access_key.to_owned()),
+                session_token: session_token.map(|token| Zeroizing::new(token.to_owned())),
+                expiration: None,
+                source: source.to_owned(),
+            })),
+            (Some(_), None) => Err(partial(id_name, secret_name)),
+            (None, Some(_)) => Err(partial(secret_name, id_name)),
+            (None, None) if session_token.is_some() => Err(partial(token_name, id_name)),
+            (None, None) => Ok(None),
+        }
+    }
+
     /// The signing core's credentials (a copy of the secrets, wiped on drop).
     #[must_use]
     pub fn to_credentials(&self) -> presign::Credentials {
@@ -87,6 +130,9 @@ pub(crate) fn resolve_credentials(
     env: &Environment,
     files: &SharedFiles,
 ) -> Result<ResolvedCredentials, ConfigError> {
+    if let Some(credentials) = &flags.credentials {
+        return Ok(credentials.clone());
+    }
     if let Some(path) = &flags.ibm_credentials {
         return ibm_credentials(path);
     }

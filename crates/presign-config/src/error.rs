@@ -88,6 +88,16 @@ pub enum ConfigError {
         missing: &'static str,
     },
 
+    /// Keys given as they are, incomplete (see `ResolvedCredentials::given`).
+    #[error(
+        "{present} is given without {missing}: give the access key id and the secret access key \
+         together, and a session token only with them"
+    )]
+    PartialKeys {
+        present: &'static str,
+        missing: &'static str,
+    },
+
     /// A profile's `addressing_style` is not auto, path or virtual.
     #[error(
         "invalid `addressing_style` in the `s3` section of profile '{profile}' in {file}: expected one of auto, path, virtual"

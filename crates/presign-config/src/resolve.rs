@@ -29,6 +29,10 @@ pub struct Overrides {
     pub endpoint_url: Option<String>,
     /// `--ibm-credentials FILE`: an IBM COS service-credentials JSON file.
     pub ibm_credentials: Option<PathBuf>,
+    /// Keys given as they are (a Python `Client`'s `aws_access_key_id`,
+    /// `aws_secret_access_key` and `aws_session_token`, see
+    /// [`ResolvedCredentials::given`]): they win over every other source.
+    pub credentials: Option<ResolvedCredentials>,
 }
 
 /// Everything a shell needs to sign, and where each part came from.
@@ -52,7 +56,8 @@ pub struct ResolvedConfig {
 
 /// Resolves credentials, region, endpoint URL and addressing style.
 ///
-/// Credentials, first match wins: `--ibm-credentials`, `--profile`, the
+/// Credentials, first match wins: keys given in [`Overrides::credentials`],
+/// `--ibm-credentials`, `--profile`, the
 /// `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY` environment variables, the
 /// profile named by `AWS_PROFILE`, the `default` profile. Region, endpoint and
 /// addressing style come from flags, then environment variables, then the

@@ -408,6 +408,7 @@ fn storage(
         region: raw.region,
         endpoint_url: raw.endpoint_url,
         ibm_credentials: raw.ibm_credentials,
+        credentials: None,
     };
     let config = presign_config::resolve(&overrides, env)
         .map_err(|error| fail("storage", format!("credentials or settings: {error}")))?;
