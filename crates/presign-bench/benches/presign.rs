@@ -1,6 +1,6 @@
 //! Presigning one GET URL: presign (single and batch), rusty-s3, aws-sigv4,
 //! and the hash-only floor, side by side in one run so their ratios hold on a
-//! shared, noisy machine. Run: `cargo bench -p presign-bench`.
+//! shared, noisy machine; and presign's POST policy signing beside its GET. Run: `cargo bench -p presign-bench`.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
@@ -103,6 +103,36 @@ fn verify_single(c: &mut Criterion) {
             )
             .unwrap()
         });
+    });
+}
+
+/// Signing a POST policy (the browser-upload form) beside one GET URL: the
+/// policy document written as botocore writes it, base64, the signing key
+/// derived, the base64 signed, the fields assembled.
+fn post_policy(c: &mut Criterion) {
+    let policy = presign_bench::post_policy();
+    let credentials = presign_bench::credentials();
+    let now = presign_bench::now();
+    c.bench_function(
+        "presign::presign_post (one POST policy and its form)",
+        |b| {
+            b.iter(|| presign::presign_post(black_box(&policy), &credentials, now).unwrap());
+        },
+    );
+    let post = presign::presign_post(&policy, &credentials, now).unwrap();
+    let upload = post
+        .fields()
+        .iter()
+        .fold(
+            presign::PostUpload::new(BUCKET, 123_456),
+            |upload, (name, value)| upload.field(name, value),
+        )
+        .field("Content-Type", "image/png")
+        .file_name("cat.png");
+    let lookup = |id: &str| (id == ACCESS_KEY_ID).then(|| credentials.clone());
+    let verify_policy = presign::VerifyPolicy::default();
+    c.bench_function("presign::verify_post (that form, as uploaded)", |b| {
+        b.iter(|| presign::verify_post(black_box(&upload), lookup, now, &verify_policy).unwrap());
     });
 }
 
@@ -362,6 +392,7 @@ criterion_group!(
     presign_single,
     presign_signer,
     verify_single,
+    post_policy,
     rusty_s3,
     aws_sigv4
 );

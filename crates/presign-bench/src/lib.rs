@@ -35,6 +35,20 @@ pub fn request() -> presign::PresignRequest {
         .addressing(presign::Addressing::VirtualHost)
 }
 
+/// A typical browser-upload policy on the same endpoint and bucket, one
+/// hour: the uploader chooses the rest of the key under `uploads/`, up to
+/// 10 MiB, an image type, status 201.
+#[must_use]
+pub fn post_policy() -> presign::PostPolicy {
+    presign::PostPolicy::with_key_prefix(ENDPOINT, BUCKET, "uploads/2024/11/")
+        .region(REGION)
+        .expires_in(EXPIRES)
+        .addressing(presign::Addressing::VirtualHost)
+        .content_length_range(1, 10 * 1024 * 1024)
+        .content_type_starts_with("image/")
+        .success_action_status(201)
+}
+
 /// The credentials as presign models them.
 #[must_use]
 pub fn credentials() -> presign::Credentials {

@@ -575,13 +575,8 @@ fn check_cli_sample(
                 && input.query.iter().all(|(_, value)| !value.contains('\0'))
         })
         .collect();
-    // A seeded partial shuffle: the first CLI_SAMPLE are the sample.
-    let sample = CLI_SAMPLE.min(candidates.len());
-    for slot in 0..sample {
-        let pick = slot + rng.below(candidates.len() - slot);
-        candidates.swap(slot, pick);
-    }
-    for &index in &candidates[..sample] {
+    let sample = seeded_sample(&mut rng, &mut candidates, CLI_SAMPLE);
+    for &index in sample {
         let input = &inputs[index];
         let mut command = presign_command(
             home.path(),
@@ -638,7 +633,18 @@ fn check_cli_sample(
             });
         }
     }
-    sample
+    sample.len()
+}
+
+/// A seeded partial shuffle of `candidates`: its first `count` (at most) are
+/// the sample.
+fn seeded_sample<'a>(rng: &mut Rng, candidates: &'a mut [usize], count: usize) -> &'a [usize] {
+    let count = count.min(candidates.len());
+    for slot in 0..count {
+        let pick = slot + rng.below(candidates.len() - slot);
+        candidates.swap(slot, pick);
+    }
+    &candidates[..count]
 }
 
 /// The `presign` binary with these credentials in the environment and

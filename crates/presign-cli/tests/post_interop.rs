@@ -80,7 +80,38 @@ fn file(sandbox: &Sandbox, name: &str, size: usize) -> PathBuf {
     path
 }
 
-/// `presign upload --post FORM FILE ARGS...`: (exit code, stderr).
+/// What is done with a form and a file.
+#[derive(Clone, Copy)]
+enum Use {
+    /// `presign upload --post FORM FILE`.
+    Upload,
+    /// `presign verify --post FORM --file FILE`.
+    Verify,
+}
+
+/// Runs `presign upload|verify --post FORM [--file] FILE ARGS...`: (exit
+/// code, stderr).
+fn with_form(
+    sandbox: &Sandbox,
+    server: &Server,
+    form: &Path,
+    file: &Path,
+    args: &[&str],
+    what: Use,
+) -> (i32, String) {
+    let mut command = presign(sandbox, server);
+    match what {
+        Use::Upload => command.arg("upload"),
+        Use::Verify => command.arg("verify"),
+    };
+    command.arg("--post").arg(form);
+    if matches!(what, Use::Verify) {
+        command.arg("--file");
+    }
+    let (code, _, stderr) = run(command.arg(file).args(args));
+    (code, stderr)
+}
+
 fn upload(
     sandbox: &Sandbox,
     server: &Server,
@@ -88,16 +119,9 @@ fn upload(
     file: &Path,
     args: &[&str],
 ) -> (i32, String) {
-    let (code, _, stderr) = run(presign(sandbox, server)
-        .arg("upload")
-        .arg("--post")
-        .arg(form)
-        .arg(file)
-        .args(args));
-    (code, stderr)
+    with_form(sandbox, server, form, file, args, Use::Upload)
 }
 
-/// `presign verify --post FORM --file FILE ARGS...`: (exit code, stderr).
 fn verify(
     sandbox: &Sandbox,
     server: &Server,
@@ -105,14 +129,7 @@ fn verify(
     file: &Path,
     args: &[&str],
 ) -> (i32, String) {
-    let (code, _, stderr) = run(presign(sandbox, server)
-        .arg("verify")
-        .arg("--post")
-        .arg(form)
-        .arg("--file")
-        .arg(file)
-        .args(args));
-    (code, stderr)
+    with_form(sandbox, server, form, file, args, Use::Verify)
 }
 
 /// The object's bytes and Content-Type, read back through presigned URLs.

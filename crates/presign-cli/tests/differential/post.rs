@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     ClientContext, Failure, Rng, client_context, from_alphabet, input_json_text, instant, key,
-    presign_command, python_or_skip, report, rfc3339, run_helper, seed, text,
+    presign_command, python_or_skip, report, rfc3339, run_helper, seed, seeded_sample, text,
 };
 
 /// Policies per run unless `PRESIGN_DIFF_POST_CASES` asks for more.
@@ -203,12 +203,8 @@ fn check_cli_sample(
     let mut candidates: Vec<usize> = (0..inputs.len())
         .filter(|&index| cli_can_express(&inputs[index]) && library[index].is_ok())
         .collect();
-    let sample = CLI_SAMPLE.min(candidates.len());
-    for slot in 0..sample {
-        let pick = slot + rng.below(candidates.len() - slot);
-        candidates.swap(slot, pick);
-    }
-    for &index in &candidates[..sample] {
+    let sample = seeded_sample(&mut rng, &mut candidates, CLI_SAMPLE);
+    for &index in sample {
         let input = &inputs[index];
         let mut command = presign_command(
             home.path(),
@@ -275,7 +271,7 @@ fn check_cli_sample(
             });
         }
     }
-    sample
+    sample.len()
 }
 
 /// Whether `presign post` can be given this policy: no NUL in the key (an

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use super::condition::Condition;
-use crate::request::{Addressing, DEFAULT_EXPIRES_SECS};
+use crate::request::{Addressing, Method, PresignRequest};
 
 /// The placeholder S3 replaces with the uploaded file's name in the `key`
 /// field.
@@ -45,14 +45,11 @@ pub const FILENAME_PLACEHOLDER: &str = "${filename}";
 /// ```
 #[derive(Clone, Debug)]
 pub struct PostPolicy {
-    pub(crate) endpoint: String,
-    pub(crate) bucket: String,
+    /// Where the form posts to and for how long: endpoint, bucket, region,
+    /// expiry, addressing and the opt-ins, as for a presigned URL (its
+    /// method and key are not used).
+    pub(crate) target: PresignRequest,
     pub(crate) key: String,
-    pub(crate) region: String,
-    pub(crate) expires_in: Duration,
-    pub(crate) addressing: Addressing,
-    pub(crate) allow_long_expiry: bool,
-    pub(crate) legacy_bucket_names: bool,
     pub(crate) fields: Vec<(String, String)>,
     pub(crate) conditions: Vec<Condition>,
 }
@@ -68,14 +65,8 @@ impl PostPolicy {
         key: impl Into<String>,
     ) -> Self {
         Self {
-            endpoint: endpoint.into(),
-            bucket: bucket.into(),
+            target: PresignRequest::new(Method::Post, endpoint, bucket, ""),
             key: key.into(),
-            region: "us-east-1".to_owned(),
-            expires_in: Duration::from_secs(DEFAULT_EXPIRES_SECS),
-            addressing: Addressing::Auto,
-            allow_long_expiry: false,
-            legacy_bucket_names: false,
             fields: Vec::new(),
             conditions: Vec::new(),
         }
@@ -93,39 +84,41 @@ impl PostPolicy {
         Self::new(endpoint, bucket, format!("{prefix}{FILENAME_PLACEHOLDER}"))
     }
 
-    /// The signing region; any `[a-z0-9-]*` string, the empty one included.
+    /// The signing region, as [`crate::PresignRequest::region`] (default
+    /// `us-east-1`; the empty one is valid).
     #[must_use]
     pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.region = region.into();
+        self.target = self.target.region(region);
         self
     }
 
-    /// How long the policy stays valid: whole seconds, 1 s to 7 days.
+    /// How long the policy stays valid, as
+    /// [`crate::PresignRequest::expires_in`] (default one hour).
     #[must_use]
     pub fn expires_in(mut self, expires_in: Duration) -> Self {
-        self.expires_in = expires_in;
+        self.target = self.target.expires_in(expires_in);
         self
     }
 
-    /// Allows expiries beyond 7 days (as
-    /// [`crate::PresignRequest::allow_long_expiry`]).
+    /// As [`crate::PresignRequest::allow_long_expiry`].
     #[must_use]
     pub fn allow_long_expiry(mut self, allow: bool) -> Self {
-        self.allow_long_expiry = allow;
+        self.target = self.target.allow_long_expiry(allow);
         self
     }
 
-    /// Accepts legacy bucket names with upper case or `_` (path style).
+    /// As [`crate::PresignRequest::legacy_bucket_names`].
     #[must_use]
     pub fn legacy_bucket_names(mut self, allow: bool) -> Self {
-        self.legacy_bucket_names = allow;
+        self.target = self.target.legacy_bucket_names(allow);
         self
     }
 
-    /// Bucket in the host name or in the path of the form's URL.
+    /// Bucket in the host name or in the path of the form's URL, as
+    /// [`crate::PresignRequest::addressing`].
     #[must_use]
     pub fn addressing(mut self, addressing: Addressing) -> Self {
-        self.addressing = addressing;
+        self.target = self.target.addressing(addressing);
         self
     }
 
@@ -220,13 +213,13 @@ impl PostPolicy {
     /// The endpoint as given.
     #[must_use]
     pub fn endpoint(&self) -> &str {
-        &self.endpoint
+        self.target.endpoint()
     }
 
     /// The bucket.
     #[must_use]
     pub fn bucket(&self) -> &str {
-        &self.bucket
+        self.target.bucket()
     }
 
     /// The value of the form's `key` field.
@@ -244,7 +237,7 @@ impl PostPolicy {
     /// The expiry as set (checked when signing).
     #[must_use]
     pub fn expiry(&self) -> Duration {
-        self.expires_in
+        self.target.expiry()
     }
 
     /// The form fields set so far, in order (presign adds `key`, the auth

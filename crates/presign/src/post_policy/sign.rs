@@ -21,7 +21,7 @@ use crate::credentials::Credentials;
 use crate::endpoint::Endpoint;
 use crate::error::PresignError;
 use crate::prepared::Prepared;
-use crate::request::{Addressing, MAX_KEY_BYTES, Method, PresignRequest};
+use crate::request::{Addressing, MAX_KEY_BYTES};
 use crate::scope::CredentialScope;
 use crate::string_to_sign::ALGORITHM;
 
@@ -212,13 +212,7 @@ pub fn presign_post(
     now: SystemTime,
 ) -> Result<PresignedPost, PresignError> {
     validate_post_key(&policy.key)?;
-    let request = PresignRequest::new(Method::Post, &policy.endpoint, &policy.bucket, "")
-        .region(&policy.region)
-        .expires_in(policy.expires_in)
-        .addressing(policy.addressing)
-        .allow_long_expiry(policy.allow_long_expiry)
-        .legacy_bucket_names(policy.legacy_bucket_names);
-    let prepared = Prepared::new(&request, credentials, now)?;
+    let prepared = Prepared::new(&policy.target, credentials, now)?;
     let expiration = AmzDate::from_system_time(
         prepared.signed_at.to_system_time() + Duration::from_secs(prepared.expires_in),
     )?;
@@ -235,7 +229,7 @@ pub fn presign_post(
     }
 
     let mut conditions = policy.conditions.clone();
-    conditions.push(Condition::exact("bucket", policy.bucket.as_str()));
+    conditions.push(Condition::exact("bucket", policy.bucket()));
     conditions.push(match policy.key_prefix() {
         Some(prefix) => Condition::starts_with("key", prefix),
         None => Condition::exact("key", policy.key.as_str()),
@@ -263,7 +257,7 @@ pub fn presign_post(
     // `https://bucket.host/base/`).
     let mut url = format!("{}{}", prepared.origin, prepared.path_prefix);
     let keep_slash = prepared.addressing == Addressing::VirtualHost
-        && (prepared.endpoint.base_path().is_empty() || policy.endpoint.ends_with('/'));
+        && (prepared.endpoint.base_path().is_empty() || policy.endpoint().ends_with('/'));
     if !keep_slash {
         url.pop();
     }
