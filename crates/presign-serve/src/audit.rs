@@ -63,6 +63,68 @@ pub(crate) struct AuditRecord<'a> {
     pub(crate) part_number: Option<u32>,
 }
 
+/// What the audit lines of one request share: when, which request, who,
+/// which route and bucket.
+#[derive(Debug)]
+pub(crate) struct Issuer<'a> {
+    time: String,
+    request_id: &'a str,
+    requester: &'a Requester,
+    route: &'a str,
+    bucket: &'a str,
+}
+
+impl<'a> Issuer<'a> {
+    /// The shared part, as of `now`.
+    pub(crate) fn new(
+        now: SystemTime,
+        request_id: &'a str,
+        requester: &'a Requester,
+        route: &'a str,
+        bucket: &'a str,
+    ) -> Self {
+        Self {
+            time: rfc3339(now),
+            request_id,
+            requester,
+            route,
+            bucket,
+        }
+    }
+
+    /// The line for one URL: `method` on `key`, until `expires_at`.
+    pub(crate) fn record(
+        &self,
+        method: &'a str,
+        key: &'a str,
+        expires_at: &str,
+    ) -> AuditRecord<'a> {
+        AuditRecord {
+            time: self.time.clone(),
+            request_id: self.request_id,
+            requester: self.requester,
+            route: self.route,
+            method,
+            bucket: self.bucket,
+            key,
+            expires_at: expires_at.to_owned(),
+            upload_id: None,
+            part_number: None,
+        }
+    }
+}
+
+impl<'a> AuditRecord<'a> {
+    /// The same line for a part URL of a multipart upload.
+    pub(crate) fn part(self, upload_id: &'a str, number: u32) -> Self {
+        Self {
+            upload_id: Some(upload_id),
+            part_number: Some(number),
+            ..self
+        }
+    }
+}
+
 /// RFC 3339 with whole seconds, UTC.
 #[must_use]
 pub(crate) fn rfc3339(time: SystemTime) -> String {

@@ -98,6 +98,32 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// The answers every native API route may give besides its own (for the
+/// OpenAPI document: nothing constructs these).
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub(crate) enum NativeRefusals {
+    /// No token, or one no client has.
+    #[response(status = 401, description = "No token, or an unknown one")]
+    Unauthorized(ErrorBody),
+    /// Over `max_body_bytes`.
+    #[response(status = 413, description = "Body over max_body_bytes")]
+    TooLarge(ErrorBody),
+}
+
+/// The answer of every route that calls the storage service when the call
+/// fails (for the OpenAPI document: nothing constructs it).
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub(crate) enum StorageFailure {
+    /// The storage service failed, refused or could not be reached.
+    #[response(
+        status = 502,
+        description = "The storage service failed or refused; `error` says which call and why"
+    )]
+    BadGateway(ErrorBody),
+}
+
 /// `Json<T>` whose rejections (malformed JSON, a missing field, a body over
 /// the limit) are [`ApiError`]s like every other error.
 #[derive(Debug)]

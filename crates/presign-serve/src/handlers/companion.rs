@@ -18,8 +18,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::OrderedPairs;
-use crate::audit::{AuditRecord, Requester, rfc3339};
-use crate::error::{ApiError, AppJson, ErrorBody};
+use crate::audit::{AuditRecord, Issuer, Requester, rfc3339};
+use crate::error::{ApiError, AppJson, ErrorBody, StorageFailure};
 use crate::key_rules;
 use crate::metrics::RequestId;
 use crate::policy;
@@ -212,18 +212,17 @@ pub(crate) async fn params(
     }
     let post = presign_post(&policy, &state.credentials, state.now())
         .map_err(|e| ApiError::from_presign(&e))?;
-    state.audit.write(&[AuditRecord {
-        time: rfc3339(state.now()),
-        request_id: &id.0,
-        requester: &requester(&headers, remote),
-        route: "/s3/params",
-        method: "POST",
-        bucket: &companion.bucket,
-        key: &key,
-        expires_at: rfc3339(post.expires_at()),
-        upload_id: None,
-        part_number: None,
-    }]);
+    let requester = requester(&headers, remote);
+    let issuer = Issuer::new(
+        state.now(),
+        &id.0,
+        &requester,
+        "/s3/params",
+        &companion.bucket,
+    );
+    state
+        .audit
+        .write(&[issuer.record("POST", &key, &rfc3339(post.expires_at()))]);
     state.metrics.issued("post_policy", 1);
     Ok(Json(CompanionParamsAnswer {
         method: "POST",
@@ -403,7 +402,7 @@ pub(crate) fn metadata_headers(
         (status = 200, description = "The upload", body = CompanionCreateAnswer),
         (status = 400, description = "Malformed request", body = ErrorBody),
         (status = 403, description = "Content type or key refused by the [companion] policy", body = ErrorBody),
-        (status = 502, description = "The storage service failed or refused", body = ErrorBody),
+        StorageFailure,
     ))]
 pub(crate) async fn create(
     State(state): State<AppState>,
@@ -488,20 +487,19 @@ fn audit_parts(
     upload_id: &str,
     parts: &[(u32, std::time::SystemTime)],
 ) {
-    let time = rfc3339(state.now());
+    let issuer = Issuer::new(
+        state.now(),
+        &id.0,
+        requester,
+        "/s3/multipart/{uploadId}/{partNumber}",
+        &companion.bucket,
+    );
     let records: Vec<AuditRecord<'_>> = parts
         .iter()
-        .map(|(number, expires_at)| AuditRecord {
-            time: time.clone(),
-            request_id: &id.0,
-            requester,
-            route: "/s3/multipart/{uploadId}/{partNumber}",
-            method: "PUT",
-            bucket: &companion.bucket,
-            key,
-            expires_at: rfc3339(*expires_at),
-            upload_id: Some(upload_id),
-            part_number: Some(*number),
+        .map(|(number, expires_at)| {
+            issuer
+                .record("PUT", key, &rfc3339(*expires_at))
+                .part(upload_id, *number)
         })
         .collect();
     state.audit.write(&records);
@@ -563,7 +561,7 @@ pub(crate) async fn sign_parts(
     responses(
         (status = 200, description = "The parts", body = Vec<CompanionListedPart>),
         (status = 400, description = "No key", body = ErrorBody),
-        (status = 502, description = "The storage service failed or refused", body = ErrorBody),
+        StorageFailure,
     ))]
 pub(crate) async fn list_parts(
     State(state): State<AppState>,
@@ -600,7 +598,7 @@ pub(crate) async fn list_parts(
         (status = 200, description = "The object", body = CompanionCompleteAnswer),
         (status = 400, description = "No key, or bad parts", body = ErrorBody),
         (status = 403, description = "Over max_size: the upload was aborted", body = ErrorBody),
-        (status = 502, description = "The storage service failed or refused", body = ErrorBody),
+        StorageFailure,
     ))]
 pub(crate) async fn complete(
     State(state): State<AppState>,
@@ -682,7 +680,7 @@ pub(crate) async fn complete_within(
     responses(
         (status = 200, description = "Aborted: {}"),
         (status = 400, description = "No key", body = ErrorBody),
-        (status = 502, description = "The storage service failed or refused", body = ErrorBody),
+        StorageFailure,
     ))]
 pub(crate) async fn abort(
     State(state): State<AppState>,

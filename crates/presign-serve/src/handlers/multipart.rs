@@ -12,9 +12,9 @@ use presign::{Method, presign};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::audit::{AuditRecord, Requester, rfc3339};
+use crate::audit::{AuditRecord, Issuer, Requester, rfc3339};
 use crate::auth::ClientAuth;
-use crate::error::{ApiError, AppJson, ErrorBody};
+use crate::error::{ApiError, AppJson, ErrorBody, NativeRefusals, StorageFailure};
 use crate::handlers::companion::{complete_within, metadata_headers};
 use crate::metrics::RequestId;
 use crate::policy;
@@ -134,9 +134,9 @@ fn existing_upload(
     responses(
         (status = 200, description = "The upload and its plan", body = MultipartPlan),
         (status = 400, description = "Malformed request or a plan outside S3's limits", body = ErrorBody),
-        (status = 401, description = "No token, or an unknown one", body = ErrorBody),
         (status = 403, description = "The client's policy refuses it", body = ErrorBody),
-        (status = 502, description = "The storage service failed or refused", body = ErrorBody),
+        StorageFailure,
+        NativeRefusals,
     ))]
 pub(crate) async fn create(
     State(state): State<AppState>,
@@ -193,21 +193,14 @@ pub(crate) async fn create(
         });
     }
     let requester = Requester::Client(client.name.clone());
-    let time = rfc3339(now);
     let expires_text = rfc3339(expires_at);
+    let issuer = Issuer::new(now, &id.0, &requester, "/v1/multipart", &bucket);
     let records: Vec<AuditRecord<'_>> = parts
         .iter()
-        .map(|part| AuditRecord {
-            time: time.clone(),
-            request_id: &id.0,
-            requester: &requester,
-            route: "/v1/multipart",
-            method: "PUT",
-            bucket: &bucket,
-            key: &body.key,
-            expires_at: expires_text.clone(),
-            upload_id: Some(&upload_id),
-            part_number: Some(part.part_number),
+        .map(|part| {
+            issuer
+                .record("PUT", &body.key, &expires_text)
+                .part(&upload_id, part.part_number)
         })
         .collect();
     state.audit.write(&records);
@@ -229,9 +222,9 @@ pub(crate) async fn create(
     responses(
         (status = 200, description = "The object", body = MultipartCompleteAnswer),
         (status = 400, description = "Malformed request", body = ErrorBody),
-        (status = 401, description = "No token, or an unknown one", body = ErrorBody),
         (status = 403, description = "The client's policy refuses it", body = ErrorBody),
-        (status = 502, description = "The storage service failed or refused", body = ErrorBody),
+        StorageFailure,
+        NativeRefusals,
     ))]
 pub(crate) async fn complete(
     State(state): State<AppState>,
@@ -276,9 +269,9 @@ pub(crate) async fn complete(
     request_body = MultipartUploadBody,
     responses(
         (status = 200, description = "Aborted: {}"),
-        (status = 401, description = "No token, or an unknown one", body = ErrorBody),
         (status = 403, description = "The client's policy refuses it", body = ErrorBody),
-        (status = 502, description = "The storage service failed or refused", body = ErrorBody),
+        StorageFailure,
+        NativeRefusals,
     ))]
 pub(crate) async fn abort(
     State(state): State<AppState>,

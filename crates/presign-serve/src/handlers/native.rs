@@ -12,9 +12,9 @@ use presign::{BatchSigner, FILENAME_PLACEHOLDER, Method, presign, presign_post};
 use serde::{Deserialize, Serialize};
 
 use super::{OrderedPairs, pairs};
-use crate::audit::{AuditRecord, Requester, rfc3339};
+use crate::audit::{AuditRecord, Issuer, Requester, rfc3339};
 use crate::auth::ClientAuth;
-use crate::error::{ApiError, AppJson, ErrorBody};
+use crate::error::{ApiError, AppJson, ErrorBody, NativeRefusals};
 use crate::metrics::RequestId;
 use crate::policy;
 use crate::settings::Client;
@@ -189,9 +189,8 @@ fn check_request(
     responses(
         (status = 200, description = "The URL", body = PresignAnswer),
         (status = 400, description = "Malformed request", body = ErrorBody),
-        (status = 401, description = "No token, or an unknown one", body = ErrorBody),
         (status = 403, description = "The client's policy refuses it; `rule` names the rule", body = ErrorBody),
-        (status = 413, description = "Body over max_body_bytes", body = ErrorBody),
+        NativeRefusals,
     ))]
 pub(crate) async fn presign_url(
     State(state): State<AppState>,
@@ -215,18 +214,11 @@ pub(crate) async fn presign_url(
     let signed = presign(&request, &state.credentials, state.now())
         .map_err(|e| ApiError::from_presign(&e))?;
     let expires_at = rfc3339(signed.expires_at());
-    state.audit.write(&[AuditRecord {
-        time: rfc3339(state.now()),
-        request_id: &id.0,
-        requester: &Requester::Client(client.name.clone()),
-        route: "/v1/presign",
-        method: method.as_str(),
-        bucket,
-        key: &body.key,
-        expires_at: expires_at.clone(),
-        upload_id: None,
-        part_number: None,
-    }]);
+    let requester = Requester::Client(client.name.clone());
+    let issuer = Issuer::new(state.now(), &id.0, &requester, "/v1/presign", bucket);
+    state
+        .audit
+        .write(&[issuer.record(method.as_str(), &body.key, &expires_at)]);
     state.metrics.issued("url", 1);
     Ok(Json(PresignAnswer {
         url: signed.url().to_owned(),
@@ -242,9 +234,8 @@ pub(crate) async fn presign_url(
     responses(
         (status = 200, description = "One URL per key, in order", body = BatchAnswer),
         (status = 400, description = "Malformed request or key (`error` names the key's index)", body = ErrorBody),
-        (status = 401, description = "No token, or an unknown one", body = ErrorBody),
         (status = 403, description = "The client's policy refuses a key or the request; nothing is issued", body = ErrorBody),
-        (status = 413, description = "Body over max_body_bytes", body = ErrorBody),
+        NativeRefusals,
     ))]
 pub(crate) async fn presign_batch(
     State(state): State<AppState>,
@@ -291,23 +282,12 @@ pub(crate) async fn presign_batch(
         urls.push(url);
     }
     let expires_at = rfc3339(signer.expires_at());
-    let time = rfc3339(now);
     let requester = Requester::Client(client.name.clone());
+    let issuer = Issuer::new(now, &id.0, &requester, "/v1/presign/batch", bucket);
     let records: Vec<AuditRecord<'_>> = body
         .keys
         .iter()
-        .map(|key| AuditRecord {
-            time: time.clone(),
-            request_id: &id.0,
-            requester: &requester,
-            route: "/v1/presign/batch",
-            method: method.as_str(),
-            bucket,
-            key,
-            expires_at: expires_at.clone(),
-            upload_id: None,
-            part_number: None,
-        })
+        .map(|key| issuer.record(method.as_str(), key, &expires_at))
         .collect();
     state.audit.write(&records);
     state.metrics.issued("url", urls.len() as u64);
@@ -330,9 +310,8 @@ pub(crate) async fn presign_batch(
     responses(
         (status = 200, description = "The form's URL and fields", body = PostAnswer),
         (status = 400, description = "Malformed request", body = ErrorBody),
-        (status = 401, description = "No token, or an unknown one", body = ErrorBody),
         (status = 403, description = "The client's policy refuses it; `rule` names the rule", body = ErrorBody),
-        (status = 413, description = "Body over max_body_bytes", body = ErrorBody),
+        NativeRefusals,
     ))]
 pub(crate) async fn post_policy(
     State(state): State<AppState>,
@@ -386,18 +365,11 @@ pub(crate) async fn post_policy(
     let post = presign_post(&policy, &state.credentials, state.now())
         .map_err(|e| ApiError::from_presign(&e))?;
     let expires_at = rfc3339(post.expires_at());
-    state.audit.write(&[AuditRecord {
-        time: rfc3339(state.now()),
-        request_id: &id.0,
-        requester: &Requester::Client(client.name.clone()),
-        route: "/v1/post",
-        method: "POST",
-        bucket,
-        key: &body.key,
-        expires_at: expires_at.clone(),
-        upload_id: None,
-        part_number: None,
-    }]);
+    let requester = Requester::Client(client.name.clone());
+    let issuer = Issuer::new(state.now(), &id.0, &requester, "/v1/post", bucket);
+    state
+        .audit
+        .write(&[issuer.record("POST", &body.key, &expires_at)]);
     state.metrics.issued("post_policy", 1);
     Ok(Json(PostAnswer {
         url: post.url().to_owned(),
