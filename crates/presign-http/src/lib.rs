@@ -6,6 +6,8 @@
 //!   `--no-verify-ssl`;
 //! - sends each request through the proxy of its scheme (`HTTPS_PROXY`,
 //!   `HTTP_PROXY`, `ALL_PROXY`), except to the hosts of `NO_PROXY`;
+//! - reads the answer a server sends before an upload's body is complete
+//!   (a refusal), instead of reporting the broken pipe that follows;
 //! - explains a failed connection in words, with the fix
 //!   ([`Http::explain`]): an untrusted issuer, a certificate for another
 //!   host, an expired certificate, a refused connection;
@@ -27,6 +29,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod early_answer;
 mod error;
 mod explain;
 mod probe;
@@ -39,6 +42,8 @@ use std::time::Duration;
 
 use presign_config::{ProxyUrl, Sourced, TransportConfig};
 use rustls::pki_types::CertificateDer;
+use ureq::unversioned::resolver::DefaultResolver;
+use ureq::unversioned::transport::{Connector, DefaultConnector};
 
 pub use error::HttpError;
 pub use probe::{Failure, PeerCertificate, Probe, Step, TlsStep};
@@ -85,13 +90,21 @@ impl Http {
                 .root_certs(trust::ureq_roots(&roots))
                 .disable_verification(!settings.verify_tls)
                 .build();
-            Ok(ureq::Agent::config_builder()
+            let config = ureq::Agent::config_builder()
                 .http_status_as_error(false)
                 .timeout_connect(Some(CONNECT_TIMEOUT))
                 .tls_config(tls)
                 .proxy(proxy)
-                .build()
-                .new_agent())
+                .build();
+            // ureq's own connection chain (TCP, proxy, TLS), each connection
+            // then wrapped so that an answer sent before the end of an upload
+            // is read (early_answer).
+            let connector = DefaultConnector::new().chain(early_answer::ReadAfterWriteError);
+            Ok(ureq::Agent::with_parts(
+                config,
+                connector,
+                DefaultResolver::default(),
+            ))
         };
         Ok(Self {
             direct: agent(None)?,
