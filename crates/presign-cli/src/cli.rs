@@ -22,11 +22,12 @@ Credentials (never taken as command-line values):
 
 Exit codes:
   0  success (the URL, or the chosen output, on stdout)
-  1  the server refused a download, upload or send (its error is explained),
-     presign verify rejected the URL (the reason on stderr), presign batch
-     --keep-going refused some lines (each named on stderr), or a presign
-     doctor check failed
+  1  the server refused a download, upload, send or multipart request (its
+     error is explained) or the transfer failed, presign verify rejected the
+     URL (the reason on stderr), presign batch --keep-going refused some lines
+     (each named on stderr), or a presign doctor check failed
   2  bad input or usage; the message names the field and what is allowed
+  130  a transfer interrupted by Ctrl-C (what it leaves behind is named)
 
 Examples:
   presign s3://bucket/report.pdf
@@ -36,7 +37,10 @@ Examples:
   presign --endpoint-url http://127.0.0.1:9000 --output curl s3://bucket/a.txt
   presign --output explain s3://bucket/key   # every signing step
   presign post s3://bucket/uploads/ --max-size 10MB --output html > upload.html
-                                             # a browser upload form (POST policy)";
+                                             # a browser upload form (POST policy)
+  presign download \"$URL\" -o big.iso --continue   # resume an interrupted download
+  presign multipart create s3://bucket/big.iso --size 7GiB --expires-in 12h > plan.json
+  presign upload --plan plan.json big.iso        # in parts, no credentials needed";
 
 /// Create SigV4 presigned URLs for S3-compatible object storage (AWS S3, IBM
 /// COS, MinIO, Ceph, Cloudflare R2, Backblaze B2, ...), byte-identical to the
@@ -85,10 +89,14 @@ pub(crate) enum Command {
     /// (every URL of a batch expires together), using every core.
     Batch(Box<BatchArgs>),
     /// Download an object through a presigned GET URL, to a file (never left
-    /// truncated) or to stdout.
+    /// truncated; --continue resumes) or to stdout.
     Download(DownloadArgs),
-    /// Upload a file through a presigned PUT URL, streamed.
+    /// Upload a file through a presigned PUT URL, or in parts through a
+    /// multipart plan (--plan) or with your credentials (--multipart).
     Upload(UploadArgs),
+    /// Multipart uploads through presigned URLs: create one and print its
+    /// plan (part URLs for someone without credentials), list or abort one.
+    Multipart(MultipartArgs),
     /// Send any method through a presigned URL (HEAD, DELETE, POST, ...) and
     /// print the answer.
     Send(SendArgs),
@@ -248,12 +256,36 @@ pub(crate) struct TlsArgs {
     pub(crate) no_verify_ssl: bool,
 }
 
+/// How often a failed request is tried again.
+#[derive(Debug, Args)]
+pub(crate) struct RetryArgs {
+    /// Tries again after a dropped or reset connection or a 5xx answer, this
+    /// many times, waiting longer each time (0.5 s, 1 s, 2 s, ... up to 8 s).
+    /// A 4xx answer is never retried: it would be refused again.
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub(crate) retries: u32,
+}
+
+const DOWNLOAD_AFTER_HELP: &str = "\
+Until every byte has arrived, the object goes to FILE.presign-partial (and
+what --continue needs to check it, to FILE.presign-partial.json); FILE
+appears only when complete. After an interruption (Ctrl-C, a dropped
+connection, retries used up) both are kept and the message names them: run
+the same command with --continue to resume. presign resumes only if the
+object is unchanged (If-Range with its ETag), else starts again and says why.
+
+Exit codes: 0 downloaded; 1 the server refused (its error is explained) or the
+connection failed; 2 bad input (not a presigned URL, a signed header not
+given, an existing file); 130 interrupted.
+
+Examples:
+  presign download \"$URL\" -o report.pdf
+  presign download \"$URL\" -o big.iso --continue    # resume where it stopped
+  presign download \"$URL\" -o - | tar x";
+
 /// `presign download`.
 #[derive(Debug, Args)]
-#[command(
-    after_help = "Exit codes: 0 downloaded; 1 the server refused (its error is explained) or the \
-    connection failed; 2 bad input (not a presigned URL, a signed header not given, an existing file)."
-)]
+#[command(after_help = DOWNLOAD_AFTER_HELP)]
 pub(crate) struct DownloadArgs {
     /// The presigned GET URL (quote it: it holds '&').
     #[arg(value_name = "URL")]
@@ -268,51 +300,272 @@ pub(crate) struct DownloadArgs {
     #[arg(long)]
     pub(crate) force: bool,
 
+    /// Resume an interrupted download from FILE.presign-partial, if the
+    /// object is unchanged (else start again, saying why).
+    #[arg(short = 'c', long = "continue")]
+    pub(crate) resume: bool,
+
+    #[command(flatten)]
+    pub(crate) retry: RetryArgs,
+
     #[command(flatten)]
     pub(crate) transfer: TransferArgs,
 }
+
+const UPLOAD_AFTER_HELP: &str = "\
+Four ways:
+  presign upload URL FILE                          one PUT through a presigned URL
+  presign upload --plan PLAN.json FILE             in parts through a plan made by
+                                                   presign multipart create; needs
+                                                   no credentials
+  presign upload --multipart s3://BUCKET/KEY FILE  in parts, with your credentials
+                                                   (create, upload, complete)
+  presign upload --post FORM_JSON FILE             through a POST form (presign post
+                                                   --output json, or boto3's
+                                                   generate_presigned_post answer)
+
+In parts: --parallel parts at a time, each retried (--retries) after a dropped
+connection or a 5xx answer; then the upload is completed. FILE must have the
+size the plan was made for. When a part fails for good, an upload that
+--resume can continue (a dropped connection, a 5xx) is kept and the message
+says how to resume; any other (a refusal such as an expired URL) is aborted
+and the message says so. --resume asks the server which parts it has
+(ListParts) and uploads only the others; a server without ListParts gets
+every part again.
+
+With --post, the form's fields go in order, then the file, as
+multipart/form-data; --content-type, --meta (verbatim) and --field set fields
+the policy lets the uploader choose.
+
+Exit codes: 0 uploaded; 1 the server refused (its error is explained) or the
+connection failed; 2 bad input (not a presigned URL, plan or form, a signed
+header not given, no such file, a file of another size than the plan's); 130
+interrupted.
+
+Examples:
+  presign upload \"$PUT_URL\" photo.png --content-type image/png
+  presign post s3://bucket/in/ --max-size 10MB --content-type 'image/*' > form.json
+  presign upload --post form.json photo.png --content-type image/png
+  presign multipart create s3://bucket/video.mp4 --size $(stat -c %s video.mp4) > plan.json
+  presign upload --plan plan.json video.mp4 --parallel 8
+  presign upload --plan plan.json video.mp4 --resume
+  presign upload --multipart s3://bucket/video.mp4 video.mp4 --endpoint-url http://127.0.0.1:9000";
 
 /// `presign upload`.
 #[derive(Debug, Args)]
 #[command(
     allow_missing_positional = true,
     override_usage = "presign upload [OPTIONS] <URL> <FILE>\n       \
+                      presign upload [OPTIONS] --plan <PLAN.json> <FILE>\n       \
+                      presign upload [OPTIONS] --multipart <S3_URI> <FILE>\n       \
                       presign upload [OPTIONS] --post <FORM_JSON> <FILE>",
-    after_help = "Exit codes: 0 uploaded; 1 the server refused (its error is explained) or the \
-    connection failed; 2 bad input (not a presigned URL or form, a signed header not given, no such \
-    file).\n\nWith --post, FILE goes up through a POST form (presign post --output json, or boto3's \
-    generate_presigned_post answer): the form's fields in order, then the file, as \
-    multipart/form-data; --content-type, --meta (verbatim) and --field set fields the policy lets \
-    the uploader choose.\n\nExamples:\n  presign upload \"$PUT_URL\" photo.png --content-type image/png\n  \
-    presign post s3://bucket/in/ --max-size 10MB --content-type 'image/*' > form.json\n  presign \
-    upload --post form.json photo.png --content-type image/png"
+    after_help = UPLOAD_AFTER_HELP
 )]
 pub(crate) struct UploadArgs {
-    /// The presigned PUT URL (quote it: it holds '&'). Not given with --post.
+    /// The presigned PUT URL (quote it: it holds '&'). Not given with
+    /// --plan, --multipart or --post.
     #[arg(
         value_name = "URL",
-        required_unless_present = "post",
-        conflicts_with = "post"
+        required_unless_present_any = ["post", "plan", "multipart"],
+        conflicts_with_all = ["post", "plan", "multipart"]
     )]
     pub(crate) url: Option<String>,
 
     /// Upload through a POST form instead of a PUT URL: the form as JSON
     /// (presign post --output json, or boto3's generate_presigned_post
     /// answer), from a file or - for stdin.
-    #[arg(long = "post", value_name = "FORM_JSON")]
+    #[arg(long = "post", value_name = "FORM_JSON", conflicts_with_all = ["plan", "multipart"])]
     pub(crate) post: Option<PathBuf>,
 
     /// With --post: a form field, NAME=VALUE, set (changed or added) before
     /// sending, for fields the policy lets the uploader choose. Repeatable.
-    #[arg(long = "field", value_name = "NAME=VALUE", requires = "post", value_parser = parse_pair)]
+    // (`requires = "post"` is not enforced beside an optional positional,
+    // so the other modes are named instead.)
+    #[arg(long = "field", value_name = "NAME=VALUE", conflicts_with_all = ["url", "plan", "multipart"], value_parser = parse_pair)]
     pub(crate) fields: Vec<(String, String)>,
 
     /// The file to upload.
     #[arg(value_name = "FILE")]
     pub(crate) file: std::path::PathBuf,
 
+    /// Upload FILE in parts through this plan (made by presign multipart
+    /// create; no credentials needed), then complete the upload.
+    #[arg(long, value_name = "PLAN.json", conflicts_with_all = ["multipart", "post"])]
+    pub(crate) plan: Option<PathBuf>,
+
+    /// Upload FILE in parts to this object, s3://BUCKET/KEY, with your
+    /// credentials: create the upload, upload the parts, complete it.
+    #[arg(long, value_name = "S3_URI")]
+    pub(crate) multipart: Option<String>,
+
+    /// How many parts are uploaded at once.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub(crate) parallel: u16,
+
+    /// With --plan: ask the server which parts it already has (ListParts) and
+    /// upload only the others.
+    #[arg(long, conflicts_with_all = ["url", "multipart", "post"])]
+    pub(crate) resume: bool,
+
+    /// With --multipart: the size of every part but the last, 5MiB to 5GiB.
+    /// Default: 16MiB, more for files above 10,000 such parts.
+    #[arg(long, value_name = "SIZE", conflicts_with_all = ["url", "plan", "post"], value_parser = parse_size)]
+    pub(crate) part_size: Option<u64>,
+
+    #[command(flatten)]
+    pub(crate) retry: RetryArgs,
+
     #[command(flatten)]
     pub(crate) transfer: TransferArgs,
+
+    /// Where and as whom, with --multipart.
+    #[command(flatten, next_help_heading = "With --multipart (your credentials)")]
+    pub(crate) signing: SigningArgs,
+}
+
+/// What `presign upload` does, from its flags.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum UploadMode<'a> {
+    /// `URL FILE`: one PUT.
+    Url(&'a str),
+    /// `--plan PLAN FILE`.
+    Plan(&'a std::path::Path),
+    /// `--multipart S3_URI FILE`.
+    Multipart(&'a str),
+    /// `--post FORM_JSON FILE`.
+    Post(&'a std::path::Path),
+}
+
+impl UploadArgs {
+    /// The mode; clap has made sure exactly one of URL, --plan, --multipart
+    /// and --post is given.
+    pub(crate) fn mode(&self) -> UploadMode<'_> {
+        match (&self.plan, &self.multipart, &self.post) {
+            (Some(plan), _, _) => UploadMode::Plan(plan),
+            (_, Some(uri), _) => UploadMode::Multipart(uri),
+            (_, _, Some(form)) => UploadMode::Post(form),
+            (None, None, None) => UploadMode::Url(self.url.as_deref().unwrap_or_default()),
+        }
+    }
+}
+
+const MULTIPART_AFTER_HELP: &str = "\
+A multipart upload through presigned URLs splits the work: whoever has the
+credentials creates the upload and a plan (one presigned PUT URL per part,
+and URLs to complete, list and abort it); whoever has the file uploads it with
+the plan, no credentials needed.
+
+  presign multipart create s3://bucket/video.mp4 --size 7340032000 --expires-in 12h > plan.json
+  presign upload --plan plan.json video.mp4          # anywhere, no credentials
+  presign upload --plan plan.json video.mp4 --resume # after an interruption
+  presign multipart list --plan plan.json            # the parts the server has
+  presign multipart abort --plan plan.json           # give up; the parts are deleted
+
+The plan is JSON: format, bucket, key, upload_id, size, part_size,
+part_count, expires_at, parts (part_number, offset, length, url),
+complete_url, list_urls (one per 1000 parts), abort_url. Its URLs work until
+expires_at (--expires-in, default 1 hour): give it the time the upload needs.
+S3's limits: parts of 5 MiB to 5 GiB (the last may be smaller), at most
+10,000 parts.";
+
+/// `presign multipart`.
+#[derive(Debug, Args)]
+#[command(after_long_help = MULTIPART_AFTER_HELP, subcommand_required = true)]
+pub(crate) struct MultipartArgs {
+    #[command(subcommand)]
+    pub(crate) command: MultipartCommand,
+}
+
+/// `presign multipart` subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum MultipartCommand {
+    /// Start a multipart upload (CreateMultipartUpload, with your
+    /// credentials) and print its plan as JSON: the upload id, one presigned
+    /// PUT URL per part with its byte range, and presigned complete, list and
+    /// abort URLs.
+    Create(Box<MultipartCreateArgs>),
+    /// List the parts an upload holds so far (ListParts), through a plan's
+    /// URLs or with your credentials.
+    List(Box<MultipartUploadArgs>),
+    /// Abort an upload (AbortMultipartUpload): the server deletes its parts.
+    Abort(Box<MultipartUploadArgs>),
+}
+
+/// `presign multipart create`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Headers given here (--content-type, --meta, --header) are the object's: they \
+    are signed into the create request, not the parts. Exit codes: 0 created (the plan on stdout or \
+    in -o FILE); 1 the server refused (its error is explained) or the connection failed; 2 bad \
+    input (a size or part size out of range, no credentials).\n\nExample:\n  presign multipart \
+    create s3://bucket/video.mp4 --size 7340032000 --part-size 64MiB --expires-in 12h > plan.json"
+)]
+pub(crate) struct MultipartCreateArgs {
+    /// The object, as s3://BUCKET/KEY (the key verbatim).
+    #[arg(value_name = "S3_URI")]
+    pub(crate) uri: String,
+
+    /// The size of the file that will be uploaded: bytes, or a number with
+    /// unit (KB, MB, GB, TB; KiB, MiB, GiB, TiB).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub(crate) size: u64,
+
+    /// The size of every part but the last, 5MiB to 5GiB. Default: 16MiB,
+    /// more for files above 10,000 such parts.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub(crate) part_size: Option<u64>,
+
+    /// Write the plan to this file instead of stdout.
+    #[arg(short = 'o', long = "plan-file", value_name = "FILE")]
+    pub(crate) plan_file: Option<PathBuf>,
+
+    /// No status line on success.
+    #[arg(short, long)]
+    pub(crate) quiet: bool,
+
+    #[command(flatten)]
+    pub(crate) request: RequestArgs,
+
+    #[command(flatten)]
+    pub(crate) tls: TlsArgs,
+}
+
+/// `presign multipart list` and `abort`: one upload, through a plan or with
+/// credentials.
+#[derive(Debug, Args)]
+pub(crate) struct MultipartUploadArgs {
+    /// The object, as s3://BUCKET/KEY, with --upload-id (and your
+    /// credentials); not given with --plan.
+    #[arg(
+        value_name = "S3_URI",
+        required_unless_present = "plan",
+        conflicts_with = "plan",
+        requires = "upload_id"
+    )]
+    pub(crate) uri: Option<String>,
+
+    /// The upload id (from CreateMultipartUpload or a plan).
+    #[arg(long, value_name = "ID", requires = "uri")]
+    pub(crate) upload_id: Option<String>,
+
+    /// Use the URLs of this plan (made by presign multipart create); no
+    /// credentials needed.
+    #[arg(long, value_name = "PLAN.json")]
+    pub(crate) plan: Option<PathBuf>,
+
+    /// text (one part a line: number, size, ETag) or json.
+    #[arg(long, value_enum, default_value_t = InspectOutput::Text)]
+    pub(crate) output: InspectOutput,
+
+    #[command(flatten)]
+    pub(crate) retry: RetryArgs,
+
+    #[command(flatten)]
+    pub(crate) tls: TlsArgs,
+
+    /// Where and as whom, with S3_URI.
+    #[command(flatten, next_help_heading = "With S3_URI (your credentials)")]
+    pub(crate) signing: SigningArgs,
 }
 
 /// `presign send`.
@@ -886,6 +1139,10 @@ impl Invocation {
         match &self.cli.command {
             Some(Command::Batch(batch)) => &batch.request,
             Some(Command::Doctor(doctor)) => &doctor.request,
+            Some(Command::Multipart(multipart)) => match &multipart.command {
+                MultipartCommand::Create(create) => &create.request,
+                MultipartCommand::List(_) | MultipartCommand::Abort(_) => &self.cli.request,
+            },
             // Transfer, inspect, verify and post take no request options; the top level's
             // (all defaults, since they conflict with subcommands) stand in.
             Some(
@@ -917,6 +1174,13 @@ where
     let request_matches = match matches.subcommand() {
         None => Some(&matches),
         Some(("batch" | "doctor", sub)) => Some(sub),
+        Some(("multipart", sub)) => match sub.subcommand() {
+            Some(("create", create)) => {
+                refuse_for_multipart_create(create)?;
+                Some(create)
+            }
+            _ => None,
+        },
         Some(_) => None,
     };
     let ordered = |args: &[(&str, Option<&str>)]| {
@@ -958,6 +1222,37 @@ pub(crate) fn meta_header(key: &str, value: &str) -> (String, String) {
         format!("x-amz-meta-{key}"),
         presign::encode_metadata_value(value).into_owned(),
     )
+}
+
+/// `multipart create` signs several requests, each with its own method and
+/// query: the request options that would change them are refused.
+fn refuse_for_multipart_create(matches: &ArgMatches) -> Result<(), clap::Error> {
+    let refused = [
+        ("method", "-X/--method"),
+        ("queries", "--query"),
+        ("version_id", "--version-id"),
+        (
+            "response_content_disposition",
+            "--response-content-disposition",
+        ),
+        ("response_content_type", "--response-content-type"),
+        ("response_cache_control", "--response-cache-control"),
+        ("response_expires", "--response-expires"),
+    ];
+    for (id, flag) in refused {
+        if matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine) {
+            let mut command = Cli::command();
+            return Err(command.error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!(
+                    "{flag} cannot be used with multipart create: each multipart request has its \
+                     own method and query parameters (headers such as --content-type and --meta \
+                     are the object's, and allowed)"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Name/value pairs from several arguments, sorted by their position on the
@@ -1193,6 +1488,88 @@ mod tests {
         assert_eq!(post.success_status.as_deref(), Some("201"));
         let error = parse(["presign", "post", "s3://b/k", "--success-status", "202"]).unwrap_err();
         assert_eq!(error.exit_code(), 2);
+    }
+
+    #[test]
+    fn upload_takes_a_url_and_a_file_or_a_file_with_plan_multipart_or_post() {
+        let upload = |args: &[&str]| {
+            let invocation = parse([&["presign", "upload"], args].concat())?;
+            let Some(Command::Upload(upload)) = invocation.cli.command else {
+                panic!("not an upload")
+            };
+            Ok::<_, clap::Error>((format!("{:?}", upload.mode()), upload.file))
+        };
+        assert_eq!(
+            upload(&["http://u", "f.bin"]).unwrap(),
+            (r#"Url("http://u")"#.to_owned(), "f.bin".into())
+        );
+        assert_eq!(
+            upload(&["--plan", "p.json", "f.bin"]).unwrap(),
+            (r#"Plan("p.json")"#.to_owned(), "f.bin".into())
+        );
+        assert_eq!(
+            upload(&["--multipart", "s3://b/k", "f.bin"]).unwrap(),
+            (r#"Multipart("s3://b/k")"#.to_owned(), "f.bin".into())
+        );
+        assert_eq!(
+            upload(&["--post", "form.json", "f.bin"]).unwrap(),
+            (r#"Post("form.json")"#.to_owned(), "f.bin".into())
+        );
+        for bad in [
+            &["f.bin"][..],
+            &["--plan", "p.json", "u", "f.bin"],
+            &["--plan", "p", "--multipart", "s3://b/k", "f"],
+            &["--plan", "p", "--post", "form.json", "f"],
+            &["--resume", "u", "f"],
+            &["--part-size", "5MiB", "u", "f"],
+            &["--field", "a=b", "u", "f"],
+        ] {
+            let error = upload(bad).unwrap_err();
+            assert_eq!(error.exit_code(), 2, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn multipart_create_refuses_method_and_query_but_takes_object_headers() {
+        let ok = parse([
+            "presign",
+            "multipart",
+            "create",
+            "s3://b/k",
+            "--size",
+            "1GiB",
+            "--content-type",
+            "video/mp4",
+            "--meta",
+            "a=b",
+        ])
+        .unwrap();
+        assert_eq!(
+            ok.headers,
+            [
+                ("content-type".to_owned(), "video/mp4".to_owned()),
+                ("x-amz-meta-a".to_owned(), "b".to_owned())
+            ]
+        );
+        for refused in [
+            &["-X", "PUT"][..],
+            &["--query", "a=b"],
+            &["--version-id", "v"],
+        ] {
+            let args = [
+                &["presign", "multipart", "create", "s3://b/k", "--size", "1"],
+                refused,
+            ]
+            .concat();
+            let error = parse(args).unwrap_err();
+            assert_eq!(error.exit_code(), 2);
+            assert!(
+                error
+                    .to_string()
+                    .contains("cannot be used with multipart create"),
+                "{error}"
+            );
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod commands;
 mod duration;
 mod files;
 mod http;
+mod interrupt;
 mod output;
 mod resolve;
 mod s3_uri;
@@ -74,18 +75,9 @@ fn run(invocation: &Invocation) -> anyhow::Result<ExitCode> {
                 },
             )
         }
-        Some(Command::Download(args)) => Ok(transfer_exit(commands::transfer::download::run(
-            args,
-            SystemTime::now(),
-        )?)),
-        Some(Command::Upload(args)) => Ok(transfer_exit(commands::transfer::upload::run(
-            args,
-            SystemTime::now(),
-        )?)),
-        Some(Command::Send(args)) => Ok(transfer_exit(commands::transfer::send::run(
-            args,
-            SystemTime::now(),
-        )?)),
+        Some(
+            Command::Download(_) | Command::Upload(_) | Command::Multipart(_) | Command::Send(_),
+        ) => Ok(transfer_exit(run_transfer(invocation, &env)?)),
         Some(Command::Inspect(args)) => {
             let text = commands::inspect::run(args, SystemTime::now())?;
             let mut stdout = std::io::stdout().lock();
@@ -148,6 +140,21 @@ fn run(invocation: &Invocation) -> anyhow::Result<ExitCode> {
             stdout.flush()?;
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// The commands that send requests: download, upload, multipart, send.
+fn run_transfer(
+    invocation: &Invocation,
+    env: &presign_config::Environment,
+) -> anyhow::Result<commands::transfer::Outcome> {
+    let now = SystemTime::now();
+    match &invocation.cli.command {
+        Some(Command::Download(args)) => commands::transfer::download::run(args, now),
+        Some(Command::Upload(args)) => commands::transfer::upload::run(args, now),
+        Some(Command::Multipart(args)) => commands::multipart::run(invocation, args, env, now),
+        Some(Command::Send(args)) => commands::transfer::send::run(args, now),
+        _ => Err(anyhow::anyhow!("not a transfer command")),
     }
 }
 

@@ -3,6 +3,7 @@
 pub(crate) mod batch;
 pub(crate) mod doctor;
 pub(crate) mod inspect;
+pub(crate) mod multipart;
 pub(crate) mod post;
 pub(crate) mod post_form;
 pub(crate) mod serve;

@@ -52,8 +52,37 @@ pub(super) fn report(
         }
     } else if error.string_to_sign.is_some() {
         out.push_str(&string_to_sign_report(error, url, method, &header_refs));
+    } else if error.code.as_deref() == Some("SignatureDoesNotMatch")
+        && let Some(sent) = signed_headers_sent(url, headers)
+    {
+        let _ = writeln!(
+            out,
+            "  This URL signs {sent}. A value other than the one it was signed with gives \
+             SignatureDoesNotMatch (as does a URL signed with another secret key)."
+        );
     }
     out
+}
+
+/// The headers the URL signs besides host, with the values sent:
+/// `content-type (sent "image/jpeg")`; `None` when it signs only host.
+fn signed_headers_sent(url: &PresignedUrl, headers: &[(String, String)]) -> Option<String> {
+    let named: Vec<String> = url
+        .signed_headers()
+        .iter()
+        .filter(|name| *name != "host")
+        .map(|name| {
+            let sent = headers
+                .iter()
+                .find(|(given, _)| given.eq_ignore_ascii_case(name))
+                .map_or_else(
+                    || "none sent".to_owned(),
+                    |(_, value)| format!("sent {value:?}"),
+                );
+            format!("{name} ({sent})")
+        })
+        .collect();
+    (!named.is_empty()).then(|| named.join(", "))
 }
 
 fn string_to_sign_report(
@@ -62,6 +91,10 @@ fn string_to_sign_report(
     method: &str,
     headers: &[(&str, &str)],
 ) -> String {
+    let owned: Vec<(String, String)> = headers
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+        .collect();
     let (Some(server), Ok(ours)) = (&error.string_to_sign, url.string_to_sign(method, headers))
     else {
         return String::new();
@@ -70,7 +103,9 @@ fn string_to_sign_report(
         Some((line, theirs, mine)) => {
             let cause = match line {
                 1 => "the signing time (X-Amz-Date) as the server read it",
-                2 => "the credential scope: date, region or service (a region the server does not expect?)",
+                2 => {
+                    "the credential scope: date, region or service (a region the server does not expect?)"
+                }
                 _ => "the canonical request (its hash differs)",
             };
             format!(
@@ -78,9 +113,18 @@ fn string_to_sign_report(
                 line + 1
             )
         }
-        None => "  The string to sign matches too, so the signature was made with a different secret key \
-                 (or for another access key's secret).\n"
-            .to_owned(),
+        None => match signed_headers_sent(url, &owned) {
+            // The server computed what presign computes from the headers
+            // sent; the signer computed it from the values it signed.
+            Some(sent) => format!(
+                "  The string to sign matches too: the URL was signed with another secret key, or \
+                 with other values for the headers it signs: {sent}. Send each with exactly the \
+                 value it was signed with.\n"
+            ),
+            None => "  The string to sign matches too, so the signature was made with a different \
+                     secret key (or for another access key's secret).\n"
+                .to_owned(),
+        },
     }
 }
 
@@ -141,6 +185,39 @@ mod tests {
         let text = report(&error, &url, "GET", &[]);
         assert!(text.contains("line 4"), "{text}");
         assert!(text.contains("host or port"), "{text}");
+    }
+
+    #[test]
+    fn a_signature_mismatch_names_the_signed_headers_and_the_values_sent() {
+        let signed = "http://127.0.0.1:9000/b/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AK%2F20240101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20240101T000000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=content-type%3Bhost&X-Amz-Signature=0000000000000000000000000000000000000000000000000000000000000000";
+        let url = PresignedUrl::parse(signed).unwrap();
+        let sent = [("content-type".to_owned(), "image/jpeg".to_owned())];
+        let mut error = S3Error::default();
+        error.code = Some("SignatureDoesNotMatch".into());
+        let text = report(&error, &url, "PUT", &sent);
+        assert!(
+            text.contains("This URL signs content-type (sent \"image/jpeg\")"),
+            "{text}"
+        );
+        // With the server's string to sign (s3rver sends it) and ours
+        // alike, the signed header values are named besides the secret.
+        error.string_to_sign = Some(
+            url.string_to_sign("PUT", &[("content-type", "image/jpeg")])
+                .unwrap()
+                .as_str()
+                .to_owned(),
+        );
+        let text = report(&error, &url, "PUT", &sent);
+        assert!(
+            text.contains("or with other values for the headers it signs"),
+            "{text}"
+        );
+        // A URL that signs only host: only the secret is left.
+        let mut plain = S3Error::default();
+        plain.code = Some("SignatureDoesNotMatch".into());
+        assert!(
+            !report(&plain, &PresignedUrl::parse(AWS_URL).unwrap(), "GET", &[]).contains("signs")
+        );
     }
 
     #[test]

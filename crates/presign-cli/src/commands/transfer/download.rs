@@ -1,13 +1,27 @@
-//! `presign download URL [-o FILE]`: GET through a presigned URL, streamed to
-//! a file (never left truncated under its final name) or to stdout.
+//! `presign download URL [-o FILE] [--continue]`: GET through a presigned
+//! URL, streamed to a file or to stdout.
+//!
+//! A file download writes to `FILE.presign-partial` and records what it
+//! needs to resume in `FILE.presign-partial.json` (the object's URL without
+//! its query, its ETag, Last-Modified and size); FILE appears, by a rename,
+//! only when every byte has arrived. A connection that breaks mid-way is
+//! resumed within the run (`--retries`); after an interruption, a refusal or
+//! retries used up, the partial file is kept under that predictable name and
+//! `--continue` resumes it with `Range` and `If-Range` (the ETag), so bytes
+//! of another version of the object are never joined. Files are created with
+//! mode 0666 less the umask, as curl and wget create them.
 
+use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
+use indicatif::ProgressBar;
+use serde::{Deserialize, Serialize};
 
-use super::{Outcome, exchange, prepare, progress};
+use super::retry::{RetryPolicy, io_is_retryable};
+use super::{Outcome, Prepared, explain_failure, prepare, progress, send, status_line};
 use crate::cli::DownloadArgs;
 
 /// Where the object goes.
@@ -45,73 +59,597 @@ impl Destination {
     }
 }
 
-/// Downloads; `Rejected` when the server did not answer 2xx.
+/// Downloads; `Rejected` when the server refused or the transfer failed.
 pub(crate) fn run(args: &DownloadArgs, now: SystemTime) -> anyhow::Result<Outcome> {
     let prepared = prepare(&args.url, &args.transfer, now)?;
     let destination =
         Destination::choose(args.output.as_deref(), prepared.parsed.path(), args.force)?;
-    let mut response = match exchange(&prepared, "GET", &[], (), args.transfer.quiet)? {
-        Ok(response) => response,
-        Err(outcome) => return Ok(outcome),
+    let retry = RetryPolicy {
+        retries: args.retry.retries,
     };
-    let expected = response.body().content_length();
-    let bar = progress::bar(expected, args.transfer.quiet);
-    let mut reader = bar.wrap_read(response.body_mut().as_reader());
-    let received = match &destination {
-        Destination::Stdout => {
-            let mut stdout = std::io::stdout().lock();
-            let count = std::io::copy(&mut reader, &mut stdout).context("download interrupted")?;
-            stdout.flush()?;
-            count
-        }
-        Destination::File(path) => write_atomically(&mut reader, path, expected, args.force)?,
+    let download = Download {
+        prepared: &prepared,
+        retry,
+        quiet: args.transfer.quiet,
+        object: object_identity(&prepared.url),
     };
-    bar.finish_and_clear();
-    if let Some(expected) = expected
-        && received != expected
-    {
-        return Err(anyhow!(
-            "the download stopped after {received} of {expected} bytes"
-        ));
+    match destination {
+        Destination::Stdout if args.resume => Err(anyhow!(
+            "--continue resumes a download into a file: pass -o FILE (stdout cannot be resumed)"
+        )),
+        Destination::Stdout => download.save_to_stdout(),
+        Destination::File(path) => download.save_to_file(&path, args.resume, args.force),
     }
-    Ok(Outcome::Accepted)
 }
 
-/// Streams into a temporary file beside `path` and renames it into place
-/// only when every byte has arrived, so a failed download never leaves a
-/// truncated file under the final name.
-fn write_atomically(
-    reader: &mut dyn Read,
-    path: &Path,
-    expected: Option<u64>,
-    force: bool,
-) -> anyhow::Result<u64> {
-    let folder = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
-        _ => PathBuf::from("."),
+/// The URL without its query: which object a partial download belongs to.
+fn object_identity(url: &str) -> String {
+    url.split_once('?')
+        .map_or(url, |(object, _)| object)
+        .to_owned()
+}
+
+/// What `--continue` needs to know about a partial download, kept beside it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct PartialMeta {
+    /// The object's URL without the query (the signature changes, the
+    /// object does not).
+    object: String,
+    etag: Option<String>,
+    last_modified: Option<String>,
+    /// The object's size, when the server said.
+    size: Option<u64>,
+}
+
+impl PartialMeta {
+    /// The `If-Range` value: the ETag (a strong one; a weak ETag cannot
+    /// validate a range), else Last-Modified.
+    fn validator(&self) -> Option<&str> {
+        self.etag
+            .as_deref()
+            .filter(|etag| !etag.starts_with("W/"))
+            .or(self.last_modified.as_deref())
+    }
+}
+
+/// The partial download of `FILE`: `FILE.presign-partial` and its
+/// `.json`.
+struct PartialFiles {
+    data: PathBuf,
+    meta: PathBuf,
+}
+
+impl PartialFiles {
+    fn of(target: &Path) -> Self {
+        let mut data = target.as_os_str().to_owned();
+        data.push(".presign-partial");
+        let mut meta = data.clone();
+        meta.push(".json");
+        Self {
+            data: data.into(),
+            meta: meta.into(),
+        }
+    }
+
+    fn read_meta(&self) -> Option<PartialMeta> {
+        serde_json::from_str(&std::fs::read_to_string(&self.meta).ok()?).ok()
+    }
+
+    fn write_meta(&self, meta: &PartialMeta) -> anyhow::Result<()> {
+        let text = serde_json::to_string_pretty(meta)?;
+        std::fs::write(&self.meta, text)
+            .map_err(|error| anyhow!("cannot write {}: {error}", self.meta.display()))
+    }
+
+    fn len(&self) -> u64 {
+        std::fs::metadata(&self.data).map_or(0, |metadata| metadata.len())
+    }
+
+    fn names(&self) -> String {
+        format!("{} (and {})", self.data.display(), self.meta.display())
+    }
+}
+
+/// The response's validators and size.
+fn meta_of(
+    response: &ureq::http::Response<ureq::Body>,
+    object: &str,
+    size: Option<u64>,
+) -> PartialMeta {
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned)
     };
-    let mut partial = tempfile::Builder::new()
-        .prefix(".presign-")
-        .suffix(".partial")
-        .tempfile_in(&folder)
-        .with_context(|| format!("cannot create a file in {}", folder.display()))?;
-    let received = std::io::copy(reader, partial.as_file_mut()).context("download interrupted")?;
-    if let Some(expected) = expected
-        && received != expected
-    {
-        // Dropping `partial` deletes it.
+    PartialMeta {
+        object: object.to_owned(),
+        etag: header("etag"),
+        last_modified: header("last-modified"),
+        size,
+    }
+}
+
+/// `ETag "a", now "b"` (or the Last-Modified dates when the ETag stayed).
+fn describe_change(saved: &PartialMeta, now: &PartialMeta) -> String {
+    let show = |value: &Option<String>| value.clone().unwrap_or_else(|| "none".to_owned());
+    if saved.etag == now.etag {
+        format!(
+            "Last-Modified {}, now {}",
+            show(&saved.last_modified),
+            show(&now.last_modified)
+        )
+    } else {
+        format!("ETag {}, now {}", show(&saved.etag), show(&now.etag))
+    }
+}
+
+/// `Content-Range: bytes FIRST-LAST/TOTAL` (TOTAL may be `*`).
+fn content_range(response: &ureq::http::Response<ureq::Body>) -> Option<(u64, u64, Option<u64>)> {
+    let value = response.headers().get("content-range")?.to_str().ok()?;
+    let (range, total) = value.strip_prefix("bytes ")?.split_once('/')?;
+    let (first, last) = range.split_once('-')?;
+    let total = if total == "*" {
+        None
+    } else {
+        Some(total.parse().ok()?)
+    };
+    Some((first.parse().ok()?, last.parse().ok()?, total))
+}
+
+/// One download in progress.
+struct Download<'a> {
+    prepared: &'a Prepared,
+    retry: RetryPolicy,
+    quiet: bool,
+    object: String,
+}
+
+/// How one try of streaming ended.
+enum Streamed {
+    /// Every byte arrived.
+    Complete,
+    /// The transfer broke; retryable or not.
+    Broken(std::io::Error),
+}
+
+impl Download<'_> {
+    /// GET with `extra` headers, retrying refused-for-now answers (5xx) and
+    /// failed connections; non-retryable failures are explained and `None`.
+    fn get(
+        &self,
+        extra: &[(&str, &str)],
+        tries: &mut u32,
+    ) -> Option<ureq::http::Response<ureq::Body>> {
+        let mut headers: Vec<(&str, &str)> = self
+            .prepared
+            .headers
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
+        headers.extend_from_slice(extra);
+        loop {
+            *tries += 1;
+            match send(&self.prepared.http, "GET", &self.prepared.url, &headers, ()) {
+                Ok(response) => return Some(response),
+                Err(failed) if self.retry.allows(*tries, failed.is_retryable()) => {
+                    self.announce_retry(&failed.summary(), *tries);
+                }
+                Err(failed) => {
+                    explain_failure(&failed, self.prepared, "GET");
+                    return None;
+                }
+            }
+        }
+    }
+
+    fn announce_retry(&self, what: &str, tries: u32) {
+        let delay = RetryPolicy::delay(tries);
+        eprintln!(
+            "presign: {what}; retrying in {:.1} s ({tries} of {} retries)",
+            delay.as_secs_f64(),
+            self.retry.retries
+        );
+        std::thread::sleep(delay);
+    }
+
+    /// Into `target`, through its partial files.
+    fn save_to_file(&self, target: &Path, resume: bool, force: bool) -> anyhow::Result<Outcome> {
+        let folder = match target.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        // Before anything is sent: the folder must take the files.
+        match std::fs::metadata(folder) {
+            Ok(metadata) if metadata.is_dir() => {}
+            Ok(_) => {
+                return Err(anyhow!(
+                    "cannot create a file in {}: it is not a directory",
+                    folder.display()
+                ));
+            }
+            Err(error) => {
+                return Err(anyhow!(
+                    "cannot create a file in {}: {error}",
+                    folder.display()
+                ));
+            }
+        }
+        let partial = PartialFiles::of(target);
+        let mut meta = self.resumable(&partial, resume);
+        let bar = progress::bar(None, self.quiet);
+        let _note = crate::interrupt::note(format!(
+            "the bytes received so far are kept in {}: run the same command with --continue to \
+             resume",
+            partial.names()
+        ));
+        let mut tries = 0;
+        loop {
+            let have = if meta.is_some() { partial.len() } else { 0 };
+            // Ask again for the last byte held, so that a complete partial
+            // file still gets a 206 (not a 416) that confirms the object.
+            let start = have.saturating_sub(u64::from(
+                meta.as_ref().and_then(|m| m.size) == Some(have) && have > 0,
+            ));
+            let range = format!("bytes={start}-");
+            let mut extra: Vec<(&str, &str)> = Vec::new();
+            if let Some(validator) = meta
+                .as_ref()
+                .and_then(PartialMeta::validator)
+                .filter(|_| start > 0)
+            {
+                extra.push(("range", &range));
+                extra.push(("if-range", validator));
+            }
+            let Some(mut response) = self.get(&extra, &mut tries) else {
+                bar.finish_and_clear();
+                if partial.data.exists() {
+                    eprintln!(
+                        "presign: the partial download is kept in {}",
+                        partial.names()
+                    );
+                }
+                return Ok(Outcome::Rejected);
+            };
+            let Some((offset, total)) =
+                self.starts_at(&response, start, !extra.is_empty(), meta.as_ref())?
+            else {
+                meta = None;
+                continue;
+            };
+            if !self.quiet && tries == 1 {
+                eprintln!("presign: {}", status_line(response.status()));
+            }
+            if offset == 0 || meta.is_none() {
+                let fresh = meta_of(&response, &self.object, total);
+                partial.write_meta(&fresh)?;
+                meta = Some(fresh);
+            }
+            let mut file = open_at(&partial.data, offset)?;
+            bar.set_length(total.unwrap_or(0));
+            bar.set_position(offset);
+            let streamed = stream(&mut response, &mut file, &bar)?;
+            drop(file);
+            let received = partial.len();
+            match streamed {
+                Streamed::Complete if total.is_none_or(|total| received == total) => {
+                    bar.finish_and_clear();
+                    return finish(&partial, target, force).map(|()| Outcome::Accepted);
+                }
+                Streamed::Complete => {
+                    // A clean end short of the size: treated as a break.
+                    let error = std::io::Error::new(
+                        std::io::ErrorKind::UnexpectedEof,
+                        format!("the answer ended after {received} bytes"),
+                    );
+                    if !self.broken(&error, received, total, &mut tries, &partial, &bar) {
+                        return Ok(Outcome::Rejected);
+                    }
+                }
+                Streamed::Broken(error) => {
+                    if !self.broken(&error, received, total, &mut tries, &partial, &bar) {
+                        return Ok(Outcome::Rejected);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Where the answer's bytes go in the partial file, and the object's
+    /// size: `Some((start, total))` for the 206 that resumes at `start`,
+    /// `Some((0, size))` for a whole object (with a note why, when a resume
+    /// was asked), `None` to ask again from the start.
+    fn starts_at(
+        &self,
+        response: &ureq::http::Response<ureq::Body>,
+        start: u64,
+        ranged: bool,
+        meta: Option<&PartialMeta>,
+    ) -> anyhow::Result<Option<(u64, Option<u64>)>> {
+        let status = response.status().as_u16();
+        if status == 206 {
+            if !ranged {
+                return Err(anyhow!(
+                    "the server answered 206 Partial Content to a request without Range"
+                ));
+            }
+            // If-Range should have turned a changed object into a 200;
+            // servers that ignore it (s3s-fs, SeaweedFS, s3rver, nanio)
+            // answer 206 with the new object's ETag, which is checked here.
+            let now = meta_of(response, &self.object, None);
+            if let Some(saved) = meta
+                && (saved.etag != now.etag || saved.last_modified != now.last_modified)
+            {
+                eprintln!(
+                    "presign: the object changed since the partial download ({}): starting again",
+                    describe_change(saved, &now)
+                );
+                return Ok(None);
+            }
+            return Ok(match content_range(response) {
+                Some((first, _, total)) if first == start => Some((start, total)),
+                _ => {
+                    eprintln!(
+                        "presign: the server answered the resume with an unexpected \
+                         Content-Range: starting again"
+                    );
+                    None
+                }
+            });
+        }
+        if ranged && let Some(saved) = meta {
+            let now = meta_of(response, &self.object, None);
+            if saved.etag == now.etag && saved.last_modified == now.last_modified {
+                eprintln!(
+                    "presign: the server does not resume downloads (it ignored the Range \
+                     request): starting again"
+                );
+            } else {
+                eprintln!(
+                    "presign: the object changed since the partial download ({}): starting again",
+                    describe_change(saved, &now)
+                );
+            }
+        }
+        Ok(Some((0, response.body().content_length())))
+    }
+
+    /// After a broken transfer: `true` to resume (a retry is left), else the
+    /// message that the partial file is kept.
+    fn broken(
+        &self,
+        error: &std::io::Error,
+        received: u64,
+        total: Option<u64>,
+        tries: &mut u32,
+        partial: &PartialFiles,
+        bar: &ProgressBar,
+    ) -> bool {
+        let of = total
+            .map(|total| format!(" of {total}"))
+            .unwrap_or_default();
+        if self.retry.allows(*tries, io_is_retryable(error)) {
+            bar.suspend(|| {
+                self.announce_retry(
+                    &format!("the download broke after {received}{of} bytes ({error})"),
+                    *tries,
+                );
+            });
+            return true;
+        }
+        bar.finish_and_clear();
+        eprintln!(
+            "presign: error: the download stopped after {received}{of} bytes: {error}\npresign: \
+             the bytes so far are kept in {}: run the same command with --continue to resume",
+            partial.names()
+        );
+        false
+    }
+
+    /// What an earlier partial download offers: its record when `resume`
+    /// and it can be checked, else `None` (and a note why it is not used).
+    fn resumable(&self, partial: &PartialFiles, resume: bool) -> Option<PartialMeta> {
+        let held = partial.len();
+        if !partial.data.exists() {
+            return None;
+        }
+        if !resume {
+            eprintln!(
+                "presign: note: starting again, over the {held} bytes of an earlier download in {} \
+                 (--continue resumes it)",
+                partial.data.display()
+            );
+            return None;
+        }
+        let Some(meta) = partial.read_meta() else {
+            eprintln!(
+                "presign: cannot resume: {} is missing or unreadable, so the bytes in {} cannot be \
+                 checked against the object: starting again",
+                partial.meta.display(),
+                partial.data.display()
+            );
+            return None;
+        };
+        if meta.object != self.object {
+            eprintln!(
+                "presign: cannot resume: {} holds part of {}, not of this URL's object: starting \
+                 again",
+                partial.data.display(),
+                meta.object
+            );
+            return None;
+        }
+        if meta.validator().is_none() {
+            eprintln!(
+                "presign: cannot resume: the server gave the object no ETag or Last-Modified to \
+                 check it by: starting again"
+            );
+            return None;
+        }
+        if meta.size.is_some_and(|size| held > size) {
+            eprintln!(
+                "presign: cannot resume: {} is larger than the object: starting again",
+                partial.data.display()
+            );
+            return None;
+        }
+        if !self.quiet {
+            eprintln!(
+                "presign: resuming after {held} bytes held in {}",
+                partial.data.display()
+            );
+        }
+        Some(meta)
+    }
+
+    /// To stdout; a break is resumed with Range, only while the object is
+    /// the same (stdout cannot be rewound).
+    fn save_to_stdout(&self) -> anyhow::Result<Outcome> {
+        let mut stdout = std::io::stdout().lock();
+        let bar = progress::bar(None, self.quiet);
+        let mut tries = 0;
+        let mut written: u64 = 0;
+        let mut validator: Option<String> = None;
+        let mut total = None;
+        loop {
+            let range = format!("bytes={written}-");
+            let mut extra: Vec<(&str, &str)> = Vec::new();
+            if let Some(validator) = validator.as_deref().filter(|_| written > 0) {
+                extra.push(("range", &range));
+                extra.push(("if-range", validator));
+            }
+            let Some(mut response) = self.get(&extra, &mut tries) else {
+                return Ok(Outcome::Rejected);
+            };
+            if written > 0 && response.status().as_u16() != 206 {
+                eprintln!(
+                    "presign: error: the download broke after {written} bytes and cannot be resumed \
+                     (the object changed, or the server ignores Range); stdout has the first \
+                     {written} bytes only"
+                );
+                return Ok(Outcome::Rejected);
+            }
+            if written == 0 {
+                if !self.quiet {
+                    eprintln!("presign: {}", status_line(response.status()));
+                }
+                total = response.body().content_length();
+                validator = meta_of(&response, &self.object, None)
+                    .validator()
+                    .map(str::to_owned);
+                bar.set_length(total.unwrap_or(0));
+            }
+            let streamed = stream(
+                &mut response,
+                &mut CountingWriter {
+                    inner: &mut stdout,
+                    count: &mut written,
+                },
+                &bar,
+            )?;
+            stdout.flush()?;
+            let broken = match streamed {
+                Streamed::Complete if total.is_none_or(|total| written == total) => {
+                    bar.finish_and_clear();
+                    return Ok(Outcome::Accepted);
+                }
+                Streamed::Complete => std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    format!("the answer ended after {written} bytes"),
+                ),
+                Streamed::Broken(error) => error,
+            };
+            let resumable = validator.is_some() && io_is_retryable(&broken);
+            if !self.retry.allows(tries, resumable) {
+                bar.finish_and_clear();
+                eprintln!("presign: error: the download stopped after {written} bytes: {broken}");
+                return Ok(Outcome::Rejected);
+            }
+            bar.suspend(|| {
+                self.announce_retry(
+                    &format!("the download broke after {written} bytes ({broken})"),
+                    tries,
+                );
+            });
+        }
+    }
+}
+
+/// Opens `path` to write from `offset` on (cutting anything after it),
+/// creating it with mode 0666 less the umask.
+fn open_at(path: &Path, offset: u64) -> anyhow::Result<File> {
+    let file = OpenOptions::new()
+        .create(true)
+        .write(true)
+        .truncate(offset == 0)
+        .open(path)
+        .map_err(|error| anyhow!("cannot write {}: {error}", path.display()))?;
+    file.set_len(offset)
+        .map_err(|error| anyhow!("cannot write {}: {error}", path.display()))?;
+    let mut file = file;
+    std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(offset))?;
+    Ok(file)
+}
+
+/// Copies the body into `out`; an error writing is the caller's (a full
+/// disk is no reason to retry), an error reading is a broken transfer.
+fn stream(
+    response: &mut ureq::http::Response<ureq::Body>,
+    out: &mut dyn Write,
+    bar: &ProgressBar,
+) -> anyhow::Result<Streamed> {
+    let mut reader = response.body_mut().as_reader();
+    let mut buffer = vec![0; 256 * 1024];
+    loop {
+        let read = match reader.read(&mut buffer) {
+            Ok(0) => return Ok(Streamed::Complete),
+            Ok(read) => read,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(error) => return Ok(Streamed::Broken(error)),
+        };
+        out.write_all(&buffer[..read])?;
+        bar.inc(read as u64);
+    }
+}
+
+/// Counts what is written through it.
+struct CountingWriter<'a, W> {
+    inner: &'a mut W,
+    count: &'a mut u64,
+}
+
+impl<W: Write> Write for CountingWriter<'_, W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let written = self.inner.write(bytes)?;
+        *self.count += written as u64;
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Moves the complete partial file to `target` and removes its record.
+fn finish(partial: &PartialFiles, target: &Path, force: bool) -> anyhow::Result<()> {
+    if !force && target.exists() {
         return Err(anyhow!(
-            "the download stopped after {received} of {expected} bytes; nothing was written"
+            "{} appeared during the download; the object is kept in {}: pass --force to \
+             overwrite, or rename it yourself",
+            target.display(),
+            partial.data.display()
         ));
     }
-    partial.as_file_mut().flush()?;
-    let persisted = if force {
-        partial.persist(path)
-    } else {
-        partial.persist_noclobber(path)
-    };
-    persisted.map_err(|error| anyhow!("cannot write {}: {}", path.display(), error.error))?;
-    Ok(received)
+    std::fs::rename(&partial.data, target).map_err(|error| {
+        anyhow!(
+            "cannot move {} to {}: {error}",
+            partial.data.display(),
+            target.display()
+        )
+    })?;
+    let _ = std::fs::remove_file(&partial.meta);
+    Ok(())
 }
 
 #[cfg(test)]
@@ -148,22 +686,45 @@ mod tests {
     }
 
     #[test]
-    fn a_short_read_leaves_no_file_behind() {
+    fn partial_files_sit_beside_the_target_under_predictable_names() {
+        let partial = PartialFiles::of(Path::new("dir/report.pdf"));
+        assert_eq!(partial.data, Path::new("dir/report.pdf.presign-partial"));
+        assert_eq!(
+            partial.meta,
+            Path::new("dir/report.pdf.presign-partial.json")
+        );
+    }
+
+    #[test]
+    fn a_strong_etag_validates_a_range_and_a_weak_one_does_not() {
+        let meta = |etag: Option<&str>, modified: Option<&str>| PartialMeta {
+            object: "http://h/b/k".to_owned(),
+            etag: etag.map(str::to_owned),
+            last_modified: modified.map(str::to_owned),
+            size: Some(10),
+        };
+        assert_eq!(meta(Some("\"abc\""), None).validator(), Some("\"abc\""));
+        let date = "Wed, 21 Oct 2015 07:28:00 GMT";
+        assert_eq!(meta(Some("W/\"abc\""), Some(date)).validator(), Some(date));
+        assert_eq!(meta(None, None).validator(), None);
+    }
+
+    #[test]
+    fn the_object_is_the_url_without_its_query() {
+        assert_eq!(
+            object_identity("http://h:9000/b/k?X-Amz-Signature=1"),
+            "http://h:9000/b/k"
+        );
+    }
+
+    #[test]
+    fn writing_from_an_offset_cuts_what_follows() {
         let folder = tempfile::tempdir().unwrap();
-        let target = folder.path().join("big.bin");
-        let mut short: &[u8] = b"only ten b";
-        assert!(write_atomically(&mut short, &target, Some(100), false).is_err());
-        assert!(!target.exists());
-        assert_eq!(
-            std::fs::read_dir(folder.path()).unwrap().count(),
-            0,
-            "no partial file is left"
-        );
-        let mut full: &[u8] = b"complete";
-        assert_eq!(
-            write_atomically(&mut full, &target, Some(8), false).unwrap(),
-            8
-        );
-        assert_eq!(std::fs::read(&target).unwrap(), b"complete");
+        let path = folder.path().join("f");
+        std::fs::write(&path, b"0123456789").unwrap();
+        let mut file = open_at(&path, 4).unwrap();
+        file.write_all(b"ab").unwrap();
+        drop(file);
+        assert_eq!(std::fs::read(&path).unwrap(), b"0123ab");
     }
 }

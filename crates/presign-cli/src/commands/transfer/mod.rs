@@ -6,8 +6,10 @@
 
 mod diagnose;
 pub(crate) mod download;
+pub(crate) mod multipart;
 mod post_upload;
 mod progress;
+pub(crate) mod retry;
 pub(crate) mod send;
 pub(crate) mod upload;
 
@@ -15,10 +17,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use std::io::Read;
 
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
 use presign::PresignedUrl;
 
 use crate::cli::TransferArgs;
+use retry::RetryPolicy;
 
 /// How a request ended when it reached the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,76 +117,166 @@ fn check(
     Ok((parsed, headers))
 }
 
-/// Sends `method` with `body` and the prepared headers (plus `extra`) to the
-/// presigned URL, and prints the status line (unless `quiet` and 2xx). A 2xx
-/// answer is returned to read; anything else, or a failed connection, is
-/// explained on stderr and comes back as `Err(Outcome::Rejected)`.
-pub(crate) fn exchange(
+/// Why a request did not succeed.
+#[derive(Debug)]
+pub(crate) enum Failed {
+    /// The server answered with a status other than 2xx; `body` is the start
+    /// of its answer (an S3 `<Error>`, usually).
+    Status {
+        status: ureq::http::StatusCode,
+        body: String,
+    },
+    /// No answer: the connection failed, broke or timed out (with the
+    /// explanation of [`presign_http::Http::explain`]).
+    Connection {
+        error: ureq::Error,
+        explained: String,
+    },
+}
+
+impl Failed {
+    /// A 5xx answer or a broken connection: worth trying again.
+    pub(crate) fn is_retryable(&self) -> bool {
+        match self {
+            Self::Status { status, .. } => retry::status_is_retryable(status.as_u16()),
+            Self::Connection { error, .. } => retry::error_is_retryable(error),
+        }
+    }
+
+    /// One line: `HTTP 403 Forbidden (AccessDenied: Request has expired)`,
+    /// or why the connection failed.
+    pub(crate) fn summary(&self) -> String {
+        match self {
+            Self::Status { status, body } => match presign::S3Error::parse(body) {
+                Ok(error) => format!("{} ({error})", status_line(*status)),
+                Err(_) => status_line(*status),
+            },
+            Self::Connection { explained, .. } => explained.clone(),
+        }
+    }
+
+    /// A broken transfer of an answer's body from `url`.
+    pub(crate) fn reading(http: &presign_http::Http, url: &str, error: std::io::Error) -> Self {
+        let error = ureq::Error::Io(error);
+        Self::Connection {
+            explained: http.explain(url, &error),
+            error,
+        }
+    }
+}
+
+/// Sends one request; a 2xx answer comes back to read, anything else as
+/// [`Failed`] (with the start of the answer's body read).
+pub(crate) fn send(
+    http: &presign_http::Http,
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: impl ureq::AsSendBody,
+) -> Result<ureq::http::Response<ureq::Body>, Failed> {
+    let failed = |error: ureq::Error| Failed::Connection {
+        explained: http.explain(url, &error),
+        error,
+    };
+    let mut request = ureq::http::Request::builder().method(method).uri(url);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let request = request
+        .body(body)
+        .map_err(|error| failed(ureq::Error::Http(error)))?;
+    let mut response = http.agent(url).run(request).map_err(failed)?;
+    let status = response.status();
+    if status.is_success() {
+        return Ok(response);
+    }
+    let mut bytes = Vec::new();
+    let _ = response
+        .body_mut()
+        .as_reader()
+        .take(MAX_ERROR_BODY)
+        .read_to_end(&mut bytes);
+    Err(Failed::Status {
+        status,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    })
+}
+
+/// The `Expect: 100-continue` header for a body of `len` bytes, when it
+/// helps: above 1 MiB (as curl does), the server can refuse the request
+/// (an expired URL, a signature mismatch) before the body is sent, and the
+/// refusal is read instead of a broken pipe.
+pub(crate) fn expect_continue(len: u64) -> Option<(&'static str, &'static str)> {
+    (len > 1 << 20).then_some(("expect", "100-continue"))
+}
+
+/// Sends `method` with the prepared headers (plus `extra`) and a body from
+/// `body` (called once per try) to the presigned URL, retrying dropped
+/// connections and 5xx answers as `retry` allows, and prints the status line
+/// (unless `quiet` and 2xx). A 2xx answer is returned to read; anything else
+/// is explained on stderr and comes back as `Err(Outcome::Rejected)`.
+pub(crate) fn exchange<B: ureq::AsSendBody>(
     prepared: &Prepared,
     method: &str,
     extra: &[(&str, String)],
-    body: impl ureq::AsSendBody,
+    mut body: impl FnMut() -> anyhow::Result<B>,
+    retry: RetryPolicy,
     quiet: bool,
 ) -> anyhow::Result<Result<ureq::http::Response<ureq::Body>, Outcome>> {
-    let mut request = ureq::http::Request::builder()
-        .method(method)
-        .uri(&prepared.url);
-    for (name, value) in &prepared.headers {
-        request = request.header(name.as_str(), value.as_str());
-    }
-    for (name, value) in extra {
-        request = request.header(*name, value.as_str());
-    }
-    let request = request.body(body).context("cannot build the request")?;
-    // The agent returns answers with 4xx/5xx, not errors: they are
-    // explained below.
-    let mut response = match prepared.http.agent(&prepared.url).run(request) {
-        Ok(response) => response,
-        Err(error) => {
-            eprintln!(
-                "presign: error: {}",
-                prepared.http.explain(&prepared.url, &error)
-            );
-            return Ok(Err(Outcome::Rejected));
+    let headers: Vec<(&str, &str)> = prepared
+        .headers
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .chain(extra.iter().map(|(name, value)| (*name, value.as_str())))
+        .collect();
+    let mut tries = 0;
+    let failed = loop {
+        tries += 1;
+        match send(&prepared.http, method, &prepared.url, &headers, body()?) {
+            Ok(response) => {
+                if !quiet {
+                    eprintln!("presign: {}", status_line(response.status()));
+                }
+                return Ok(Ok(response));
+            }
+            Err(failed) if retry.allows(tries, failed.is_retryable()) => {
+                let delay = RetryPolicy::delay(tries);
+                eprintln!(
+                    "presign: {}; retrying in {:.1} s ({tries} of {} retries)",
+                    failed.summary(),
+                    delay.as_secs_f64(),
+                    retry.retries
+                );
+                std::thread::sleep(delay);
+            }
+            Err(failed) => break failed,
         }
     };
-    let status = response.status();
-    if !quiet || !status.is_success() {
-        eprintln!("presign: {}", status_line(status));
-    }
-    if status.is_success() {
-        Ok(Ok(response))
-    } else {
-        explain_refusal(&mut response, prepared, method);
-        Ok(Err(Outcome::Rejected))
-    }
+    explain_failure(&failed, prepared, method);
+    Ok(Err(Outcome::Rejected))
 }
 
 /// The largest error body read: S3 errors are small XML documents.
 const MAX_ERROR_BODY: u64 = 64 * 1024;
 
-/// Reads a non-2xx answer and explains it on stderr.
-fn explain_refusal(
-    response: &mut ureq::http::Response<ureq::Body>,
-    prepared: &Prepared,
-    method: &str,
-) {
-    let mut body = Vec::new();
-    let _ = response
-        .body_mut()
-        .as_reader()
-        .take(MAX_ERROR_BODY)
-        .read_to_end(&mut body);
-    let text = String::from_utf8_lossy(&body);
-    match presign::S3Error::parse(&text).ok() {
-        Some(error) => eprint!(
-            "{}",
-            diagnose::report(&error, &prepared.parsed, method, &prepared.headers)
-        ),
-        None if !text.trim().is_empty() => {
-            eprintln!("  {}", text.trim().chars().take(500).collect::<String>());
+/// Explains a failed request on stderr: the status line and the S3 error
+/// (with the signature diagnosis), or why the connection failed.
+pub(crate) fn explain_failure(failed: &Failed, prepared: &Prepared, method: &str) {
+    match failed {
+        Failed::Status { status, body } => {
+            eprintln!("presign: {}", status_line(*status));
+            match presign::S3Error::parse(body).ok() {
+                Some(error) => eprint!(
+                    "{}",
+                    diagnose::report(&error, &prepared.parsed, method, &prepared.headers)
+                ),
+                None if !body.trim().is_empty() => {
+                    eprintln!("  {}", body.trim().chars().take(500).collect::<String>());
+                }
+                None => {}
+            }
         }
-        None => {}
+        Failed::Connection { explained, .. } => eprintln!("presign: error: {explained}"),
     }
 }
 

@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::time::SystemTime;
 
+use super::retry::RetryPolicy;
 use super::{Outcome, exchange, prepare};
 use crate::cli::SendArgs;
 
@@ -11,7 +12,16 @@ use crate::cli::SendArgs;
 pub(crate) fn run(args: &SendArgs, now: SystemTime) -> anyhow::Result<Outcome> {
     let prepared = prepare(&args.url, &args.transfer, now)?;
     let method = presign::Method::from(args.method).as_str();
-    let mut response = match exchange(&prepared, method, &[], (), args.transfer.quiet)? {
+    // Any method may be sent, POST too, which is not safe to repeat.
+    let no_retries = RetryPolicy { retries: 0 };
+    let mut response = match exchange(
+        &prepared,
+        method,
+        &[],
+        || Ok(()),
+        no_retries,
+        args.transfer.quiet,
+    )? {
         Ok(response) => response,
         Err(outcome) => return Ok(outcome),
     };
