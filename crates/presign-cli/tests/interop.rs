@@ -1,6 +1,7 @@
 //! Interop: URLs made by `presign` against real, independently written
 //! S3-compatible servers, with the requests sent by `presign download`,
-//! `upload` and `send`.
+//! `upload` and `send`; multipart uploads and resumed transfers in
+//! `interop/multipart.rs` and `interop/transfers.rs`.
 //!
 //! `scripts/test.sh` installs and starts the servers (see
 //! `scripts/servers/`) and points `PRESIGN_INTEROP_SERVERS` at the folder of
@@ -10,6 +11,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
+#[path = "interop/multipart.rs"]
+mod multipart;
+#[path = "interop/transfers.rs"]
+mod transfers;
 
 use std::process::Output;
 use std::time::Duration;

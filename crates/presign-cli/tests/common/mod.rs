@@ -10,6 +10,7 @@ use assert_cmd::Command;
 
 pub(crate) mod net;
 pub(crate) mod servers;
+pub(crate) mod stub;
 
 /// The AWS documentation example (Amazon S3 API Reference, "Authenticating
 /// Requests: Using Query Parameters (AWS Signature Version 4)").

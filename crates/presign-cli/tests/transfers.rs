@@ -1,0 +1,652 @@
+//! Transfers that never fail silently, against a scripted server
+//! (`common::stub`) for the failures real servers will not produce on
+//! demand: downloads cut or stalled half-way (and Ctrl-C meanwhile), 5xx
+//! answers before success, refusals sent while an upload's body streams,
+//! a part that fails once. The same behaviours against the four real
+//! servers are in `interop/transfers.rs` and `interop/multipart.rs`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::Sandbox;
+use common::stub::{Reply, Seen, Stub, headers};
+use presign::Method;
+
+/// `len` bytes that differ from position to position.
+fn pattern(len: usize) -> Vec<u8> {
+    (0..len)
+        .map(|i| u8::try_from(i * 31 % 251).unwrap())
+        .collect()
+}
+
+const ETAG: &str = "\"5d41402abc4b2a76b9719d911017c592\"";
+const LAST_MODIFIED: &str = "Wed, 21 Oct 2015 07:28:00 GMT";
+
+/// A 200 with the whole object, or the 206 a `Range: bytes=N-` asks for.
+fn serve_object(request: &Seen, object: &[u8], etag: &str) -> Reply {
+    let validators = [("ETag", etag), ("Last-Modified", LAST_MODIFIED)];
+    match request
+        .header("range")
+        .and_then(|range| range.strip_prefix("bytes="))
+        .and_then(|range| range.strip_suffix('-'))
+        .and_then(|start| start.parse::<usize>().ok())
+    {
+        Some(start) => {
+            let range = format!("bytes {start}-{}/{}", object.len() - 1, object.len());
+            let mut pairs = headers(&validators);
+            pairs.push(("Content-Range".to_owned(), range));
+            Reply::Full {
+                status: "206 Partial Content",
+                headers: pairs,
+                body: object[start..].to_vec(),
+            }
+        }
+        None => Reply::Full {
+            status: "200 OK",
+            headers: headers(&validators),
+            body: object.to_vec(),
+        },
+    }
+}
+
+fn presign(sandbox: &Sandbox, args: &[&str]) -> Output {
+    sandbox.std_command().args(args).output().unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The names in `folder`, sorted.
+fn names(folder: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(folder)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+// ---------------------------------------------------------------------------
+// Downloads: file mode, interruption, resumption (issue 13 items 1 and 2)
+// ---------------------------------------------------------------------------
+
+/// Runs `presign download URL -o FILE` under `umask`, returns FILE's mode.
+fn mode_after_download(umask: &str) -> u32 {
+    let object = pattern(1000);
+    let stub = Stub::start(move |request, _| serve_object(request, &object, ETAG));
+    let sandbox = Sandbox::new();
+    let url = stub.url(Method::Get, "report.pdf");
+    let script =
+        format!("umask {umask} && exec \"$0\" download --quiet \"$1\" -o downloads/report.pdf");
+    std::fs::create_dir(sandbox.path("downloads")).unwrap();
+    // A shell sets the umask, then becomes presign (no variable of the
+    // machine gets through).
+    let output = Command::new("sh")
+        .env_clear()
+        .env("HOME", sandbox.home())
+        .arg("-c")
+        .arg(script)
+        .arg(env!("CARGO_BIN_EXE_presign"))
+        .arg(url)
+        .current_dir(sandbox.path(""))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let metadata = std::fs::metadata(sandbox.path("downloads/report.pdf")).unwrap();
+    metadata.permissions().mode() & 0o777
+}
+
+#[test]
+fn downloaded_files_get_0666_less_the_umask_like_curl_and_wget() {
+    assert_eq!(mode_after_download("022"), 0o644);
+    assert_eq!(mode_after_download("027"), 0o640);
+    assert_eq!(mode_after_download("002"), 0o664);
+}
+
+/// Waits until a file of `folder` other than a `.json` one holds at least
+/// one byte: the download has begun writing, under whatever name.
+fn wait_for_bytes(folder: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let has_bytes = || {
+        std::fs::read_dir(folder).unwrap().any(|entry| {
+            let entry = entry.unwrap();
+            let metadata = entry.metadata().unwrap();
+            let is_json = entry.path().extension().is_some_and(|ext| ext == "json");
+            metadata.is_file() && metadata.len() > 0 && !is_json
+        })
+    };
+    while !has_bytes() {
+        assert!(Instant::now() < deadline, "the download never wrote a byte");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn ctrl_c_keeps_the_partial_download_under_a_predictable_name_that_continue_resumes() {
+    let object = pattern(3 << 20);
+    let half = object.len() / 2;
+    let served = object.clone();
+    // The first GET stalls after half the object; later ones are served.
+    let stub = Stub::start(move |request, index| {
+        if index == 0 {
+            Reply::Cut {
+                headers: headers(&[("ETag", ETAG), ("Last-Modified", LAST_MODIFIED)]),
+                body: served.clone(),
+                send: half,
+                stall: true,
+            }
+        } else {
+            serve_object(request, &served, ETAG)
+        }
+    });
+    let sandbox = Sandbox::new();
+    let url = stub.url(Method::Get, "big.iso");
+    let child = sandbox
+        .std_command()
+        .args(["download", &url, "-o", "big.iso"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for_bytes(&sandbox.path(""));
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let output = child.wait_with_output().unwrap();
+    let message = stderr(&output);
+    // Nothing hidden, nothing under the final name: the partial file and
+    // its record, both named in the message.
+    assert_eq!(
+        names(&sandbox.path("")),
+        [
+            "aws",
+            "big.iso.presign-partial",
+            "big.iso.presign-partial.json",
+            "home"
+        ],
+        "{message}"
+    );
+    assert_eq!(output.status.code(), Some(130), "{message}");
+    assert!(
+        message.contains("big.iso.presign-partial") && message.contains("--continue"),
+        "the message names the kept file and how to resume: {message}"
+    );
+    let output = presign(&sandbox, &["download", &url, "-o", "big.iso", "--continue"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(std::fs::read(sandbox.path("big.iso")).unwrap(), object);
+    assert_eq!(names(&sandbox.path("")), ["aws", "big.iso", "home"]);
+    let resumed = &stub.requests()[1];
+    let held = resumed
+        .header("range")
+        .and_then(|r| r.strip_prefix("bytes="))
+        .and_then(|r| r.strip_suffix('-'))
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or_else(|| panic!("the resume asks for a range: {resumed:?}"));
+    assert!(held > 0 && held <= half, "resumed from byte {held}");
+    assert_eq!(resumed.header("if-range"), Some(ETAG));
+}
+
+#[test]
+fn a_download_cut_half_way_is_kept_and_continue_resumes_it() {
+    let object = pattern(2 << 20);
+    let served = object.clone();
+    let stub = Stub::start(move |request, index| {
+        if index == 0 {
+            Reply::Cut {
+                headers: headers(&[("ETag", ETAG)]),
+                body: served.clone(),
+                send: served.len() / 2,
+                stall: false,
+            }
+        } else {
+            serve_object(request, &served, ETAG)
+        }
+    });
+    let sandbox = Sandbox::new();
+    let url = stub.url(Method::Get, "data.bin");
+    let output = presign(
+        &sandbox,
+        &["download", &url, "-o", "data.bin", "--retries", "0"],
+    );
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{message}");
+    assert!(
+        message.contains("stopped after 1048576 of 2097152 bytes")
+            && message.contains("data.bin.presign-partial")
+            && message.contains("--continue"),
+        "{message}"
+    );
+    assert!(
+        !sandbox.path("data.bin").exists(),
+        "no file under the final name"
+    );
+    assert_eq!(
+        std::fs::metadata(sandbox.path("data.bin.presign-partial"))
+            .unwrap()
+            .len(),
+        1 << 20
+    );
+    let output = presign(
+        &sandbox,
+        &["download", &url, "-o", "data.bin", "--continue"],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(std::fs::read(sandbox.path("data.bin")).unwrap(), object);
+    assert_eq!(stub.requests()[1].header("range"), Some("bytes=1048576-"));
+}
+
+#[test]
+fn a_dropped_connection_is_resumed_within_the_run() {
+    let object = pattern(1 << 20);
+    let served = object.clone();
+    let stub = Stub::start(move |request, index| {
+        if index == 0 {
+            Reply::Cut {
+                headers: headers(&[("ETag", ETAG)]),
+                body: served.clone(),
+                send: 300_000,
+                stall: false,
+            }
+        } else {
+            serve_object(request, &served, ETAG)
+        }
+    });
+    let sandbox = Sandbox::new();
+    let url = stub.url(Method::Get, "data.bin");
+    let output = presign(&sandbox, &["download", &url, "-o", "data.bin"]);
+    let message = stderr(&output);
+    assert!(output.status.success(), "{message}");
+    assert!(
+        message.contains("broke after 300000 of 1048576 bytes"),
+        "{message}"
+    );
+    assert!(message.contains("retrying in"), "{message}");
+    assert_eq!(std::fs::read(sandbox.path("data.bin")).unwrap(), object);
+    assert_eq!(stub.requests()[1].header("range"), Some("bytes=300000-"));
+    // To stdout too: what was written is not written again.
+    let output = presign(&sandbox, &["download", "--quiet", &url, "-o", "-"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(output.stdout, object);
+}
+
+#[test]
+fn a_changed_object_restarts_the_download_saying_why() {
+    let old = pattern(1 << 20);
+    let new: Vec<u8> = old.iter().map(|b| b ^ 0x55).collect();
+    let (first, second) = (old.clone(), new.clone());
+    // Serves the old object (cut), then the new one, ignoring If-Range as
+    // the four test servers do.
+    let stub = Stub::start(move |request, index| {
+        if index == 0 {
+            Reply::Cut {
+                headers: headers(&[("ETag", "\"old\"")]),
+                body: first.clone(),
+                send: 1000,
+                stall: false,
+            }
+        } else {
+            serve_object(request, &second, "\"new\"")
+        }
+    });
+    let sandbox = Sandbox::new();
+    let url = stub.url(Method::Get, "data.bin");
+    let output = presign(
+        &sandbox,
+        &["download", &url, "-o", "data.bin", "--retries", "0"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let output = presign(
+        &sandbox,
+        &["download", &url, "-o", "data.bin", "--continue"],
+    );
+    let message = stderr(&output);
+    assert!(output.status.success(), "{message}");
+    assert!(
+        message
+            .contains("the object changed since the partial download (ETag \"old\", now \"new\")"),
+        "{message}"
+    );
+    assert_eq!(std::fs::read(sandbox.path("data.bin")).unwrap(), new);
+    let requests = stub.requests();
+    assert_eq!(requests[1].header("if-range"), Some("\"old\""));
+    assert_eq!(
+        requests[2].header("range"),
+        None,
+        "the restart asks for everything"
+    );
+}
+
+#[test]
+fn a_refused_download_leaves_no_file() {
+    let stub = Stub::start(|_, _| Reply::Full {
+        status: "403 Forbidden",
+        headers: Vec::new(),
+        body: b"<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>"
+            .to_vec(),
+    });
+    let sandbox = Sandbox::new();
+    let url = stub.url(Method::Get, "data.bin");
+    let output = presign(&sandbox, &["download", &url, "-o", "data.bin"]);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{message}");
+    assert!(
+        message.contains("HTTP 403") && message.contains("AccessDenied"),
+        "{message}"
+    );
+    assert_eq!(names(&sandbox.path("")), ["aws", "home"]);
+    assert_eq!(stub.requests().len(), 1, "a 4xx is never retried");
+}
+
+#[test]
+fn a_5xx_is_retried_with_back_off_and_a_4xx_is_not() {
+    let object = pattern(5000);
+    let served = object.clone();
+    let stub = Stub::start(move |request, index| {
+        if index < 2 {
+            Reply::Full {
+                status: "503 Service Unavailable",
+                headers: Vec::new(),
+                body: b"<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>".to_vec(),
+            }
+        } else {
+            serve_object(request, &served, ETAG)
+        }
+    });
+    let sandbox = Sandbox::new();
+    let url = stub.url(Method::Get, "data.bin");
+    let output = presign(&sandbox, &["download", &url, "-o", "-", "--quiet"]);
+    let message = stderr(&output);
+    assert!(output.status.success(), "{message}");
+    assert_eq!(output.stdout, object);
+    assert_eq!(
+        message
+            .matches("HTTP 503 Service Unavailable (SlowDown")
+            .count(),
+        2,
+        "{message}"
+    );
+    assert!(message.contains("(1 of 3 retries)") && message.contains("(2 of 3 retries)"));
+
+    let always = Stub::start(|_, _| Reply::Full {
+        status: "500 Internal Server Error",
+        headers: Vec::new(),
+        body: Vec::new(),
+    });
+    let url = always.url(Method::Get, "data.bin");
+    let output = presign(&sandbox, &["download", &url, "-o", "-", "--retries", "1"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(always.requests().len(), 2, "one try and one retry");
+}
+
+// ---------------------------------------------------------------------------
+// Uploads refused while the body streams (issue 9 section 3)
+// ---------------------------------------------------------------------------
+
+const SIGNATURE_ERROR: &str = "<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided.</Message></Error>";
+
+/// Uploads a `size`-byte file to a stub that refuses mid-body.
+fn refused_upload(size: usize, continue_first: bool) -> (Output, Vec<Seen>) {
+    let stub = Stub::start(move |_, _| Reply::RefuseEarly {
+        status: "403 Forbidden",
+        body: SIGNATURE_ERROR.to_owned(),
+        continue_first,
+        read_first: 64 * 1024,
+    });
+    let sandbox = Sandbox::new();
+    let file = sandbox.path("big.bin");
+    std::fs::write(&file, pattern(size)).unwrap();
+    let url = stub.url(Method::Put, "big.bin");
+    let output = presign(
+        &sandbox,
+        &["upload", "--quiet", &url, file.to_str().unwrap()],
+    );
+    (output, stub.requests())
+}
+
+#[test]
+fn an_upload_refused_while_its_body_streams_reports_the_s3_error() {
+    // A server that reads the headers, says 100 Continue, reads a little,
+    // then refuses and closes: the write breaks, the answer is read anyway.
+    // 1 MiB (no Expect) and 32 MiB (Expect: 100-continue).
+    for (size, continue_first) in [(1 << 20, true), (32 << 20, true), (32 << 20, false)] {
+        let (output, requests) = refused_upload(size, continue_first);
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{size}: {message}");
+        assert!(
+            message.contains("HTTP 403 Forbidden") && message.contains("SignatureDoesNotMatch"),
+            "{size} bytes, 100 Continue first: {continue_first}: {message}"
+        );
+        assert!(!message.contains("Broken pipe"), "{message}");
+        let expect = requests[0].header("expect");
+        assert_eq!(expect.is_some(), size > 1 << 20, "Expect only above 1 MiB");
+        if !continue_first {
+            assert_eq!(requests[0].body_len, 0, "refused before the body was sent");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Multipart through a plan: a part retried, a refused part aborts
+// ---------------------------------------------------------------------------
+
+/// A plan for a `size`-byte file in 5 MiB parts at the stub.
+fn stub_plan(stub: &Stub, size: u64) -> serde_json::Value {
+    use presign::multipart::{MultipartUpload, PartPlan};
+    let object = presign::PresignRequest::new(
+        Method::Get,
+        format!("http://127.0.0.1:{}", stub.port),
+        "bucket",
+        "big.bin",
+    );
+    let upload = MultipartUpload::new(&object, "UPLOAD").unwrap();
+    let credentials = presign::Credentials::new("AKIDSTUB", "stub-secret");
+    let now = std::time::SystemTime::now();
+    let sign = |request: &presign::PresignRequest| {
+        presign::presign(request, &credentials, now)
+            .unwrap()
+            .url()
+            .to_owned()
+    };
+    let layout = PartPlan::with_part_size(size, 5 << 20).unwrap();
+    let parts: Vec<serde_json::Value> = layout
+        .parts()
+        .map(|part| {
+            serde_json::json!({
+                "part_number": part.number().get(),
+                "offset": part.offset(),
+                "length": part.len(),
+                "url": sign(&upload.upload_part(part.number())),
+            })
+        })
+        .collect();
+    let expires = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(1);
+    serde_json::json!({
+        "format": "presign-multipart-plan/1",
+        "bucket": "bucket",
+        "key": "big.bin",
+        "upload_id": "UPLOAD",
+        "size": size,
+        "part_size": 5 << 20,
+        "part_count": layout.part_count(),
+        "expires_at": expires.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        "parts": parts,
+        "complete_url": sign(&upload.complete()),
+        "list_urls": [sign(&upload.list_parts())],
+        "abort_url": sign(&upload.abort()),
+    })
+}
+
+/// A stub S3 for one multipart upload: `part(number, try)` picks each
+/// part's answer; complete and abort succeed.
+fn multipart_stub(
+    part: impl Fn(u32, usize) -> Option<&'static str> + Send + Sync + 'static,
+) -> Stub {
+    let tries = std::sync::Mutex::new(std::collections::HashMap::<u32, usize>::new());
+    Stub::start(move |request, _| {
+        let number = request
+            .target
+            .split(['?', '&'])
+            .find_map(|pair| pair.strip_prefix("partNumber="))
+            .and_then(|n| n.parse::<u32>().ok());
+        match (request.method.as_str(), number) {
+            ("PUT", Some(number)) => {
+                let try_number = {
+                    let mut tries = tries.lock().unwrap();
+                    let entry = tries.entry(number).or_default();
+                    *entry += 1;
+                    *entry
+                };
+                match part(number, try_number) {
+                    None => Reply::Full {
+                        status: "200 OK",
+                        headers: headers(&[("ETag", &format!("\"etag-{number}\""))]),
+                        body: Vec::new(),
+                    },
+                    Some(status) => Reply::Full {
+                        status,
+                        headers: Vec::new(),
+                        body: format!("<Error><Code>{status}</Code></Error>").into_bytes(),
+                    },
+                }
+            }
+            ("POST", None) => Reply::Full {
+                status: "200 OK",
+                headers: Vec::new(),
+                body: b"<CompleteMultipartUploadResult><ETag>\"done-2\"</ETag></CompleteMultipartUploadResult>".to_vec(),
+            },
+            ("DELETE", None) => Reply::Full {
+                status: "204 No Content",
+                headers: Vec::new(),
+                body: Vec::new(),
+            },
+            _ => Reply::Full {
+                status: "400 Bad Request",
+                headers: Vec::new(),
+                body: Vec::new(),
+            },
+        }
+    })
+}
+
+fn upload_with_stub_plan(stub: &Stub, extra: &[&str]) -> (Output, Sandbox) {
+    let sandbox = Sandbox::new();
+    let size = (5 << 20) + 1234;
+    std::fs::write(sandbox.path("big.bin"), pattern(size)).unwrap();
+    let plan = stub_plan(stub, size as u64);
+    std::fs::write(sandbox.path("plan.json"), plan.to_string()).unwrap();
+    let mut args = vec!["upload", "--plan", "plan.json", "big.bin"];
+    args.extend_from_slice(extra);
+    (presign(&sandbox, &args), sandbox)
+}
+
+#[test]
+fn a_part_that_fails_with_a_5xx_is_retried_then_the_upload_completes() {
+    let stub = multipart_stub(|number, try_number| {
+        (number == 1 && try_number == 1).then_some("500 Internal Server Error")
+    });
+    let (output, _sandbox) = upload_with_stub_plan(&stub, &[]);
+    let message = stderr(&output);
+    assert!(output.status.success(), "{message}");
+    assert!(
+        message.contains("part 1: HTTP 500 Internal Server Error"),
+        "{message}"
+    );
+    let complete = stub
+        .requests()
+        .into_iter()
+        .find(|request| request.method == "POST")
+        .expect("the upload was completed");
+    assert!(complete.body_len > 0);
+    let puts: Vec<Seen> = stub
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PUT")
+        .collect();
+    assert_eq!(puts.len(), 3, "part 1 twice, part 2 once");
+    assert!(
+        puts.iter()
+            .all(|put| put.body_len == 5 << 20 || put.body_len == 1234)
+    );
+}
+
+#[test]
+fn a_refused_part_aborts_the_upload_and_says_so() {
+    let stub = multipart_stub(|number, _| (number == 2).then_some("403 Forbidden"));
+    let (output, _sandbox) = upload_with_stub_plan(&stub, &[]);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{message}");
+    assert!(
+        message.contains("part 2 of 2 failed: HTTP 403 Forbidden"),
+        "{message}"
+    );
+    assert!(message.contains("aborted upload UPLOAD"), "{message}");
+    let requests = stub.requests();
+    assert_eq!(
+        requests
+            .iter()
+            .filter(|r| r.method == "PUT" && r.target.contains("partNumber=2"))
+            .count(),
+        1,
+        "a 4xx is not retried"
+    );
+    assert!(
+        requests.iter().any(|r| r.method == "DELETE"),
+        "AbortMultipartUpload was sent"
+    );
+    assert!(
+        !requests.iter().any(|r| r.method == "POST"),
+        "nothing was completed"
+    );
+}
+
+#[test]
+fn a_part_that_keeps_failing_keeps_the_upload_for_resume() {
+    let stub = multipart_stub(|number, _| (number == 2).then_some("503 Service Unavailable"));
+    let (output, _sandbox) = upload_with_stub_plan(&stub, &["--retries", "1"]);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{message}");
+    assert!(
+        message.contains("upload UPLOAD of s3://bucket/big.bin is kept"),
+        "{message}"
+    );
+    assert!(
+        message.contains("presign upload --plan plan.json --resume big.bin"),
+        "{message}"
+    );
+    assert!(
+        !stub.requests().iter().any(|r| r.method == "DELETE"),
+        "not aborted"
+    );
+}
+
+#[test]
+fn a_file_of_another_size_than_the_plan_is_refused_before_anything_is_sent() {
+    let stub = multipart_stub(|_, _| None);
+    let sandbox = Sandbox::new();
+    std::fs::write(sandbox.path("big.bin"), pattern(100)).unwrap();
+    std::fs::write(
+        sandbox.path("plan.json"),
+        stub_plan(&stub, 6 << 20).to_string(),
+    )
+    .unwrap();
+    let output = presign(&sandbox, &["upload", "--plan", "plan.json", "big.bin"]);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{message}");
+    assert!(
+        message.contains(
+            "big.bin is 100 bytes, but the plan plan.json is for a file of 6291456 bytes"
+        ),
+        "{message}"
+    );
+    assert!(stub.requests().is_empty());
+}
