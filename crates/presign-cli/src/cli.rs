@@ -314,15 +314,16 @@ pub(crate) struct DownloadArgs {
 
 const UPLOAD_AFTER_HELP: &str = "\
 Four ways:
-  presign upload URL FILE                          one PUT through a presigned URL
-  presign upload --plan PLAN.json FILE             in parts through a plan made by
-                                                   presign multipart create; needs
-                                                   no credentials
-  presign upload --multipart s3://BUCKET/KEY FILE  in parts, with your credentials
-                                                   (create, upload, complete)
-  presign upload --post FORM_JSON FILE             through a POST form (presign post
-                                                   --output json, or boto3's
-                                                   generate_presigned_post answer)
+  presign upload URL FILE
+      one PUT through a presigned URL
+  presign upload --plan PLAN.json FILE
+      in parts through a plan made by presign multipart create
+      (no credentials needed)
+  presign upload --multipart s3://BUCKET/KEY FILE
+      in parts, with your credentials (create, upload, complete)
+  presign upload --post FORM_JSON FILE
+      through a POST form (presign post --output json, or boto3's
+      generate_presigned_post answer)
 
 In parts: --parallel parts at a time, each retried (--retries) after a dropped
 connection or a 5xx answer; then the upload is completed. FILE must have the
