@@ -101,7 +101,8 @@ pub enum LaunchError {
         /// Why.
         source: std::io::Error,
     },
-    /// The HTTP agent for the storage calls could not be built.
+    /// The HTTP agent for the storage calls, or the signer, could not be
+    /// built.
     #[error("storage: {0}")]
     Http(String),
 }

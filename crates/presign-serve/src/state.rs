@@ -2,12 +2,13 @@
 //! the clients, the audit log, the metrics and the storage caller.
 
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use presign::Credentials;
+use presign::{Credentials, PresignRequest, Signer};
 use presign_config::Target;
 
 use crate::audit::Audit;
+use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::settings::{Client, Settings};
 use crate::storage::StorageCaller;
@@ -17,8 +18,12 @@ use crate::storage::StorageCaller;
 pub struct AppState {
     /// The checked configuration.
     pub(crate) settings: Arc<Settings>,
-    /// The storage credentials (secrets wiped on drop, never printed).
+    /// The storage credentials (secrets wiped on drop, never printed), for
+    /// batches and POST policies.
     pub(crate) credentials: Arc<Credentials>,
+    /// The core's reusable signer over the same credentials, for one URL
+    /// at a time (it keeps the day's signing key and the request shapes).
+    pub(crate) signer: Arc<Signer>,
     /// The native API's clients.
     pub(crate) clients: Arc<[Arc<Client>]>,
     /// The audit log.
@@ -48,10 +53,13 @@ impl AppState {
             .map_err(|error| crate::LaunchError::Http(error.to_string()))?;
         let storage = StorageCaller::new(http, settings.storage.timeout);
         let credentials = settings.storage.config.credentials.to_credentials();
+        let signer = Signer::new(credentials.clone())
+            .map_err(|error| crate::LaunchError::Http(error.to_string()))?;
         let clients: Vec<Arc<Client>> = settings.clients.iter().cloned().map(Arc::new).collect();
         Ok(Self {
             settings: Arc::new(settings),
             credentials: Arc::new(credentials),
+            signer: Arc::new(signer),
             clients: clients.into(),
             audit: Arc::new(audit),
             metrics: Arc::new(Metrics::default()),
@@ -63,6 +71,24 @@ impl AppState {
     #[must_use]
     pub fn target(&self, bucket: &str) -> Target {
         self.settings.storage.target.with_bucket(bucket)
+    }
+
+    /// One URL for `request` as of `now`, with the core's [`Signer`]: the
+    /// URL and when it stops working.
+    pub(crate) fn sign(
+        &self,
+        request: &PresignRequest,
+        now: SystemTime,
+    ) -> Result<(String, SystemTime), ApiError> {
+        let url = self
+            .signer
+            .sign(request, now)
+            .map_err(|e| ApiError::from_presign(&e))?;
+        // X-Amz-Date has whole seconds: the URL expires counted from there.
+        let signed_at = now.duration_since(UNIX_EPOCH).map_or(now, |since| {
+            UNIX_EPOCH + Duration::from_secs(since.as_secs())
+        });
+        Ok((url, signed_at + request.expiry()))
     }
 
     /// The instant to sign as of. The service is a shell: it reads the clock

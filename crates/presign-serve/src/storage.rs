@@ -17,7 +17,7 @@ use presign::multipart::{
     ListedPart, MultipartUpload, PartNumber, complete_multipart_upload_body,
     create_multipart_upload,
 };
-use presign::{Credentials, PresignRequest, S3Error, presign};
+use presign::{PresignRequest, S3Error, Signer};
 use presign_http::Http;
 
 use crate::error::ApiError;
@@ -45,14 +45,15 @@ impl StorageCaller {
         &self,
         operation: &'static str,
         request: &PresignRequest,
-        credentials: &Credentials,
+        signer: &Signer,
         now: SystemTime,
         body: Option<String>,
     ) -> Result<Answer, ApiError> {
-        let signed = presign(request, credentials, now).map_err(|e| ApiError::from_presign(&e))?;
-        let url = signed.url().to_owned();
-        let method = signed.method().as_str();
-        let headers = signed.headers().to_vec();
+        let url = signer
+            .sign(request, now)
+            .map_err(|e| ApiError::from_presign(&e))?;
+        let method = request.method().as_str();
+        let headers = request.header_pairs().to_vec();
         let agent = self.http.agent(&url).clone();
         let timeout = self.timeout;
         let call = tokio::task::spawn_blocking(move || {
@@ -97,7 +98,7 @@ impl StorageCaller {
     pub(crate) async fn create(
         &self,
         object: &PresignRequest,
-        credentials: &Credentials,
+        signer: &Signer,
         now: SystemTime,
     ) -> Result<String, ApiError> {
         const OPERATION: &str = "CreateMultipartUpload";
@@ -105,7 +106,7 @@ impl StorageCaller {
             .send(
                 OPERATION,
                 &create_multipart_upload(object),
-                credentials,
+                signer,
                 now,
                 None,
             )
@@ -119,7 +120,7 @@ impl StorageCaller {
     pub(crate) async fn list_parts(
         &self,
         upload: &MultipartUpload,
-        credentials: &Credentials,
+        signer: &Signer,
         now: SystemTime,
     ) -> Result<Vec<ListedPart>, ApiError> {
         const OPERATION: &str = "ListParts";
@@ -127,9 +128,7 @@ impl StorageCaller {
         let mut request = upload.list_parts();
         // 10,000 parts at most, 1,000 a page: 10 pages, and a guard.
         for _ in 0..20 {
-            let answer = self
-                .send(OPERATION, &request, credentials, now, None)
-                .await?;
+            let answer = self.send(OPERATION, &request, signer, now, None).await?;
             let page = ListPartsResult::parse(&answer.body)
                 .map_err(|error| ApiError::storage(format!("{OPERATION}: {error}")))?;
             parts.extend(page.parts);
@@ -152,14 +151,14 @@ impl StorageCaller {
         &self,
         upload: &MultipartUpload,
         parts: &[CompletedPart],
-        credentials: &Credentials,
+        signer: &Signer,
         now: SystemTime,
     ) -> Result<CompleteMultipartUploadResult, ApiError> {
         const OPERATION: &str = "CompleteMultipartUpload";
         let body = complete_multipart_upload_body(parts)
             .map_err(|error| ApiError::bad_request("parts", error.to_string()))?;
         let answer = self
-            .send(OPERATION, &upload.complete(), credentials, now, Some(body))
+            .send(OPERATION, &upload.complete(), signer, now, Some(body))
             .await?;
         CompleteMultipartUploadResult::parse(&answer.body)
             .map_err(|error| ApiError::storage(format!("{OPERATION}: {error}")))
@@ -169,18 +168,12 @@ impl StorageCaller {
     pub(crate) async fn abort(
         &self,
         upload: &MultipartUpload,
-        credentials: &Credentials,
+        signer: &Signer,
         now: SystemTime,
     ) -> Result<(), ApiError> {
-        self.send(
-            "AbortMultipartUpload",
-            &upload.abort(),
-            credentials,
-            now,
-            None,
-        )
-        .await
-        .map(|_| ())
+        self.send("AbortMultipartUpload", &upload.abort(), signer, now, None)
+            .await
+            .map(|_| ())
     }
 }
 

@@ -13,7 +13,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::{Extension, Json};
 use presign::multipart::{CompletedPart, MultipartUpload, PartNumber};
-use presign::{Method, presign, presign_post};
+use presign::{Method, presign_post};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -432,7 +432,7 @@ pub(crate) async fn create(
     );
     let upload_id = state
         .storage
-        .create(&object, &state.credentials, state.now())
+        .create(&object, &state.signer, state.now())
         .await?;
     Ok(Json(CompanionCreateAnswer {
         key,
@@ -461,8 +461,7 @@ pub(crate) async fn sign_part(
     let key = required_key(&query)?;
     let number = part_number(&number)?;
     let upload = upload(&state, companion, key, &upload_id, companion.expires_in)?;
-    let signed = presign(&upload.upload_part(number), &state.credentials, state.now())
-        .map_err(|e| ApiError::from_presign(&e))?;
+    let (url, expires_at) = state.sign(&upload.upload_part(number), state.now())?;
     audit_parts(
         &state,
         &id,
@@ -470,10 +469,10 @@ pub(crate) async fn sign_part(
         companion,
         key,
         &upload_id,
-        &[(number.get(), signed.expires_at())],
+        &[(number.get(), expires_at)],
     );
     Ok(Json(CompanionPartAnswer {
-        url: signed.url().to_owned(),
+        url,
         expires: companion.expires_in,
     }))
 }
@@ -538,10 +537,9 @@ pub(crate) async fn sign_parts(
     let mut presigned_urls = BTreeMap::new();
     let mut issued = Vec::with_capacity(numbers.len());
     for number in numbers {
-        let signed = presign(&upload.upload_part(number), &state.credentials, now)
-            .map_err(|e| ApiError::from_presign(&e))?;
-        issued.push((number.get(), signed.expires_at()));
-        presigned_urls.insert(number.get().to_string(), signed.url().to_owned());
+        let (url, expires_at) = state.sign(&upload.upload_part(number), now)?;
+        issued.push((number.get(), expires_at));
+        presigned_urls.insert(number.get().to_string(), url);
     }
     audit_parts(
         &state,
@@ -573,7 +571,7 @@ pub(crate) async fn list_parts(
     let upload = upload(&state, companion, key, &upload_id, 600)?;
     let parts = state
         .storage
-        .list_parts(&upload, &state.credentials, state.now())
+        .list_parts(&upload, &state.signer, state.now())
         .await?;
     Ok(Json(
         parts
@@ -629,7 +627,7 @@ pub(crate) async fn complete(
     .await?;
     let result = state
         .storage
-        .complete(&upload, &parts, &state.credentials, state.now())
+        .complete(&upload, &parts, &state.signer, state.now())
         .await?;
     Ok(Json(CompanionCompleteAnswer {
         location: result
@@ -652,7 +650,7 @@ pub(crate) async fn complete_within(
     let Some(max) = max_size else { return Ok(()) };
     let listed = state
         .storage
-        .list_parts(upload, &state.credentials, state.now())
+        .list_parts(upload, &state.signer, state.now())
         .await?;
     let size: u64 = listed
         .iter()
@@ -664,7 +662,7 @@ pub(crate) async fn complete_within(
     }
     state
         .storage
-        .abort(upload, &state.credentials, state.now())
+        .abort(upload, &state.signer, state.now())
         .await?;
     Err(ApiError::forbidden(
         "max_size",
@@ -692,7 +690,7 @@ pub(crate) async fn abort(
     let upload = upload(&state, companion, key, &upload_id, 600)?;
     state
         .storage
-        .abort(&upload, &state.credentials, state.now())
+        .abort(&upload, &state.signer, state.now())
         .await?;
     Ok(Json(Value::Object(serde_json::Map::new())))
 }

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use axum::extract::State;
 use axum::{Extension, Json};
+use presign::Method;
 use presign::multipart::{CompletedPart, MultipartUpload, PartNumber, PartPlan};
-use presign::{Method, presign};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -167,7 +167,7 @@ pub(crate) async fn create(
         .storage
         .create(
             &target.request(Method::Get, &body.key, expiry, &[], &headers),
-            &state.credentials,
+            &state.signer,
             now,
         )
         .await?;
@@ -182,14 +182,13 @@ pub(crate) async fn create(
         let request = upload
             .upload_part(part.number())
             .header("content-length", part.len().to_string());
-        let signed =
-            presign(&request, &state.credentials, now).map_err(|e| ApiError::from_presign(&e))?;
-        expires_at = signed.expires_at();
+        let (url, expires) = state.sign(&request, now)?;
+        expires_at = expires;
         parts.push(PlannedPart {
             part_number: part.number().get(),
             offset: part.offset(),
             size: part.len(),
-            url: signed.url().to_owned(),
+            url,
         });
     }
     let requester = Requester::Client(client.name.clone());
@@ -251,7 +250,7 @@ pub(crate) async fn complete(
     .await?;
     let result = state
         .storage
-        .complete(&upload, &parts, &state.credentials, state.now())
+        .complete(&upload, &parts, &state.signer, state.now())
         .await?;
     let bucket = upload.object().bucket().to_owned();
     Ok(Json(MultipartCompleteAnswer {
@@ -281,7 +280,7 @@ pub(crate) async fn abort(
     let upload = existing_upload(&state, &client, &body)?;
     state
         .storage
-        .abort(&upload, &state.credentials, state.now())
+        .abort(&upload, &state.signer, state.now())
         .await?;
     Ok(Json(Value::Object(serde_json::Map::new())))
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use axum::Extension;
 use axum::Json;
 use axum::extract::State;
-use presign::{BatchSigner, FILENAME_PLACEHOLDER, Method, presign, presign_post};
+use presign::{BatchSigner, FILENAME_PLACEHOLDER, Method, presign_post};
 use serde::{Deserialize, Serialize};
 
 use super::{OrderedPairs, pairs};
@@ -131,6 +131,15 @@ pub(crate) struct PostAnswer {
     pub(crate) expires_at: String,
 }
 
+/// The headers a request must carry: lower-case names, values as given.
+fn signed_headers(request: &presign::PresignRequest) -> Vec<(String, String)> {
+    request
+        .header_pairs()
+        .iter()
+        .map(|(n, v)| (n.to_ascii_lowercase(), v.clone()))
+        .collect()
+}
+
 fn parse_method(text: &str) -> Result<Method, ApiError> {
     let method = text.parse::<Method>().map_err(|_| {
         ApiError::bad_request(
@@ -211,9 +220,8 @@ pub(crate) async fn presign_url(
         &query,
         &headers,
     );
-    let signed = presign(&request, &state.credentials, state.now())
-        .map_err(|e| ApiError::from_presign(&e))?;
-    let expires_at = rfc3339(signed.expires_at());
+    let (url, expires_at) = state.sign(&request, state.now())?;
+    let expires_at = rfc3339(expires_at);
     let requester = Requester::Client(client.name.clone());
     let issuer = Issuer::new(state.now(), &id.0, &requester, "/v1/presign", bucket);
     state
@@ -221,9 +229,9 @@ pub(crate) async fn presign_url(
         .write(&[issuer.record(method.as_str(), &body.key, &expires_at)]);
     state.metrics.issued("url", 1);
     Ok(Json(PresignAnswer {
-        url: signed.url().to_owned(),
+        url,
         method: method.as_str().to_owned(),
-        headers: OrderedPairs(signed.headers().to_vec()),
+        headers: OrderedPairs(signed_headers(&request)),
         expires_at,
     }))
 }
@@ -291,11 +299,7 @@ pub(crate) async fn presign_batch(
         .collect();
     state.audit.write(&records);
     state.metrics.issued("url", urls.len() as u64);
-    let signed_headers = template
-        .header_pairs()
-        .iter()
-        .map(|(n, v)| (n.to_ascii_lowercase(), v.clone()))
-        .collect();
+    let signed_headers = signed_headers(&template);
     Ok(Json(BatchAnswer {
         urls,
         method: method.as_str().to_owned(),
