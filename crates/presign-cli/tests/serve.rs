@@ -217,6 +217,41 @@ fn exercise_other_routes(serve: &Serve, auth: &str) -> Vec<String> {
         serve.request("GET", "/", &[], ""),
         serve.request("GET", "/app.js", &[], ""),
         serve.request("GET", "/nowhere", &[("authorization", auth)], ""),
+        serve.request("GET", "/v1/me", &with_token, ""),
+        // The routes that call storage (down here: 502 with the reason).
+        serve.request(
+            "POST",
+            "/s3/multipart",
+            &[json],
+            r#"{"filename":"a.bin","type":"text/plain"}"#,
+        ),
+        serve.request("GET", "/s3/multipart/up-1?key=k", &[], ""),
+        serve.request("DELETE", "/s3/multipart/up-1?key=k", &[], ""),
+        serve.request(
+            "POST",
+            "/s3/multipart/up-1/complete?key=k",
+            &[json],
+            r#"{"parts":[{"PartNumber":1,"ETag":"e"}]}"#,
+        ),
+        serve.request("GET", "/s3/multipart/up-1/0?key=k", &[], ""),
+        serve.request(
+            "POST",
+            "/v1/multipart",
+            &with_token,
+            r#"{"key":"user1/m","size":10}"#,
+        ),
+        serve.request(
+            "POST",
+            "/v1/multipart/complete",
+            &with_token,
+            r#"{"key":"user1/m","upload_id":"u","parts":[{"part_number":1,"etag":"e"}]}"#,
+        ),
+        serve.request(
+            "POST",
+            "/v1/multipart/abort",
+            &with_token,
+            r#"{"key":"user1/m","upload_id":"u"}"#,
+        ),
     ]
 }
 
@@ -257,6 +292,13 @@ fn secrets_and_tokens_never_appear_in_answers_logs_or_the_audit_log() {
             &[("origin", "http://localhost")],
             "",
         ),
+        serve.request("GET", "/s3/multipart/up-1/3?key=k.bin", &[], ""),
+        serve.request(
+            "GET",
+            "/s3/multipart/up-1/batch?key=k.bin&partNumbers=1,2",
+            &[],
+            "",
+        ),
     ];
     for answer in &answers {
         assert_eq!(status_of(answer), 200, "{answer}");
@@ -275,14 +317,14 @@ fn secrets_and_tokens_never_appear_in_answers_logs_or_the_audit_log() {
                 .collect::<Vec<_>>()
         })
         .collect();
-    assert_eq!(signatures.len(), 6, "{answers:?}");
+    assert_eq!(signatures.len(), 9, "{answers:?}");
     // The error paths and the other routes.
     answers.extend(exercise_other_routes(&serve, &auth));
     let status = serve.terminate();
     assert!(status.success(), "{status:?}");
     let audit = serve.stdout.lock().unwrap().clone();
     let logs = serve.stderr.lock().unwrap().clone();
-    assert_eq!(audit.lines().count(), 6, "{audit}");
+    assert_eq!(audit.lines().count(), 9, "{audit}");
     assert!(logs.lines().count() >= answers.len(), "{logs}");
     for line in audit.lines().chain(logs.lines()) {
         serde_json::from_str::<serde_json::Value>(line)
@@ -310,6 +352,12 @@ fn secrets_and_tokens_never_appear_in_answers_logs_or_the_audit_log() {
             "a signature was logged"
         );
     }
+    let statuses: Vec<u16> = answers.iter().map(|answer| status_of(answer)).collect();
+    assert_eq!(
+        statuses.iter().filter(|status| **status == 502).count(),
+        7,
+        "{statuses:?}"
+    );
     for answer in answers.iter().filter(|answer| status_of(answer) >= 400) {
         assert!(
             !answer.contains(SESSION_TOKEN) && !answer.contains("X-Amz-Signature"),
