@@ -180,6 +180,24 @@ fn status_of(answer: &str) -> u16 {
         .unwrap_or(0)
 }
 
+/// The signatures of the URLs and POST policies in `answers`.
+fn signatures_in(answers: &[String]) -> Vec<String> {
+    answers
+        .iter()
+        .flat_map(|answer| {
+            answer
+                .match_indices("X-Amz-Signature=")
+                .map(|(at, _)| answer[at + 16..at + 80].to_owned())
+                .chain(
+                    answer
+                        .match_indices("\"x-amz-signature\":\"")
+                        .map(|(at, _)| answer[at + 19..at + 83].to_owned()),
+                )
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
 /// Every other route, and the error paths of the signing ones.
 fn exercise_other_routes(serve: &Serve, auth: &str) -> Vec<String> {
     let json = ("content-type", "application/json");
@@ -303,20 +321,7 @@ fn secrets_and_tokens_never_appear_in_answers_logs_or_the_audit_log() {
     for answer in &answers {
         assert_eq!(status_of(answer), 200, "{answer}");
     }
-    let signatures: Vec<String> = answers
-        .iter()
-        .flat_map(|answer| {
-            answer
-                .match_indices("X-Amz-Signature=")
-                .map(|(at, _)| answer[at + 16..at + 80].to_owned())
-                .chain(
-                    answer
-                        .match_indices("\"x-amz-signature\":\"")
-                        .map(|(at, _)| answer[at + 19..at + 83].to_owned()),
-                )
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    let signatures = signatures_in(&answers);
     assert_eq!(signatures.len(), 9, "{answers:?}");
     // The error paths and the other routes.
     answers.extend(exercise_other_routes(&serve, &auth));
