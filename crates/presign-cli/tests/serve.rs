@@ -30,7 +30,7 @@ struct Serve {
     addr: SocketAddr,
     stdout: Arc<Mutex<String>>,
     stderr: Arc<Mutex<String>>,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl Drop for Serve {
@@ -72,9 +72,19 @@ methods = ["GET", "PUT", "POST"]
 
 impl Serve {
     fn start(extra: &str) -> Self {
+        Self::with_config(
+            &config(extra),
+            &[("AWS_SESSION_TOKEN", SESSION_TOKEN)],
+            (ACCESS_KEY, SECRET_KEY),
+        )
+    }
+
+    /// `presign serve` with the config `text`, the credentials and more
+    /// environment variables.
+    fn with_config(text: &str, vars: &[(&str, &str)], (key, secret): (&str, &str)) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("serve.toml");
-        std::fs::write(&path, config(extra)).unwrap();
+        std::fs::write(&path, text).unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_presign"))
             .args(["serve", "--config"])
             .arg(&path)
@@ -82,9 +92,9 @@ impl Serve {
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", dir.path())
-            .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
-            .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
-            .env("AWS_SESSION_TOKEN", SESSION_TOKEN)
+            .env("AWS_ACCESS_KEY_ID", key)
+            .env("AWS_SECRET_ACCESS_KEY", secret)
+            .envs(vars.iter().copied())
             .env("PRESIGN_LOG", "debug")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -120,7 +130,7 @@ impl Serve {
             addr,
             stdout,
             stderr,
-            _dir: dir,
+            dir,
         }
     }
 
@@ -574,4 +584,129 @@ fn a_bounded_load_is_answered_in_full_then_the_service_stops() {
         CONNECTIONS * PER_CONNECTION,
         "one log line per request"
     );
+}
+
+/// The SeaweedFS of `PRESIGN_INTEROP_SERVERS` (NAME=value lines), or `None`
+/// outside CI when the servers are not running.
+fn seaweedfs() -> Option<std::collections::HashMap<String, String>> {
+    let Ok(dir) = std::env::var("PRESIGN_INTEROP_SERVERS") else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "PRESIGN_INTEROP_SERVERS is not set: scripts/test.sh starts the servers"
+        );
+        return None;
+    };
+    let text = std::fs::read_to_string(format!("{dir}/seaweedfs.env")).unwrap();
+    Some(
+        text.lines()
+            .filter_map(|line| line.split_once('='))
+            .map(|(k, v)| {
+                (
+                    k.trim_start_matches("PRESIGN_TEST_").to_owned(),
+                    v.to_owned(),
+                )
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn two_processes_serve_one_multipart_upload() {
+    let Some(server) = seaweedfs() else { return };
+    let text = format!(
+        "[storage]\nendpoint_url = \"{}\"\nregion = \"{}\"\nbucket = \"{}\"\naddressing_style = \"path\"\n[companion]\ncors_origins = [\"*\"]\n",
+        server["ENDPOINT"], server["REGION"], server["BUCKET"]
+    );
+    let credentials = (server["ACCESS_KEY"].as_str(), server["SECRET_KEY"].as_str());
+    let first = Serve::with_config(&text, &[], credentials);
+    let second = Serve::with_config(&text, &[], credentials);
+    let json = ("content-type", "application/json");
+    let body_of = |answer: &str| -> serde_json::Value {
+        serde_json::from_str(answer.split("\r\n\r\n").nth(1).unwrap()).unwrap()
+    };
+    // Create on the first process...
+    let created = first.request(
+        "POST",
+        "/s3/multipart",
+        &[json],
+        r#"{"filename":"two.bin","type":"application/x-two"}"#,
+    );
+    assert_eq!(status_of(&created), 200, "{created}");
+    let created = body_of(&created);
+    let key = created["key"].as_str().unwrap();
+    let upload_id = created["uploadId"].as_str().unwrap();
+    let query: String = key
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    // ...sign and send the parts, then complete, on the second.
+    let data: Vec<u8> = (0..5 * 1024 * 1024 + 99)
+        .map(|i| u8::try_from(i % 253).unwrap())
+        .collect();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut parts = Vec::new();
+    for (number, range) in [(1, 0..5 * 1024 * 1024), (2, 5 * 1024 * 1024..data.len())] {
+        let signed = second.request(
+            "GET",
+            &format!("/s3/multipart/{upload_id}/{number}?key={query}"),
+            &[],
+            "",
+        );
+        assert_eq!(status_of(&signed), 200, "{signed}");
+        let url = body_of(&signed)["url"].as_str().unwrap().to_owned();
+        let response = agent.put(&url).send(&data[range]).unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+        parts.push(serde_json::json!({"PartNumber": number, "ETag": etag}));
+    }
+    let body = serde_json::json!({"parts": parts}).to_string();
+    let done = second.request(
+        "POST",
+        &format!("/s3/multipart/{upload_id}/complete?key={query}"),
+        &[json],
+        &body,
+    );
+    assert_eq!(status_of(&done), 200, "{done}");
+    // Read back with presign's own GET URL.
+    let output = Command::new(env!("CARGO_BIN_EXE_presign"))
+        .args([
+            "--endpoint-url",
+            &server["ENDPOINT"],
+            "--region",
+            &server["REGION"],
+            "--addressing-style",
+            "path",
+        ])
+        .arg(format!("s3://{}/{key}", server["BUCKET"]))
+        .env_clear()
+        .env("HOME", first.dir.path())
+        .env("AWS_ACCESS_KEY_ID", credentials.0)
+        .env("AWS_SECRET_ACCESS_KEY", credentials.1)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let url = String::from_utf8(output.stdout).unwrap();
+    let mut response = agent.get(url.trim()).call().unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.headers()["content-type"], "application/x-two");
+    let bytes = response
+        .body_mut()
+        .with_config()
+        .limit(16 << 20)
+        .read_to_vec()
+        .unwrap();
+    assert!(bytes == data, "the object differs from what was uploaded");
 }
