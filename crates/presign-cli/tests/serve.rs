@@ -710,3 +710,28 @@ fn two_processes_serve_one_multipart_upload() {
         .unwrap();
     assert!(bytes == data, "the object differs from what was uploaded");
 }
+
+#[test]
+fn an_address_in_use_is_exit_2_naming_it() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("serve.toml");
+    std::fs::write(&path, config("")).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_presign"))
+        .args(["serve", "--config"])
+        .arg(&path)
+        .args(["--listen", &addr])
+        .env_clear()
+        .env("HOME", dir.path())
+        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("presign: error: cannot listen on {addr}")),
+        "{stderr}"
+    );
+}
