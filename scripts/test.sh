@@ -53,5 +53,8 @@ export PRESIGN_PYTHON
 step "cargo test (unit, conformance, property, CLI, batch, interop, differential and doc tests)"
 cargo test --workspace --locked
 
+step "Python package: build the wheel, install it into .tools/pyvenv, pytest against it (vectors, boto3 differential, interop)"
+bash scripts/test-python.sh -q
+
 step "browser tests of presign serve: Uppy and the page at / in headless chromium, into SeaweedFS"
 bash scripts/test-browser.sh

@@ -1,0 +1,335 @@
+//! `presign.Client`: boto3's presigning methods over presign's core.
+//!
+//! The client resolves credentials, region, endpoint and addressing style
+//! once, through `presign_config` (the resolver of the `presign` command),
+//! and keeps a [`presign::Signer`]: each URL is then checked and signed in
+//! Rust, with the signing key kept per day and region.
+
+use std::time::Duration;
+
+use presign::{Addressing, BatchSigner, Method, Signer};
+use presign_config::{Environment, Overrides, ResolvedCredentials, Target};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+
+use crate::errors::{IntoPyResult, presign_error};
+use crate::instant::signing_instant;
+use crate::many::sign_many;
+use crate::operations::{self, Call, text};
+use crate::post;
+
+/// The names of the keys as the `Client` takes them, for messages.
+const KEY_ARGUMENTS: [&str; 3] = [
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "aws_session_token",
+];
+
+/// Presigns S3 requests as boto3's S3 client does, hundreds of times faster.
+///
+/// With no arguments the client finds credentials, region and endpoint as the
+/// ``presign`` command does: the ``AWS_*`` environment variables, then the
+/// profiles of ``~/.aws/credentials`` and ``~/.aws/config``
+/// (``AWS_PROFILE``, else ``default``). Arguments win over both:
+///
+/// - ``region_name``: the signing region; ``""`` is valid (IBM COS).
+/// - ``endpoint_url``: ``http(s)://host[:port][/base]`` of an S3-compatible
+///   store; without it, AWS S3 for the region.
+/// - ``aws_access_key_id``, ``aws_secret_access_key``, ``aws_session_token``:
+///   keys to use as they are (the first two together).
+/// - ``profile_name``: a profile of the shared files.
+/// - ``addressing_style``: ``"auto"`` (virtual-hosted on AWS when the bucket
+///   allows it, path style elsewhere; a profile's ``s3.addressing_style``
+///   when it sets one), ``"path"`` or ``"virtual"``.
+/// - ``ibm_credentials``: an IBM COS service-credentials JSON file (its
+///   ``cos_hmac_keys``).
+///
+/// Secrets are never shown, in ``repr`` or in any message.
+///
+/// Example::
+///
+///     >>> import datetime, presign
+///     >>> client = presign.Client(
+///     ...     region_name="us-east-1",
+///     ...     aws_access_key_id="AKIAIOSFODNN7EXAMPLE",
+///     ...     aws_secret_access_key="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+///     ... )
+///     >>> url = client.generate_presigned_url(
+///     ...     "get_object",
+///     ...     Params={"Bucket": "examplebucket", "Key": "test.txt"},
+///     ...     ExpiresIn=86400,
+///     ...     now=datetime.datetime(2013, 5, 24, tzinfo=datetime.timezone.utc),
+///     ... )
+///     >>> url[-64:]
+///     'aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404'
+#[pyclass(frozen, module = "presign", name = "Client")]
+pub(crate) struct Client {
+    signer: Signer,
+    /// Endpoint, region and addressing; its bucket is set per call.
+    target: Target,
+    /// The addressing style as given (`auto` included), for `repr`.
+    addressing_given: Addressing,
+    credentials_source: String,
+}
+
+#[pymethods]
+impl Client {
+    #[new]
+    #[pyo3(signature = (
+        region_name=None,
+        endpoint_url=None,
+        aws_access_key_id=None,
+        aws_secret_access_key=None,
+        aws_session_token=None,
+        profile_name=None,
+        addressing_style="auto".to_owned(),
+        ibm_credentials=None,
+    ))]
+    // boto3's signature, argument for argument; pyo3 extracts the arguments
+    // as owned values (a `&str` argument needs Python 3.10 under the stable ABI).
+    #[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
+    fn new(
+        region_name: Option<String>,
+        endpoint_url: Option<String>,
+        aws_access_key_id: Option<String>,
+        aws_secret_access_key: Option<String>,
+        aws_session_token: Option<String>,
+        profile_name: Option<String>,
+        addressing_style: String,
+        ibm_credentials: Option<std::path::PathBuf>,
+    ) -> PyResult<Self> {
+        let addressing: Addressing = addressing_style.parse().or_raise()?;
+        let credentials = ResolvedCredentials::given(
+            aws_access_key_id.as_deref(),
+            aws_secret_access_key.as_deref(),
+            aws_session_token.as_deref(),
+            KEY_ARGUMENTS,
+            "the Client's aws_access_key_id and aws_secret_access_key arguments",
+        )
+        .or_raise()?;
+        let overrides = Overrides {
+            profile: profile_name,
+            region: region_name,
+            endpoint_url,
+            ibm_credentials,
+            credentials,
+        };
+        let resolved =
+            presign_config::resolve(&overrides, &Environment::from_process()).or_raise()?;
+        // `auto` defers to the profile's style, as the command's default does.
+        let style = (addressing != Addressing::Auto).then_some(addressing);
+        let target = resolved.target("", style).or_raise()?;
+        // Checked now rather than at the first URL: a bad endpoint is a bad client.
+        presign::Endpoint::parse(&target.endpoint).or_raise()?;
+        let signer = Signer::new(resolved.credentials.to_credentials()).or_raise()?;
+        Ok(Self {
+            signer,
+            target,
+            addressing_given: addressing,
+            credentials_source: resolved.credentials.source,
+        })
+    }
+
+    /// The signing region (may be ``""``).
+    #[getter]
+    fn region_name(&self) -> &str {
+        &self.target.region
+    }
+
+    /// The endpoint URLs are made for (without the bucket).
+    #[getter]
+    fn endpoint_url(&self) -> &str {
+        &self.target.endpoint
+    }
+
+    /// ``"auto"``, ``"path"`` or ``"virtual"``: the style in use.
+    #[getter]
+    fn addressing_style(&self) -> &'static str {
+        self.target.addressing.as_str()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "presign.Client(region_name={:?}, endpoint_url={:?}, addressing_style={:?}, \
+             aws_access_key_id={:?}, credentials from {}, secrets not shown)",
+            self.target.region,
+            self.target.endpoint,
+            if self.addressing_given == Addressing::Auto {
+                self.target.addressing.as_str()
+            } else {
+                self.addressing_given.as_str()
+            },
+            self.signer.credentials().access_key_id(),
+            self.credentials_source,
+        )
+    }
+
+    /// A presigned URL, as boto3's ``generate_presigned_url`` makes it.
+    ///
+    /// ``ClientMethod`` is one of ``get_object``, ``put_object``,
+    /// ``head_object``, ``delete_object``, ``upload_part``,
+    /// ``create_multipart_upload``, ``complete_multipart_upload``,
+    /// ``abort_multipart_upload``, ``list_parts``; ``Params`` holds boto3's
+    /// parameters of that operation (``Bucket`` and ``Key`` always; then
+    /// e.g. ``VersionId``, ``ResponseContentDisposition``, ``ContentType``,
+    /// ``Metadata``, ``PartNumber``, ``UploadId``). Query parameters keep the
+    /// order of ``Params``, as boto3's do. ``ExpiresIn`` is in seconds (1 to
+    /// 604800); ``HttpMethod`` overrides the operation's method; ``now`` (an
+    /// aware ``datetime``) signs as of that instant instead of the clock's.
+    ///
+    /// Headers a URL signs (``ContentType``, ``Metadata``, ...) must be sent
+    /// with it, exactly.
+    ///
+    /// Raises ``presign.PresignError`` (a ``ValueError``) naming what is wrong:
+    /// an unknown method or parameter, a missing ``Bucket`` or ``Key``, an
+    /// expiry out of range; ``TypeError`` for a value of the wrong type.
+    ///
+    /// Example::
+    ///
+    ///     >>> url = client.generate_presigned_url(
+    ///     ...     "put_object",
+    ///     ...     Params={"Bucket": "uploads", "Key": "in/a.png", "ContentType": "image/png"},
+    ///     ...     ExpiresIn=600,
+    ///     ... )
+    #[pyo3(signature = (ClientMethod, Params=None, ExpiresIn=3600, HttpMethod=None, *, now=None))]
+    #[allow(non_snake_case)] // boto3's names.
+    fn generate_presigned_url(
+        &self,
+        ClientMethod: &Bound<'_, PyAny>,
+        Params: Option<&Bound<'_, PyAny>>,
+        ExpiresIn: i64,
+        HttpMethod: Option<&Bound<'_, PyAny>>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<String> {
+        let operation = operations::find(&text("ClientMethod", ClientMethod)?)?;
+        let call = operation.read(Params, &[])?;
+        let method = http_method(HttpMethod, operation.method)?;
+        let expires_in = expires_in(ExpiresIn)?;
+        let now = signing_instant(now)?;
+        let request = self.request(method, call, expires_in);
+        self.signer.sign(&request, now).or_raise()
+    }
+
+    /// A presigned POST, as boto3's ``generate_presigned_post`` makes it: a
+    /// dict with the ``url`` a form posts to and its ``fields`` (the form's
+    /// hidden inputs, in order; the file goes last, in a field named
+    /// ``file``).
+    ///
+    /// ``Key`` ending in ``${filename}`` lets the uploader choose the rest of
+    /// the key. ``Fields`` (a dict) are handed to the form as they are, not
+    /// signed; ``Conditions`` (a list) are signed, not handed to the form:
+    /// dicts such as ``{"acl": "public-read"}`` or lists such as
+    /// ``["starts-with", "$Content-Type", "image/"]`` and
+    /// ``["content-length-range", 1, 10485760]``. The policy document and the
+    /// signature are byte-identical to boto3's.
+    ///
+    /// Example::
+    ///
+    ///     >>> post = client.generate_presigned_post(
+    ///     ...     "uploads", "in/${filename}",
+    ///     ...     Fields={"acl": "private"},
+    ///     ...     Conditions=[{"acl": "private"}, ["content-length-range", 1, 10485760]],
+    ///     ...     ExpiresIn=600,
+    ///     ... )
+    ///     >>> sorted(post)
+    ///     ['fields', 'url']
+    #[pyo3(signature = (Bucket, Key, Fields=None, Conditions=None, ExpiresIn=3600, *, now=None))]
+    #[allow(non_snake_case, clippy::too_many_arguments)] // boto3's names and arguments.
+    fn generate_presigned_post<'py>(
+        &self,
+        py: Python<'py>,
+        Bucket: &Bound<'py, PyAny>,
+        Key: &Bound<'py, PyAny>,
+        Fields: Option<&Bound<'py, PyAny>>,
+        Conditions: Option<&Bound<'py, PyAny>>,
+        ExpiresIn: i64,
+        now: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let mut target = self.target.clone();
+        target.bucket = text("Bucket", Bucket)?;
+        let mut policy = target.post_policy(&text("Key", Key)?, expires_in(ExpiresIn)?);
+        let given = post::fields(Fields)?;
+        for (name, written, _) in &given {
+            policy = policy.form_field(name, written);
+        }
+        for condition in post::conditions(Conditions)? {
+            policy = policy.condition(condition);
+        }
+        let now = signing_instant(now)?;
+        let signed = presign::presign_post(&policy, self.signer.credentials(), now).or_raise()?;
+        let fields = PyDict::new(py);
+        for (name, value) in signed.fields() {
+            fields.set_item(name, post::field_value(py, &given, name, value))?;
+        }
+        let answer = PyDict::new(py);
+        answer.set_item("url", signed.url())?;
+        answer.set_item("fields", fields)?;
+        Ok(answer)
+    }
+
+    /// Presigned URLs for many keys of one bucket, in the order of ``Keys``,
+    /// all signed as of one instant: boto3's ``generate_presigned_url`` for
+    /// each key, made on every core with the GIL released.
+    ///
+    /// The other parameters of ``ClientMethod`` (``ResponseContentType``,
+    /// ``ContentType``, ...) are keyword arguments, as in ``Params``.
+    ///
+    /// Example::
+    ///
+    ///     >>> urls = client.presign_many("get_object", "dataset", ["a.csv", "b.csv"])
+    ///     >>> len(urls)
+    ///     2
+    #[pyo3(signature = (ClientMethod, Bucket, Keys, ExpiresIn=3600, HttpMethod=None, *, now=None, **Params))]
+    #[allow(non_snake_case, clippy::too_many_arguments)] // boto3's names.
+    fn presign_many<'py>(
+        &self,
+        py: Python<'py>,
+        ClientMethod: &Bound<'py, PyAny>,
+        Bucket: &Bound<'py, PyAny>,
+        Keys: &Bound<'py, PyAny>,
+        ExpiresIn: i64,
+        HttpMethod: Option<&Bound<'py, PyAny>>,
+        now: Option<&Bound<'py, PyAny>>,
+        Params: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let operation = operations::find(&text("ClientMethod", ClientMethod)?)?;
+        let mut call = operation.read(Params.map(Bound::as_any), &["Bucket", "Key"])?;
+        call.bucket = Some(text("Bucket", Bucket)?);
+        let method = http_method(HttpMethod, operation.method)?;
+        let expires_in = expires_in(ExpiresIn)?;
+        let now = signing_instant(now)?;
+        let template = self.request(method, call, expires_in);
+        let signer = BatchSigner::new(&template, self.signer.credentials(), now).or_raise()?;
+        sign_many(py, &signer, Keys)
+    }
+}
+
+impl Client {
+    /// The request `call` asks for on this client's target.
+    fn request(&self, method: Method, call: Call, expires_in: Duration) -> presign::PresignRequest {
+        let bucket = call.bucket.unwrap_or_default();
+        let key = call.key.unwrap_or_default();
+        let mut target = self.target.clone();
+        target.bucket = bucket;
+        target.request(method, &key, expires_in, &call.query, &call.headers)
+    }
+}
+
+/// `HttpMethod`, else the operation's.
+fn http_method(given: Option<&Bound<'_, PyAny>>, default: Method) -> PyResult<Method> {
+    match given.filter(|given| !given.is_none()) {
+        None => Ok(default),
+        Some(given) => text("HttpMethod", given)?.parse().or_raise(),
+    }
+}
+
+/// `ExpiresIn` as a duration; the range is the core's to check, with its
+/// message (a negative number cannot reach it).
+fn expires_in(seconds: i64) -> PyResult<Duration> {
+    u64::try_from(seconds).map(Duration::from_secs).map_err(|_| {
+        presign_error(format!(
+            "ExpiresIn must be within 1..={} seconds (7 days, the SigV4 maximum), got {seconds}",
+            presign::MAX_EXPIRES_SECS
+        ))
+    })
+}

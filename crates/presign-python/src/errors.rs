@@ -1,0 +1,53 @@
+//! The package's exceptions, and the one conversion of every Rust error into
+//! them.
+//!
+//! `presign.PresignError` (a `ValueError`) carries the message the `presign`
+//! command prints for the same input: the core's, the configuration
+//! resolver's, or the multipart helpers'. `presign.VerifyError`, a
+//! `PresignError`, says why `presign.verify` rejected a URL. Wrong Python
+//! types raise `TypeError`. No message holds a secret: the Rust errors never
+//! carry one.
+
+use pyo3::create_exception;
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+
+create_exception!(
+    presign,
+    PresignError,
+    PyValueError,
+    "Bad input: the message names the parameter and what is allowed (the `presign` command's message)."
+);
+create_exception!(
+    presign,
+    VerifyError,
+    PresignError,
+    "presign.verify rejected the URL: the message says why (expired, signature, scope, ...)."
+);
+
+/// A `PresignError` with `message`.
+pub(crate) fn presign_error(message: impl Into<String>) -> PyErr {
+    PresignError::new_err(message.into())
+}
+
+/// A `TypeError` for `what` (e.g. `Params['PartNumber']`), which must be
+/// `expected`.
+pub(crate) fn type_error(what: &str, expected: &str, value: &Bound<'_, PyAny>) -> PyErr {
+    let got = value
+        .get_type()
+        .name()
+        .map_or_else(|_| "another type".to_owned(), |name| name.to_string());
+    PyTypeError::new_err(format!("{what} must be {expected}, not {got}"))
+}
+
+/// Rust errors, as the package raises them.
+pub(crate) trait IntoPyResult<T> {
+    /// The value, or the error as a `PresignError`.
+    fn or_raise(self) -> PyResult<T>;
+}
+
+impl<T, E: std::fmt::Display> IntoPyResult<T> for Result<T, E> {
+    fn or_raise(self) -> PyResult<T> {
+        self.map_err(|error| presign_error(error.to_string()))
+    }
+}

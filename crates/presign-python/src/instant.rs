@@ -1,0 +1,158 @@
+//! Python `datetime`s in and out: the signing instant (`now=`) and the
+//! timestamp parameters (`Expires`, `ResponseExpires`, ...), written the way
+//! botocore writes them.
+//!
+//! Under the stable ABI the C API of `datetime` is not available, so a
+//! `datetime` is read through its attributes, after `astimezone(UTC)` for an
+//! aware one. A naive `datetime` is refused as `now` (it would silently be
+//! local time or UTC depending on who reads it) but taken as UTC in a
+//! timestamp parameter, as botocore does.
+
+use std::fmt::Write as _;
+use std::time::SystemTime;
+
+use presign::AmzDate;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::PyType;
+
+use crate::errors::{IntoPyResult, presign_error, type_error};
+
+/// A calendar instant in UTC, to the microsecond.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct UtcDateTime {
+    year: i64,
+    month: i64,
+    day: i64,
+    hour: i64,
+    minute: i64,
+    second: i64,
+    microsecond: i64,
+}
+
+fn datetime_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    static DATETIME: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    DATETIME.import(py, "datetime", "datetime")
+}
+
+fn utc(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    static UTC: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    UTC.get_or_try_init(py, || {
+        Ok::<_, PyErr>(
+            py.import("datetime")?
+                .getattr("timezone")?
+                .getattr("utc")?
+                .unbind(),
+        )
+    })
+    .map(|utc| utc.bind(py).clone())
+}
+
+/// Whether `value` is a `datetime.datetime`.
+pub(crate) fn is_datetime(value: &Bound<'_, PyAny>) -> PyResult<bool> {
+    value.is_instance(datetime_type(value.py())?)
+}
+
+/// Whether the `datetime` `value` knows its offset from UTC.
+fn is_aware(value: &Bound<'_, PyAny>) -> PyResult<bool> {
+    Ok(!value.call_method0("utcoffset")?.is_none())
+}
+
+impl UtcDateTime {
+    /// The `datetime` `value` in UTC; a naive one is taken as UTC.
+    pub(crate) fn from_datetime(value: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let value = if is_aware(value)? {
+            value.call_method1("astimezone", (utc(value.py())?,))?
+        } else {
+            value.clone()
+        };
+        let get = |name: &str| -> PyResult<i64> { value.getattr(name)?.extract() };
+        Ok(Self {
+            year: get("year")?,
+            month: get("month")?,
+            day: get("day")?,
+            hour: get("hour")?,
+            minute: get("minute")?,
+            second: get("second")?,
+            microsecond: get("microsecond")?,
+        })
+    }
+
+    /// The same instant without its fraction of a second.
+    pub(crate) fn whole_seconds(self) -> Self {
+        Self {
+            microsecond: 0,
+            ..self
+        }
+    }
+
+    /// botocore's `rfc822`: `Tue, 01 Jan 2030 00:00:00 GMT` (whole seconds).
+    pub(crate) fn rfc822(self) -> String {
+        const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let weekday = usize::try_from(weekday_from_monday(self.year, self.month, self.day))
+            .unwrap_or_default();
+        let month = usize::try_from(self.month - 1).unwrap_or_default();
+        format!(
+            "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
+            DAYS[weekday % 7],
+            self.day,
+            MONTHS[month % 12],
+            self.year,
+            self.hour,
+            self.minute,
+            self.second
+        )
+    }
+
+    /// botocore's `iso8601`: `2030-01-01T00:00:00Z`, with `.ffffff` before
+    /// the `Z` when there are microseconds.
+    pub(crate) fn iso8601(self) -> String {
+        let mut text = format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+            self.year, self.month, self.day, self.hour, self.minute, self.second
+        );
+        if self.microsecond > 0 {
+            let _ = write!(text, ".{:06}", self.microsecond);
+        }
+        text.push('Z');
+        text
+    }
+}
+
+/// 0 for Monday .. 6 for Sunday (Zeller's congruence, proleptic Gregorian).
+fn weekday_from_monday(year: i64, month: i64, day: i64) -> i64 {
+    let (y, m) = if month < 3 {
+        (year - 1, month + 12)
+    } else {
+        (year, month)
+    };
+    // h: 0 = Saturday .. 6 = Friday.
+    let h = (day + 13 * (m + 1) / 5 + y + y / 4 - y / 100 + y / 400).rem_euclid(7);
+    (h + 5).rem_euclid(7)
+}
+
+/// The signing instant: `now` (an aware `datetime`) or, when it is `None`,
+/// the clock.
+pub(crate) fn signing_instant(now: Option<&Bound<'_, PyAny>>) -> PyResult<SystemTime> {
+    let Some(now) = now.filter(|now| !now.is_none()) else {
+        return Ok(SystemTime::now());
+    };
+    if !is_datetime(now)? {
+        return Err(type_error("now", "an aware datetime.datetime", now));
+    }
+    if !is_aware(now)? {
+        return Err(presign_error(
+            "now must be an aware datetime (with a tzinfo, e.g. datetime.timezone.utc): a naive \
+             one could be local time or UTC",
+        ));
+    }
+    let at = UtcDateTime::from_datetime(now)?;
+    let text = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        at.year, at.month, at.day, at.hour, at.minute, at.second
+    );
+    Ok(AmzDate::parse_rfc3339(&text).or_raise()?.to_system_time())
+}

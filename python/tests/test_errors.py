@@ -1,0 +1,130 @@
+"""Bad input raises a clear exception, never crashes the interpreter: each
+message names the parameter and what is allowed."""
+
+import datetime
+
+import presign
+import pytest
+from support import ACCESS_KEY, SECRET_KEY
+
+NOW = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+def sign(client, method="get_object", params=None, **kwargs):
+    if params is None:
+        params = {"Bucket": "bucket", "Key": "k"}
+    return client.generate_presigned_url(method, Params=params, now=NOW, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "method, params, kwargs, error, match",
+    [
+        ("get_objects", None, {}, presign.PresignError, r'ClientMethod "get_objects" is not supported: use one of get_object, put_object'),
+        ("list_objects_v2", None, {}, presign.PresignError, "is not supported"),
+        ("get_object", {"Bucket": "bucket"}, {}, presign.PresignError, 'missing required parameter "Key" for get_object'),
+        ("get_object", {"Key": "k"}, {}, presign.PresignError, 'missing required parameter "Bucket"'),
+        ("upload_part", {"Bucket": "bucket", "Key": "k", "PartNumber": 1}, {}, presign.PresignError, 'missing required parameter "UploadId" for upload_part'),
+        ("get_object", {"Bucket": "bucket", "Key": "k", "ContentType": "a/b"}, {}, presign.PresignError, r'unknown parameter "ContentType" for get_object: it takes Bucket, IfMatch'),
+        ("put_object", {"Bucket": "bucket", "Key": "k", "Body": b"data"}, {}, presign.PresignError, "Body is not supported by a presigned URL: it signs no body"),
+        ("complete_multipart_upload", {"Bucket": "bucket", "Key": "k", "UploadId": "u", "MultipartUpload": {"Parts": []}}, {}, presign.PresignError, "MultipartUpload is not supported"),
+        ("get_object", {"Bucket": "bucket", "Key": ""}, {}, presign.PresignError, "object key is invalid: it is empty"),
+        ("get_object", {"Bucket": "bucket", "Key": "k" * 1025}, {}, presign.PresignError, "S3 allows 1..=1024"),
+        ("get_object", {"Bucket": "BadBucket", "Key": "k"}, {}, presign.PresignError, 'bucket name "BadBucket" is invalid'),
+        ("get_object", None, {"ExpiresIn": 0}, presign.PresignError, r"expires-in must be within 1..=604800 seconds"),
+        ("get_object", None, {"ExpiresIn": 604801}, presign.PresignError, r"within 1..=604800 seconds \(7 days, the SigV4 maximum\), got 604801"),
+        ("get_object", None, {"ExpiresIn": -5}, presign.PresignError, r"ExpiresIn must be within 1..=604800 seconds .*got -5"),
+        ("get_object", None, {"HttpMethod": "FETCH"}, presign.PresignError, r'method "FETCH" is not supported: use GET, PUT, HEAD, DELETE or POST'),
+        ("upload_part", {"Bucket": "bucket", "Key": "k", "UploadId": "u", "PartNumber": 0}, {}, presign.PresignError, "part number 0"),
+        ("upload_part", {"Bucket": "bucket", "Key": "k", "UploadId": "", "PartNumber": 1}, {}, presign.PresignError, "upload id"),
+        ("put_object", {"Bucket": "bucket", "Key": "k", "ContentType": "a\r\nX: y"}, {}, presign.PresignError, 'header "Content-Type" is invalid: the value must be printable ASCII'),
+        # Wrong Python types.
+        (42, None, {}, TypeError, "ClientMethod must be a str, not int"),
+        ("get_object", ["Bucket", "bucket"], {}, TypeError, "Params must be a dict, not list"),
+        ("get_object", {"Bucket": b"bucket", "Key": "k"}, {}, TypeError, r"Params\[\"Bucket\"\] must be a str, not bytes"),
+        ("get_object", {"Bucket": "bucket", "Key": None}, {}, TypeError, r"Params\[\"Key\"\] must be a str, not NoneType"),
+        ("get_object", {"Bucket": "bucket", "Key": "k", 3: "x"}, {}, TypeError, "a key of Params must be a str, not int"),
+        ("get_object", {"Bucket": "bucket", "Key": "k", "PartNumber": "3"}, {}, TypeError, r"Params\[\"PartNumber\"\] must be an int, not str"),
+        ("get_object", {"Bucket": "bucket", "Key": "k", "PartNumber": True}, {}, TypeError, "must be an int, not bool"),
+        ("put_object", {"Bucket": "bucket", "Key": "k", "BucketKeyEnabled": "yes"}, {}, TypeError, "must be a bool, not str"),
+        ("put_object", {"Bucket": "bucket", "Key": "k", "Expires": 1700000000}, {}, TypeError, "must be a datetime.datetime or a str, not int"),
+        ("put_object", {"Bucket": "bucket", "Key": "k", "Metadata": ["a"]}, {}, TypeError, "must be a dict of str to str, not list"),
+        ("put_object", {"Bucket": "bucket", "Key": "k", "Metadata": {"a": 1}}, {}, TypeError, r"Params\['Metadata'\]\[\"a\"\] must be a str, not int"),
+        ("get_object", None, {"ExpiresIn": "3600"}, TypeError, "ExpiresIn"),
+    ],
+)
+def test_bad_input_raises_a_clear_exception(client, method, params, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        sign(client, method, params, **kwargs)
+
+
+def test_errors_are_value_errors_a_caller_can_catch(client):
+    with pytest.raises(ValueError):
+        sign(client, "get_object", {"Bucket": "bucket"})
+
+
+def test_bucket_and_key_in_keyword_arguments_of_presign_many_are_refused(client):
+    with pytest.raises(presign.PresignError, match="Key is given as its own argument"):
+        client.presign_many("get_object", "bucket", ["k"], Key="other", now=NOW)
+    with pytest.raises(TypeError, match=r"Keys\[1\] must be a str, not int"):
+        client.presign_many("get_object", "bucket", ["k", 2], now=NOW)
+    with pytest.raises(presign.PresignError, match=r"Keys\[1\]: object key is invalid: it is empty"):
+        client.presign_many("get_object", "bucket", ["k", ""], now=NOW)
+    with pytest.raises(TypeError):
+        client.presign_many("get_object", "bucket", 5, now=NOW)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"aws_access_key_id": ACCESS_KEY}, "aws_access_key_id is given without aws_secret_access_key"),
+        ({"aws_secret_access_key": SECRET_KEY}, "aws_secret_access_key is given without aws_access_key_id"),
+        ({"aws_session_token": "token"}, "aws_session_token is given without aws_access_key_id"),
+        ({"aws_access_key_id": "AKID/X", "aws_secret_access_key": SECRET_KEY}, "access key id is invalid"),
+        ({"aws_access_key_id": ACCESS_KEY, "aws_secret_access_key": SECRET_KEY, "addressing_style": "vhost"}, 'addressing style "vhost" is not supported: use auto, path or virtual'),
+        ({"aws_access_key_id": ACCESS_KEY, "aws_secret_access_key": SECRET_KEY, "region_name": "EU"}, "region"),
+        ({"aws_access_key_id": ACCESS_KEY, "aws_secret_access_key": SECRET_KEY, "region_name": ""}, "the region is empty and no endpoint is set"),
+        ({"aws_access_key_id": ACCESS_KEY, "aws_secret_access_key": SECRET_KEY, "endpoint_url": "ftp://h"}, 'endpoint URL "ftp://h" is invalid'),
+        ({"profile_name": "nowhere"}, "profile 'nowhere' .* was not found"),
+        ({"ibm_credentials": "/nonexistent/cos.json"}, "cannot read IBM COS credentials file /nonexistent/cos.json"),
+        ({}, "no credentials found"),
+    ],
+)
+def test_bad_client_arguments_raise_presign_errors_without_secrets(kwargs, match):
+    with pytest.raises(presign.PresignError, match=match) as raised:
+        presign.Client(**kwargs)
+    assert SECRET_KEY not in str(raised.value)
+
+
+def test_an_endpoint_password_is_never_repeated():
+    with pytest.raises(presign.PresignError) as raised:
+        presign.Client(
+            endpoint_url="https://user:hunter2@s3.example.com",
+            aws_access_key_id=ACCESS_KEY,
+            aws_secret_access_key=SECRET_KEY,
+        )
+    assert "hunter2" not in str(raised.value)
+
+
+def test_odd_values_never_crash_the_interpreter(client):
+    """Everything a caller might pass by mistake ends in an exception."""
+    odd = [None, 0, -1, 2**200, 1.5, float("nan"), b"x", bytearray(b"x"), [], {}, object(), "\ud800", "\x00"]
+    for value in odd:
+        for name in ("Bucket", "Key", "VersionId", "PartNumber", "ResponseExpires", "Range"):
+            params = {"Bucket": "bucket", "Key": "k", name: value}
+            try:
+                sign(client, "get_object", params)
+            except (presign.PresignError, TypeError, UnicodeError):
+                pass
+        for method in (value, "get_object"):
+            try:
+                client.generate_presigned_url(method, Params=value, now=NOW)
+            except (presign.PresignError, TypeError, UnicodeError):
+                pass
+        try:
+            client.presign_many("get_object", "bucket", [value], now=NOW)
+        except (presign.PresignError, TypeError, UnicodeError):
+            pass
+        try:
+            client.generate_presigned_post("bucket", "k", Fields={"a": value}, Conditions=[value], now=NOW)
+        except (presign.PresignError, TypeError, UnicodeError, ValueError):
+            pass

@@ -1,0 +1,127 @@
+"""The installed package: what a user imports, its types, its licences, its repr."""
+
+import importlib.metadata
+import pathlib
+import subprocess
+import sys
+
+import presign
+import pytest
+from support import ACCESS_KEY, AWS_EXAMPLE_INSTANT, REPO, SECRET_KEY
+
+
+def test_the_installed_wheel_is_tested_not_the_source_tree():
+    installed = pathlib.Path(presign.__file__).resolve()
+    assert "site-packages" in installed.parts, installed
+    assert REPO / "python" not in installed.parents
+
+
+def test_the_package_exports_its_names_and_carries_types():
+    assert set(presign.__all__) == {
+        "Client",
+        "PresignError",
+        "VerifyError",
+        "__version__",
+        "inspect",
+        "verify",
+    }
+    assert presign.__version__ == importlib.metadata.version("presign")
+    folder = pathlib.Path(presign.__file__).parent
+    assert (folder / "py.typed").exists()
+    assert (folder / "_presign.pyi").exists()
+    assert presign.Client.__module__ == "presign"
+
+
+def test_the_stub_names_what_the_module_has():
+    stub = (pathlib.Path(presign.__file__).parent / "_presign.pyi").read_text()
+    for name in ("generate_presigned_url", "generate_presigned_post", "presign_many"):
+        assert hasattr(presign.Client, name)
+        assert f"def {name}(" in stub
+    for name in ("inspect", "verify"):
+        assert f"def {name}(" in stub
+
+
+def test_the_wheel_carries_both_licence_texts():
+    files = importlib.metadata.files("presign")
+    names = {pathlib.PurePath(str(file)).name for file in files}
+    assert {"LICENSE-MIT", "LICENSE-APACHE"} <= names
+    metadata = importlib.metadata.metadata("presign")
+    assert metadata["License-Expression"] == "MIT OR Apache-2.0"
+
+
+def test_errors_are_value_errors_and_verify_errors_are_presign_errors():
+    assert issubclass(presign.PresignError, ValueError)
+    assert issubclass(presign.VerifyError, presign.PresignError)
+
+
+def test_repr_shows_where_credentials_came_from_but_no_secret():
+    token = "FwoGZXIvYXdzEXAMPLESESSIONTOKEN"
+    client = presign.Client(
+        region_name="eu-de",
+        endpoint_url="https://s3.eu-de.cloud-object-storage.appdomain.cloud",
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+        aws_session_token=token,
+    )
+    text = repr(client)
+    assert ACCESS_KEY in text and "eu-de" in text
+    assert SECRET_KEY not in text and token not in text
+    assert client.region_name == "eu-de"
+    assert client.endpoint_url == "https://s3.eu-de.cloud-object-storage.appdomain.cloud"
+    assert client.addressing_style == "auto"
+
+
+def test_the_docstring_example_of_client_holds(client):
+    url = client.generate_presigned_url(
+        "get_object",
+        Params={"Bucket": "examplebucket", "Key": "test.txt"},
+        ExpiresIn=86400,
+        now=AWS_EXAMPLE_INSTANT,
+    )
+    assert url[-64:] == "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"
+    assert presign.Client.__doc__ and "generate_presigned_url" in presign.Client.__doc__
+    assert "Example" in presign.Client.generate_presigned_url.__doc__
+
+
+def test_the_readme_example_runs_from_a_fresh_interpreter(tmp_path):
+    """A user's first lines, with credentials in the environment."""
+    script = (
+        "import presign\n"
+        "client = presign.Client()\n"
+        "url = client.generate_presigned_url('get_object', "
+        "Params={'Bucket': 'my-bucket', 'Key': 'report.pdf'}, ExpiresIn=3600)\n"
+        "urls = client.presign_many('get_object', 'my-bucket', ['a.csv', 'b.csv'])\n"
+        "assert presign.inspect(url)['expires_in'] == 3600, url\n"
+        "assert len(urls) == 2 and urls[1].startswith('https://my-bucket.s3.amazonaws.com/b.csv?')\n"
+        "print(url)\n"
+    )
+    env = {
+        "AWS_ACCESS_KEY_ID": ACCESS_KEY,
+        "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+        "AWS_CONFIG_FILE": "/dev/null",
+        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+        "HOME": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("https://my-bucket.s3.amazonaws.com/report.pdf?X-Amz-Algorithm=")
+
+
+@pytest.mark.parametrize("method", ["generate_presigned_url", "presign_many"])
+def test_now_must_be_aware(client, method):
+    import datetime
+
+    naive = datetime.datetime(2024, 1, 1)
+    call = getattr(client, method)
+    args = ("get_object", {"Bucket": "bucket", "Key": "k"}) if method == "generate_presigned_url" else (
+        "get_object",
+        "bucket",
+        ["k"],
+    )
+    with pytest.raises(presign.PresignError, match="now must be an aware datetime"):
+        call(*args, now=naive)
+    with pytest.raises(TypeError, match="now must be an aware datetime.datetime, not str"):
+        call(*args, now="2024-01-01T00:00:00Z")
