@@ -84,6 +84,8 @@ def render():
         uri = operation.http["requestUri"]
         uri_query = uri.split("?", 1)[1] if "?" in uri else None
         required = set(operation.input_shape.required_members)
+        # operations.rs keeps the members a call gives in a 128-bit set.
+        assert len(operation.input_shape.members) < 128, name
         out.append("    Operation {")
         out.append(f'        name: "{botocore.xform_name(name)}",')
         out.append(f"        method: Method::{method},")

@@ -14,7 +14,7 @@ use pyo3::types::{PyDict, PyList};
 
 use crate::errors::{IntoPyResult, presign_error};
 use crate::instant::signing_instant;
-use crate::many::sign_many;
+use crate::many::{Buffers, sign_many};
 use crate::operations::{self, Call, text};
 use crate::post;
 
@@ -70,6 +70,8 @@ pub(crate) struct Client {
     /// The addressing style as given (`auto` included), for `repr`.
     addressing_given: Addressing,
     credentials_source: String,
+    /// `presign_many`'s buffers, kept between calls.
+    buffers: Buffers,
 }
 
 #[pymethods]
@@ -127,6 +129,7 @@ impl Client {
             target,
             addressing_given: addressing,
             credentials_source: resolved.credentials.source,
+            buffers: Buffers::default(),
         })
     }
 
@@ -201,8 +204,8 @@ impl Client {
         HttpMethod: Option<&Bound<'_, PyAny>>,
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<String> {
-        let operation = operations::find(&text("ClientMethod", ClientMethod)?)?;
-        let call = operation.read(Params, &[])?;
+        let (index, operation) = operations::find(ClientMethod)?;
+        let call = operation.read(index, Params, &[])?;
         let method = http_method(HttpMethod, operation.method)?;
         let expires_in = expires_in(ExpiresIn)?;
         let now = signing_instant(now)?;
@@ -292,26 +295,41 @@ impl Client {
         now: Option<&Bound<'py, PyAny>>,
         Params: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let operation = operations::find(&text("ClientMethod", ClientMethod)?)?;
-        let mut call = operation.read(Params.map(Bound::as_any), &["Bucket", "Key"])?;
+        let (index, operation) = operations::find(ClientMethod)?;
+        let mut call = operation.read(index, Params.map(Bound::as_any), &["Bucket", "Key"])?;
         call.bucket = Some(text("Bucket", Bucket)?);
         let method = http_method(HttpMethod, operation.method)?;
         let expires_in = expires_in(ExpiresIn)?;
         let now = signing_instant(now)?;
         let template = self.request(method, call, expires_in);
         let signer = BatchSigner::new(&template, self.signer.credentials(), now).or_raise()?;
-        sign_many(py, &signer, Keys)
+        sign_many(py, &signer, Keys, &self.buffers)
     }
 }
 
 impl Client {
-    /// The request `call` asks for on this client's target.
+    /// The request `call` asks for on this client's target (as
+    /// [`Target::request`] builds it, from the strings `call` owns).
     fn request(&self, method: Method, call: Call, expires_in: Duration) -> presign::PresignRequest {
-        let bucket = call.bucket.unwrap_or_default();
-        let key = call.key.unwrap_or_default();
-        let mut target = self.target.clone();
-        target.bucket = bucket;
-        target.request(method, &key, expires_in, &call.query, &call.headers)
+        let target = &self.target;
+        let mut request = presign::PresignRequest::new(
+            method,
+            target.endpoint.clone(),
+            call.bucket.unwrap_or_default(),
+            call.key.unwrap_or_default(),
+        )
+        .region(target.region.clone())
+        .expires_in(expires_in)
+        .allow_long_expiry(target.allow_long_expiry)
+        .legacy_bucket_names(target.legacy_bucket_names)
+        .addressing(target.addressing);
+        for (name, value) in call.query {
+            request = request.query(name, value);
+        }
+        for (name, value) in call.headers {
+            request = request.header(name, value);
+        }
+        request
     }
 }
 

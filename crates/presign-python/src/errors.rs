@@ -32,7 +32,11 @@ pub(crate) fn presign_error(message: impl Into<String>) -> PyErr {
 
 /// A `TypeError` for `what` (e.g. `Params['PartNumber']`), which must be
 /// `expected`.
-pub(crate) fn type_error(what: &str, expected: &str, value: &Bound<'_, PyAny>) -> PyErr {
+pub(crate) fn type_error(
+    what: impl std::fmt::Display,
+    expected: &str,
+    value: &Bound<'_, PyAny>,
+) -> PyErr {
     let got = value
         .get_type()
         .name()

@@ -1,12 +1,20 @@
 //! `Client.presign_many`: one template, many keys, every core, the GIL
-//! released while signing.
+//! released while the calling thread waits.
 //!
-//! The keys are read from Python first (with the GIL), then split into one
-//! contiguous run per core; each thread signs its run two keys at a time
-//! ([`BatchSigner::sign_two_into`]) into one buffer, and the URLs become
-//! Python strings in input order once the threads are done.
+//! The keys are read from Python first (with the GIL). Then one worker per
+//! core signs chunks of them, two keys at a time
+//! ([`BatchSigner::sign_two_into`]), each chunk into one buffer, while the
+//! calling thread turns finished chunks into Python strings in input order
+//! (the only part that needs the GIL; it waits for the next chunk without
+//! it). Signing and making strings overlap, and the few chunk buffers go
+//! round, so the memory in use stays small and warm: fresh memory costs a
+//! page fault per 4 KiB, which for a batch of URLs would cost as much as
+//! signing it. The buffers are kept for the next call ([`Buffers`]).
 
+use std::collections::BTreeMap;
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError, mpsc};
 use std::thread;
 
 use presign::BatchSigner;
@@ -16,14 +24,38 @@ use pyo3::types::{PyList, PyString};
 use crate::errors::presign_error;
 use crate::operations::text;
 
-/// Below this many keys one thread signs them all: starting threads would
-/// cost more than it saves.
-const KEYS_PER_THREAD: usize = 2048;
+/// Keys per chunk: large enough that handing chunks over costs little, small
+/// enough that its URLs (about 1.3 MB) stay in the caches.
+const CHUNK_KEYS: usize = 4096;
 
-/// The URLs of one run of keys, one after another, and where each ends.
-struct Signed {
+/// The URLs of one chunk of keys, one after another, and where each ends.
+#[derive(Debug, Default)]
+pub(crate) struct Signed {
     text: String,
     ends: Vec<usize>,
+}
+
+/// Chunk buffers, kept between chunks and between calls.
+#[derive(Debug, Default)]
+pub(crate) struct Buffers(Mutex<Vec<Signed>>);
+
+impl Buffers {
+    fn take(&self) -> Signed {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop()
+            .unwrap_or_default()
+    }
+
+    fn give_back(&self, mut buffer: Signed) {
+        buffer.text.clear();
+        buffer.ends.clear();
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(buffer);
+    }
 }
 
 /// The presigned URLs of `keys` (an iterable of `str`), as a list.
@@ -31,67 +63,102 @@ pub(crate) fn sign_many<'py>(
     py: Python<'py>,
     signer: &BatchSigner,
     keys: &Bound<'py, PyAny>,
+    buffers: &Buffers,
 ) -> PyResult<Bound<'py, PyList>> {
     let keys: Vec<String> = keys
         .try_iter()?
         .enumerate()
-        .map(|(index, key)| text(&format!("Keys[{index}]"), &key?))
+        .map(|(index, key)| text(format_args!("Keys[{index}]"), &key?))
         .collect::<PyResult<_>>()?;
-    let runs = py.detach(|| sign_in_parallel(signer, &keys));
+    let chunks: Vec<Range<usize>> = (0..keys.len())
+        .step_by(CHUNK_KEYS)
+        .map(|start| start..(start + CHUNK_KEYS).min(keys.len()))
+        .collect();
+    let workers = thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(chunks.len());
     let mut urls = Vec::with_capacity(keys.len());
-    for run in &runs {
-        let run = run
-            .as_ref()
-            .map_err(|message| presign_error(message.clone()))?;
-        let mut start = 0;
-        for &end in &run.ends {
-            urls.push(PyString::new(py, &run.text[start..end]));
-            start = end;
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let (sender, receiver) = mpsc::channel::<(usize, Result<Signed, String>)>();
+    // Only this thread receives; the lock lets the receiver cross `detach`.
+    let receiver = Mutex::new(receiver);
+    let outcome = thread::scope(|scope| {
+        for _ in 0..workers {
+            let sender = sender.clone();
+            let (keys, chunks, next, stop) = (&keys, &chunks, &next, &stop);
+            scope.spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(chunk) = chunks.get(index) else {
+                        break;
+                    };
+                    let mut out = buffers.take();
+                    let result = sign_chunk(signer, keys, chunk.clone(), &mut out).map(|()| out);
+                    if sender.send((index, result)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        // Chunks arrive in any order; strings are made in input order.
+        let mut waiting = BTreeMap::new();
+        for expected in 0..chunks.len() {
+            let out = loop {
+                if let Some(result) = waiting.remove(&expected) {
+                    break result;
+                }
+                let Ok((index, result)) = py.detach(|| {
+                    receiver
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .recv()
+                }) else {
+                    break Err("a signing thread stopped".to_owned());
+                };
+                waiting.insert(index, result);
+            };
+            let out = match out {
+                Ok(out) => out,
+                Err(message) => {
+                    stop.store(true, Ordering::Relaxed);
+                    return Err(message);
+                }
+            };
+            let mut start = 0;
+            for &end in &out.ends {
+                urls.push(PyString::new(py, &out.text[start..end]));
+                start = end;
+            }
+            buffers.give_back(out);
+        }
+        Ok(())
+    });
+    let receiver = receiver
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    for (_, result) in receiver.try_iter() {
+        if let Ok(out) = result {
+            buffers.give_back(out);
         }
     }
+    outcome.map_err(presign_error)?;
     PyList::new(py, urls)
 }
 
-/// Each run of `keys` signed on its own thread; a refused key is reported
-/// with its index.
-fn sign_in_parallel(signer: &BatchSigner, keys: &[String]) -> Vec<Result<Signed, String>> {
-    let threads = thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(keys.len().div_ceil(KEYS_PER_THREAD))
-        .max(1);
-    let per_thread = keys.len().div_ceil(threads);
-    let runs: Vec<Range<usize>> = (0..threads)
-        .map(|index| index * per_thread..((index + 1) * per_thread).min(keys.len()))
-        .collect();
-    if runs.len() == 1 {
-        return vec![sign_run(signer, keys, 0..keys.len())];
-    }
-    thread::scope(|scope| {
-        let handles: Vec<_> = runs
-            .into_iter()
-            .map(|run| scope.spawn(move || sign_run(signer, keys, run)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|handle| {
-                handle
-                    .join()
-                    .unwrap_or_else(|_| Err("a signing thread failed".to_owned()))
-            })
-            .collect()
-    })
-}
-
-/// The URLs of `keys[run]`, two at a time.
-fn sign_run(signer: &BatchSigner, keys: &[String], run: Range<usize>) -> Result<Signed, String> {
-    let mut out = Signed {
-        text: String::with_capacity(run.len() * 320),
-        ends: Vec::with_capacity(run.len()),
-    };
+/// The URLs of `keys[chunk]`, two at a time, into `out`; a refused key is
+/// reported with its index.
+fn sign_chunk(
+    signer: &BatchSigner,
+    keys: &[String],
+    chunk: Range<usize>,
+    out: &mut Signed,
+) -> Result<(), String> {
     let (mut first, mut second) = (String::with_capacity(512), String::with_capacity(512));
     let refused = |index: usize, error: presign::PresignError| format!("Keys[{index}]: {error}");
-    let mut index = run.start;
-    while index + 1 < run.end {
+    let mut index = chunk.start;
+    while index + 1 < chunk.end {
         first.clear();
         second.clear();
         let [a, b] =
@@ -104,7 +171,7 @@ fn sign_run(signer: &BatchSigner, keys: &[String], run: Range<usize>) -> Result<
         }
         index += 2;
     }
-    if index < run.end {
+    if index < chunk.end {
         first.clear();
         signer
             .sign_into(&keys[index], &mut first)
@@ -112,5 +179,5 @@ fn sign_run(signer: &BatchSigner, keys: &[String], run: Range<usize>) -> Result<
         out.text.push_str(&first);
         out.ends.push(out.text.len());
     }
-    Ok(out)
+    Ok(())
 }

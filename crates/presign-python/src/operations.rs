@@ -20,6 +20,7 @@
 use presign::Method;
 use presign::multipart::{MultipartUpload, PartNumber};
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyInt, PyString};
 
 use crate::errors::{IntoPyResult, presign_error, type_error};
@@ -100,25 +101,58 @@ pub(crate) struct Call {
     pub(crate) headers: Vec<(String, String)>,
 }
 
-/// The operation boto3 calls `name`.
-pub(crate) fn find(name: &str) -> PyResult<&'static Operation> {
-    OPERATIONS
-        .iter()
-        .find(|operation| operation.name == name)
-        .ok_or_else(|| {
-            let known: Vec<&str> = OPERATIONS.iter().map(|operation| operation.name).collect();
-            presign_error(format!(
-                "ClientMethod {name:?} is not supported: use one of {}",
-                known.join(", ")
-            ))
+/// Python dicts from boto3's names to places in [`OPERATIONS`]: a lookup
+/// of a `str` key in a dict uses the hash the string keeps, so no name is
+/// copied out of Python to find its member.
+struct Names {
+    /// `ClientMethod` to the index of its operation.
+    operations: Py<PyDict>,
+    /// Per operation, member name to the index of the member.
+    members: Vec<Py<PyDict>>,
+}
+
+fn names(py: Python<'_>) -> PyResult<&Names> {
+    static NAMES: PyOnceLock<Names> = PyOnceLock::new();
+    NAMES.get_or_try_init(py, || {
+        let operations = PyDict::new(py);
+        let mut members = Vec::with_capacity(OPERATIONS.len());
+        for (index, operation) in OPERATIONS.iter().enumerate() {
+            operations.set_item(PyString::intern(py, operation.name), index)?;
+            let by_name = PyDict::new(py);
+            for (member_index, member) in operation.members.iter().enumerate() {
+                by_name.set_item(PyString::intern(py, member.name), member_index)?;
+            }
+            members.push(by_name.unbind());
+        }
+        Ok::<_, PyErr>(Names {
+            operations: operations.unbind(),
+            members,
         })
+    })
+}
+
+/// The operation boto3 calls `name` (a `str`).
+pub(crate) fn find(name: &Bound<'_, PyAny>) -> PyResult<(usize, &'static Operation)> {
+    if !name.is_instance_of::<PyString>() {
+        return Err(type_error("ClientMethod", "a str", name));
+    }
+    let found = names(name.py())?
+        .operations
+        .bind(name.py())
+        .get_item(name)?;
+    if let Some(index) = found {
+        let index: usize = index.extract()?;
+        return Ok((index, &OPERATIONS[index]));
+    }
+    let known: Vec<&str> = OPERATIONS.iter().map(|operation| operation.name).collect();
+    Err(presign_error(format!(
+        "ClientMethod {:?} is not supported: use one of {}",
+        text("ClientMethod", name)?,
+        known.join(", ")
+    )))
 }
 
 impl Operation {
-    fn member(&self, name: &str) -> Option<&'static Member> {
-        self.members.iter().find(|member| member.name == name)
-    }
-
     fn names(&self) -> String {
         self.members
             .iter()
@@ -128,49 +162,72 @@ impl Operation {
             .join(", ")
     }
 
-    /// Reads `params` (a dict, or `None`) in its order. `given` names the
-    /// members that come from elsewhere (`presign_many`'s `Bucket` and
-    /// `Keys`): they may not be in `params` and count as present.
-    pub(crate) fn read(&self, params: Option<&Bound<'_, PyAny>>, given: &[&str]) -> PyResult<Call> {
+    /// Reads `params` (a dict, or `None`) in its order. `index` is this
+    /// operation's in [`OPERATIONS`]; `given` names the members that come
+    /// from elsewhere (`presign_many`'s `Bucket` and `Keys`): they may not be
+    /// in `params` and count as present.
+    pub(crate) fn read(
+        &self,
+        index: usize,
+        params: Option<&Bound<'_, PyAny>>,
+        given: &[&str],
+    ) -> PyResult<Call> {
         let mut call = Call::default();
         if let Some(uri_query) = self.uri_query {
             call.query.push((uri_query.to_owned(), String::new()));
         }
-        let mut seen: Vec<&str> = Vec::new();
-        if let Some(params) = params.filter(|params| !params.is_none()) {
+        // Which members `params` holds, by index (no operation has 128).
+        let mut seen: u128 = 0;
+        let params = params.filter(|params| !params.is_none());
+        if let Some(params) = params {
             let params = params
                 .cast::<PyDict>()
                 .map_err(|_| type_error("Params", "a dict", params))?;
+            let by_name = names(params.py())?.members[index].bind(params.py());
             for (name, value) in params.iter() {
-                let name: String = name
-                    .extract()
-                    .map_err(|_| type_error("a key of Params", "a str", &name))?;
-                let member = self.member(&name).ok_or_else(|| {
-                    presign_error(format!(
-                        "unknown parameter {name:?} for {}: it takes {}",
+                if !name.is_instance_of::<PyString>() {
+                    return Err(type_error("a key of Params", "a str", &name));
+                }
+                let Some(found) = by_name.get_item(&name)? else {
+                    return Err(presign_error(format!(
+                        "unknown parameter {:?} for {}: it takes {}",
+                        text("a key of Params", &name)?,
                         self.name,
                         self.names()
-                    ))
-                })?;
+                    )));
+                };
+                let member_index: usize = found.extract()?;
+                let member = &self.members[member_index];
                 if given.contains(&member.name) {
                     return Err(presign_error(format!(
                         "{} is given as its own argument; leave it out of the other parameters",
                         member.name
                     )));
                 }
-                seen.push(member.name);
+                seen |= 1 << member_index;
                 self.read_member(member, &value, &mut call)?;
             }
         }
-        if let Some(missing) = self.members.iter().find(|member| {
-            member.required && !seen.contains(&member.name) && !given.contains(&member.name)
-        }) {
+        if let Some(missing) = self
+            .members
+            .iter()
+            .enumerate()
+            .find(|(member_index, member)| {
+                member.required && seen & (1 << member_index) == 0 && !given.contains(&member.name)
+            })
+        {
             return Err(presign_error(format!(
                 "missing required parameter {:?} for {}",
-                missing.name, self.name
+                missing.1.name, self.name
             )));
         }
-        self.encode_customer_key(params, &mut call)?;
+        let customer_key = self
+            .members
+            .iter()
+            .position(|member| member.name == "SSECustomerKey");
+        if customer_key.is_some_and(|member_index| seen & (1 << member_index) != 0) {
+            self.encode_customer_key(params, &mut call)?;
+        }
         Ok(call)
     }
 
@@ -180,12 +237,12 @@ impl Operation {
         value: &Bound<'_, PyAny>,
         call: &mut Call,
     ) -> PyResult<()> {
-        let what = format!("Params[{:?}]", member.name);
+        let what = Param(member.name);
         match &member.location {
-            Location::Bucket => call.bucket = Some(text(&what, value)?),
-            Location::Key => call.key = Some(text(&what, value)?),
+            Location::Bucket => call.bucket = Some(text(what, value)?),
+            Location::Key => call.key = Some(text(what, value)?),
             Location::Query(name, kind) => {
-                let written = write(&what, *kind, value, Place::Query)?;
+                let written = write(what, *kind, value, Place::Query)?;
                 self.check(member.name, &written)?;
                 call.query.push(((*name).to_owned(), written));
             }
@@ -196,18 +253,18 @@ impl Operation {
                 }
                 call.headers.push((
                     (*name).to_owned(),
-                    write(&what, *kind, value, Place::Header)?,
+                    write(what, *kind, value, Place::Header)?,
                 ));
             }
             Location::Metadata => {
                 let entries = value
                     .cast::<PyDict>()
-                    .map_err(|_| type_error(&what, "a dict of str to str", value))?;
+                    .map_err(|_| type_error(what, "a dict of str to str", value))?;
                 for (name, value) in entries.iter() {
                     let name: String = name
                         .extract()
                         .map_err(|_| type_error("a key of Params['Metadata']", "a str", &name))?;
-                    let value = text(&format!("Params['Metadata'][{name:?}]"), &value)?;
+                    let value = text(format_args!("Params['Metadata'][{name:?}]"), &value)?;
                     call.headers.push((
                         format!("x-amz-meta-{name}"),
                         presign::encode_metadata_value(&value).into_owned(),
@@ -284,8 +341,18 @@ impl Operation {
     }
 }
 
+/// `Params["Name"]`, for messages.
+#[derive(Clone, Copy)]
+struct Param(&'static str);
+
+impl std::fmt::Display for Param {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Params[{:?}]", self.0)
+    }
+}
+
 /// A `str` value, as given.
-pub(crate) fn text(what: &str, value: &Bound<'_, PyAny>) -> PyResult<String> {
+pub(crate) fn text(what: impl std::fmt::Display, value: &Bound<'_, PyAny>) -> PyResult<String> {
     if value.is_instance_of::<PyString>() {
         value.extract()
     } else {
@@ -302,7 +369,12 @@ enum Place {
 }
 
 /// `value` written as botocore writes a member of `kind` at `place`.
-fn write(what: &str, kind: Kind, value: &Bound<'_, PyAny>, place: Place) -> PyResult<String> {
+fn write(
+    what: impl std::fmt::Display,
+    kind: Kind,
+    value: &Bound<'_, PyAny>,
+    place: Place,
+) -> PyResult<String> {
     match kind {
         Kind::String => text(what, value),
         Kind::Integer => {

@@ -36,7 +36,7 @@ fn policy_value(what: &str, value: &Bound<'_, PyAny>) -> PyResult<PolicyValue> {
     if let Ok(dict) = value.cast::<PyDict>() {
         let mut members = Vec::with_capacity(dict.len());
         for (name, member) in dict.iter() {
-            let name = text(&format!("a key in {what}"), &name)?;
+            let name = text(format_args!("a key in {what}"), &name)?;
             let member = policy_value(&format!("{what}[{name:?}]"), &member)?;
             members.push((name, member));
         }
