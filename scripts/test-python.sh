@@ -4,8 +4,9 @@
 # installed package, not the source tree. scripts/test.sh calls it; run it
 # alone the same way:
 #
-#   bash scripts/test-python.sh            # all Python tests
-#   bash scripts/test-python.sh -k post    # extra arguments go to pytest
+#   bash scripts/test-python.sh                 # all Python tests
+#   bash scripts/test-python.sh -k post         # extra arguments go to pytest
+#   bash scripts/test-python.sh --install-only  # build and install, no tests
 #
 # Installs, idempotently, into .tools/pyvenv: maturin, pytest, and boto3 with
 # the botocore the project pins (1.43.11) for the differential tests. The
@@ -49,6 +50,10 @@ log "building the wheel (maturin, release)"
 (cd python && "../$VENV/bin/maturin" build --release --locked --quiet --out "$wheels" >&2)
 wheel=$(ls "$wheels"/presign-*.whl)
 "$PYTHON" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps "$wheel"
+
+if [ "${1:-}" = "--install-only" ]; then
+  exit 0
+fi
 
 # From an empty directory, so that `import presign` is the installed package.
 root=$(pwd)
