@@ -332,7 +332,8 @@ size the plan was made for. When a part fails for good, an upload that
 says how to resume; any other (a refusal such as an expired URL) is aborted
 and the message says so. --resume asks the server which parts it has
 (ListParts) and uploads only the others; a server without ListParts gets
-every part again.
+every part again. With --multipart there is no plan to resume with, so an
+upload that fails for good is aborted.
 
 With --post, the form's fields go in order, then the file, as
 multipart/form-data; --content-type, --meta (verbatim) and --field set fields

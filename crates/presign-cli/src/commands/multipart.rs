@@ -244,20 +244,13 @@ fn target(
             upload,
             credentials: resolved.credentials.clone(),
             at: args.signing.at.as_ref().map(|_| resolved.signed_at),
-            // ListParts pages past the first need the part count, which
-            // only a plan knows; one page lists up to 1000 parts.
-            part_count: plan_file_parts_unknown(),
+            // Without a plan the part count is unknown: a URL is signed
+            // for every page S3 allows, and they are asked in turn only
+            // while a page says it is truncated.
+            part_count: presign::multipart::MAX_PARTS,
         }),
         plan: None,
     })
-}
-
-/// Without a plan the part count is unknown: list the first page (1000
-/// parts) and follow `NextPartNumberMarker` from there is not possible with
-/// presigned URLs signed in advance, so every page up to S3's maximum is
-/// asked for.
-fn plan_file_parts_unknown() -> u32 {
-    presign::multipart::MAX_PARTS
 }
 
 #[derive(Serialize)]

@@ -375,3 +375,61 @@ fn upload_multipart_creates_uploads_and_completes_in_one_step() {
         }
     });
 }
+
+#[test]
+fn list_and_abort_with_credentials_take_the_upload_id() {
+    on_every_server("multipart list/abort by upload id", |sandbox, server| {
+        let (_, plan) = create_plan(sandbox, server, "multipart/by-id.bin", &[])?;
+        let (path, _) = file(sandbox, 6);
+        let broken = plan_without_part_3(sandbox, &plan);
+        without_credentials(
+            sandbox,
+            &[
+                "upload",
+                "--plan",
+                path_str(&broken),
+                path_str(&path),
+                "--retries",
+                "0",
+                "--parallel",
+                "1",
+            ],
+        );
+        let upload_id = plan["upload_id"].as_str().unwrap();
+        let uri = format!("s3://{}/multipart/by-id.bin", server.bucket);
+        let by_id = |command: &str| {
+            use_url(
+                sandbox,
+                server,
+                &[
+                    "multipart",
+                    command,
+                    &uri,
+                    "--upload-id",
+                    upload_id,
+                    "--endpoint-url",
+                    &server.endpoint,
+                    "--region",
+                    "us-east-1",
+                ],
+            )
+        };
+        let (list_code, list_stderr) = by_id("list");
+        let (abort_code, abort_stderr) = by_id("abort");
+        let as_found = if server.name == "s3rver" {
+            list_code == 1 && abort_code == 1 && abort_stderr.contains("HTTP 405")
+        } else {
+            list_code == 0
+                && list_stderr.contains("2 parts (10 MiB) on the server")
+                && abort_code == 0
+                && abort_stderr.contains("aborted upload")
+        };
+        if as_found {
+            Ok(())
+        } else {
+            Err(format!(
+                "list: exit {list_code}: {list_stderr}; abort: exit {abort_code}: {abort_stderr}"
+            ))
+        }
+    });
+}

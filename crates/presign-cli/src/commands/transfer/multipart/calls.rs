@@ -108,8 +108,9 @@ pub(crate) fn create(
     InitiateMultipartUploadResult::parse(&text).map_err(CallError::Answer)
 }
 
-/// Every part the server lists, through each ListParts URL (one per 1000
-/// parts), the same part listed twice counted once.
+/// Every part the server lists, through the ListParts URLs (one per 1000
+/// parts, asked in turn until a page is not truncated), the same part
+/// listed twice counted once.
 pub(crate) fn list(
     http: &Http,
     urls: &[String],
@@ -121,6 +122,11 @@ pub(crate) fn list(
         let text = call(http, "GET", url, &[], b"", retry, on_retry).map_err(CallError::Failed)?;
         let page = ListPartsResult::parse(&text).map_err(CallError::Answer)?;
         parts.extend(page.parts);
+        // A page that is not truncated lists every part from its marker on:
+        // the later pages have nothing more.
+        if !page.is_truncated {
+            break;
+        }
     }
     parts.sort_by_key(|part| part.number);
     parts.dedup_by_key(|part| part.number);
