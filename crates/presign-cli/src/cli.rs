@@ -292,11 +292,15 @@ pub(crate) struct DownloadArgs {
     pub(crate) url: String,
 
     /// Where to write: a file, or - for stdout. Default: the key's last path
-    /// segment, in the current folder.
+    /// segment, in the current folder. A file appears only when complete
+    /// (through FILE.presign-partial); a symbolic link is followed (the file
+    /// it points to is replaced, the link stays); an existing FIFO or device
+    /// (e.g. /dev/null) is written into directly, with --force, and cannot
+    /// be resumed.
     #[arg(short, long, value_name = "FILE")]
     pub(crate) output: Option<std::path::PathBuf>,
 
-    /// Overwrite an existing file.
+    /// Overwrite an existing file (or write into an existing FIFO or device).
     #[arg(long)]
     pub(crate) force: bool,
 

@@ -54,6 +54,24 @@ fn serve_object(request: &Seen, object: &[u8], etag: &str) -> Reply {
     }
 }
 
+/// A stub whose first GET breaks after `send` bytes of `object`; later
+/// ones are served (with Range).
+fn breaks_once(object: &[u8], send: usize) -> Stub {
+    let served = object.to_vec();
+    Stub::start(move |request, index| {
+        if index == 0 {
+            Reply::Cut {
+                headers: headers(&[("ETag", ETAG)]),
+                body: served.clone(),
+                send,
+                stall: false,
+            }
+        } else {
+            serve_object(request, &served, ETAG)
+        }
+    })
+}
+
 fn presign(sandbox: &Sandbox, args: &[&str]) -> Output {
     sandbox.std_command().args(args).output().unwrap()
 }
@@ -198,19 +216,7 @@ fn ctrl_c_keeps_the_partial_download_under_a_predictable_name_that_continue_resu
 #[test]
 fn a_download_cut_half_way_is_kept_and_continue_resumes_it() {
     let object = pattern(2 << 20);
-    let served = object.clone();
-    let stub = Stub::start(move |request, index| {
-        if index == 0 {
-            Reply::Cut {
-                headers: headers(&[("ETag", ETAG)]),
-                body: served.clone(),
-                send: served.len() / 2,
-                stall: false,
-            }
-        } else {
-            serve_object(request, &served, ETAG)
-        }
-    });
+    let stub = breaks_once(&object, object.len() / 2);
     let sandbox = Sandbox::new();
     let url = stub.url(Method::Get, "data.bin");
     let output = presign(
@@ -247,19 +253,7 @@ fn a_download_cut_half_way_is_kept_and_continue_resumes_it() {
 #[test]
 fn a_dropped_connection_is_resumed_within_the_run() {
     let object = pattern(1 << 20);
-    let served = object.clone();
-    let stub = Stub::start(move |request, index| {
-        if index == 0 {
-            Reply::Cut {
-                headers: headers(&[("ETag", ETAG)]),
-                body: served.clone(),
-                send: 300_000,
-                stall: false,
-            }
-        } else {
-            serve_object(request, &served, ETAG)
-        }
-    });
+    let stub = breaks_once(&object, 300_000);
     let sandbox = Sandbox::new();
     let url = stub.url(Method::Get, "data.bin");
     let output = presign(&sandbox, &["download", &url, "-o", "data.bin"]);
@@ -385,6 +379,198 @@ fn a_5xx_is_retried_with_back_off_and_a_4xx_is_not() {
     let output = presign(&sandbox, &["download", &url, "-o", "-", "--retries", "1"]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert_eq!(always.requests().len(), 2, "one try and one retry");
+}
+
+// ---------------------------------------------------------------------------
+// What -o names: a FIFO or device is written into, a link is followed
+// ---------------------------------------------------------------------------
+
+/// Makes a FIFO at `path` (with mkfifo(1): the tests have no unsafe code).
+fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+fn is_fifo(path: &Path) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_fifo())
+}
+
+/// Reads `fifo` to its end on a thread; the bytes come through the channel.
+fn drain(fifo: &Path) -> std::sync::mpsc::Receiver<Vec<u8>> {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let fifo = fifo.to_owned();
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let mut reader = std::fs::File::open(&fifo).unwrap();
+        std::io::Read::read_to_end(&mut reader, &mut bytes).unwrap();
+        let _ = sender.send(bytes);
+    });
+    receiver
+}
+
+#[test]
+fn a_forced_download_into_a_fifo_writes_into_it_and_leaves_it_a_fifo() {
+    // The /dev/full incident: `-o DEVICE --force` wrote DEVICE.presign-partial
+    // and renamed it over the device node. A FIFO stands in for the device.
+    let object = pattern(1 << 20);
+    // The first answer breaks after 300,000 bytes: the rest is fetched with
+    // Range within the run, as on stdout (a FIFO cannot be rewound).
+    let stub = breaks_once(&object, 300_000);
+    let sandbox = Sandbox::new();
+    let folder = sandbox.path("out");
+    std::fs::create_dir(&folder).unwrap();
+    let fifo = folder.join("pipe");
+    mkfifo(&fifo);
+    let url = stub.url(Method::Get, "data.bin");
+    let target = fifo.to_str().unwrap();
+
+    let received = drain(&fifo);
+    let output = presign(&sandbox, &["download", &url, "-o", target, "--force"]);
+    let message = stderr(&output);
+    assert!(
+        is_fifo(&fifo),
+        "the FIFO was replaced; folder holds {:?}; {message}",
+        names(&folder)
+    );
+    assert!(output.status.success(), "{message}");
+    assert!(message.contains("retrying in"), "{message}");
+    let bytes = received
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the FIFO's reader got an end");
+    assert!(
+        bytes == object,
+        "{} bytes came through the FIFO",
+        bytes.len()
+    );
+    assert_eq!(names(&folder), ["pipe"], "no partial file beside it");
+    assert_eq!(stub.requests()[1].header("range"), Some("bytes=300000-"));
+
+    // Without --force: refused, naming what it is; nothing sent.
+    let output = presign(&sandbox, &["download", &url, "-o", target]);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{message}");
+    assert!(
+        message.contains("exists (a FIFO); pass --force to write into it"),
+        "{message}"
+    );
+    // --continue cannot resume into it: refused, nothing sent.
+    let output = presign(
+        &sandbox,
+        &["download", &url, "-o", target, "--force", "--continue"],
+    );
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{message}");
+    assert!(
+        message.contains("is a FIFO, which is written into directly and cannot be resumed"),
+        "{message}"
+    );
+    assert!(is_fifo(&fifo), "the FIFO is still a FIFO");
+    assert_eq!(stub.requests().len(), 2, "nothing is sent for bad usage");
+}
+
+#[test]
+fn a_socket_or_a_directory_is_refused_before_anything_is_sent() {
+    let stub = Stub::start(|request, _| serve_object(request, b"data", ETAG));
+    let sandbox = Sandbox::new();
+    let url = stub.url(Method::Get, "data.bin");
+    let socket = sandbox.path("control.sock");
+    let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    let output = presign(
+        &sandbox,
+        &["download", &url, "-o", socket.to_str().unwrap(), "--force"],
+    );
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{message}");
+    assert!(
+        message.contains("control.sock is a socket, which cannot be opened as a file"),
+        "{message}"
+    );
+    assert!(
+        std::fs::symlink_metadata(&socket).is_ok_and(|m| {
+            use std::os::unix::fs::FileTypeExt;
+            m.file_type().is_socket()
+        }),
+        "the socket is still a socket"
+    );
+    std::fs::create_dir(sandbox.path("folder")).unwrap();
+    let output = presign(&sandbox, &["download", &url, "-o", "folder", "--force"]);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{message}");
+    assert!(
+        message.contains("folder is a directory; pass -o folder/NAME"),
+        "{message}"
+    );
+    assert!(stub.requests().is_empty(), "nothing was sent");
+    assert_eq!(names(&sandbox.path("folder")), Vec::<String>::new());
+}
+
+#[test]
+fn a_symbolic_link_is_followed_as_curl_follows_it_and_stays_a_link() {
+    let object = pattern(200_000);
+    let served = object.clone();
+    let stub = Stub::start(move |request, _| serve_object(request, &served, ETAG));
+    let sandbox = Sandbox::new();
+    let url = stub.url(Method::Get, "data.bin");
+    // links/latest.bin -> ../data/v1.bin, a link into another folder.
+    std::fs::create_dir(sandbox.path("links")).unwrap();
+    std::fs::create_dir(sandbox.path("data")).unwrap();
+    std::fs::write(sandbox.path("data/v1.bin"), b"old").unwrap();
+    let link = sandbox.path("links/latest.bin");
+    std::os::unix::fs::symlink("../data/v1.bin", &link).unwrap();
+
+    let output = presign(&sandbox, &["download", &url, "-o", "links/latest.bin"]);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{message}");
+    assert!(
+        message.contains(
+            "exists (a symbolic link to ../data/v1.bin); pass --force to replace the file it \
+             points to (the link stays)"
+        ),
+        "{message}"
+    );
+    let output = presign(
+        &sandbox,
+        &[
+            "download",
+            "--quiet",
+            &url,
+            "-o",
+            "links/latest.bin",
+            "--force",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read_link(&link).unwrap(),
+        Path::new("../data/v1.bin"),
+        "the link stays a link to the same name"
+    );
+    assert_eq!(std::fs::read(sandbox.path("data/v1.bin")).unwrap(), object);
+    assert_eq!(names(&sandbox.path("links")), ["latest.bin"]);
+    assert_eq!(
+        names(&sandbox.path("data")),
+        ["v1.bin"],
+        "no partial file left"
+    );
+
+    // A link to a file that does not exist yet: the file is created there.
+    let dangling = sandbox.path("links/next.bin");
+    std::os::unix::fs::symlink("../data/v2.bin", &dangling).unwrap();
+    let output = presign(
+        &sandbox,
+        &[
+            "download",
+            "--quiet",
+            &url,
+            "-o",
+            "links/next.bin",
+            "--force",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(std::fs::symlink_metadata(&dangling).unwrap().is_symlink());
+    assert_eq!(std::fs::read(sandbox.path("data/v2.bin")).unwrap(), object);
 }
 
 // ---------------------------------------------------------------------------

@@ -16,7 +16,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use anyhow::anyhow;
+use anyhow::{Context, anyhow};
 use indicatif::ProgressBar;
 use serde::{Deserialize, Serialize};
 
@@ -28,13 +28,20 @@ use crate::cli::DownloadArgs;
 #[derive(Debug, PartialEq, Eq)]
 enum Destination {
     Stdout,
+    /// A new or regular file, written through its partial file and
+    /// renamed (a symbolic link's target, for a link).
     File(PathBuf),
+    /// An existing FIFO or device, written into directly.
+    Device {
+        path: PathBuf,
+        kind: &'static str,
+    },
 }
 
 impl Destination {
     /// `-o -` is stdout; `-o FILE` that file; none, the key's last path
-    /// segment in the current folder. An existing file is an error unless
-    /// `force`.
+    /// segment in the current folder. Anything that exists is an error
+    /// unless `force`; a directory or a socket always is.
     fn choose(output: Option<&Path>, url_path: &str, force: bool) -> anyhow::Result<Self> {
         let path = match output {
             Some(path) if path == Path::new("-") => return Ok(Self::Stdout),
@@ -49,14 +56,117 @@ impl Destination {
                 PathBuf::from(name)
             }
         };
-        if !force && path.exists() {
+        let Ok(entry) = std::fs::symlink_metadata(&path) else {
+            // Nothing there (or nothing this process may see: creating the
+            // partial file says why).
+            return Ok(Self::File(path));
+        };
+        let shown = path.display();
+        // What the path leads to, through any links; `None` for a link to
+        // nothing.
+        let target = std::fs::metadata(&path).ok().map(|m| m.file_type());
+        let kind = target.map_or("nothing", kind_of);
+        if target.is_some_and(|t| t.is_dir()) {
             return Err(anyhow!(
-                "{} exists; pass --force to overwrite it, or -o another name",
-                path.display()
+                "{shown} is a directory; pass -o {}/NAME to download into it",
+                shown.to_string().trim_end_matches('/')
             ));
+        }
+        if target.is_some_and(|t| kind_of(t) == "a socket") {
+            return Err(anyhow!(
+                "{shown} is a socket, which cannot be opened as a file; pass -o another name"
+            ));
+        }
+        let is_file = target.is_none_or(|t| t.is_file());
+        if !force {
+            let link = entry
+                .file_type()
+                .is_symlink()
+                .then(|| std::fs::read_link(&path).unwrap_or_default());
+            let (what, verb) = match (link, target) {
+                (Some(link), None) => (
+                    format!(
+                        " (a symbolic link to {}, which does not exist)",
+                        link.display()
+                    ),
+                    "create the file it points to",
+                ),
+                (Some(link), Some(_)) if is_file => (
+                    format!(" (a symbolic link to {})", link.display()),
+                    "replace the file it points to (the link stays)",
+                ),
+                (Some(link), Some(_)) => (
+                    format!(" (a symbolic link to {}, {kind})", link.display()),
+                    "write into it",
+                ),
+                (None, _) if is_file => (String::new(), "overwrite it"),
+                (None, _) => (format!(" ({kind})"), "write into it"),
+            };
+            return Err(anyhow!(
+                "{shown} exists{what}; pass --force to {verb}, or -o another name"
+            ));
+        }
+        if !is_file {
+            return Ok(Self::Device { path, kind });
+        }
+        if entry.file_type().is_symlink() {
+            return Ok(Self::File(follow_links(&path)?));
         }
         Ok(Self::File(path))
     }
+}
+
+/// `a FIFO`, `a character device`, ... for messages.
+fn kind_of(file_type: std::fs::FileType) -> &'static str {
+    if file_type.is_file() {
+        return "a regular file";
+    }
+    if file_type.is_dir() {
+        return "a directory";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a FIFO";
+        }
+        if file_type.is_char_device() {
+            return "a character device";
+        }
+        if file_type.is_block_device() {
+            return "a block device";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+    }
+    "a special file"
+}
+
+/// The path a chain of symbolic links ends at (which may not exist yet):
+/// each link's text is read relative to the link's own folder, as the
+/// kernel reads it. Nothing is normalised: `..` keeps its meaning.
+fn follow_links(path: &Path) -> anyhow::Result<PathBuf> {
+    // The kernel's limit (MAXSYMLINKS) on Linux.
+    const MAX_LINKS: usize = 40;
+    let mut path = path.to_owned();
+    for _ in 0..MAX_LINKS {
+        match std::fs::symlink_metadata(&path) {
+            Ok(entry) if entry.file_type().is_symlink() => {
+                let text = std::fs::read_link(&path)
+                    .map_err(|error| anyhow!("cannot read the link {}: {error}", path.display()))?;
+                path = match path.parent() {
+                    Some(folder) => folder.join(text),
+                    None => text,
+                };
+            }
+            _ => return Ok(path),
+        }
+    }
+    Err(anyhow!(
+        "{} is a chain of more than {MAX_LINKS} symbolic links (a loop?)",
+        path.display()
+    ))
 }
 
 /// Downloads; `Rejected` when the server refused or the transfer failed.
@@ -77,7 +187,16 @@ pub(crate) fn run(args: &DownloadArgs, now: SystemTime) -> anyhow::Result<Outcom
         Destination::Stdout if args.resume => Err(anyhow!(
             "--continue resumes a download into a file: pass -o FILE (stdout cannot be resumed)"
         )),
-        Destination::Stdout => download.save_to_stdout(),
+        Destination::Device { path, kind } if args.resume => Err(anyhow!(
+            "--continue resumes a download into a regular file; {} is {kind}, which is written \
+             into directly and cannot be resumed (drop --continue, or -o a file)",
+            path.display()
+        )),
+        Destination::Stdout => download.save_to_stream("stdout", || Ok(std::io::stdout().lock())),
+        Destination::Device { path, .. } => {
+            let name = path.display().to_string();
+            download.save_to_stream(&name, || open_device(&path))
+        }
         Destination::File(path) => download.save_to_file(&path, args.resume, args.force),
     }
 }
@@ -503,10 +622,17 @@ impl Download<'_> {
         Some(meta)
     }
 
-    /// To stdout; a break is resumed with Range, only while the object is
-    /// the same (stdout cannot be rewound).
-    fn save_to_stdout(&self) -> anyhow::Result<Outcome> {
-        let mut stdout = std::io::stdout().lock();
+    /// To stdout or a device (`name` in messages), opened by `open` when
+    /// the first answer's body is about to come (so that a refusal never
+    /// waits for a FIFO's reader); a break is resumed with Range, only while
+    /// the object is the same (a stream cannot be rewound).
+    fn save_to_stream<W: Write>(
+        &self,
+        name: &str,
+        open: impl FnOnce() -> anyhow::Result<W>,
+    ) -> anyhow::Result<Outcome> {
+        let mut open = Some(open);
+        let mut out = None;
         let bar = progress::bar(None, self.quiet);
         let mut tries = 0;
         let mut written: u64 = 0;
@@ -525,7 +651,7 @@ impl Download<'_> {
             if written > 0 && response.status().as_u16() != 206 {
                 eprintln!(
                     "presign: error: the download broke after {written} bytes and cannot be resumed \
-                     (the object changed, or the server ignores Range); stdout has the first \
+                     (the object changed, or the server ignores Range); {name} has the first \
                      {written} bytes only"
                 );
                 return Ok(Outcome::Rejected);
@@ -540,15 +666,23 @@ impl Download<'_> {
                     .map(str::to_owned);
                 bar.set_length(total.unwrap_or(0));
             }
+            if out.is_none()
+                && let Some(open) = open.take()
+            {
+                out = Some(open()?);
+            }
+            let Some(out) = out.as_mut() else {
+                return Err(anyhow!("cannot open {name}"));
+            };
             let streamed = stream(
                 &mut response,
                 &mut CountingWriter {
-                    inner: &mut stdout,
+                    inner: out,
                     count: &mut written,
                 },
                 &bar,
             )?;
-            stdout.flush()?;
+            out.flush()?;
             let broken = match streamed {
                 Streamed::Complete if total.is_none_or(|total| written == total) => {
                     bar.finish_and_clear();
@@ -574,6 +708,15 @@ impl Download<'_> {
             });
         }
     }
+}
+
+/// Opens an existing FIFO or device to write into, as it is (no create, no
+/// truncation): a FIFO's open waits for its reader.
+fn open_device(path: &Path) -> anyhow::Result<File> {
+    OpenOptions::new()
+        .write(true)
+        .open(path)
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Opens `path` to write from `offset` on (cutting anything after it),
