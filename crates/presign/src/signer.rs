@@ -27,7 +27,7 @@
 
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::SystemTime;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use smallvec::SmallVec;
 use zeroize::Zeroizing;
@@ -94,6 +94,8 @@ pub struct Signer {
 struct Cache {
     keys: Vec<CachedKey>,
     shapes: Vec<Arc<Shape>>,
+    /// The second last signed at (since the epoch), and its `X-Amz-Date`.
+    last_instant: Option<(u64, AmzDate)>,
 }
 
 /// The signing key of one day and region, as HMAC pad states.
@@ -190,8 +192,7 @@ impl Signer {
     ) -> Result<(), PresignError> {
         // One look into the cache for both: the shape by the request, the
         // key by the request's region and the instant's day.
-        let instant = AmzDate::from_system_time(now);
-        let (shape, key) = self.cached(request, instant.as_ref().ok());
+        let (shape, key, instant) = self.cached(request, now);
         let shape = match shape {
             Some(shape) => shape,
             None => self.remember_shape(Shape::new(&Checked::new(request, None)?)),
@@ -268,21 +269,40 @@ impl Signer {
         self.cache.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The kept shape of `request`, and the key for its region on the day
-    /// of `instant`, where known.
+    /// The kept shape of `request`, the key for its region on the day of
+    /// `now` where known, and `now` as an `X-Amz-Date` (kept too: calls come
+    /// many to the second).
     fn cached(
         &self,
         request: &PresignRequest,
-        instant: Option<&AmzDate>,
-    ) -> (Option<Arc<Shape>>, Option<PreparedHmac>) {
-        let cache = self.lock();
+        now: SystemTime,
+    ) -> (
+        Option<Arc<Shape>>,
+        Option<PreparedHmac>,
+        Result<AmzDate, PresignError>,
+    ) {
+        let mut cache = self.lock();
+        // The second `now` falls in (the fraction is dropped, as botocore does).
+        let second = now
+            .duration_since(UNIX_EPOCH)
+            .ok()
+            .map(|since| since.as_secs());
+        let instant = match cache.last_instant {
+            Some((last, date)) if Some(last) == second => Ok(date),
+            _ => AmzDate::from_system_time(now),
+        };
+        if let (Ok(date), Some(second)) = (&instant, second) {
+            let date = *date;
+            cache.last_instant = Some((second, date));
+        }
+        let instant_for_key = instant.as_ref().ok();
         let shape = cache
             .shapes
             .iter()
             .rev()
             .find(|shape| shape.request.same_but_key(request))
             .cloned();
-        let key = instant.and_then(|instant| {
+        let key = instant_for_key.and_then(|instant| {
             let date_stamp = instant.date_stamp().as_bytes();
             cache
                 .keys
@@ -292,7 +312,7 @@ impl Signer {
                 })
                 .map(|cached| cached.hmac.clone())
         });
-        (shape, key)
+        (shape, key, instant)
     }
 
     fn remember_shape(&self, shape: Shape) -> Arc<Shape> {
