@@ -204,40 +204,54 @@ impl AuthQuery<'_> {
         // (`[a-z0-9-]*`), `s3` and `aws4_request` need no encoding (a unit
         // test checks the constant ones); the rest is encoded.
         let mut first = first;
-        let mut pair = |out: &mut String, name: &str, write_value: &dyn Fn(&mut String)| {
+        let mut start = |out: &mut String, name: &str| {
             if !first {
                 out.push('&');
             }
             first = false;
             let start = out.len();
             out.push_str(name);
-            let equals = out.len();
             out.push('=');
-            write_value(out);
-            on_pair(PairRange {
+            PairRange {
                 start,
-                equals,
-                end: out.len(),
-            });
-        };
-        pair(out, "X-Amz-Algorithm", &|out| out.push_str(ALGORITHM));
-        pair(out, "X-Amz-Credential", &|out| {
-            // The access key id and the scope, joined with `/`, encoded.
-            out.push_str(self.encoded_access_key_id);
-            for part in self.scope_parts() {
-                out.push_str("%2F");
-                out.push_str(part);
+                equals: start + name.len(),
+                end: 0,
             }
-        });
-        pair(out, "X-Amz-Date", &|out| out.push_str(self.date));
-        pair(out, "X-Amz-Expires", &|out| {
-            out.put_decimal(self.expires_in);
-        });
-        pair(out, "X-Amz-SignedHeaders", &|out| {
-            encode::query_into(out, self.signed_headers);
-        });
+        };
+        let mut end = |out: &mut String, mut pair: PairRange| {
+            pair.end = out.len();
+            on_pair(pair);
+        };
+
+        let pair = start(out, "X-Amz-Algorithm");
+        out.push_str(ALGORITHM);
+        end(out, pair);
+
+        let pair = start(out, "X-Amz-Credential");
+        // The access key id and the scope, joined with `/`, encoded.
+        out.push_str(self.encoded_access_key_id);
+        for part in self.scope_parts() {
+            out.push_str("%2F");
+            out.push_str(part);
+        }
+        end(out, pair);
+
+        let pair = start(out, "X-Amz-Date");
+        out.push_str(self.date);
+        end(out, pair);
+
+        let pair = start(out, "X-Amz-Expires");
+        out.put_decimal(self.expires_in);
+        end(out, pair);
+
+        let pair = start(out, "X-Amz-SignedHeaders");
+        encode::query_into(out, self.signed_headers);
+        end(out, pair);
+
         if let Some(token) = self.encoded_session_token {
-            pair(out, "X-Amz-Security-Token", &|out| out.push_str(token));
+            let pair = start(out, "X-Amz-Security-Token");
+            out.push_str(token);
+            end(out, pair);
         }
     }
 }

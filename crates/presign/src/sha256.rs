@@ -57,6 +57,8 @@ impl Sha256 {
         self.update_blocks(data);
     }
 
+    // Out of line, so that the common case above inlines where it is called.
+    #[inline(never)]
     fn update_blocks(&mut self, mut data: &[u8]) {
         self.length += data.len() as u64;
         if self.filled > 0 {
@@ -234,6 +236,13 @@ impl PreparedHmac {
     /// leaving `self` as it was.
     pub(crate) fn mac_with(&self, tail: &[u8]) -> [u8; 32] {
         let inner_digest = self.inner.finish_with::<192>(&[tail]);
+        self.outer.finish_with::<64>(&[&inner_digest])
+    }
+
+    /// The MAC of everything given to [`PreparedHmac::update`] plus the
+    /// concatenation of `parts`, leaving `self` as it was.
+    pub(crate) fn mac_of(&self, parts: &[&[u8]]) -> [u8; 32] {
+        let inner_digest = self.inner.finish_with::<256>(parts);
         self.outer.finish_with::<64>(&[&inner_digest])
     }
 

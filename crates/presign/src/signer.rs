@@ -18,7 +18,8 @@
 //! Per URL what remains is what depends on the key and the instant: check
 //! both, write the URL into the caller's buffer, stream the canonical request
 //! into SHA-256 (its path and query read back from that buffer) and the
-//! string to sign into the prepared HMAC. Nothing is allocated then for a
+//! string to sign (its head on the stack) through the kept HMAC pad states,
+//! which are never copied. Nothing is allocated then for a
 //! request of a known shape; a new shape is checked and kept.
 //!
 //! Every part is written by the same functions [`crate::presign()`] uses
@@ -98,12 +99,19 @@ struct Cache {
     last_instant: Option<(u64, AmzDate)>,
 }
 
+/// What the cache holds for one call.
+struct Found {
+    shape: Option<Arc<Shape>>,
+    key: Option<Arc<PreparedHmac>>,
+    instant: Result<AmzDate, PresignError>,
+}
+
 /// The signing key of one day and region, as HMAC pad states.
 #[derive(Clone)]
 struct CachedKey {
     date_stamp: [u8; 8],
     region: String,
-    hmac: PreparedHmac,
+    hmac: Arc<PreparedHmac>,
 }
 
 /// What checking a request gave, for any key and instant.
@@ -192,7 +200,11 @@ impl Signer {
     ) -> Result<(), PresignError> {
         // One look into the cache for both: the shape by the request, the
         // key by the request's region and the instant's day.
-        let (shape, key, instant) = self.cached(request, now);
+        let Found {
+            shape,
+            key,
+            instant,
+        } = self.cached(request, now);
         let shape = match shape {
             Some(shape) => shape,
             None => self.remember_shape(Shape::new(&Checked::new(request, None)?)),
@@ -201,7 +213,7 @@ impl Signer {
         let signed_at = instant?;
         check_expiry(signed_at, shape.expires_in)?;
         request.check_key()?;
-        let mut string_to_sign = match key {
+        let key = match key {
             Some(key) => key,
             None => self.remember_key(signed_at, &request.region),
         };
@@ -244,8 +256,14 @@ impl Signer {
             );
             canonical.finalize()
         };
-        write_head(&mut string_to_sign, auth.date, auth.scope_parts());
-        let signature = string_to_sign.mac_with(&hex::encode_array(&canonical_hash));
+        // The string to sign, its head on the stack and the hash's hex after
+        // it, MACed by the kept key's pad states (never copied).
+        let mut head = StackText::<128>::new();
+        write_head(&mut head, auth.date, auth.scope_parts());
+        let signature = key.mac_of(&[
+            head.as_str().as_bytes(),
+            &hex::encode_array(&canonical_hash),
+        ]);
         out.push_str("&X-Amz-Signature=");
         hex::encode_into(out, &signature);
         Ok(())
@@ -272,15 +290,7 @@ impl Signer {
     /// The kept shape of `request`, the key for its region on the day of
     /// `now` where known, and `now` as an `X-Amz-Date` (kept too: calls come
     /// many to the second).
-    fn cached(
-        &self,
-        request: &PresignRequest,
-        now: SystemTime,
-    ) -> (
-        Option<Arc<Shape>>,
-        Option<PreparedHmac>,
-        Result<AmzDate, PresignError>,
-    ) {
+    fn cached(&self, request: &PresignRequest, now: SystemTime) -> Found {
         let mut cache = self.lock();
         // The second `now` falls in (the fraction is dropped, as botocore does).
         let second = now
@@ -310,9 +320,13 @@ impl Signer {
                 .find(|cached| {
                     cached.date_stamp.as_slice() == date_stamp && cached.region == request.region
                 })
-                .map(|cached| cached.hmac.clone())
+                .map(|cached| Arc::clone(&cached.hmac))
         });
-        (shape, key, instant)
+        Found {
+            shape,
+            key,
+            instant,
+        }
     }
 
     fn remember_shape(&self, shape: Shape) -> Arc<Shape> {
@@ -327,14 +341,16 @@ impl Signer {
 
     /// Derives the signing key for `region` on the day of `signed_at`, and
     /// keeps it.
-    fn remember_key(&self, signed_at: AmzDate, region: &str) -> PreparedHmac {
-        let hmac = SigningKey::derive(
-            self.credentials.secret_access_key(),
-            signed_at.date_stamp(),
-            region,
-            SERVICE,
-        )
-        .prepared_hmac();
+    fn remember_key(&self, signed_at: AmzDate, region: &str) -> Arc<PreparedHmac> {
+        let hmac = Arc::new(
+            SigningKey::derive(
+                self.credentials.secret_access_key(),
+                signed_at.date_stamp(),
+                region,
+                SERVICE,
+            )
+            .prepared_hmac(),
+        );
         let mut date_stamp = [0u8; 8];
         date_stamp.copy_from_slice(signed_at.date_stamp().as_bytes());
         let mut cache = self.lock();
@@ -344,7 +360,7 @@ impl Signer {
         cache.keys.push(CachedKey {
             date_stamp,
             region: region.to_owned(),
-            hmac: hmac.clone(),
+            hmac: Arc::clone(&hmac),
         });
         hmac
     }

@@ -52,12 +52,14 @@ impl Sink for String {
 }
 
 impl Sink for Sha256 {
+    #[inline]
     fn put(&mut self, text: &str) {
         self.update(text.as_bytes());
     }
 }
 
 impl Sink for PreparedHmac {
+    #[inline]
     fn put(&mut self, text: &str) {
         self.update(text.as_bytes());
     }
