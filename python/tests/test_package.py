@@ -125,3 +125,72 @@ def test_now_must_be_aware(client, method):
         call(*args, now=naive)
     with pytest.raises(TypeError, match="now must be an aware datetime.datetime, not str"):
         call(*args, now="2024-01-01T00:00:00Z")
+
+
+def _stub_signatures():
+    """Parameter lists of the stub's functions: name -> [(name, kind, default)]."""
+    import ast
+
+    tree = ast.parse((pathlib.Path(presign.__file__).parent / "_presign.pyi").read_text())
+    found = {}
+
+    def params(function, drop_self):
+        args = function.args
+        positional = args.posonlyargs + args.args
+        defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+        out = []
+        for arg, default in zip(positional, defaults):
+            out.append((arg.arg, "positional", None if default is None else ast.literal_eval(default)))
+        if args.vararg:
+            out.append((args.vararg.arg, "*args", None))
+        for arg, default in zip(args.kwonlyargs, args.kw_defaults):
+            out.append((arg.arg, "keyword", None if default is None else ast.literal_eval(default)))
+        if args.kwarg:
+            out.append((args.kwarg.arg, "**kwargs", None))
+        return out[1:] if drop_self else out
+
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            found[node.name] = params(node, False)
+        if isinstance(node, ast.ClassDef) and node.name == "Client":
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef) and not any(
+                    getattr(d, "id", None) == "property" for d in item.decorator_list
+                ):
+                    name = "Client" if item.name == "__init__" else f"Client.{item.name}"
+                    found[name] = params(item, True)
+    return found
+
+
+def _runtime_signature(obj):
+    import inspect
+
+    kinds = {
+        inspect.Parameter.POSITIONAL_ONLY: "positional",
+        inspect.Parameter.POSITIONAL_OR_KEYWORD: "positional",
+        inspect.Parameter.VAR_POSITIONAL: "*args",
+        inspect.Parameter.KEYWORD_ONLY: "keyword",
+        inspect.Parameter.VAR_KEYWORD: "**kwargs",
+    }
+    out = []
+    for parameter in inspect.signature(obj).parameters.values():
+        if parameter.name == "self":
+            continue
+        default = None if parameter.default is inspect.Parameter.empty else parameter.default
+        out.append((parameter.name, kinds[parameter.kind], default))
+    return out
+
+
+def test_the_stub_matches_the_runtime_signatures():
+    stubs = _stub_signatures()
+    runtime = {
+        "Client": presign.Client,
+        "Client.generate_presigned_url": presign.Client.generate_presigned_url,
+        "Client.generate_presigned_post": presign.Client.generate_presigned_post,
+        "Client.presign_many": presign.Client.presign_many,
+        "inspect": presign.inspect,
+        "verify": presign.verify,
+    }
+    assert set(stubs) == set(runtime)
+    for name, obj in runtime.items():
+        assert stubs[name] == _runtime_signature(obj), name

@@ -117,6 +117,11 @@ pub(crate) fn inspect<'py>(
     clock_skew=900,
     regions=None,
 ))]
+#[pyo3(
+    text_signature = "(url, method='GET', headers=None, *, aws_access_key_id=None, \
+    aws_secret_access_key=None, profile_name=None, ibm_credentials=None, now=None, \
+    max_expires_in=None, clock_skew=900, regions=None)"
+)]
 // Keyword arguments, each optional; pyo3 extracts them as owned values (a
 // `&str` argument needs Python 3.10 under the stable ABI).
 #[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]

@@ -87,6 +87,11 @@ impl Client {
         addressing_style="auto".to_owned(),
         ibm_credentials=None,
     ))]
+    #[pyo3(
+        text_signature = "(region_name=None, endpoint_url=None, aws_access_key_id=None, \
+        aws_secret_access_key=None, aws_session_token=None, profile_name=None, \
+        addressing_style='auto', ibm_credentials=None)"
+    )]
     // boto3's signature, argument for argument; pyo3 extracts the arguments
     // as owned values (a `&str` argument needs Python 3.10 under the stable ABI).
     #[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
