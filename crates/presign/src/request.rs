@@ -494,7 +494,7 @@ pub(crate) fn validate_key(key: &str) -> Result<(), PresignError> {
 }
 
 /// The SigV4 query parameters presign writes itself.
-const AUTH_PARAMETERS: [&str; 7] = [
+pub(crate) const AUTH_PARAMETERS: [&str; 7] = [
     "X-Amz-Algorithm",
     "X-Amz-Credential",
     "X-Amz-Date",
