@@ -5,7 +5,7 @@
 use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, anyhow};
-use presign::{AmzDate, Credentials, Method, PresignError, PresignRequest};
+use presign::{AmzDate, Credentials, PresignError, PresignRequest};
 use presign_config::{Environment, Overrides, Target};
 use zeroize::Zeroizing;
 
@@ -17,7 +17,7 @@ use crate::cli::{Invocation, SigningArgs};
 pub(crate) struct Resolved<R = PresignRequest> {
     /// The request, for the bucket and key given to [`resolve`].
     pub(crate) request: R,
-    /// What [`Resolved::request_with`] builds other requests from.
+    /// What [`Resolved::target`] gives to build other requests from.
     target: Target,
     pub(crate) credentials: Credentials,
     pub(crate) secret_access_key: Zeroizing<String>,
@@ -100,23 +100,11 @@ pub(crate) fn resolve_target<R>(
 }
 
 impl Resolved {
-    /// The endpoint, bucket, region and addressing style requests are
-    /// signed for.
+    /// The endpoint, bucket, region, addressing style and opt-ins requests
+    /// are signed for: [`Target::request`] builds other requests on them (a
+    /// batch line that overrides method, expiry, query or headers).
     pub(crate) fn target(&self) -> &Target {
         &self.target
-    }
-
-    /// Another request on the same endpoint, bucket and region (a batch line
-    /// that overrides method, expiry, query or headers).
-    pub(crate) fn request_with(
-        &self,
-        method: Method,
-        key: &str,
-        expires_in: Duration,
-        query: &[(String, String)],
-        headers: &[(String, String)],
-    ) -> PresignRequest {
-        self.target.request(method, key, expires_in, query, headers)
     }
 }
 

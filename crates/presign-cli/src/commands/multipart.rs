@@ -68,7 +68,7 @@ fn create(
     // as short-lived as the plan's (`--expires-in 1` still gets the upload
     // made on a slow machine).
     let expires_in = invocation.request_args().signing.expires_in;
-    let create_object = resolved.request_with(
+    let create_object = resolved.target().request(
         Method::Get,
         key,
         Duration::from_secs(expires_in.max(CREATE_EXPIRES_SECS)),
@@ -163,7 +163,7 @@ fn plan_for(
 ) -> anyhow::Result<PlanFile> {
     // The parts' URLs sign only the host: the object's headers went with
     // the create request.
-    let bare = resolved.request_with(
+    let bare = resolved.target().request(
         Method::Get,
         key,
         Duration::from_secs(invocation.request_args().signing.expires_in),

@@ -219,7 +219,8 @@ impl LineContext<'_> {
         };
         Ok(Some(
             self.resolved
-                .request_with(method, key, expires_in, &query, &headers),
+                .target()
+                .request(method, key, expires_in, &query, &headers),
         ))
     }
 }

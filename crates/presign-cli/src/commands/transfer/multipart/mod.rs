@@ -203,7 +203,7 @@ pub(crate) fn upload_with_credentials(
     let resolved = resolve::resolve_target(&args.signing, bucket, &env, now, |target| {
         target.request(presign::Method::Post, key, expires_in, &[], &headers)
     })?;
-    let expires_at = now + Duration::from_secs(args.signing.expires_in);
+    let expires_at = now + expires_in;
     for warning in resolve::warnings(&resolved, expires_at) {
         eprintln!("presign: {warning}");
     }
@@ -233,13 +233,9 @@ pub(crate) fn upload_with_credentials(
             return Ok(Outcome::Rejected);
         }
     };
-    let bare = resolved.request_with(
-        presign::Method::Get,
-        key,
-        Duration::from_secs(args.signing.expires_in),
-        &[],
-        &[],
-    );
+    let bare = resolved
+        .target()
+        .request(presign::Method::Get, key, expires_in, &[], &[]);
     let upload = MultipartUpload::new(&bare, created.upload_id.clone())?;
     if !quiet {
         eprintln!(
