@@ -240,13 +240,8 @@ pub(crate) fn exchange<B: ureq::AsSendBody>(
                 return Ok(Ok(response));
             }
             Err(failed) if retry.allows(tries, failed.is_retryable()) => {
-                let delay = RetryPolicy::delay(tries);
-                eprintln!(
-                    "presign: {}; retrying in {:.1} s ({tries} of {} retries)",
-                    failed.summary(),
-                    delay.as_secs_f64(),
-                    retry.retries
-                );
+                let (delay, note) = retry.next_try(tries, &failed.summary());
+                eprintln!("presign: {note}");
                 std::thread::sleep(delay);
             }
             Err(failed) => break failed,

@@ -32,6 +32,19 @@ impl RetryPolicy {
     pub(crate) fn allows(self, tries: u32, retryable: bool) -> bool {
         retryable && tries <= self.retries
     }
+
+    /// The wait after the failed try number `tries` (1 for the first), and
+    /// the note that announces it: `{failure}; retrying in 0.5 s (1 of 3
+    /// retries)`. Every transfer says it the same way.
+    pub(crate) fn next_try(self, tries: u32, failure: &str) -> (Duration, String) {
+        let delay = Self::delay(tries);
+        let note = format!(
+            "{failure}; retrying in {:.1} s ({tries} of {} retries)",
+            delay.as_secs_f64(),
+            self.retries
+        );
+        (delay, note)
+    }
 }
 
 /// A number in 0..1 that differs between calls and processes (no need for a
@@ -104,6 +117,17 @@ mod tests {
             let delay = RetryPolicy::delay(retry).as_millis();
             assert!(delay <= full && delay >= full * 3 / 4, "{retry}: {delay}");
         }
+    }
+
+    #[test]
+    fn the_next_try_is_announced_with_its_wait_and_the_retries_left() {
+        let (delay, note) = RetryPolicy { retries: 3 }.next_try(2, "HTTP 503 Service Unavailable");
+        let shown = format!("{:.1}", delay.as_secs_f64());
+        assert!(delay >= Duration::from_millis(750) && delay <= Duration::from_secs(1));
+        assert_eq!(
+            note,
+            format!("HTTP 503 Service Unavailable; retrying in {shown} s (2 of 3 retries)")
+        );
     }
 
     #[test]

@@ -81,13 +81,8 @@ pub(crate) fn call(
                 };
             }
             Err(failed) if retry.allows(tries, failed.is_retryable()) => {
-                let delay = RetryPolicy::delay(tries);
-                on_retry(format!(
-                    "{}; retrying in {:.1} s ({tries} of {} retries)",
-                    failed.summary(),
-                    delay.as_secs_f64(),
-                    retry.retries
-                ));
+                let (delay, note) = retry.next_try(tries, &failed.summary());
+                on_retry(note);
                 std::thread::sleep(delay);
             }
             Err(failed) => return Err(failed),

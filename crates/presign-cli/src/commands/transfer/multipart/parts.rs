@@ -145,16 +145,11 @@ fn upload_part(job: &PartsJob<'_>, part: &Part) -> Result<String, PartFailure> {
                 if !job.retry.allows(tries, failed.is_retryable()) {
                     return Err(PartFailure::Request(failed));
                 }
-                let delay = RetryPolicy::delay(tries);
-                job.bar.suspend(|| {
-                    eprintln!(
-                        "presign: part {}: {}; retrying in {:.1} s ({tries} of {} retries)",
-                        part.number(),
-                        failed.summary(),
-                        delay.as_secs_f64(),
-                        job.retry.retries
-                    );
-                });
+                let (delay, note) = job.retry.next_try(
+                    tries,
+                    &format!("part {}: {}", part.number(), failed.summary()),
+                );
+                job.bar.suspend(|| eprintln!("presign: {note}"));
                 std::thread::sleep(delay);
             }
         }
