@@ -18,11 +18,9 @@ use crate::storage::StorageCaller;
 pub struct AppState {
     /// The checked configuration.
     pub(crate) settings: Arc<Settings>,
-    /// The storage credentials (secrets wiped on drop, never printed), for
-    /// batches and POST policies.
-    pub(crate) credentials: Arc<Credentials>,
-    /// The core's reusable signer over the same credentials, for one URL
-    /// at a time (it keeps the day's signing key and the request shapes).
+    /// The core's reusable signer over the storage credentials, for one URL
+    /// at a time (it keeps the day's signing key and the request shapes);
+    /// [`AppState::credentials`] gives them to batches and POST policies.
     pub(crate) signer: Arc<Signer>,
     /// The native API's clients.
     pub(crate) clients: Arc<[Arc<Client>]>,
@@ -53,18 +51,23 @@ impl AppState {
             .map_err(|error| crate::LaunchError::Http(error.to_string()))?;
         let storage = StorageCaller::new(http, settings.storage.timeout);
         let credentials = settings.storage.config.credentials.to_credentials();
-        let signer = Signer::new(credentials.clone())
+        let signer = Signer::new(credentials)
             .map_err(|error| crate::LaunchError::Http(error.to_string()))?;
         let clients: Vec<Arc<Client>> = settings.clients.iter().cloned().map(Arc::new).collect();
         Ok(Self {
             settings: Arc::new(settings),
-            credentials: Arc::new(credentials),
             signer: Arc::new(signer),
             clients: clients.into(),
             audit: Arc::new(audit),
             metrics: Arc::new(Metrics::default()),
             storage: Arc::new(storage),
         })
+    }
+
+    /// The storage credentials (secrets wiped on drop, never printed): the
+    /// signer's own, kept once.
+    pub(crate) fn credentials(&self) -> &Credentials {
+        self.signer.credentials()
     }
 
     /// The storage target for `bucket`.

@@ -210,7 +210,7 @@ pub(crate) async fn params(
     if let Some(max) = companion.max_size {
         policy = policy.content_length_range(0, max);
     }
-    let post = presign_post(&policy, &state.credentials, state.now())
+    let post = presign_post(&policy, state.credentials(), state.now())
         .map_err(|e| ApiError::from_presign(&e))?;
     let requester = requester(&headers, remote);
     let issuer = Issuer::new(

@@ -279,7 +279,7 @@ pub(crate) async fn presign_batch(
         &headers,
     );
     let now = state.now();
-    let signer = BatchSigner::new(&template, &state.credentials, now)
+    let signer = BatchSigner::new(&template, state.credentials(), now)
         .map_err(|e| ApiError::from_presign(&e))?;
     let mut urls = Vec::with_capacity(body.keys.len());
     for key in &body.keys {
@@ -366,7 +366,7 @@ pub(crate) async fn post_policy(
     if let Some(max) = body.max_size.or(client.max_size) {
         policy = policy.content_length_range(body.min_size.unwrap_or(0), max);
     }
-    let post = presign_post(&policy, &state.credentials, state.now())
+    let post = presign_post(&policy, state.credentials(), state.now())
         .map_err(|e| ApiError::from_presign(&e))?;
     let expires_at = rfc3339(post.expires_at());
     let requester = Requester::Client(client.name.clone());
