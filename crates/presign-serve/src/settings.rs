@@ -102,9 +102,8 @@ impl Default for Limits {
 pub struct Storage {
     /// The resolved credentials, region and endpoint.
     pub config: ResolvedConfig,
-    /// The default bucket.
-    pub bucket: String,
-    /// The endpoint, region and addressing of the default bucket.
+    /// The endpoint, region and addressing of the default bucket
+    /// (`target.bucket`).
     pub target: Target,
     /// `timeout`: for each call the service makes to the storage service.
     pub timeout: Duration,
@@ -415,15 +414,7 @@ fn storage(
     let target = config
         .target(&bucket, addressing)
         .map_err(|error| fail("storage", error.to_string()))?;
-    // A trial signature checks the endpoint, bucket name, region and
-    // credentials now, rather than on the first request.
-    let probe = target.request(Method::Get, "probe", Duration::from_secs(60), &[], &[]);
-    presign::presign(
-        &probe,
-        &config.credentials.to_credentials(),
-        std::time::UNIX_EPOCH + Duration::from_secs(1_700_000_000),
-    )
-    .map_err(|error| fail("storage", error.to_string()))?;
+    trial_signature(&target, &config, "storage", fail)?;
     let timeout = seconds(
         raw.timeout,
         Duration::from_secs(30),
@@ -432,7 +423,6 @@ fn storage(
     )?;
     Ok(Storage {
         config,
-        bucket,
         target,
         timeout,
         transport,
@@ -466,26 +456,37 @@ fn max_size(value: Option<u64>, key: &str, fail: &Fail) -> Result<Option<u64>, S
     }
 }
 
+/// A trial signature for `target` with the credentials of `config`: checks
+/// the endpoint, bucket name, region and credentials now, rather than on the
+/// first request. A refusal is reported under `key`.
+fn trial_signature(
+    target: &Target,
+    config: &ResolvedConfig,
+    key: &str,
+    fail: &Fail,
+) -> Result<(), SettingsError> {
+    let probe = target.request(Method::Get, "probe", Duration::from_secs(60), &[], &[]);
+    presign::presign(
+        &probe,
+        &config.credentials.to_credentials(),
+        std::time::UNIX_EPOCH + Duration::from_secs(1_700_000_000),
+    )
+    .map(|_| ())
+    .map_err(|error| fail(key, error.to_string()))
+}
+
 fn bucket_name(
     bucket: &str,
     storage: &Storage,
     key: &str,
     fail: &Fail,
 ) -> Result<(), SettingsError> {
-    let probe = storage.target.with_bucket(bucket).request(
-        Method::Get,
-        "probe",
-        Duration::from_secs(60),
-        &[],
-        &[],
-    );
-    presign::presign(
-        &probe,
-        &storage.config.credentials.to_credentials(),
-        std::time::UNIX_EPOCH + Duration::from_secs(1_700_000_000),
+    trial_signature(
+        &storage.target.with_bucket(bucket),
+        &storage.config,
+        key,
+        fail,
     )
-    .map(|_| ())
-    .map_err(|error| fail(key, error.to_string()))
 }
 
 fn companion(
@@ -515,7 +516,7 @@ fn companion(
     .map_err(|reason| fail("companion.key_template", reason))?;
     let content_types = ContentTypes::parse(&raw.content_types)
         .map_err(|(index, reason)| fail(&format!("companion.content_types[{index}]"), reason))?;
-    let bucket = raw.bucket.unwrap_or_else(|| storage.bucket.clone());
+    let bucket = raw.bucket.unwrap_or_else(|| storage.target.bucket.clone());
     bucket_name(&bucket, storage, "companion.bucket", fail)?;
     if let Some(acl) = &raw.acl
         && (acl.is_empty() || !acl.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'))
@@ -569,7 +570,7 @@ fn client(
         fail(&key("token_sha256"), "must be 64 hex digits, the SHA-256 of the token (printf %s \"$TOKEN\" | sha256sum), never the token itself".into())
     })?;
     let buckets = if raw.buckets.is_empty() {
-        vec![storage.bucket.clone()]
+        vec![storage.target.bucket.clone()]
     } else {
         raw.buckets
     };
