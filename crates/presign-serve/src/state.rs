@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use presign::{Credentials, PresignRequest, Signer};
 use presign_config::Target;
 
-use crate::audit::Audit;
+use crate::audit::{Audit, AuditRecord};
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::settings::{Client, Settings};
@@ -68,6 +68,14 @@ impl AppState {
     /// signer's own, kept once.
     pub(crate) fn credentials(&self) -> &Credentials {
         self.signer.credentials()
+    }
+
+    /// Records what a request issued: one audit line per record, and as
+    /// many in the metrics under `kind` (`url`, `part_url`, `post_policy`).
+    /// Every handler that issues reports here, so log and count agree.
+    pub(crate) fn issued(&self, kind: &'static str, records: &[AuditRecord<'_>]) {
+        self.audit.write(records);
+        self.metrics.issued(kind, records.len() as u64);
     }
 
     /// The storage target for `bucket`.

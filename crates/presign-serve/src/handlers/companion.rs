@@ -220,10 +220,10 @@ pub(crate) async fn params(
         "/s3/params",
         &companion.bucket,
     );
-    state
-        .audit
-        .write(&[issuer.record("POST", &key, &rfc3339(post.expires_at()))]);
-    state.metrics.issued("post_policy", 1);
+    state.issued(
+        "post_policy",
+        &[issuer.record("POST", &key, &rfc3339(post.expires_at()))],
+    );
     Ok(Json(CompanionParamsAnswer {
         method: "POST",
         url: post.url().to_owned(),
@@ -501,8 +501,7 @@ fn audit_parts(
                 .part(upload_id, *number)
         })
         .collect();
-    state.audit.write(&records);
-    state.metrics.issued("part_url", parts.len() as u64);
+    state.issued("part_url", &records);
 }
 
 /// URLs for many parts at once.

@@ -202,8 +202,7 @@ pub(crate) async fn create(
                 .part(&upload_id, part.part_number)
         })
         .collect();
-    state.audit.write(&records);
-    state.metrics.issued("part_url", parts.len() as u64);
+    state.issued("part_url", &records);
     Ok(Json(MultipartPlan {
         upload_id: upload_id.clone(),
         bucket,

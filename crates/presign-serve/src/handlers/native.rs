@@ -224,10 +224,10 @@ pub(crate) async fn presign_url(
     let expires_at = rfc3339(expires_at);
     let requester = Requester::Client(client.name.clone());
     let issuer = Issuer::new(state.now(), &id.0, &requester, "/v1/presign", bucket);
-    state
-        .audit
-        .write(&[issuer.record(method.as_str(), &body.key, &expires_at)]);
-    state.metrics.issued("url", 1);
+    state.issued(
+        "url",
+        &[issuer.record(method.as_str(), &body.key, &expires_at)],
+    );
     Ok(Json(PresignAnswer {
         url,
         method: method.as_str().to_owned(),
@@ -297,8 +297,7 @@ pub(crate) async fn presign_batch(
         .iter()
         .map(|key| issuer.record(method.as_str(), key, &expires_at))
         .collect();
-    state.audit.write(&records);
-    state.metrics.issued("url", urls.len() as u64);
+    state.issued("url", &records);
     let signed_headers = signed_headers(&template);
     Ok(Json(BatchAnswer {
         urls,
@@ -371,10 +370,10 @@ pub(crate) async fn post_policy(
     let expires_at = rfc3339(post.expires_at());
     let requester = Requester::Client(client.name.clone());
     let issuer = Issuer::new(state.now(), &id.0, &requester, "/v1/post", bucket);
-    state
-        .audit
-        .write(&[issuer.record("POST", &body.key, &expires_at)]);
-    state.metrics.issued("post_policy", 1);
+    state.issued(
+        "post_policy",
+        &[issuer.record("POST", &body.key, &expires_at)],
+    );
     Ok(Json(PostAnswer {
         url: post.url().to_owned(),
         fields: OrderedPairs(post.fields().to_vec()),
