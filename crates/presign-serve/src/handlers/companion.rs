@@ -373,12 +373,17 @@ fn part_number(text: &str) -> Result<PartNumber, ApiError> {
         })
 }
 
-/// Metadata as `x-amz-meta-*` headers: names checked, values RFC 2047
-/// encoded when not ASCII.
-pub(crate) fn metadata_headers(
+/// The headers CreateMultipartUpload gives the object: `content-type` when
+/// given, then the metadata as `x-amz-meta-*` headers (names checked,
+/// values RFC 2047 encoded when not ASCII).
+pub(crate) fn object_headers(
+    content_type: Option<&str>,
     metadata: &BTreeMap<String, Value>,
 ) -> Result<Vec<(String, String)>, ApiError> {
-    let mut headers = Vec::with_capacity(metadata.len());
+    let mut headers = Vec::with_capacity(metadata.len() + 1);
+    if let Some(content_type) = content_type {
+        headers.push(("content-type".to_owned(), content_type.to_owned()));
+    }
     for (name, value) in metadata {
         let text = match value {
             Value::Null => continue,
@@ -416,10 +421,7 @@ pub(crate) async fn create(
         content_type.as_deref(),
     )?;
     let key = key_for(companion, &body.filename)?;
-    let mut headers = metadata_headers(&body.metadata)?;
-    if let Some(content_type) = &content_type {
-        headers.insert(0, ("content-type".to_owned(), content_type.clone()));
-    }
+    let mut headers = object_headers(content_type.as_deref(), &body.metadata)?;
     if let Some(acl) = &companion.acl {
         headers.push(("x-amz-acl".to_owned(), acl.clone()));
     }

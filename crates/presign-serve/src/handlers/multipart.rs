@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::audit::{AuditRecord, Issuer, Requester, rfc3339};
 use crate::auth::ClientAuth;
 use crate::error::{ApiError, AppJson, ErrorBody, NativeRefusals, StorageFailure};
-use crate::handlers::companion::{complete_within, metadata_headers};
+use crate::handlers::companion::{complete_within, object_headers};
 use crate::metrics::RequestId;
 use crate::policy;
 use crate::settings::Client;
@@ -156,10 +156,7 @@ pub(crate) async fn create(
         None => PartPlan::new(body.size),
     }
     .map_err(|error| ApiError::bad_request("part_size", error.to_string()))?;
-    let mut headers = metadata_headers(&body.metadata)?;
-    if let Some(content_type) = &body.content_type {
-        headers.insert(0, ("content-type".to_owned(), content_type.clone()));
-    }
+    let headers = object_headers(body.content_type.as_deref(), &body.metadata)?;
     let target = state.target(&bucket);
     let expiry = Duration::from_secs(expires_in);
     let now = state.now();
