@@ -74,12 +74,7 @@ impl Target {
         query: &[(String, String)],
         headers: &[(String, String)],
     ) -> PresignRequest {
-        let mut request = PresignRequest::new(method, &self.endpoint, &self.bucket, key)
-            .region(&self.region)
-            .expires_in(expires_in)
-            .allow_long_expiry(self.allow_long_expiry)
-            .legacy_bucket_names(self.legacy_bucket_names)
-            .addressing(self.addressing);
+        let mut request = self.request_for(method, &self.bucket, key, expires_in);
         for (name, value) in query {
             request = request.query(name, value);
         }
@@ -87,6 +82,39 @@ impl Target {
             request = request.header(name, value);
         }
         request
+    }
+
+    /// A request for `key` in `bucket`, whatever this target's bucket, with
+    /// the target's endpoint, region, addressing and opt-ins, and no query
+    /// or headers yet. For a caller that owns the bucket and key already
+    /// (the Python package, per URL): [`Target::with_bucket`] would copy the
+    /// whole target.
+    ///
+    /// # Example
+    /// ```
+    /// use std::time::Duration;
+    /// use presign::{Addressing, Method};
+    /// use presign_config::Target;
+    ///
+    /// let target = Target::new("http://127.0.0.1:9000", "", "eu-de", Addressing::Path);
+    /// let request = target.request_for(Method::Get, "photos", "cat.png".to_owned(), Duration::from_secs(60));
+    /// assert_eq!((request.bucket(), request.key()), ("photos", "cat.png"));
+    /// assert!(request.query_pairs().is_empty());
+    /// ```
+    #[must_use]
+    pub fn request_for(
+        &self,
+        method: Method,
+        bucket: impl Into<String>,
+        key: impl Into<String>,
+        expires_in: Duration,
+    ) -> PresignRequest {
+        PresignRequest::new(method, &self.endpoint, bucket, key)
+            .region(&self.region)
+            .expires_in(expires_in)
+            .allow_long_expiry(self.allow_long_expiry)
+            .legacy_bucket_names(self.legacy_bucket_names)
+            .addressing(self.addressing)
     }
 
     /// A POST policy for uploads under `key` on this target (a key ending in

@@ -316,18 +316,12 @@ impl Client {
     /// The request `call` asks for on this client's target (as
     /// [`Target::request`] builds it, from the strings `call` owns).
     fn request(&self, method: Method, call: Call, expires_in: Duration) -> presign::PresignRequest {
-        let target = &self.target;
-        let mut request = presign::PresignRequest::new(
+        let mut request = self.target.request_for(
             method,
-            target.endpoint.clone(),
             call.bucket.unwrap_or_default(),
             call.key.unwrap_or_default(),
-        )
-        .region(target.region.clone())
-        .expires_in(expires_in)
-        .allow_long_expiry(target.allow_long_expiry)
-        .legacy_bucket_names(target.legacy_bucket_names)
-        .addressing(target.addressing);
+            expires_in,
+        );
         for (name, value) in call.query {
             request = request.query(name, value);
         }
