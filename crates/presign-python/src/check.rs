@@ -9,6 +9,7 @@ use presign_config::{Environment, Overrides, ResolvedCredentials};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
+use crate::client::KEY_ARGUMENTS;
 use crate::errors::{IntoPyResult, VerifyError, presign_error};
 use crate::instant::signing_instant;
 use crate::operations::text;
@@ -146,11 +147,7 @@ pub(crate) fn verify<'py>(
         aws_access_key_id.as_deref(),
         aws_secret_access_key.as_deref(),
         None,
-        [
-            "aws_access_key_id",
-            "aws_secret_access_key",
-            "aws_session_token",
-        ],
+        KEY_ARGUMENTS,
         "the aws_access_key_id and aws_secret_access_key arguments",
     )
     .or_raise()?;

@@ -18,8 +18,9 @@ use crate::many::{Buffers, sign_many};
 use crate::operations::{self, Call, text};
 use crate::post;
 
-/// The names of the keys as the `Client` takes them, for messages.
-const KEY_ARGUMENTS: [&str; 3] = [
+/// The names of the keys as the `Client` (and `verify`) take them, for
+/// messages.
+pub(crate) const KEY_ARGUMENTS: [&str; 3] = [
     "aws_access_key_id",
     "aws_secret_access_key",
     "aws_session_token",
