@@ -195,7 +195,9 @@ fn companion_routes(state: &AppState) -> OpenApiRouter<AppState> {
 /// requests in flight finish (within `shutdown_timeout`).
 ///
 /// # Errors
-/// [`LaunchError`] when the audit log cannot be opened.
+/// [`LaunchError`] when the audit log cannot be opened, or the HTTP agent
+/// for the storage calls or the signer cannot be built (as
+/// [`AppState::new`]).
 pub async fn launch(
     settings: Settings,
     listener: TcpListener,

@@ -36,8 +36,9 @@ impl AppState {
     /// The state for `settings`, with the audit log opened.
     ///
     /// # Errors
-    /// When the audit log file cannot be opened or the HTTP agent for the
-    /// storage calls cannot be built (a CA bundle without certificates).
+    /// When the audit log file cannot be opened, the HTTP agent for the
+    /// storage calls cannot be built (a CA bundle without certificates), or
+    /// the credentials cannot sign (a key SigV4 cannot use).
     pub fn new(settings: Settings) -> Result<Self, crate::LaunchError> {
         let audit =
             Audit::open(&settings.audit_log).map_err(|source| crate::LaunchError::AuditLog {
