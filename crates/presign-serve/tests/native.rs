@@ -75,6 +75,20 @@ async fn the_url_is_the_one_the_core_signs() {
         body["headers"],
         json!({"content-type": "image/png", "content-length": "1000"})
     );
+    // Byte for byte the URL presign() signs for the same request and instant.
+    let request = presign::PresignRequest::new(
+        presign::Method::Put,
+        "http://127.0.0.1:9",
+        "uploads",
+        "user1/in/a.png",
+    )
+    .addressing(presign::Addressing::Path)
+    .expires_in(std::time::Duration::from_secs(300))
+    .header("Content-Type", "image/png")
+    .header("content-length", "1000");
+    let credentials = presign::Credentials::new(common::ACCESS_KEY, common::SECRET_KEY);
+    let expected = presign::presign(&request, &credentials, parsed.signed_at().to_system_time());
+    assert_eq!(expected.unwrap().url(), url);
 }
 
 #[tokio::test]
