@@ -53,12 +53,15 @@ fn bash_completes_subcommands_and_output_values() {
         "batch",
         "download",
         "upload",
+        "multipart",
         "send",
         "inspect",
         "verify",
         "doctor",
         "completions",
         "man",
+        "post",
+        "serve",
     ] {
         assert!(
             top.iter().any(|w| w == subcommand),
