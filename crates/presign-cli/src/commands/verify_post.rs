@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::time::SystemTime;
 
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
 use presign::{AmzDate, Credentials, ObjectLocation, PostUpload, VerifyError, VerifyPolicy};
 
 use super::post_form;
@@ -91,11 +91,7 @@ fn bucket(args: &VerifyPostArgs, form: &post_form::Form) -> anyhow::Result<Strin
 /// The file's size and name: `--file`, else `--size` (and `--file-name`).
 fn file(args: &VerifyPostArgs) -> anyhow::Result<(u64, Option<String>)> {
     if let Some(path) = &args.file {
-        let file = crate::files::open(path, "--file ")?;
-        let size = file
-            .metadata()
-            .with_context(|| format!("cannot read --file {}", path.display()))?
-            .len();
+        let size = crate::files::size(path, "--file ")?;
         let name = path
             .file_name()
             .map(|name| name.to_string_lossy().into_owned());

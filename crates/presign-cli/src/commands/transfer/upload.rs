@@ -5,8 +5,6 @@
 use std::path::Path;
 use std::time::SystemTime;
 
-use anyhow::Context;
-
 use super::retry::RetryPolicy;
 use super::{Outcome, exchange, expect_continue, multipart, prepare, progress};
 use crate::cli::{UploadArgs, UploadMode};
@@ -36,10 +34,7 @@ fn put(
     now: SystemTime,
 ) -> anyhow::Result<Outcome> {
     let prepared = prepare(url, &args.transfer, now)?;
-    let size = crate::files::open(path, "")?
-        .metadata()
-        .with_context(|| format!("cannot read {}", path.display()))?
-        .len();
+    let size = crate::files::size(path, "")?;
     let bar = progress::bar(Some(size), args.transfer.quiet);
     let mut extra = vec![("content-length", size.to_string())];
     extra.extend(expect_continue(size).map(|(name, value)| (name, value.to_owned())));

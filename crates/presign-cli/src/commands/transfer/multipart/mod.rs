@@ -269,10 +269,7 @@ pub(crate) fn upload_with_credentials(
 /// The size of `file`; when `expected` is given (`what` names its source),
 /// an error unless it is that size.
 fn check_file_size(file: &Path, expected: u64, what: &str) -> anyhow::Result<u64> {
-    let size = crate::files::open(file, "")?
-        .metadata()
-        .map_err(|error| anyhow!("cannot read {}: {error}", file.display()))?
-        .len();
+    let size = crate::files::size(file, "")?;
     if !what.is_empty() && size != expected {
         return Err(anyhow!(
             "{} is {size} bytes, but {what} is for a file of {expected} bytes: upload the file the \
