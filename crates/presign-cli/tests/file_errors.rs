@@ -4,7 +4,8 @@
 //! error 2): No such file or directory (os error 2)`), exits 2 and prints
 //! nothing on stdout. One test per kind of file: the IBM COS credentials
 //! file, the shared credentials and config files, batch `--input`, the file
-//! `upload` sends, the folder `download` writes into, and a `--ca-bundle`.
+//! `upload` sends (in one PUT or in parts), the folder `download` writes
+//! into, and a `--ca-bundle`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -109,6 +110,31 @@ fn a_missing_or_unreadable_upload_file_is_named_with_its_cause_once() {
     std::fs::create_dir(&folder).unwrap();
     for (file, cause) in [(&missing, NOT_FOUND), (&folder, A_DIRECTORY)] {
         let stderr = run(sandbox.aws_command().args(["upload", &url]).arg(file)).refused();
+        let message = format!("cannot read {}: ", file.display());
+        assert_one_cause(&stderr, &message, cause);
+    }
+}
+
+#[test]
+fn a_missing_or_unreadable_multipart_upload_file_is_named_before_anything_is_sent() {
+    let sandbox = Sandbox::new();
+    let missing = sandbox.path("big.iso");
+    let folder = sandbox.path("isos");
+    std::fs::create_dir(&folder).unwrap();
+    for (file, cause) in [(&missing, NOT_FOUND), (&folder, A_DIRECTORY)] {
+        // Nothing listens on port 9: a CreateMultipartUpload would be
+        // retried and reported; the file's error comes first, alone.
+        let stderr = run(sandbox
+            .aws_command()
+            .args([
+                "upload",
+                "--multipart",
+                "s3://bucket/big.iso",
+                "--endpoint-url",
+                "http://127.0.0.1:9",
+            ])
+            .arg(file))
+        .refused();
         let message = format!("cannot read {}: ", file.display());
         assert_one_cause(&stderr, &message, cause);
     }

@@ -186,7 +186,9 @@ pub(crate) fn upload_with_credentials(
     now: SystemTime,
 ) -> anyhow::Result<Outcome> {
     let (bucket, key) = crate::s3_uri::parse(uri).map_err(|message| anyhow!(message))?;
-    let size = check_file_size(file, 0, "").unwrap_or(0);
+    // Read before anything is sent: no upload is created for a file that
+    // cannot be read.
+    let size = crate::files::size(file, "")?;
     let layout = match args.part_size {
         Some(part_size) => PartPlan::with_part_size(size, part_size),
         None => PartPlan::new(size),
@@ -266,18 +268,18 @@ pub(crate) fn upload_with_credentials(
     session.run(&http, file, args, retry, false)
 }
 
-/// The size of `file`; when `expected` is given (`what` names its source),
-/// an error unless it is that size.
-fn check_file_size(file: &Path, expected: u64, what: &str) -> anyhow::Result<u64> {
+/// An error unless `file` is `expected` bytes long, the size `what` (the
+/// plan) is for.
+fn check_file_size(file: &Path, expected: u64, what: &str) -> anyhow::Result<()> {
     let size = crate::files::size(file, "")?;
-    if !what.is_empty() && size != expected {
+    if size != expected {
         return Err(anyhow!(
             "{} is {size} bytes, but {what} is for a file of {expected} bytes: upload the file the \
              plan was made for, or make a plan with --size {size}",
             file.display()
         ));
     }
-    Ok(size)
+    Ok(())
 }
 
 /// `text` quoted for a POSIX shell when it needs it.
