@@ -86,28 +86,13 @@ fn create(
     for warning in resolve::warnings(&resolved, created_request.expires_at()) {
         print_note(&warning);
     }
-    let headers: Vec<(&str, &str)> = created_request
-        .headers()
-        .iter()
-        .map(|(name, value)| (name.as_str(), value.as_str()))
-        .collect();
     let retry = RetryPolicy { retries: 3 };
     let http = crate::http::client(&args.tls, args.request.signing.profile.as_deref(), env)?;
-    let created = match calls::create(&http, created_request.url(), &headers, retry, &|note| {
-        print_note(&format!("CreateMultipartUpload: {note}"));
-    }) {
-        Ok(created) => created,
-        Err(error) => {
-            if let Some(path) = &args.plan_file {
-                let _ = std::fs::remove_file(path);
-            }
-            eprintln!(
-                "presign: error: CreateMultipartUpload of {} failed: {}",
-                args.uri,
-                error.summary()
-            );
-            return Ok(Outcome::Rejected);
+    let Some(created) = calls::create(&http, &created_request, &args.uri, retry) else {
+        if let Some(path) = &args.plan_file {
+            let _ = std::fs::remove_file(path);
         }
+        return Ok(Outcome::Rejected);
     };
     let plan = plan_for(
         &resolved,

@@ -4,11 +4,11 @@
 
 use std::io::Read;
 
-use presign::AnswerError;
 use presign::multipart::{
     CompleteMultipartUploadResult, CompletedPart, InitiateMultipartUploadResult, ListPartsResult,
     ListedPart, MultipartError, complete_multipart_upload_body,
 };
+use presign::{AnswerError, Presigned};
 use presign_http::Http;
 
 use super::super::retry::RetryPolicy;
@@ -90,17 +90,35 @@ pub(crate) fn call(
     }
 }
 
-/// CreateMultipartUpload through its presigned URL, with the headers it
-/// signs: the new upload's id.
+/// CreateMultipartUpload through its presigned URL `create`, with the
+/// headers it signs: the new upload. Retries are announced and a failure is
+/// reported on stderr (`CreateMultipartUpload of {object} failed: ...`);
+/// then the answer is `None`.
 pub(crate) fn create(
     http: &Http,
-    url: &str,
-    headers: &[(&str, &str)],
+    create: &Presigned,
+    object: &str,
     retry: RetryPolicy,
-    on_retry: &dyn Fn(String),
-) -> Result<InitiateMultipartUploadResult, CallError> {
-    let text = call(http, "POST", url, headers, b"", retry, on_retry).map_err(CallError::Failed)?;
-    InitiateMultipartUploadResult::parse(&text).map_err(CallError::Answer)
+) -> Option<InitiateMultipartUploadResult> {
+    let headers: Vec<(&str, &str)> = create
+        .headers()
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    let on_retry = |note| eprintln!("presign: CreateMultipartUpload: {note}");
+    let created = call(http, "POST", create.url(), &headers, b"", retry, &on_retry)
+        .map_err(CallError::Failed)
+        .and_then(|text| InitiateMultipartUploadResult::parse(&text).map_err(CallError::Answer));
+    match created {
+        Ok(created) => Some(created),
+        Err(error) => {
+            eprintln!(
+                "presign: error: CreateMultipartUpload of {object} failed: {}",
+                error.summary()
+            );
+            None
+        }
+    }
 }
 
 /// Every part the server lists, through the ListParts URLs (one per 1000

@@ -216,24 +216,10 @@ pub(crate) fn upload_with_credentials(
         at.unwrap_or_else(SystemTime::now),
     )
     .map_err(resolve::with_cli_hint)?;
-    let header_refs: Vec<(&str, &str)> = create
-        .headers()
-        .iter()
-        .map(|(name, value)| (name.as_str(), value.as_str()))
-        .collect();
     let http = crate::http::client(&args.transfer.tls, args.signing.profile.as_deref(), &env)?;
     let quiet = args.transfer.quiet;
-    let created = match calls::create(&http, create.url(), &header_refs, retry, &|note| {
-        eprintln!("presign: CreateMultipartUpload: {note}");
-    }) {
-        Ok(created) => created,
-        Err(error) => {
-            eprintln!(
-                "presign: error: CreateMultipartUpload of {uri} failed: {}",
-                error.summary()
-            );
-            return Ok(Outcome::Rejected);
-        }
+    let Some(created) = calls::create(&http, &create, uri, retry) else {
+        return Ok(Outcome::Rejected);
     };
     let bare = resolved
         .target()
