@@ -80,9 +80,7 @@ fn run(invocation: &Invocation) -> anyhow::Result<ExitCode> {
         ) => Ok(transfer_exit(run_transfer(invocation, &env)?)),
         Some(Command::Inspect(args)) => {
             let text = commands::inspect::run(args, SystemTime::now())?;
-            let mut stdout = std::io::stdout().lock();
-            stdout.write_all(text.as_bytes())?;
-            stdout.flush()?;
+            print_all(&text)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Doctor(args)) => {
@@ -91,9 +89,7 @@ fn run(invocation: &Invocation) -> anyhow::Result<ExitCode> {
                 cli::DoctorOutput::Text => report.text(),
                 cli::DoctorOutput::Json => report.json(),
             };
-            let mut stdout = std::io::stdout().lock();
-            stdout.write_all(text.as_bytes())?;
-            stdout.flush()?;
+            print_all(&text)?;
             Ok(if report.failed() {
                 ExitCode::from(EXIT_CHECK_FAILED)
             } else {
@@ -123,9 +119,7 @@ fn run(invocation: &Invocation) -> anyhow::Result<ExitCode> {
             for warning in commands::post::warnings(&signed) {
                 eprintln!("presign: {warning}");
             }
-            let mut stdout = std::io::stdout().lock();
-            stdout.write_all(text.as_bytes())?;
-            stdout.flush()?;
+            print_all(&text)?;
             Ok(ExitCode::SUCCESS)
         }
         None => {
@@ -135,9 +129,7 @@ fn run(invocation: &Invocation) -> anyhow::Result<ExitCode> {
             for warning in commands::sign::warnings(&signed) {
                 eprintln!("presign: {warning}");
             }
-            let mut stdout = std::io::stdout().lock();
-            stdout.write_all(text.as_bytes())?;
-            stdout.flush()?;
+            print_all(&text)?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -158,6 +150,14 @@ fn run_transfer(
     }
 }
 
+/// Writes `text` to stdout and flushes it (a closed pipe is an error the
+/// caller treats as success).
+fn print_all(text: &str) -> std::io::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()
+}
+
 /// 0 when the server accepted the request, 1 when it refused it.
 fn transfer_exit(outcome: commands::transfer::Outcome) -> ExitCode {
     match outcome {
@@ -171,9 +171,7 @@ fn transfer_exit(outcome: commands::transfer::Outcome) -> ExitCode {
 fn verify_exit(verdict: commands::verify::Verdict) -> anyhow::Result<ExitCode> {
     match verdict {
         commands::verify::Verdict::Valid(summary) => {
-            let mut stdout = std::io::stdout().lock();
-            writeln!(stdout, "{summary}")?;
-            stdout.flush()?;
+            print_all(&format!("{summary}\n"))?;
             Ok(ExitCode::SUCCESS)
         }
         commands::verify::Verdict::Rejected(reason) => {
