@@ -210,16 +210,11 @@ pub(crate) async fn params(
     if let Some(max) = companion.max_size {
         policy = policy.content_length_range(0, max);
     }
-    let post = presign_post(&policy, state.credentials(), state.now())
-        .map_err(|e| ApiError::from_presign(&e))?;
+    let now = state.now();
+    let post =
+        presign_post(&policy, state.credentials(), now).map_err(|e| ApiError::from_presign(&e))?;
     let requester = requester(&headers, remote);
-    let issuer = Issuer::new(
-        state.now(),
-        &id.0,
-        &requester,
-        "/s3/params",
-        &companion.bucket,
-    );
+    let issuer = Issuer::new(now, &id.0, &requester, "/s3/params", &companion.bucket);
     state.issued(
         "post_policy",
         &[issuer.record("POST", &key, &rfc3339(post.expires_at()))],

@@ -220,10 +220,11 @@ pub(crate) async fn presign_url(
         &query,
         &headers,
     );
-    let (url, expires_at) = state.sign(&request, state.now())?;
+    let now = state.now();
+    let (url, expires_at) = state.sign(&request, now)?;
     let expires_at = rfc3339(expires_at);
     let requester = Requester::Client(client.name.clone());
-    let issuer = Issuer::new(state.now(), &id.0, &requester, "/v1/presign", bucket);
+    let issuer = Issuer::new(now, &id.0, &requester, "/v1/presign", bucket);
     state.issued(
         "url",
         &[issuer.record(method.as_str(), &body.key, &expires_at)],
@@ -365,11 +366,12 @@ pub(crate) async fn post_policy(
     if let Some(max) = body.max_size.or(client.max_size) {
         policy = policy.content_length_range(body.min_size.unwrap_or(0), max);
     }
-    let post = presign_post(&policy, state.credentials(), state.now())
-        .map_err(|e| ApiError::from_presign(&e))?;
+    let now = state.now();
+    let post =
+        presign_post(&policy, state.credentials(), now).map_err(|e| ApiError::from_presign(&e))?;
     let expires_at = rfc3339(post.expires_at());
     let requester = Requester::Client(client.name.clone());
-    let issuer = Issuer::new(state.now(), &id.0, &requester, "/v1/post", bucket);
+    let issuer = Issuer::new(now, &id.0, &requester, "/v1/post", bucket);
     state.issued(
         "post_policy",
         &[issuer.record("POST", &body.key, &expires_at)],
