@@ -1,6 +1,7 @@
 //! A scripted HTTP/1.1 server on 127.0.0.1 for the failures real servers
 //! will not produce on demand: a download cut half-way or stalled, a 503
-//! before success, a refusal sent while the upload's body is still coming.
+//! before success, a refusal sent while the upload's body is still coming,
+//! a connection closed without an answer, a server that never answers.
 //! Each request's head goes to a handler that picks the [`Reply`]; every
 //! request is recorded. Signatures are not checked: the URLs only have to be
 //! well-formed presigned URLs ([`Stub::url`]).
@@ -60,6 +61,13 @@ pub(crate) enum Reply {
         continue_first: bool,
         read_first: usize,
     },
+    /// Reads the request's head and up to `read_first` bytes of its body
+    /// (ignoring `Expect: 100-continue`), then closes without a word: with
+    /// body bytes still coming, the client's next write breaks.
+    HangUp { read_first: usize },
+    /// Reads the request's head and never answers (the connection stays
+    /// open until the test process ends).
+    Silent,
 }
 
 /// A running stub.
@@ -132,8 +140,11 @@ fn connection(
             all.len() - 1
         };
         let reply = handler(&seen, index);
-        let keep_open = answer(&mut reader, &mut writer, &mut seen, reply)?;
-        record.lock().unwrap()[index] = seen;
+        // The body's length is recorded before the answer goes out: a client
+        // that has its answer may end the test at once.
+        let note = |seen: &Seen| record.lock().unwrap()[index] = seen.clone();
+        let keep_open = answer(&mut reader, &mut writer, &mut seen, reply, &note)?;
+        note(&seen);
         if !keep_open {
             return Ok(());
         }
@@ -172,12 +183,14 @@ fn read_head(reader: &mut BufReader<TcpStream>) -> std::io::Result<Option<Seen>>
     }))
 }
 
-/// Sends `reply` to the request `seen`; whether the connection stays open.
+/// Sends `reply` to the request `seen` (passed to `note` once its body is
+/// read, before the answer); whether the connection stays open.
 fn answer(
     reader: &mut BufReader<TcpStream>,
     writer: &mut TcpStream,
     seen: &mut Seen,
     reply: Reply,
+    note: &dyn Fn(&Seen),
 ) -> std::io::Result<bool> {
     let length: u64 = seen
         .header("content-length")
@@ -194,6 +207,7 @@ fn answer(
                 writer.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
             }
             seen.body_len = std::io::copy(&mut reader.take(length), &mut std::io::sink())?;
+            note(seen);
             write_head(writer, status, &headers, body.len())?;
             if seen.method != "HEAD" {
                 writer.write_all(&body)?;
@@ -234,6 +248,7 @@ fn answer(
                     seen.body_len = read_first as u64;
                 }
             }
+            note(seen);
             let answer = format!(
                 "HTTP/1.1 {status}\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
                 body.len()
@@ -245,6 +260,16 @@ fn answer(
             let _ = writer.shutdown(std::net::Shutdown::Both);
             Ok(false)
         }
+        Reply::HangUp { read_first } => {
+            let wanted = length.min(read_first as u64);
+            seen.body_len = std::io::copy(&mut reader.take(wanted), &mut std::io::sink())?;
+            note(seen);
+            let _ = writer.shutdown(std::net::Shutdown::Both);
+            Ok(false)
+        }
+        Reply::Silent => loop {
+            thread::sleep(Duration::from_secs(3600));
+        },
     }
 }
 
