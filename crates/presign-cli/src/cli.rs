@@ -157,6 +157,7 @@ Checks, in order (a failed one skips those that need it):
                  unknown key id, wrong secret, the region or endpoint the bucket
                  wants, no such bucket, an addressing style that fails
   object         with a key: a presigned HEAD (exists, size, content type)
+Each request waits at most 10 s for its answer, connecting at most 30 s.
 
 Exit codes: 0 every check passed (warnings allowed); 1 a check failed; 2 bad
 usage.

@@ -7,6 +7,7 @@ mod common;
 
 use common::net::{TestCa, TestProxy, socket_of, stub_server, tls_front};
 use common::servers::{Server, servers};
+use common::stub::{Reply, Stub};
 use common::{Run, Sandbox, run};
 use serde_json::Value;
 
@@ -310,6 +311,47 @@ fn a_server_that_is_down_fails_the_endpoint_and_skips_the_rest() {
     );
     for name in ["clock", "credentials and region", "object"] {
         assert_eq!(status(&report, name), "skip", "{name}");
+    }
+}
+
+#[test]
+fn a_connection_made_then_lost_is_not_called_a_failure_to_connect() {
+    // The endpoint takes the connection (doctor's TCP step passes), then
+    // closes it without answering, or says nothing at all.
+    let sandbox = Sandbox::new();
+    let closes = Stub::start(|_, _| Reply::HangUp { read_first: 0 });
+    let silent = Stub::start(|_, _| Reply::Silent);
+    for (stub, says) in [
+        (&closes, "closed the connection without a complete answer"),
+        (
+            &silent,
+            "took the request but sent no complete answer in time",
+        ),
+    ] {
+        let endpoint = format!("http://127.0.0.1:{}", stub.port);
+        let (code, report, _) = doctor(
+            &sandbox,
+            "AKIDEXAMPLE",
+            "secret",
+            &["--endpoint-url", &endpoint, "s3://bucket"],
+        );
+        assert_eq!(code, Some(1), "{report:#}");
+        assert_eq!(status(&report, "endpoint"), "fail", "{report:#}");
+        assert!(
+            detail(&report, "endpoint", "tcp").starts_with("connected to 127.0.0.1:"),
+            "{report:#}"
+        );
+        let summary = summary(&report, "endpoint");
+        assert!(
+            summary.starts_with(&format!("127.0.0.1:{} {says}", stub.port)),
+            "{report:#}"
+        );
+        assert!(!summary.contains("cannot connect"), "{report:#}");
+        let fix = check(&report, "endpoint")["fix"].as_str().unwrap();
+        assert!(
+            fix.contains("host and port are right") || fix.contains("try again later"),
+            "{report:#}"
+        );
     }
 }
 

@@ -620,6 +620,40 @@ fn an_upload_refused_while_its_body_streams_reports_the_s3_error() {
     }
 }
 
+#[test]
+fn an_upload_whose_connection_breaks_without_an_answer_says_so_not_cannot_connect() {
+    // The server reads 64 KiB of a 32 MiB body and closes without a word:
+    // the connection was made, so "cannot connect" would send the user to
+    // check a host and port that are right.
+    let stub = Stub::start(|_, _| Reply::HangUp {
+        read_first: 64 * 1024,
+    });
+    let sandbox = Sandbox::new();
+    let file = sandbox.path("big.bin");
+    std::fs::write(&file, pattern(32 << 20)).unwrap();
+    let url = stub.url(Method::Put, "big.bin");
+    let output = presign(
+        &sandbox,
+        &[
+            "upload",
+            "--quiet",
+            "--retries",
+            "0",
+            &url,
+            file.to_str().unwrap(),
+        ],
+    );
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{message}");
+    assert!(!message.contains("cannot connect"), "{message}");
+    assert!(
+        message.contains("the request was being sent, after ")
+            && message.contains("bytes of it, and sent no answer"),
+        "{message}"
+    );
+    assert!(message.contains("the host and port are right"), "{message}");
+}
+
 // ---------------------------------------------------------------------------
 // Multipart through a plan: a part retried, a refused part aborts
 // ---------------------------------------------------------------------------

@@ -8,7 +8,9 @@
 //! (the CLI sends it with bodies above 1 MiB); for servers that ignore it, this
 //! transport keeps going after a failed write: it discards the rest of the
 //! body and reads the answer the server sent, and only when there is none
-//! reports the write error.
+//! reports the write error, as a [`WriteBroke`] that says how much of the
+//! request had gone (so that the error is not mistaken for a failure to
+//! connect).
 
 use std::io;
 
@@ -29,6 +31,7 @@ impl Connector<Box<dyn Transport>> for ReadAfterWriteError {
         Ok(chained.map(|inner| {
             Box::new(KeepReading {
                 inner,
+                sent: 0,
                 write_failed: None,
             }) as Box<dyn Transport>
         }))
@@ -40,17 +43,44 @@ impl Connector<Box<dyn Transport>> for ReadAfterWriteError {
 #[derive(Debug)]
 struct KeepReading {
     inner: Box<dyn Transport>,
+    /// Bytes of the request written so far (head and body).
+    sent: u64,
     /// The first write error (kind and text).
     write_failed: Option<(io::ErrorKind, String)>,
 }
 
 impl KeepReading {
     fn write_error(&self) -> Option<ureq::Error> {
-        self.write_failed
-            .as_ref()
-            .map(|(kind, text)| ureq::Error::Io(io::Error::new(*kind, text.clone())))
+        self.write_failed.as_ref().map(|(kind, text)| {
+            ureq::Error::Io(io::Error::new(
+                *kind,
+                WriteBroke {
+                    sent: self.sent,
+                    text: text.clone(),
+                },
+            ))
+        })
     }
 }
+
+/// The connection broke while the request was being written, and the
+/// server sent no answer: the inner error of the [`io::Error`] (of the
+/// write's kind, `BrokenPipe` or `ConnectionReset`) that is then reported.
+#[derive(Debug)]
+pub(crate) struct WriteBroke {
+    /// Bytes of the request (head and body) written before the break.
+    pub(crate) sent: u64,
+    /// The write error's own text (`Broken pipe (os error 32)`).
+    pub(crate) text: String,
+}
+
+impl std::fmt::Display for WriteBroke {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl std::error::Error for WriteBroke {}
 
 impl Transport for KeepReading {
     fn buffers(&mut self) -> &mut dyn Buffers {
@@ -63,6 +93,10 @@ impl Transport for KeepReading {
             return Ok(());
         }
         match self.inner.transmit_output(amount, timeout) {
+            Ok(()) => {
+                self.sent += amount as u64;
+                Ok(())
+            }
             Err(ureq::Error::Io(error))
                 if matches!(
                     error.kind(),

@@ -5,16 +5,18 @@ use std::io;
 use rustls::{CertificateError, Error as TlsError};
 
 use crate::Http;
+use crate::early_answer::WriteBroke;
 use crate::probe::{Failure, PeerCertificate};
 use crate::trust::Trust;
 use crate::url_parts::Origin;
 
 /// A failed request to `url` in words, with the fix.
-pub(crate) fn explain(http: &Http, url: &str, error: &ureq::Error) -> String {
+pub(crate) fn explain(http: &Http, url: &str, error: &ureq::Error) -> Failure {
     let origin = Origin::parse(url);
     let authority = origin
         .as_ref()
         .map_or_else(|| url.to_owned(), Origin::authority);
+    let plain_http = origin.as_ref().is_some_and(|o| !o.https);
     let proxy = http.proxy_for(url);
     let via = proxy
         .as_ref()
@@ -26,44 +28,158 @@ pub(crate) fn explain(http: &Http, url: &str, error: &ureq::Error) -> String {
         let probe = http.probe(url);
         let peer = probe.tls.as_ref().and_then(|tls| tls.peer.clone());
         let host = origin.as_ref().map_or(url, |o| o.host.as_str());
-        return tls_error(tls, peer.as_ref(), host, &http.trust).to_string();
+        return tls_error(tls, peer.as_ref(), host, &http.trust);
     }
     match error {
-        ureq::Error::HostNotFound => format!(
-            "cannot resolve the host name of {authority}{via}: check the host in --endpoint-url \
-             (or AWS_ENDPOINT_URL, the profile's endpoint_url) and this machine's DNS"
+        ureq::Error::HostNotFound => Failure::new(
+            format!("cannot resolve the host name of {authority}{via}"),
+            "check the host in --endpoint-url (or AWS_ENDPOINT_URL, the profile's endpoint_url) \
+             and this machine's DNS",
         ),
         ureq::Error::Io(io) => match &proxy {
-            Some(p) if io.kind() == io::ErrorKind::ConnectionRefused => format!(
-                "cannot connect to the proxy {} (from {}): {io}; is the proxy running, or should \
-                 {authority} be in NO_PROXY?",
-                p.url, p.source
+            Some(p) if io.kind() == io::ErrorKind::ConnectionRefused => Failure::new(
+                format!(
+                    "cannot connect to the proxy {} (from {}): {io}",
+                    p.url, p.source
+                ),
+                format!("is the proxy running, or should {authority} be in NO_PROXY?"),
             ),
             _ => {
-                let failure = connect_error(&authority, io);
-                format!("{}{via}: {}", failure.problem, failure.fix)
+                let failure = io_failure(&authority, io, plain_http);
+                Failure::new(format!("{}{via}", failure.problem), failure.fix)
             }
         },
-        ureq::Error::ConnectionFailed => format!(
-            "cannot connect to {authority}{via}: is the server running, and are the host and port \
-             of the endpoint right?"
+        ureq::Error::ConnectionFailed => Failure::new(
+            format!("cannot connect to {authority}{via}"),
+            "is the server running, and are the host and port of the endpoint right?",
         ),
-        ureq::Error::Timeout(what) => format!(
-            "no answer from {authority}{via} in time ({what}): a firewall may drop the \
-             connection, or the network needs a proxy (HTTPS_PROXY / HTTP_PROXY)"
+        ureq::Error::Timeout(what) => timeout(&authority, &via, *what),
+        ureq::Error::ConnectProxyFailed(why) => Failure::new(
+            match &proxy {
+                Some(p) => format!(
+                    "the proxy {} (from {}) did not connect to {authority}: {why}",
+                    p.url, p.source
+                ),
+                None => format!("the proxy did not connect to {authority}: {why}"),
+            },
+            "check the proxy URL in HTTPS_PROXY / HTTP_PROXY, or add the host to NO_PROXY",
         ),
-        ureq::Error::ConnectProxyFailed(why) => match &proxy {
-            Some(p) => format!(
-                "the proxy {} (from {}) did not connect to {authority}: {why}",
-                p.url, p.source
-            ),
-            None => format!("the proxy did not connect to {authority}: {why}"),
-        },
-        other => format!("the request to {authority}{via} failed: {other}"),
+        other => Failure::new(
+            format!("the request to {authority}{via} failed: {other}"),
+            "check the endpoint (--endpoint-url) and the network; try again",
+        ),
     }
 }
 
-/// A failed TCP connection in words.
+/// What to do when a connection was made and then lost while the request
+/// was being sent.
+const STOPPED_READING: &str = "the connection was made, so the host and port are right: the \
+    server, or a proxy or load balancer in front of it, stopped reading the request, often at a \
+    limit on its size or time (its logs say which); try again, or ask the server's operator";
+
+/// What to do when a connection was made and then lost without a complete
+/// answer (none, or part of one).
+fn dropped_fix(plain_http: bool) -> String {
+    let mut fix = "the connection was made, so the host and port are right: the server, or a \
+        proxy, load balancer or firewall in between, dropped it; try again, and check the \
+        server's logs"
+        .to_owned();
+    if plain_http {
+        fix.push_str("; if that port speaks TLS, use https:// in --endpoint-url");
+    }
+    fix
+}
+
+/// A failed request's I/O error in words: a connection that could not be
+/// made, or one that was made and then lost (which says nothing against
+/// the host and port, and must not read as if it did).
+pub(crate) fn io_failure(authority: &str, error: &io::Error, plain_http: bool) -> Failure {
+    let reset = matches!(
+        error.kind(),
+        io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted
+    );
+    let how = if reset {
+        "reset the connection"
+    } else {
+        "closed the connection"
+    };
+    if let Some(broke) = error
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<WriteBroke>())
+    {
+        return Failure::new(
+            format!(
+                "{authority} {how} while the request was being sent, after {} bytes of it, and \
+                 sent no answer ({error})",
+                broke.sent
+            ),
+            STOPPED_READING,
+        );
+    }
+    match error.kind() {
+        io::ErrorKind::ConnectionRefused
+        | io::ErrorKind::TimedOut
+        | io::ErrorKind::WouldBlock
+        | io::ErrorKind::HostUnreachable
+        | io::ErrorKind::NetworkUnreachable
+        | io::ErrorKind::NetworkDown
+        | io::ErrorKind::AddrNotAvailable => connect_error(authority, error),
+        io::ErrorKind::BrokenPipe => Failure::new(
+            format!(
+                "{authority} closed the connection while the request was being sent, and sent no \
+                 answer ({error})"
+            ),
+            STOPPED_READING,
+        ),
+        io::ErrorKind::UnexpectedEof => Failure::new(
+            format!("{authority} {how} without a complete answer ({error})"),
+            dropped_fix(plain_http),
+        ),
+        _ if reset => Failure::new(
+            format!("{authority} {how} without a complete answer ({error})"),
+            dropped_fix(plain_http),
+        ),
+        _ => Failure::new(
+            format!("the connection to {authority} failed: {error}"),
+            "check the endpoint (--endpoint-url) and the network; try again",
+        ),
+    }
+}
+
+/// A timeout in words: while connecting, sending or waiting for the answer.
+fn timeout(authority: &str, via: &str, what: ureq::Timeout) -> Failure {
+    match what {
+        ureq::Timeout::Resolve | ureq::Timeout::Connect => Failure::new(
+            format!("no answer from {authority}{via} in time ({what})"),
+            "a firewall may drop the connection, or the network needs a proxy (HTTPS_PROXY / \
+             HTTP_PROXY)",
+        ),
+        ureq::Timeout::SendRequest | ureq::Timeout::SendBody | ureq::Timeout::PerWrite => {
+            Failure::new(
+                format!(
+                    "{authority}{via} took the connection but stopped taking the request ({what} \
+                     timed out)"
+                ),
+                "the server or the network is stalled; try again, and check the server's logs",
+            )
+        }
+        ureq::Timeout::RecvResponse | ureq::Timeout::RecvBody | ureq::Timeout::PerRead => {
+            Failure::new(
+                format!(
+                    "{authority}{via} took the request but sent no complete answer in time ({what} \
+                     timed out)"
+                ),
+                "the server is stalled or overloaded; try again later, and check the server's logs",
+            )
+        }
+        _ => Failure::new(
+            format!("the request to {authority}{via} timed out ({what})"),
+            "try again; check the server and the network",
+        ),
+    }
+}
+
+/// A TCP connection that could not be made, in words.
 pub(crate) fn connect_error(authority: &str, error: &io::Error) -> Failure {
     match error.kind() {
         io::ErrorKind::ConnectionRefused => Failure::new(
@@ -200,4 +316,128 @@ fn unix_text(seconds: u64) -> String {
             || format!("{seconds} s after 1970"),
             |t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
         )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn io(kind: io::ErrorKind, text: &str) -> io::Error {
+        io::Error::new(kind, text.to_owned())
+    }
+
+    #[test]
+    fn a_connection_never_made_reads_cannot_connect() {
+        for kind in [
+            io::ErrorKind::ConnectionRefused,
+            io::ErrorKind::TimedOut,
+            io::ErrorKind::HostUnreachable,
+            io::ErrorKind::NetworkUnreachable,
+        ] {
+            let failure = io_failure("s3.example:9000", &io(kind, "no"), true);
+            assert!(
+                failure
+                    .problem
+                    .starts_with("cannot connect to s3.example:9000"),
+                "{kind:?}: {failure}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_write_that_broke_says_how_much_of_the_request_went_and_never_cannot_connect() {
+        let broke = |kind, text: &str| {
+            io::Error::new(
+                kind,
+                WriteBroke {
+                    sent: 393_622,
+                    text: text.to_owned(),
+                },
+            )
+        };
+        let failure = io_failure(
+            "s3.example:9000",
+            &broke(io::ErrorKind::BrokenPipe, "Broken pipe (os error 32)"),
+            true,
+        );
+        assert_eq!(
+            failure.problem,
+            "s3.example:9000 closed the connection while the request was being sent, after \
+             393622 bytes of it, and sent no answer (Broken pipe (os error 32))"
+        );
+        assert!(failure.fix.contains("host and port are right"), "{failure}");
+        let failure = io_failure(
+            "s3.example:9000",
+            &broke(io::ErrorKind::ConnectionReset, "Connection reset by peer"),
+            true,
+        );
+        assert!(
+            failure.problem.starts_with(
+                "s3.example:9000 reset the connection while the request was being sent, after \
+                 393622 bytes"
+            ),
+            "{failure}"
+        );
+        // A broken pipe seen without the early-answer transport.
+        let failure = io_failure(
+            "s3.example:9000",
+            &io(io::ErrorKind::BrokenPipe, "Broken pipe (os error 32)"),
+            true,
+        );
+        assert!(
+            failure.problem.starts_with(
+                "s3.example:9000 closed the connection while the request was being sent"
+            ),
+            "{failure}"
+        );
+    }
+
+    #[test]
+    fn a_connection_lost_before_the_answer_reads_as_such_with_the_tls_hint_on_http() {
+        let failure = io_failure(
+            "s3.example:9000",
+            &io(io::ErrorKind::UnexpectedEof, "Peer disconnected"),
+            true,
+        );
+        assert_eq!(
+            failure.problem,
+            "s3.example:9000 closed the connection without a complete answer (Peer disconnected)"
+        );
+        assert!(
+            failure.fix.ends_with("use https:// in --endpoint-url"),
+            "{failure}"
+        );
+        let failure = io_failure(
+            "s3.example:443",
+            &io(io::ErrorKind::ConnectionReset, "Connection reset by peer"),
+            false,
+        );
+        assert_eq!(
+            failure.problem,
+            "s3.example:443 reset the connection without a complete answer (Connection reset \
+             by peer)"
+        );
+        assert!(!failure.fix.contains("https://"), "{failure}");
+        let failure = io_failure("s3.example:443", &io(io::ErrorKind::Other, "odd"), false);
+        assert_eq!(
+            failure.problem,
+            "the connection to s3.example:443 failed: odd"
+        );
+    }
+
+    #[test]
+    fn timeouts_say_whether_the_connection_or_the_answer_was_late() {
+        let late = |what| timeout("s3.example:443", "", what).problem;
+        assert!(late(ureq::Timeout::Connect).starts_with("no answer from s3.example:443 in time"));
+        assert_eq!(
+            late(ureq::Timeout::RecvResponse),
+            "s3.example:443 took the request but sent no complete answer in time (receive \
+             response timed out)"
+        );
+        assert_eq!(
+            late(ureq::Timeout::SendBody),
+            "s3.example:443 took the connection but stopped taking the request (send body \
+             timed out)"
+        );
+    }
 }

@@ -10,7 +10,9 @@
 //!   (a refusal), instead of reporting the broken pipe that follows;
 //! - explains a failed connection in words, with the fix
 //!   ([`Http::explain`]): an untrusted issuer, a certificate for another
-//!   host, an expired certificate, a refused connection;
+//!   host, an expired certificate, a refused connection, a connection the
+//!   server closed or reset while the request was being sent or before its
+//!   answer was complete;
 //! - probes an endpoint step by step (DNS, TCP, proxy, TLS) for
 //!   `presign doctor` ([`Http::probe`]).
 //!
@@ -169,6 +171,16 @@ impl Http {
     /// name the host, port and proxy.
     #[must_use]
     pub fn explain(&self, url: &str, error: &ureq::Error) -> String {
+        explain::explain(self, url, error).to_string()
+    }
+
+    /// [`Http::explain`] as the problem and the fix apart, for a checklist
+    /// that shows them on lines of their own (`presign doctor`). A
+    /// connection that was made and then lost reads as such (the server
+    /// closed or reset it, while the request was being sent or before its
+    /// answer was complete), never as "cannot connect".
+    #[must_use]
+    pub fn failure(&self, url: &str, error: &ureq::Error) -> Failure {
         explain::explain(self, url, error)
     }
 

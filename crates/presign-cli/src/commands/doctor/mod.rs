@@ -13,7 +13,7 @@ use std::time::{Duration, Instant, SystemTime};
 use anyhow::anyhow;
 use presign::{Addressing, Method, Presigned};
 use presign_config::{Environment, Target};
-use presign_http::{Http, Probe};
+use presign_http::{Failure, Http, Probe};
 
 use crate::cli::{DoctorArgs, Invocation};
 use crate::resolve::{self, Resolved};
@@ -25,6 +25,10 @@ use report::{Check, Status};
 const PROBE_EXPIRY: Duration = Duration::from_secs(300);
 /// The largest answer body read: S3 errors are small XML documents.
 const MAX_BODY: u64 = 64 * 1024;
+/// How long each request waits for its answer (and then its body): S3
+/// answers these in milliseconds, and a server that took the connection and
+/// says nothing must not leave doctor waiting for ever.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(10);
 /// Signs requests when no bucket is given (nothing is sent for it).
 const NO_BUCKET: &str = "presign-doctor-no-bucket";
 
@@ -199,18 +203,27 @@ struct Exchange {
 }
 
 /// Sends `method` to `url` (no body) and reads at most [`MAX_BODY`] of the
-/// answer; `Err` is the failure in words.
-fn send(http: &Http, method: &str, url: &str) -> Result<Exchange, String> {
+/// answer, waiting at most [`ANSWER_TIMEOUT`] for it; `Err` is the failure
+/// in words, with the fix.
+fn send(http: &Http, method: &str, url: &str) -> Result<Exchange, Failure> {
     let request = ureq::http::Request::builder()
         .method(method)
         .uri(url)
         .body(())
-        .map_err(|error| format!("cannot build a request for {url}: {error}"))?;
+        .map_err(|error| Failure {
+            problem: format!("cannot build a request for {url}: {error}"),
+            fix: "check the endpoint URL (--endpoint-url)".to_owned(),
+        })?;
+    let agent = http.agent(url);
+    let request = agent
+        .configure_request(request)
+        .timeout_recv_response(Some(ANSWER_TIMEOUT))
+        .timeout_recv_body(Some(ANSWER_TIMEOUT))
+        .build();
     let started = Instant::now();
-    let mut response = http
-        .agent(url)
+    let mut response = agent
         .run(request)
-        .map_err(|error| http.explain(url, &error))?;
+        .map_err(|error| http.failure(url, &error))?;
     let took = started.elapsed();
     let mut body = Vec::new();
     let _ = response
@@ -284,10 +297,10 @@ fn endpoint_check(
             );
             (check, (header(&exchange, "date"), local))
         }
-        Err(why) => {
+        Err(failure) => {
             check.status = Status::Fail;
-            check.summary = why;
-            check.fix = Some("see the message".to_owned());
+            check.summary = failure.problem;
+            check.fix = Some(failure.fix);
             (check, (None, local_clock()))
         }
     }
@@ -376,7 +389,7 @@ fn try_bucket(
     http: &Http,
     resolved: &Resolved,
     target: &Target,
-) -> anyhow::Result<(Presigned, Result<answer::Answer, String>)> {
+) -> anyhow::Result<(Presigned, Result<answer::Answer, Failure>)> {
     let presigned = presign_url(resolved, target, Method::Get, "")?;
     let answer = send(http, "GET", presigned.url()).map(|exchange| {
         answer::Answer::new(
@@ -406,10 +419,10 @@ fn bucket_check(http: &Http, resolved: &Resolved, bucket: &str) -> anyhow::Resul
     let used = presigned.addressing();
     let check = match &first {
         Ok(answer) => answer::bucket_check(answer, &signed),
-        Err(why) => Check::fail(
+        Err(failure) => Check::fail(
             answer::NAME,
-            format!("the bucket request failed: {why}"),
-            "see the message",
+            format!("the bucket request failed: {}", failure.problem),
+            &failure.fix,
         ),
     };
     let blames_setup = first.as_ref().is_ok_and(|answer| {
@@ -458,11 +471,11 @@ fn object_check(http: &Http, resolved: &Resolved, key: &str) -> anyhow::Result<C
     let presigned = presign_url(resolved, resolved.target(), Method::Head, key)?;
     let exchange = match send(http, "HEAD", presigned.url()) {
         Ok(exchange) => exchange,
-        Err(why) => {
+        Err(failure) => {
             return Ok(Check::fail(
                 OBJECT,
-                format!("HEAD {key:?} failed: {why}"),
-                "see the message",
+                format!("HEAD {key:?} failed: {}", failure.problem),
+                failure.fix,
             ));
         }
     };
