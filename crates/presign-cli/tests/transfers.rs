@@ -446,27 +446,107 @@ fn a_forced_download_into_a_fifo_writes_into_it_and_leaves_it_a_fifo() {
     assert_eq!(names(&folder), ["pipe"], "no partial file beside it");
     assert_eq!(stub.requests()[1].header("range"), Some("bytes=300000-"));
 
-    // Without --force: refused, naming what it is; nothing sent.
-    let output = presign(&sandbox, &["download", &url, "-o", target]);
-    let message = stderr(&output);
-    assert_eq!(output.status.code(), Some(2), "{message}");
-    assert!(
-        message.contains("exists (a FIFO); pass --force to write into it"),
-        "{message}"
-    );
-    // --continue cannot resume into it: refused, nothing sent.
-    let output = presign(
-        &sandbox,
-        &["download", &url, "-o", target, "--force", "--continue"],
-    );
-    let message = stderr(&output);
-    assert_eq!(output.status.code(), Some(2), "{message}");
-    assert!(
-        message.contains("is a FIFO, which is written into directly and cannot be resumed"),
-        "{message}"
-    );
+    refuses_without_force_or_with_continue(&sandbox, &url, target, "a FIFO");
     assert!(is_fifo(&fifo), "the FIFO is still a FIFO");
     assert_eq!(stub.requests().len(), 2, "nothing is sent for bad usage");
+}
+
+/// Into an existing FIFO or device (`kind`): without --force a usage error
+/// naming what it is; with --continue a usage error naming the flag (it
+/// cannot be resumed).
+fn refuses_without_force_or_with_continue(sandbox: &Sandbox, url: &str, target: &str, kind: &str) {
+    let output = presign(sandbox, &["download", url, "-o", target]);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{message}");
+    assert!(
+        message.contains(&format!("exists ({kind}); pass --force to write into it")),
+        "{message}"
+    );
+    let output = presign(
+        sandbox,
+        &["download", url, "-o", target, "--force", "--continue"],
+    );
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{message}");
+    assert!(
+        message.contains("--continue resumes a download into a regular file")
+            && message.contains(&format!(
+                "is {kind}, which is written into directly and cannot be resumed"
+            )),
+        "{message}"
+    );
+}
+
+fn is_char_device(path: &Path) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_char_device())
+}
+
+/// A character device to download into: a null device (1, 3) of the test's
+/// own, made with mknod(1) where this process may (as root, in CI), so that
+/// a regression renames a file over that node and not over the machine's
+/// /dev/null; else /dev/null itself, which a process that may not mknod
+/// cannot replace either.
+fn null_device(folder: &Path) -> std::path::PathBuf {
+    let node = folder.join("null");
+    let made = Command::new("mknod")
+        .arg(&node)
+        .args(["c", "1", "3"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if made {
+        node
+    } else {
+        Path::new("/dev/null").to_owned()
+    }
+}
+
+#[test]
+fn a_forced_download_into_a_character_device_writes_into_it_and_leaves_it_a_device() {
+    let object = pattern(300_000);
+    let served = object.clone();
+    let stub = Stub::start(move |request, _| serve_object(request, &served, ETAG));
+    let sandbox = Sandbox::new();
+    let folder = sandbox.path("dev");
+    std::fs::create_dir(&folder).unwrap();
+    let device = null_device(&folder);
+    let beside = device.parent().unwrap().to_owned();
+    let before = names(&beside);
+    let url = stub.url(Method::Get, "data.bin");
+    let target = device.to_str().unwrap();
+
+    let output = presign(&sandbox, &["download", &url, "-o", target, "--force"]);
+    let message = stderr(&output);
+    assert!(output.status.success(), "{message}");
+    assert!(is_char_device(&device), "{target} was replaced; {message}");
+    assert_eq!(names(&beside), before, "no partial file beside {target}");
+    assert_eq!(stub.requests().len(), 1);
+
+    refuses_without_force_or_with_continue(&sandbox, &url, target, "a character device");
+    assert!(is_char_device(&device), "{target} is still a device");
+    assert_eq!(stub.requests().len(), 1, "nothing is sent for bad usage");
+}
+
+#[test]
+fn a_forced_download_into_dev_stdout_comes_out_on_stdout() {
+    // /dev/stdout is a link to /proc/self/fd/1, here the pipe the test reads:
+    // written into, never a partial file renamed over it.
+    let object = pattern(200_000);
+    let served = object.clone();
+    let stub = Stub::start(move |request, _| serve_object(request, &served, ETAG));
+    let sandbox = Sandbox::new();
+    let url = stub.url(Method::Get, "data.bin");
+    let output = presign(
+        &sandbox,
+        &["download", "--quiet", &url, "-o", "/dev/stdout", "--force"],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        output.stdout == object,
+        "{} bytes on stdout",
+        output.stdout.len()
+    );
 }
 
 #[test]
