@@ -524,3 +524,38 @@ fn nanio_has_no_post_object() {
         }
     });
 }
+
+#[test]
+fn a_form_refused_while_a_64_mib_file_streams_shows_the_servers_s3_error() {
+    // s3s-fs answers EntityTooLarge once it has read the fields and the
+    // file's start, and closes while the body still streams: the write
+    // breaks, and the HTTP agent reads the answer sent before it
+    // (presign-http's early_answer). SeaweedFS reads the whole body first.
+    // Either way the user sees the S3 error, not a broken pipe.
+    on_servers(&CHECKING, "refused mid-stream", |sandbox, server| {
+        let form = sign_form(sandbox, server, "post/big/", &["--max-size", "1MB"]);
+        let big = file(sandbox, "big.bin", 64 << 20);
+        let key = "post/big/refused.bin";
+        let (code, stderr) = upload(
+            sandbox,
+            server,
+            &form,
+            &big,
+            &["--field", &format!("key={key}")],
+        );
+        if code != 1 || !stderr.contains("Code       EntityTooLarge") {
+            return Err(format!(
+                "upload exit {code}, expected 1 with the S3 error EntityTooLarge: {stderr}"
+            ));
+        }
+        if stderr.contains("Broken pipe") || stderr.contains("reset") {
+            return Err(format!(
+                "a transport error was shown beside the S3 error: {stderr}"
+            ));
+        }
+        match read_back(sandbox, server, key) {
+            Err(_) => Ok(()),
+            Ok((bytes, _)) => Err(format!("the refused upload stored {} bytes", bytes.len())),
+        }
+    });
+}
