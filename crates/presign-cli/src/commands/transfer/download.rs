@@ -363,13 +363,11 @@ impl Download<'_> {
         }
     }
 
+    /// Says that try number `tries` failed with `what` and waits before
+    /// the next, as every transfer does ([`RetryPolicy::next_try`]).
     fn announce_retry(&self, what: &str, tries: u32) {
-        let delay = RetryPolicy::delay(tries);
-        eprintln!(
-            "presign: {what}; retrying in {:.1} s ({tries} of {} retries)",
-            delay.as_secs_f64(),
-            self.retry.retries
-        );
+        let (delay, note) = self.retry.next_try(tries, what);
+        eprintln!("presign: {note}");
         std::thread::sleep(delay);
     }
 

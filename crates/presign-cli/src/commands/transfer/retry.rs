@@ -21,7 +21,7 @@ pub(crate) struct RetryPolicy {
 impl RetryPolicy {
     /// The wait before retry number `retry` (1 for the first): 0.5 s, 1 s,
     /// 2 s, ... up to 8 s, each between 75% and 100% of that (jitter).
-    pub(crate) fn delay(retry: u32) -> Duration {
+    fn delay(retry: u32) -> Duration {
         let exponent = retry.saturating_sub(1).min(16);
         let full = FIRST_DELAY.saturating_mul(1 << exponent).min(MAX_DELAY);
         full.mul_f64(1.0 - 0.25 * jitter())
