@@ -319,14 +319,19 @@ fn a_changed_object_restarts_the_download_saying_why() {
     );
 }
 
-#[test]
-fn a_refused_download_leaves_no_file() {
-    let stub = Stub::start(|_, _| Reply::Full {
+/// A stub that refuses every request: 403 AccessDenied.
+fn refusing_stub() -> Stub {
+    Stub::start(|_, _| Reply::Full {
         status: "403 Forbidden",
         headers: Vec::new(),
         body: b"<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>"
             .to_vec(),
-    });
+    })
+}
+
+#[test]
+fn a_refused_download_leaves_no_file() {
+    let stub = refusing_stub();
     let sandbox = Sandbox::new();
     let url = stub.url(Method::Get, "data.bin");
     let output = presign(&sandbox, &["download", &url, "-o", "data.bin"]);
@@ -948,4 +953,44 @@ fn a_file_of_another_size_than_the_plan_is_refused_before_anything_is_sent() {
         "{message}"
     );
     assert!(stub.requests().is_empty());
+}
+
+#[test]
+fn upload_multipart_weighs_the_token_against_the_urls_signed_at_at() {
+    // Signed --at 2013-05-24T00:00:00Z for an hour, the URLs expire at
+    // 01:00; measured from the clock instead, they would expire years later
+    // and every 2013 token would seem to die first.
+    let stub = refusing_stub();
+    let sandbox = Sandbox::new();
+    std::fs::write(sandbox.path("big.bin"), pattern(100)).unwrap();
+    let endpoint = format!("http://127.0.0.1:{}", stub.port);
+    let upload = |token_expires: &str| {
+        let output = sandbox
+            .std_command()
+            .env("AWS_ACCESS_KEY_ID", "AKIDSTUB")
+            .env("AWS_SECRET_ACCESS_KEY", "stub-secret")
+            .env("AWS_SESSION_TOKEN", "SessionTokenForWarningTest")
+            .env("AWS_CREDENTIAL_EXPIRATION", token_expires)
+            .args(["upload", "--multipart", "s3://bucket/big.bin", "big.bin"])
+            .args(["--endpoint-url", &endpoint, "--region", "us-east-1"])
+            .args(["--at", "2013-05-24T00:00:00Z", "--expires-in", "1h"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        stderr(&output)
+    };
+    let message = upload("2013-05-24T00:30:00Z");
+    assert!(
+        message.contains(
+            "expires at 2013-05-24T00:30:00Z, before the URL's own expiry (2013-05-24T01:00:00Z)"
+        ),
+        "{message}"
+    );
+    let message = upload("2013-05-24T02:00:00Z");
+    assert!(
+        message.contains("session token (expires at 2013-05-24T02:00:00Z); it stops working")
+            && !message.contains("before the URL's own expiry"),
+        "{message}"
+    );
+    assert_eq!(stub.requests().len(), 2, "one refused create per run");
 }

@@ -205,7 +205,8 @@ pub(crate) fn upload_with_credentials(
     let resolved = resolve::resolve_target(&args.signing, bucket, &env, now, |target| {
         target.request(presign::Method::Post, key, expires_in, &[], &headers)
     })?;
-    let expires_at = now + expires_in;
+    // From the signing instant (`--at`, else the clock's reading).
+    let expires_at = resolved.signed_at + expires_in;
     for warning in resolve::warnings(&resolved, expires_at) {
         eprintln!("presign: {warning}");
     }
