@@ -7,7 +7,6 @@ use std::time::{Duration, SystemTime};
 use anyhow::{Context, anyhow};
 use presign::{AmzDate, Credentials, PresignError, PresignRequest};
 use presign_config::{Environment, Overrides, Target};
-use zeroize::Zeroizing;
 
 use crate::cli::{Invocation, SigningArgs};
 
@@ -19,10 +18,12 @@ pub(crate) struct Resolved<R = PresignRequest> {
     pub(crate) request: R,
     /// What [`Resolved::target`] gives to build other requests from.
     target: Target,
+    /// The one copy of the keys (the secret wiped on drop, redacted in
+    /// `Debug`): the access key id is [`Credentials::access_key_id`], the
+    /// secret, for `--show-secrets` only,
+    /// [`Credentials::reveal_secret_access_key`].
     pub(crate) credentials: Credentials,
-    pub(crate) secret_access_key: Zeroizing<String>,
     pub(crate) signed_at: SystemTime,
-    pub(crate) access_key_id: String,
     pub(crate) credentials_source: String,
     pub(crate) region_source: String,
     pub(crate) endpoint_source: String,
@@ -88,9 +89,7 @@ pub(crate) fn resolve_target<R>(
         request,
         target,
         credentials,
-        secret_access_key: credentials_config.secret_access_key,
         signed_at,
-        access_key_id: credentials_config.access_key_id,
         credentials_source: credentials_config.source,
         region_source: resolved.region_source,
         endpoint_source,
@@ -192,8 +191,13 @@ pub(crate) fn parse_expiration(text: &str) -> Option<SystemTime> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_expiration;
-    use std::time::{Duration, UNIX_EPOCH};
+    use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+    use clap::Parser;
+    use presign_config::Environment;
+
+    use super::{parse_expiration, resolve_target};
+    use crate::cli::SigningArgs;
 
     #[test]
     fn expirations_parse_with_z_offsets_and_fractions() {
@@ -207,5 +211,31 @@ mod tests {
             assert_eq!(parse_expiration(text), Some(expected), "{text}");
         }
         assert_eq!(parse_expiration("tomorrow"), None);
+    }
+
+    #[derive(Parser)]
+    struct Flags {
+        #[command(flatten)]
+        signing: SigningArgs,
+    }
+
+    #[test]
+    fn the_secret_is_kept_once_in_the_credentials_and_never_in_debug() {
+        const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        let flags = Flags::try_parse_from(["presign", "--region", "us-east-1"]).unwrap();
+        let env = Environment::from_vars(
+            [
+                ("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"),
+                ("AWS_SECRET_ACCESS_KEY", SECRET),
+            ],
+            None,
+        );
+        let resolved =
+            resolve_target(&flags.signing, "bucket", &env, SystemTime::now(), |_| ()).unwrap();
+        assert_eq!(resolved.credentials.access_key_id(), "AKIAIOSFODNN7EXAMPLE");
+        assert_eq!(resolved.credentials.reveal_secret_access_key(), SECRET);
+        let shown = format!("{resolved:?}");
+        assert!(!shown.contains("EXAMPLEKEY"), "{shown}");
+        assert!(shown.contains("AKIAIOSFODNN7EXAMPLE"), "{shown}");
     }
 }

@@ -3,9 +3,12 @@
 //!
 //! The secret and the token are held in [`zeroize::Zeroizing`] buffers, wiped
 //! when dropped, and `Debug` prints them as `<redacted>`, so a stray `{:?}` in a
-//! log line cannot leak them. The secret is never handed out: only the signing
-//! key derivation inside this crate reads it. The session token is readable
-//! because it travels inside the presigned URL (`X-Amz-Security-Token`).
+//! log line cannot leak them. Signing reads the secret inside this crate; it is
+//! handed out only through [`Credentials::reveal_secret_access_key`], for a user
+//! who asked to see it, whose name makes a leak visible in review (as
+//! [`SigningKey::reveal_hex`](crate::SigningKey::reveal_hex) does). The session
+//! token is readable because it travels inside the presigned URL
+//! (`X-Amz-Security-Token`).
 
 use std::fmt;
 
@@ -61,6 +64,23 @@ impl Credentials {
     #[must_use]
     pub fn session_token(&self) -> Option<&str> {
         self.session_token.as_deref().map(String::as_str)
+    }
+
+    /// The secret access key, for a user who asked to see it (`presign
+    /// --show-secrets`); signing never needs it outside this crate. Keep a
+    /// program's one copy of the secret here and read it through this, rather
+    /// than a second copy beside it.
+    ///
+    /// # Example
+    /// ```
+    /// use presign::Credentials;
+    ///
+    /// let credentials = Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+    /// assert_eq!(credentials.reveal_secret_access_key(), "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+    /// ```
+    #[must_use]
+    pub fn reveal_secret_access_key(&self) -> &str {
+        &self.secret_access_key
     }
 
     pub(crate) fn secret_access_key(&self) -> &str {

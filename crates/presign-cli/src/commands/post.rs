@@ -45,7 +45,7 @@ pub(crate) fn run(
         .map_err(resolve::with_cli_hint)?;
     let secrets = args
         .show_secrets
-        .then(|| Secrets::derive(&resolved.secret_access_key, post.credential_scope()));
+        .then(|| Secrets::derive(&resolved.credentials, post.credential_scope()));
     Ok(SignedPost {
         post,
         resolved,

@@ -3,7 +3,7 @@
 use std::time::SystemTime;
 
 use anyhow::anyhow;
-use presign::{CredentialScope, Presigned, SigningKey};
+use presign::{CredentialScope, Credentials, Presigned, SigningKey};
 use zeroize::Zeroizing;
 
 use crate::cli::Invocation;
@@ -20,9 +20,10 @@ pub(crate) struct Signed {
     pub(crate) secrets: Option<Secrets>,
 }
 
-/// The secret access key and the derived signing key, for `--show-secrets`.
+/// The signing key derived for a URL's scope, for `--show-secrets`. The
+/// secret access key shown beside it is not copied here: it stays in
+/// [`Resolved::credentials`] ([`Secrets::secret_access_key`] reads it).
 pub(crate) struct Secrets {
-    pub(crate) secret_access_key: Zeroizing<String>,
     pub(crate) signing_key_hex: Zeroizing<String>,
 }
 
@@ -33,13 +34,25 @@ impl std::fmt::Debug for Secrets {
 }
 
 impl Secrets {
-    /// The secret and the signing key it gives for `scope`.
-    pub(crate) fn derive(secret: &Zeroizing<String>, scope: &CredentialScope) -> Self {
-        let key = SigningKey::derive(secret, scope.date_stamp(), scope.region(), scope.service());
+    /// The signing key `credentials` give for `scope`.
+    pub(crate) fn derive(credentials: &Credentials, scope: &CredentialScope) -> Self {
+        let key = SigningKey::derive(
+            credentials.reveal_secret_access_key(),
+            scope.date_stamp(),
+            scope.region(),
+            scope.service(),
+        );
         Self {
-            secret_access_key: secret.clone(),
             signing_key_hex: Zeroizing::new(key.reveal_hex()),
         }
+    }
+
+    /// The secret access key of `resolved` when `secrets` are shown.
+    pub(crate) fn secret_access_key<'a, R>(
+        secrets: Option<&Self>,
+        resolved: &'a Resolved<R>,
+    ) -> Option<&'a str> {
+        secrets.map(|_| resolved.credentials.reveal_secret_access_key())
     }
 }
 
@@ -57,7 +70,7 @@ pub(crate) fn run(
     let secrets = invocation
         .cli
         .show_secrets
-        .then(|| Secrets::derive(&resolved.secret_access_key, presigned.credential_scope()));
+        .then(|| Secrets::derive(&resolved.credentials, presigned.credential_scope()));
     Ok(Signed {
         presigned,
         resolved,

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::commands::sign::Signed;
+use crate::commands::sign::{Secrets, Signed};
 
 const REDACTED: &str = "<redacted> (--show-secrets shows it)";
 
@@ -14,10 +14,7 @@ fn field(out: &mut String, name: &str, value: &str) {
 pub(super) fn render(signed: &Signed) -> String {
     let p = &signed.presigned;
     let scope = p.credential_scope();
-    let secret = signed
-        .secrets
-        .as_ref()
-        .map_or(REDACTED, |s| s.secret_access_key.as_str());
+    let secret = Secrets::secret_access_key(signed.secrets.as_ref(), &signed.resolved);
     let signing_key = signed
         .secrets
         .as_ref()
@@ -60,10 +57,11 @@ pub(super) fn render(signed: &Signed) -> String {
         "access key id",
         &format!(
             "{} ({})",
-            signed.resolved.access_key_id, signed.resolved.credentials_source
+            signed.resolved.credentials.access_key_id(),
+            signed.resolved.credentials_source
         ),
     );
-    field(&mut out, "secret key", secret);
+    field(&mut out, "secret key", secret.unwrap_or(REDACTED));
     let token = if p.has_session_token() {
         "yes (signed, and sent as X-Amz-Security-Token)"
     } else {

@@ -157,7 +157,8 @@ fn configuration(
         "access key id",
         format!(
             "{} ({})",
-            resolved.access_key_id, resolved.credentials_source
+            resolved.credentials.access_key_id(),
+            resolved.credentials_source
         ),
     )
     .detail("region", format!("{region} ({})", resolved.region_source))
@@ -409,7 +410,7 @@ fn bucket_check(http: &Http, resolved: &Resolved, bucket: &str) -> anyhow::Resul
     let (presigned, first) = try_bucket(http, resolved, target)?;
     let signed = answer::Signed {
         bucket,
-        access_key_id: &resolved.access_key_id,
+        access_key_id: resolved.credentials.access_key_id(),
         credentials_source: &resolved.credentials_source,
         region: &target.region,
         region_source: &resolved.region_source,

@@ -8,6 +8,7 @@ use std::fmt::Write;
 use presign::{Condition, PresignedPost};
 
 use crate::commands::post::SignedPost;
+use crate::commands::sign::Secrets;
 use crate::size;
 
 const REDACTED: &str = "<redacted> (--show-secrets shows it)";
@@ -67,14 +68,12 @@ fn inputs(signed: &SignedPost) -> String {
         "access key id",
         &format!(
             "{} ({})",
-            resolved.access_key_id, resolved.credentials_source
+            resolved.credentials.access_key_id(),
+            resolved.credentials_source
         ),
     );
-    let secret = signed
-        .secrets
-        .as_ref()
-        .map_or(REDACTED, |s| s.secret_access_key.as_str());
-    field(&mut out, "secret key", secret);
+    let secret = Secrets::secret_access_key(signed.secrets.as_ref(), &signed.resolved);
+    field(&mut out, "secret key", secret.unwrap_or(REDACTED));
     let token = if post.has_session_token() {
         "yes (in the policy, and sent as the field x-amz-security-token)"
     } else {
