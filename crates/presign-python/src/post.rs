@@ -82,19 +82,6 @@ pub(crate) fn conditions(given: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<Condi
         .collect()
 }
 
-/// The form fields the core sets itself, over any of `Fields` of the same
-/// name (as botocore does): the key, the auth fields, the policy and the
-/// signature.
-const SIGNED_FIELDS: [&str; 7] = [
-    "key",
-    "x-amz-algorithm",
-    "x-amz-credential",
-    "x-amz-date",
-    "x-amz-security-token",
-    "policy",
-    "x-amz-signature",
-];
-
 /// boto3's `Fields` (a dict with str keys, or `None`), in order: the text
 /// the core is given for each, and the value as given. Fields are not
 /// signed, so a value that is not a `str` is handed back as it is (as
@@ -119,14 +106,14 @@ pub(crate) fn fields<'py>(
 
 /// The value to hand back for the signed form's field `name` whose text is
 /// `written`: the caller's own value for a field of `Fields` the core did not
-/// set, else the text.
+/// set ([`presign::POST_SIGNED_FIELDS`] are the ones it sets), else the text.
 pub(crate) fn field_value<'py>(
     py: Python<'py>,
     given: &[(String, String, Bound<'py, PyAny>)],
     name: &str,
     written: &str,
 ) -> Bound<'py, PyAny> {
-    if !SIGNED_FIELDS.contains(&name)
+    if !presign::POST_SIGNED_FIELDS.contains(&name)
         && let Some((_, _, value)) = given.iter().find(|(given, _, _)| given == name)
     {
         return value.clone();

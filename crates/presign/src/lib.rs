@@ -67,8 +67,8 @@ pub use error::{PresignError, VerifyError};
 pub use location::ObjectLocation;
 pub use metadata::{decode_metadata_value, encode_metadata_value};
 pub use post_policy::{
-    Condition, FILENAME_PLACEHOLDER, PolicyValue, PostPolicy, PostUpload, PresignedPost,
-    VerifiedPost, presign_post, verify_post,
+    Condition, FILENAME_PLACEHOLDER, POST_SIGNED_FIELDS, PolicyValue, PostPolicy, PostUpload,
+    PresignedPost, VerifiedPost, presign_post, verify_post,
 };
 pub use prepared::SERVICE;
 pub use presign::{Presigned, UNSIGNED_PAYLOAD, presign};

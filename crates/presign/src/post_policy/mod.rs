@@ -38,6 +38,6 @@ mod verify;
 
 pub use condition::Condition;
 pub use policy::{FILENAME_PLACEHOLDER, PostPolicy};
-pub use sign::{PresignedPost, presign_post};
+pub use sign::{POST_SIGNED_FIELDS, PresignedPost, presign_post};
 pub use value::PolicyValue;
 pub use verify::{PostUpload, VerifiedPost, verify_post};

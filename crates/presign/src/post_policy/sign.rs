@@ -25,6 +25,36 @@ use crate::request::{Addressing, MAX_KEY_BYTES};
 use crate::scope::CredentialScope;
 use crate::string_to_sign::ALGORITHM;
 
+/// The form fields [`presign_post`] writes itself, in the order it writes
+/// them: the key, the auth fields (`x-amz-security-token` only with temporary
+/// credentials), the policy and the signature. A
+/// [`PostPolicy::form_field`] of one of these names is overwritten in place,
+/// as botocore overwrites its `Fields`.
+///
+/// # Example
+/// ```
+/// use presign::{AmzDate, Credentials, POST_SIGNED_FIELDS, PostPolicy, presign_post};
+///
+/// let policy = PostPolicy::new("http://127.0.0.1:9000", "bucket", "in/a.png")
+///     .form_field("policy", "mine")
+///     .form_field("acl", "private");
+/// let credentials = Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+/// let post = presign_post(&policy, &credentials, AmzDate::parse_rfc3339("2024-11-28T12:00:00Z")?.to_system_time())?;
+/// assert!(POST_SIGNED_FIELDS.contains(&"policy") && !POST_SIGNED_FIELDS.contains(&"acl"));
+/// assert_eq!(post.field("policy"), Some(post.policy()));
+/// assert_eq!(post.field("acl"), Some("private"));
+/// # Ok::<(), presign::PresignError>(())
+/// ```
+pub const POST_SIGNED_FIELDS: [&str; 7] = [
+    "key",
+    "x-amz-algorithm",
+    "x-amz-credential",
+    "x-amz-date",
+    "x-amz-security-token",
+    "policy",
+    "x-amz-signature",
+];
+
 /// A signed POST policy: the form's URL and fields, and every value that went
 /// into them.
 ///
@@ -363,19 +393,9 @@ mod tests {
             "167d1e732898d54e3c7545b371126a47d03c16bf7766fe4a0ee790aca71cf6ea"
         );
         let names: Vec<&str> = post.fields().iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(
-            names,
-            [
-                "acl",
-                "key",
-                "x-amz-algorithm",
-                "x-amz-credential",
-                "x-amz-date",
-                "x-amz-security-token",
-                "policy",
-                "x-amz-signature"
-            ]
-        );
+        // The caller's fields first, then the ones presign_post writes.
+        let expected: Vec<&str> = std::iter::once("acl").chain(POST_SIGNED_FIELDS).collect();
+        assert_eq!(names, expected);
         assert_eq!(post.field("x-amz-security-token"), Some("tok"));
         assert!(post.has_session_token());
     }
@@ -415,6 +435,21 @@ mod tests {
             let policy = PostPolicy::new(endpoint, "b-1", "k").addressing(Addressing::VirtualHost);
             let post = presign_post(&policy, &credentials, at_aws_example()).unwrap();
             assert_eq!(post.url(), url);
+        }
+    }
+
+    #[test]
+    fn the_fields_presign_post_writes_are_post_signed_fields_in_order() {
+        let given = POST_SIGNED_FIELDS.iter().fold(
+            PostPolicy::new("http://h", "bucket", "k"),
+            |policy, name| policy.form_field(*name, "given"),
+        );
+        let credentials = Credentials::new("AKIDEXAMPLE", SECRET).with_session_token("tok");
+        for policy in [PostPolicy::new("http://h", "bucket", "k"), given] {
+            let post = presign_post(&policy, &credentials, at_aws_example()).unwrap();
+            let names: Vec<&str> = post.fields().iter().map(|(n, _)| n.as_str()).collect();
+            assert_eq!(names, POST_SIGNED_FIELDS);
+            assert!(post.fields().iter().all(|(_, value)| value != "given"));
         }
     }
 
