@@ -2,6 +2,7 @@
 //! and URLs issued by kind; plus the middleware that records them, logs
 //! each request as a JSON line and gives it an id.
 
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
@@ -125,14 +126,13 @@ impl Metrics {
 pub(crate) struct RequestId(pub String);
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+static PROCESS_ID: OnceLock<u32> = OnceLock::new();
 
 fn new_request_id() -> String {
-    // Unique per process and cheap; the process id keeps copies apart.
-    format!(
-        "{:x}-{:x}",
-        std::process::id(),
-        NEXT_ID.fetch_add(1, Ordering::Relaxed)
-    )
+    // Unique per process and cheap; the process id keeps copies apart. It is
+    // read once: `std::process::id()` is a system call each time.
+    let process = *PROCESS_ID.get_or_init(std::process::id);
+    format!("{process:x}-{:x}", NEXT_ID.fetch_add(1, Ordering::Relaxed))
 }
 
 /// Middleware: gives the request an id, then records its metrics and logs
