@@ -3,8 +3,8 @@
 //! bucket, key), until when, and the request id. Never a signature, a
 //! token or a secret: the URL itself is not logged.
 
+use std::fs::File;
 use std::io::Write;
-use std::sync::Mutex;
 use std::time::SystemTime;
 
 use serde::Serialize;
@@ -13,7 +13,16 @@ use crate::settings::AuditLog;
 
 /// Where audit lines go.
 pub(crate) struct Audit {
-    sink: Option<Mutex<Box<dyn Write + Send>>>,
+    sink: Option<Sink>,
+}
+
+/// An audit destination. Neither needs a lock of ours: a file opened for
+/// appending takes each `write` system call whole at its end (so requests on different
+/// threads never interleave their lines and none waits for another's turn),
+/// and standard output has its own lock.
+enum Sink {
+    Stdout,
+    File(File),
 }
 
 impl std::fmt::Debug for Audit {
@@ -139,35 +148,37 @@ impl Audit {
     /// # Errors
     /// When the file cannot be opened.
     pub(crate) fn open(log: &AuditLog) -> std::io::Result<Self> {
-        let sink: Option<Box<dyn Write + Send>> = match log {
+        let sink = match log {
             AuditLog::Off => None,
-            AuditLog::Stdout => Some(Box::new(std::io::stdout())),
-            AuditLog::File(path) => Some(Box::new(
+            AuditLog::Stdout => Some(Sink::Stdout),
+            AuditLog::File(path) => Some(Sink::File(
                 std::fs::OpenOptions::new()
                     .create(true)
                     .append(true)
                     .open(path)?,
             )),
         };
-        Ok(Self {
-            sink: sink.map(Mutex::new),
-        })
+        Ok(Self { sink })
     }
 
-    /// Writes the records, one line each, in one write.
+    /// Writes the records, one line each, in one write, before the answer
+    /// that hands them out is sent.
     pub(crate) fn write(&self, records: &[AuditRecord<'_>]) {
         let Some(sink) = &self.sink else { return };
-        let mut text = String::with_capacity(records.len() * 256);
+        let mut text = Vec::with_capacity(records.len() * 256);
         for record in records {
-            if let Ok(line) = serde_json::to_string(record) {
-                text.push_str(&line);
-                text.push('\n');
+            if serde_json::to_writer(&mut text, record).is_ok() {
+                text.push(b'\n');
             }
         }
-        let mut sink = sink
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Err(error) = sink.write_all(text.as_bytes()).and_then(|()| sink.flush()) {
+        let written = match sink {
+            Sink::Stdout => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(&text).and_then(|()| out.flush())
+            }
+            Sink::File(file) => (&*file).write_all(&text),
+        };
+        if let Err(error) = written {
             tracing::error!(%error, "cannot write the audit log");
         }
     }
