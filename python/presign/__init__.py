@@ -2,9 +2,10 @@
 
 ``presign.Client`` offers boto3's ``generate_presigned_url`` (and
 ``generate_presigned_post``) with boto3's names and results, byte for byte,
-hundreds of times faster; ``presign_many`` signs a whole list of keys on every
-core. Credentials, region and endpoint are found as the ``presign`` command
-finds them (environment, ``~/.aws`` profiles, IBM COS credential files).
+over 60 times faster per URL; ``presign_many`` signs a whole list of keys on
+every core, over 400 times faster than a boto3 loop. Credentials, region and
+endpoint are found as the ``presign`` command finds them (environment,
+``~/.aws`` profiles, IBM COS credential files).
 
 Example::
 
