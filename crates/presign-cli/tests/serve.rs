@@ -499,6 +499,11 @@ fn a_bad_config_fails_at_start_with_the_file_the_key_and_the_reason() {
             "bucket name",
         ),
         (
+            config("workers = 0"),
+            "workers",
+            "0 is outside 1..=1024 threads",
+        ),
+        (
             config("unknown_key = 1"),
             "(file)",
             "unknown field `unknown_key`",
@@ -734,4 +739,33 @@ fn an_address_in_use_is_exit_2_naming_it() {
         stderr.contains(&format!("presign: error: cannot listen on {addr}")),
         "{stderr}"
     );
+}
+
+/// The names of the process's threads (Linux: `/proc/PID/task/*/comm`).
+#[cfg(target_os = "linux")]
+fn thread_names(pid: u32) -> Vec<String> {
+    std::fs::read_dir(format!("/proc/{pid}/task"))
+        .unwrap()
+        .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("comm")).ok())
+        .map(|name| name.trim_end().to_owned())
+        .collect()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn workers_sets_how_many_threads_serve_requests() {
+    let workers_of = |extra: &str| {
+        let serve = Serve::start(extra);
+        // Every worker has started by the time the service listens; answer
+        // one request to be sure.
+        assert_eq!(status_of(&serve.request("GET", "/healthz", &[], "")), 200);
+        thread_names(serve.child.id())
+            .iter()
+            .filter(|name| name.as_str() == "tokio-rt-worker")
+            .count()
+    };
+    assert_eq!(workers_of("workers = 3"), 3);
+    assert_eq!(workers_of("workers = 1"), 1);
+    let cpus = std::thread::available_parallelism().unwrap().get();
+    assert_eq!(workers_of(""), cpus, "the default is one per CPU");
 }

@@ -25,6 +25,8 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_COMPANION_EXPIRES_IN: u64 = 800;
 /// A client's longest expiry unless `max_expires_in` says otherwise.
 pub const DEFAULT_MAX_EXPIRES_IN: u64 = 3600;
+/// The most threads `workers` may ask for.
+pub(crate) const MAX_WORKERS: usize = 1024;
 
 /// A configuration that cannot be used: the file, the key and why.
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +50,9 @@ pub struct Settings {
     pub listen: SocketAddr,
     /// `audit_log`.
     pub audit_log: AuditLog,
+    /// `workers`: the threads that serve requests; `None`, the default, is
+    /// one per CPU.
+    pub workers: Option<usize>,
     /// Body size and timeouts.
     pub limits: Limits,
     /// `[storage]`, with credentials resolved.
@@ -157,6 +162,7 @@ pub struct Client {
 struct RawSettings {
     listen: Option<String>,
     audit_log: Option<String>,
+    workers: Option<u64>,
     max_body_bytes: Option<u64>,
     header_timeout: Option<u64>,
     body_timeout: Option<u64>,
@@ -268,6 +274,18 @@ impl Settings {
             }
             Some(path) => AuditLog::File(PathBuf::from(path)),
         };
+        let workers = match raw.workers {
+            None => None,
+            Some(count) => match usize::try_from(count) {
+                Ok(count @ 1..=MAX_WORKERS) => Some(count),
+                _ => {
+                    return Err(fail(
+                        "workers",
+                        format!("{count} is outside 1..={MAX_WORKERS} threads"),
+                    ));
+                }
+            },
+        };
         let limits = limits(&raw, &fail)?;
         let storage = storage(raw.storage, env, &fail)?;
         let companion = match raw.companion {
@@ -303,6 +321,7 @@ impl Settings {
             file: file.to_owned(),
             listen,
             audit_log,
+            workers,
             limits,
             storage,
             companion,

@@ -13,7 +13,11 @@ pub(crate) fn run(args: &ServeArgs, env: &Environment) -> anyhow::Result<()> {
         settings.listen = listen;
     }
     init_json_logs();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    if let Some(workers) = settings.workers {
+        runtime.worker_threads(workers);
+    }
+    let runtime = runtime
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
