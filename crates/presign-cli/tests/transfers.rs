@@ -994,3 +994,48 @@ fn upload_multipart_weighs_the_token_against_the_urls_signed_at_at() {
     );
     assert_eq!(stub.requests().len(), 2, "one refused create per run");
 }
+
+#[test]
+fn multipart_create_weighs_the_token_against_the_plans_urls() {
+    // The plan's URLs expire 10 minutes after --at; the create request is
+    // signed for 15 (its floor). A token that lives 12 minutes outlives
+    // every URL handed out, so it gets only the ordinary note; one that
+    // lives 5 does not.
+    let stub = refusing_stub();
+    let sandbox = Sandbox::new();
+    let endpoint = format!("http://127.0.0.1:{}", stub.port);
+    let create = |token_expires: &str| {
+        let output = sandbox
+            .std_command()
+            .env("AWS_ACCESS_KEY_ID", "AKIDSTUB")
+            .env("AWS_SECRET_ACCESS_KEY", "stub-secret")
+            .env("AWS_SESSION_TOKEN", "SessionTokenForWarningTest")
+            .env("AWS_CREDENTIAL_EXPIRATION", token_expires)
+            .args([
+                "multipart",
+                "create",
+                "s3://bucket/big.bin",
+                "--size",
+                "100",
+            ])
+            .args(["--endpoint-url", &endpoint, "--region", "us-east-1"])
+            .args(["--at", "2013-05-24T00:00:00Z", "--expires-in", "10m"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        stderr(&output)
+    };
+    let message = create("2013-05-24T00:12:00Z");
+    assert!(
+        message.contains("session token (expires at 2013-05-24T00:12:00Z); it stops working")
+            && !message.contains("before the URL's own expiry"),
+        "{message}"
+    );
+    let message = create("2013-05-24T00:05:00Z");
+    assert!(
+        message.contains(
+            "expires at 2013-05-24T00:05:00Z, before the URL's own expiry (2013-05-24T00:10:00Z)"
+        ),
+        "{message}"
+    );
+}

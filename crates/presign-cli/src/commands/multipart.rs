@@ -83,7 +83,10 @@ fn create(
         ),
         None => Box::new(std::io::stdout().lock()),
     };
-    for warning in resolve::warnings(&resolved, created_request.expires_at()) {
+    // The plan's URLs are the ones handed out: weigh the token against them,
+    // not against the longer-lived create URL.
+    let plan_expires_at = signed_at + Duration::from_secs(expires_in);
+    for warning in resolve::warnings(&resolved, plan_expires_at) {
         print_note(&warning);
     }
     let retry = RetryPolicy { retries: 3 };
