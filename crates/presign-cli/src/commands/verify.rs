@@ -39,11 +39,14 @@ pub(crate) fn run(
         ibm_credentials: args.ibm_credentials.clone(),
         ..Overrides::default()
     };
-    let resolved = presign_config::resolve(&overrides, env)?.credentials;
-    let credentials =
-        Credentials::new(&resolved.access_key_id, resolved.secret_access_key.as_str());
+    // The secret is kept once, in the core's credentials; the resolver's copy
+    // is wiped when it goes out of scope here.
+    let credentials = {
+        let resolved = presign_config::resolve(&overrides, env)?.credentials;
+        Credentials::new(&resolved.access_key_id, resolved.secret_access_key.as_str())
+    };
     let lookup = |access_key_id: &str| {
-        (access_key_id == resolved.access_key_id).then(|| credentials.clone())
+        (access_key_id == credentials.access_key_id()).then(|| credentials.clone())
     };
 
     let mut policy = VerifyPolicy::default().clock_skew(Duration::from_secs(args.clock_skew));
