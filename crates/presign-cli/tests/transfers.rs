@@ -493,17 +493,23 @@ fn is_char_device(path: &Path) -> bool {
 /// /dev/null; else /dev/null itself, which a process that may not mknod
 /// cannot replace either.
 fn null_device(folder: &Path) -> std::path::PathBuf {
-    let node = folder.join("null");
+    own_device(folder, "null", "3")
+}
+
+/// `/dev/NAME` (major 1, `minor`) of the test's own in `folder`, as
+/// [`null_device`] explains; else the machine's.
+fn own_device(folder: &Path, name: &str, minor: &str) -> std::path::PathBuf {
+    let node = folder.join(name);
     let made = Command::new("mknod")
         .arg(&node)
-        .args(["c", "1", "3"])
+        .args(["c", "1", minor])
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|status| status.success());
     if made {
         node
     } else {
-        Path::new("/dev/null").to_owned()
+        Path::new("/dev").join(name)
     }
 }
 
@@ -531,6 +537,29 @@ fn a_forced_download_into_a_character_device_writes_into_it_and_leaves_it_a_devi
     refuses_without_force_or_with_continue(&sandbox, &url, target, "a character device");
     assert!(is_char_device(&device), "{target} is still a device");
     assert_eq!(stub.requests().len(), 1, "nothing is sent for bad usage");
+}
+
+#[test]
+fn a_device_that_refuses_the_bytes_is_named_in_the_error() {
+    // /dev/full (1, 7) answers every write with ENOSPC.
+    let served = pattern(300_000);
+    let stub = Stub::start(move |request, _| serve_object(request, &served, ETAG));
+    let sandbox = Sandbox::new();
+    let folder = sandbox.path("dev");
+    std::fs::create_dir(&folder).unwrap();
+    let device = own_device(&folder, "full", "7");
+    let target = device.to_str().unwrap();
+    let url = stub.url(Method::Get, "data.bin");
+
+    let output = presign(&sandbox, &["download", &url, "-o", target, "--force"]);
+    let message = stderr(&output);
+    assert!(!output.status.success(), "{message}");
+    assert!(
+        message.contains(&format!("cannot write {target}: No space left on device")),
+        "{message}"
+    );
+    assert!(is_char_device(&device), "{target} was replaced; {message}");
+    assert_eq!(stub.requests().len(), 1, "a full device is not retried");
 }
 
 #[test]

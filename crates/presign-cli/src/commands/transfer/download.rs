@@ -446,7 +446,12 @@ impl Download<'_> {
             let mut file = open_at(&partial.data, offset)?;
             bar.set_length(total.unwrap_or(0));
             bar.set_position(offset);
-            let streamed = stream(&mut response, &mut file, &bar)?;
+            let streamed = stream(
+                &mut response,
+                &mut file,
+                &partial.data.display().to_string(),
+                &bar,
+            )?;
             drop(file);
             let received = partial.len();
             match streamed {
@@ -678,9 +683,11 @@ impl Download<'_> {
                     inner: out,
                     count: &mut written,
                 },
+                name,
                 &bar,
             )?;
-            out.flush()?;
+            out.flush()
+                .with_context(|| format!("cannot write {name}"))?;
             let broken = match streamed {
                 Streamed::Complete if total.is_none_or(|total| written == total) => {
                     bar.finish_and_clear();
@@ -733,11 +740,13 @@ fn open_at(path: &Path, offset: u64) -> anyhow::Result<File> {
     Ok(file)
 }
 
-/// Copies the body into `out`; an error writing is the caller's (a full
-/// disk is no reason to retry), an error reading is a broken transfer.
+/// Copies the body into `out` (`name` in messages); an error writing is the
+/// caller's (a full disk is no reason to retry), an error reading is a
+/// broken transfer.
 fn stream(
     response: &mut ureq::http::Response<ureq::Body>,
     out: &mut dyn Write,
+    name: &str,
     bar: &ProgressBar,
 ) -> anyhow::Result<Streamed> {
     let mut reader = response.body_mut().as_reader();
@@ -749,7 +758,8 @@ fn stream(
             Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(error) => return Ok(Streamed::Broken(error)),
         };
-        out.write_all(&buffer[..read])?;
+        out.write_all(&buffer[..read])
+            .with_context(|| format!("cannot write {name}"))?;
         bar.inc(read as u64);
     }
 }
