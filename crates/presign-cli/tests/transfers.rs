@@ -482,6 +482,15 @@ fn refuses_without_force_or_with_continue(sandbox: &Sandbox, url: &str, target: 
     );
 }
 
+/// A stub that serves `size` bytes of [`pattern`] with [`ETAG`], and those
+/// bytes.
+fn object_server(size: usize) -> (Vec<u8>, Stub) {
+    let object = pattern(size);
+    let served = object.clone();
+    let stub = Stub::start(move |request, _| serve_object(request, &served, ETAG));
+    (object, stub)
+}
+
 fn is_char_device(path: &Path) -> bool {
     use std::os::unix::fs::FileTypeExt;
     std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_char_device())
@@ -515,9 +524,7 @@ fn own_device(folder: &Path, name: &str, minor: &str) -> std::path::PathBuf {
 
 #[test]
 fn a_forced_download_into_a_character_device_writes_into_it_and_leaves_it_a_device() {
-    let object = pattern(300_000);
-    let served = object.clone();
-    let stub = Stub::start(move |request, _| serve_object(request, &served, ETAG));
+    let (_, stub) = object_server(300_000);
     let sandbox = Sandbox::new();
     let folder = sandbox.path("dev");
     std::fs::create_dir(&folder).unwrap();
@@ -542,8 +549,7 @@ fn a_forced_download_into_a_character_device_writes_into_it_and_leaves_it_a_devi
 #[test]
 fn a_device_that_refuses_the_bytes_is_named_in_the_error() {
     // /dev/full (1, 7) answers every write with ENOSPC.
-    let served = pattern(300_000);
-    let stub = Stub::start(move |request, _| serve_object(request, &served, ETAG));
+    let (_, stub) = object_server(300_000);
     let sandbox = Sandbox::new();
     let folder = sandbox.path("dev");
     std::fs::create_dir(&folder).unwrap();
@@ -566,9 +572,7 @@ fn a_device_that_refuses_the_bytes_is_named_in_the_error() {
 fn a_forced_download_into_dev_stdout_comes_out_on_stdout() {
     // /dev/stdout is a link to /proc/self/fd/1, here the pipe the test reads:
     // written into, never a partial file renamed over it.
-    let object = pattern(200_000);
-    let served = object.clone();
-    let stub = Stub::start(move |request, _| serve_object(request, &served, ETAG));
+    let (object, stub) = object_server(200_000);
     let sandbox = Sandbox::new();
     let url = stub.url(Method::Get, "data.bin");
     let output = presign(
@@ -621,9 +625,7 @@ fn a_socket_or_a_directory_is_refused_before_anything_is_sent() {
 
 #[test]
 fn a_symbolic_link_is_followed_as_curl_follows_it_and_stays_a_link() {
-    let object = pattern(200_000);
-    let served = object.clone();
-    let stub = Stub::start(move |request, _| serve_object(request, &served, ETAG));
+    let (object, stub) = object_server(200_000);
     let sandbox = Sandbox::new();
     let url = stub.url(Method::Get, "data.bin");
     // links/latest.bin -> ../data/v1.bin, a link into another folder.
