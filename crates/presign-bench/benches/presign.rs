@@ -39,6 +39,21 @@ fn presign_signer(c: &mut Criterion) {
             black_box(out.len())
         });
     });
+    // The worst case of the kept batch signer: every URL in a new second.
+    let mut second = now;
+    c.bench_function(
+        "presign::Signer::sign_into, each URL in a new second",
+        |b| {
+            b.iter(|| {
+                second += std::time::Duration::from_secs(1);
+                out.clear();
+                signer
+                    .sign_into(black_box(&request), second, &mut out)
+                    .unwrap();
+                black_box(out.len())
+            });
+        },
+    );
     c.bench_function("presign::Signer::sign_into, request built per URL", |b| {
         b.iter(|| {
             let request = presign::PresignRequest::new(

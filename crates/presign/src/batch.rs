@@ -21,7 +21,7 @@ use crate::error::PresignError;
 use crate::hex;
 use crate::prepared::Prepared;
 use crate::presign::UNSIGNED_PAYLOAD;
-use crate::request::{PresignRequest, validate_key};
+use crate::request::{Method, PresignRequest, validate_key};
 use crate::scope::scope_parts;
 use crate::sha256::{PreparedHmac, Sha256};
 use crate::string_to_sign::write_head;
@@ -67,6 +67,21 @@ pub struct BatchSigner {
     expires_at: SystemTime,
 }
 
+/// What a batch is made from, checked and written by its maker.
+pub(crate) struct Parts<'a> {
+    pub(crate) method: Method,
+    /// `scheme://authority`.
+    pub(crate) origin: &'a str,
+    /// The encoded path before the key.
+    pub(crate) path_prefix: &'a str,
+    /// The query in URL order, without `?` and the signature.
+    pub(crate) url_query: &'a str,
+    /// The canonical request after the path.
+    pub(crate) canonical_tail: String,
+    pub(crate) signed_at: AmzDate,
+    pub(crate) expires_in: u64,
+}
+
 impl BatchSigner {
     /// Prepares a batch from `template`, whose key is ignored: everything else
     /// (method, endpoint, bucket, region, expiry, headers, query) applies to
@@ -80,11 +95,6 @@ impl BatchSigner {
         now: SystemTime,
     ) -> Result<Self, PresignError> {
         let prepared = Prepared::new(template, credentials, now)?;
-
-        let mut canonical_head = Sha256::new();
-        canonical_head.update(prepared.method.as_str().as_bytes());
-        canonical_head.update(b"\n");
-        canonical_head.update(prepared.path_prefix.as_bytes());
         let mut canonical_tail = String::new();
         write_canonical_tail(
             &mut canonical_tail,
@@ -92,28 +102,45 @@ impl BatchSigner {
             &prepared.canonical_headers,
             UNSIGNED_PAYLOAD,
         );
-
-        let mut string_to_sign_head = prepared.signing_key.prepared_hmac();
         let scope = &prepared.scope;
-        write_head(
-            &mut string_to_sign_head,
-            prepared.signed_at.as_str(),
+        Ok(Self::from_parts(
+            Parts {
+                method: prepared.method,
+                origin: &prepared.origin,
+                path_prefix: &prepared.path_prefix,
+                url_query: &prepared.url_query,
+                canonical_tail,
+                signed_at: prepared.signed_at,
+                expires_in: prepared.expires_in,
+            },
+            prepared.signing_key.prepared_hmac(),
             scope_parts(scope.date_stamp(), scope.region(), scope.service()),
-        );
+        ))
+    }
 
-        let url_head = format!("{}{}", prepared.origin, prepared.path_prefix);
-        let url_query = format!("?{}&X-Amz-Signature=", prepared.url_query);
-        let expires_at = prepared.signed_at.to_system_time()
-            + std::time::Duration::from_secs(prepared.expires_in);
-        Ok(Self {
+    /// A batch from parts already checked and written: by [`BatchSigner::new`]
+    /// from a template, by [`crate::Signer`] from a request shape it keeps.
+    /// `key` is the signing key's HMAC, `scope` the credential scope's parts.
+    pub(crate) fn from_parts(parts: Parts<'_>, key: PreparedHmac, scope: [&str; 4]) -> Self {
+        let mut canonical_head = Sha256::new();
+        canonical_head.update(parts.method.as_str().as_bytes());
+        canonical_head.update(b"\n");
+        canonical_head.update(parts.path_prefix.as_bytes());
+        let mut string_to_sign_head = key;
+        write_head(&mut string_to_sign_head, parts.signed_at.as_str(), scope);
+        let url_head = format!("{}{}", parts.origin, parts.path_prefix);
+        let url_query = format!("?{}&X-Amz-Signature=", parts.url_query);
+        let expires_at =
+            parts.signed_at.to_system_time() + std::time::Duration::from_secs(parts.expires_in);
+        Self {
             canonical_head,
-            canonical_tail,
+            canonical_tail: parts.canonical_tail,
             string_to_sign_head,
             url_head,
             url_query,
-            signed_at: prepared.signed_at,
+            signed_at: parts.signed_at,
             expires_at,
-        })
+        }
     }
 
     /// Appends the presigned URL for `key` to `out`. Nothing is appended
@@ -123,6 +150,13 @@ impl BatchSigner {
     /// [`PresignError::InvalidKey`] for an empty key or one over 1024 bytes.
     pub fn sign_into(&self, key: &str, out: &mut String) -> Result<(), PresignError> {
         validate_key(key)?;
+        self.sign_checked_into(key, out);
+        Ok(())
+    }
+
+    /// [`BatchSigner::sign_into`] for a key its caller has checked (a bucket
+    /// operation's is empty).
+    pub(crate) fn sign_checked_into(&self, key: &str, out: &mut String) {
         let key_start = self.write_path(key, out);
         let canonical = self
             .canonical_head
@@ -131,7 +165,6 @@ impl BatchSigner {
             .string_to_sign_head
             .mac_with(&hex::encode_array(&canonical));
         self.write_query(&signature, out);
-        Ok(())
     }
 
     /// Signs two keys at once: the URL for `keys[0]` is appended to

@@ -239,13 +239,6 @@ impl PreparedHmac {
         self.outer.finish_with::<64>(&[&inner_digest])
     }
 
-    /// The MAC of everything given to [`PreparedHmac::update`] plus the
-    /// concatenation of `parts`, leaving `self` as it was.
-    pub(crate) fn mac_of(&self, parts: &[&[u8]]) -> [u8; 32] {
-        let inner_digest = self.inner.finish_with::<256>(parts);
-        self.outer.finish_with::<64>(&[&inner_digest])
-    }
-
     /// [`PreparedHmac::mac_with`] for two tails at once, their hashes
     /// computed side by side.
     pub(crate) fn mac_two_with(&self, first: &[u8], second: &[u8]) -> [[u8; 32]; 2] {

@@ -15,12 +15,17 @@
 //!   as much as hashing its canonical request, and an application signs the
 //!   same shape for many keys.
 //!
-//! Per URL what remains is what depends on the key and the instant: check
-//! both, write the URL into the caller's buffer, stream the canonical request
-//! into SHA-256 (its path and query read back from that buffer) and the
-//! string to sign (its head on the stack) through the kept HMAC pad states,
-//! which are never copied. Nothing is allocated then for a
-//! request of a known shape; a new shape is checked and kept.
+//! - per shape, for the last second it was signed in, a [`BatchSigner`]:
+//!   within one second everything of a URL but its key is the same (the
+//!   auth parameters, the sorted canonical query, the head of the string to
+//!   sign), so it is written and hashed once, and each URL of that shape and
+//!   second costs what a batch's does.
+//!
+//! Per URL what remains is what depends on the key: check it, write the URL
+//! into the caller's buffer, hash the key's path and the kept tail of the
+//! canonical request, and MAC the hash from the kept state. Nothing is
+//! allocated then; the first URL of a shape in a second makes its batch
+//! signer (a few small strings), a new shape is checked and kept.
 //!
 //! Every part is written by the same functions [`crate::presign()`] uses
 //! (`prepared.rs`, `canonical.rs`, `string_to_sign.rs`), so the URL is
@@ -34,20 +39,19 @@ use smallvec::SmallVec;
 use zeroize::Zeroizing;
 
 use crate::amz_date::AmzDate;
+use crate::batch::{BatchSigner, Parts};
 use crate::canonical::{
     header_order, sort_query, write_after_path, write_header_block, write_signed_headers,
 };
 use crate::credentials::Credentials;
 use crate::encode;
 use crate::error::PresignError;
-use crate::hex;
 use crate::prepared::{AuthQuery, Checked, PairRange, SERVICE, check_expiry};
 use crate::presign::UNSIGNED_PAYLOAD;
 use crate::request::PresignRequest;
-use crate::sha256::{PreparedHmac, Sha256};
+use crate::sha256::PreparedHmac;
 use crate::signing_key::SigningKey;
 use crate::sink::{Sink, StackText};
-use crate::string_to_sign::write_head;
 
 /// How many (day, region) signing keys a signer keeps; the oldest goes first.
 const CACHED_KEYS: usize = 8;
@@ -94,16 +98,29 @@ pub struct Signer {
 #[derive(Clone, Default)]
 struct Cache {
     keys: Vec<CachedKey>,
-    shapes: Vec<Arc<Shape>>,
+    shapes: Vec<CachedShape>,
     /// The second last signed at (since the epoch), and its `X-Amz-Date`.
     last_instant: Option<(u64, AmzDate)>,
 }
 
-/// What the cache holds for one call.
-struct Found {
-    shape: Option<Arc<Shape>>,
-    key: Option<Arc<PreparedHmac>>,
-    instant: Result<AmzDate, PresignError>,
+/// A request shape, and the batch signer of the last second it was signed
+/// in: within a second, everything of a URL but its key is the same.
+#[derive(Clone)]
+struct CachedShape {
+    shape: Arc<Shape>,
+    stamped: Option<(u64, Arc<BatchSigner>)>,
+}
+
+/// What the cache holds for one call: the batch signer of its shape and
+/// second, else what is known towards making one.
+enum Found {
+    Stamped(Arc<BatchSigner>),
+    Partly {
+        shape: Option<Arc<Shape>>,
+        key: Option<Arc<PreparedHmac>>,
+        instant: Result<AmzDate, PresignError>,
+        second: Option<u64>,
+    },
 }
 
 /// The signing key of one day and region, as HMAC pad states.
@@ -198,74 +215,35 @@ impl Signer {
         now: SystemTime,
         out: &mut String,
     ) -> Result<(), PresignError> {
-        // One look into the cache for both: the shape by the request, the
-        // key by the request's region and the instant's day.
-        let Found {
-            shape,
-            key,
-            instant,
-        } = self.cached(request, now);
-        let shape = match shape {
-            Some(shape) => shape,
-            None => self.remember_shape(Shape::new(&Checked::new(request, None)?)),
+        let batch = match self.cached(request, now) {
+            Found::Stamped(batch) => batch,
+            Found::Partly {
+                shape,
+                key,
+                instant,
+                second,
+            } => {
+                let shape = match shape {
+                    Some(shape) => shape,
+                    None => self.remember_shape(Shape::new(&Checked::new(request, None)?)),
+                };
+                // The checks presign() makes after those of the shape, in its
+                // order (the key's below).
+                let signed_at = instant?;
+                check_expiry(signed_at, shape.expires_in)?;
+                let key = match key {
+                    Some(key) => key,
+                    None => self.remember_key(signed_at, &request.region),
+                };
+                let batch = Arc::new(self.stamp(&shape, &key, signed_at));
+                if let Some(second) = second {
+                    self.remember_stamped(&shape, second, &batch);
+                }
+                batch
+            }
         };
-        // The checks presign() makes after those of the shape, in its order.
-        let signed_at = instant?;
-        check_expiry(signed_at, shape.expires_in)?;
         request.check_key()?;
-        let key = match key {
-            Some(key) => key,
-            None => self.remember_key(signed_at, &request.region),
-        };
-
-        out.push_str(&shape.url_head);
-        let path_start = out.len() - shape.url_head.len() + shape.path_start;
-        encode::path_into(out, &request.key);
-        let path_end = out.len();
-        out.push('?');
-        let query_start = out.len();
-        out.push_str(&shape.query);
-        let mut ranges: SmallVec<[PairRange; 12]> = shape
-            .query_pairs
-            .iter()
-            .map(|range| range.offset(query_start))
-            .collect();
-        let auth = AuthQuery {
-            encoded_access_key_id: &self.encoded_access_key_id,
-            region: &request.region,
-            date: signed_at.as_str(),
-            expires_in: shape.expires_in,
-            signed_headers: &shape.signed_headers,
-            encoded_session_token: self.encoded_session_token.as_deref().map(String::as_str),
-        };
-        auth.write(out, shape.query.is_empty(), |range| ranges.push(range));
-
-        let canonical_hash = {
-            let url: &str = out;
-            sort_query(&mut ranges, |range| range.in_text(url));
-            let mut canonical = Sha256::new();
-            canonical.put(request.method.as_str());
-            canonical.put("\n");
-            canonical.put(&url[path_start..path_end]);
-            write_after_path(
-                &mut canonical,
-                |sink| write_pair_runs(sink, url, &ranges),
-                |sink| sink.put(&shape.header_block),
-                &shape.signed_headers,
-                UNSIGNED_PAYLOAD,
-            );
-            canonical.finalize()
-        };
-        // The string to sign, its head on the stack and the hash's hex after
-        // it, MACed by the kept key's pad states (never copied).
-        let mut head = StackText::<128>::new();
-        write_head(&mut head, auth.date, auth.scope_parts());
-        let signature = key.mac_of(&[
-            head.as_str().as_bytes(),
-            &hex::encode_array(&canonical_hash),
-        ]);
-        out.push_str("&X-Amz-Signature=");
-        hex::encode_into(out, &signature);
+        batch.sign_checked_into(&request.key, out);
         Ok(())
     }
 
@@ -287,9 +265,10 @@ impl Signer {
         self.cache.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The kept shape of `request`, the key for its region on the day of
-    /// `now` where known, and `now` as an `X-Amz-Date` (kept too: calls come
-    /// many to the second).
+    /// The batch signer kept for `request`'s shape in the second of `now`;
+    /// else the kept shape, the key for its region on the day of `now` where
+    /// known, and `now` as an `X-Amz-Date` (kept too: calls come many to the
+    /// second).
     fn cached(&self, request: &PresignRequest, now: SystemTime) -> Found {
         let mut cache = self.lock();
         // The second `now` falls in (the fraction is dropped, as botocore does).
@@ -297,6 +276,18 @@ impl Signer {
             .duration_since(UNIX_EPOCH)
             .ok()
             .map(|since| since.as_secs());
+        let cached = cache
+            .shapes
+            .iter()
+            .rev()
+            .find(|cached| cached.shape.request.same_but_key(request));
+        if let (Some((stamped_second, batch)), Some(second)) =
+            (cached.and_then(|cached| cached.stamped.as_ref()), second)
+            && *stamped_second == second
+        {
+            return Found::Stamped(Arc::clone(batch));
+        }
+        let shape = cached.map(|cached| Arc::clone(&cached.shape));
         let instant = match cache.last_instant {
             Some((last, date)) if Some(last) == second => Ok(date),
             _ => AmzDate::from_system_time(now),
@@ -305,14 +296,7 @@ impl Signer {
             let date = *date;
             cache.last_instant = Some((second, date));
         }
-        let instant_for_key = instant.as_ref().ok();
-        let shape = cache
-            .shapes
-            .iter()
-            .rev()
-            .find(|shape| shape.request.same_but_key(request))
-            .cloned();
-        let key = instant_for_key.and_then(|instant| {
+        let key = instant.as_ref().ok().and_then(|instant| {
             let date_stamp = instant.date_stamp().as_bytes();
             cache
                 .keys
@@ -322,10 +306,11 @@ impl Signer {
                 })
                 .map(|cached| Arc::clone(&cached.hmac))
         });
-        Found {
+        Found::Partly {
             shape,
             key,
             instant,
+            second,
         }
     }
 
@@ -335,8 +320,67 @@ impl Signer {
         if cache.shapes.len() == CACHED_SHAPES {
             cache.shapes.remove(0);
         }
-        cache.shapes.push(Arc::clone(&shape));
+        cache.shapes.push(CachedShape {
+            shape: Arc::clone(&shape),
+            stamped: None,
+        });
         shape
+    }
+
+    /// Keeps `batch` as `shape`'s for `second`.
+    fn remember_stamped(&self, shape: &Arc<Shape>, second: u64, batch: &Arc<BatchSigner>) {
+        let mut cache = self.lock();
+        if let Some(cached) = cache
+            .shapes
+            .iter_mut()
+            .find(|cached| Arc::ptr_eq(&cached.shape, shape))
+        {
+            cached.stamped = Some((second, Arc::clone(batch)));
+        }
+    }
+
+    /// The batch signer of `shape` at `signed_at`: its query with the auth
+    /// parameters (written by the functions `presign()` uses), sorted into
+    /// the canonical request's tail, and the key's HMAC after the head of
+    /// the string to sign.
+    fn stamp(&self, shape: &Shape, key: &PreparedHmac, signed_at: AmzDate) -> BatchSigner {
+        let mut query = String::with_capacity(shape.query.len() + 256);
+        query.push_str(&shape.query);
+        let mut ranges: SmallVec<[PairRange; 12]> = shape.query_pairs.iter().copied().collect();
+        let auth = AuthQuery {
+            encoded_access_key_id: &self.encoded_access_key_id,
+            region: &shape.request.region,
+            date: signed_at.as_str(),
+            expires_in: shape.expires_in,
+            signed_headers: &shape.signed_headers,
+            encoded_session_token: self.encoded_session_token.as_deref().map(String::as_str),
+        };
+        auth.write(&mut query, shape.query.is_empty(), |range| {
+            ranges.push(range);
+        });
+        sort_query(&mut ranges, |range| range.in_text(&query));
+        let mut canonical_tail = String::with_capacity(query.len() + shape.header_block.len() + 64);
+        write_after_path(
+            &mut canonical_tail,
+            |sink| write_pair_runs(sink, &query, &ranges),
+            |sink| sink.put(&shape.header_block),
+            &shape.signed_headers,
+            UNSIGNED_PAYLOAD,
+        );
+        let (origin, path_prefix) = shape.url_head.split_at(shape.path_start);
+        BatchSigner::from_parts(
+            Parts {
+                method: shape.request.method,
+                origin,
+                path_prefix,
+                url_query: &query,
+                canonical_tail,
+                signed_at,
+                expires_in: shape.expires_in,
+            },
+            key.clone(),
+            auth.scope_parts(),
+        )
     }
 
     /// Derives the signing key for `region` on the day of `signed_at`, and

@@ -1190,4 +1190,46 @@ proptest! {
             prop_assert_eq!(url.as_deref(), Ok(expected.url()));
         }
     }
+
+    /// 10. Within a second the one-URL signer reuses what it wrote for a
+    /// shape (its batch signer of that second): many keys of a few shapes,
+    /// interleaved, some in the same second and some in the next ones, and
+    /// now and then a key S3 refuses: URL for URL and error for error.
+    #[test]
+    fn one_url_signer_reuses_a_shape_within_a_second_without_mixing_them_up(
+        shapes in vec((
+            any_method(),
+            target(),
+            bucket(),
+            select(vec!["us-east-1", "eu-de", ""]),
+            any_query(),
+            option::of(headers()),
+            addressing(),
+        ), 1..4),
+        steps in vec((0..3usize, prop_oneof![
+            8 => object_key(),
+            1 => Just(String::new()),
+            1 => Just("k".repeat(1025)),
+        ], 0..3u64, 0..1000u32), 1..40),
+        start in 1_600_000_000u64..1_800_000_000,
+    ) {
+        let signer = presign::Signer::new(credentials()).unwrap();
+        let mut second = start;
+        for (shape, key, later, millis) in steps {
+            let (method, target, bucket, region, query, headers, addressing) = &shapes[shape % shapes.len()];
+            let mut request = PresignRequest::new(*method, target.endpoint, *bucket, key)
+                .region(*region)
+                .addressing(*addressing);
+            for (name, value) in query {
+                request = request.query(name.clone(), value.clone());
+            }
+            for (name, value) in headers.iter().flatten() {
+                request = request.header(name.clone(), value.clone());
+            }
+            second += later;
+            let now = at(second) + Duration::from_millis(u64::from(millis));
+            let expected = presign(&request, &credentials(), now).map(|presigned| presigned.url().to_owned());
+            prop_assert_eq!(signer.sign(&request, now), expected);
+        }
+    }
 }
