@@ -128,8 +128,8 @@ impl BatchSigner {
         canonical_head.update(parts.path_prefix.as_bytes());
         let mut string_to_sign_head = key;
         write_head(&mut string_to_sign_head, parts.signed_at.as_str(), scope);
-        let url_head = format!("{}{}", parts.origin, parts.path_prefix);
-        let url_query = format!("?{}&X-Amz-Signature=", parts.url_query);
+        let url_head = [parts.origin, parts.path_prefix].concat();
+        let url_query = ["?", parts.url_query, "&X-Amz-Signature="].concat();
         let expires_at =
             parts.signed_at.to_system_time() + std::time::Duration::from_secs(parts.expires_in);
         Self {
