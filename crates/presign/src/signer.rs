@@ -65,8 +65,9 @@ const CACHED_SHAPES: usize = 16;
 ///
 /// A `Signer` is `Send` and `Sync`: share one (in an `Arc`) between threads.
 /// It keeps the derived signing key of each day and region it signed for
-/// (the last eight; wiped on drop, never shown) and what it checked of the
-/// last sixteen request shapes (see the module documentation).
+/// (the last eight; wiped on drop, never shown) and, for the last sixteen
+/// request shapes, what it checked and what it wrote for the last second it
+/// signed that shape in (see the module documentation).
 ///
 /// # Example
 /// ```
