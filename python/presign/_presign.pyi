@@ -140,6 +140,9 @@ class Client:
     ) -> list[str]:
         """Presigned URLs for many keys, in order, one instant, every core, the GIL released.
 
+        A key that is not a ``str`` raises ``TypeError``, a key S3 refuses ``PresignError``;
+        either names its index, and of several bad keys the first in ``Keys`` is reported.
+
         Example::
 
             >>> client.presign_many("get_object", "dataset", ["a.csv", "b.csv"])

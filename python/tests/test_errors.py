@@ -73,6 +73,36 @@ def test_bucket_and_key_in_keyword_arguments_of_presign_many_are_refused(client)
         client.presign_many("get_object", "bucket", 5, now=NOW)
 
 
+def test_presign_many_reports_the_first_bad_key_in_order_across_chunks(client):
+    """Keys are read and signed a chunk (4,096 keys) at a time, in parallel:
+    whichever bad key is met first, the one reported is the first in Keys."""
+    keys = ["k"] * 12_000
+    cases = [
+        ({5000: "", 9000: 7}, presign.PresignError, r"Keys\[5000\]: object key is invalid"),
+        ({100: 7, 5000: ""}, TypeError, r"Keys\[100\] must be a str, not int"),
+        ({100: "", 101: 7}, presign.PresignError, r"Keys\[100\]: object key is invalid"),
+        ({4095: 7, 4096: ""}, TypeError, r"Keys\[4095\] must be a str"),
+        ({11_999: "x" * 1025}, presign.PresignError, r"Keys\[11999\]: object key is invalid"),
+    ]
+    for bad, error, match in cases:
+        given = list(keys)
+        for index, key in bad.items():
+            given[index] = key
+        with pytest.raises(error, match=match):
+            client.presign_many("get_object", "bucket", given, now=NOW)
+    # The client is still whole afterwards.
+    assert len(client.presign_many("get_object", "bucket", keys, now=NOW)) == len(keys)
+
+
+def test_presign_many_passes_on_an_error_raised_by_the_iterable(client):
+    def keys():
+        yield from (f"k/{index}" for index in range(6000))
+        raise RuntimeError("the key source failed")
+
+    with pytest.raises(RuntimeError, match="the key source failed"):
+        client.presign_many("get_object", "bucket", keys(), now=NOW)
+
+
 @pytest.mark.parametrize(
     "kwargs, match",
     [

@@ -283,6 +283,13 @@ impl Client {
     /// The other parameters of ``ClientMethod`` (``ResponseContentType``,
     /// ``ContentType``, ...) are keyword arguments, as in ``Params``.
     ///
+    /// ``Keys`` may be any iterable of ``str``; it is read a chunk at a time
+    /// while earlier chunks are signed. A key that is not a ``str`` raises
+    /// ``TypeError``, a key S3 refuses (empty, over 1024 bytes)
+    /// ``presign.PresignError``; either names the key's index, and of several
+    /// bad keys the first in ``Keys`` is the one reported. No list is
+    /// returned then.
+    ///
     /// Example::
     ///
     ///     >>> urls = client.presign_many("get_object", "dataset", ["a.csv", "b.csv"])
