@@ -3,7 +3,7 @@
 ``presign.Client`` offers boto3's ``generate_presigned_url`` (and
 ``generate_presigned_post``) with boto3's names and results, byte for byte,
 over 80 times faster per URL; ``presign_many`` signs a whole list of keys on
-every core, over 400 times faster than a boto3 loop. Credentials, region and
+every core, over 500 times faster than a boto3 loop. Credentials, region and
 endpoint are found as the ``presign`` command finds them (environment,
 ``~/.aws`` profiles, IBM COS credential files).
 
