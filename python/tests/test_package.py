@@ -127,6 +127,29 @@ def test_now_must_be_aware(client, method):
         call(*args, now="2024-01-01T00:00:00Z")
 
 
+def test_now_is_read_to_the_second_in_any_offset_and_checked_against_the_core_range(client):
+    import datetime
+
+    params = {"Bucket": "bucket", "Key": "k"}
+    utc = datetime.timezone.utc
+    india = datetime.timezone(datetime.timedelta(hours=5, minutes=30))
+    at = datetime.datetime(2024, 1, 1, 6, 30, tzinfo=utc)
+    whole = client.generate_presigned_url("get_object", Params=params, now=at)
+    # The same second given in another offset, with a fraction: the same URL.
+    late = datetime.datetime(2024, 1, 1, 12, 0, 0, 999_999, tzinfo=india)
+    assert client.generate_presigned_url("get_object", Params=params, now=late) == whole
+    next_second = datetime.datetime(2024, 1, 1, 6, 30, 1, tzinfo=utc)
+    assert client.generate_presigned_url("get_object", Params=params, now=next_second) != whole
+    # Before 1970 (by a fraction of a second, or by years) and past 9999: the core's message.
+    for instant in (
+        datetime.datetime(1969, 12, 31, 23, 59, 59, 999_999, tzinfo=utc),
+        datetime.datetime(1960, 1, 1, tzinfo=india),
+        datetime.datetime(9999, 12, 31, 23, 59, 59, tzinfo=utc),
+    ):
+        with pytest.raises(presign.PresignError, match="signing time is out of range"):
+            client.generate_presigned_url("get_object", Params=params, now=instant)
+
+
 def _stub_signatures():
     """Parameter lists of the stub's functions: name -> [(name, kind, default)]."""
     import ast

@@ -3,20 +3,21 @@
 //! botocore writes them.
 //!
 //! Under the stable ABI the C API of `datetime` is not available, so a
-//! `datetime` is read through its attributes, after `astimezone(UTC)` for an
-//! aware one. A naive `datetime` is refused as `now` (it would silently be
-//! local time or UTC depending on who reads it) but taken as UTC in a
-//! timestamp parameter, as botocore does.
+//! `datetime` is read through Python: `now` as its distance from the epoch,
+//! a timestamp parameter through its attributes after `astimezone(UTC)`. A
+//! naive `datetime` is refused as `now` (it would silently be local time or
+//! UTC depending on who reads it) but taken as UTC in a timestamp
+//! parameter, as botocore does.
 
 use std::fmt::Write as _;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use presign::AmzDate;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyType;
 
-use crate::errors::{IntoPyResult, presign_error, type_error};
+use crate::errors::{presign_error, type_error};
 
 /// A calendar instant in UTC, to the microsecond.
 #[derive(Debug, Clone, Copy)]
@@ -55,7 +56,9 @@ pub(crate) fn is_datetime(value: &Bound<'_, PyAny>) -> PyResult<bool> {
 
 /// Whether the `datetime` `value` knows its offset from UTC.
 fn is_aware(value: &Bound<'_, PyAny>) -> PyResult<bool> {
-    Ok(!value.call_method0("utcoffset")?.is_none())
+    Ok(!value
+        .call_method0(intern!(value.py(), "utcoffset"))?
+        .is_none())
 }
 
 impl UtcDateTime {
@@ -135,7 +138,11 @@ fn weekday_from_monday(year: i64, month: i64, day: i64) -> i64 {
 }
 
 /// The signing instant: `now` (an aware `datetime`) or, when it is `None`,
-/// the clock.
+/// the clock. `now` is read as its distance from the epoch (`now - epoch`,
+/// whole seconds; the fraction is dropped, as botocore does): one
+/// subtraction and two attributes, where reading its calendar fields took
+/// eight calls. An instant the core cannot sign at (before 1970, after 9999)
+/// gets the core's message.
 pub(crate) fn signing_instant(now: Option<&Bound<'_, PyAny>>) -> PyResult<SystemTime> {
     let Some(now) = now.filter(|now| !now.is_none()) else {
         return Ok(SystemTime::now());
@@ -149,10 +156,30 @@ pub(crate) fn signing_instant(now: Option<&Bound<'_, PyAny>>) -> PyResult<System
              one could be local time or UTC",
         ));
     }
-    let at = UtcDateTime::from_datetime(now)?;
-    let text = format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        at.year, at.month, at.day, at.hour, at.minute, at.second
-    );
-    Ok(AmzDate::parse_rfc3339(&text).or_raise()?.to_system_time())
+    let py = now.py();
+    let since = now.sub(epoch(py)?)?;
+    let days: i64 = since.getattr(intern!(py, "days"))?.extract()?;
+    let seconds: i64 = since.getattr(intern!(py, "seconds"))?.extract()?;
+    // A timedelta keeps `seconds` within 0..86400, so this is the floor.
+    let since_epoch = days * 86_400 + seconds;
+    let magnitude = Duration::from_secs(since_epoch.unsigned_abs());
+    Ok(if since_epoch >= 0 {
+        UNIX_EPOCH + magnitude
+    } else {
+        UNIX_EPOCH - magnitude
+    })
+}
+
+/// `datetime(1970, 1, 1, tzinfo=timezone.utc)`.
+fn epoch(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
+    static EPOCH: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    EPOCH
+        .get_or_try_init(py, || {
+            Ok::<_, PyErr>(
+                datetime_type(py)?
+                    .call((1970, 1, 1, 0, 0, 0, 0, utc(py)?), None)?
+                    .unbind(),
+            )
+        })
+        .map(|epoch| epoch.bind(py))
 }
