@@ -217,3 +217,33 @@ def test_the_stub_matches_the_runtime_signatures():
     assert set(stubs) == set(runtime)
     for name, obj in runtime.items():
         assert stubs[name] == _runtime_signature(obj), name
+
+
+def test_every_docstring_example_runs_as_written(monkeypatch):
+    """The examples of the package's docstrings (what ``help()`` shows), run with
+    doctest. Their context: keys in the environment (``presign.Client()`` and
+    ``verify`` find them there), a ``client`` and a fresh ``url`` for
+    ``examplebucket/test.txt``, as the examples that use them say."""
+    import datetime
+    import doctest
+
+    import presign._presign as compiled
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    client = presign.Client()
+    params = {"Bucket": "examplebucket", "Key": "test.txt"}
+    url = client.generate_presigned_url("get_object", Params=params)
+    context = {"presign": presign, "datetime": datetime, "client": client, "url": url}
+    documented = [presign, compiled.Client, compiled.inspect, compiled.verify]
+    documented += [getattr(compiled.Client, name) for name in dir(compiled.Client) if not name.startswith("_")]
+    finder = doctest.DocTestFinder(recurse=False)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    examples = 0
+    for item in documented:
+        for test in finder.find(item, globs=dict(context)):
+            examples += len(test.examples)
+            runner.run(test, out=lambda text: pytest.fail(text))
+    assert examples >= 15, f"only {examples} examples found: were the docstrings lost?"
+    assert runner.summarize(verbose=False).failed == 0
