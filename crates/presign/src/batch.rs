@@ -55,29 +55,30 @@ use crate::string_to_sign::write_head;
 pub struct BatchSigner {
     /// SHA-256 state after `METHOD\n` and the path prefix.
     canonical_head: Sha256,
-    /// The canonical request after the path.
-    canonical_tail: String,
     /// HMAC state keyed with the signing key, after `ALGORITHM\nDATE\nSCOPE\n`.
     string_to_sign_head: PreparedHmac,
-    /// `scheme://authority` and the path prefix.
-    url_head: String,
-    /// `?query&X-Amz-Signature=`.
-    url_query: String,
+    /// The written parts, one after another in one allocation (see [`Parts`]).
+    text: String,
+    query_start: usize,
+    tail_start: usize,
     signed_at: AmzDate,
     expires_at: SystemTime,
 }
 
-/// What a batch is made from, checked and written by its maker.
-pub(crate) struct Parts<'a> {
+/// The last query parameter's name, the signature's, written before it.
+pub(crate) const SIGNATURE_NAME: &str = "&X-Amz-Signature=";
+
+/// What a batch is made from, checked and written by its maker: in `text`,
+/// `scheme://authority` and the encoded path before the key (the path prefix
+/// from `path_start`), then from `query_start` the URL's `?query` and
+/// `&X-Amz-Signature=`, then from `tail_start` the canonical request after
+/// the path.
+pub(crate) struct Parts {
     pub(crate) method: Method,
-    /// `scheme://authority`.
-    pub(crate) origin: &'a str,
-    /// The encoded path before the key.
-    pub(crate) path_prefix: &'a str,
-    /// The query in URL order, without `?` and the signature.
-    pub(crate) url_query: &'a str,
-    /// The canonical request after the path.
-    pub(crate) canonical_tail: String,
+    pub(crate) text: String,
+    pub(crate) path_start: usize,
+    pub(crate) query_start: usize,
+    pub(crate) tail_start: usize,
     pub(crate) signed_at: AmzDate,
     pub(crate) expires_in: u64,
 }
@@ -95,9 +96,17 @@ impl BatchSigner {
         now: SystemTime,
     ) -> Result<Self, PresignError> {
         let prepared = Prepared::new(template, credentials, now)?;
-        let mut canonical_tail = String::new();
+        let mut text = String::new();
+        text.push_str(&prepared.origin);
+        let path_start = text.len();
+        text.push_str(&prepared.path_prefix);
+        let query_start = text.len();
+        text.push('?');
+        text.push_str(&prepared.url_query);
+        text.push_str(SIGNATURE_NAME);
+        let tail_start = text.len();
         write_canonical_tail(
-            &mut canonical_tail,
+            &mut text,
             &prepared.encoded_query,
             &prepared.canonical_headers,
             UNSIGNED_PAYLOAD,
@@ -106,10 +115,10 @@ impl BatchSigner {
         Ok(Self::from_parts(
             Parts {
                 method: prepared.method,
-                origin: &prepared.origin,
-                path_prefix: &prepared.path_prefix,
-                url_query: &prepared.url_query,
-                canonical_tail,
+                text,
+                path_start,
+                query_start,
+                tail_start,
                 signed_at: prepared.signed_at,
                 expires_in: prepared.expires_in,
             },
@@ -121,26 +130,39 @@ impl BatchSigner {
     /// A batch from parts already checked and written: by [`BatchSigner::new`]
     /// from a template, by [`crate::Signer`] from a request shape it keeps.
     /// `key` is the signing key's HMAC, `scope` the credential scope's parts.
-    pub(crate) fn from_parts(parts: Parts<'_>, key: PreparedHmac, scope: [&str; 4]) -> Self {
+    pub(crate) fn from_parts(parts: Parts, key: PreparedHmac, scope: [&str; 4]) -> Self {
         let mut canonical_head = Sha256::new();
         canonical_head.update(parts.method.as_str().as_bytes());
         canonical_head.update(b"\n");
-        canonical_head.update(parts.path_prefix.as_bytes());
+        canonical_head.update(&parts.text.as_bytes()[parts.path_start..parts.query_start]);
         let mut string_to_sign_head = key;
         write_head(&mut string_to_sign_head, parts.signed_at.as_str(), scope);
-        let url_head = [parts.origin, parts.path_prefix].concat();
-        let url_query = ["?", parts.url_query, "&X-Amz-Signature="].concat();
         let expires_at =
             parts.signed_at.to_system_time() + std::time::Duration::from_secs(parts.expires_in);
         Self {
             canonical_head,
-            canonical_tail: parts.canonical_tail,
             string_to_sign_head,
-            url_head,
-            url_query,
+            text: parts.text,
+            query_start: parts.query_start,
+            tail_start: parts.tail_start,
             signed_at: parts.signed_at,
             expires_at,
         }
+    }
+
+    /// `scheme://authority` and the path prefix.
+    fn url_head(&self) -> &str {
+        &self.text[..self.query_start]
+    }
+
+    /// `?query&X-Amz-Signature=`.
+    fn url_query(&self) -> &str {
+        &self.text[self.query_start..self.tail_start]
+    }
+
+    /// The canonical request after the path.
+    fn canonical_tail(&self) -> &[u8] {
+        &self.text.as_bytes()[self.tail_start..]
     }
 
     /// Appends the presigned URL for `key` to `out`. Nothing is appended
@@ -160,7 +182,7 @@ impl BatchSigner {
         let key_start = self.write_path(key, out);
         let canonical = self
             .canonical_head
-            .finish_with::<512>(&[&out.as_bytes()[key_start..], self.canonical_tail.as_bytes()]);
+            .finish_with::<512>(&[&out.as_bytes()[key_start..], self.canonical_tail()]);
         let signature = self
             .string_to_sign_head
             .mac_with(&hex::encode_array(&canonical));
@@ -212,7 +234,7 @@ impl BatchSigner {
         }
         let first_start = self.write_path(first_key, first_out);
         let second_start = self.write_path(second_key, second_out);
-        let tail = self.canonical_tail.as_bytes();
+        let tail = self.canonical_tail();
         let [first_canonical, second_canonical] = self.canonical_head.finish_two_with::<512>(
             &[&first_out.as_bytes()[first_start..], tail],
             &[&second_out.as_bytes()[second_start..], tail],
@@ -229,7 +251,7 @@ impl BatchSigner {
     /// Appends the URL up to and including the encoded key; returns where the
     /// encoded key starts in `out`.
     fn write_path(&self, key: &str, out: &mut String) -> usize {
-        out.push_str(&self.url_head);
+        out.push_str(self.url_head());
         let key_start = out.len();
         encode::path_into(out, key);
         key_start
@@ -237,7 +259,7 @@ impl BatchSigner {
 
     /// Appends the query, ending with the signature.
     fn write_query(&self, signature: &[u8; 32], out: &mut String) {
-        out.push_str(&self.url_query);
+        out.push_str(self.url_query());
         hex::encode_into(out, signature);
     }
 
@@ -246,8 +268,7 @@ impl BatchSigner {
     /// # Errors
     /// As [`BatchSigner::sign_into`].
     pub fn sign(&self, key: &str) -> Result<String, PresignError> {
-        let mut url =
-            String::with_capacity(self.url_head.len() + key.len() * 3 + self.url_query.len() + 64);
+        let mut url = String::with_capacity(self.tail_start + key.len() * 3 + 64);
         self.sign_into(key, &mut url)?;
         Ok(url)
     }
@@ -268,7 +289,7 @@ impl BatchSigner {
 impl std::fmt::Debug for BatchSigner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BatchSigner")
-            .field("url_head", &self.url_head)
+            .field("url_head", &self.url_head())
             .field("signed_at", &self.signed_at)
             .field("signing_key", &"<redacted>")
             .finish_non_exhaustive()

@@ -38,6 +38,15 @@ pub(crate) struct PairRange {
 }
 
 impl PairRange {
+    /// The same pair `by` bytes further on.
+    pub(crate) fn offset(self, by: usize) -> Self {
+        Self {
+            start: self.start + by,
+            equals: self.equals + by,
+            end: self.end + by,
+        }
+    }
+
     /// The encoded name and value in `text`, the buffer the pair was written to.
     pub(crate) fn in_text(self, text: &str) -> (&str, &str) {
         (

@@ -39,7 +39,7 @@ use smallvec::SmallVec;
 use zeroize::Zeroizing;
 
 use crate::amz_date::AmzDate;
-use crate::batch::{BatchSigner, Parts};
+use crate::batch::{BatchSigner, Parts, SIGNATURE_NAME};
 use crate::canonical::{
     header_order, sort_query, write_after_path, write_header_block, write_signed_headers,
 };
@@ -340,14 +340,25 @@ impl Signer {
         }
     }
 
-    /// The batch signer of `shape` at `signed_at`: its query with the auth
-    /// parameters (written by the functions `presign()` uses), sorted into
-    /// the canonical request's tail, and the key's HMAC after the head of
-    /// the string to sign.
+    /// The batch signer of `shape` at `signed_at`, written into one string:
+    /// the URL's head, its query with the auth parameters (written by the
+    /// functions `presign()` uses), and the canonical request's tail with
+    /// that query sorted (copied from the URL's); and the key's HMAC after
+    /// the head of the string to sign.
     fn stamp(&self, shape: &Shape, key: &PreparedHmac, signed_at: AmzDate) -> BatchSigner {
-        let mut query = String::with_capacity(shape.query.len() + 256);
-        query.push_str(&shape.query);
-        let mut ranges: SmallVec<[PairRange; 12]> = shape.query_pairs.iter().copied().collect();
+        let mut text = String::with_capacity(
+            shape.url_head.len() + 2 * shape.query.len() + shape.header_block.len() + 640,
+        );
+        text.push_str(&shape.url_head);
+        let query_start = text.len();
+        text.push('?');
+        let pairs_start = text.len();
+        text.push_str(&shape.query);
+        let mut ranges: SmallVec<[PairRange; 12]> = shape
+            .query_pairs
+            .iter()
+            .map(|range| range.offset(pairs_start))
+            .collect();
         let auth = AuthQuery {
             encoded_access_key_id: &self.encoded_access_key_id,
             region: &shape.request.region,
@@ -356,26 +367,26 @@ impl Signer {
             signed_headers: &shape.signed_headers,
             encoded_session_token: self.encoded_session_token.as_deref().map(String::as_str),
         };
-        auth.write(&mut query, shape.query.is_empty(), |range| {
+        auth.write(&mut text, shape.query.is_empty(), |range| {
             ranges.push(range);
         });
-        sort_query(&mut ranges, |range| range.in_text(&query));
-        let mut canonical_tail = String::with_capacity(query.len() + shape.header_block.len() + 64);
+        sort_query(&mut ranges, |range| range.in_text(&text));
+        text.push_str(SIGNATURE_NAME);
+        let tail_start = text.len();
         write_after_path(
-            &mut canonical_tail,
-            |sink| write_pair_runs(sink, &query, &ranges),
-            |sink| sink.put(&shape.header_block),
+            &mut text,
+            |text| copy_pair_runs(text, &ranges),
+            |text| text.put(&shape.header_block),
             &shape.signed_headers,
             UNSIGNED_PAYLOAD,
         );
-        let (origin, path_prefix) = shape.url_head.split_at(shape.path_start);
         BatchSigner::from_parts(
             Parts {
                 method: shape.request.method,
-                origin,
-                path_prefix,
-                url_query: &query,
-                canonical_tail,
+                text,
+                path_start: shape.path_start,
+                query_start,
+                tail_start,
                 signed_at,
                 expires_in: shape.expires_in,
             },
@@ -411,25 +422,25 @@ impl Signer {
     }
 }
 
-/// Appends the pairs at `ranges` of `url`, joined with `&`. Pairs that
-/// follow each other in the URL too are copied as one run, `&` included:
-/// without extra parameters or a session token the whole canonical query is
-/// the URL's query as it stands.
-fn write_pair_runs(out: &mut impl Sink, url: &str, ranges: &[PairRange]) {
+/// Appends the pairs at `ranges` of `text` to `text` itself, joined with
+/// `&`. Pairs that follow each other in the URL too are copied as one run,
+/// `&` included: without extra parameters or a session token the whole
+/// canonical query is the URL's query as it stands.
+fn copy_pair_runs(text: &mut String, ranges: &[PairRange]) {
     let mut run: Option<(usize, usize)> = None;
     for range in ranges {
         run = match run {
             Some((start, end)) if range.start == end + 1 => Some((start, range.end)),
             Some((start, end)) => {
-                out.put(&url[start..end]);
-                out.put("&");
+                text.extend_from_within(start..end);
+                text.push('&');
                 Some((range.start, range.end))
             }
             None => Some((range.start, range.end)),
         };
     }
     if let Some((start, end)) = run {
-        out.put(&url[start..end]);
+        text.extend_from_within(start..end);
     }
 }
 
