@@ -19,7 +19,7 @@ use crate::credentials::Credentials;
 use crate::encode;
 use crate::error::PresignError;
 use crate::hex;
-use crate::prepared::Prepared;
+use crate::prepared::{Prepared, SIGNATURE_NAME};
 use crate::presign::UNSIGNED_PAYLOAD;
 use crate::request::{Method, PresignRequest, validate_key};
 use crate::scope::scope_parts;
@@ -64,9 +64,6 @@ pub struct BatchSigner {
     signed_at: AmzDate,
     expires_at: SystemTime,
 }
-
-/// The last query parameter's name, the signature's, written before it.
-pub(crate) const SIGNATURE_NAME: &str = "&X-Amz-Signature=";
 
 /// What a batch is made from, checked and written by its maker: in `text`,
 /// `scheme://authority` and the encoded path before the key (the path prefix

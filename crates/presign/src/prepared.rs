@@ -177,6 +177,10 @@ pub(crate) fn check_expiry(signed_at: AmzDate, expires_in: u64) -> Result<(), Pr
     AmzDate::check_in_range(signed_at.unix_seconds() + expires_in)
 }
 
+/// What comes before the signature's hex at the end of every presigned URL:
+/// the last query parameter, after the others ([`AuthQuery`]).
+pub(crate) const SIGNATURE_NAME: &str = "&X-Amz-Signature=";
+
 /// The auth parameters of one URL but its signature.
 #[derive(Debug)]
 pub(crate) struct AuthQuery<'a> {

@@ -16,7 +16,7 @@ use crate::credentials::Credentials;
 use crate::encode;
 use crate::endpoint::Endpoint;
 use crate::error::PresignError;
-use crate::prepared::Prepared;
+use crate::prepared::{Prepared, SIGNATURE_NAME};
 use crate::request::{Addressing, Method, PresignRequest};
 use crate::scope::CredentialScope;
 use crate::string_to_sign::StringToSign;
@@ -212,7 +212,7 @@ pub fn presign(
         .signing_key
         .sign(string_to_sign.as_str().as_bytes());
     let url = format!(
-        "{}{path}?{}&X-Amz-Signature={signature}",
+        "{}{path}?{}{SIGNATURE_NAME}{signature}",
         prepared.origin, prepared.url_query
     );
     Ok(Presigned {

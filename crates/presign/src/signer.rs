@@ -25,7 +25,7 @@
 //! into the caller's buffer, hash the key's path and the kept tail of the
 //! canonical request, and MAC the hash from the kept state. Nothing is
 //! allocated then; the first URL of a shape in a second makes its batch
-//! signer (a few small strings), a new shape is checked and kept.
+//! signer (one string), a new shape is checked and kept.
 //!
 //! Every part is written by the same functions [`crate::presign()`] uses
 //! (`prepared.rs`, `canonical.rs`, `string_to_sign.rs`), so the URL is
@@ -39,14 +39,14 @@ use smallvec::SmallVec;
 use zeroize::Zeroizing;
 
 use crate::amz_date::AmzDate;
-use crate::batch::{BatchSigner, Parts, SIGNATURE_NAME};
+use crate::batch::{BatchSigner, Parts};
 use crate::canonical::{
     header_order, sort_query, write_after_path, write_header_block, write_signed_headers,
 };
 use crate::credentials::Credentials;
 use crate::encode;
 use crate::error::PresignError;
-use crate::prepared::{AuthQuery, Checked, PairRange, SERVICE, check_expiry};
+use crate::prepared::{AuthQuery, Checked, PairRange, SERVICE, SIGNATURE_NAME, check_expiry};
 use crate::presign::UNSIGNED_PAYLOAD;
 use crate::request::PresignRequest;
 use crate::sha256::PreparedHmac;
