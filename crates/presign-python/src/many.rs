@@ -28,7 +28,8 @@ use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyIterator, PyList, PyString};
 
-use crate::errors::{presign_error, type_error};
+use crate::errors::presign_error;
+use crate::operations::text_in_python;
 
 /// Keys per chunk: large enough that handing chunks over costs little, small
 /// enough that its URLs (about 1.3 MB) stay in the caches.
@@ -234,7 +235,7 @@ fn read_chunk(
         let index = first + chunk.keys.len();
         let read = match keys.next() {
             None => break,
-            Some(key) => key.and_then(|key| read_key(index, &key)),
+            Some(key) => key.and_then(|key| text_in_python(format_args!("Keys[{index}]"), &key)),
         };
         match read {
             Ok(key) => chunk.keys.push(key),
@@ -242,15 +243,6 @@ fn read_chunk(
         }
     }
     (chunk, None)
-}
-
-/// `Keys[index]`, which must be a `str`.
-fn read_key(index: usize, key: &Bound<'_, PyAny>) -> PyResult<PyBackedStr> {
-    if key.is_instance_of::<PyString>() {
-        key.extract()
-    } else {
-        Err(type_error(format_args!("Keys[{index}]"), "a str", key))
-    }
 }
 
 /// The URLs of `chunk`'s keys, into a buffer from `buffers`; or its first

@@ -20,6 +20,7 @@
 use presign::Method;
 use presign::multipart::{MultipartUpload, PartNumber};
 use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyInt, PyString};
 
@@ -353,6 +354,14 @@ impl std::fmt::Display for Param {
 
 /// A `str` value, as given.
 pub(crate) fn text(what: impl std::fmt::Display, value: &Bound<'_, PyAny>) -> PyResult<String> {
+    text_in_python(what, value).map(|text| String::from(&*text))
+}
+
+/// A `str` value as Python's UTF-8 copy of it: no Rust copy (for many keys).
+pub(crate) fn text_in_python(
+    what: impl std::fmt::Display,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<PyBackedStr> {
     if value.is_instance_of::<PyString>() {
         value.extract()
     } else {
