@@ -46,8 +46,21 @@ pub(crate) struct Prepared {
 /// Parses the URL, checks that every header it signs is given, and warns on
 /// stderr when it has expired (the server will say so, but less clearly).
 pub(crate) fn prepare(url: &str, args: &TransferArgs, now: SystemTime) -> anyhow::Result<Prepared> {
+    prepare_sending(url, args, now, &[])
+}
+
+/// [`prepare`] for a command that sends the headers `own` itself (`upload`:
+/// the file's `content-length`): a signed header among them needs no flag,
+/// and a value given for one with `--header` must be the command's (it is
+/// then sent once, not twice).
+pub(crate) fn prepare_sending(
+    url: &str,
+    args: &TransferArgs,
+    now: SystemTime,
+    own: &[(&str, String)],
+) -> anyhow::Result<Prepared> {
     let mut warnings = Vec::new();
-    let (parsed, headers) = check(url, args, now, &mut warnings)?;
+    let (parsed, headers) = check(url, args, now, own, &mut warnings)?;
     let http = crate::http::client(
         &args.tls,
         None,
@@ -69,6 +82,7 @@ fn check(
     url: &str,
     args: &TransferArgs,
     now: SystemTime,
+    own: &[(&str, String)],
     warn: &mut Vec<String>,
 ) -> anyhow::Result<(PresignedUrl, Vec<(String, String)>)> {
     let parsed = PresignedUrl::parse(url)
@@ -82,10 +96,20 @@ fn check(
             .iter()
             .map(|(key, value)| crate::cli::meta_header(key, value)),
     );
+    for (name, value) in own {
+        if let Some((_, given)) = headers
+            .iter()
+            .find(|(given, _)| given.eq_ignore_ascii_case(name))
+            && given.trim() != value
+        {
+            return Err(own_header_conflict(name, given.trim(), value));
+        }
+        headers.retain(|(given, _)| !given.eq_ignore_ascii_case(name));
+    }
     for name in parsed
         .signed_headers()
         .iter()
-        .filter(|name| *name != "host")
+        .filter(|name| *name != "host" && !own.iter().any(|(own, _)| own == name))
     {
         if !headers
             .iter()
@@ -115,6 +139,20 @@ fn check(
         ));
     }
     Ok((parsed, headers))
+}
+
+/// A `--header` value for a header the command sends itself that differs
+/// from what it sends.
+fn own_header_conflict(name: &str, given: &str, sent: &str) -> anyhow::Error {
+    if name == "content-length" {
+        anyhow!(
+            "the file is {sent} bytes but --header gives content-length {given}: a URL that \
+             signs content-length takes only a body of the signed length; upload a file of \
+             {given} bytes, or ask for a URL signed for {sent} bytes"
+        )
+    } else {
+        anyhow!("--header gives {name}: {given}, but this command sends {name}: {sent}")
+    }
 }
 
 /// Why a request did not succeed.

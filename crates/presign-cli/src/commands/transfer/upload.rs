@@ -6,7 +6,7 @@ use std::path::Path;
 use std::time::SystemTime;
 
 use super::retry::RetryPolicy;
-use super::{Outcome, exchange, expect_continue, multipart, prepare, progress};
+use super::{Outcome, exchange, expect_continue, multipart, prepare_sending, progress};
 use crate::cli::{UploadArgs, UploadMode};
 
 /// Uploads; `Rejected` when the server did not accept it.
@@ -33,8 +33,15 @@ fn put(
     retry: RetryPolicy,
     now: SystemTime,
 ) -> anyhow::Result<Outcome> {
-    let prepared = prepare(url, &args.transfer, now)?;
     let size = crate::files::size(path, "")?;
+    // The file's length is sent whatever the URL signs; a URL that signs it
+    // (as `presign serve` issues to clients with max_size) needs no flag.
+    let prepared = prepare_sending(
+        url,
+        &args.transfer,
+        now,
+        &[("content-length", size.to_string())],
+    )?;
     let bar = progress::bar(Some(size), args.transfer.quiet);
     let mut extra = vec![("content-length", size.to_string())];
     extra.extend(expect_continue(size).map(|(name, value)| (name, value.to_owned())));
