@@ -88,7 +88,7 @@ def test_verify_accepts_the_urls_it_makes_and_says_why_it_refuses(client):
     assert verified["key"] == "in/a.png" and verified["signed_headers"] == ["content-type", "host"]
     with pytest.raises(presign.VerifyError, match="expired"):
         presign.verify(url, "PUT", {"Content-Type": "image/png"}, now=NOW + datetime.timedelta(hours=1), **keys)
-    with pytest.raises(presign.VerifyError):
+    with pytest.raises(presign.VerifyError, match="signature mismatch for GET: the URL was signed for PUT"):
         presign.verify(url, "GET", {"Content-Type": "image/png"}, now=NOW, **keys)
     with pytest.raises(presign.VerifyError):
         presign.verify(url, "PUT", {"Content-Type": "image/png"}, now=NOW,

@@ -222,11 +222,23 @@ fn an_unknown_access_key_is_rejected_with_exit_1() {
 }
 
 #[test]
-fn the_wrong_method_is_rejected_with_exit_1() {
+fn the_wrong_method_is_rejected_with_exit_1_naming_the_method_the_url_was_signed_for() {
     for method in ["PUT", "HEAD", "DELETE", "POST"] {
         let stderr = rejected(verify_aws(&[AWS_URL, "--at", AWS_AT, "-X", method]));
-        assert!(stderr.contains("signature mismatch"), "{method}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "signature mismatch for {method}: the URL was signed for GET"
+            )),
+            "{method}: {stderr}"
+        );
     }
+    // A signature no method matches says only that.
+    let tampered = AWS_URL.replace("X-Amz-Signature=a", "X-Amz-Signature=b");
+    let stderr = rejected(verify_aws(&[&tampered, "--at", AWS_AT, "-X", "PUT"]));
+    assert!(
+        stderr.contains("signature mismatch") && !stderr.contains("the URL was signed for"),
+        "{stderr}"
+    );
 }
 
 #[test]

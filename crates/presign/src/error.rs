@@ -197,6 +197,17 @@ pub enum VerifyError {
         "signature mismatch: the URL was not signed for this request with this access key's secret"
     )]
     SignatureMismatch,
+    /// The signature does not match the method sent, but it does match
+    /// another one: the URL was signed for that method.
+    #[error(
+        "signature mismatch for {sent}: the URL was signed for {signed_for}; send it with {signed_for}"
+    )]
+    MethodMismatch {
+        /// The method the request was checked with.
+        sent: &'static str,
+        /// The method whose request the signature matches.
+        signed_for: &'static str,
+    },
     /// A header listed in `X-Amz-SignedHeaders` was not given.
     #[error("the URL signs the header {name}, but no value for it was given")]
     MissingHeader {

@@ -44,6 +44,10 @@ pub enum Method {
 }
 
 impl Method {
+    /// Every method, in the order the URL's method is looked for when a
+    /// signature does not match the method sent.
+    pub const ALL: [Self; 5] = [Self::Get, Self::Put, Self::Head, Self::Delete, Self::Post];
+
     /// The method in upper case, as sent.
     #[must_use]
     pub fn as_str(self) -> &'static str {

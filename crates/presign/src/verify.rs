@@ -215,7 +215,22 @@ pub fn verify(
         scope.service(),
     );
     if !key.verify(string_to_sign.as_str().as_bytes(), parsed.signature()) {
-        return Err(VerifyError::SignatureMismatch);
+        // The most common slip: a GET URL sent as PUT (or the reverse). The
+        // other methods cost one HMAC each, and only on a mismatch.
+        let signed_for = Method::ALL.into_iter().find(|other| {
+            *other != method
+                && parsed
+                    .string_to_sign(other.as_str(), headers)
+                    .is_ok_and(|text| key.verify(text.as_str().as_bytes(), parsed.signature()))
+        });
+        return Err(
+            signed_for.map_or(VerifyError::SignatureMismatch, |signed_for| {
+                VerifyError::MethodMismatch {
+                    sent: method.as_str(),
+                    signed_for: signed_for.as_str(),
+                }
+            }),
+        );
     }
     Ok(Verified {
         location: parsed.location(),
@@ -370,7 +385,11 @@ mod tests {
         let (url, at) = signed(&get());
         assert_eq!(
             check(&url, Method::Put, &[], at).unwrap_err(),
-            VerifyError::SignatureMismatch
+            VerifyError::MethodMismatch {
+                sent: "PUT",
+                signed_for: "GET"
+            },
+            "a URL sent with another method names the method it was signed for"
         );
         let (put, at) = signed(
             &PresignRequest::new(Method::Put, "http://127.0.0.1:9000", "bucket", "k")

@@ -788,7 +788,8 @@ fn check_query_edits(
 /// One character of each signed header value replaced: the signature does
 /// not match, unless the canonical value (trimmed, blanks collapsed) is
 /// unchanged, and then it verifies. Each header left out: `MissingHeader`.
-/// Every other method: the signature does not match.
+/// Every other method: the signature does not match, and the error names
+/// the method the URL was signed for.
 fn check_header_and_method_edits(
     case: &Case,
     url: &str,
@@ -828,7 +829,13 @@ fn check_header_and_method_edits(
     let headers = case.header_refs();
     for method in METHODS.into_iter().filter(|method| *method != case.method) {
         let result = case.verify(url, method, &headers, now);
-        prop_assert_eq!(result.unwrap_err(), VerifyError::SignatureMismatch);
+        prop_assert_eq!(
+            result.unwrap_err(),
+            VerifyError::MethodMismatch {
+                sent: method.as_str(),
+                signed_for: case.method.as_str()
+            }
+        );
     }
     Ok(())
 }
