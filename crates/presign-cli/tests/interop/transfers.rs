@@ -147,3 +147,39 @@ fn continue_after_the_object_changed_starts_again_and_says_why() {
         }
     });
 }
+
+/// Issue 23, item 6: the object became smaller than the partial file, so the
+/// resume's `Range` starts past its end (servers answer 416): `--continue`
+/// starts again, says why, and ends with the new object.
+#[test]
+fn continue_after_the_object_became_smaller_than_the_partial_starts_again() {
+    on_every_server("download --continue, object shrank", |sandbox, server| {
+        put(sandbox, server, "resume/shrinking.bin", &bytes(3 << 20, 4))?;
+        let url = cut_url(sandbox, server, "resume/shrinking.bin");
+        let (code, stderr) = use_url(
+            sandbox,
+            server,
+            &["download", &url, "-o", "shrinking.bin", "--retries", "0"],
+        );
+        if code != 1 || !stderr.contains("shrinking.bin.presign-partial") {
+            return Err(format!("the cut download: exit {code}: {stderr}"));
+        }
+        let smaller = bytes(100 * 1024, 5);
+        put(sandbox, server, "resume/shrinking.bin", &smaller)?;
+        let (code, stderr) = use_url(
+            sandbox,
+            server,
+            &["download", &url, "-o", "shrinking.bin", "--continue"],
+        );
+        if code != 0 || !stderr.contains("starting again") {
+            return Err(format!("--continue: exit {code}: {stderr}"));
+        }
+        if std::fs::read(sandbox.path("shrinking.bin")).unwrap() != smaller {
+            return Err("the file is not the new, smaller object".to_owned());
+        }
+        if sandbox.path("shrinking.bin.presign-partial").exists() {
+            return Err("the partial file is left behind".to_owned());
+        }
+        Ok(())
+    });
+}

@@ -333,14 +333,63 @@ enum Streamed {
     Broken(std::io::Error),
 }
 
+/// Whether a refused ranged GET says that the range starts past the
+/// object's end: S3's 416 `InvalidRange`, or the 400 some servers answer
+/// instead (nanio: `InvalidArgument`, "invalid byte range ...").
+fn range_not_satisfiable(status: u16, body: &str) -> bool {
+    if status == 416 {
+        return true;
+    }
+    status == 400
+        && presign::S3Error::parse(body).is_ok_and(|error| {
+            let code = error.code.as_deref().unwrap_or_default();
+            let message = error.message.as_deref().unwrap_or_default();
+            code == "InvalidRange"
+                || (code == "InvalidArgument" && message.to_ascii_lowercase().contains("range"))
+        })
+}
+
+/// The folder `target` goes in must exist and be a directory.
+fn check_folder_of(target: &Path) -> anyhow::Result<()> {
+    let folder = match target.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    match std::fs::metadata(folder) {
+        Ok(metadata) if metadata.is_dir() => Ok(()),
+        Ok(_) => Err(anyhow!(
+            "cannot create a file in {}: it is not a directory",
+            folder.display()
+        )),
+        Err(error) => Err(anyhow!(
+            "cannot create a file in {}: {error}",
+            folder.display()
+        )),
+    }
+}
+
+/// What a GET came back with.
+enum Fetched {
+    /// A 2xx answer, to read.
+    Answer(ureq::http::Response<ureq::Body>),
+    /// 416 to a request with `Range`: the object no longer reaches the byte
+    /// asked for (it became smaller than the partial download).
+    RangeNotSatisfiable,
+    /// Any other failure, explained on stderr.
+    Failed,
+}
+
 impl Download<'_> {
     /// GET with `extra` headers, retrying refused-for-now answers (5xx) and
-    /// failed connections; non-retryable failures are explained and `None`.
-    fn get(
-        &self,
-        extra: &[(&str, &str)],
-        tries: &mut u32,
-    ) -> Option<ureq::http::Response<ureq::Body>> {
+    /// failed connections; a 416 to a `Range` is told apart, other
+    /// non-retryable failures are explained.
+    fn fetch(&self, extra: &[(&str, &str)], tries: &mut u32) -> Fetched {
+        let ranged = extra.iter().any(|(name, _)| *name == "range");
+        self.get(extra, tries, ranged)
+    }
+
+    /// [`Download::fetch`], with a 416 set apart only when `ranged`.
+    fn get(&self, extra: &[(&str, &str)], tries: &mut u32, ranged: bool) -> Fetched {
         let mut headers: Vec<(&str, &str)> = self
             .prepared
             .headers
@@ -351,13 +400,18 @@ impl Download<'_> {
         loop {
             *tries += 1;
             match send(&self.prepared.http, "GET", &self.prepared.url, &headers, ()) {
-                Ok(response) => return Some(response),
+                Ok(response) => return Fetched::Answer(response),
+                Err(super::Failed::Status { status, body })
+                    if ranged && range_not_satisfiable(status.as_u16(), &body) =>
+                {
+                    return Fetched::RangeNotSatisfiable;
+                }
                 Err(failed) if self.retry.allows(*tries, failed.is_retryable()) => {
                     self.announce_retry(&failed.summary(), *tries);
                 }
                 Err(failed) => {
                     explain_failure(&failed, self.prepared, "GET");
-                    return None;
+                    return Fetched::Failed;
                 }
             }
         }
@@ -373,26 +427,8 @@ impl Download<'_> {
 
     /// Into `target`, through its partial files.
     fn save_to_file(&self, target: &Path, resume: bool, force: bool) -> anyhow::Result<Outcome> {
-        let folder = match target.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent,
-            _ => Path::new("."),
-        };
         // Before anything is sent: the folder must take the files.
-        match std::fs::metadata(folder) {
-            Ok(metadata) if metadata.is_dir() => {}
-            Ok(_) => {
-                return Err(anyhow!(
-                    "cannot create a file in {}: it is not a directory",
-                    folder.display()
-                ));
-            }
-            Err(error) => {
-                return Err(anyhow!(
-                    "cannot create a file in {}: {error}",
-                    folder.display()
-                ));
-            }
-        }
+        check_folder_of(target)?;
         let partial = PartialFiles::of(target);
         let mut meta = self.resumable(&partial, resume);
         let bar = progress::bar(None, self.quiet);
@@ -419,15 +455,27 @@ impl Download<'_> {
                 extra.push(("range", &range));
                 extra.push(("if-range", validator));
             }
-            let Some(mut response) = self.get(&extra, &mut tries) else {
-                bar.finish_and_clear();
-                if partial.data.exists() {
+            let mut response = match self.fetch(&extra, &mut tries) {
+                Fetched::Answer(response) => response,
+                Fetched::RangeNotSatisfiable => {
                     eprintln!(
-                        "presign: the partial download is kept in {}",
-                        partial.names()
+                        "presign: the object is now smaller than the {start} bytes held in {} \
+                         (the server cannot send bytes from there on): starting again",
+                        partial.data.display()
                     );
+                    meta = None;
+                    continue;
                 }
-                return Ok(Outcome::Rejected);
+                Fetched::Failed => {
+                    bar.finish_and_clear();
+                    if partial.data.exists() {
+                        eprintln!(
+                            "presign: the partial download is kept in {}",
+                            partial.names()
+                        );
+                    }
+                    return Ok(Outcome::Rejected);
+                }
             };
             let Some((offset, total)) =
                 self.starts_at(&response, start, !extra.is_empty(), meta.as_ref())?
@@ -648,7 +696,9 @@ impl Download<'_> {
                 extra.push(("range", &range));
                 extra.push(("if-range", validator));
             }
-            let Some(mut response) = self.get(&extra, &mut tries) else {
+            // A stream cannot start again: a 416 here is explained as any
+            // other refusal.
+            let Fetched::Answer(mut response) = self.get(&extra, &mut tries, false) else {
                 return Ok(Outcome::Rejected);
             };
             if written > 0 && response.status().as_u16() != 206 {
@@ -806,6 +856,24 @@ fn finish(partial: &PartialFiles, target: &Path, force: bool) -> anyhow::Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_range_past_the_end_is_told_apart_from_other_refusals() {
+        let error = |code: &str, message: &str| {
+            format!("<Error><Code>{code}</Code><Message>{message}</Message></Error>")
+        };
+        assert!(range_not_satisfiable(416, ""));
+        assert!(range_not_satisfiable(
+            400,
+            &error("InvalidArgument", "invalid byte range 10-9 for size 9")
+        ));
+        assert!(range_not_satisfiable(400, &error("InvalidRange", "x")));
+        assert!(!range_not_satisfiable(
+            400,
+            &error("InvalidArgument", "bad tag")
+        ));
+        assert!(!range_not_satisfiable(403, &error("AccessDenied", "range")));
+    }
 
     #[test]
     fn the_default_file_name_is_the_last_key_segment() {
