@@ -183,3 +183,54 @@ fn continue_after_the_object_became_smaller_than_the_partial_starts_again() {
         Ok(())
     });
 }
+
+/// Issue 23, item 7: a download URL that signs `Range` (and a plain URL with
+/// `--header range`) writes the range to the file and says which bytes it
+/// holds; `--continue` with a range is a usage error.
+#[test]
+fn a_download_of_a_range_writes_the_range_and_says_so() {
+    on_every_server("download of a range", |sandbox, server| {
+        let object = bytes(1000, 6);
+        put(sandbox, server, "range/object.bin", &object)?;
+        let signed = sign(
+            sandbox,
+            server,
+            "range/object.bin",
+            &["-H", "range: bytes=0-2"],
+        );
+        let plain = sign(sandbox, server, "range/object.bin", &[]);
+        for (url, name) in [(&signed, "signed.bin"), (&plain, "plain.bin")] {
+            let (code, stderr) = use_url(
+                sandbox,
+                server,
+                &["download", url, "-o", name, "-H", "range: bytes=0-2"],
+            );
+            if code != 0 {
+                return Err(format!("{name}: exit {code}: {stderr}"));
+            }
+            let written = std::fs::read(sandbox.path(name)).unwrap();
+            match written.len() {
+                3 if written == object[..3] && stderr.contains("holds bytes 0-2/1000") => {}
+                1000 if written == object && stderr.contains("the server ignored range") => {}
+                _ => return Err(format!("{name}: {} bytes; {stderr}", written.len())),
+            }
+        }
+        let (code, stderr) = use_url(
+            sandbox,
+            server,
+            &[
+                "download",
+                &signed,
+                "-o",
+                "again.bin",
+                "-H",
+                "range: bytes=0-2",
+                "--continue",
+            ],
+        );
+        if code != 2 || !stderr.contains("--continue cannot resume a download of a range") {
+            return Err(format!("--continue: exit {code}: {stderr}"));
+        }
+        Ok(())
+    });
+}

@@ -20,6 +20,8 @@ use anyhow::{Context, anyhow};
 use indicatif::ProgressBar;
 use serde::{Deserialize, Serialize};
 
+mod range;
+
 use super::retry::{RetryPolicy, io_is_retryable};
 use super::{Outcome, Prepared, explain_failure, prepare, progress, send, status_line};
 use crate::cli::DownloadArgs;
@@ -183,7 +185,16 @@ pub(crate) fn run(args: &DownloadArgs, now: SystemTime) -> anyhow::Result<Outcom
         quiet: args.transfer.quiet,
         object: object_identity(&prepared.url),
     };
+    let range = range::asked_range(&prepared.headers);
     match destination {
+        _ if args.resume
+            && let Some(range) = range =>
+        {
+            Err(range::no_resume(range))
+        }
+        Destination::File(path) if let Some(range) = range => {
+            download.save_range_to_file(&path, range, args.force)
+        }
         Destination::Stdout if args.resume => Err(anyhow!(
             "--continue resumes a download into a file: pass -o FILE (stdout cannot be resumed)"
         )),
@@ -749,7 +760,10 @@ impl Download<'_> {
                 ),
                 Streamed::Broken(error) => error,
             };
-            let resumable = validator.is_some() && io_is_retryable(&broken);
+            // A range asked for is not resumed (a second Range would clash).
+            let resumable = validator.is_some()
+                && range::asked_range(&self.prepared.headers).is_none()
+                && io_is_retryable(&broken);
             if !self.retry.allows(tries, resumable) {
                 bar.finish_and_clear();
                 eprintln!("presign: error: the download stopped after {written} bytes: {broken}");
