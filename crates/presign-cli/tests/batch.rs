@@ -1122,6 +1122,37 @@ fn jsonl_unknown_field_is_refused() {
     );
 }
 
+/// Issue 23, item 15: a line of JSON that is not an object is named for
+/// what it is, with the accepted shape (serde's words spoke of "struct
+/// JsonLine with 5 elements").
+#[test]
+fn jsonl_line_that_is_not_an_object_names_the_accepted_shape() {
+    let sandbox = Sandbox::new();
+    let target = format!("s3://{BUCKET}");
+    let mut args = FLAGS.to_vec();
+    args.extend(["--input-format", "jsonl", &target]);
+    for (line, kind) in [
+        (r#"["g.png"]"#, "an array"),
+        (r#""g.png""#, "a string"),
+        ("42", "a number"),
+        ("null", "null"),
+    ] {
+        let stderr = batch(&sandbox, &args, format!("{line}\n")).refused();
+        assert!(names_line(&stderr, 1), "{line}: {stderr}");
+        assert!(
+            stderr.contains(&format!("the JSON line is {kind}"))
+                && stderr.contains(r#"{"key": "a.png"}"#)
+                && !stderr.contains("JsonLine"),
+            "{line}: {stderr}"
+        );
+    }
+    let stderr = batch(&sandbox, &args, "{\"key\": 7}\n").refused();
+    assert!(
+        stderr.contains("invalid type") && !stderr.contains("JsonLine"),
+        "{stderr}"
+    );
+}
+
 // ---------------------------------------------------------------------------
 // 7. Secrets
 // ---------------------------------------------------------------------------

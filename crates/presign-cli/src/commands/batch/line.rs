@@ -135,7 +135,8 @@ impl LineContext<'_> {
                 Ok(Parsed::Shared)
             }
             InputFormat::Jsonl => {
-                let parsed: JsonLine = serde_json::from_str(text).map_err(|e| json_error(&e))?;
+                let parsed: JsonLine =
+                    serde_json::from_str(text).map_err(|e| json_error(&e, text))?;
                 if parsed.key.is_empty() {
                     return Err("\"key\" is empty: expected an object key".to_owned());
                 }
@@ -227,9 +228,28 @@ impl LineContext<'_> {
 
 /// serde's message without its "at line 1 column N" (the line is the input
 /// line, named by the caller; the column is kept).
-fn json_error(error: &serde_json::Error) -> String {
+/// The shape of a JSON input line, for messages.
+const JSON_LINE_SHAPE: &str = "an object such as {\"key\": \"a.png\"}, with optional \
+     \"method\", \"expires_in\", \"headers\" and \"query\"";
+
+/// Why `text` is not a JSON input line: a line of valid JSON that is not an
+/// object is named for what it is (serde's own words would speak of a
+/// struct and its element count), with the shape that is accepted.
+fn json_error(error: &serde_json::Error, text: &str) -> String {
+    let kind = match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Array(_)) => Some("an array"),
+        Ok(serde_json::Value::String(_)) => Some("a string"),
+        Ok(serde_json::Value::Number(_)) => Some("a number"),
+        Ok(serde_json::Value::Bool(_)) => Some("a boolean"),
+        Ok(serde_json::Value::Null) => Some("null"),
+        Ok(serde_json::Value::Object(_)) | Err(_) => None,
+    };
+    if let Some(kind) = kind {
+        return format!("the JSON line is {kind}; each line must be {JSON_LINE_SHAPE}");
+    }
     let message = error.to_string();
     let message = message.split(" at line ").next().unwrap_or_default();
+    let message = message.replace("struct JsonLine", JSON_LINE_SHAPE);
     format!("invalid JSON line (column {}): {message}", error.column())
 }
 
