@@ -583,3 +583,74 @@ fn configuration_problems_fail_the_first_check_and_skip_the_rest() {
     );
     assert_eq!(status(&report, "endpoint"), "skip");
 }
+
+/// Issue 23, item 14: an endpoint that is a web server, not S3 (Python's
+/// http.server: a directory listing at /, an HTML 404 page for the bucket;
+/// and a server that answers every path with a 200 web page): the
+/// credentials check says that the endpoint does not answer as S3 does and
+/// what it answered, instead of "read the server's message above" with no
+/// message.
+#[test]
+fn an_endpoint_that_is_not_s3_is_named_with_what_it_answered() {
+    let sandbox = Sandbox::new();
+    let site = sandbox.path("site");
+    std::fs::create_dir(&site).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut web = std::process::Command::new("python3")
+        .args([
+            "-m",
+            "http.server",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+        ])
+        .current_dir(&site)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("python3 runs http.server");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "http.server did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let page_everywhere = stub_server(
+        "200 OK",
+        &[],
+        "<!DOCTYPE html><html><body><h1>Welcome to the intranet</h1></body></html>",
+    );
+    for (port, http_status) in [(port, "404"), (page_everywhere, "200")] {
+        let endpoint = format!("http://127.0.0.1:{port}");
+        let (code, report, _) = doctor(
+            &sandbox,
+            "AKIDEXAMPLE",
+            "secret",
+            &["--endpoint-url", &endpoint, "s3://my-bucket"],
+        );
+        assert_eq!(code, Some(1), "{report:#}");
+        assert_eq!(status(&report, "endpoint"), "pass", "{report:#}");
+        let said = summary(&report, "credentials and region");
+        assert!(
+            said.contains(&format!("{endpoint} does not answer as S3 does"))
+                && said.contains(&format!("got HTTP {http_status} with"))
+                && said.contains("<!DOCTYPE"),
+            "{said}"
+        );
+        let fix = check(&report, "credentials and region")["fix"]
+            .as_str()
+            .unwrap();
+        assert!(
+            fix.contains("--endpoint-url") && !fix.contains("message above"),
+            "{fix}"
+        );
+    }
+    let _ = web.kill();
+    let _ = web.wait();
+}

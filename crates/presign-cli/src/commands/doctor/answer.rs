@@ -19,14 +19,31 @@ pub(crate) struct Answer {
     /// The children of an `<Error>` document (`Code`, `Message`, `Region`,
     /// `Endpoint`, ...); empty when the body is not one.
     pub(crate) error: HashMap<String, String>,
+    /// What came instead of an S3 answer (an `<Error>` or a bucket listing):
+    /// the content type and the start of the body, e.g. `text/html
+    /// "<!DOCTYPE html><html>..."`; `None` for an S3 answer, or an error
+    /// without a body.
+    pub(crate) not_s3: Option<String>,
 }
 
+/// The root elements of the S3 answers to the bucket request.
+const S3_ROOTS: [&str; 2] = ["Error", "ListBucketResult"];
+
 impl Answer {
-    pub(crate) fn new(status: u16, bucket_region: Option<String>, body: &str) -> Self {
+    pub(crate) fn new(
+        status: u16,
+        bucket_region: Option<String>,
+        content_type: Option<&str>,
+        body: &str,
+    ) -> Self {
+        let is_s3 = roxmltree::Document::parse(body)
+            .is_ok_and(|document| S3_ROOTS.contains(&document.root_element().tag_name().name()));
+        let bodiless_error = !(200..300).contains(&status) && body.trim().is_empty();
         Self {
             status,
             bucket_region: bucket_region.filter(|r| !r.is_empty()),
             error: error_fields(body),
+            not_s3: (!is_s3 && !bodiless_error).then(|| seen(content_type, body)),
         }
     }
 
@@ -55,6 +72,25 @@ impl Answer {
             })
             .filter(|region| !region.is_empty())
     }
+}
+
+/// A short, printable account of an answer that is not S3's.
+fn seen(content_type: Option<&str>, body: &str) -> String {
+    const SHOWN: usize = 60;
+    let kind = content_type.map_or_else(|| "no content type".to_owned(), str::to_owned);
+    let text: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.is_empty() {
+        return format!("{kind} and an empty body");
+    }
+    let mut start: String = text
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(SHOWN)
+        .collect();
+    if text.chars().count() > SHOWN {
+        start.push_str("...");
+    }
+    format!("{kind} {start:?}")
 }
 
 /// The child elements of an S3 `<Error>` document, by name.
@@ -151,6 +187,23 @@ fn key_check(answer: &Answer, signed: &Signed<'_>, server_says: &str) -> Option<
     None
 }
 
+/// An answer that is not S3's (a web page, a console): the endpoint is
+/// wrong, whatever the status.
+fn not_s3_check(answer: &Answer, signed: &Signed<'_>) -> Option<Check> {
+    let seen = answer.not_s3.as_ref()?;
+    Some(Check::fail(
+        NAME,
+        format!(
+            "the endpoint {} does not answer as S3 does: the request for bucket {} got HTTP {} \
+             with {seen}, not an S3 XML document",
+            signed.endpoint, signed.bucket, answer.status
+        ),
+        "check the endpoint (--endpoint-url, AWS_ENDPOINT_URL or endpoint_url in the profile): \
+         it must be the address of the S3 API, not of a web page or a console (MinIO's console \
+         port is not its API port)",
+    ))
+}
+
 /// The credentials-and-region check from the answer to the bucket request.
 pub(crate) fn bucket_check(answer: &Answer, signed: &Signed<'_>) -> Check {
     let code = answer.code().unwrap_or_default();
@@ -161,6 +214,9 @@ pub(crate) fn bucket_check(answer: &Answer, signed: &Signed<'_>) -> Check {
             format!("HTTP {} {code}: {}", answer.status, answer.message())
         }
     };
+    if let Some(check) = not_s3_check(answer, signed) {
+        return check;
+    }
     if (200..300).contains(&answer.status) {
         return Check::new(
             NAME,
@@ -274,7 +330,7 @@ mod tests {
     #[test]
     fn a_permanent_redirect_names_the_region_to_use() {
         let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.</Message><Endpoint>ant-lab.s3-ap-northeast-1.amazonaws.com</Endpoint><Bucket>ant-lab</Bucket><RequestId>24035885437204DC</RequestId><HostId>rfhhIFBaGS2t</HostId></Error>";
-        let with_header = Answer::new(301, Some("ap-northeast-1".to_owned()), body);
+        let with_header = Answer::new(301, Some("ap-northeast-1".to_owned()), None, body);
         let check = bucket_check(&with_header, &signed());
         assert_eq!(check.status, Status::Fail);
         assert!(
@@ -291,7 +347,7 @@ mod tests {
             )
         );
         // Without the header, the region comes from <Endpoint>'s host.
-        let body_only = Answer::new(301, None, body);
+        let body_only = Answer::new(301, None, None, body);
         assert_eq!(
             body_only.expected_region().as_deref(),
             Some("ap-northeast-1")
@@ -314,8 +370,11 @@ mod tests {
         let error = |code: &str, message: &str| {
             format!("<Error><Code>{code}</Code><Message>{message}</Message></Error>")
         };
-        let check = |status, body: &str| bucket_check(&Answer::new(status, None, body), &signed());
-        assert_eq!(check(200, "").status, Status::Pass);
+        let check =
+            |status, body: &str| bucket_check(&Answer::new(status, None, None, body), &signed());
+        let listing =
+            "<ListBucketResult><Name>ant-lab</Name><KeyCount>0</KeyCount></ListBucketResult>";
+        assert_eq!(check(200, listing).status, Status::Pass);
         assert!(
             check(403, &error("InvalidAccessKeyId", "x"))
                 .summary
@@ -339,5 +398,32 @@ mod tests {
         assert_eq!(skewed.status, Status::Fail);
         assert!(skewed.fix.unwrap().contains("clock"));
         assert_eq!(check(500, "oops").status, Status::Fail);
+        assert_eq!(check(500, "").status, Status::Fail);
+    }
+
+    #[test]
+    fn an_answer_that_is_not_s3s_says_what_came_instead() {
+        let page =
+            "<!DOCTYPE html>\n<html><head><title>Welcome</title></head><body>hello</body></html>";
+        for status in [200, 404] {
+            let answer = Answer::new(status, None, Some("text/html"), page);
+            let check = bucket_check(&answer, &signed());
+            assert_eq!(check.status, Status::Fail);
+            assert!(
+                check.summary.contains("does not answer as S3 does")
+                    && check
+                        .summary
+                        .contains(&format!("HTTP {status} with text/html"))
+                    && check.summary.contains("<!DOCTYPE html> <html><head>"),
+                "{}",
+                check.summary
+            );
+            assert!(check.fix.unwrap().contains("--endpoint-url"));
+        }
+        let empty = Answer::new(200, None, None, "");
+        assert!(empty.not_s3.unwrap().contains("empty body"));
+        let other_xml = Answer::new(200, None, Some("application/xml"), "<feed/>");
+        assert!(other_xml.not_s3.is_some());
+        assert!(Answer::new(403, None, None, "").not_s3.is_none());
     }
 }

@@ -396,6 +396,7 @@ fn try_bucket(
         answer::Answer::new(
             exchange.status,
             header(&exchange, "x-amz-bucket-region"),
+            header(&exchange, "content-type").as_deref(),
             &exchange.body,
         )
     });
