@@ -505,7 +505,16 @@ pub(crate) enum MultipartCommand {
     are signed into the create request, not the parts. Exit codes: 0 created (the plan on stdout or \
     in -o FILE); 1 the server refused (its error is explained) or the connection failed; 2 bad \
     input (a size or part size out of range, no credentials).\n\nExample:\n  presign multipart \
-    create s3://bucket/video.mp4 --size 7340032000 --part-size 64MiB --expires-in 12h > plan.json"
+    create s3://bucket/video.mp4 --size 7340032000 --part-size 64MiB --expires-in 12h > plan.json",
+    // Each multipart request has its own method and query: these request
+    // options are refused (refuse_for_multipart_create), so help omits them.
+    mut_arg("method", |arg| arg.hide(true)),
+    mut_arg("queries", |arg| arg.hide(true)),
+    mut_arg("version_id", |arg| arg.hide(true)),
+    mut_arg("response_content_disposition", |arg| arg.hide(true)),
+    mut_arg("response_content_type", |arg| arg.hide(true)),
+    mut_arg("response_cache_control", |arg| arg.hide(true)),
+    mut_arg("response_expires", |arg| arg.hide(true)),
 )]
 pub(crate) struct MultipartCreateArgs {
     /// The object, as s3://BUCKET/KEY (the key verbatim).
@@ -647,19 +656,19 @@ pub(crate) struct VerifyArgs {
     )]
     pub(crate) url: Option<String>,
 
-    #[command(flatten, next_help_heading = "A form upload (POST policy)")]
-    pub(crate) form: VerifyPostArgs,
-
     /// The method the request is sent with.
-    #[arg(short = 'X', long, value_enum, default_value_t = MethodArg::Get, ignore_case = false)]
+    #[arg(short = 'X', long, value_enum, default_value_t = MethodArg::Get, ignore_case = false,
+          conflicts_with = "post", help_heading = "A request with the URL")]
     pub(crate) method: MethodArg,
 
     /// A header the request is sent with, 'Name: value'; every header the URL
     /// signs (but host) must be given. Repeatable.
-    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE", value_parser = parse_header)]
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE", value_parser = parse_header,
+          help_heading = "A request with the URL")]
     pub(crate) headers: Vec<(String, String)>,
 
-    /// Shorthand for --header 'content-type: TYPE'.
+    /// Shorthand for --header 'content-type: TYPE' (with --post: the form's
+    /// Content-Type field).
     #[arg(long, value_name = "TYPE")]
     pub(crate) content_type: Option<String>,
 
@@ -691,6 +700,10 @@ pub(crate) struct VerifyArgs {
     /// cos_hmac_keys object).
     #[arg(long, value_name = "FILE")]
     pub(crate) ibm_credentials: Option<PathBuf>,
+
+    // Last, so that its heading covers its own options only.
+    #[command(flatten, next_help_heading = "A form upload (POST policy)")]
+    pub(crate) form: VerifyPostArgs,
 }
 
 /// `presign verify --post`: the form upload to check.
@@ -1248,7 +1261,15 @@ fn refuse_for_multipart_create(matches: &ArgMatches) -> Result<(), clap::Error> 
     ];
     for (id, flag) in refused {
         if matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine) {
+            // The error shows multipart create's usage, not the top level's.
             let mut command = Cli::command();
+            command.build();
+            let command = command
+                .find_subcommand_mut("multipart")
+                .and_then(|multipart| multipart.find_subcommand_mut("create"))
+                .ok_or_else(|| {
+                    Cli::command().error(clap::error::ErrorKind::InvalidSubcommand, "create")
+                })?;
             return Err(command.error(
                 clap::error::ErrorKind::ArgumentConflict,
                 format!(

@@ -987,3 +987,66 @@ fn query_parameters_keep_command_line_order_across_flags() {
         "split at the first '='"
     );
 }
+
+/// The options under `heading:` in `help` (up to the next heading or the
+/// blank line that ends the list).
+fn options_under<'a>(help: &'a str, heading: &str) -> Vec<&'a str> {
+    help.lines()
+        .skip_while(|line| *line != heading)
+        .skip(1)
+        .take_while(|line| !line.is_empty() && line.starts_with(' '))
+        .filter(|line| line.trim_start().starts_with('-'))
+        .collect()
+}
+
+/// Issue 23, item 12: each command's help lists what it accepts, grouped
+/// truly. `multipart create` refuses the method and query options, so its
+/// help does not list them, and the refusal shows its own usage; `verify`
+/// lists -X and -H as options of a URL request, not of a form upload.
+#[test]
+fn help_lists_what_each_command_accepts_under_the_right_heading() {
+    let sandbox = Sandbox::new();
+    let help = run(sandbox.command().args(["multipart", "create", "--help"])).ok();
+    for refused in ["--method", "--query", "--version-id", "--response-"] {
+        assert!(!help.contains(refused), "{refused} in:\n{help}");
+    }
+    assert!(
+        help.contains("--content-type") && help.contains("--meta"),
+        "{help}"
+    );
+    let refusal = run(sandbox.command().args([
+        "multipart",
+        "create",
+        "s3://b/k",
+        "--size",
+        "1",
+        "-X",
+        "PUT",
+    ]));
+    assert_eq!(refusal.code, Some(2));
+    assert!(
+        refusal.stderr.contains("Usage: presign multipart create"),
+        "{}",
+        refusal.stderr
+    );
+
+    let help = run(sandbox.command().args(["verify", "--help"])).ok();
+    let form = options_under(&help, "A form upload (POST policy):");
+    assert!(form.iter().any(|line| line.contains("--post")), "{help}");
+    for url_only in ["--method", "--header", "--at", "--region", "--profile"] {
+        assert!(
+            !form.iter().any(|line| line.contains(url_only)),
+            "{url_only} listed under the form upload:\n{help}"
+        );
+    }
+    let request = options_under(&help, "A request with the URL:");
+    assert!(
+        request.iter().any(|line| line.contains("--method"))
+            && request.iter().any(|line| line.contains("--header")),
+        "{help}"
+    );
+    let with_post = run(sandbox
+        .command()
+        .args(["verify", "--post", "-", "-X", "PUT"]));
+    assert_eq!(with_post.code, Some(2), "{}", with_post.stderr);
+}
