@@ -48,8 +48,8 @@ EXCLUSIONS = [
      "S3 Express directory buckets to botocore; legacy names need presign's opt-in"),
     ("Content-Type exactly 'application/x-www-form-urlencoded; charset=utf-8'",
      "botocore drops that header before signing; presign signs it"),
-    ("timestamp members given as strings",
-     "botocore parses and re-formats them; presign signs a string as given (datetimes are compared)"),
+    ("timestamp strings other than epoch numbers, ISO 8601 and RFC 822",
+     "botocore's dateutil guesses free-form dates ('Jan 1 2030'); presign refuses them with a ValueError"),
     ("ExpiresIn of 0 or beyond 604800 s; keys over 1024 bytes",
      "botocore signs URLs S3 refuses; presign refuses them when they are made"),
     ("Metadata values beyond ASCII",
@@ -122,6 +122,38 @@ def some_datetime(rng):
     return (moment + offset).replace(tzinfo=datetime.timezone(offset))
 
 
+def some_timestamp(rng):
+    """A timestamp member as boto3 users pass one: a datetime, epoch seconds
+    (int, float, or a str of them), or a str in ISO 8601 or RFC 822."""
+    moment = some_datetime(rng)
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=datetime.timezone.utc)
+    epoch = aware.timestamp()
+    form = rng.choice(["datetime", "datetime", "int", "float", "str-int", "str-float",
+                       "iso-z", "iso-offset", "iso-naive", "iso-space", "iso-date", "rfc822"])
+    if form == "datetime":
+        return moment
+    if form == "int":
+        return int(epoch)
+    if form == "float":
+        return round(epoch, rng.choice([1, 3, 6]))
+    if form == "str-int":
+        return str(int(epoch))
+    if form == "str-float":
+        return f"{epoch:.3f}"
+    utc = aware.astimezone(datetime.timezone.utc)
+    if form == "iso-z":
+        return utc.strftime("%Y-%m-%dT%H:%M:%S") + (f".{utc.microsecond:06d}" if utc.microsecond else "") + "Z"
+    if form == "iso-offset":
+        return aware.isoformat()
+    if form == "iso-naive":
+        return utc.replace(tzinfo=None).isoformat()
+    if form == "iso-space":
+        return utc.strftime("%Y-%m-%d %H:%M:%S")
+    if form == "iso-date":
+        return utc.strftime("%Y-%m-%d")
+    return utc.strftime("%a, %d %b %Y %H:%M:%S GMT")
+
+
 def context(rng):
     """Region, endpoint (None: AWS's, resolved by each side), style, credentials."""
     style = rng.choice(["path", "virtual", "auto"])
@@ -171,7 +203,7 @@ def value_for(rng, operation, member, shape, location):
     if kind == "boolean":
         return rng.random() < 0.5
     if kind == "timestamp":
-        return some_datetime(rng)
+        return some_timestamp(rng)
     if kind == "map":
         names = rng.sample(["owner", "Project", "x", "mixed-Case", "a1", "long-name-here"], rng.randint(1, 3))
         return {name: header_text(rng).strip() or "v" for name in names}
@@ -294,6 +326,57 @@ def test_generate_presigned_url_matches_boto3(botocore_frozen):
             failures.append((case, ours, theirs))
     assert len(methods) == len(OPERATIONS)
     assert not failures, report("URLs", the_seed, failures, cases)
+
+
+TIMESTAMPS = [
+    datetime.datetime(2030, 1, 1, 12, 30, 5, 250000, tzinfo=datetime.timezone.utc),
+    datetime.datetime(2030, 1, 1, 12, 30, 5),
+    1893501005,
+    1893501005.25,
+    "1893501005",
+    "1893501005.5",
+    "2030-01-01T12:30:05Z",
+    "2030-01-01T12:30:05.125000Z",
+    "2030-01-01T14:30:05+02:00",
+    "2030-01-01T12:30:05",
+    "2030-01-01 12:30:05",
+    "2030-01-01",
+    "Tue, 01 Jan 2030 12:30:05 GMT",
+]
+
+
+def test_timestamp_members_of_every_accepted_type_sign_as_boto3_signs_them(botocore_frozen):
+    """Issue 23, item 9: ResponseExpires (query, rfc822), IfModifiedSince
+    (header) and Expires (header of put_object) as a datetime, epoch seconds
+    or an ISO 8601 / RFC 822 string give boto3's URL byte for byte."""
+    context = ("us-east-1", "http://127.0.0.1:9000", "path", "AKIAIOSFODNN7EXAMPLE",
+               "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", None)
+    now = datetime.datetime(2029, 12, 31, tzinfo=datetime.timezone.utc)
+    for value in TIMESTAMPS:
+        for method, member in [("get_object", "ResponseExpires"), ("get_object", "IfModifiedSince"),
+                               ("put_object", "Expires")]:
+            params = {"Bucket": "bucket", "Key": "k", member: value}
+            ours = presign_client(*context).generate_presigned_url(method, Params=params, now=now)
+            with botocore_frozen.at(now):
+                theirs = botocore_frozen.client(*context).generate_presigned_url(method, Params=params)
+            assert ours == theirs, f"{member}={value!r}"
+
+
+def test_a_timestamp_presign_cannot_read_is_refused_naming_the_member():
+    client = presign.Client(region_name="us-east-1", aws_access_key_id="AKID", aws_secret_access_key="s")
+    for value in ["next tuesday", "", "inf", float("nan")]:
+        try:
+            client.generate_presigned_url("get_object", Params={"Bucket": "bucket", "Key": "k", "ResponseExpires": value})
+        except presign.PresignError as error:
+            assert "ResponseExpires" in str(error) and "ISO 8601" in str(error), error
+        else:
+            raise AssertionError(f"{value!r} was signed")
+    try:
+        client.generate_presigned_url("get_object", Params={"Bucket": "bucket", "Key": "k", "ResponseExpires": True})
+    except TypeError as error:
+        assert "ResponseExpires" in str(error), error
+    else:
+        raise AssertionError("True was signed")
 
 
 # -- generate_presigned_post --------------------------------------------------

@@ -81,6 +81,83 @@ impl UtcDateTime {
         })
     }
 
+    /// A timestamp parameter given as text, read as botocore reads it
+    /// (`parse_to_aware_datetime`): a number is seconds since the epoch
+    /// (`"1893456000"`, `"1893456000.5"`); else ISO 8601 with an offset
+    /// (`2030-01-01T00:00:00Z`, `...+02:00`), without one (UTC: `2030-01-01
+    /// 00:00:00`, `2030-01-01`), or RFC 822 (`Tue, 01 Jan 2030 00:00:00
+    /// GMT`). `None` for anything else: botocore's dateutil reads more
+    /// free-form dates (`Jan 1 2030`), which presign refuses rather than
+    /// guess.
+    pub(crate) fn from_text(text: &str) -> Option<Self> {
+        let text = text.trim();
+        if let Ok(seconds) = text.parse::<f64>() {
+            return Self::from_epoch_float(seconds);
+        }
+        let instant = text
+            .parse::<jiff::Timestamp>()
+            .ok()
+            .or_else(|| {
+                let civil = text.parse::<jiff::civil::DateTime>().ok().or_else(|| {
+                    text.parse::<jiff::civil::Date>()
+                        .ok()
+                        .map(|d| d.to_datetime(jiff::civil::Time::midnight()))
+                })?;
+                civil
+                    .to_zoned(jiff::tz::TimeZone::UTC)
+                    .ok()
+                    .map(|z| z.timestamp())
+            })
+            .or_else(|| jiff::fmt::rfc2822::parse(text).ok().map(|z| z.timestamp()))?;
+        Some(Self::from_timestamp(instant))
+    }
+
+    /// Whole seconds since the epoch (a Python `int`), as
+    /// `datetime.fromtimestamp` reads them; `None` out of range.
+    pub(crate) fn from_epoch_seconds(seconds: i64) -> Option<Self> {
+        jiff::Timestamp::from_second(seconds)
+            .ok()
+            .map(Self::from_timestamp)
+    }
+
+    /// Seconds since the epoch with a fraction (a Python `float`), rounded
+    /// to the microsecond half to even as `datetime.fromtimestamp` rounds
+    /// them; `None` when not finite or out of range.
+    pub(crate) fn from_epoch_float(seconds: f64) -> Option<Self> {
+        if !seconds.is_finite() || seconds.abs() > 1e12 {
+            return None;
+        }
+        let whole = seconds.trunc();
+        let mut micros = ((seconds - whole) * 1e6).round_ties_even();
+        let mut whole = whole;
+        if micros >= 1e6 {
+            whole += 1.0;
+            micros -= 1e6;
+        } else if micros < 0.0 {
+            whole -= 1.0;
+            micros += 1e6;
+        }
+        #[allow(clippy::cast_possible_truncation)] // both within range: checked above
+        let (whole, micros) = (whole as i64, micros as i32);
+        jiff::Timestamp::new(whole, micros * 1000)
+            .ok()
+            .map(Self::from_timestamp)
+    }
+
+    /// `instant` in UTC, to the microsecond.
+    fn from_timestamp(instant: jiff::Timestamp) -> Self {
+        let civil = instant.to_zoned(jiff::tz::TimeZone::UTC).datetime();
+        Self {
+            year: i64::from(civil.year()),
+            month: i64::from(civil.month()),
+            day: i64::from(civil.day()),
+            hour: i64::from(civil.hour()),
+            minute: i64::from(civil.minute()),
+            second: i64::from(civil.second()),
+            microsecond: i64::from(civil.subsec_nanosecond() / 1000),
+        }
+    }
+
     /// The same instant without its fraction of a second.
     pub(crate) fn whole_seconds(self) -> Self {
         Self {

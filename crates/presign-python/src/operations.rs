@@ -10,9 +10,9 @@
 //! given in model order; they are used here for their checks.)
 //!
 //! Values are written as botocore serialises them: integers in decimal,
-//! booleans as `true`/`false`, `datetime`s in the member's timestamp format;
-//! strings as given (also for timestamp members: presign signs what it is
-//! given, see docs/botocore-differences.md). `Metadata` values beyond ASCII
+//! booleans as `true`/`false`, timestamps (a `datetime`, epoch seconds, or
+//! an ISO 8601 or RFC 822 string, read as botocore reads them) in the
+//! member's timestamp format. `Metadata` values beyond ASCII
 //! are RFC 2047-encoded as the `presign` command does (botocore refuses
 //! them), and `SSECustomerKey` is base64-encoded with its MD5 added, as
 //! botocore's `sse_md5` handler does.
@@ -22,7 +22,7 @@ use presign::multipart::{MultipartUpload, PartNumber};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyBytes, PyDict, PyInt, PyString};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyString};
 
 use crate::errors::{IntoPyResult, presign_error, type_error};
 use crate::instant::{UtcDateTime, is_datetime};
@@ -369,6 +369,42 @@ pub(crate) fn text_in_python(
     }
 }
 
+/// A timestamp parameter as botocore reads one: a `datetime` (naive: UTC),
+/// seconds since the epoch (`int`, `float`, or a `str` of digits), or a
+/// `str` in ISO 8601 or RFC 822 ([`UtcDateTime::from_text`]).
+fn timestamp(what: impl std::fmt::Display, value: &Bound<'_, PyAny>) -> PyResult<UtcDateTime> {
+    if is_datetime(value)? {
+        return UtcDateTime::from_datetime(value);
+    }
+    let read = if value.is_instance_of::<PyString>() {
+        let text: PyBackedStr = value.extract()?;
+        UtcDateTime::from_text(&text)
+    } else if value.is_instance_of::<PyInt>() && !value.is_instance_of::<PyBool>() {
+        value
+            .extract::<i64>()
+            .ok()
+            .and_then(UtcDateTime::from_epoch_seconds)
+    } else if value.is_instance_of::<PyFloat>() {
+        UtcDateTime::from_epoch_float(value.extract::<f64>()?)
+    } else {
+        return Err(type_error(
+            what,
+            "a datetime.datetime, a number of seconds since the epoch or a str",
+            value,
+        ));
+    };
+    read.ok_or_else(|| {
+        presign_error(format!(
+            "{what}: {} is not a timestamp presign reads: give a datetime, seconds since the \
+             epoch (1893456000), ISO 8601 (2030-01-01T00:00:00Z) or RFC 822 (Tue, 01 Jan 2030 \
+             00:00:00 GMT)",
+            value
+                .repr()
+                .map_or_else(|_| "the value".to_owned(), |r| r.to_string())
+        ))
+    })
+}
+
 /// Where a value goes: botocore writes a timestamp in a header to the
 /// second, in the query with its microseconds.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -401,13 +437,7 @@ fn write(
             }
         }
         Kind::Timestamp(format) => {
-            if value.is_instance_of::<PyString>() {
-                return value.extract();
-            }
-            if !is_datetime(value)? {
-                return Err(type_error(what, "a datetime.datetime or a str", value));
-            }
-            let mut at = UtcDateTime::from_datetime(value)?;
+            let mut at = timestamp(what, value)?;
             if place == Place::Header {
                 at = at.whole_seconds();
             }
