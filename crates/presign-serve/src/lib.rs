@@ -39,6 +39,7 @@ mod handlers;
 mod key_rules;
 mod metrics;
 mod policy;
+mod quantity;
 mod server;
 mod settings;
 mod state;
