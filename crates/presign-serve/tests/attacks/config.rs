@@ -1,14 +1,17 @@
-//! The configuration: values that load but can never mean what they say (a
-//! `+` in a token hash, the empty token's hash, origins that never match,
-//! key templates that escape), every refusal with its line; sizes and
-//! durations with units, in the configuration and the API.
+//! The configuration and the answers' headers: values that load but can
+//! never mean what they say (a `+` in a token hash, the empty token's hash,
+//! origins that never match, key templates that escape), every refusal with
+//! its line; sizes and durations with units; the upload page's
+//! Content-Security-Policy and framing; `HEAD` on a signing route.
 
 use std::path::Path;
 
 use presign_serve::{Settings, SettingsError};
 use serde_json::{Value, json};
 
-use crate::harness::{Config, Service, Storage, api, environment, send, sha256_hex, storage};
+use crate::harness::{
+    Config, Service, Storage, api, browser, environment, send, sha256_hex, storage,
+};
 
 /// `config`'s text for `storage` (audit log in a scratch place) and what
 /// `Settings::parse` makes of it.
@@ -434,4 +437,155 @@ fn bodies(expires_in: &Value) -> [(&'static str, Value); 4] {
             json!({"key": "app/big.bin", "size": 6_000_000, "expires_in": expires_in}),
         ),
     ]
+}
+
+/// The upload page holds a bearer-token field: without a CSP or framing
+/// rules a framing page or an injected script could read it. `/` and
+/// `/app.js` now carry a strict CSP (own script, the inline style by hash,
+/// requests to itself and the storage only, no framing) and
+/// `X-Frame-Options: DENY`; every answer carries `nosniff`.
+#[tokio::test(flavor = "multi_thread")]
+async fn finding_15b_the_page_has_a_strict_csp_no_framing_and_every_answer_nosniff() {
+    let Some(storage) = storage("seaweedfs") else {
+        return;
+    };
+    let service = Service::start(&storage, &Config::companion("")).await;
+    let endpoint = storage["ENDPOINT"].clone();
+    let answers = tokio::task::spawn_blocking({
+        let urls = [
+            service.url("/"),
+            service.url("/app.js"),
+            service.url("/healthz"),
+            service.url("/v1/me"),
+            service.url("/no/such/route"),
+            service.url("/s3/params?filename=a.txt&type=text%2Fplain"),
+        ];
+        move || {
+            urls.iter()
+                .map(|url| {
+                    send(
+                        "GET",
+                        url,
+                        &[("origin", "https://app.example.com")],
+                        Vec::new(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        }
+    })
+    .await
+    .unwrap();
+    let header = |answer: &crate::harness::Answer, name: &str| {
+        answer
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    for answer in &answers[..2] {
+        assert_eq!(answer.status, 200);
+        let csp = header(answer, "content-security-policy");
+        let directives: Vec<&str> = csp.split(';').map(str::trim).collect();
+        for expected in [
+            "default-src 'none'",
+            "script-src 'self'",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+            &format!("connect-src 'self' {endpoint}"),
+            &format!("form-action 'self' {endpoint}"),
+        ] {
+            assert!(directives.contains(&expected), "{expected:?} not in {csp}");
+        }
+        assert!(
+            !csp.contains("unsafe-inline") && !csp.contains("unsafe-eval") && !csp.contains('*'),
+            "{csp}"
+        );
+        assert_eq!(header(answer, "x-frame-options"), "DENY");
+    }
+    // The page's one inline style is allowed by its hash, nothing else.
+    let style = answers[0]
+        .body
+        .as_str()
+        .unwrap()
+        .split_once("<style>")
+        .and_then(|(_, rest)| rest.split_once("</style>"))
+        .unwrap()
+        .0;
+    let digest = {
+        use base64::Engine as _;
+        use sha2::Digest as _;
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(style.as_bytes()))
+    };
+    assert!(
+        header(&answers[0], "content-security-policy")
+            .contains(&format!("style-src 'sha256-{digest}'")),
+        "{}",
+        header(&answers[0], "content-security-policy")
+    );
+    for answer in &answers {
+        assert_eq!(
+            header(answer, "x-content-type-options"),
+            "nosniff",
+            "{answer:?}"
+        );
+    }
+    assert_eq!(answers[3].status, 401, "an error answer too");
+    assert_eq!(answers[4].status, 404, "the fallback too");
+    service.stop().await;
+}
+
+/// Axum answers `HEAD` through the `GET` route, so `HEAD /s3/params`
+/// signed a POST policy and wrote an audit line for an answer nobody reads
+/// (a way to fill the audit log and skew the metrics unseen). It is a 405
+/// now: nothing signed, nothing audited; `GET` still works.
+#[tokio::test(flavor = "multi_thread")]
+async fn finding_15c_head_s3_params_signs_and_audits_nothing() {
+    let Some(storage) = storage("seaweedfs") else {
+        return;
+    };
+    let service = Service::start(&storage, &Config::companion("")).await;
+    let service = std::sync::Arc::new(service);
+    let path = "/s3/params?filename=a.txt&type=text%2Fplain";
+    let head = tokio::task::spawn_blocking({
+        let service = service.clone();
+        move || {
+            (0..5)
+                .map(|_| browser(&service, "HEAD", path, None))
+                .collect::<Vec<_>>()
+        }
+    })
+    .await
+    .unwrap();
+    for answer in &head {
+        assert_eq!(answer.status, 405, "{answer:?}");
+        assert_eq!(
+            answer.headers.get("allow").and_then(|v| v.to_str().ok()),
+            Some("GET")
+        );
+        assert_eq!(
+            answer.body,
+            Value::String(String::new()),
+            "HEAD has no body"
+        );
+    }
+    assert!(
+        service.audit().is_empty(),
+        "HEAD issued: {:?}",
+        service.audit()
+    );
+    let get = tokio::task::spawn_blocking({
+        let service = service.clone();
+        move || browser(&service, "GET", path, None)
+    })
+    .await
+    .unwrap();
+    assert_eq!(get.status, 200, "{:?}", get.body);
+    assert!(get.body["fields"]["policy"].is_string());
+    let audit = service.audit();
+    assert_eq!(audit.len(), 1, "only the GET issued: {audit:?}");
+    assert_eq!(audit[0]["route"], "/s3/params");
+    if let Ok(service) = std::sync::Arc::try_unwrap(service) {
+        service.stop().await;
+    }
 }
