@@ -1,34 +1,12 @@
-//! `--expires-in`: whole seconds, or a whole number with a unit.
+//! `--expires-in`: whole seconds, or a whole number with a unit, parsed by
+//! the core's one duration parser (`presign::units`).
+
+pub(crate) use presign::units::parse_duration;
 
 /// `--expires-in`: [`parse_duration`], whose message also states the range
 /// (checked by the signing core, which knows whether long expiries are allowed).
 pub(crate) fn parse_expires_in(text: &str) -> Result<u64, String> {
     parse_duration(text).map_err(|message| format!("{message}, within 1..=604800 seconds"))
-}
-
-/// Seconds in `90`, `90s`, `15m`, `12h` or `7d`.
-pub(crate) fn parse_duration(text: &str) -> Result<u64, String> {
-    let invalid = || {
-        format!(
-            "invalid duration {text:?}: expected whole seconds or a whole number with unit s, m, h \
-             or d (90, 15m, 12h, 7d)"
-        )
-    };
-    let (digits, unit) = match text.as_bytes().last() {
-        Some(b's') => (&text[..text.len() - 1], 1),
-        Some(b'm') => (&text[..text.len() - 1], 60),
-        Some(b'h') => (&text[..text.len() - 1], 3600),
-        Some(b'd') => (&text[..text.len() - 1], 86_400),
-        _ => (text, 1),
-    };
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(invalid());
-    }
-    digits
-        .parse::<u64>()
-        .ok()
-        .and_then(|n| n.checked_mul(unit))
-        .ok_or_else(invalid)
 }
 
 #[cfg(test)]

@@ -505,7 +505,7 @@ fn a_bad_config_fails_at_start_with_the_file_the_key_and_the_reason() {
         ),
         (
             config("unknown_key = 1"),
-            "(file)",
+            "unknown_key",
             "unknown field `unknown_key`",
         ),
         (

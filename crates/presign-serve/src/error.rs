@@ -145,6 +145,12 @@ where
 }
 
 fn json_rejection(rejection: &JsonRejection) -> ApiError {
+    // `expires_in` that is no duration: 400 naming the field.
+    if let JsonRejection::JsonDataError(error) = rejection
+        && let Some(refusal) = crate::quantity::refusal(error)
+    {
+        return refusal;
+    }
     let status = rejection.status();
     let rule = match status {
         StatusCode::PAYLOAD_TOO_LARGE => "max_body_bytes",

@@ -39,6 +39,7 @@ mod handlers;
 mod key_rules;
 mod metrics;
 mod policy;
+mod quantity;
 mod server;
 mod settings;
 mod state;
@@ -51,10 +52,12 @@ use std::future::Future;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{HeaderName, Method, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tokio::net::TcpListener;
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -124,11 +127,13 @@ pub fn router(state: AppState) -> Router {
         .split_for_parts();
     let openapi_json = openapi.to_pretty_json().unwrap_or_default();
     let body_timeout = limits.body_timeout;
+    let csp = handlers::page::content_security_policy(&state.settings);
+    let script_csp = csp.clone();
     api.route(
         "/openapi.json",
         get(move || async move { ([(header::CONTENT_TYPE, "application/json")], openapi_json) }),
     )
-    .route("/", get(handlers::page::index))
+    .route("/", get(move || async move { handlers::page::index(csp) }))
     .fallback(|| async {
         ApiError::new(
             StatusCode::NOT_FOUND,
@@ -136,7 +141,10 @@ pub fn router(state: AppState) -> Router {
             "no such route: see /openapi.json",
         )
     })
-    .route("/app.js", get(handlers::page::script))
+    .route(
+        "/app.js",
+        get(move || async move { handlers::page::script(script_csp) }),
+    )
     .route_layer(axum::middleware::from_fn_with_state(
         state.clone(),
         metrics::observe,
@@ -151,7 +159,37 @@ pub fn router(state: AppState) -> Router {
         StatusCode::REQUEST_TIMEOUT,
         limits.request_timeout,
     ))
+    .layer(axum::middleware::from_fn(no_head_on_companion))
+    // On every answer, errors and timeouts included: no content sniffing
+    // (a JSON error must never run as HTML or script), no framing.
+    .layer(SetResponseHeaderLayer::overriding(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ))
+    .layer(SetResponseHeaderLayer::if_not_present(
+        header::X_FRAME_OPTIONS,
+        HeaderValue::from_static("DENY"),
+    ))
     .with_state(state)
+}
+
+/// `HEAD` on a Companion route: 405. Axum answers HEAD through the GET
+/// route, so `HEAD /s3/params` would sign a POST policy and write an audit
+/// line whose answer nobody sees; no Companion route has a use for HEAD.
+async fn no_head_on_companion(request: Request, next: axum::middleware::Next) -> Response {
+    if request.method() == Method::HEAD && request.uri().path().starts_with("/s3/") {
+        let mut answer = ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            Some("method"),
+            "HEAD is not allowed on the Companion routes: use GET",
+        )
+        .into_response();
+        answer
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET"));
+        return answer;
+    }
+    next.run(request).await
 }
 
 fn companion_routes(state: &AppState) -> OpenApiRouter<AppState> {

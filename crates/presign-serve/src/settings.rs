@@ -1,5 +1,11 @@
 //! The service's TOML configuration: read once at start, every value checked,
-//! and a bad one reported with the file, the key and the reason.
+//! and a bad one reported with the file, the key, the reason and its line.
+//!
+//! Every size (`max_body_bytes`, `max_size`) is a number of bytes or a string
+//! with a unit (`"16MiB"`, `"10GB"`), every duration (`*_timeout`,
+//! `expires_in`, `max_expires_in`, `storage.timeout`) a number of seconds or
+//! a string with a unit (`"90s"`, `"10m"`, `"7d"`): the `presign` command's
+//! parsers (`presign::units`).
 //!
 //! Credentials never appear in this file: they come from the same places as
 //! the `presign` command's (environment, `~/.aws` profiles, an IBM COS
@@ -17,6 +23,7 @@ use serde::Deserialize;
 
 use crate::content_type::ContentTypes;
 use crate::key_rules;
+use crate::quantity::Quantity;
 use crate::template::KeyTemplate;
 
 /// Where the service listens unless `listen` or `--listen` says otherwise.
@@ -28,17 +35,21 @@ pub const DEFAULT_MAX_EXPIRES_IN: u64 = 3600;
 /// The most threads `workers` may ask for.
 pub(crate) const MAX_WORKERS: usize = 1024;
 
-/// A configuration that cannot be used: the file, the key and why.
+/// A configuration that cannot be used: the file, the key, why, and the
+/// line of the file where the value (or its section) is.
 #[derive(Debug, thiserror::Error)]
-#[error("{}: {key}: {reason}", file.display())]
+#[error("{}: {key}: {reason}{}", file.display(), line.map(|line| format!(" (line {line})")).unwrap_or_default())]
 pub struct SettingsError {
     /// The configuration file.
     pub file: PathBuf,
-    /// The key, as a TOML path (`clients[1].token_sha256`), or `(file)` for
-    /// the file as a whole.
+    /// The key, as a TOML path (`clients[1].token_sha256`, `storage.foo`),
+    /// or `(file)` for the file as a whole.
     pub key: String,
     /// What is wrong and what is allowed.
     pub reason: String,
+    /// The line (from 1) of the value in the file; for a missing key, of the
+    /// section it belongs in; `None` when the file has no such place.
+    pub line: Option<usize>,
 }
 
 /// The checked configuration of one service.
@@ -77,9 +88,11 @@ pub enum AuditLog {
 /// Request size and timeouts.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// `max_body_bytes`: larger request bodies are answered 413.
+    /// `max_body_bytes`: larger request bodies are answered 413 (a size:
+    /// `1048576` or `"1MiB"`).
     pub max_body_bytes: usize,
-    /// `header_timeout`: a client must send its request headers within this.
+    /// `header_timeout`: a client must send its request headers within this
+    /// (each timeout a duration: `10` or `"10s"`).
     pub header_timeout: Duration,
     /// `body_timeout`: and its body within this.
     pub body_timeout: Duration,
@@ -110,7 +123,8 @@ pub struct Storage {
     /// The endpoint, region and addressing of the default bucket
     /// (`target.bucket`).
     pub target: Target,
-    /// `timeout`: for each call the service makes to the storage service.
+    /// `timeout`: for each call the service makes to the storage service (a
+    /// duration: `30` or `"30s"`).
     pub timeout: Duration,
     /// Trust and proxies for those calls (`ca_bundle`, `no_verify_ssl`, the
     /// environment's proxies), resolved as the command resolves them.
@@ -120,15 +134,18 @@ pub struct Storage {
 /// `[companion]`: the Uppy Companion-compatible routes under `/s3`.
 #[derive(Debug, Clone)]
 pub struct Companion {
-    /// `cors_origins`: the origins a browser may call from (`*`: any).
+    /// `cors_origins`: the origins a browser may call from, each exactly as a
+    /// browser sends `Origin` (`scheme://host[:port]`, lower case, no path,
+    /// no wildcard), or `*` alone: any.
     pub cors_origins: Vec<String>,
-    /// `key_template`.
+    /// `key_template`; its fixed parts pass the key rules (no `../`, leading
+    /// `/` or `//`).
     pub key_template: KeyTemplate,
-    /// `max_size` in bytes.
+    /// `max_size` in bytes (a size: `104857600` or `"100MiB"`).
     pub max_size: Option<u64>,
     /// `content_types`; empty: any.
     pub content_types: ContentTypes,
-    /// `expires_in` in seconds.
+    /// `expires_in` in seconds (a duration: `800` or `"13m"`).
     pub expires_in: u64,
     /// `bucket`, else the storage's.
     pub bucket: String,
@@ -141,7 +158,8 @@ pub struct Companion {
 pub struct Client {
     /// `name`: in the audit log and in `${client}`.
     pub name: String,
-    /// `token_sha256`: the SHA-256 of the bearer token.
+    /// `token_sha256`: the SHA-256 of the bearer token, 64 hex digits (not
+    /// the empty token's).
     pub token_sha256: [u8; 32],
     /// `buckets`; the first is the default.
     pub buckets: Vec<String>,
@@ -149,11 +167,11 @@ pub struct Client {
     pub key_prefix: String,
     /// `methods`.
     pub methods: Vec<Method>,
-    /// `max_expires_in` in seconds.
+    /// `max_expires_in` in seconds (a duration: `900` or `"15m"`).
     pub max_expires_in: u64,
     /// `content_types`; empty: any.
     pub content_types: ContentTypes,
-    /// `max_size` in bytes.
+    /// `max_size` in bytes (a size: `1073741824` or `"1GiB"`).
     pub max_size: Option<u64>,
 }
 
@@ -163,11 +181,11 @@ struct RawSettings {
     listen: Option<String>,
     audit_log: Option<String>,
     workers: Option<u64>,
-    max_body_bytes: Option<u64>,
-    header_timeout: Option<u64>,
-    body_timeout: Option<u64>,
-    request_timeout: Option<u64>,
-    shutdown_timeout: Option<u64>,
+    max_body_bytes: Option<Quantity>,
+    header_timeout: Option<Quantity>,
+    body_timeout: Option<Quantity>,
+    request_timeout: Option<Quantity>,
+    shutdown_timeout: Option<Quantity>,
     storage: Option<RawStorage>,
     companion: Option<RawCompanion>,
     #[serde(default)]
@@ -183,7 +201,7 @@ struct RawStorage {
     addressing_style: Option<String>,
     profile: Option<String>,
     ibm_credentials: Option<PathBuf>,
-    timeout: Option<u64>,
+    timeout: Option<Quantity>,
     ca_bundle: Option<PathBuf>,
     #[serde(default)]
     no_verify_ssl: bool,
@@ -196,10 +214,10 @@ struct RawCompanion {
     #[serde(default)]
     cors_origins: Vec<String>,
     key_template: Option<String>,
-    max_size: Option<u64>,
+    max_size: Option<Quantity>,
     #[serde(default)]
     content_types: Vec<String>,
-    expires_in: Option<u64>,
+    expires_in: Option<Quantity>,
     bucket: Option<String>,
     acl: Option<String>,
 }
@@ -213,10 +231,10 @@ struct RawClient {
     buckets: Vec<String>,
     key_prefix: Option<String>,
     methods: Option<Vec<String>>,
-    max_expires_in: Option<u64>,
+    max_expires_in: Option<Quantity>,
     #[serde(default)]
     content_types: Vec<String>,
-    max_size: Option<u64>,
+    max_size: Option<Quantity>,
 }
 
 impl Settings {
@@ -230,6 +248,7 @@ impl Settings {
             file: file.to_owned(),
             key: "(file)".to_owned(),
             reason: format!("cannot be read: {error}"),
+            line: None,
         })?;
         Self::parse(file, &text, env)
     }
@@ -239,21 +258,31 @@ impl Settings {
     /// # Errors
     /// As [`Settings::load`].
     pub fn parse(file: &Path, text: &str, env: &Environment) -> Result<Self, SettingsError> {
+        // The document with the place of every key and value, so that every
+        // refusal below names the line of the value it refuses.
+        let document = toml::de::DeTable::parse(text).ok();
         let fail = |key: &str, reason: String| SettingsError {
             file: file.to_owned(),
             key: key.to_owned(),
             reason,
+            line: document
+                .as_ref()
+                .and_then(|document| place::line_of_key(document, key, text)),
         };
         let raw: RawSettings = toml::from_str(text).map_err(|error| {
             let message = error.message().to_owned();
-            let at = error
-                .span()
-                .map(|span| {
-                    let line = text[..span.start].matches('\n').count() + 1;
-                    format!(" (line {line})")
-                })
-                .unwrap_or_default();
-            fail("(file)", format!("{message}{at}"))
+            let span = error.span();
+            let key = span
+                .as_ref()
+                .zip(document.as_ref())
+                .and_then(|(span, document)| place::key_at(document, span.start))
+                .unwrap_or_else(|| "(file)".to_owned());
+            SettingsError {
+                file: file.to_owned(),
+                key,
+                reason: message,
+                line: span.map(|span| place::line(text, span.start)),
+            }
         })?;
 
         let listen = raw.listen.as_deref().unwrap_or(DEFAULT_LISTEN);
@@ -333,52 +362,60 @@ impl Settings {
 type Fail<'a> = dyn Fn(&str, String) -> SettingsError + 'a;
 
 fn seconds(
-    value: Option<u64>,
+    value: Option<&Quantity>,
     default: Duration,
     key: &str,
     fail: &Fail,
 ) -> Result<Duration, SettingsError> {
-    match value {
-        None => Ok(default),
-        Some(0) => Err(fail(key, "must be at least 1 second".into())),
-        Some(seconds) => Ok(Duration::from_secs(seconds)),
+    let Some(value) = value else {
+        return Ok(default);
+    };
+    match value.seconds().map_err(|reason| fail(key, reason))? {
+        0 => Err(fail(key, "must be at least 1 second".into())),
+        seconds => Ok(Duration::from_secs(seconds)),
     }
 }
 
 fn limits(raw: &RawSettings, fail: &Fail) -> Result<Limits, SettingsError> {
     let defaults = Limits::default();
-    let max_body_bytes = match raw.max_body_bytes {
+    let max_body_bytes = match raw
+        .max_body_bytes
+        .as_ref()
+        .map(Quantity::bytes)
+        .transpose()
+        .map_err(|reason| fail("max_body_bytes", reason))?
+    {
         None => defaults.max_body_bytes,
         Some(bytes @ 1..=0x4000_0000) => usize::try_from(bytes).unwrap_or(defaults.max_body_bytes),
         Some(_) => {
             return Err(fail(
                 "max_body_bytes",
-                "must be within 1..=1073741824 bytes".into(),
+                "must be within 1..=1073741824 bytes (1GiB)".into(),
             ));
         }
     };
     Ok(Limits {
         max_body_bytes,
         header_timeout: seconds(
-            raw.header_timeout,
+            raw.header_timeout.as_ref(),
             defaults.header_timeout,
             "header_timeout",
             fail,
         )?,
         body_timeout: seconds(
-            raw.body_timeout,
+            raw.body_timeout.as_ref(),
             defaults.body_timeout,
             "body_timeout",
             fail,
         )?,
         request_timeout: seconds(
-            raw.request_timeout,
+            raw.request_timeout.as_ref(),
             defaults.request_timeout,
             "request_timeout",
             fail,
         )?,
         shutdown_timeout: seconds(
-            raw.shutdown_timeout,
+            raw.shutdown_timeout.as_ref(),
             defaults.shutdown_timeout,
             "shutdown_timeout",
             fail,
@@ -435,7 +472,7 @@ fn storage(
         .map_err(|error| fail("storage", error.to_string()))?;
     trial_signature(&target, &config, "storage", fail)?;
     let timeout = seconds(
-        raw.timeout,
+        raw.timeout.as_ref(),
         Duration::from_secs(30),
         "storage.timeout",
         fail,
@@ -449,12 +486,16 @@ fn storage(
 }
 
 fn expires_in(
-    value: Option<u64>,
+    value: Option<Quantity>,
     default: u64,
     key: &str,
     fail: &Fail,
 ) -> Result<u64, SettingsError> {
-    match value.unwrap_or(default) {
+    let value = match value {
+        None => default,
+        Some(value) => value.seconds().map_err(|reason| fail(key, reason))?,
+    };
+    match value {
         seconds @ 1..=MAX_EXPIRES_SECS => Ok(seconds),
         seconds => Err(fail(
             key,
@@ -465,7 +506,15 @@ fn expires_in(
     }
 }
 
-fn max_size(value: Option<u64>, key: &str, fail: &Fail) -> Result<Option<u64>, SettingsError> {
+fn max_size(
+    value: Option<&Quantity>,
+    key: &str,
+    fail: &Fail,
+) -> Result<Option<u64>, SettingsError> {
+    let value = value
+        .map(Quantity::bytes)
+        .transpose()
+        .map_err(|reason| fail(key, reason))?;
     match value {
         Some(0) => Err(fail(
             key,
@@ -514,18 +563,8 @@ fn companion(
     fail: &Fail,
 ) -> Result<Companion, SettingsError> {
     for (index, origin) in raw.cors_origins.iter().enumerate() {
-        let valid = origin == "*"
-            || ((origin.starts_with("http://") || origin.starts_with("https://"))
-                && !origin.ends_with('/')
-                && origin.bytes().all(|b| b.is_ascii_graphic()));
-        if !valid {
-            return Err(fail(
-                &format!("companion.cors_origins[{index}]"),
-                format!(
-                    "{origin:?} is not an origin: use \"*\" or scheme://host[:port] without a path, e.g. \"https://app.example.com\""
-                ),
-            ));
-        }
+        cors_origin(origin, raw.cors_origins.len())
+            .map_err(|reason| fail(&format!("companion.cors_origins[{index}]"), reason))?;
     }
     let key_template = KeyTemplate::parse(
         raw.key_template
@@ -533,6 +572,7 @@ fn companion(
             .unwrap_or(KeyTemplate::COMPANION_DEFAULT),
     )
     .map_err(|reason| fail("companion.key_template", reason))?;
+    template_keys(&key_template).map_err(|reason| fail("companion.key_template", reason))?;
     let content_types = ContentTypes::parse(&raw.content_types)
         .map_err(|(index, reason)| fail(&format!("companion.content_types[{index}]"), reason))?;
     let bucket = raw.bucket.unwrap_or_else(|| storage.target.bucket.clone());
@@ -548,7 +588,7 @@ fn companion(
     Ok(Companion {
         cors_origins: raw.cors_origins,
         key_template,
-        max_size: max_size(raw.max_size, "companion.max_size", fail)?,
+        max_size: max_size(raw.max_size.as_ref(), "companion.max_size", fail)?,
         content_types,
         expires_in: expires_in(
             raw.expires_in,
@@ -588,6 +628,12 @@ fn client(
     let token_sha256 = parse_sha256(&token).ok_or_else(|| {
         fail(&key("token_sha256"), "must be 64 hex digits, the SHA-256 of the token (printf %s \"$TOKEN\" | sha256sum), never the token itself".into())
     })?;
+    if token_sha256 == EMPTY_SHA256 {
+        return Err(fail(
+            &key("token_sha256"),
+            "is the SHA-256 of the empty token (e3b0c442...): an empty bearer token would pass; hash the client's real token".into(),
+        ));
+    }
     let buckets = if raw.buckets.is_empty() {
         vec![storage.target.bucket.clone()]
     } else {
@@ -640,7 +686,7 @@ fn client(
             &key("max_expires_in"),
             fail,
         )?,
-        max_size: max_size(raw.max_size, &key("max_size"), fail)?,
+        max_size: max_size(raw.max_size.as_ref(), &key("max_size"), fail)?,
         name,
         token_sha256,
         buckets,
@@ -650,7 +696,15 @@ fn client(
     })
 }
 
-/// 64 hex digits (either case) as 32 bytes.
+/// The SHA-256 of the empty string: a client with it would accept an empty
+/// token.
+const EMPTY_SHA256: [u8; 32] = [
+    0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14, 0x9a, 0xfb, 0xf4, 0xc8, 0x99, 0x6f, 0xb9, 0x24,
+    0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b, 0x93, 0x4c, 0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55,
+];
+
+/// 64 hex digits (either case) as 32 bytes; nothing else (no sign, no
+/// spaces inside, no `0x`).
 fn parse_sha256(hex: &str) -> Option<[u8; 32]> {
     let hex = hex.trim();
     if hex.len() != 64 {
@@ -658,8 +712,165 @@ fn parse_sha256(hex: &str) -> Option<[u8; 32]> {
     }
     let mut out = [0u8; 32];
     for (byte, pair) in out.iter_mut().zip(hex.as_bytes().chunks(2)) {
-        let text = std::str::from_utf8(pair).ok()?;
-        *byte = u8::from_str_radix(text, 16).ok()?;
+        // Not u8::from_str_radix: it takes a leading '+' ("+f").
+        let digit = |b: u8| char::from(b).to_digit(16);
+        let high = digit(pair[0])?;
+        let low = digit(*pair.get(1)?)?;
+        *byte = u8::try_from(high << 4 | low).ok()?;
     }
     Some(out)
+}
+
+/// A CORS origin as tower-http compares it with the browser's `Origin`
+/// header (byte for byte): `*` alone, or exactly `scheme://host[:port]` as a
+/// browser writes it (lower case, no default port, no path, query, userinfo
+/// or wildcard). Anything else could never match, and would only look like
+/// it allows an origin.
+fn cors_origin(origin: &str, count: usize) -> Result<(), String> {
+    let allowed =
+        "use \"*\" alone or scheme://host[:port] with no path, e.g. \"https://app.example.com\"";
+    if origin == "*" {
+        return if count == 1 {
+            Ok(())
+        } else {
+            Err(format!("\"*\" allows every origin: {allowed}"))
+        };
+    }
+    if origin.contains('*') {
+        return Err(format!(
+            "{origin:?} has a wildcard, which never matches (origins are compared exactly): list each origin, or {allowed}"
+        ));
+    }
+    let parsed = url::Url::parse(origin)
+        .map_err(|error| format!("{origin:?} is not an origin ({error}): {allowed}"))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(format!(
+            "{origin:?} is not an http or https origin: {allowed}"
+        ));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(format!(
+            "{origin:?} holds a user name or password: {allowed}"
+        ));
+    }
+    if parsed.host().is_none() {
+        return Err(format!("{origin:?} has no host: {allowed}"));
+    }
+    let serialized = parsed.origin().ascii_serialization();
+    if serialized != origin {
+        return Err(format!(
+            "{origin:?} is not an origin as a browser sends it (a path, query, fragment, default port or upper case never matches): write {serialized:?}"
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses a key template whose fixed parts break the service's key rules
+/// (`../${filename}`, `/${uuid}`, `a//${filename}`): every key it renders
+/// would be refused, or escape where a file-backed store keeps objects.
+/// Checked by rendering a harmless file name.
+fn template_keys(template: &KeyTemplate) -> Result<(), String> {
+    let key = template.render("file.txt");
+    key_rules::check_key(&key).map_err(|refusal| {
+        format!(
+            "renders keys such as {key:?}, which the service refuses: {}",
+            refusal.message
+        )
+    })
+}
+
+/// Where keys and values are in the configuration's text: the line of a key
+/// path (`clients[1].token_sha256`), and the key path at a place.
+mod place {
+    use toml::Spanned;
+    use toml::de::{DeTable, DeValue};
+
+    /// The line (from 1) of byte `offset` in `text`.
+    pub(super) fn line(text: &str, offset: usize) -> usize {
+        text.get(..offset).unwrap_or(text).matches('\n').count() + 1
+    }
+
+    /// The line of the value at `path` (`storage.timeout`,
+    /// `clients[0].methods[1]`), or of the deepest part of the path that is
+    /// in the file (the section of a missing key). `None` for `(file)` or a
+    /// path not in the file at all.
+    pub(super) fn line_of_key(
+        document: &Spanned<DeTable<'_>>,
+        path: &str,
+        text: &str,
+    ) -> Option<usize> {
+        let mut span = None;
+        let mut table = Some(document.get_ref());
+        let mut value: Option<&Spanned<DeValue<'_>>> = None;
+        for part in path.split('.') {
+            let (name, indexes) = part
+                .split_once('[')
+                .map_or((part, ""), |(name, rest)| (name, rest));
+            let found = match (table, value) {
+                (Some(table), _) => table.get(name),
+                (None, Some(value)) => value.get_ref().get(name),
+                (None, None) => None,
+            };
+            let Some(mut found) = found else { break };
+            span = Some(found.span());
+            for index in indexes.split('[') {
+                let Some(index) = index
+                    .strip_suffix(']')
+                    .and_then(|i| i.parse::<usize>().ok())
+                else {
+                    continue;
+                };
+                let Some(item) = found.get_ref().get(index) else {
+                    break;
+                };
+                found = item;
+                span = Some(found.span());
+            }
+            table = None;
+            value = Some(found);
+        }
+        span.map(|span| line(text, span.start))
+    }
+
+    /// The key path (`storage.foo`) of the key or value at byte `offset`.
+    pub(super) fn key_at(document: &Spanned<DeTable<'_>>, offset: usize) -> Option<String> {
+        let mut path = String::new();
+        in_table(document.get_ref(), offset, &mut path).then_some(path)
+    }
+
+    fn in_table(table: &DeTable<'_>, offset: usize, path: &mut String) -> bool {
+        for (key, value) in table {
+            let mut inner = if path.is_empty() {
+                key.get_ref().to_string()
+            } else {
+                format!("{path}.{}", key.get_ref())
+            };
+            if in_value(value.get_ref(), offset, &mut inner)
+                || key.span().contains(&offset)
+                || value.span().contains(&offset)
+            {
+                *path = inner;
+                return true;
+            }
+        }
+        false
+    }
+
+    fn in_value(value: &DeValue<'_>, offset: usize, path: &mut String) -> bool {
+        match value {
+            DeValue::Table(table) => in_table(table, offset, path),
+            DeValue::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    let mut inner = format!("{path}[{index}]");
+                    if in_value(item.get_ref(), offset, &mut inner) || item.span().contains(&offset)
+                    {
+                        *path = inner;
+                        return true;
+                    }
+                }
+                false
+            }
+            _ => false,
+        }
+    }
 }

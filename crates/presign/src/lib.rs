@@ -57,6 +57,7 @@ mod signer;
 mod signing_key;
 mod sink;
 mod string_to_sign;
+pub mod units;
 mod verify;
 
 pub use amz_date::AmzDate;

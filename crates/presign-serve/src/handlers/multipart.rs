@@ -40,6 +40,8 @@ pub(crate) struct MultipartCreateBody {
     #[schema(value_type = BTreeMap<String, String>)]
     pub(crate) metadata: BTreeMap<String, Value>,
     /// Seconds the part URLs are valid; as for `/v1/presign`.
+    #[serde(default, deserialize_with = "crate::quantity::expires_in")]
+    #[schema(schema_with = crate::quantity::expires_in_schema)]
     pub(crate) expires_in: Option<u64>,
 }
 

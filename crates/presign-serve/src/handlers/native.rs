@@ -34,6 +34,8 @@ pub(crate) struct PresignBody {
     /// The object key, under the client's `key_prefix`.
     pub(crate) key: String,
     /// Seconds; default the smaller of 3600 and the client's maximum.
+    #[serde(default, deserialize_with = "crate::quantity::expires_in")]
+    #[schema(schema_with = crate::quantity::expires_in_schema)]
     pub(crate) expires_in: Option<u64>,
     /// Headers the URL signs (the client must send them): `content-type`,
     /// `content-length`, `x-amz-meta-*`, ...
@@ -70,6 +72,8 @@ pub(crate) struct BatchBody {
     /// 1..=10000 keys, each under the client's `key_prefix`.
     pub(crate) keys: Vec<String>,
     /// As for `/v1/presign`.
+    #[serde(default, deserialize_with = "crate::quantity::expires_in")]
+    #[schema(schema_with = crate::quantity::expires_in_schema)]
     pub(crate) expires_in: Option<u64>,
     /// As for `/v1/presign`, the same for every key.
     #[serde(default)]
@@ -113,6 +117,8 @@ pub(crate) struct PostBody {
     #[serde(default)]
     pub(crate) metadata: BTreeMap<String, String>,
     /// Seconds; as for `/v1/presign`.
+    #[serde(default, deserialize_with = "crate::quantity::expires_in")]
+    #[schema(schema_with = crate::quantity::expires_in_schema)]
     pub(crate) expires_in: Option<u64>,
     /// 200, 201 or 204 (default: S3's 204).
     pub(crate) success_action_status: Option<u16>,

@@ -8,6 +8,9 @@
 #[allow(dead_code)] // each module uses the part it needs; checked again at the end
 mod harness;
 
+/// The configuration's value checks, sizes and durations with units, the
+/// page's CSP and security headers, HEAD on signing routes.
+mod config;
 /// Hostile values in requests: keys, file names, content types, metadata,
 /// the configuration.
 mod input;
