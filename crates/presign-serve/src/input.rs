@@ -62,8 +62,8 @@ const MAX_METADATA_NAME_BYTES: usize = 128;
 /// one (those are caught by normalising).
 const LOOK_ALIKES: [char; 22] = [
     '\\', '\u{2044}', '\u{2215}', '\u{2216}', '\u{29F5}', '\u{29F6}', '\u{29F7}', '\u{29F8}',
-    '\u{29F9}', '\u{2571}', '\u{2572}', '\u{27CB}', '\u{27CD}', '\u{1735}', '\u{3033}',
-    '\u{3002}', '\u{2E31}', '\u{2E33}', '\u{00B7}', '\u{2027}', '\u{2219}', '\u{22C5}',
+    '\u{29F9}', '\u{2571}', '\u{2572}', '\u{27CB}', '\u{27CD}', '\u{1735}', '\u{3033}', '\u{3002}',
+    '\u{2E31}', '\u{2E33}', '\u{00B7}', '\u{2027}', '\u{2219}', '\u{22C5}',
 ];
 
 /// Zero-width and bidirectional formatting characters: invisible, so a key
@@ -89,8 +89,7 @@ fn looks_like_path(c: char) -> bool {
     if c == '/' || c == '.' {
         return false;
     }
-    LOOK_ALIKES.contains(&c)
-        || (!c.is_ascii() && c.nfkc().any(|n| matches!(n, '/' | '\\' | '.')))
+    LOOK_ALIKES.contains(&c) || (!c.is_ascii() && c.nfkc().any(|n| matches!(n, '/' | '\\' | '.')))
 }
 
 /// Checks `key` against the rules above.
@@ -207,7 +206,10 @@ pub(crate) fn check_filename(filename: &str) -> Result<(), ApiError> {
 /// `metadata` (400) naming the name and what is allowed.
 pub(crate) fn metadata_name(name: &str) -> Result<(), ApiError> {
     if name.len() <= MAX_METADATA_NAME_BYTES
-        && name.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
+        && name
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphanumeric())
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
@@ -231,7 +233,9 @@ pub(crate) fn metadata_value<'a>(name: &str, value: &'a str) -> Result<Cow<'a, s
     if value.chars().any(char::is_control) {
         return Err(ApiError::bad_request(
             "metadata",
-            format!("metadata {name:?} holds a control character (CR, LF, NUL, ...); they are refused"),
+            format!(
+                "metadata {name:?} holds a control character (CR, LF, NUL, ...); they are refused"
+            ),
         ));
     }
     Ok(presign::encode_metadata_value(value))
@@ -256,7 +260,10 @@ pub(crate) fn metadata<'a>(
             ));
         }
         metadata_name(name)?;
-        if out.iter().any(|(earlier, _)| earlier.eq_ignore_ascii_case(name)) {
+        if out
+            .iter()
+            .any(|(earlier, _)| earlier.eq_ignore_ascii_case(name))
+        {
             return Err(ApiError::bad_request(
                 "metadata",
                 format!("metadata {name:?} is given twice (names are case-insensitive)"),
@@ -389,7 +396,11 @@ pub(crate) fn signed_values(
     }
     for (name, value) in query {
         if let Some(header) = name.strip_prefix("response-") {
-            if !client.response_overrides.iter().any(|allowed| allowed == header) {
+            if !client
+                .response_overrides
+                .iter()
+                .any(|allowed| allowed == header)
+            {
                 return Err(ApiError::forbidden(
                     "response_overrides",
                     format!(
@@ -511,7 +522,12 @@ mod tests {
 
     #[test]
     fn one_media_type_only() {
-        for good in ["image/png", "IMAGE/PNG", "text/plain; charset=utf-8", "a/b;charset=x"] {
+        for good in [
+            "image/png",
+            "IMAGE/PNG",
+            "text/plain; charset=utf-8",
+            "a/b;charset=x",
+        ] {
             assert!(media_type("type", good).is_ok(), "{good:?}");
         }
         for bad in [
@@ -533,7 +549,10 @@ mod tests {
     #[test]
     fn metadata_is_bounded_and_encoded() {
         let sent = metadata([("owner", "\u{e5}lice")]).unwrap_or_default();
-        assert_eq!(sent, [("owner".to_owned(), "=?UTF-8?B?w6VsaWNl?=".to_owned())]);
+        assert_eq!(
+            sent,
+            [("owner".to_owned(), "=?UTF-8?B?w6VsaWNl?=".to_owned())]
+        );
         for (name, value) in [("", "x"), (".", "x"), ("a b", "x"), ("a", "x\r\ny")] {
             assert!(metadata([(name, value)]).is_err(), "{name:?}={value:?}");
         }

@@ -470,7 +470,6 @@ async fn a_post_policy_holds_the_clients_limits() {
             json!({"key": "user1/${filename}", "content_type": "image/png"}),
             "prefix_uploads",
         ),
-
         (
             json!({"key": "user1/a.png", "content_type": "text/html"}),
             "content_type",

@@ -214,8 +214,7 @@ pub(crate) async fn presign_url(
     policy::key(&client, &body.key)?;
     let headers = pairs(&body.headers);
     let query = pairs(&body.query);
-    let (expires_in, headers) =
-        check_request(&client, method, body.expires_in, &headers, &query)?;
+    let (expires_in, headers) = check_request(&client, method, body.expires_in, &headers, &query)?;
     let request = state.target(bucket).request(
         method,
         &body.key,
@@ -274,8 +273,7 @@ pub(crate) async fn presign_batch(
     }
     let headers = pairs(&body.headers);
     let query = pairs(&body.query);
-    let (expires_in, headers) =
-        check_request(&client, method, body.expires_in, &headers, &query)?;
+    let (expires_in, headers) = check_request(&client, method, body.expires_in, &headers, &query)?;
     let template = state.target(bucket).request(
         method,
         "",
