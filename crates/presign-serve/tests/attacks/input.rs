@@ -1,1 +1,229 @@
-//! See main.rs.
+//! See main.rs. Hostile values in requests: file names, keys, content
+//! types, metadata, method names and counts (issue 20, findings 1, 3, 11,
+//! 12, 14, 15a). Every value goes through `src/input.rs`.
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use crate::harness::{
+    Answer, Config, Service, Storage, api, browser, fields, post_form, send, storage, urlencode,
+};
+
+/// Runs the blocking body `f` with the service, off the async workers.
+async fn blocking<T: Send + 'static>(
+    service: &Arc<Service>,
+    f: impl FnOnce(&Service) -> T + Send + 'static,
+) -> T {
+    let service = Arc::clone(service);
+    tokio::task::spawn_blocking(move || f(&service))
+        .await
+        .unwrap()
+}
+
+/// A fresh name, so runs never meet each other's objects.
+fn unique() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+/// Whether `answer` is the service refusing with `rule` (any 4xx).
+fn refused(answer: &Answer, rule: &str) -> bool {
+    (400..500).contains(&answer.status) && answer.body["rule"] == rule
+}
+
+/// Writes `body` at `key` through a presigned PUT of the client `app`.
+fn put_object(service: &Service, key: &str, body: &str) {
+    let answer = api(
+        service,
+        "POST",
+        "/v1/presign",
+        Some(&json!({"method": "PUT", "key": key})),
+    );
+    assert_eq!(answer.status, 200, "{:?}", answer.body);
+    let put = send(
+        "PUT",
+        answer.body["url"].as_str().unwrap(),
+        &[],
+        body.as_bytes().to_vec(),
+    );
+    assert!(put.status < 300, "PUT {key}: {} {:?}", put.status, put.body);
+}
+
+/// The object at `key` (status and answer) through a presigned GET.
+fn get_object(service: &Service, key: &str) -> Answer {
+    let answer = api(
+        service,
+        "POST",
+        "/v1/presign",
+        Some(&json!({"method": "GET", "key": key})),
+    );
+    assert_eq!(answer.status, 200, "{:?}", answer.body);
+    send("GET", answer.body["url"].as_str().unwrap(), &[], Vec::new())
+}
+
+/// `fields` with the form field `key` replaced by `key`.
+fn with_key(fields: &[(String, String)], key: &str) -> Vec<(String, String)> {
+    fields
+        .iter()
+        .map(|(name, value)| {
+            if name == "key" {
+                (name.clone(), key.to_owned())
+            } else {
+                (name.clone(), value.clone())
+            }
+        })
+        .collect()
+}
+
+/// The storage servers of finding 1 that are running.
+fn post_servers() -> Vec<(&'static str, Storage)> {
+    ["seaweedfs", "s3s-fs"]
+        .into_iter()
+        .filter_map(|name| storage(name).map(|s| (name, s)))
+        .collect()
+}
+
+/// Finding 1: a file name `${filename}` (Companion) or a `/v1/post` key
+/// ending in `${filename}` made the POST policy a `starts-with`, so the
+/// uploader wrote any key under the prefix (another user's, or `../x` on a
+/// filesystem backend) while the audit line showed the template. Now the
+/// service refuses both unless the client opted into `prefix_uploads`, a
+/// policy names the exact key, and the audit line has what the policy
+/// allows.
+#[tokio::test(flavor = "multi_thread")]
+async fn finding_01_filename_placeholder_cannot_widen_a_post_policy() {
+    for (name, storage) in post_servers() {
+        let config = Config {
+            companion: Some("key_template = \"uploads/${filename}\"".to_owned()),
+            client: "key_prefix = \"\"".to_owned(),
+            ..Config::default()
+        };
+        let service = Arc::new(Service::start(&storage, &config).await);
+        blocking(&service, move |service| {
+            let run = unique();
+            let victim = format!("uploads/victim-{run}.txt");
+            put_object(service, &victim, "the victim's file");
+
+            // The attack on the Companion route: the browser sends the
+            // placeholder as its file name and writes other keys with the
+            // policy it is given.
+            let params = browser(
+                service,
+                "GET",
+                &format!("/s3/params?filename={}&type=text%2Fplain", urlencode("${filename}")),
+                None,
+            );
+            if params.status == 200 {
+                let form = fields(&params.body);
+                let mut targets = vec![victim.clone()];
+                if name == "s3s-fs" {
+                    targets.push(format!("uploads/../escaped-{run}.txt"));
+                }
+                for target in targets {
+                    let written = post_form(
+                        params.body["url"].as_str().unwrap(),
+                        &with_key(&form, &target),
+                        b"the attacker's file",
+                    );
+                    assert!(
+                        written.status >= 300,
+                        "{name}: the policy for file name ${{filename}} let the browser write {target:?} ({})",
+                        written.status
+                    );
+                }
+            } else {
+                assert!(refused(&params, "filename"), "{name}: {params:?}");
+            }
+
+            // The same on /v1/post, for a client without prefix_uploads.
+            let post = api(
+                service,
+                "POST",
+                "/v1/post",
+                Some(&json!({"key": "uploads/${filename}"})),
+            );
+            if post.status == 200 {
+                let written = post_form(
+                    post.body["url"].as_str().unwrap(),
+                    &with_key(&fields(&post.body), &victim),
+                    b"the attacker's file",
+                );
+                assert!(
+                    written.status >= 300,
+                    "{name}: /v1/post with uploads/${{filename}} let the client overwrite {victim:?}"
+                );
+            } else {
+                assert_eq!(post.status, 403, "{name}: {post:?}");
+                assert!(refused(&post, "prefix_uploads"), "{name}: {post:?}");
+                assert!(
+                    post.body["error"].as_str().unwrap().contains("prefix_uploads"),
+                    "{post:?}"
+                );
+            }
+            assert_eq!(
+                get_object(service, &victim).body,
+                Value::String("the victim's file".into()),
+                "{name}: the victim's object was overwritten"
+            );
+
+            // An ordinary file name: the policy names one exact key, the
+            // storage refuses any other, and the audit line has that key.
+            let params = browser(
+                service,
+                "GET",
+                "/s3/params?filename=cat.txt&type=text%2Fplain",
+                None,
+            );
+            assert_eq!(params.status, 200, "{name}: {params:?}");
+            let form = fields(&params.body);
+            let key = form.iter().find(|(n, _)| n == "key").unwrap().1.clone();
+            assert_eq!(key, "uploads/cat.txt");
+            let url = params.body["url"].as_str().unwrap();
+            let other = post_form(url, &with_key(&form, &victim), b"x");
+            assert!(other.status >= 300, "{name}: exact policy wrote {victim:?}");
+            let own = post_form(url, &form, b"cat");
+            assert!(own.status < 300, "{name}: {own:?}");
+            let lines = service.audit();
+            let issued: Vec<&Value> = lines
+                .iter()
+                .filter(|line| line["route"] == "/s3/params")
+                .collect();
+            assert_eq!(issued.len(), 1, "{lines:?}");
+            assert_eq!(issued[0]["key"], key.as_str());
+            assert!(issued[0].get("key_match").is_none(), "{:?}", issued[0]);
+        })
+        .await;
+
+        // A client that opted in gets a prefix policy, and the audit line
+        // says so: every key it can write starts with the audited key.
+        let config = Config {
+            client: "key_prefix = \"\"\nprefix_uploads = true".to_owned(),
+            ..Config::default()
+        };
+        let service = Arc::new(Service::start(&storage, &config).await);
+        blocking(&service, move |service| {
+            let prefix = format!("shared-{}/", unique());
+            let post = api(
+                service,
+                "POST",
+                "/v1/post",
+                Some(&json!({"key": format!("{prefix}${{filename}}")})),
+            );
+            assert_eq!(post.status, 200, "{name}: {post:?}");
+            let audit = service.audit();
+            assert_eq!(audit.len(), 1, "{audit:?}");
+            assert_eq!(audit[0]["key"], prefix.as_str());
+            assert_eq!(audit[0]["key_match"], "prefix");
+            let url = post.body["url"].as_str().unwrap();
+            let form = fields(&post.body);
+            let inside = post_form(url, &with_key(&form, &format!("{prefix}a.txt")), b"a");
+            assert!(inside.status < 300, "{name}: {inside:?}");
+            let outside = post_form(url, &with_key(&form, &format!("other-{}", unique())), b"a");
+            assert!(
+                outside.status >= 300,
+                "{name}: wrote outside the audited prefix"
+            );
+        })
+        .await;
+    }
+}
