@@ -227,3 +227,211 @@ async fn finding_01_filename_placeholder_cannot_widen_a_post_policy() {
         .await;
     }
 }
+
+/// `/v1/presign` for the client `app`: `method` on `key` with `headers` and
+/// `query`.
+fn presign(service: &Service, method: &str, key: &str, headers: &Value, query: &Value) -> Answer {
+    api(
+        service,
+        "POST",
+        "/v1/presign",
+        Some(&json!({"method": method, "key": key, "headers": headers, "query": query})),
+    )
+}
+
+/// Sends the request a `/v1/presign` answer describes, with `body`.
+fn use_url(answer: &Answer, body: &[u8]) -> Answer {
+    let headers: Vec<(String, String)> = answer.body["headers"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+        .collect();
+    let headers: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    send(
+        answer.body["method"].as_str().unwrap(),
+        answer.body["url"].as_str().unwrap(),
+        &headers,
+        body.to_vec(),
+    )
+}
+
+/// The `content-type` an answer carries.
+fn content_type_of(answer: &Answer) -> String {
+    answer
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Finding 3: `content_types = ["image/*"]` let a PUT sign
+/// `image/png;,text/html` (stored verbatim; browsers act on the last type),
+/// `image/svg+xml` (script in an image) and the literal `image/*`; `/v1/post`
+/// turned `image/*` into a `starts-with`; a GET signed
+/// `response-content-type=text/html`. Now a content type is one media type,
+/// wildcards never admit script-capable types, nothing signed is a
+/// wildcard, and `response-*` needs the client's `response_overrides`.
+#[tokio::test(flavor = "multi_thread")]
+async fn finding_03_content_types_are_one_concrete_allowed_type() {
+    let Some(storage) = storage("seaweedfs") else {
+        return;
+    };
+    let config = Config {
+        companion: Some("content_types = [\"image/*\"]".to_owned()),
+        client: "content_types = [\"image/*\"]".to_owned(),
+        ..Config::default()
+    };
+    let service = Arc::new(Service::start(&storage, &config).await);
+    blocking(&service, |service| {
+        let run = unique();
+        let png = format!("app/{run}.png");
+        let put = presign(service, "PUT", &png, &json!({"content-type": "image/png"}), &json!({}));
+        assert_eq!(put.status, 200, "{put:?}");
+        assert!(use_url(&put, b"png").status < 300);
+
+        // PUT bypasses: a list, an SVG under image/*, a literal wildcard.
+        for (value, status) in [
+            ("image/png;,text/html", 400),
+            ("image/png, text/html", 400),
+            ("image/png; charset=utf-8; x=\"text/html\"", 400),
+            ("image/*", 400),
+            ("image/svg+xml", 403),
+            ("IMAGE/SVG+XML; charset=utf-8", 403),
+        ] {
+            let key = format!("app/{run}-{}.png", unique());
+            let put = presign(service, "PUT", &key, &json!({"content-type": value}), &json!({}));
+            if put.status == 200 {
+                let stored = use_url(&put, b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>");
+                let read = get_object(service, &key);
+                panic!(
+                    "PUT with content-type {value:?} was signed; the storage answered {} and serves it as {:?}",
+                    stored.status,
+                    content_type_of(&read)
+                );
+            }
+            assert_eq!(put.status, status, "{value:?}: {put:?}");
+            assert!(refused(&put, "content_type"), "{value:?}: {put:?}");
+            assert!(put.body["error"].as_str().unwrap().contains("content"), "{put:?}");
+        }
+
+        // /v1/post with a wildcard: a starts-with the uploader fills in.
+        let post = api(
+            service,
+            "POST",
+            "/v1/post",
+            Some(&json!({"key": format!("app/{run}-post.png"), "content_type": "image/*"})),
+        );
+        if post.status == 200 {
+            let mut form: Vec<(String, String)> = fields(&post.body)
+                .into_iter()
+                .filter(|(n, _)| !n.eq_ignore_ascii_case("content-type"))
+                .collect();
+            form.insert(0, ("Content-Type".to_owned(), "image/svg+xml".to_owned()));
+            let written = post_form(post.body["url"].as_str().unwrap(), &form, b"<svg/>");
+            panic!("/v1/post signed image/*; an SVG upload answered {}", written.status);
+        }
+        assert!(refused(&post, "content_type"), "{post:?}");
+
+        // A GET that makes the storage serve the PNG as HTML.
+        let get = presign(service, "GET", &png, &json!({}), &json!({"response-content-type": "text/html"}));
+        if get.status == 200 {
+            let read = use_url(&get, b"");
+            panic!(
+                "response-content-type was signed; the storage served the object as {:?}",
+                content_type_of(&read)
+            );
+        }
+        assert_eq!(get.status, 403, "{get:?}");
+        assert!(refused(&get, "response_overrides"), "{get:?}");
+
+        // The Companion routes: same parse, same family rule.
+        for (value, status) in [("image/svg+xml", 403), ("image/png;,text/html", 400), ("image/*", 400)] {
+            let params = browser(
+                service,
+                "GET",
+                &format!("/s3/params?filename=a.png&type={}", urlencode(value)),
+                None,
+            );
+            assert_eq!(params.status, status, "{value:?}: {params:?}");
+            assert!(refused(&params, "content_type"), "{value:?}: {params:?}");
+            let create = browser(
+                service,
+                "POST",
+                "/s3/multipart",
+                Some(&json!({"filename": "a.png", "type": value})),
+            );
+            assert_eq!(create.status, status, "{value:?}: {create:?}");
+            assert!(refused(&create, "content_type"), "{value:?}: {create:?}");
+        }
+        let params = browser(service, "GET", "/s3/params?filename=a.png&type=image%2Fpng", None);
+        assert_eq!(params.status, 200, "{params:?}");
+    })
+    .await;
+
+    // SVG listed by name is allowed; response overrides the client's
+    // policy lists are allowed, response-content-type within its types.
+    let config = Config::client(
+        "content_types = [\"image/*\", \"image/svg+xml\"]\nresponse_overrides = [\"content-type\", \"content-disposition\"]",
+    );
+    let service = Arc::new(Service::start(&storage, &config).await);
+    blocking(&service, |service| {
+        let key = format!("app/{}.svg", unique());
+        let put = presign(
+            service,
+            "PUT",
+            &key,
+            &json!({"content-type": "image/svg+xml"}),
+            &json!({}),
+        );
+        assert_eq!(put.status, 200, "{put:?}");
+        assert!(use_url(&put, b"<svg/>").status < 300);
+        let html = presign(
+            service,
+            "GET",
+            &key,
+            &json!({}),
+            &json!({"response-content-type": "text/html"}),
+        );
+        assert_eq!(html.status, 403, "{html:?}");
+        assert!(refused(&html, "content_type"), "{html:?}");
+        let list = presign(
+            service,
+            "GET",
+            &key,
+            &json!({}),
+            &json!({"response-content-type": "image/png,text/html"}),
+        );
+        assert!(refused(&list, "content_type"), "{list:?}");
+        let png = presign(
+            service,
+            "GET",
+            &key,
+            &json!({}),
+            &json!({"response-content-type": "image/png"}),
+        );
+        assert_eq!(png.status, 200, "{png:?}");
+        assert_eq!(content_type_of(&use_url(&png, b"")), "image/png");
+        let cache = presign(
+            service,
+            "GET",
+            &key,
+            &json!({}),
+            &json!({"response-cache-control": "no-store"}),
+        );
+        assert!(refused(&cache, "response_overrides"), "{cache:?}");
+        let attachment = presign(
+            service,
+            "GET",
+            &key,
+            &json!({}),
+            &json!({"response-content-disposition": "attachment"}),
+        );
+        assert_eq!(attachment.status, 200, "{attachment:?}");
+    })
+    .await;
+}
