@@ -435,3 +435,117 @@ async fn finding_03_content_types_are_one_concrete_allowed_type() {
     })
     .await;
 }
+
+/// Signs and sends a bucket operation with the storage's own credentials
+/// (test setup only: the service never signs these).
+fn bucket_call(storage: &Storage, query: &[(&str, &str)], body: &[u8]) -> Answer {
+    let mut request = presign::PresignRequest::new(
+        presign::Method::Put,
+        storage["ENDPOINT"].as_str(),
+        storage["BUCKET"].as_str(),
+        "",
+    )
+    .bucket_operation(true)
+    .addressing(presign::Addressing::Path)
+    .region(storage["REGION"].as_str());
+    for (name, value) in query {
+        request = request.query(*name, *value);
+    }
+    let credentials = presign::Credentials::new(
+        storage["ACCESS_KEY"].as_str(),
+        storage["SECRET_KEY"].as_str(),
+    );
+    let url = presign::presign(&request, &credentials, std::time::SystemTime::now()).unwrap();
+    send("PUT", url.url(), &[], body.to_vec())
+}
+
+/// Finding 11: a DELETE URL with `versionId` deletes that version for
+/// good, and any client with DELETE could sign one. Now it needs the
+/// client's `delete_versions = true`; GET of a version stays allowed.
+#[tokio::test(flavor = "multi_thread")]
+async fn finding_11_deleting_a_version_needs_delete_versions() {
+    let Some(mut storage) = storage("seaweedfs") else {
+        return;
+    };
+    // A bucket of its own with versioning on (SeaweedFS keeps versions).
+    storage.insert(
+        "BUCKET".into(),
+        format!("input-versions-{}", &unique()[..12]),
+    );
+    let setup = storage.clone();
+    tokio::task::spawn_blocking(move || {
+        let created = bucket_call(&setup, &[], b"");
+        assert!(created.status < 300, "CreateBucket: {created:?}");
+        let versioning = bucket_call(
+            &setup,
+            &[("versioning", "")],
+            br#"<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>Enabled</Status></VersioningConfiguration>"#,
+        );
+        assert!(versioning.status < 300, "PutBucketVersioning: {versioning:?}");
+    })
+    .await
+    .unwrap();
+
+    let service = Arc::new(Service::start(&storage, &Config::default()).await);
+    let (key, first) = blocking(&service, |service| {
+        let key = format!("app/{}.txt", unique());
+        let mut versions = Vec::new();
+        for body in ["first", "second"] {
+            let put = presign(service, "PUT", &key, &json!({}), &json!({}));
+            let stored = use_url(&put, body.as_bytes());
+            assert!(stored.status < 300, "{stored:?}");
+            let version = stored.headers.get("x-amz-version-id").unwrap();
+            versions.push(version.to_str().unwrap().to_owned());
+        }
+        let first = versions[0].clone();
+        let read = |service: &Service| {
+            let get = presign(service, "GET", &key, &json!({}), &json!({"versionId": first}));
+            assert_eq!(get.status, 200, "GET of a version is allowed: {get:?}");
+            use_url(&get, b"")
+        };
+        assert_eq!(read(service).body, Value::String("first".into()));
+
+        let delete = presign(service, "DELETE", &key, &json!({}), &json!({"versionId": first}));
+        if delete.status == 200 {
+            let deleted = use_url(&delete, b"");
+            panic!(
+                "DELETE with versionId was signed without delete_versions; the storage answered {} and the version now answers {}",
+                deleted.status,
+                read(service).status
+            );
+        }
+        assert_eq!(delete.status, 403, "{delete:?}");
+        assert!(refused(&delete, "delete_versions"), "{delete:?}");
+        assert!(delete.body["error"].as_str().unwrap().contains("delete_versions"));
+        // A plain DELETE (a delete marker, undoable) is still allowed.
+        let plain = presign(service, "DELETE", &key, &json!({}), &json!({}));
+        assert_eq!(plain.status, 200, "{plain:?}");
+        assert_eq!(read(service).body, Value::String("first".into()));
+        (key, first)
+    })
+    .await;
+
+    // With the opt-in, the same URL is issued and deletes the version.
+    let service =
+        Arc::new(Service::start(&storage, &Config::client("delete_versions = true")).await);
+    blocking(&service, move |service| {
+        let delete = presign(
+            service,
+            "DELETE",
+            &key,
+            &json!({}),
+            &json!({"versionId": first}),
+        );
+        assert_eq!(delete.status, 200, "{delete:?}");
+        assert!(use_url(&delete, b"").status < 300);
+        let get = presign(
+            service,
+            "GET",
+            &key,
+            &json!({}),
+            &json!({"versionId": first}),
+        );
+        assert!(use_url(&get, b"").status >= 400, "the version is gone");
+    })
+    .await;
+}
