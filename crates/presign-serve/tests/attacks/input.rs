@@ -549,3 +549,172 @@ async fn finding_11_deleting_a_version_needs_delete_versions() {
     })
     .await;
 }
+
+/// A route that takes a key (or a file name) from the request.
+type KeyRoute = (&'static str, fn(&Service, &str) -> Answer);
+
+/// Every route that accepts a key or a file name; the native ones get
+/// `app/VALUE/f.txt`, the Companion ones `VALUE` as the file name.
+const KEY_ROUTES: [KeyRoute; 6] = [
+    ("/v1/presign", |service, value| {
+        let key = format!("app/{value}/f.txt");
+        presign(service, "GET", &key, &json!({}), &json!({}))
+    }),
+    ("/v1/presign/batch", |service, value| {
+        let key = format!("app/{value}/f.txt");
+        api(
+            service,
+            "POST",
+            "/v1/presign/batch",
+            Some(&json!({"method": "GET", "keys": ["app/ok.txt", key]})),
+        )
+    }),
+    ("/v1/post", |service, value| {
+        let key = format!("app/{value}/f.txt");
+        api(service, "POST", "/v1/post", Some(&json!({"key": key})))
+    }),
+    ("/v1/multipart", |service, value| {
+        let key = format!("app/{value}/f.txt");
+        api(
+            service,
+            "POST",
+            "/v1/multipart",
+            Some(&json!({"key": key, "size": 1})),
+        )
+    }),
+    ("/s3/params", |service, value| {
+        let path = format!("/s3/params?filename={}", urlencode(value));
+        browser(service, "GET", &path, None)
+    }),
+    ("/s3/multipart", |service, value| {
+        browser(
+            service,
+            "POST",
+            "/s3/multipart",
+            Some(&json!({"filename": value})),
+        )
+    }),
+];
+
+/// A route that takes metadata from the request.
+type MetaRoute = (&'static str, fn(&Service, &str, &str) -> Answer);
+
+/// Every route that accepts metadata: `NAME` = `VALUE`.
+const META_ROUTES: [MetaRoute; 6] = [
+    ("/v1/presign", |service, name, value| {
+        let key = format!("app/{}.txt", unique());
+        let header = format!("x-amz-meta-{name}");
+        presign(service, "PUT", &key, &json!({ header: value }), &json!({}))
+    }),
+    ("/v1/presign/batch", |service, name, value| {
+        let header = format!("x-amz-meta-{name}");
+        api(
+            service,
+            "POST",
+            "/v1/presign/batch",
+            Some(&json!({"method": "PUT", "keys": ["app/b.txt"], "headers": { header: value }})),
+        )
+    }),
+    ("/v1/post", |service, name, value| {
+        let key = format!("app/{}.txt", unique());
+        api(
+            service,
+            "POST",
+            "/v1/post",
+            Some(&json!({"key": key, "metadata": { name: value }})),
+        )
+    }),
+    ("/v1/multipart", |service, name, value| {
+        let key = format!("app/{}.txt", unique());
+        api(
+            service,
+            "POST",
+            "/v1/multipart",
+            Some(&json!({"key": key, "size": 1, "metadata": { name: value }})),
+        )
+    }),
+    ("/s3/params", |service, name, value| {
+        let path = format!(
+            "/s3/params?filename=a.txt&{}={}",
+            urlencode(&format!("metadata[{name}]")),
+            urlencode(value)
+        );
+        browser(service, "GET", &path, None)
+    }),
+    ("/s3/multipart", |service, name, value| {
+        browser(
+            service,
+            "POST",
+            "/s3/multipart",
+            Some(&json!({"filename": "a.txt", "metadata": { name: value }})),
+        )
+    }),
+];
+
+/// Finding 12: key look-alikes (U+2025, U+FE30, U+2026, U+2216, a
+/// combining U+0338, segments of dots and spaces, a trailing dot or space)
+/// and an empty `x-amz-meta-` name passed. Now every route that takes a
+/// key, a file name or a metadata name refuses them with the same check.
+#[tokio::test(flavor = "multi_thread")]
+async fn finding_12_look_alike_keys_and_empty_metadata_names_are_refused_everywhere() {
+    let Some(storage) = storage("seaweedfs") else {
+        return;
+    };
+    let service = Arc::new(Service::start(&storage, &Config::companion("")).await);
+    blocking(&service, |service| {
+        // Every route takes an ordinary value: a refusal below is the
+        // value's.
+        for (route, call) in KEY_ROUTES {
+            let answer = call(service, "ok");
+            assert_eq!(answer.status, 200, "{route}: {answer:?}");
+        }
+        for (route, call) in META_ROUTES {
+            let answer = call(service, "owner", "alice");
+            assert_eq!(answer.status, 200, "{route}: {answer:?}");
+        }
+
+        let look_alikes = [
+            "\u{2025}",         // two dot leader: NFKC ".."
+            "\u{FE30}",         // vertical two dot leader: NFKC ".."
+            "\u{2026}",         // ellipsis: NFKC "..."
+            "a\u{2216}b",       // set minus, drawn as '\'
+            ".\u{338}.",        // '.' with a combining long solidus overlay
+            "\u{338}x",         // an overlay at a segment's start
+            "x\u{20EB}",        // combining long double solidus overlay
+            "x\u{20D2}",        // combining long vertical line overlay
+            ".. ",              // dots and a space: ".." once stripped
+            ". .",              // dots and spaces only
+            "x.",               // a trailing dot (stripped on Windows)
+            "x ",               // a trailing space
+            "\u{2488}",         // "1." as one character
+            "a\u{2100}b",       // account of: NFKC "a/c"
+            "\u{FF0E}\u{FF0E}", // fullwidth full stops
+            "\u{FE52}\u{FE52}", // small full stops
+        ];
+        let mut passed = Vec::new();
+        for value in look_alikes {
+            for (route, call) in KEY_ROUTES {
+                let answer = call(service, value);
+                let rule = answer.body["rule"].as_str().unwrap_or_default().to_owned();
+                if !(400..500).contains(&answer.status)
+                    || !["key_path", "key_characters", "filename"].contains(&rule.as_str())
+                {
+                    passed.push(format!("{route} {value:?}: {} {rule:?}", answer.status));
+                }
+            }
+        }
+        for name in ["", ".", "..", "-x", ".\u{2025}"] {
+            for (route, call) in META_ROUTES {
+                let answer = call(service, name, "v");
+                if !refused(&answer, "metadata") {
+                    passed.push(format!(
+                        "{route} metadata {name:?}: {} {}",
+                        answer.status, answer.body["rule"]
+                    ));
+                }
+            }
+        }
+        assert!(passed.is_empty(), "accepted:\n{}", passed.join("\n"));
+    })
+    .await;
+}
