@@ -807,3 +807,77 @@ async fn finding_14_post_metadata_is_checked_as_presign_checks_it() {
     })
     .await;
 }
+
+/// Whether `answer` is the metadata limit's 400, naming the limit.
+fn metadata_limit(answer: &Answer) -> bool {
+    answer.status == 400
+        && answer.body["rule"] == "metadata_size"
+        && answer.body["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("2048") || e.contains("64"))
+}
+
+/// Finding 15a: 500 KB of metadata reached the storage and came back as a
+/// 502. Now user metadata is limited as S3 limits it (2 KB of names and
+/// values) and to 64 entries, and refused with 400 before any storage call
+/// on every route; a URL signs at most 64 headers and 16 query parameters.
+#[tokio::test(flavor = "multi_thread")]
+async fn finding_15a_oversized_metadata_is_refused_before_the_storage() {
+    let Some(storage) = storage("seaweedfs") else {
+        return;
+    };
+    let service = Arc::new(Service::start(&storage, &Config::companion("")).await);
+    blocking(&service, |service| {
+        let huge = "v".repeat(500 * 1024);
+        let create = browser(
+            service,
+            "POST",
+            "/s3/multipart",
+            Some(&json!({"filename": "a.txt", "metadata": {"blob": huge}})),
+        );
+        assert!(metadata_limit(&create), "/s3/multipart: {} {}", create.status, create.body);
+        let create = api(
+            service,
+            "POST",
+            "/v1/multipart",
+            Some(&json!({"key": "app/a.txt", "size": 1, "metadata": {"blob": huge}})),
+        );
+        assert!(metadata_limit(&create), "/v1/multipart: {} {}", create.status, create.body);
+
+        // Just over 2 KB (names and values together), on every route.
+        let value = "v".repeat(1024);
+        let over = json!({"aaaa": value, "bbbb": value});
+        let answers = [
+            ("/s3/multipart", browser(service, "POST", "/s3/multipart", Some(&json!({"filename": "a.txt", "metadata": over})))),
+            ("/v1/multipart", api(service, "POST", "/v1/multipart", Some(&json!({"key": "app/a.txt", "size": 1, "metadata": over})))),
+            ("/v1/post", api(service, "POST", "/v1/post", Some(&json!({"key": "app/a.txt", "metadata": over})))),
+            ("/v1/presign", presign(service, "PUT", "app/a.txt", &json!({"x-amz-meta-aaaa": value, "x-amz-meta-bbbb": value}), &json!({}))),
+            ("/s3/params", browser(service, "GET", &format!("/s3/params?filename=a.txt&metadata%5Baaaa%5D={value}&metadata%5Bbbbb%5D={value}"), None)),
+        ];
+        for (route, answer) in answers {
+            assert!(metadata_limit(&answer), "{route}: {} {}", answer.status, answer.body);
+        }
+        // Exactly 2 KB is S3's limit, and allowed.
+        let at = json!({"a": "v".repeat(2047)});
+        let create = api(service, "POST", "/v1/multipart", Some(&json!({"key": format!("app/{}.txt", unique()), "size": 1, "metadata": at})));
+        assert_eq!(create.status, 200, "{create:?}");
+
+        // Counts: 65 metadata entries, 65 headers, 17 query parameters.
+        let many: serde_json::Map<String, Value> =
+            (0..65).map(|i| (format!("m{i}"), json!("v"))).collect();
+        let create = api(service, "POST", "/v1/multipart", Some(&json!({"key": "app/a.txt", "size": 1, "metadata": many})));
+        assert!(metadata_limit(&create), "{} {}", create.status, create.body);
+        let create = browser(service, "POST", "/s3/multipart", Some(&json!({"filename": "a.txt", "metadata": many})));
+        assert!(metadata_limit(&create), "{} {}", create.status, create.body);
+        let headers: serde_json::Map<String, Value> =
+            (0..65).map(|i| (format!("x-amz-meta-m{i}"), json!("v"))).collect();
+        let put = presign(service, "PUT", "app/a.txt", &Value::Object(headers), &json!({}));
+        assert!(refused(&put, "headers") && put.status == 400, "{put:?}");
+        let query: serde_json::Map<String, Value> = (0..17)
+            .map(|i| (if i == 0 { "versionId".to_owned() } else { format!("response-x{i}") }, json!("v")))
+            .collect();
+        let get = presign(service, "GET", "app/a.txt", &json!({}), &Value::Object(query));
+        assert!(refused(&get, "query") && get.status == 400, "{get:?}");
+    })
+    .await;
+}
