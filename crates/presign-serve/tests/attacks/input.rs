@@ -83,6 +83,34 @@ fn post_servers() -> Vec<(&'static str, Storage)> {
         .collect()
 }
 
+/// An ordinary file name on `/s3/params`: the policy names one exact key,
+/// the storage refuses any other (`victim`), and the audit line has that key.
+fn exact_policy_is_audited(service: &Service, name: &str, victim: &str) {
+    let params = browser(
+        service,
+        "GET",
+        "/s3/params?filename=cat.txt&type=text%2Fplain",
+        None,
+    );
+    assert_eq!(params.status, 200, "{name}: {params:?}");
+    let form = fields(&params.body);
+    let key = form.iter().find(|(n, _)| n == "key").unwrap().1.clone();
+    assert_eq!(key, "uploads/cat.txt");
+    let url = params.body["url"].as_str().unwrap();
+    let other = post_form(url, &with_key(&form, victim), b"x");
+    assert!(other.status >= 300, "{name}: exact policy wrote {victim:?}");
+    let own = post_form(url, &form, b"cat");
+    assert!(own.status < 300, "{name}: {own:?}");
+    let lines = service.audit();
+    let issued: Vec<&Value> = lines
+        .iter()
+        .filter(|line| line["route"] == "/s3/params")
+        .collect();
+    assert_eq!(issued.len(), 1, "{lines:?}");
+    assert_eq!(issued[0]["key"], key.as_str());
+    assert!(issued[0].get("key_match").is_none(), "{:?}", issued[0]);
+}
+
 /// Finding 1: a file name `${filename}` (Companion) or a `/v1/post` key
 /// ending in `${filename}` made the POST policy a `starts-with`, so the
 /// uploader wrote any key under the prefix (another user's, or `../x` on a
@@ -166,31 +194,7 @@ async fn finding_01_filename_placeholder_cannot_widen_a_post_policy() {
                 "{name}: the victim's object was overwritten"
             );
 
-            // An ordinary file name: the policy names one exact key, the
-            // storage refuses any other, and the audit line has that key.
-            let params = browser(
-                service,
-                "GET",
-                "/s3/params?filename=cat.txt&type=text%2Fplain",
-                None,
-            );
-            assert_eq!(params.status, 200, "{name}: {params:?}");
-            let form = fields(&params.body);
-            let key = form.iter().find(|(n, _)| n == "key").unwrap().1.clone();
-            assert_eq!(key, "uploads/cat.txt");
-            let url = params.body["url"].as_str().unwrap();
-            let other = post_form(url, &with_key(&form, &victim), b"x");
-            assert!(other.status >= 300, "{name}: exact policy wrote {victim:?}");
-            let own = post_form(url, &form, b"cat");
-            assert!(own.status < 300, "{name}: {own:?}");
-            let lines = service.audit();
-            let issued: Vec<&Value> = lines
-                .iter()
-                .filter(|line| line["route"] == "/s3/params")
-                .collect();
-            assert_eq!(issued.len(), 1, "{lines:?}");
-            assert_eq!(issued[0]["key"], key.as_str());
-            assert!(issued[0].get("key_match").is_none(), "{:?}", issued[0]);
+            exact_policy_is_audited(service, name, &victim);
         })
         .await;
 
