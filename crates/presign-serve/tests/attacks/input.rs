@@ -145,7 +145,7 @@ async fn finding_01_filename_placeholder_cannot_widen_a_post_policy() {
                 let form = fields(&params.body);
                 let mut targets = vec![victim.clone()];
                 if name == "s3s-fs" {
-                    targets.push(format!("uploads/../escaped-{run}.txt"));
+                    targets.push(format!("uploads/../../escaped-{run}.txt"));
                 }
                 for target in targets {
                     let written = post_form(
