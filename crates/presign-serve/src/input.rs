@@ -60,10 +60,10 @@ const MAX_METADATA_NAME_BYTES: usize = 128;
 
 /// Characters drawn as a slash, a backslash or a dot whose NFKC form is not
 /// one (those are caught by normalising).
-const LOOK_ALIKES: [char; 22] = [
+const LOOK_ALIKES: [char; 18] = [
     '\\', '\u{2044}', '\u{2215}', '\u{2216}', '\u{29F5}', '\u{29F6}', '\u{29F7}', '\u{29F8}',
     '\u{29F9}', '\u{2571}', '\u{2572}', '\u{27CB}', '\u{27CD}', '\u{1735}', '\u{3033}', '\u{3002}',
-    '\u{2E31}', '\u{2E33}', '\u{00B7}', '\u{2027}', '\u{2219}', '\u{22C5}',
+    '\u{FF61}', '\u{2E31}',
 ];
 
 /// Zero-width and bidirectional formatting characters: invisible, so a key
@@ -460,6 +460,7 @@ mod tests {
             "100% real",
             "caf\u{e9}/\u{1F600}.png",
             "cafe\u{301}/x",
+            "col\u{b7}lecci\u{f3}.pdf",
             "a b+c",
             "\u{FF41}bc",
         ] {
@@ -500,6 +501,24 @@ mod tests {
             "user1/\u{2488}x",
         ] {
             assert_eq!(rule(key), Some("key_path"), "{key:?}");
+        }
+    }
+
+    #[test]
+    fn every_look_alike_is_refused() {
+        // The list before NFKC was used, and what NFKC adds.
+        for c in [
+            '\\', '\u{2044}', '\u{2215}', '\u{29F8}', '\u{29F9}', '\u{FF0F}', '\u{FF3C}',
+            '\u{FE68}', '\u{2571}', '\u{2572}', '\u{1735}', '\u{3033}', '\u{2024}', '\u{FE52}',
+            '\u{FF0E}', '\u{3002}', '\u{FF61}', '\u{2E31}', '\u{2025}', '\u{FE30}', '\u{2026}',
+            '\u{2216}', '\u{2488}', '\u{2100}',
+        ] {
+            assert_eq!(
+                rule(&format!("a{c}b")),
+                Some("key_path"),
+                "U+{:04X}",
+                u32::from(c)
+            );
         }
     }
 
