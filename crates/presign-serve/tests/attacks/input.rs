@@ -442,9 +442,14 @@ async fn finding_03_content_types_are_one_concrete_allowed_type() {
 
 /// Signs and sends a bucket operation with the storage's own credentials
 /// (test setup only: the service never signs these).
-fn bucket_call(storage: &Storage, query: &[(&str, &str)], body: &[u8]) -> Answer {
+fn bucket_call(
+    storage: &Storage,
+    method: presign::Method,
+    query: &[(&str, &str)],
+    body: &[u8],
+) -> Answer {
     let mut request = presign::PresignRequest::new(
-        presign::Method::Put,
+        method,
         storage["ENDPOINT"].as_str(),
         storage["BUCKET"].as_str(),
         "",
@@ -460,7 +465,7 @@ fn bucket_call(storage: &Storage, query: &[(&str, &str)], body: &[u8]) -> Answer
         storage["SECRET_KEY"].as_str(),
     );
     let url = presign::presign(&request, &credentials, std::time::SystemTime::now()).unwrap();
-    send("PUT", url.url(), &[], body.to_vec())
+    send(method.as_str(), url.url(), &[], body.to_vec())
 }
 
 /// Finding 11: a DELETE URL with `versionId` deletes that version for
@@ -478,10 +483,11 @@ async fn finding_11_deleting_a_version_needs_delete_versions() {
     );
     let setup = storage.clone();
     tokio::task::spawn_blocking(move || {
-        let created = bucket_call(&setup, &[], b"");
+        let created = bucket_call(&setup, presign::Method::Put, &[], b"");
         assert!(created.status < 300, "CreateBucket: {created:?}");
         let versioning = bucket_call(
             &setup,
+            presign::Method::Put,
             &[("versioning", "")],
             br#"<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>Enabled</Status></VersioningConfiguration>"#,
         );
@@ -491,7 +497,7 @@ async fn finding_11_deleting_a_version_needs_delete_versions() {
     .unwrap();
 
     let service = Arc::new(Service::start(&storage, &Config::default()).await);
-    let (key, first) = blocking(&service, |service| {
+    let (key, first, second) = blocking(&service, |service| {
         let key = format!("app/{}.txt", unique());
         let mut versions = Vec::new();
         for body in ["first", "second"] {
@@ -502,6 +508,7 @@ async fn finding_11_deleting_a_version_needs_delete_versions() {
             versions.push(version.to_str().unwrap().to_owned());
         }
         let first = versions[0].clone();
+        let second = versions[1].clone();
         let read = |service: &Service| {
             let get = presign(service, "GET", &key, &json!({}), &json!({"versionId": first}));
             assert_eq!(get.status, 200, "GET of a version is allowed: {get:?}");
@@ -525,7 +532,7 @@ async fn finding_11_deleting_a_version_needs_delete_versions() {
         let plain = presign(service, "DELETE", &key, &json!({}), &json!({}));
         assert_eq!(plain.status, 200, "{plain:?}");
         assert_eq!(read(service).body, Value::String("first".into()));
-        (key, first)
+        (key, first, second)
     })
     .await;
 
@@ -550,8 +557,23 @@ async fn finding_11_deleting_a_version_needs_delete_versions() {
             &json!({"versionId": first}),
         );
         assert!(use_url(&get, b"").status >= 400, "the version is gone");
+        // Leave nothing behind: the last version, then the bucket.
+        let delete = presign(
+            service,
+            "DELETE",
+            &key,
+            &json!({}),
+            &json!({"versionId": second}),
+        );
+        assert!(use_url(&delete, b"").status < 300);
     })
     .await;
+    tokio::task::spawn_blocking(move || {
+        let deleted = bucket_call(&storage, presign::Method::Delete, &[], b"");
+        assert!(deleted.status < 300, "DeleteBucket: {deleted:?}");
+    })
+    .await
+    .unwrap();
 }
 
 /// A route that takes a key (or a file name) from the request.
