@@ -60,8 +60,13 @@ pub(crate) struct AuditRecord<'a> {
     pub(crate) method: &'a str,
     /// The bucket.
     pub(crate) bucket: &'a str,
-    /// The key (for a POST policy whose key ends in `${filename}`, as is).
+    /// The key; with `key_match` `"prefix"`, the prefix every key the POST
+    /// policy allows starts with.
     pub(crate) key: &'a str,
+    /// `"prefix"` when `key` is a prefix (a POST policy of a client with
+    /// `prefix_uploads`), absent for an exact key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) key_match: Option<&'static str>,
     /// When the URL stops working (RFC 3339, UTC).
     pub(crate) expires_at: String,
     /// The multipart upload, for part URLs.
@@ -116,6 +121,7 @@ impl<'a> Issuer<'a> {
             method,
             bucket: self.bucket,
             key,
+            key_match: None,
             expires_at: expires_at.to_owned(),
             upload_id: None,
             part_number: None,
@@ -124,6 +130,15 @@ impl<'a> Issuer<'a> {
 }
 
 impl<'a> AuditRecord<'a> {
+    /// The same line for a POST policy that allows every key starting with
+    /// `key`.
+    pub(crate) fn prefix(self) -> Self {
+        Self {
+            key_match: Some("prefix"),
+            ..self
+        }
+    }
+
     /// The same line for a part URL of a multipart upload.
     pub(crate) fn part(self, upload_id: &'a str, number: u32) -> Self {
         Self {

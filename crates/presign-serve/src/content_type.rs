@@ -1,5 +1,10 @@
 //! Allowed content types: exact (`image/png`), a family (`image/*`) or any
 //! (`*/*`), compared without case and without parameters (`; charset=...`).
+//!
+//! A wildcard never admits a type a browser runs script in (SVG, HTML,
+//! XHTML, XML, JavaScript): `image/*` admits `image/png` but not
+//! `image/svg+xml`, which must be listed by name. The value compared is one
+//! media type, parsed by [`crate::input::media_type`] first.
 
 /// A list of allowed content types; empty allows any.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -43,36 +48,37 @@ impl ContentTypes {
         &self.0
     }
 
-    /// Whether `content_type` (a concrete type, or a `type/*` family asked
-    /// for as a whole) is allowed.
+    /// Whether `content_type` (one concrete media type; a wildcard or a
+    /// list never is) is allowed.
     #[must_use]
     pub fn allows(&self, content_type: &str) -> bool {
+        let Ok(parsed) = crate::input::media_type("content type", content_type) else {
+            return false;
+        };
         if self.0.is_empty() {
             return true;
         }
-        let essence = essence(content_type);
-        let Some((kind, subtype)) = essence.split_once('/') else {
+        let essence = parsed.essence;
+        let Some((kind, _)) = essence.split_once('/') else {
             return false;
         };
-        if !is_token(kind) || !(subtype == "*" || is_token(subtype)) {
-            return false;
-        }
+        let wildcard_may = !runs_script(&essence);
         self.0.iter().any(|pattern| match pattern.split_once('/') {
-            Some(("*", "*")) => true,
-            Some((family, "*")) => family == kind,
+            Some(("*", "*")) => wildcard_may,
+            Some((family, "*")) => wildcard_may && family == kind,
             _ => *pattern == essence,
         })
     }
 }
 
-/// `type/subtype`, lower-cased, without parameters or spaces.
-fn essence(content_type: &str) -> String {
-    content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
+/// Types a browser runs script in when it opens them from the bucket's
+/// origin: they are allowed only when listed by name.
+fn runs_script(essence: &str) -> bool {
+    essence.ends_with("+xml")
+        || essence.ends_with("/xml")
+        || essence.contains("html")
+        || essence.contains("javascript")
+        || essence.contains("ecmascript")
 }
 
 /// An RFC 9110 token (the characters a type or subtype may hold).
@@ -98,15 +104,21 @@ mod tests {
         let types = list(&["image/*", "application/pdf"]);
         assert!(types.allows("image/png"));
         assert!(types.allows("IMAGE/PNG; charset=x"));
-        assert!(types.allows("image/*"));
+        assert!(!types.allows("image/*"));
+        assert!(!types.allows("image/png;,text/html"));
+        assert!(!types.allows("image/svg+xml"));
+        assert!(list(&["image/svg+xml"]).allows("image/svg+xml"));
+        assert!(!list(&["*/*"]).allows("text/html"));
+        assert!(list(&["text/html"]).allows("text/html"));
         assert!(types.allows("application/pdf"));
         assert!(!types.allows("application/pdfx"));
         assert!(!types.allows("text/html"));
         assert!(!types.allows("*/*"));
         assert!(!types.allows(""));
         assert!(!types.allows("image"));
-        assert!(list(&["*/*"]).allows("text/html"));
-        assert!(list(&[]).allows("anything"));
+        assert!(list(&["*/*"]).allows("text/plain"));
+        assert!(list(&[]).allows("any/thing"));
+        assert!(!list(&[]).allows("anything"));
     }
 
     #[test]

@@ -36,7 +36,7 @@ mod auth;
 mod content_type;
 mod error;
 mod handlers;
-mod key_rules;
+mod input;
 mod metrics;
 mod policy;
 mod quantity;

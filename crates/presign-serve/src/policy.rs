@@ -6,7 +6,7 @@ use presign::Method;
 
 use crate::content_type::ContentTypes;
 use crate::error::ApiError;
-use crate::key_rules;
+use crate::input;
 use crate::settings::Client;
 
 /// Query parameters a URL may carry: response overrides, a version, and a
@@ -77,10 +77,10 @@ pub(crate) fn method(client: &Client, method: Method) -> Result<(), ApiError> {
     ))
 }
 
-/// The key must pass [`key_rules::check_key`] and lie under the client's
+/// The key must pass [`input::check_key`] and lie under the client's
 /// `key_prefix` (a folder: `user1/` never covers `user10/`).
 pub(crate) fn key(client: &Client, key: &str) -> Result<(), ApiError> {
-    key_rules::check_key(key)?;
+    input::check_key(key)?;
     if key.starts_with(&client.key_prefix) && key.len() > client.key_prefix.len() {
         return Ok(());
     }
@@ -113,13 +113,17 @@ pub(crate) fn expires_in(client: &Client, requested: Option<u64>) -> Result<u64,
     }
 }
 
-/// For an upload: the content type must be given and allowed when the list
-/// is not empty.
+/// For an upload: the content type must be one media type
+/// ([`input::media_type`]), and given and allowed when the list is not
+/// empty.
 pub(crate) fn content_type(
     types: &ContentTypes,
     owner: &str,
     content_type: Option<&str>,
 ) -> Result<(), ApiError> {
+    if let Some(value) = content_type {
+        input::media_type("content type", value)?;
+    }
     if types.allows_any() {
         return Ok(());
     }

@@ -22,7 +22,7 @@ use presign_config::{
 use serde::Deserialize;
 
 use crate::content_type::ContentTypes;
-use crate::key_rules;
+use crate::input;
 use crate::quantity::Quantity;
 use crate::template::KeyTemplate;
 
@@ -173,6 +173,17 @@ pub struct Client {
     pub content_types: ContentTypes,
     /// `max_size` in bytes (a size: `1073741824` or `"1GiB"`).
     pub max_size: Option<u64>,
+    /// `prefix_uploads`: whether `/v1/post` may sign a key ending in
+    /// `${filename}`, a policy for every key under that prefix (default
+    /// false: policies name one exact key).
+    pub prefix_uploads: bool,
+    /// `response_overrides`: the response headers (`content-disposition`,
+    /// `content-type`, ...) a GET or HEAD URL may override with
+    /// `response-NAME` (default none).
+    pub response_overrides: Vec<String>,
+    /// `delete_versions`: whether a DELETE URL may carry `versionId`, which
+    /// deletes that version for good (default false).
+    pub delete_versions: bool,
 }
 
 #[derive(Deserialize)]
@@ -235,6 +246,12 @@ struct RawClient {
     #[serde(default)]
     content_types: Vec<String>,
     max_size: Option<Quantity>,
+    #[serde(default)]
+    prefix_uploads: bool,
+    #[serde(default)]
+    response_overrides: Vec<String>,
+    #[serde(default)]
+    delete_versions: bool,
 }
 
 impl Settings {
@@ -655,7 +672,7 @@ fn client(
         key_prefix.push('/');
     }
     if !key_prefix.is_empty() {
-        key_rules::check_key(&key_prefix[..key_prefix.len() - 1]).map_err(|refusal| {
+        input::check_key(&key_prefix[..key_prefix.len() - 1]).map_err(|refusal| {
             fail(
                 &key("key_prefix"),
                 format!("{template:?}: {}", refusal.message),
@@ -679,7 +696,21 @@ fn client(
     };
     let content_types = ContentTypes::parse(&raw.content_types)
         .map_err(|(i, reason)| fail(&key(&format!("content_types[{i}]")), reason))?;
+    for (i, name) in raw.response_overrides.iter().enumerate() {
+        if !input::RESPONSE_OVERRIDES.contains(&name.as_str()) {
+            return Err(fail(
+                &key(&format!("response_overrides[{i}]")),
+                format!(
+                    "{name:?} is not one of {}",
+                    input::RESPONSE_OVERRIDES.join(", ")
+                ),
+            ));
+        }
+    }
     Ok(Client {
+        prefix_uploads: raw.prefix_uploads,
+        response_overrides: raw.response_overrides,
+        delete_versions: raw.delete_versions,
         max_expires_in: expires_in(
             raw.max_expires_in,
             DEFAULT_MAX_EXPIRES_IN,
@@ -771,7 +802,7 @@ fn cors_origin(origin: &str, count: usize) -> Result<(), String> {
 /// Checked by rendering a harmless file name.
 fn template_keys(template: &KeyTemplate) -> Result<(), String> {
     let key = template.render("file.txt");
-    key_rules::check_key(&key).map_err(|refusal| {
+    input::check_key(&key).map_err(|refusal| {
         format!(
             "renders keys such as {key:?}, which the service refuses: {}",
             refusal.message

@@ -20,7 +20,7 @@ use serde_json::Value;
 use super::OrderedPairs;
 use crate::audit::{AuditRecord, Issuer, Requester, rfc3339};
 use crate::error::{ApiError, AppJson, ErrorBody, StorageFailure};
-use crate::key_rules;
+use crate::input;
 use crate::metrics::RequestId;
 use crate::policy;
 use crate::settings::Companion;
@@ -84,44 +84,15 @@ pub(crate) fn requester(headers: &HeaderMap, remote: Option<SocketAddr>) -> Requ
     }
 }
 
-/// A metadata name must be a plain header-name fragment.
-pub(crate) fn check_metadata_name(name: &str) -> Result<(), ApiError> {
-    if !name.is_empty()
-        && name.len() <= 128
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-    {
-        return Ok(());
-    }
-    Err(ApiError::bad_request(
-        "metadata",
-        format!("metadata name {name:?} must be 1..=128 of A-Z a-z 0-9 - _ ."),
-    ))
-}
-
-/// A metadata value must hold no control characters.
-pub(crate) fn check_metadata_value(name: &str, value: &str) -> Result<(), ApiError> {
-    if value.chars().any(char::is_control) {
-        return Err(ApiError::bad_request(
-            "metadata",
-            format!("metadata {name:?} holds a control character"),
-        ));
-    }
-    Ok(())
-}
-
 /// The key for an uploaded file's name under the template, checked.
 pub(crate) fn key_for(companion: &Companion, filename: &str) -> Result<String, ApiError> {
-    if filename.is_empty() {
-        return Err(ApiError::bad_request("filename", "filename is empty"));
-    }
+    input::check_filename(filename)?;
     let mut end = filename.len().min(MAX_FILENAME_BYTES);
     while !filename.is_char_boundary(end) {
         end -= 1;
     }
     let key = companion.key_template.render(&filename[..end]);
-    key_rules::check_key(&key)?;
+    input::check_key(&key)?;
     Ok(key)
 }
 
@@ -134,6 +105,15 @@ struct ParamsQuery {
 
 /// The query of `/s3/params`: `filename`, `type` and `metadata[NAME]`.
 fn params_query(query: &[(String, String)]) -> Result<ParamsQuery, ApiError> {
+    if query.len() > input::MAX_QUERY_PARAMS + input::MAX_METADATA_ENTRIES {
+        return Err(ApiError::bad_request(
+            "query",
+            format!(
+                "a request may carry at most {} query parameters",
+                input::MAX_QUERY_PARAMS + input::MAX_METADATA_ENTRIES
+            ),
+        ));
+    }
     let mut filename = None;
     let mut content_type = None;
     let mut metadata = Vec::new();
@@ -146,11 +126,10 @@ fn params_query(query: &[(String, String)]) -> Result<ParamsQuery, ApiError> {
             .strip_prefix("metadata[")
             .and_then(|rest| rest.strip_suffix(']'))
         {
-            check_metadata_name(meta)?;
-            check_metadata_value(meta, value)?;
-            metadata.push((meta.to_owned(), value.clone()));
+            metadata.push((meta, value.as_str()));
         }
     }
+    let metadata = input::metadata(metadata)?;
     let filename = filename.ok_or_else(|| {
         ApiError::bad_request("filename", "the query parameter filename is missing")
     })?;
@@ -333,7 +312,7 @@ fn required_key(query: &KeyQuery) -> Result<&str, ApiError> {
             "the object key must be passed as a query parameter, e.g. ?key=abc.jpg",
         )
     })?;
-    key_rules::check_key(key)?;
+    input::check_key(key)?;
     Ok(key)
 }
 
@@ -369,28 +348,36 @@ fn part_number(text: &str) -> Result<PartNumber, ApiError> {
 }
 
 /// The headers CreateMultipartUpload gives the object: `content-type` when
-/// given, then the metadata as `x-amz-meta-*` headers (names checked,
-/// values RFC 2047 encoded when not ASCII).
+/// given, then the metadata as `x-amz-meta-*` headers (checked and encoded
+/// by [`input::metadata`]).
 pub(crate) fn object_headers(
     content_type: Option<&str>,
     metadata: &BTreeMap<String, Value>,
 ) -> Result<Vec<(String, String)>, ApiError> {
+    if metadata.len() > input::MAX_METADATA_ENTRIES {
+        return Err(ApiError::bad_request(
+            "metadata_size",
+            format!(
+                "a request may carry at most {} metadata entries",
+                input::MAX_METADATA_ENTRIES
+            ),
+        ));
+    }
+    let texts: Vec<(&str, String)> = metadata
+        .iter()
+        .filter_map(|(name, value)| match value {
+            Value::Null => None,
+            Value::String(text) => Some((name.as_str(), text.clone())),
+            other => Some((name.as_str(), other.to_string())),
+        })
+        .collect();
+    let metadata = input::metadata(texts.iter().map(|(name, text)| (*name, text.as_str())))?;
     let mut headers = Vec::with_capacity(metadata.len() + 1);
     if let Some(content_type) = content_type {
         headers.push(("content-type".to_owned(), content_type.to_owned()));
     }
     for (name, value) in metadata {
-        let text = match value {
-            Value::Null => continue,
-            Value::String(text) => text.clone(),
-            other => other.to_string(),
-        };
-        check_metadata_name(name)?;
-        check_metadata_value(name, &text)?;
-        headers.push((
-            format!("x-amz-meta-{name}"),
-            presign::encode_metadata_value(&text).into_owned(),
-        ));
+        headers.push((format!("x-amz-meta-{name}"), value));
     }
     Ok(headers)
 }

@@ -15,6 +15,7 @@ use super::{OrderedPairs, pairs};
 use crate::audit::{AuditRecord, Issuer, Requester, rfc3339};
 use crate::auth::ClientAuth;
 use crate::error::{ApiError, AppJson, ErrorBody, NativeRefusals};
+use crate::input;
 use crate::metrics::RequestId;
 use crate::policy;
 use crate::settings::Client;
@@ -103,10 +104,11 @@ pub(crate) struct BatchAnswer {
 pub(crate) struct PostBody {
     /// One of the client's buckets; default its first.
     pub(crate) bucket: Option<String>,
-    /// The key, under the client's `key_prefix`; ending in `${filename}`,
-    /// the uploader chooses the rest.
+    /// The key, under the client's `key_prefix`; ending in `${filename}`
+    /// (only for a client with `prefix_uploads`), the uploader chooses the
+    /// rest.
     pub(crate) key: String,
-    /// Exact (`image/png`) or a family (`image/*`); required when the
+    /// One media type (`image/png`; no wildcard); required when the
     /// client has `content_types`.
     pub(crate) content_type: Option<String>,
     /// Largest file in bytes; at most the client's `max_size` (the default).
@@ -162,27 +164,27 @@ fn parse_method(text: &str) -> Result<Method, ApiError> {
     Ok(method)
 }
 
-/// The checks of everything but the key, shared by one URL and a batch.
+/// The checks of everything but the key, shared by one URL and a batch:
+/// the expiry and the headers to sign, as they are to be sent.
 fn check_request(
     client: &Client,
     method: Method,
     expires_in: Option<u64>,
     headers: &[(String, String)],
     query: &[(String, String)],
-) -> Result<u64, ApiError> {
+) -> Result<(u64, Vec<(String, String)>), ApiError> {
     policy::method(client, method)?;
     let expires_in = policy::expires_in(client, expires_in)?;
-    policy::headers(headers)?;
-    policy::query(query)?;
+    let headers = input::signed_values(client, method, headers, query)?;
     if method == Method::Put {
         let owner = format!("client {:?}", client.name);
         policy::content_type(
             &client.content_types,
             &owner,
-            policy::header_value(headers, "content-type"),
+            policy::header_value(&headers, "content-type"),
         )?;
         if client.max_size.is_some() {
-            let size = policy::header_value(headers, "content-length")
+            let size = policy::header_value(&headers, "content-length")
                 .map(|value| {
                     value.parse::<u64>().map_err(|_| {
                         ApiError::bad_request(
@@ -195,7 +197,7 @@ fn check_request(
             policy::size(client.max_size, &owner, size)?;
         }
     }
-    Ok(expires_in)
+    Ok((expires_in, headers))
 }
 
 /// One presigned URL.
@@ -218,7 +220,7 @@ pub(crate) async fn presign_url(
     policy::key(&client, &body.key)?;
     let headers = pairs(&body.headers);
     let query = pairs(&body.query);
-    let expires_in = check_request(&client, method, body.expires_in, &headers, &query)?;
+    let (expires_in, headers) = check_request(&client, method, body.expires_in, &headers, &query)?;
     let request = state.target(bucket).request(
         method,
         &body.key,
@@ -277,7 +279,7 @@ pub(crate) async fn presign_batch(
     }
     let headers = pairs(&body.headers);
     let query = pairs(&body.query);
-    let expires_in = check_request(&client, method, body.expires_in, &headers, &query)?;
+    let (expires_in, headers) = check_request(&client, method, body.expires_in, &headers, &query)?;
     let template = state.target(bucket).request(
         method,
         "",
@@ -331,7 +333,17 @@ pub(crate) async fn post_policy(
 ) -> Result<Json<PostAnswer>, ApiError> {
     policy::method(&client, Method::Post)?;
     let bucket = policy::bucket(&client, body.bucket.as_deref())?;
-    match body.key.strip_suffix(FILENAME_PLACEHOLDER) {
+    let prefix = body.key.strip_suffix(FILENAME_PLACEHOLDER);
+    match prefix {
+        Some(_) if !client.prefix_uploads => {
+            return Err(ApiError::forbidden(
+                "prefix_uploads",
+                format!(
+                    "a key ending in ${{filename}} lets the uploader write any key under its prefix; client {:?} may only sign exact keys (prefix_uploads = true allows it)",
+                    client.name
+                ),
+            ));
+        }
         Some(prefix) if prefix == client.key_prefix => {}
         Some(prefix) => policy::key(&client, prefix.strip_suffix('/').unwrap_or(prefix))?,
         None => policy::key(&client, &body.key)?,
@@ -360,14 +372,14 @@ pub(crate) async fn post_policy(
         policy = policy.success_action_status(status);
     }
     if let Some(content_type) = &body.content_type {
-        policy = match content_type.strip_suffix('*') {
-            Some(family) => policy.content_type_starts_with(family),
-            None => policy.content_type(content_type),
-        };
+        policy = policy.content_type(content_type);
     }
-    for (name, value) in &body.metadata {
-        crate::handlers::companion::check_metadata_name(name)?;
-        policy = policy.meta(name, value);
+    for (name, value) in input::metadata(
+        body.metadata
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str())),
+    )? {
+        policy = policy.meta(&name, value);
     }
     if let Some(max) = body.max_size.or(client.max_size) {
         policy = policy.content_length_range(body.min_size.unwrap_or(0), max);
@@ -378,10 +390,11 @@ pub(crate) async fn post_policy(
     let expires_at = rfc3339(post.expires_at());
     let requester = Requester::Client(client.name.clone());
     let issuer = Issuer::new(now, &id.0, &requester, "/v1/post", bucket);
-    state.issued(
-        "post_policy",
-        &[issuer.record("POST", &body.key, &expires_at)],
-    );
+    let record = match prefix {
+        Some(prefix) => issuer.record("POST", prefix, &expires_at).prefix(),
+        None => issuer.record("POST", &body.key, &expires_at),
+    };
+    state.issued("post_policy", &[record]);
     Ok(Json(PostAnswer {
         url: post.url().to_owned(),
         fields: OrderedPairs(post.fields().to_vec()),
