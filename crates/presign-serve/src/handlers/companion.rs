@@ -12,7 +12,9 @@ use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::{Extension, Json};
-use presign::multipart::{CompletedPart, MultipartUpload, PartNumber};
+use presign::multipart::{
+    CompleteMultipartUploadResult, CompletedPart, ListedPart, MultipartUpload, PartNumber,
+};
 use presign::{Method, presign_post};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -311,7 +313,8 @@ pub(crate) struct CompanionCompletePart {
 /// `POST /s3/multipart/{uploadId}/complete`'s body.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub(crate) struct CompanionCompleteBody {
-    /// The parts, in order.
+    /// The parts, in order; each must be one the storage lists, with the
+    /// ETag it lists (empty: every listed part).
     pub(crate) parts: Vec<CompanionCompletePart>,
 }
 
@@ -602,29 +605,20 @@ pub(crate) async fn complete(
 ) -> Result<Json<CompanionCompleteAnswer>, ApiError> {
     let companion = settings(&state)?;
     let key = required_key(&query)?.to_owned();
-    let parts = body
+    let named: Vec<(u64, &str)> = body
         .parts
         .iter()
-        .map(|part| {
-            Ok(CompletedPart::new(
-                part_number(&part.part_number.to_string())?,
-                &part.etag,
-            ))
-        })
-        .collect::<Result<Vec<_>, ApiError>>()?;
+        .map(|part| (part.part_number, part.etag.as_str()))
+        .collect();
     let upload = upload(&state, companion, &key, &upload_id, 600)?;
-    complete_within(
+    let result = complete_listed(
         &state,
         &upload,
-        &parts,
+        &named,
         companion.max_size,
         "the Companion routes",
     )
     .await?;
-    let result = state
-        .storage
-        .complete(&upload, &parts, &state.signer, state.now())
-        .await?;
     Ok(Json(CompanionCompleteAnswer {
         location: result
             .location
@@ -634,38 +628,188 @@ pub(crate) async fn complete(
     }))
 }
 
-/// With a `max_size`, the named parts' sizes (from ListParts) must add up to
-/// at most it; an upload over it is aborted and refused.
-pub(crate) async fn complete_within(
+/// An ETag without its double quotes (clients send either form).
+fn bare_etag(etag: &str) -> &str {
+    etag.trim().trim_matches('"')
+}
+
+/// The listed ETag of `part`, when the storage lists one.
+fn listed_etag(part: &ListedPart) -> Option<&str> {
+    part.etag
+        .as_deref()
+        .filter(|etag| !bare_etag(etag).is_empty())
+}
+
+/// The parts to complete with (the `named` ones, part number and ETag as the
+/// client gave them, as the storage lists them; when none is named, every
+/// listed part), their total size, and whether a part's ETag could not be
+/// checked (the storage lists none).
+fn listed_parts(
+    listed: &[ListedPart],
+    named: &[(u64, &str)],
+) -> Result<(Vec<CompletedPart>, u64, bool), ApiError> {
+    let mut parts = Vec::with_capacity(named.len().max(listed.len()));
+    let mut size = 0u64;
+    let mut unchecked = false;
+    if named.is_empty() {
+        for (index, part) in listed.iter().enumerate() {
+            let number = part.number.get();
+            if listed[..index]
+                .iter()
+                .any(|other| other.number == part.number)
+            {
+                return Err(ApiError::new(
+                    axum::http::StatusCode::CONFLICT,
+                    Some("parts"),
+                    format!(
+                        "the storage lists part {number} more than once (it was uploaded again): name the parts and their ETags"
+                    ),
+                ));
+            }
+            let etag = listed_etag(part).ok_or_else(|| {
+                ApiError::new(
+                    axum::http::StatusCode::CONFLICT,
+                    Some("parts"),
+                    format!("the storage lists part {number} without its ETag: name the parts and the ETags their uploads answered"),
+                )
+            })?;
+            parts.push(CompletedPart::new(part.number, etag));
+            size = size.saturating_add(part.size);
+        }
+        if parts.is_empty() {
+            return Err(ApiError::bad_request(
+                "parts",
+                "no part of the upload has been uploaded: upload at least one part before completing",
+            ));
+        }
+        return Ok((parts, size, false));
+    }
+    for (index, &(number, etag)) in named.iter().enumerate() {
+        let number = PartNumber::new(number)
+            .map_err(|error| ApiError::bad_request("parts", error.to_string()))?;
+        if named[..index]
+            .iter()
+            .any(|&(other, _)| other == u64::from(number.get()))
+        {
+            return Err(ApiError::bad_request(
+                "parts",
+                format!(
+                    "part {} is named more than once; name each part once",
+                    number.get()
+                ),
+            ));
+        }
+        let candidates: Vec<&ListedPart> =
+            listed.iter().filter(|part| part.number == number).collect();
+        let chosen = match candidates.as_slice() {
+            [] => {
+                return Err(ApiError::bad_request(
+                    "parts",
+                    format!(
+                        "part {} is not among the parts the storage lists for this upload: upload it first",
+                        number.get()
+                    ),
+                ));
+            }
+            // A storage that lists no ETag (s3s-fs) cannot be checked here;
+            // the object's size is checked after completion instead.
+            [only] if listed_etag(only).is_none() => {
+                unchecked = true;
+                CompletedPart::new(number, etag.trim())
+            }
+            candidates => {
+                let found = candidates.iter().find_map(|part| {
+                    listed_etag(part)
+                        .filter(|listed| bare_etag(listed) == bare_etag(etag))
+                        .map(|listed| (listed, part.size))
+                });
+                let Some((listed, part_size)) = found else {
+                    return Err(ApiError::new(
+                        axum::http::StatusCode::CONFLICT,
+                        Some("etag"),
+                        format!(
+                            "part {}'s ETag is not the one the storage lists for it: name the ETag its upload answered, or upload the part again",
+                            number.get()
+                        ),
+                    ));
+                };
+                size = size.saturating_add(part_size);
+                parts.push(CompletedPart::new(number, listed));
+                continue;
+            }
+        };
+        size = size.saturating_add(candidates.first().map_or(0, |part| part.size));
+        parts.push(chosen);
+    }
+    Ok((parts, size, unchecked))
+}
+
+/// Completes `upload` with exactly the parts the storage lists (issue 20,
+/// finding 4): ListParts, then the `named` parts (or every listed part when
+/// none is named) with the listed ETags, their size checked against
+/// `max_size` (an upload over it is aborted), then CompleteMultipartUpload
+/// with those parts only. A part replaced in between has another ETag, so
+/// the storage refuses it. For a storage that lists no ETags the object's
+/// size is checked once more after completion, and an object over
+/// `max_size` is deleted.
+pub(crate) async fn complete_listed(
     state: &AppState,
     upload: &MultipartUpload,
-    parts: &[CompletedPart],
+    named: &[(u64, &str)],
     max_size: Option<u64>,
     owner: &str,
-) -> Result<(), ApiError> {
-    let Some(max) = max_size else { return Ok(()) };
+) -> Result<CompleteMultipartUploadResult, ApiError> {
     let listed = state
         .storage
         .list_parts(upload, &state.signer, state.now())
         .await?;
-    let size: u64 = listed
-        .iter()
-        .filter(|part| parts.iter().any(|named| named.number == part.number))
-        .map(|part| part.size)
-        .sum();
-    if size <= max {
-        return Ok(());
+    let (parts, size, unchecked) = listed_parts(&listed, named)?;
+    if let Some(max) = max_size
+        && size > max
+    {
+        state
+            .storage
+            .abort(upload, &state.signer, state.now())
+            .await?;
+        return Err(ApiError::forbidden(
+            "max_size",
+            format!(
+                "the upload holds {size} bytes, above the max_size of {owner}: {max} bytes; it was aborted"
+            ),
+        ));
     }
-    state
+    let result = state
         .storage
-        .abort(upload, &state.signer, state.now())
+        .complete(upload, &parts, &state.signer, state.now())
         .await?;
-    Err(ApiError::forbidden(
-        "max_size",
-        format!(
-            "the upload holds {size} bytes, above the max_size of {owner}: {max} bytes; it was aborted"
-        ),
-    ))
+    let Some(max) = max_size.filter(|_| unchecked) else {
+        return Ok(result);
+    };
+    let object = upload.object();
+    let size = state
+        .storage
+        .object_size(object, &state.signer, state.now())
+        .await?;
+    if let Some(size) = size.filter(|size| *size > max) {
+        let delete = state.target(object.bucket()).request(
+            Method::Delete,
+            object.key(),
+            Duration::from_secs(600),
+            &[],
+            &[],
+        );
+        state
+            .storage
+            .delete_object(&delete, &state.signer, state.now())
+            .await?;
+        return Err(ApiError::forbidden(
+            "max_size",
+            format!(
+                "the object assembled holds {size} bytes, above the max_size of {owner}: {max} bytes (a part was replaced while it was completed); it was deleted"
+            ),
+        ));
+    }
+    Ok(result)
 }
 
 /// Discards an upload and its parts (the service calls AbortMultipartUpload).

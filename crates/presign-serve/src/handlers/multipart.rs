@@ -8,14 +8,14 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::{Extension, Json};
 use presign::Method;
-use presign::multipart::{CompletedPart, MultipartUpload, PartNumber, PartPlan};
+use presign::multipart::{MultipartUpload, PartPlan};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::audit::{AuditRecord, Issuer, Requester, rfc3339};
 use crate::auth::ClientAuth;
 use crate::error::{ApiError, AppJson, ErrorBody, NativeRefusals, StorageFailure};
-use crate::handlers::companion::{complete_within, object_headers};
+use crate::handlers::companion::{complete_listed, object_headers};
 use crate::metrics::RequestId;
 use crate::policy;
 use crate::settings::Client;
@@ -93,7 +93,8 @@ pub(crate) struct MultipartUploadBody {
     pub(crate) key: String,
     /// What create answered.
     pub(crate) upload_id: String,
-    /// For complete: every part, in order.
+    /// For complete: the parts, in order, each with the ETag the storage
+    /// lists for it; absent or empty: every part the storage lists.
     #[serde(default)]
     pub(crate) parts: Vec<DonePart>,
 }
@@ -227,27 +228,19 @@ pub(crate) async fn complete(
     AppJson(body): AppJson<MultipartUploadBody>,
 ) -> Result<Json<MultipartCompleteAnswer>, ApiError> {
     let upload = existing_upload(&state, &client, &body)?;
-    let parts = body
+    let named: Vec<(u64, &str)> = body
         .parts
         .iter()
-        .map(|part| {
-            PartNumber::new(part.part_number)
-                .map(|number| CompletedPart::new(number, &part.etag))
-                .map_err(|error| ApiError::bad_request("parts", error.to_string()))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    complete_within(
+        .map(|part| (part.part_number, part.etag.as_str()))
+        .collect();
+    let result = complete_listed(
         &state,
         &upload,
-        &parts,
+        &named,
         client.max_size,
         &format!("client {:?}", client.name),
     )
     .await?;
-    let result = state
-        .storage
-        .complete(&upload, &parts, &state.signer, state.now())
-        .await?;
     let bucket = upload.object().bucket().to_owned();
     Ok(Json(MultipartCompleteAnswer {
         location: result
