@@ -27,6 +27,7 @@ use crate::metrics::RequestId;
 use crate::policy;
 use crate::settings::Companion;
 use crate::state::AppState;
+use crate::upload_id::UploadIds;
 
 /// The longest file name kept in a key (Companion truncates too).
 const MAX_FILENAME_BYTES: usize = 512;
@@ -250,7 +251,8 @@ pub(crate) struct CompanionCreateBody {
 pub(crate) struct CompanionCreateAnswer {
     /// The object key chosen by key_template.
     pub(crate) key: String,
-    /// The storage service's upload id.
+    /// The upload id: the storage service's, bound to the bucket and key
+    /// (every route that takes it checks that).
     pub(crate) upload_id: String,
     /// The bucket.
     pub(crate) bucket: String,
@@ -340,6 +342,8 @@ fn required_key(query: &KeyQuery) -> Result<&str, ApiError> {
     Ok(key)
 }
 
+/// The upload `upload_id` (as the service answered it: bound to `key`)
+/// names; a 403 when it was issued for another key or not by the service.
 fn upload(
     state: &AppState,
     companion: &Companion,
@@ -347,6 +351,7 @@ fn upload(
     upload_id: &str,
     expires_in: u64,
 ) -> Result<MultipartUpload, ApiError> {
+    let storage_id = UploadIds::of(state).open(&companion.bucket, key, upload_id)?;
     let object = state.target(&companion.bucket).request(
         Method::Get,
         key,
@@ -354,7 +359,7 @@ fn upload(
         &[],
         &[],
     );
-    MultipartUpload::new(&object, upload_id)
+    MultipartUpload::new(&object, storage_id)
         .map_err(|error| ApiError::bad_request("uploadId", error.to_string()))
 }
 
@@ -430,10 +435,11 @@ pub(crate) async fn create(
         &[],
         &headers,
     );
-    let upload_id = state
+    let storage_id = state
         .storage
         .create(&object, &state.signer, state.now())
         .await?;
+    let upload_id = UploadIds::of(&state).bind(&companion.bucket, &key, &storage_id);
     Ok(Json(CompanionCreateAnswer {
         key,
         upload_id,
@@ -468,7 +474,7 @@ pub(crate) async fn sign_part(
         &requester(&headers, remote),
         companion,
         key,
-        &upload_id,
+        upload.upload_id(),
         &[(number.get(), expires_at)],
     );
     Ok(Json(CompanionPartAnswer {
@@ -546,7 +552,7 @@ pub(crate) async fn sign_parts(
         &requester(&headers, remote),
         companion,
         key,
-        &upload_id,
+        upload.upload_id(),
         &issued,
     );
     Ok(Json(CompanionBatchAnswer { presigned_urls }))

@@ -20,6 +20,7 @@ use crate::metrics::RequestId;
 use crate::policy;
 use crate::settings::Client;
 use crate::state::AppState;
+use crate::upload_id::UploadIds;
 
 /// `POST /v1/multipart`'s body.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -59,7 +60,8 @@ pub(crate) struct PlannedPart {
 /// The upload and its plan.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct MultipartPlan {
-    /// The storage service's upload id.
+    /// The upload id: the storage service's, bound to the bucket and key
+    /// (complete and abort check that).
     pub(crate) upload_id: String,
     /// The bucket.
     pub(crate) bucket: String,
@@ -120,11 +122,12 @@ fn existing_upload(
     policy::method(client, Method::Put)?;
     let bucket = policy::bucket(client, body.bucket.as_deref())?;
     policy::key(client, &body.key)?;
+    let storage_id = UploadIds::of(state).open(bucket, &body.key, &body.upload_id)?;
     let object =
         state
             .target(bucket)
             .request(Method::Get, &body.key, Duration::from_secs(600), &[], &[]);
-    MultipartUpload::new(&object, &body.upload_id)
+    MultipartUpload::new(&object, storage_id)
         .map_err(|error| ApiError::bad_request("upload_id", error.to_string()))
 }
 
@@ -201,8 +204,9 @@ pub(crate) async fn create(
         })
         .collect();
     state.issued("part_url", &records);
+    let upload_id = UploadIds::of(&state).bind(&bucket, &body.key, &upload_id);
     Ok(Json(MultipartPlan {
-        upload_id: upload_id.clone(),
+        upload_id,
         bucket,
         key: body.key,
         part_size: plan.part_size(),

@@ -281,3 +281,189 @@ async fn finding_04_complete_uses_the_listed_parts_so_no_object_passes_max_size(
         .unwrap();
     }
 }
+
+/// Every Companion route that takes an upload id, with `id` and `key`: the
+/// answers.
+fn companion_routes(service: &Service, id: &str, key: &str) -> Vec<(String, Answer)> {
+    let q = query(key);
+    vec![
+        (
+            format!("sign {id} {key}"),
+            browser(service, "GET", &format!("/s3/multipart/{id}/1?{q}"), None),
+        ),
+        (
+            format!("batch {id} {key}"),
+            browser(
+                service,
+                "GET",
+                &format!("/s3/multipart/{id}/batch?{q}&partNumbers=1,2"),
+                None,
+            ),
+        ),
+        (
+            format!("list {id} {key}"),
+            browser(service, "GET", &format!("/s3/multipart/{id}?{q}"), None),
+        ),
+        (
+            format!("complete {id} {key}"),
+            complete(
+                service,
+                id,
+                key,
+                &json!([{"PartNumber": 1, "ETag": "\"00\""}]),
+            ),
+        ),
+        (
+            format!("abort {id} {key}"),
+            browser(service, "DELETE", &format!("/s3/multipart/{id}?{q}"), None),
+        ),
+    ]
+}
+
+fn assert_refused(answers: Vec<(String, Answer)>) {
+    for (what, answer) in answers {
+        assert_eq!(
+            (answer.status, answer.body["rule"].as_str()),
+            (403, Some("upload_id")),
+            "{what}: {:?}",
+            answer.body
+        );
+        assert!(
+            answer.body["error"].as_str().unwrap().contains("upload id"),
+            "{what}: {:?}",
+            answer.body
+        );
+    }
+}
+
+/// `id` with its last character changed.
+fn tampered(id: &str) -> String {
+    let mut id = id.to_owned();
+    let last = id.pop().unwrap();
+    id.push(if last == '0' { '1' } else { '0' });
+    id
+}
+
+/// The native API binds its upload ids the same way: another key, a
+/// tampered tag or the storage's own id is refused.
+fn native_upload_ids_are_bound(service: &Service) {
+    // The native API binds its upload ids the same way.
+    let plan = api(
+        service,
+        "POST",
+        "/v1/multipart",
+        Some(&json!({"key": "native/a.bin", "size": 10})),
+    );
+    assert_eq!(plan.status, 200, "{:?}", plan.body);
+    let id = plan.body["upload_id"].as_str().unwrap();
+    for (route, key, id) in [
+        ("/v1/multipart/abort", "native/b.bin", id.to_owned()),
+        ("/v1/multipart/complete", "native/b.bin", id.to_owned()),
+        ("/v1/multipart/abort", "native/a.bin", tampered(id)),
+        (
+            "/v1/multipart/complete",
+            "native/a.bin",
+            id.rsplit_once('.').map_or(id, |(id, _)| id).to_owned(),
+        ),
+    ] {
+        let answer = api(
+            service,
+            "POST",
+            route,
+            Some(&json!({"key": key, "upload_id": id})),
+        );
+        assert_eq!(
+            (answer.status, answer.body["rule"].as_str()),
+            (403, Some("upload_id")),
+            "{route} {key} {id}: {:?}",
+            answer.body
+        );
+    }
+    let aborted = api(
+        service,
+        "POST",
+        "/v1/multipart/abort",
+        Some(&json!({"key": "native/a.bin", "upload_id": id})),
+    );
+    assert_eq!(aborted.status, 200, "{:?}", aborted.body);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn finding_05_upload_ids_are_bound_to_their_key() {
+    let Some(server) = storage("seaweedfs") else {
+        return;
+    };
+    let service = Service::start(&server, &config("")).await;
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || {
+        // Users A and B each start an upload.
+        let (key_a, id_a) = create(&service, "a.bin");
+        let (key_b, id_b) = create(&service, "b.bin");
+        assert!(
+            id_a.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b)),
+            "the upload id must be URL-path safe: {id_a}"
+        );
+        // B with A's id and B's key, A's key with B's id, a tampered tag,
+        // and the storage's own id without a tag: refused on every route,
+        // before storage is asked.
+        let storage_id_a = id_a
+            .rsplit_once('.')
+            .map_or(id_a.as_str(), |(id, _)| id)
+            .to_owned();
+        for (id, key) in [
+            (&id_a, &key_b),
+            (&id_b, &key_a),
+            (&tampered(&id_a), &key_a),
+            (&storage_id_a, &key_a),
+        ] {
+            assert_refused(companion_routes(&service, id, key));
+        }
+        // The id with its own key still works: A uploads and completes.
+        let (status, etag) = put(&part_url(&service, &id_a, &key_a, 1), b"A's own bytes");
+        assert_eq!(status, 200);
+        let done = complete(
+            &service,
+            &id_a,
+            &key_a,
+            &json!([{"PartNumber": 1, "ETag": etag}]),
+        );
+        assert_eq!(done.status, 200, "{:?}", done.body);
+        assert_eq!(object_size(&service, &key_a), Some(13));
+        assert_eq!(
+            object_size(&service, &key_b),
+            None,
+            "nothing was written to B's key"
+        );
+
+        native_upload_ids_are_bound(&service);
+
+        // With upload_id_secret_file, copies that share the file agree, and
+        // an id bound with another secret is refused.
+        let dir = tempfile::tempdir().unwrap();
+        let secret = dir.path().join("upload-id.secret");
+        std::fs::write(
+            &secret,
+            "an operator's secret of at least 32 bytes, 4f1c9e\n",
+        )
+        .unwrap();
+        let with_file = config(&format!(
+            "upload_id_secret_file = {:?}",
+            secret.display().to_string()
+        ));
+        let second = runtime.block_on(Service::start(&server, &with_file));
+        let third = runtime.block_on(Service::start(&server, &with_file));
+        let (key, id) = create(&second, "c.bin");
+        let listed = browser(
+            &third,
+            "GET",
+            &format!("/s3/multipart/{id}?{}", query(&key)),
+            None,
+        );
+        assert_eq!(listed.status, 200, "{:?}", listed.body);
+        assert_refused(companion_routes(&service, &id, &key));
+        assert_refused(companion_routes(&second, &id_b, &key_b));
+    })
+    .await
+    .unwrap();
+}
