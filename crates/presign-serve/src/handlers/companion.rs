@@ -363,6 +363,32 @@ fn upload(
         .map_err(|error| ApiError::bad_request("uploadId", error.to_string()))
 }
 
+/// The most part numbers one `/batch` request may name (S3's most parts).
+const MAX_BATCH_PARTS: usize = 10_000;
+/// The longest `partNumbers` list read: 10,000 numbers of up to five digits
+/// and their commas.
+const MAX_BATCH_BYTES: usize = MAX_BATCH_PARTS * 6;
+
+/// `partNumbers`, bounded before it is parsed, as distinct ascending
+/// numbers.
+fn batch_numbers(text: &str) -> Result<Vec<PartNumber>, ApiError> {
+    if text.len() > MAX_BATCH_BYTES || text.split(',').count() > MAX_BATCH_PARTS {
+        return Err(ApiError::bad_request(
+            "partNumbers",
+            format!(
+                "partNumbers names at most {MAX_BATCH_PARTS} part numbers in at most {MAX_BATCH_BYTES} bytes"
+            ),
+        ));
+    }
+    let mut numbers = text
+        .split(',')
+        .map(part_number)
+        .collect::<Result<Vec<_>, _>>()?;
+    numbers.sort_unstable_by_key(|number| number.get());
+    numbers.dedup_by_key(|number| number.get());
+    Ok(numbers)
+}
+
 fn part_number(text: &str) -> Result<PartNumber, ApiError> {
     text.trim()
         .parse::<u64>()
@@ -468,46 +494,24 @@ pub(crate) async fn sign_part(
     let number = part_number(&number)?;
     let upload = upload(&state, companion, key, &upload_id, companion.expires_in)?;
     let (url, expires_at) = state.sign(&upload.upload_part(number), state.now())?;
-    audit_parts(
-        &state,
-        &id,
-        &requester(&headers, remote),
-        companion,
-        key,
-        upload.upload_id(),
-        &[(number.get(), expires_at)],
+    let requester = requester(&headers, remote);
+    let issuer = Issuer::new(
+        state.now(),
+        &id.0,
+        &requester,
+        "/s3/multipart/{uploadId}/{partNumber}",
+        &companion.bucket,
+    );
+    state.issued(
+        "part_url",
+        &[issuer
+            .record("PUT", key, &rfc3339(expires_at))
+            .part(upload.upload_id(), number.get())],
     );
     Ok(Json(CompanionPartAnswer {
         url,
         expires: companion.expires_in,
     }))
-}
-
-fn audit_parts(
-    state: &AppState,
-    id: &RequestId,
-    requester: &Requester,
-    companion: &Companion,
-    key: &str,
-    upload_id: &str,
-    parts: &[(u32, std::time::SystemTime)],
-) {
-    let issuer = Issuer::new(
-        state.now(),
-        &id.0,
-        requester,
-        "/s3/multipart/{uploadId}/{partNumber}",
-        &companion.bucket,
-    );
-    let records: Vec<AuditRecord<'_>> = parts
-        .iter()
-        .map(|(number, expires_at)| {
-            issuer
-                .record("PUT", key, &rfc3339(*expires_at))
-                .part(upload_id, *number)
-        })
-        .collect();
-    state.issued("part_url", &records);
 }
 
 /// URLs for many parts at once.
@@ -533,28 +537,32 @@ pub(crate) async fn sign_parts(
             "the part numbers must be passed comma-separated, e.g. ?partNumbers=4,6,7",
         )
     })?;
-    let numbers = numbers
-        .split(',')
-        .map(part_number)
-        .collect::<Result<Vec<_>, _>>()?;
+    let numbers = batch_numbers(numbers)?;
     let upload = upload(&state, companion, key, &upload_id, companion.expires_in)?;
     let now = state.now();
     let mut presigned_urls = BTreeMap::new();
-    let mut issued = Vec::with_capacity(numbers.len());
+    let mut signed = Vec::with_capacity(numbers.len());
+    let mut expires_at = now;
     for number in numbers {
-        let (url, expires_at) = state.sign(&upload.upload_part(number), now)?;
-        issued.push((number.get(), expires_at));
+        let (url, expires) = state.sign(&upload.upload_part(number), now)?;
+        expires_at = expires;
+        signed.push(number.get());
         presigned_urls.insert(number.get().to_string(), url);
     }
-    audit_parts(
-        &state,
-        &id,
-        &requester(&headers, remote),
-        companion,
-        key,
-        upload.upload_id(),
-        &issued,
+    // One audit line for the request, however many parts (issue 20,
+    // finding 6).
+    let requester = requester(&headers, remote);
+    let issuer = Issuer::new(
+        now,
+        &id.0,
+        &requester,
+        "/s3/multipart/{uploadId}/batch",
+        &companion.bucket,
     );
+    let record: AuditRecord<'_> = issuer
+        .record("PUT", key, &rfc3339(expires_at))
+        .parts(upload.upload_id(), &signed);
+    state.issued("part_url", &[record]);
     Ok(Json(CompanionBatchAnswer { presigned_urls }))
 }
 

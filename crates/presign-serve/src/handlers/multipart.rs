@@ -195,15 +195,12 @@ pub(crate) async fn create(
     let requester = Requester::Client(client.name.clone());
     let expires_text = rfc3339(expires_at);
     let issuer = Issuer::new(now, &id.0, &requester, "/v1/multipart", &bucket);
-    let records: Vec<AuditRecord<'_>> = parts
-        .iter()
-        .map(|part| {
-            issuer
-                .record("PUT", &body.key, &expires_text)
-                .part(&upload_id, part.part_number)
-        })
-        .collect();
-    state.issued("part_url", &records);
+    // One line for the whole plan, however many parts (issue 20, finding 6).
+    let numbers: Vec<u32> = parts.iter().map(|part| part.part_number).collect();
+    let record: AuditRecord<'_> = issuer
+        .record("PUT", &body.key, &expires_text)
+        .parts(&upload_id, &numbers);
+    state.issued("part_url", &[record]);
     let upload_id = UploadIds::of(&state).bind(&bucket, &body.key, &upload_id);
     Ok(Json(MultipartPlan {
         upload_id,

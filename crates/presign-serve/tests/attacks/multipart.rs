@@ -467,3 +467,81 @@ async fn finding_05_upload_ids_are_bound_to_their_key() {
     .await
     .unwrap();
 }
+
+/// The `presign_urls_issued_total{kind="part_url"}` count of `/metrics`.
+fn part_urls_issued(service: &Service) -> u64 {
+    let answer = send("GET", &service.url("/metrics"), &[], Vec::new());
+    let Value::String(text) = answer.body else {
+        panic!("/metrics: {:?}", answer.body)
+    };
+    text.lines()
+        .find(|line| {
+            line.contains("urls_issued") && line.contains("part_url") && !line.starts_with('#')
+        })
+        .and_then(|line| line.rsplit(' ').next())
+        .map_or(0, |count| count.parse().unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn finding_06_batch_part_numbers_are_bounded_deduped_and_audited_once() {
+    let Some(server) = storage("seaweedfs") else {
+        return;
+    };
+    let service = Service::start(&server, &config("")).await;
+    tokio::task::spawn_blocking(move || {
+        let (key, id) = create(&service, "batch.bin");
+        let batch = |numbers: &str| {
+            browser(
+                &service,
+                "GET",
+                &format!("/s3/multipart/{id}/batch?{}&partNumbers={numbers}", query(&key)),
+                None,
+            )
+        };
+        let lines = service.audit().len();
+        // 32,000 repeats of one number (64 kB, about the longest URI a
+        // request may carry), and 9,000 numbers padded to 63 kB: refused
+        // before anything is signed, naming the limit.
+        let repeats = vec!["1"; 32_000].join(",");
+        let padded = vec!["000001"; 9_000].join(",");
+        for numbers in [&repeats, &padded] {
+            let answer = batch(numbers);
+            assert_eq!(
+                (answer.status, answer.body["rule"].as_str()),
+                (400, Some("partNumbers")),
+                "{:?}",
+                answer.body
+            );
+            assert!(answer.body["error"].as_str().unwrap().contains("10000"), "{:?}", answer.body);
+        }
+        assert_eq!(service.audit().len(), lines, "nothing was issued");
+        // Within the bounds, repeats are signed once each, and the request
+        // writes one audit line of bounded size.
+        let before = part_urls_issued(&service);
+        let cycle: Vec<String> = (0..9_999).map(|i| (i % 3 + 1).to_string()).collect();
+        let answer = batch(&cycle.join(","));
+        assert_eq!(answer.status, 200, "{:?}", answer.body);
+        let urls = answer.body["presignedUrls"].as_object().unwrap();
+        assert_eq!(urls.keys().collect::<Vec<_>>(), ["1", "2", "3"]);
+        let audit = service.audit();
+        assert_eq!(audit.len(), lines + 1, "one audit line per request");
+        let line = &audit[lines];
+        assert_eq!(line["part_numbers"], "1-3", "{line}");
+        assert!(line.to_string().len() < 1024, "{line}");
+        assert_eq!(part_urls_issued(&service) - before, 3, "the metrics count the URLs");
+        // The native plan writes one line too, however many parts.
+        let plan = api(
+            &service,
+            "POST",
+            "/v1/multipart",
+            Some(&json!({"key": "native/plan.bin", "size": 30 * 1024 * 1024, "part_size": 5 * 1024 * 1024})),
+        );
+        assert_eq!(plan.status, 200, "{:?}", plan.body);
+        assert_eq!(plan.body["parts"].as_array().unwrap().len(), 6);
+        let audit = service.audit();
+        assert_eq!(audit.len(), lines + 2, "one audit line for the plan");
+        assert_eq!(audit[lines + 1]["part_numbers"], "1-6");
+    })
+    .await
+    .unwrap();
+}
