@@ -665,13 +665,20 @@ fn listed_parts(
     let mut parts = Vec::with_capacity(named.len().max(listed.len()));
     let mut size = 0u64;
     let mut unchecked = false;
+    // Every version the storage lists of each part (SeaweedFS lists a part
+    // uploaded again twice), by number: no quadratic search for a body of
+    // 10,000 parts.
+    let mut by_number: BTreeMap<u32, Vec<&ListedPart>> = BTreeMap::new();
+    for part in listed {
+        by_number.entry(part.number.get()).or_default().push(part);
+    }
     if named.is_empty() {
-        for (index, part) in listed.iter().enumerate() {
+        for versions in by_number.values() {
+            let Some(part) = versions.first() else {
+                continue;
+            };
             let number = part.number.get();
-            if listed[..index]
-                .iter()
-                .any(|other| other.number == part.number)
-            {
+            if versions.len() > 1 {
                 return Err(ApiError::new(
                     axum::http::StatusCode::CONFLICT,
                     Some("parts"),
@@ -698,13 +705,11 @@ fn listed_parts(
         }
         return Ok((parts, size, false));
     }
-    for (index, &(number, etag)) in named.iter().enumerate() {
+    let mut seen = std::collections::BTreeSet::new();
+    for &(number, etag) in named {
         let number = PartNumber::new(number)
             .map_err(|error| ApiError::bad_request("parts", error.to_string()))?;
-        if named[..index]
-            .iter()
-            .any(|&(other, _)| other == u64::from(number.get()))
-        {
+        if !seen.insert(number.get()) {
             return Err(ApiError::bad_request(
                 "parts",
                 format!(
@@ -713,9 +718,8 @@ fn listed_parts(
                 ),
             ));
         }
-        let candidates: Vec<&ListedPart> =
-            listed.iter().filter(|part| part.number == number).collect();
-        let chosen = match candidates.as_slice() {
+        let candidates = by_number.get(&number.get()).map_or(&[][..], Vec::as_slice);
+        let chosen = match candidates {
             [] => {
                 return Err(ApiError::bad_request(
                     "parts",
