@@ -75,6 +75,14 @@ pub(crate) struct AuditRecord<'a> {
     /// The part number, for part URLs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) part_number: Option<u32>,
+    /// The part numbers, for one line covering many part URLs: ascending
+    /// ranges, e.g. `1-4,7` (at most 10,000 numbers, so the line stays
+    /// bounded).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) part_numbers: Option<String>,
+    /// How many URLs the line stands for (for the metrics; not written).
+    #[serde(skip)]
+    pub(crate) urls: u64,
 }
 
 /// What the audit lines of one request share: when, which request, who,
@@ -125,6 +133,8 @@ impl<'a> Issuer<'a> {
             expires_at: expires_at.to_owned(),
             upload_id: None,
             part_number: None,
+            part_numbers: None,
+            urls: 1,
         }
     }
 }
@@ -147,6 +157,39 @@ impl<'a> AuditRecord<'a> {
             ..self
         }
     }
+
+    /// One line for the part URLs of `numbers` (ascending, distinct) of a
+    /// multipart upload.
+    pub(crate) fn parts(self, upload_id: &'a str, numbers: &[u32]) -> Self {
+        Self {
+            upload_id: Some(upload_id),
+            part_numbers: Some(ranges(numbers)),
+            urls: numbers.len() as u64,
+            ..self
+        }
+    }
+}
+
+/// Ascending distinct numbers as ranges: `1-4,7,9-10`.
+fn ranges(numbers: &[u32]) -> String {
+    use std::fmt::Write as _;
+    let mut text = String::new();
+    let mut index = 0;
+    while let Some(&first) = numbers.get(index) {
+        let mut last = first;
+        while numbers.get(index + 1) == Some(&(last + 1)) {
+            last += 1;
+            index += 1;
+        }
+        index += 1;
+        let sep = if text.is_empty() { "" } else { "," };
+        let _ = if first == last {
+            write!(text, "{sep}{first}")
+        } else {
+            write!(text, "{sep}{first}-{last}")
+        };
+    }
+    text
 }
 
 /// RFC 3339 with whole seconds, UTC.
@@ -196,5 +239,15 @@ impl Audit {
         if let Err(error) = written {
             tracing::error!(%error, "cannot write the audit log");
         }
+    }
+}
+
+#[cfg(test)]
+mod part_ranges {
+    #[test]
+    fn runs_become_ranges() {
+        assert_eq!(super::ranges(&[1, 2, 3, 4, 7, 9, 10]), "1-4,7,9-10");
+        assert_eq!(super::ranges(&[5]), "5");
+        assert_eq!(super::ranges(&[]), "");
     }
 }

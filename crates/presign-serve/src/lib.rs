@@ -44,6 +44,7 @@ mod server;
 mod settings;
 mod state;
 mod storage;
+mod upload_id;
 
 mod template;
 
@@ -72,6 +73,7 @@ pub use settings::{
 };
 pub use state::AppState;
 pub use template::KeyTemplate;
+pub use upload_id::UploadIds;
 
 #[derive(OpenApi)]
 #[openapi(

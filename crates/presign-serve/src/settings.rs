@@ -151,6 +151,12 @@ pub struct Companion {
     pub bucket: String,
     /// `acl`: a canned ACL set on every upload.
     pub acl: Option<String>,
+    /// `upload_id_secret_file`: a file holding the secret (at least 32
+    /// bytes) that binds the multipart upload ids the service answers to
+    /// their bucket and key; `None`, the default: a key derived from the
+    /// storage secret key (copies with the same credentials agree). Set it
+    /// when the storage credentials are temporary or rotate.
+    pub upload_ids: Option<crate::upload_id::UploadIds>,
 }
 
 /// One `[[clients]]` entry: who may sign what through the native API.
@@ -231,6 +237,7 @@ struct RawCompanion {
     expires_in: Option<Quantity>,
     bucket: Option<String>,
     acl: Option<String>,
+    upload_id_secret_file: Option<PathBuf>,
 }
 
 #[derive(Deserialize)]
@@ -615,7 +622,36 @@ fn companion(
         )?,
         bucket,
         acl: raw.acl,
+        upload_ids: match &raw.upload_id_secret_file {
+            Some(path) => Some(upload_id_secret(path, fail)?),
+            None => None,
+        },
     })
+}
+
+/// The binder keyed with the secret in `path` (surrounding white space
+/// dropped), which must hold at least 32 bytes.
+fn upload_id_secret(
+    path: &Path,
+    fail: &Fail,
+) -> Result<crate::upload_id::UploadIds, SettingsError> {
+    const KEY: &str = "companion.upload_id_secret_file";
+    let text = zeroize::Zeroizing::new(
+        std::fs::read(path)
+            .map_err(|error| fail(KEY, format!("cannot read {}: {error}", path.display())))?,
+    );
+    let secret = text.trim_ascii();
+    if secret.len() < 32 {
+        return Err(fail(
+            KEY,
+            format!(
+                "{} holds {} bytes; the secret must be at least 32 bytes (e.g. openssl rand -hex 32)",
+                path.display(),
+                secret.len()
+            ),
+        ));
+    }
+    Ok(crate::upload_id::UploadIds::new(secret))
 }
 
 fn client(

@@ -76,7 +76,8 @@ impl AppState {
     /// Every handler that issues reports here, so log and count agree.
     pub(crate) fn issued(&self, kind: &'static str, records: &[AuditRecord<'_>]) {
         self.audit.write(records);
-        self.metrics.issued(kind, records.len() as u64);
+        self.metrics
+            .issued(kind, records.iter().map(|record| record.urls).sum());
     }
 
     /// The storage target for `bucket`.

@@ -177,6 +177,68 @@ impl StorageCaller {
     }
 }
 
+impl StorageCaller {
+    /// The size of the object `object` names (a GET request of it), from a
+    /// ListObjectsV2 of its key as prefix, or `None` when there is none:
+    /// the check after CompleteMultipartUpload on storages that neither
+    /// list part ETags nor check them (issue 20, finding 4).
+    pub(crate) async fn object_size(
+        &self,
+        object: &PresignRequest,
+        signer: &Signer,
+        now: SystemTime,
+    ) -> Result<Option<u64>, ApiError> {
+        const OPERATION: &str = "ListObjectsV2";
+        let key = object.key().to_owned();
+        let list = object
+            .clone()
+            .with_key("")
+            .bucket_operation(true)
+            .query("list-type", "2")
+            .query("max-keys", "1")
+            .query("prefix", key.as_str());
+        let answer = self.send(OPERATION, &list, signer, now, None).await?;
+        Ok(listed_size(&answer.body, &key))
+    }
+
+    /// DeleteObject with `request` (a DELETE of the object).
+    pub(crate) async fn delete_object(
+        &self,
+        request: &PresignRequest,
+        signer: &Signer,
+        now: SystemTime,
+    ) -> Result<(), ApiError> {
+        self.send("DeleteObject", request, signer, now, None)
+            .await
+            .map(|_| ())
+    }
+}
+
+/// The `<Size>` of the first `<Contents>` of a ListObjectsV2 answer when its
+/// `<Key>` is `key` (the five XML entities unescaped).
+fn listed_size(body: &str, key: &str) -> Option<u64> {
+    let between = |text: &'_ str, tag: &str| -> Option<(usize, usize)> {
+        let open = format!("<{tag}>");
+        let start = text.find(&open)? + open.len();
+        let end = start + text[start..].find(&format!("</{tag}>"))?;
+        Some((start, end))
+    };
+    let (start, end) = between(body, "Contents")?;
+    let contents = &body[start..end];
+    let (k0, k1) = between(contents, "Key")?;
+    let listed = contents[k0..k1]
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&");
+    if listed != key {
+        return None;
+    }
+    let (s0, s1) = between(contents, "Size")?;
+    contents[s0..s1].trim().parse().ok()
+}
+
 /// A refusal in words: the S3 error code and message when the body holds
 /// one, else the status.
 fn refusal(answer: &Answer) -> String {

@@ -348,6 +348,12 @@ async fn storage_down_signing_still_works_and_storage_routes_answer_502() {
     // Nothing listens on port 9 (discard) on loopback.
     let copy = start(settings(&server, "http://127.0.0.1:9", "")).await;
     let addr = copy.addr;
+    // Upload ids as the service answers them: bound to their key.
+    let ids = presign_serve::UploadIds::new(b"down-secret");
+    let (some_id, u) = (
+        ids.bind("bucket", "k", "some-id"),
+        ids.bind("bucket", "app/a", "u"),
+    );
     tokio::task::spawn_blocking(move || {
         let (status, _) = call(
             addr,
@@ -363,7 +369,12 @@ async fn storage_down_signing_still_works_and_storage_routes_answer_502() {
             None,
         );
         assert_eq!(status, 200);
-        let (status, _) = call(addr, "GET", "/s3/multipart/some-id/3?key=k", None);
+        let (status, _) = call(
+            addr,
+            "GET",
+            &format!("/s3/multipart/{some_id}/3?key=k"),
+            None,
+        );
         assert_eq!(status, 200, "part URLs need no storage call");
         let storage_calls = [
             (
@@ -371,11 +382,11 @@ async fn storage_down_signing_still_works_and_storage_routes_answer_502() {
                 "/s3/multipart".to_owned(),
                 Some(json!({"filename": "a.bin", "type": "application/x-test"})),
             ),
-            ("GET", "/s3/multipart/some-id?key=k".to_owned(), None),
-            ("DELETE", "/s3/multipart/some-id?key=k".to_owned(), None),
+            ("GET", format!("/s3/multipart/{some_id}?key=k"), None),
+            ("DELETE", format!("/s3/multipart/{some_id}?key=k"), None),
             (
                 "POST",
-                "/s3/multipart/some-id/complete?key=k".to_owned(),
+                format!("/s3/multipart/{some_id}/complete?key=k"),
                 Some(json!({"parts": [{"PartNumber": 1, "ETag": "e"}]})),
             ),
             (
@@ -386,7 +397,7 @@ async fn storage_down_signing_still_works_and_storage_routes_answer_502() {
             (
                 "POST",
                 "/v1/multipart/abort".to_owned(),
-                Some(json!({"key": "app/a", "upload_id": "u"})),
+                Some(json!({"key": "app/a", "upload_id": u})),
             ),
         ];
         for (method, path, body) in storage_calls {

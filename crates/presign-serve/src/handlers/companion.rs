@@ -12,7 +12,9 @@ use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::{Extension, Json};
-use presign::multipart::{CompletedPart, MultipartUpload, PartNumber};
+use presign::multipart::{
+    CompleteMultipartUploadResult, CompletedPart, ListedPart, MultipartUpload, PartNumber,
+};
 use presign::{Method, presign_post};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -25,6 +27,7 @@ use crate::metrics::RequestId;
 use crate::policy;
 use crate::settings::Companion;
 use crate::state::AppState;
+use crate::upload_id::UploadIds;
 
 /// The longest file name kept in a key (Companion truncates too).
 const MAX_FILENAME_BYTES: usize = 512;
@@ -227,7 +230,8 @@ pub(crate) struct CompanionCreateBody {
 pub(crate) struct CompanionCreateAnswer {
     /// The object key chosen by key_template.
     pub(crate) key: String,
-    /// The storage service's upload id.
+    /// The upload id: the storage service's, bound to the bucket and key
+    /// (every route that takes it checks that).
     pub(crate) upload_id: String,
     /// The bucket.
     pub(crate) bucket: String,
@@ -290,7 +294,8 @@ pub(crate) struct CompanionCompletePart {
 /// `POST /s3/multipart/{uploadId}/complete`'s body.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub(crate) struct CompanionCompleteBody {
-    /// The parts, in order.
+    /// The parts, in order; each must be one the storage lists, with the
+    /// ETag it lists (empty: every listed part).
     pub(crate) parts: Vec<CompanionCompletePart>,
 }
 
@@ -316,6 +321,8 @@ fn required_key(query: &KeyQuery) -> Result<&str, ApiError> {
     Ok(key)
 }
 
+/// The upload `upload_id` (as the service answered it: bound to `key`)
+/// names; a 403 when it was issued for another key or not by the service.
 fn upload(
     state: &AppState,
     companion: &Companion,
@@ -323,6 +330,7 @@ fn upload(
     upload_id: &str,
     expires_in: u64,
 ) -> Result<MultipartUpload, ApiError> {
+    let storage_id = UploadIds::of(state).open(&companion.bucket, key, upload_id)?;
     let object = state.target(&companion.bucket).request(
         Method::Get,
         key,
@@ -330,8 +338,34 @@ fn upload(
         &[],
         &[],
     );
-    MultipartUpload::new(&object, upload_id)
+    MultipartUpload::new(&object, storage_id)
         .map_err(|error| ApiError::bad_request("uploadId", error.to_string()))
+}
+
+/// The most part numbers one `/batch` request may name (S3's most parts).
+const MAX_BATCH_PARTS: usize = 10_000;
+/// The longest `partNumbers` list read: 10,000 numbers of up to five digits
+/// and their commas.
+const MAX_BATCH_BYTES: usize = MAX_BATCH_PARTS * 6;
+
+/// `partNumbers`, bounded before it is parsed, as distinct ascending
+/// numbers.
+fn batch_numbers(text: &str) -> Result<Vec<PartNumber>, ApiError> {
+    if text.len() > MAX_BATCH_BYTES || text.split(',').count() > MAX_BATCH_PARTS {
+        return Err(ApiError::bad_request(
+            "partNumbers",
+            format!(
+                "partNumbers names at most {MAX_BATCH_PARTS} part numbers in at most {MAX_BATCH_BYTES} bytes"
+            ),
+        ));
+    }
+    let mut numbers = text
+        .split(',')
+        .map(part_number)
+        .collect::<Result<Vec<_>, _>>()?;
+    numbers.sort_unstable_by_key(|number| number.get());
+    numbers.dedup_by_key(|number| number.get());
+    Ok(numbers)
 }
 
 fn part_number(text: &str) -> Result<PartNumber, ApiError> {
@@ -414,10 +448,11 @@ pub(crate) async fn create(
         &[],
         &headers,
     );
-    let upload_id = state
+    let storage_id = state
         .storage
         .create(&object, &state.signer, state.now())
         .await?;
+    let upload_id = UploadIds::of(&state).bind(&companion.bucket, &key, &storage_id);
     Ok(Json(CompanionCreateAnswer {
         key,
         upload_id,
@@ -446,46 +481,24 @@ pub(crate) async fn sign_part(
     let number = part_number(&number)?;
     let upload = upload(&state, companion, key, &upload_id, companion.expires_in)?;
     let (url, expires_at) = state.sign(&upload.upload_part(number), state.now())?;
-    audit_parts(
-        &state,
-        &id,
-        &requester(&headers, remote),
-        companion,
-        key,
-        &upload_id,
-        &[(number.get(), expires_at)],
+    let requester = requester(&headers, remote);
+    let issuer = Issuer::new(
+        state.now(),
+        &id.0,
+        &requester,
+        "/s3/multipart/{uploadId}/{partNumber}",
+        &companion.bucket,
+    );
+    state.issued(
+        "part_url",
+        &[issuer
+            .record("PUT", key, &rfc3339(expires_at))
+            .part(upload.upload_id(), number.get())],
     );
     Ok(Json(CompanionPartAnswer {
         url,
         expires: companion.expires_in,
     }))
-}
-
-fn audit_parts(
-    state: &AppState,
-    id: &RequestId,
-    requester: &Requester,
-    companion: &Companion,
-    key: &str,
-    upload_id: &str,
-    parts: &[(u32, std::time::SystemTime)],
-) {
-    let issuer = Issuer::new(
-        state.now(),
-        &id.0,
-        requester,
-        "/s3/multipart/{uploadId}/{partNumber}",
-        &companion.bucket,
-    );
-    let records: Vec<AuditRecord<'_>> = parts
-        .iter()
-        .map(|(number, expires_at)| {
-            issuer
-                .record("PUT", key, &rfc3339(*expires_at))
-                .part(upload_id, *number)
-        })
-        .collect();
-    state.issued("part_url", &records);
 }
 
 /// URLs for many parts at once.
@@ -511,28 +524,32 @@ pub(crate) async fn sign_parts(
             "the part numbers must be passed comma-separated, e.g. ?partNumbers=4,6,7",
         )
     })?;
-    let numbers = numbers
-        .split(',')
-        .map(part_number)
-        .collect::<Result<Vec<_>, _>>()?;
+    let numbers = batch_numbers(numbers)?;
     let upload = upload(&state, companion, key, &upload_id, companion.expires_in)?;
     let now = state.now();
     let mut presigned_urls = BTreeMap::new();
-    let mut issued = Vec::with_capacity(numbers.len());
+    let mut signed = Vec::with_capacity(numbers.len());
+    let mut expires_at = now;
     for number in numbers {
-        let (url, expires_at) = state.sign(&upload.upload_part(number), now)?;
-        issued.push((number.get(), expires_at));
+        let (url, expires) = state.sign(&upload.upload_part(number), now)?;
+        expires_at = expires;
+        signed.push(number.get());
         presigned_urls.insert(number.get().to_string(), url);
     }
-    audit_parts(
-        &state,
-        &id,
-        &requester(&headers, remote),
-        companion,
-        key,
-        &upload_id,
-        &issued,
+    // One audit line for the request, however many parts (issue 20,
+    // finding 6).
+    let requester = requester(&headers, remote);
+    let issuer = Issuer::new(
+        now,
+        &id.0,
+        &requester,
+        "/s3/multipart/{uploadId}/batch",
+        &companion.bucket,
     );
+    let record: AuditRecord<'_> = issuer
+        .record("PUT", key, &rfc3339(expires_at))
+        .parts(upload.upload_id(), &signed);
+    state.issued("part_url", &[record]);
     Ok(Json(CompanionBatchAnswer { presigned_urls }))
 }
 
@@ -589,29 +606,20 @@ pub(crate) async fn complete(
 ) -> Result<Json<CompanionCompleteAnswer>, ApiError> {
     let companion = settings(&state)?;
     let key = required_key(&query)?.to_owned();
-    let parts = body
+    let named: Vec<(u64, &str)> = body
         .parts
         .iter()
-        .map(|part| {
-            Ok(CompletedPart::new(
-                part_number(&part.part_number.to_string())?,
-                &part.etag,
-            ))
-        })
-        .collect::<Result<Vec<_>, ApiError>>()?;
+        .map(|part| (part.part_number, part.etag.as_str()))
+        .collect();
     let upload = upload(&state, companion, &key, &upload_id, 600)?;
-    complete_within(
+    let result = complete_listed(
         &state,
         &upload,
-        &parts,
+        &named,
         companion.max_size,
         "the Companion routes",
     )
     .await?;
-    let result = state
-        .storage
-        .complete(&upload, &parts, &state.signer, state.now())
-        .await?;
     Ok(Json(CompanionCompleteAnswer {
         location: result
             .location
@@ -621,38 +629,192 @@ pub(crate) async fn complete(
     }))
 }
 
-/// With a `max_size`, the named parts' sizes (from ListParts) must add up to
-/// at most it; an upload over it is aborted and refused.
-pub(crate) async fn complete_within(
+/// An ETag without its double quotes (clients send either form).
+fn bare_etag(etag: &str) -> &str {
+    etag.trim().trim_matches('"')
+}
+
+/// The listed ETag of `part`, when the storage lists one.
+fn listed_etag(part: &ListedPart) -> Option<&str> {
+    part.etag
+        .as_deref()
+        .filter(|etag| !bare_etag(etag).is_empty())
+}
+
+/// The parts to complete with (the `named` ones, part number and ETag as the
+/// client gave them, as the storage lists them; when none is named, every
+/// listed part), their total size, and whether a part's ETag could not be
+/// checked (the storage lists none).
+fn listed_parts(
+    listed: &[ListedPart],
+    named: &[(u64, &str)],
+) -> Result<(Vec<CompletedPart>, u64, bool), ApiError> {
+    let mut parts = Vec::with_capacity(named.len().max(listed.len()));
+    let mut size = 0u64;
+    let mut unchecked = false;
+    // Every version the storage lists of each part (SeaweedFS lists a part
+    // uploaded again twice), by number: no quadratic search for a body of
+    // 10,000 parts.
+    let mut by_number: BTreeMap<u32, Vec<&ListedPart>> = BTreeMap::new();
+    for part in listed {
+        by_number.entry(part.number.get()).or_default().push(part);
+    }
+    if named.is_empty() {
+        for versions in by_number.values() {
+            let Some(part) = versions.first() else {
+                continue;
+            };
+            let number = part.number.get();
+            if versions.len() > 1 {
+                return Err(ApiError::new(
+                    axum::http::StatusCode::CONFLICT,
+                    Some("parts"),
+                    format!(
+                        "the storage lists part {number} more than once (it was uploaded again): name the parts and their ETags"
+                    ),
+                ));
+            }
+            let etag = listed_etag(part).ok_or_else(|| {
+                ApiError::new(
+                    axum::http::StatusCode::CONFLICT,
+                    Some("parts"),
+                    format!("the storage lists part {number} without its ETag: name the parts and the ETags their uploads answered"),
+                )
+            })?;
+            parts.push(CompletedPart::new(part.number, etag));
+            size = size.saturating_add(part.size);
+        }
+        if parts.is_empty() {
+            return Err(ApiError::bad_request(
+                "parts",
+                "no part of the upload has been uploaded: upload at least one part before completing",
+            ));
+        }
+        return Ok((parts, size, false));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for &(number, etag) in named {
+        let number = PartNumber::new(number)
+            .map_err(|error| ApiError::bad_request("parts", error.to_string()))?;
+        if !seen.insert(number.get()) {
+            return Err(ApiError::bad_request(
+                "parts",
+                format!(
+                    "part {} is named more than once; name each part once",
+                    number.get()
+                ),
+            ));
+        }
+        let candidates = by_number.get(&number.get()).map_or(&[][..], Vec::as_slice);
+        let chosen = match candidates {
+            [] => {
+                return Err(ApiError::bad_request(
+                    "parts",
+                    format!(
+                        "part {} is not among the parts the storage lists for this upload: upload it first",
+                        number.get()
+                    ),
+                ));
+            }
+            // A storage that lists no ETag (s3s-fs) cannot be checked here;
+            // the object's size is checked after completion instead.
+            [only] if listed_etag(only).is_none() => {
+                unchecked = true;
+                CompletedPart::new(number, etag.trim())
+            }
+            candidates => {
+                let found = candidates.iter().find_map(|part| {
+                    listed_etag(part)
+                        .filter(|listed| bare_etag(listed) == bare_etag(etag))
+                        .map(|listed| (listed, part.size))
+                });
+                let Some((listed, part_size)) = found else {
+                    return Err(ApiError::new(
+                        axum::http::StatusCode::CONFLICT,
+                        Some("etag"),
+                        format!(
+                            "part {}'s ETag is not the one the storage lists for it: name the ETag its upload answered, or upload the part again",
+                            number.get()
+                        ),
+                    ));
+                };
+                size = size.saturating_add(part_size);
+                parts.push(CompletedPart::new(number, listed));
+                continue;
+            }
+        };
+        size = size.saturating_add(candidates.first().map_or(0, |part| part.size));
+        parts.push(chosen);
+    }
+    Ok((parts, size, unchecked))
+}
+
+/// Completes `upload` with exactly the parts the storage lists (issue 20,
+/// finding 4): ListParts, then the `named` parts (or every listed part when
+/// none is named) with the listed ETags, their size checked against
+/// `max_size` (an upload over it is aborted), then CompleteMultipartUpload
+/// with those parts only. A part replaced in between has another ETag, so
+/// the storage refuses it. For a storage that lists no ETags the object's
+/// size is checked once more after completion, and an object over
+/// `max_size` is deleted.
+pub(crate) async fn complete_listed(
     state: &AppState,
     upload: &MultipartUpload,
-    parts: &[CompletedPart],
+    named: &[(u64, &str)],
     max_size: Option<u64>,
     owner: &str,
-) -> Result<(), ApiError> {
-    let Some(max) = max_size else { return Ok(()) };
+) -> Result<CompleteMultipartUploadResult, ApiError> {
     let listed = state
         .storage
         .list_parts(upload, &state.signer, state.now())
         .await?;
-    let size: u64 = listed
-        .iter()
-        .filter(|part| parts.iter().any(|named| named.number == part.number))
-        .map(|part| part.size)
-        .sum();
-    if size <= max {
-        return Ok(());
+    let (parts, size, unchecked) = listed_parts(&listed, named)?;
+    if let Some(max) = max_size
+        && size > max
+    {
+        state
+            .storage
+            .abort(upload, &state.signer, state.now())
+            .await?;
+        return Err(ApiError::forbidden(
+            "max_size",
+            format!(
+                "the upload holds {size} bytes, above the max_size of {owner}: {max} bytes; it was aborted"
+            ),
+        ));
     }
-    state
+    let result = state
         .storage
-        .abort(upload, &state.signer, state.now())
+        .complete(upload, &parts, &state.signer, state.now())
         .await?;
-    Err(ApiError::forbidden(
-        "max_size",
-        format!(
-            "the upload holds {size} bytes, above the max_size of {owner}: {max} bytes; it was aborted"
-        ),
-    ))
+    let Some(max) = max_size.filter(|_| unchecked) else {
+        return Ok(result);
+    };
+    let object = upload.object();
+    let size = state
+        .storage
+        .object_size(object, &state.signer, state.now())
+        .await?;
+    if let Some(size) = size.filter(|size| *size > max) {
+        let delete = state.target(object.bucket()).request(
+            Method::Delete,
+            object.key(),
+            Duration::from_secs(600),
+            &[],
+            &[],
+        );
+        state
+            .storage
+            .delete_object(&delete, &state.signer, state.now())
+            .await?;
+        return Err(ApiError::forbidden(
+            "max_size",
+            format!(
+                "the object assembled holds {size} bytes, above the max_size of {owner}: {max} bytes (a part was replaced while it was completed); it was deleted"
+            ),
+        ));
+    }
+    Ok(result)
 }
 
 /// Discards an upload and its parts (the service calls AbortMultipartUpload).

@@ -8,18 +8,19 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::{Extension, Json};
 use presign::Method;
-use presign::multipart::{CompletedPart, MultipartUpload, PartNumber, PartPlan};
+use presign::multipart::{MultipartUpload, PartPlan};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::audit::{AuditRecord, Issuer, Requester, rfc3339};
 use crate::auth::ClientAuth;
 use crate::error::{ApiError, AppJson, ErrorBody, NativeRefusals, StorageFailure};
-use crate::handlers::companion::{complete_within, object_headers};
+use crate::handlers::companion::{complete_listed, object_headers};
 use crate::metrics::RequestId;
 use crate::policy;
 use crate::settings::Client;
 use crate::state::AppState;
+use crate::upload_id::UploadIds;
 
 /// `POST /v1/multipart`'s body.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -61,7 +62,8 @@ pub(crate) struct PlannedPart {
 /// The upload and its plan.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct MultipartPlan {
-    /// The storage service's upload id.
+    /// The upload id: the storage service's, bound to the bucket and key
+    /// (complete and abort check that).
     pub(crate) upload_id: String,
     /// The bucket.
     pub(crate) bucket: String,
@@ -95,7 +97,8 @@ pub(crate) struct MultipartUploadBody {
     pub(crate) key: String,
     /// What create answered.
     pub(crate) upload_id: String,
-    /// For complete: every part, in order.
+    /// For complete: the parts, in order, each with the ETag the storage
+    /// lists for it; absent or empty: every part the storage lists.
     #[serde(default)]
     pub(crate) parts: Vec<DonePart>,
 }
@@ -121,11 +124,12 @@ fn existing_upload(
     policy::method(client, Method::Put)?;
     let bucket = policy::bucket(client, body.bucket.as_deref())?;
     policy::key(client, &body.key)?;
+    let storage_id = UploadIds::of(state).open(bucket, &body.key, &body.upload_id)?;
     let object =
         state
             .target(bucket)
             .request(Method::Get, &body.key, Duration::from_secs(600), &[], &[]);
-    MultipartUpload::new(&object, &body.upload_id)
+    MultipartUpload::new(&object, storage_id)
         .map_err(|error| ApiError::bad_request("upload_id", error.to_string()))
 }
 
@@ -193,17 +197,15 @@ pub(crate) async fn create(
     let requester = Requester::Client(client.name.clone());
     let expires_text = rfc3339(expires_at);
     let issuer = Issuer::new(now, &id.0, &requester, "/v1/multipart", &bucket);
-    let records: Vec<AuditRecord<'_>> = parts
-        .iter()
-        .map(|part| {
-            issuer
-                .record("PUT", &body.key, &expires_text)
-                .part(&upload_id, part.part_number)
-        })
-        .collect();
-    state.issued("part_url", &records);
+    // One line for the whole plan, however many parts (issue 20, finding 6).
+    let numbers: Vec<u32> = parts.iter().map(|part| part.part_number).collect();
+    let record: AuditRecord<'_> = issuer
+        .record("PUT", &body.key, &expires_text)
+        .parts(&upload_id, &numbers);
+    state.issued("part_url", &[record]);
+    let upload_id = UploadIds::of(&state).bind(&bucket, &body.key, &upload_id);
     Ok(Json(MultipartPlan {
-        upload_id: upload_id.clone(),
+        upload_id,
         bucket,
         key: body.key,
         part_size: plan.part_size(),
@@ -229,27 +231,19 @@ pub(crate) async fn complete(
     AppJson(body): AppJson<MultipartUploadBody>,
 ) -> Result<Json<MultipartCompleteAnswer>, ApiError> {
     let upload = existing_upload(&state, &client, &body)?;
-    let parts = body
+    let named: Vec<(u64, &str)> = body
         .parts
         .iter()
-        .map(|part| {
-            PartNumber::new(part.part_number)
-                .map(|number| CompletedPart::new(number, &part.etag))
-                .map_err(|error| ApiError::bad_request("parts", error.to_string()))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    complete_within(
+        .map(|part| (part.part_number, part.etag.as_str()))
+        .collect();
+    let result = complete_listed(
         &state,
         &upload,
-        &parts,
+        &named,
         client.max_size,
         &format!("client {:?}", client.name),
     )
     .await?;
-    let result = state
-        .storage
-        .complete(&upload, &parts, &state.signer, state.now())
-        .await?;
     let bucket = upload.object().bucket().to_owned();
     Ok(Json(MultipartCompleteAnswer {
         location: result
