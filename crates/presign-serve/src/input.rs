@@ -32,6 +32,7 @@
 use std::borrow::Cow;
 
 use presign::Method;
+use presign::multipart::PartNumber;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -440,6 +441,73 @@ fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> 
     let head = text.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix)
         .then(|| &text[prefix.len()..])
+}
+
+/// The most part numbers one request may name (S3's most parts).
+pub(crate) const MAX_PART_NUMBERS: usize = 10_000;
+/// The longest list of part numbers read: 10,000 numbers of up to five
+/// digits and their commas.
+const MAX_PART_NUMBERS_BYTES: usize = MAX_PART_NUMBERS * 6;
+
+/// A part number given as text (a path segment): 1..=10000.
+pub(crate) fn part_number(text: &str) -> Result<PartNumber, ApiError> {
+    text.trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|number| PartNumber::new(number).ok())
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "partNumber",
+                format!("part number {text:?} is not within 1..=10000"),
+            )
+        })
+}
+
+/// A part number given as a JSON number, refused under `rule`.
+pub(crate) fn part_number_of(rule: &'static str, number: u64) -> Result<PartNumber, ApiError> {
+    PartNumber::new(number).map_err(|error| ApiError::bad_request(rule, error.to_string()))
+}
+
+/// A comma-separated list of part numbers (`partNumbers=1,2,5`), bounded
+/// before it is parsed, as distinct ascending numbers.
+pub(crate) fn part_numbers(text: &str) -> Result<Vec<PartNumber>, ApiError> {
+    if text.len() > MAX_PART_NUMBERS_BYTES || text.split(',').count() > MAX_PART_NUMBERS {
+        return Err(ApiError::bad_request(
+            "partNumbers",
+            format!(
+                "partNumbers names at most {MAX_PART_NUMBERS} part numbers in at most \
+                 {MAX_PART_NUMBERS_BYTES} bytes"
+            ),
+        ));
+    }
+    let mut numbers = text
+        .split(',')
+        .map(part_number)
+        .collect::<Result<Vec<_>, _>>()?;
+    numbers.sort_unstable_by_key(|number| number.get());
+    numbers.dedup_by_key(|number| number.get());
+    Ok(numbers)
+}
+
+/// The method a native request asks a URL for: GET, PUT, HEAD or DELETE
+/// (POST uploads are POST policies, from `/v1/post`).
+pub(crate) fn method(text: &str) -> Result<Method, ApiError> {
+    let method = text.parse::<Method>().map_err(|_| {
+        ApiError::bad_request(
+            "method",
+            format!(
+                "method {:?} is not one of GET, PUT, HEAD, DELETE",
+                text.chars().take(32).collect::<String>()
+            ),
+        )
+    })?;
+    if method == Method::Post {
+        return Err(ApiError::bad_request(
+            "method",
+            "POST uploads use a POST policy: ask /v1/post",
+        ));
+    }
+    Ok(method)
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::{Extension, Json};
 use presign::multipart::{
-    CompleteMultipartUploadResult, CompletedPart, ListedPart, MultipartUpload, PartNumber,
+    CompleteMultipartUploadResult, CompletedPart, ListedPart, MultipartUpload,
 };
 use presign::{Method, presign_post};
 use serde::{Deserialize, Serialize};
@@ -342,45 +342,6 @@ fn upload(
         .map_err(|error| ApiError::bad_request("uploadId", error.to_string()))
 }
 
-/// The most part numbers one `/batch` request may name (S3's most parts).
-const MAX_BATCH_PARTS: usize = 10_000;
-/// The longest `partNumbers` list read: 10,000 numbers of up to five digits
-/// and their commas.
-const MAX_BATCH_BYTES: usize = MAX_BATCH_PARTS * 6;
-
-/// `partNumbers`, bounded before it is parsed, as distinct ascending
-/// numbers.
-fn batch_numbers(text: &str) -> Result<Vec<PartNumber>, ApiError> {
-    if text.len() > MAX_BATCH_BYTES || text.split(',').count() > MAX_BATCH_PARTS {
-        return Err(ApiError::bad_request(
-            "partNumbers",
-            format!(
-                "partNumbers names at most {MAX_BATCH_PARTS} part numbers in at most {MAX_BATCH_BYTES} bytes"
-            ),
-        ));
-    }
-    let mut numbers = text
-        .split(',')
-        .map(part_number)
-        .collect::<Result<Vec<_>, _>>()?;
-    numbers.sort_unstable_by_key(|number| number.get());
-    numbers.dedup_by_key(|number| number.get());
-    Ok(numbers)
-}
-
-fn part_number(text: &str) -> Result<PartNumber, ApiError> {
-    text.trim()
-        .parse::<u64>()
-        .ok()
-        .and_then(|number| PartNumber::new(number).ok())
-        .ok_or_else(|| {
-            ApiError::bad_request(
-                "partNumber",
-                format!("part number {text:?} is not within 1..=10000"),
-            )
-        })
-}
-
 /// The headers CreateMultipartUpload gives the object: `content-type` when
 /// given, then the metadata as `x-amz-meta-*` headers (checked and encoded
 /// by [`input::metadata`]).
@@ -478,7 +439,7 @@ pub(crate) async fn sign_part(
 ) -> Result<Json<CompanionPartAnswer>, ApiError> {
     let companion = settings(&state)?;
     let key = required_key(&query)?;
-    let number = part_number(&number)?;
+    let number = input::part_number(&number)?;
     let upload = upload(&state, companion, key, &upload_id, companion.expires_in)?;
     let (url, expires_at) = state.sign(&upload.upload_part(number), state.now())?;
     let requester = requester(&headers, remote);
@@ -524,7 +485,7 @@ pub(crate) async fn sign_parts(
             "the part numbers must be passed comma-separated, e.g. ?partNumbers=4,6,7",
         )
     })?;
-    let numbers = batch_numbers(numbers)?;
+    let numbers = input::part_numbers(numbers)?;
     let upload = upload(&state, companion, key, &upload_id, companion.expires_in)?;
     let now = state.now();
     let mut presigned_urls = BTreeMap::new();
@@ -694,8 +655,7 @@ fn listed_parts(
     }
     let mut seen = std::collections::BTreeSet::new();
     for &(number, etag) in named {
-        let number = PartNumber::new(number)
-            .map_err(|error| ApiError::bad_request("parts", error.to_string()))?;
+        let number = input::part_number_of("parts", number)?;
         if !seen.insert(number.get()) {
             return Err(ApiError::bad_request(
                 "parts",

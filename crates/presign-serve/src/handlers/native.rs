@@ -148,22 +148,6 @@ fn signed_headers(request: &presign::PresignRequest) -> Vec<(String, String)> {
         .collect()
 }
 
-fn parse_method(text: &str) -> Result<Method, ApiError> {
-    let method = text.parse::<Method>().map_err(|_| {
-        ApiError::bad_request(
-            "method",
-            format!("method {text:?} is not one of GET, PUT, HEAD, DELETE"),
-        )
-    })?;
-    if method == Method::Post {
-        return Err(ApiError::bad_request(
-            "method",
-            "POST uploads use a POST policy: ask /v1/post",
-        ));
-    }
-    Ok(method)
-}
-
 /// The checks of everything but the key, shared by one URL and a batch:
 /// the expiry and the headers to sign, as they are to be sent.
 fn check_request(
@@ -215,7 +199,7 @@ pub(crate) async fn presign_url(
     Extension(id): Extension<RequestId>,
     AppJson(body): AppJson<PresignBody>,
 ) -> Result<Json<PresignAnswer>, ApiError> {
-    let method = parse_method(&body.method)?;
+    let method = input::method(&body.method)?;
     let bucket = policy::bucket(&client, body.bucket.as_deref())?;
     policy::key(&client, &body.key)?;
     let headers = pairs(&body.headers);
@@ -260,7 +244,7 @@ pub(crate) async fn presign_batch(
     Extension(id): Extension<RequestId>,
     AppJson(body): AppJson<BatchBody>,
 ) -> Result<Json<BatchAnswer>, ApiError> {
-    let method = parse_method(&body.method)?;
+    let method = input::method(&body.method)?;
     let bucket = policy::bucket(&client, body.bucket.as_deref())?;
     if body.keys.is_empty() || body.keys.len() > MAX_BATCH_KEYS {
         return Err(ApiError::bad_request(
