@@ -21,7 +21,7 @@ use crate::state::AppState;
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
     route: String,
-    method: String,
+    method: &'static str,
     status: u16,
 }
 
@@ -104,11 +104,11 @@ impl Metrics {
         text
     }
 
-    fn record(&self, route: &str, method: &str, status: u16, seconds: f64) {
+    fn record(&self, route: &str, method: &'static str, status: u16, seconds: f64) {
         self.requests
             .get_or_create(&RequestLabels {
                 route: route.to_owned(),
-                method: method.to_owned(),
+                method,
                 status,
             })
             .inc();
@@ -135,8 +135,28 @@ fn new_request_id() -> String {
     format!("{process:x}-{:x}", NEXT_ID.fetch_add(1, Ordering::Relaxed))
 }
 
+/// The `method` label (and log field): one of the methods HTTP defines,
+/// else `other`. A label taken from the request must come from a fixed
+/// set: each distinct value is a time series kept for the process' life,
+/// and a client may send any token as a method (finding 2 of issue 20).
+fn method_label(method: &axum::http::Method) -> &'static str {
+    match method.as_str() {
+        "GET" => "GET",
+        "HEAD" => "HEAD",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "DELETE" => "DELETE",
+        "OPTIONS" => "OPTIONS",
+        "PATCH" => "PATCH",
+        "TRACE" => "TRACE",
+        "CONNECT" => "CONNECT",
+        _ => "other",
+    }
+}
+
 /// Middleware: gives the request an id, then records its metrics and logs
-/// it (route pattern, never the raw URI; never a header).
+/// it (route pattern, never the raw URI; never a header; the method as
+/// its bounded label).
 pub(crate) async fn observe(
     State(state): State<AppState>,
     mut request: Request,
@@ -147,7 +167,7 @@ pub(crate) async fn observe(
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
-    let method = request.method().as_str().to_owned();
+    let method = method_label(request.method());
     let id = new_request_id();
     request.extensions_mut().insert(RequestId(id.clone()));
     let mut response = next.run(request).await;
