@@ -67,6 +67,7 @@ pub use settings::{
     AuditLog, Client, Companion, DEFAULT_COMPANION_EXPIRES_IN, DEFAULT_LISTEN,
     DEFAULT_MAX_EXPIRES_IN, Limits, Settings, SettingsError, Storage,
 };
+pub use settings::{AuditOverflow, DEFAULT_AUDIT_QUEUE, DEFAULT_STORAGE_CALLS, FD_RESERVE};
 pub use state::AppState;
 pub use template::KeyTemplate;
 

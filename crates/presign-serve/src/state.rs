@@ -50,7 +50,11 @@ impl AppState {
             })?;
         let http = presign_http::Http::new(&settings.storage.transport)
             .map_err(|error| crate::LaunchError::Http(error.to_string()))?;
-        let storage = StorageCaller::new(http, settings.storage.timeout);
+        let storage = StorageCaller::new(
+            http,
+            settings.storage.timeout,
+            settings.storage.max_concurrent_calls,
+        );
         let credentials = settings.storage.config.credentials.to_credentials();
         let signer = Signer::new(credentials)
             .map_err(|error| crate::LaunchError::Http(error.to_string()))?;

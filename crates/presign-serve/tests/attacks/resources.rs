@@ -3,9 +3,11 @@
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::harness::{Config, Service, send, storage};
+use crate::harness::{Config, Service, Storage, send, storage};
 
 /// One keep-alive HTTP/1.1 connection, spoken by hand (an HTTP client
 /// refuses made-up methods).
@@ -124,4 +126,186 @@ async fn finding_02_made_up_methods_do_not_grow_the_metrics() {
     assert_eq!(answer.status, 200);
     assert!(start.elapsed() < Duration::from_secs(2));
     service.stop().await;
+}
+
+/// A storage service on loopback that answers CreateMultipartUpload, or,
+/// while `hang` is set, accepts and reads requests and answers nothing.
+struct StubStorage {
+    addr: SocketAddr,
+    hang: Arc<AtomicBool>,
+    /// Connections open now, and the most open at once.
+    open: Arc<AtomicUsize>,
+    most_open: Arc<AtomicUsize>,
+}
+
+impl StubStorage {
+    fn start(hang: bool) -> Self {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let stub = Self {
+            addr: listener.local_addr().unwrap(),
+            hang: Arc::new(AtomicBool::new(hang)),
+            open: Arc::new(AtomicUsize::new(0)),
+            most_open: Arc::new(AtomicUsize::new(0)),
+        };
+        let (hang, open, most_open) = (
+            Arc::clone(&stub.hang),
+            Arc::clone(&stub.open),
+            Arc::clone(&stub.most_open),
+        );
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                let now = open.fetch_add(1, Ordering::SeqCst) + 1;
+                most_open.fetch_max(now, Ordering::SeqCst);
+                let (hang, open) = (Arc::clone(&hang), Arc::clone(&open));
+                std::thread::spawn(move || {
+                    let _ = Self::answer(stream, &hang);
+                    open.fetch_sub(1, Ordering::SeqCst);
+                });
+            }
+        });
+        stub
+    }
+
+    /// Answers the requests on `stream` until it closes.
+    fn answer(stream: TcpStream, hang: &AtomicBool) -> std::io::Result<()> {
+        let mut reader = BufReader::new(stream);
+        loop {
+            let mut length = 0;
+            let mut line = String::new();
+            if reader.read_line(&mut line)? == 0 {
+                return Ok(());
+            }
+            loop {
+                line.clear();
+                if reader.read_line(&mut line)? == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some((name, value)) = line.split_once(':')
+                    && name.eq_ignore_ascii_case("content-length")
+                {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body)?;
+            while hang.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+                <InitiateMultipartUploadResult><Bucket>uploads</Bucket><Key>k</Key>\
+                <UploadId>stub-upload-1</UploadId></InitiateMultipartUploadResult>";
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/xml\r\ncontent-length: {}\r\n\r\n{xml}",
+                xml.len()
+            );
+            reader.get_mut().write_all(answer.as_bytes())?;
+        }
+    }
+
+    /// The harness' storage description for this stub.
+    fn storage(&self) -> Storage {
+        [
+            ("ENDPOINT", format!("http://{}", self.addr)),
+            ("ACCESS_KEY", "AKIDSTUBSTORAGE".to_owned()),
+            ("SECRET_KEY", "stub/SECRET/key/0123456789".to_owned()),
+            ("REGION", "us-east-1".to_owned()),
+            ("BUCKET", "uploads".to_owned()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect()
+    }
+}
+
+/// A Companion multipart create, as a browser sends it: status, whether
+/// the answer had `Retry-After`, its rule, and how long it took.
+fn companion_create(service_url: &str) -> (u16, bool, Option<String>, Duration) {
+    let start = Instant::now();
+    let answer = send(
+        "POST",
+        &format!("{service_url}/s3/multipart"),
+        &[
+            ("origin", "https://app.example.com"),
+            ("content-type", "application/json"),
+        ],
+        br#"{"filename":"a.bin","type":"application/octet-stream"}"#.to_vec(),
+    );
+    (
+        answer.status,
+        answer.headers.contains_key("retry-after"),
+        answer.body["rule"].as_str().map(str::to_owned),
+        start.elapsed(),
+    )
+}
+
+/// Finding 9: a storage service that accepts and never answers used to
+/// take one blocking thread per request until the pool was full, and new
+/// requests waited long after it recovered. Calls to storage are now
+/// bounded (`storage.max_concurrent_calls`): the rest are answered 503 with
+/// `Retry-After` at once, and once storage answers again so does the
+/// service.
+#[tokio::test(flavor = "multi_thread")]
+async fn finding_09_a_hung_storage_service_holds_a_bounded_number_of_calls() {
+    let stub = StubStorage::start(true);
+    let mut config = Config::companion("");
+    config.storage = "max_concurrent_calls = 4".to_owned();
+    let service = Service::start(&stub.storage(), &config).await;
+    let url = service.url("");
+
+    let attack: Vec<_> = (0..32)
+        .map(|_| {
+            let url = url.clone();
+            tokio::task::spawn_blocking(move || companion_create(&url))
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let most_open = stub.most_open.load(Ordering::SeqCst);
+    // The storage service recovers: it answers the calls it holds, and new ones.
+    stub.hang.store(false, Ordering::SeqCst);
+    let mut answers = Vec::new();
+    for call in attack {
+        answers.push(call.await.unwrap());
+    }
+    assert!(
+        most_open <= 4,
+        "{most_open} storage calls were in flight at once (max_concurrent_calls = 4)"
+    );
+    let busy: Vec<_> = answers.iter().filter(|answer| answer.0 == 503).collect();
+    assert!(busy.len() >= 28, "answers: {answers:?}");
+    for (_, retry_after, rule, took) in &busy {
+        assert!(*retry_after, "a 503 without Retry-After");
+        assert_eq!(rule.as_deref(), Some("storage.max_concurrent_calls"));
+        assert!(*took < Duration::from_millis(1500), "a 503 took {took:?}");
+    }
+    assert_eq!(
+        answers.iter().filter(|answer| answer.0 == 200).count(),
+        32 - busy.len(),
+        "answers: {answers:?}"
+    );
+
+    // After recovery, new requests are answered at once.
+    let answers = tokio::task::spawn_blocking(move || {
+        (0..8).map(|_| companion_create(&url)).collect::<Vec<_>>()
+    })
+    .await
+    .unwrap();
+    for answer in answers {
+        assert_eq!(answer.0, 200, "{answer:?}");
+        assert!(answer.3 < Duration::from_secs(1), "{answer:?}");
+    }
+    service.stop().await;
+
+    // A storage timeout as long as the request's is refused at load: the
+    // storage call must fail before the request does.
+    let mut config = Config::companion("");
+    config.top = "request_timeout = 5".to_owned();
+    let text = config.text(&stub.storage(), std::path::Path::new("audit.jsonl"));
+    let error = presign_serve::Settings::parse(
+        std::path::Path::new("serve.toml"),
+        &text,
+        &crate::harness::environment(&stub.storage()),
+    )
+    .unwrap_err();
+    assert_eq!(error.key, "storage.timeout", "{error}");
 }
