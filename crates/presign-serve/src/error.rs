@@ -133,12 +133,6 @@ pub(crate) enum StorageFailure {
         description = "The storage service failed or refused; `error` says which call and why"
     )]
     BadGateway(ErrorBody),
-    /// Every storage call slot is busy (`storage.max_concurrent_calls`).
-    #[response(
-        status = 503,
-        description = "Every storage call slot is busy; retry after `Retry-After` seconds"
-    )]
-    Busy(ErrorBody),
 }
 
 /// `Json<T>` whose rejections (malformed JSON, a missing field, a body over

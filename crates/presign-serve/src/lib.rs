@@ -209,7 +209,8 @@ pub async fn launch(
     if let Ok(address) = listener.local_addr() {
         tracing::info!(%address, clients = state.clients.len(), companion = state.settings.companion.is_some(), "presign serve listening");
     }
-    server::serve(
+    let audit = std::sync::Arc::clone(&state.audit);
+    let deadline = server::serve(
         router(state),
         listener,
         limits.header_timeout,
@@ -217,5 +218,7 @@ pub async fn launch(
         shutdown,
     )
     .await;
+    // The audit lines still queued, within the same shutdown_timeout.
+    audit.close(deadline).await;
     Ok(())
 }

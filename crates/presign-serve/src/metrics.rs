@@ -9,13 +9,15 @@ use std::time::Instant;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
+use crate::audit::Audit;
+use crate::error::ApiError;
 use crate::state::AppState;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -43,6 +45,10 @@ pub(crate) struct Metrics {
     requests: Family<RequestLabels, Counter>,
     latency: HistogramFamily,
     issued: Family<IssuedLabels, Counter>,
+    /// Audit lines dropped because the audit log did not keep up.
+    pub(crate) audit_dropped: Counter,
+    /// Requests answered 503 because the audit queue was full.
+    pub(crate) audit_refused: Counter,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -77,11 +83,25 @@ impl Default for Metrics {
             "Presigned URLs and POST policies issued, by kind",
             issued.clone(),
         );
+        let audit_dropped = Counter::default();
+        let audit_refused = Counter::default();
+        registry.register(
+            "audit_dropped_lines",
+            "Audit lines dropped because the audit log did not keep up (audit_overflow = \"drop\")",
+            audit_dropped.clone(),
+        );
+        registry.register(
+            "audit_refused_requests",
+            "Requests answered 503 because the audit queue was full (audit_overflow = \"refuse\")",
+            audit_refused.clone(),
+        );
         Self {
             registry,
             requests,
             latency,
             issued,
+            audit_dropped,
+            audit_refused,
         }
     }
 }
@@ -170,7 +190,21 @@ pub(crate) async fn observe(
     let method = method_label(request.method());
     let id = new_request_id();
     request.extensions_mut().insert(RequestId(id.clone()));
-    let mut response = next.run(request).await;
+    // The routes that issue URLs get their audit queue slot first: with
+    // audit_overflow = "refuse" a full queue is a 503 and nothing issued.
+    let slot = if route.starts_with("/v1/") || route.starts_with("/s3/") {
+        state.audit.reserve()
+    } else {
+        Ok(None)
+    };
+    let mut response = match slot {
+        Ok(slot) => Audit::with_slot(slot, next.run(request)).await,
+        Err(()) => ApiError::unavailable(
+            "audit_overflow",
+            "the audit log is not keeping up (audit_queue is full) and audit_overflow = \"refuse\": nothing was issued; retry later",
+        )
+        .into_response(),
+    };
     let status = response.status().as_u16();
     let seconds = start.elapsed().as_secs_f64();
     state.metrics.record(&route, &method, status, seconds);

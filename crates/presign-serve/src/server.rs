@@ -15,14 +15,15 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 
-/// Serves `app` on `listener` until `shutdown` completes.
+/// Serves `app` on `listener` until `shutdown` completes; answers when the
+/// shutdown must be over (`shutdown_timeout` after it began).
 pub(crate) async fn serve(
     app: Router,
     listener: TcpListener,
     header_timeout: Duration,
     shutdown_timeout: Duration,
     shutdown: impl Future<Output = ()> + Send,
-) {
+) -> tokio::time::Instant {
     let graceful = GracefulShutdown::new();
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder
@@ -61,10 +62,12 @@ pub(crate) async fn serve(
     }
     drop(listener);
     tracing::info!("shutting down: finishing requests in flight");
+    let deadline = tokio::time::Instant::now() + shutdown_timeout;
     tokio::select! {
         () = graceful.shutdown() => tracing::info!("all connections closed"),
-        () = tokio::time::sleep(shutdown_timeout) => {
+        () = tokio::time::sleep_until(deadline) => {
             tracing::warn!(seconds = shutdown_timeout.as_secs(), "shutdown_timeout passed with requests in flight; stopping");
         }
     }
+    deadline
 }

@@ -309,3 +309,184 @@ async fn finding_09_a_hung_storage_service_holds_a_bounded_number_of_calls() {
     .unwrap_err();
     assert_eq!(error.key, "storage.timeout", "{error}");
 }
+
+/// A service whose audit log is a FIFO that the test holds open (so the
+/// service can open it) and never reads: the reader that stalls.
+async fn service_with_stalled_audit_log(
+    storage: &Storage,
+    top: &str,
+) -> (Service, std::fs::File, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("audit.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // Read and write: opening does not wait for a writer, and the pipe
+    // always has a reader, so the service's writes block once it is full.
+    let held = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&fifo)
+        .unwrap();
+    let config = Config {
+        top: top.to_owned(),
+        ..Config::client("")
+    };
+    let text = config.text(storage, &fifo);
+    let settings = presign_serve::Settings::parse(
+        &dir.path().join("serve.toml"),
+        &text,
+        &crate::harness::environment(storage),
+    )
+    .unwrap();
+    (Service::launch(settings, dir).await, held, fifo)
+}
+
+/// `count` native presign requests with 900-byte keys (about 64 pipe
+/// buffers' worth of audit lines for 64 requests), each given 5 s: their
+/// statuses, `Retry-After` and `rule` of the refusals, and whether a 503
+/// carried a URL. A request that gets no answer in time is status 0, and
+/// the last.
+fn presign_flood(addr: SocketAddr, count: usize) -> Vec<(u16, bool, Option<String>, bool)> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(5)))
+        .build()
+        .into();
+    let auth = format!("Bearer {}", crate::harness::TOKEN);
+    let mut answers = Vec::with_capacity(count);
+    for i in 0..count {
+        let answer = {
+            let body = serde_json::json!({
+                "method": "GET",
+                "key": format!("app/{i:05}-{}", "k".repeat(900)),
+            });
+            match agent
+                .post(format!("http://{addr}/v1/presign"))
+                .header("authorization", &auth)
+                .header("content-type", "application/json")
+                .send(body.to_string())
+            {
+                Ok(mut response) => {
+                    let status = response.status().as_u16();
+                    let retry_after = response.headers().contains_key("retry-after");
+                    let text = response.body_mut().read_to_string().unwrap_or_default();
+                    let body: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+                    (
+                        status,
+                        retry_after,
+                        body["rule"].as_str().map(str::to_owned),
+                        body.get("url").is_some(),
+                    )
+                }
+                Err(_) => (0, false, None, false),
+            }
+        };
+        answers.push(answer);
+        if answer_is_timeout(&answers) {
+            break;
+        }
+    }
+    answers
+}
+
+fn answer_is_timeout(answers: &[(u16, bool, Option<String>, bool)]) -> bool {
+    answers.last().is_some_and(|answer| answer.0 == 0)
+}
+
+/// The value of the sample `name` (no labels) in a Prometheus exposition.
+fn sample(text: &str, name: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|line| line.strip_prefix(&format!("{name} "))?.trim().parse().ok())
+}
+
+/// Finding 8, fail-open: an audit log whose reader stalls (a full pipe)
+/// used to block the request that wrote to it, and soon every worker. With
+/// `audit_overflow = "drop"` every request is still answered, and the lines
+/// that could not be queued are counted in /metrics.
+#[tokio::test(flavor = "multi_thread")]
+async fn finding_08_a_stalled_audit_log_drops_and_counts_lines_when_told_to() {
+    let Some(storage) = storage("seaweedfs") else {
+        return;
+    };
+    let (service, _held, _fifo) = service_with_stalled_audit_log(
+        &storage,
+        "audit_overflow = \"drop\"\naudit_queue = 4\nshutdown_timeout = 2",
+    )
+    .await;
+    let addr = service.addr;
+    let answers = tokio::task::spawn_blocking(move || presign_flood(addr, 200))
+        .await
+        .unwrap();
+    assert!(
+        answers.iter().all(|answer| answer.0 == 200 && answer.3),
+        "not every request was answered with its URL: {:?}",
+        answers.iter().map(|answer| answer.0).collect::<Vec<_>>()
+    );
+    let url = service.url("/metrics");
+    let metrics = tokio::task::spawn_blocking(move || send("GET", &url, &[], Vec::new()))
+        .await
+        .unwrap();
+    let text = metrics.body.as_str().unwrap();
+    let dropped = sample(text, "presign_serve_audit_dropped_lines_total").unwrap_or(0.0);
+    assert!(
+        dropped >= 100.0,
+        "{dropped} dropped audit lines counted:\n{text}"
+    );
+    service.stop().await;
+}
+
+/// Finding 8, fail-closed (the default `audit_overflow = "refuse"`): once
+/// the stalled audit log's queue is full, requests that would issue a URL
+/// are answered 503 with `Retry-After` and carry no URL, and every URL
+/// handed out has its audit line.
+#[tokio::test(flavor = "multi_thread")]
+async fn finding_08_a_stalled_audit_log_refuses_and_issues_nothing_by_default() {
+    let Some(storage) = storage("seaweedfs") else {
+        return;
+    };
+    let (service, held, _fifo) =
+        service_with_stalled_audit_log(&storage, "audit_queue = 4\nshutdown_timeout = 2").await;
+    let addr = service.addr;
+    let answers = tokio::task::spawn_blocking(move || presign_flood(addr, 200))
+        .await
+        .unwrap();
+    let issued = answers.iter().filter(|answer| answer.0 == 200).count();
+    let refused: Vec<_> = answers.iter().filter(|answer| answer.0 == 503).collect();
+    assert_eq!(
+        issued + refused.len(),
+        answers.len(),
+        "every request is answered at once, 200 or 503: {:?}",
+        answers.iter().map(|answer| answer.0).collect::<Vec<_>>()
+    );
+    assert!(refused.len() >= 100, "{} refused", refused.len());
+    assert_eq!(answers.len(), 200);
+    for (_, retry_after, rule, url) in refused {
+        assert!(
+            *retry_after && !url,
+            "a 503 with a URL or without Retry-After"
+        );
+        assert_eq!(rule.as_deref(), Some("audit_overflow"));
+    }
+
+    // The reader catches up: exactly one line per URL handed out.
+    let lines = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&lines);
+    std::thread::spawn(move || {
+        for line in BufReader::new(held).lines() {
+            if line.is_err() {
+                return;
+            }
+            counted.fetch_add(1, Ordering::SeqCst);
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while lines.load(Ordering::SeqCst) < issued && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(lines.load(Ordering::SeqCst), issued);
+    service.stop().await;
+}
