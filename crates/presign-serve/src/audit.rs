@@ -82,7 +82,7 @@ impl std::fmt::Debug for Audit {
         f.debug_struct("Audit")
             .field("enabled", &self.queue.is_some())
             .field("overflow", &self.overflow)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -265,12 +265,11 @@ impl Audit {
         if self.overflow == AuditOverflow::Drop {
             return Ok(Some(Reserved(None)));
         }
-        match queue.clone().try_reserve_owned() {
-            Ok(permit) => Ok(Some(Reserved(Some(permit)))),
-            Err(_) => {
-                self.refused.inc();
-                Err(())
-            }
+        if let Ok(permit) = queue.clone().try_reserve_owned() {
+            Ok(Some(Reserved(Some(permit))))
+        } else {
+            self.refused.inc();
+            Err(())
         }
     }
 

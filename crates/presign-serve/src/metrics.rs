@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::HeaderValue;
+use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use prometheus_client::encoding::EncodeLabelSet;
@@ -199,15 +199,23 @@ pub(crate) async fn observe(
     };
     let mut response = match slot {
         Ok(slot) => Audit::with_slot(slot, next.run(request)).await,
-        Err(()) => ApiError::unavailable(
-            "audit_overflow",
-            "the audit log is not keeping up (audit_queue is full) and audit_overflow = \"refuse\": nothing was issued; retry later",
-        )
-        .into_response(),
+        Err(()) => {
+            let mut refusal = ApiError::unavailable(
+                "audit_overflow",
+                "the audit log is not keeping up (audit_queue is full) and audit_overflow = \"refuse\": nothing was issued; retry later",
+            )
+            .into_response();
+            // The body was not read: the connection cannot carry another
+            // request, and the client must know it.
+            refusal
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            refusal
+        }
     };
     let status = response.status().as_u16();
     let seconds = start.elapsed().as_secs_f64();
-    state.metrics.record(&route, &method, status, seconds);
+    state.metrics.record(&route, method, status, seconds);
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert("x-request-id", value);
     }

@@ -333,16 +333,7 @@ impl Settings {
         let limits = limits(&raw, &fail)?;
         let (max_connections, audit_overflow, audit_queue) = resources(&raw, &fail)?;
         let storage = storage(raw.storage, env, &fail)?;
-        if storage.timeout >= limits.request_timeout {
-            return Err(fail(
-                "storage.timeout",
-                format!(
-                    "{} s must be shorter than request_timeout ({} s), so a hung storage call fails before the request does",
-                    storage.timeout.as_secs(),
-                    limits.request_timeout.as_secs()
-                ),
-            ));
-        }
+        storage_timeout(&storage, &limits, &fail)?;
         let companion = match raw.companion {
             Some(companion) if companion.enabled.unwrap_or(true) => {
                 Some(self::companion(companion, &storage, &fail)?)
@@ -386,6 +377,22 @@ impl Settings {
             audit_queue,
         })
     }
+}
+
+/// `storage.timeout` must be shorter than `request_timeout`, so a hung
+/// storage call fails before the request does.
+fn storage_timeout(storage: &Storage, limits: &Limits, fail: &Fail) -> Result<(), SettingsError> {
+    if storage.timeout >= limits.request_timeout {
+        return Err(fail(
+            "storage.timeout",
+            format!(
+                "{} s must be shorter than request_timeout ({} s), so a hung storage call fails before the request does",
+                storage.timeout.as_secs(),
+                limits.request_timeout.as_secs()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// `max_connections`, `audit_overflow` and `audit_queue`.
