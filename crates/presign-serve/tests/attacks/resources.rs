@@ -381,7 +381,10 @@ fn presign_flood(addr: SocketAddr, count: usize) -> Vec<(u16, bool, Option<Strin
                         body.get("url").is_some(),
                     )
                 }
-                Err(_) => (0, false, None, false),
+                Err(error) => {
+                    eprintln!("presign_flood: request {i}: {error}");
+                    (0, false, None, false)
+                }
             }
         };
         answers.push(answer);
@@ -488,5 +491,198 @@ async fn finding_08_a_stalled_audit_log_refuses_and_issues_nothing_by_default() 
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(lines.load(Ordering::SeqCst), issued);
+    service.stop().await;
+}
+
+/// Log lines written by one service (its accept loop and start-up), for
+/// tests that check what it logs.
+#[derive(Clone, Default)]
+struct Logs(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Write for Logs {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Logs {
+    fn lines_with(&self, text: &str) -> usize {
+        String::from_utf8_lossy(&self.0.lock().unwrap())
+            .lines()
+            .filter(|line| line.contains(text))
+            .count()
+    }
+}
+
+/// A service in front of nothing (for tests that never reach storage),
+/// with its log lines in `Logs`: where it listens, how to stop it, the task.
+struct LoggedService {
+    addr: SocketAddr,
+    logs: Logs,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+    _dir: tempfile::TempDir,
+}
+
+impl LoggedService {
+    async fn start(config: &Config) -> Self {
+        use tracing::instrument::WithSubscriber;
+        let storage: Storage = [
+            ("ENDPOINT", "http://127.0.0.1:9"),
+            ("ACCESS_KEY", "AKIDLOGGEDSERVICE"),
+            ("SECRET_KEY", "logged/SECRET/key/0123456789"),
+            ("REGION", "us-east-1"),
+            ("BUCKET", "uploads"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let text = config.text(&storage, &dir.path().join("audit.jsonl"));
+        let settings = presign_serve::Settings::parse(
+            &dir.path().join("serve.toml"),
+            &text,
+            &crate::harness::environment(&storage),
+        )
+        .unwrap();
+        let logs = Logs::default();
+        let writer = logs.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(
+            async move {
+                presign_serve::launch(settings, listener, async {
+                    let _ = stopped.await;
+                })
+                .await
+                .unwrap();
+            }
+            .with_subscriber(subscriber),
+        );
+        Self {
+            addr,
+            logs,
+            stop: Some(stop),
+            task,
+            _dir: dir,
+        }
+    }
+
+    async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        (&mut self.task).await.unwrap();
+    }
+}
+
+/// The TCP connections this process holds as a server on `port`: open
+/// file descriptors of this process (`/proc/self/fd`) that are established
+/// sockets whose local port is `port`.
+fn served_connections(port: u16) -> usize {
+    let inodes: std::collections::HashSet<String> = std::fs::read_dir("/proc/self/fd")
+        .unwrap()
+        .filter_map(|entry| std::fs::read_link(entry.ok()?.path()).ok())
+        .filter_map(|target| {
+            let target = target.to_string_lossy().into_owned();
+            Some(
+                target
+                    .strip_prefix("socket:[")?
+                    .strip_suffix(']')?
+                    .to_owned(),
+            )
+        })
+        .collect();
+    let port = format!(":{port:04X}");
+    ["/proc/self/net/tcp", "/proc/self/net/tcp6"]
+        .iter()
+        .filter_map(|table| std::fs::read_to_string(table).ok())
+        .flat_map(|text| {
+            text.lines()
+                .skip(1)
+                .map(|line| {
+                    line.split_whitespace()
+                        .map(str::to_owned)
+                        .collect::<Vec<_>>()
+                })
+                .collect::<Vec<_>>()
+        })
+        .filter(|fields| {
+            fields.len() > 9
+                && fields[1].ends_with(&port)
+                && fields[3] == "01"
+                && inodes.contains(&fields[9])
+        })
+        .count()
+}
+
+/// Finding 7: with no connection limit, an attacker's idle connections
+/// used all the file descriptors and `/healthz` stopped answering. Now at
+/// most `max_connections` are held (the rest closed at once, one warning),
+/// and idle ones are reaped after `header_timeout`. (That the open-file
+/// soft limit is raised at start is checked with the binary, in
+/// presign-cli's serve_attacks_resources.rs: this process' limit is
+/// shared by every test.)
+#[tokio::test(flavor = "multi_thread")]
+async fn finding_07_idle_connections_are_capped_and_reaped() {
+    let service = LoggedService::start(&Config {
+        top: "max_connections = 16\nheader_timeout = 2".to_owned(),
+        ..Config::client("")
+    })
+    .await;
+    let addr = service.addr;
+    let attacker = tokio::task::spawn_blocking(move || {
+        (0..200)
+            .filter_map(|_| TcpStream::connect(addr).ok())
+            .collect::<Vec<_>>()
+    })
+    .await
+    .unwrap();
+    let attack_start = Instant::now();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let held = served_connections(addr.port());
+    assert!(
+        held <= 16,
+        "the service holds {held} connections (max_connections = 16); the attacker opened {}",
+        attacker.len()
+    );
+    assert_eq!(
+        service.logs.lines_with("max_connections reached"),
+        1,
+        "one warning for the episode"
+    );
+
+    // The attacker keeps its connections open; the idle ones are reaped
+    // after header_timeout (2 s) and /healthz answers.
+    let url = format!("http://{addr}/healthz");
+    let answered = tokio::task::spawn_blocking(move || {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(Duration::from_millis(500)))
+            .build()
+            .into();
+        while attack_start.elapsed() < Duration::from_secs(6) {
+            if agent.get(&url).call().is_ok_and(|r| r.status() == 200) {
+                return Some(attack_start.elapsed());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        None
+    })
+    .await
+    .unwrap();
+    let answered = answered.expect("/healthz did not answer within 6 s of the attack");
+    assert!(answered < Duration::from_secs(4), "{answered:?}");
+    assert!(served_connections(addr.port()) <= 16);
+    drop(attacker);
     service.stop().await;
 }
