@@ -197,21 +197,20 @@ pub(crate) async fn observe(
     } else {
         Ok(None)
     };
-    let mut response = match slot {
-        Ok(slot) => Audit::with_slot(slot, next.run(request)).await,
-        Err(()) => {
-            let mut refusal = ApiError::unavailable(
-                "audit_overflow",
-                "the audit log is not keeping up (audit_queue is full) and audit_overflow = \"refuse\": nothing was issued; retry later",
-            )
-            .into_response();
-            // The body was not read: the connection cannot carry another
-            // request, and the client must know it.
-            refusal
-                .headers_mut()
-                .insert(header::CONNECTION, HeaderValue::from_static("close"));
-            refusal
-        }
+    let mut response = if let Ok(slot) = slot {
+        Audit::with_slot(slot, next.run(request)).await
+    } else {
+        let mut refusal = ApiError::unavailable(
+            "audit_overflow",
+            "the audit log is not keeping up (audit_queue is full) and audit_overflow = \"refuse\": nothing was issued; retry later",
+        )
+        .into_response();
+        // The body was not read: the connection cannot carry another
+        // request, and the client must know it.
+        refusal
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        refusal
     };
     let status = response.status().as_u16();
     let seconds = start.elapsed().as_secs_f64();
