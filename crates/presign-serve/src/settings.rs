@@ -146,7 +146,8 @@ pub struct Storage {
     /// The endpoint, region and addressing of the default bucket
     /// (`target.bucket`).
     pub target: Target,
-    /// `timeout`: for each call the service makes to the storage service.
+    /// `timeout`: for each call the service makes to the storage service
+    /// (connecting: at most 5 s of it); shorter than `request_timeout`.
     pub timeout: Duration,
     /// `max_concurrent_calls`: the most calls to the storage service at
     /// once (default 32); a request that finds them all busy for half a
