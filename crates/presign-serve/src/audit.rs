@@ -225,23 +225,7 @@ impl Audit {
                 let (sender, mut receiver) = mpsc::channel::<Message>(queue.max(1));
                 std::thread::Builder::new()
                     .name("presign-audit".to_owned())
-                    .spawn(move || {
-                        while let Some(message) = receiver.blocking_recv() {
-                            match message {
-                                Message::Lines(text, done) => {
-                                    if let Err(error) = sink.write(&text) {
-                                        tracing::error!(%error, "cannot write the audit log");
-                                    }
-                                    if let Some(done) = done {
-                                        let _ = done.send(());
-                                    }
-                                }
-                                Message::Close(done) => {
-                                    let _ = done.send(());
-                                }
-                            }
-                        }
-                    })?;
+                    .spawn(move || writer(&mut sink, &mut receiver))?;
                 Some(sender)
             }
         };
@@ -375,6 +359,44 @@ impl Audit {
         }
     }
 }
+
+/// The writer thread: takes what is queued, up to [`BATCH_BYTES`] at a
+/// time, writes it in one write, then tells the requests that wait for
+/// their lines (and a shutdown that waits for the queue).
+fn writer(sink: &mut Sink, receiver: &mut mpsc::Receiver<Message>) {
+    let mut batch = Vec::with_capacity(BATCH_BYTES);
+    let mut told = Vec::new();
+    while let Some(mut message) = receiver.blocking_recv() {
+        loop {
+            match message {
+                Message::Lines(text, done) => {
+                    batch.extend_from_slice(&text);
+                    told.extend(done);
+                }
+                Message::Close(done) => told.push(done),
+            }
+            if batch.len() >= BATCH_BYTES {
+                break;
+            }
+            match receiver.try_recv() {
+                Ok(next) => message = next,
+                Err(_) => break,
+            }
+        }
+        if !batch.is_empty()
+            && let Err(error) = sink.write(&batch)
+        {
+            tracing::error!(%error, "cannot write the audit log");
+        }
+        batch.clear();
+        for done in told.drain(..) {
+            let _ = done.send(());
+        }
+    }
+}
+
+/// The most the writer thread gathers for one write.
+const BATCH_BYTES: usize = 256 << 10;
 
 /// A request's reserved slot in the audit queue.
 pub(crate) struct Reserved(Option<OwnedPermit<Message>>);
