@@ -3,33 +3,86 @@
 //! bucket, key), until when, and the request id. Never a signature, a
 //! token or a secret: the URL itself is not logged.
 
+use std::cell::RefCell;
 use std::fs::File;
 use std::io::Write;
-use std::time::SystemTime;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Instant, SystemTime};
 
+use prometheus_client::metrics::counter::Counter;
 use serde::Serialize;
+use tokio::sync::mpsc::{self, OwnedPermit, Sender, error::TrySendError};
 
-use crate::settings::AuditLog;
+use crate::settings::{AuditLog, AuditOverflow};
 
-/// Where audit lines go.
+/// Where audit lines go: a bounded queue to one writer thread, so a reader
+/// that stalls (a full pipe, a slow disk) holds that thread and never a
+/// request (issue 20, finding 8). When the queue is full, `audit_overflow`
+/// decides: `refuse` answers 503 before anything is issued (the request's
+/// slot in the queue is reserved before its handler runs), `drop` issues
+/// and counts the lost lines.
 pub(crate) struct Audit {
-    sink: Option<Sink>,
+    queue: Option<Sender<Message>>,
+    overflow: AuditOverflow,
+    /// Lines dropped (`drop`), or lost for want of a reserved slot.
+    dropped: Counter,
+    /// Requests refused for a full queue (`refuse`).
+    refused: Counter,
+    started: Instant,
+    /// Seconds since `started` of the last warning about lost lines.
+    last_warning: AtomicU64,
 }
 
-/// An audit destination. Neither needs a lock of ours: a file opened for
-/// appending takes each `write` system call whole at its end (so requests on different
-/// threads never interleave their lines and none waits for another's turn),
-/// and standard output has its own lock.
+/// What the writer thread is sent.
+enum Message {
+    /// Whole lines, written in one write; then the request that sent them
+    /// is told.
+    Lines(Vec<u8>, Option<tokio::sync::oneshot::Sender<()>>),
+    /// Everything before this is written (or the writer gave up): answer.
+    Close(tokio::sync::oneshot::Sender<()>),
+}
+
+/// An audit destination, written by the writer thread alone.
 enum Sink {
     Stdout,
     File(File),
 }
 
+impl Sink {
+    fn write(&mut self, text: &[u8]) -> std::io::Result<()> {
+        match self {
+            Self::Stdout => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(text).and_then(|()| out.flush())
+            }
+            Self::File(file) => file.write_all(text),
+        }
+    }
+}
+
+/// How long a request's answer waits for its audit lines to be written
+/// (they are queued in any case): the lines are on disk before the answer
+/// leaves, unless the log stalls.
+const WRITE_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The current request's audit state.
+struct Pending {
+    /// The queue slot reserved for its lines (`audit_overflow = "refuse"`).
+    permit: Option<OwnedPermit<Message>>,
+    /// Told when its lines are written.
+    written: Option<tokio::sync::oneshot::Receiver<()>>,
+}
+
+tokio::task_local! {
+    static PENDING: RefCell<Pending>;
+}
+
 impl std::fmt::Debug for Audit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Audit")
-            .field("enabled", &self.sink.is_some())
-            .finish()
+            .field("enabled", &self.queue.is_some())
+            .field("overflow", &self.overflow)
+            .finish_non_exhaustive()
     }
 }
 
@@ -201,11 +254,19 @@ pub(crate) fn rfc3339(time: SystemTime) -> String {
 }
 
 impl Audit {
-    /// Opens the configured destination (a file is appended to).
+    /// Opens the configured destination (a file is appended to) and starts
+    /// its writer thread, with room for `queue` requests' lines. Lost lines
+    /// are counted in `dropped`, refused requests in `refused`.
     ///
     /// # Errors
-    /// When the file cannot be opened.
-    pub(crate) fn open(log: &AuditLog) -> std::io::Result<Self> {
+    /// When the file cannot be opened or the thread cannot be started.
+    pub(crate) fn open(
+        log: &AuditLog,
+        overflow: AuditOverflow,
+        queue: usize,
+        dropped: Counter,
+        refused: Counter,
+    ) -> std::io::Result<Self> {
         let sink = match log {
             AuditLog::Off => None,
             AuditLog::Stdout => Some(Sink::Stdout),
@@ -216,31 +277,187 @@ impl Audit {
                     .open(path)?,
             )),
         };
-        Ok(Self { sink })
+        let queue = match sink {
+            None => None,
+            Some(mut sink) => {
+                let (sender, mut receiver) = mpsc::channel::<Message>(queue.max(1));
+                std::thread::Builder::new()
+                    .name("presign-audit".to_owned())
+                    .spawn(move || writer(&mut sink, &mut receiver))?;
+                Some(sender)
+            }
+        };
+        Ok(Self {
+            queue,
+            overflow,
+            dropped,
+            refused,
+            started: Instant::now(),
+            last_warning: AtomicU64::new(0),
+        })
     }
 
-    /// Writes the records, one line each, in one write, before the answer
-    /// that hands them out is sent.
+    /// Before a request that may issue URLs: with `audit_overflow =
+    /// "refuse"`, a slot in the queue for its lines, `Err` when the queue is
+    /// full (answer 503, issue nothing). `Ok(None)`: no audit log.
+    pub(crate) fn reserve(&self) -> Result<Option<Reserved>, ()> {
+        let Some(queue) = &self.queue else {
+            return Ok(None);
+        };
+        if self.overflow == AuditOverflow::Drop {
+            return Ok(Some(Reserved(None)));
+        }
+        if let Ok(permit) = queue.clone().try_reserve_owned() {
+            Ok(Some(Reserved(Some(permit))))
+        } else {
+            self.refused.inc();
+            Err(())
+        }
+    }
+
+    /// Runs `request` with `slot` as the queue slot its audit lines use,
+    /// then waits (up to [`WRITE_WAIT`]) until they are written.
+    pub(crate) async fn with_slot<F: std::future::Future>(
+        slot: Option<Reserved>,
+        request: F,
+    ) -> F::Output {
+        let Some(Reserved(permit)) = slot else {
+            return request.await;
+        };
+        let pending = RefCell::new(Pending {
+            permit,
+            written: None,
+        });
+        PENDING
+            .scope(pending, async move {
+                let output = request.await;
+                let written = PENDING
+                    .try_with(|pending| pending.borrow_mut().written.take())
+                    .ok()
+                    .flatten();
+                if let Some(written) = written {
+                    let _ = tokio::time::timeout(WRITE_WAIT, written).await;
+                }
+                output
+            })
+            .await
+    }
+
+    /// Queues the records, one line each, for one write, before the answer
+    /// that hands them out is sent: into the request's reserved slot, else
+    /// into the queue if it has room, else they are dropped and counted.
     pub(crate) fn write(&self, records: &[AuditRecord<'_>]) {
-        let Some(sink) = &self.sink else { return };
+        let Some(queue) = &self.queue else { return };
         let mut text = Vec::with_capacity(records.len() * 256);
         for record in records {
             if serde_json::to_writer(&mut text, record).is_ok() {
                 text.push(b'\n');
             }
         }
-        let written = match sink {
-            Sink::Stdout => {
-                let mut out = std::io::stdout().lock();
-                out.write_all(&text).and_then(|()| out.flush())
+        // Inside a request: its reserved slot, if any, and a note when the
+        // lines are written.
+        let permit = PENDING
+            .try_with(|pending| pending.borrow_mut().permit.take())
+            .ok();
+        let (done, written) = match permit {
+            Some(_) => {
+                let (done, written) = tokio::sync::oneshot::channel();
+                (Some(done), Some(written))
             }
-            Sink::File(file) => (&*file).write_all(&text),
+            None => (None, None),
         };
-        if let Err(error) = written {
-            tracing::error!(%error, "cannot write the audit log");
+        let message = Message::Lines(text, done);
+        let sent = match permit.flatten() {
+            Some(permit) => {
+                permit.send(message);
+                true
+            }
+            None => match queue.try_send(message) {
+                Ok(()) => true,
+                Err(TrySendError::Full(_) | TrySendError::Closed(_)) => false,
+            },
+        };
+        if sent {
+            if let Some(written) = written {
+                let _ = PENDING.try_with(|pending| pending.borrow_mut().written = Some(written));
+            }
+            return;
+        }
+        self.dropped.inc_by(records.len() as u64);
+        // One warning a second at most, with the running total.
+        let now = self.started.elapsed().as_secs() + 1;
+        let last = self.last_warning.load(Ordering::Relaxed);
+        if now > last
+            && self
+                .last_warning
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            tracing::warn!(
+                dropped_total = self.dropped.get(),
+                "the audit log is not keeping up: audit lines dropped (audit_overflow = \"drop\")"
+            );
+        }
+    }
+
+    /// Waits until the lines queued so far are written, or until
+    /// `deadline`: a stalled reader never holds the shutdown.
+    pub(crate) async fn close(&self, deadline: tokio::time::Instant) {
+        let Some(queue) = &self.queue else { return };
+        let (done, written) = tokio::sync::oneshot::channel();
+        let flushed = async {
+            if queue.send(Message::Close(done)).await.is_ok() {
+                let _ = written.await;
+            }
+        };
+        if tokio::time::timeout_at(deadline, flushed).await.is_err() {
+            tracing::warn!(
+                "shutdown_timeout passed before the audit log was written; lines still queued are lost"
+            );
         }
     }
 }
+
+/// The writer thread: takes what is queued, up to [`BATCH_BYTES`] at a
+/// time, writes it in one write, then tells the requests that wait for
+/// their lines (and a shutdown that waits for the queue).
+fn writer(sink: &mut Sink, receiver: &mut mpsc::Receiver<Message>) {
+    let mut batch = Vec::with_capacity(BATCH_BYTES);
+    let mut told = Vec::new();
+    while let Some(mut message) = receiver.blocking_recv() {
+        loop {
+            match message {
+                Message::Lines(text, done) => {
+                    batch.extend_from_slice(&text);
+                    told.extend(done);
+                }
+                Message::Close(done) => told.push(done),
+            }
+            if batch.len() >= BATCH_BYTES {
+                break;
+            }
+            match receiver.try_recv() {
+                Ok(next) => message = next,
+                Err(_) => break,
+            }
+        }
+        if !batch.is_empty()
+            && let Err(error) = sink.write(&batch)
+        {
+            tracing::error!(%error, "cannot write the audit log");
+        }
+        batch.clear();
+        for done in told.drain(..) {
+            let _ = done.send(());
+        }
+    }
+}
+
+/// The most the writer thread gathers for one write.
+const BATCH_BYTES: usize = 256 << 10;
+
+/// A request's reserved slot in the audit queue.
+pub(crate) struct Reserved(Option<OwnedPermit<Message>>);
 
 #[cfg(test)]
 mod part_ranges {

@@ -64,6 +64,12 @@ impl ApiError {
         Self::new(StatusCode::BAD_GATEWAY, None, message)
     }
 
+    /// 503: the service is busy (a storage call slot, the audit log); the
+    /// answer carries `Retry-After`, and nothing was issued.
+    pub fn unavailable(rule: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, Some(rule), message)
+    }
+
     /// 500: a fault of the service (the cause is logged, not sent).
     pub fn internal(message: impl Into<String>) -> Self {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, None, message)
@@ -93,6 +99,11 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         }
         response
     }

@@ -71,6 +71,7 @@ pub use settings::{
     AuditLog, Client, Companion, DEFAULT_COMPANION_EXPIRES_IN, DEFAULT_LISTEN,
     DEFAULT_MAX_EXPIRES_IN, Limits, Settings, SettingsError, Storage,
 };
+pub use settings::{AuditOverflow, DEFAULT_AUDIT_QUEUE, DEFAULT_STORAGE_CALLS, FD_RESERVE};
 pub use state::AppState;
 pub use template::KeyTemplate;
 pub use upload_id::UploadIds;
@@ -244,17 +245,62 @@ pub async fn launch(
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), LaunchError> {
     let limits = settings.limits;
+    let open_files = raise_open_file_limit();
+    let max_connections = settings.max_connections.unwrap_or_else(|| {
+        open_files.map_or(1024, |limit| {
+            limit
+                .saturating_sub(settings::FD_RESERVE + settings.storage.max_concurrent_calls)
+                .max(16)
+        })
+    });
     let state = AppState::new(settings)?;
     if let Ok(address) = listener.local_addr() {
-        tracing::info!(%address, clients = state.clients.len(), companion = state.settings.companion.is_some(), "presign serve listening");
+        tracing::info!(%address, clients = state.clients.len(), companion = state.settings.companion.is_some(), max_connections, open_files, "presign serve listening");
     }
-    server::serve(
+    let audit = std::sync::Arc::clone(&state.audit);
+    let deadline = server::serve(
         router(state),
         listener,
         limits.header_timeout,
         limits.shutdown_timeout,
+        max_connections,
         shutdown,
     )
     .await;
+    // The audit lines still queued, within the same shutdown_timeout.
+    audit.close(deadline).await;
     Ok(())
+}
+
+/// Raises the soft limit on open files to the hard limit (each connection
+/// is a file descriptor; the usual soft limit, 1024, is an easy target);
+/// answers the soft limit now in force, `None` when it cannot be read
+/// or is unlimited.
+fn raise_open_file_limit() -> Option<usize> {
+    #[cfg(unix)]
+    {
+        use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+        let limit = getrlimit(Resource::Nofile);
+        let mut soft = limit.current;
+        if limit.current < limit.maximum || (limit.maximum.is_none() && limit.current.is_some()) {
+            // An unlimited hard limit: ask for a large finite one (the
+            // kernel refuses more than fs.nr_open).
+            let wanted = limit.maximum.unwrap_or(1 << 20);
+            let raised = Rlimit {
+                current: Some(wanted),
+                maximum: limit.maximum,
+            };
+            match setrlimit(Resource::Nofile, raised) {
+                Ok(()) => soft = Some(wanted),
+                Err(error) => {
+                    tracing::warn!(%error, "cannot raise the open-file limit to its hard limit");
+                }
+            }
+        }
+        soft.and_then(|soft| usize::try_from(soft).ok())
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
 }

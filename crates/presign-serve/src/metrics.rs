@@ -7,21 +7,23 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::HeaderValue;
+use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
+use crate::audit::Audit;
+use crate::error::ApiError;
 use crate::state::AppState;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
     route: String,
-    method: String,
+    method: &'static str,
     status: u16,
 }
 
@@ -43,6 +45,10 @@ pub(crate) struct Metrics {
     requests: Family<RequestLabels, Counter>,
     latency: HistogramFamily,
     issued: Family<IssuedLabels, Counter>,
+    /// Audit lines dropped because the audit log did not keep up.
+    pub(crate) audit_dropped: Counter,
+    /// Requests answered 503 because the audit queue was full.
+    pub(crate) audit_refused: Counter,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -77,11 +83,25 @@ impl Default for Metrics {
             "Presigned URLs and POST policies issued, by kind",
             issued.clone(),
         );
+        let audit_dropped = Counter::default();
+        let audit_refused = Counter::default();
+        registry.register(
+            "audit_dropped_lines",
+            "Audit lines dropped because the audit log did not keep up (audit_overflow = \"drop\")",
+            audit_dropped.clone(),
+        );
+        registry.register(
+            "audit_refused_requests",
+            "Requests answered 503 because the audit queue was full (audit_overflow = \"refuse\")",
+            audit_refused.clone(),
+        );
         Self {
             registry,
             requests,
             latency,
             issued,
+            audit_dropped,
+            audit_refused,
         }
     }
 }
@@ -104,11 +124,11 @@ impl Metrics {
         text
     }
 
-    fn record(&self, route: &str, method: &str, status: u16, seconds: f64) {
+    fn record(&self, route: &str, method: &'static str, status: u16, seconds: f64) {
         self.requests
             .get_or_create(&RequestLabels {
                 route: route.to_owned(),
-                method: method.to_owned(),
+                method,
                 status,
             })
             .inc();
@@ -135,8 +155,28 @@ fn new_request_id() -> String {
     format!("{process:x}-{:x}", NEXT_ID.fetch_add(1, Ordering::Relaxed))
 }
 
+/// The `method` label (and log field): one of the methods HTTP defines,
+/// else `other`. A label taken from the request must come from a fixed
+/// set: each distinct value is a time series kept for the process' life,
+/// and a client may send any token as a method (finding 2 of issue 20).
+fn method_label(method: &axum::http::Method) -> &'static str {
+    match method.as_str() {
+        "GET" => "GET",
+        "HEAD" => "HEAD",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "DELETE" => "DELETE",
+        "OPTIONS" => "OPTIONS",
+        "PATCH" => "PATCH",
+        "TRACE" => "TRACE",
+        "CONNECT" => "CONNECT",
+        _ => "other",
+    }
+}
+
 /// Middleware: gives the request an id, then records its metrics and logs
-/// it (route pattern, never the raw URI; never a header).
+/// it (route pattern, never the raw URI; never a header; the method as
+/// its bounded label).
 pub(crate) async fn observe(
     State(state): State<AppState>,
     mut request: Request,
@@ -147,13 +187,34 @@ pub(crate) async fn observe(
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
-    let method = request.method().as_str().to_owned();
+    let method = method_label(request.method());
     let id = new_request_id();
     request.extensions_mut().insert(RequestId(id.clone()));
-    let mut response = next.run(request).await;
+    // The routes that issue URLs get their audit queue slot first: with
+    // audit_overflow = "refuse" a full queue is a 503 and nothing issued.
+    let slot = if route.starts_with("/v1/") || route.starts_with("/s3/") {
+        state.audit.reserve()
+    } else {
+        Ok(None)
+    };
+    let mut response = if let Ok(slot) = slot {
+        Audit::with_slot(slot, next.run(request)).await
+    } else {
+        let mut refusal = ApiError::unavailable(
+            "audit_overflow",
+            "the audit log is not keeping up (audit_queue is full) and audit_overflow = \"refuse\": nothing was issued; retry later",
+        )
+        .into_response();
+        // The body was not read: the connection cannot carry another
+        // request, and the client must know it.
+        refusal
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        refusal
+    };
     let status = response.status().as_u16();
     let seconds = start.elapsed().as_secs_f64();
-    state.metrics.record(&route, &method, status, seconds);
+    state.metrics.record(&route, method, status, seconds);
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert("x-request-id", value);
     }

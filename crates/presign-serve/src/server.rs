@@ -2,9 +2,19 @@
 //! client that trickles them is cut off), the client's address on each
 //! request, and a graceful stop: on shutdown the listener closes, requests
 //! in flight finish (within `shutdown_timeout`), idle connections close.
+//!
+//! At most `max_connections` connections are open at once: one more is
+//! closed as soon as it is accepted, and one warning is logged per episode
+//! (until a connection is accepted again), so an attacker holding
+//! connections open cannot run the process out of file descriptors
+//! (issue 20, finding 7). Idle connections, new or kept alive, are closed
+//! after `header_timeout`: hyper's header timer runs whenever a connection
+//! waits for a request head, so held-open connections are reaped and the
+//! cap frees up.
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -13,16 +23,23 @@ use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 use tower::ServiceExt;
 
-/// Serves `app` on `listener` until `shutdown` completes.
+/// Serves `app` on `listener` until `shutdown` completes; answers when the
+/// shutdown must be over (`shutdown_timeout` after it began).
 pub(crate) async fn serve(
     app: Router,
     listener: TcpListener,
     header_timeout: Duration,
     shutdown_timeout: Duration,
+    max_connections: usize,
     shutdown: impl Future<Output = ()> + Send,
-) {
+) -> tokio::time::Instant {
+    let slots = Arc::new(Semaphore::new(max_connections));
+    // An episode at the cap: from the first connection closed for it until
+    // one is accepted again. Only the accept loop touches it.
+    let mut refused: u64 = 0;
     let graceful = GracefulShutdown::new();
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder
@@ -43,6 +60,26 @@ pub(crate) async fn serve(
             },
             () = &mut shutdown => break,
         };
+        let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
+            drop(stream);
+            if refused == 0 {
+                tracing::warn!(
+                    max_connections,
+                    %remote,
+                    "max_connections reached: new connections are closed until open ones end"
+                );
+            }
+            refused += 1;
+            continue;
+        };
+        if refused > 0 {
+            tracing::info!(
+                max_connections,
+                closed = refused,
+                "below max_connections again"
+            );
+            refused = 0;
+        }
         let _ = stream.set_nodelay(true);
         let app = app.clone();
         let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
@@ -54,6 +91,7 @@ pub(crate) async fn serve(
         let connection = builder.serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
+            let _slot = slot;
             if let Err(error) = connection.await {
                 tracing::debug!(%error, %remote, "connection ended with an error");
             }
@@ -61,10 +99,12 @@ pub(crate) async fn serve(
     }
     drop(listener);
     tracing::info!("shutting down: finishing requests in flight");
+    let deadline = tokio::time::Instant::now() + shutdown_timeout;
     tokio::select! {
         () = graceful.shutdown() => tracing::info!("all connections closed"),
-        () = tokio::time::sleep(shutdown_timeout) => {
+        () = tokio::time::sleep_until(deadline) => {
             tracing::warn!(seconds = shutdown_timeout.as_secs(), "shutdown_timeout passed with requests in flight; stopping");
         }
     }
+    deadline
 }

@@ -72,6 +72,42 @@ pub struct Settings {
     pub companion: Option<Companion>,
     /// `[[clients]]` of the native API.
     pub clients: Vec<Client>,
+    /// `max_connections`: the most client connections open at once; one
+    /// more is closed as soon as it is accepted (and a warning logged once
+    /// until the count drops again). `None`, the default, derives it at
+    /// start from the open-file limit (raised to its hard limit first):
+    /// the limit less [`FD_RESERVE`] and `storage.max_concurrent_calls`.
+    pub max_connections: Option<usize>,
+    /// `audit_overflow`: what happens when the audit log cannot keep up
+    /// (its reader stalls) and `audit_queue` lines wait.
+    pub audit_overflow: AuditOverflow,
+    /// `audit_queue`: how many requests' audit lines may wait for the
+    /// audit writer (default 1024).
+    pub audit_queue: usize,
+}
+
+/// The file descriptors kept for everything but client connections (the
+/// listener, the audit log, logs, the runtime) when `max_connections` is
+/// derived from the open-file limit.
+pub const FD_RESERVE: usize = 64;
+/// The most `max_connections` may be.
+pub(crate) const MAX_CONNECTIONS: u64 = 1 << 20;
+/// `audit_queue` unless set.
+pub const DEFAULT_AUDIT_QUEUE: usize = 1024;
+/// `storage.max_concurrent_calls` unless set.
+pub const DEFAULT_STORAGE_CALLS: usize = 32;
+
+/// `audit_overflow`: when the audit queue is full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditOverflow {
+    /// `"refuse"` (the default): fail closed. Requests that would issue a
+    /// URL are answered 503 with `Retry-After` and issue nothing, so no URL
+    /// is ever handed out unaudited.
+    Refuse,
+    /// `"drop"`: fail open. The URL is issued, its audit lines are dropped,
+    /// counted in `presign_serve_audit_dropped_lines` and logged (at most
+    /// once a second).
+    Drop,
 }
 
 /// Where the audit log goes: one JSON line per URL issued.
@@ -124,8 +160,13 @@ pub struct Storage {
     /// (`target.bucket`).
     pub target: Target,
     /// `timeout`: for each call the service makes to the storage service (a
-    /// duration: `30` or `"30s"`).
+    /// duration: `30` or `"30s"`; connecting: at most 5 s of it); shorter
+    /// than `request_timeout`.
     pub timeout: Duration,
+    /// `max_concurrent_calls`: the most calls to the storage service at
+    /// once (default 32); a request that finds them all busy for half a
+    /// second is answered 503 with `Retry-After`.
+    pub max_concurrent_calls: usize,
     /// Trust and proxies for those calls (`ca_bundle`, `no_verify_ssl`, the
     /// environment's proxies), resolved as the command resolves them.
     pub transport: TransportConfig,
@@ -203,6 +244,9 @@ struct RawSettings {
     body_timeout: Option<Quantity>,
     request_timeout: Option<Quantity>,
     shutdown_timeout: Option<Quantity>,
+    max_connections: Option<u64>,
+    audit_overflow: Option<String>,
+    audit_queue: Option<u64>,
     storage: Option<RawStorage>,
     companion: Option<RawCompanion>,
     #[serde(default)]
@@ -219,6 +263,7 @@ struct RawStorage {
     profile: Option<String>,
     ibm_credentials: Option<PathBuf>,
     timeout: Option<Quantity>,
+    max_concurrent_calls: Option<u64>,
     ca_bundle: Option<PathBuf>,
     #[serde(default)]
     no_verify_ssl: bool,
@@ -340,7 +385,9 @@ impl Settings {
             },
         };
         let limits = limits(&raw, &fail)?;
+        let (max_connections, audit_overflow, audit_queue) = resources(&raw, &fail)?;
         let storage = storage(raw.storage, env, &fail)?;
+        storage_timeout(&storage, &limits, &fail)?;
         let companion = match raw.companion {
             Some(companion) if companion.enabled.unwrap_or(true) => {
                 Some(self::companion(companion, &storage, &fail)?)
@@ -379,8 +426,67 @@ impl Settings {
             storage,
             companion,
             clients,
+            max_connections,
+            audit_overflow,
+            audit_queue,
         })
     }
+}
+
+/// `storage.timeout` must be shorter than `request_timeout`, so a hung
+/// storage call fails before the request does.
+fn storage_timeout(storage: &Storage, limits: &Limits, fail: &Fail) -> Result<(), SettingsError> {
+    if storage.timeout >= limits.request_timeout {
+        return Err(fail(
+            "storage.timeout",
+            format!(
+                "{} s must be shorter than request_timeout ({} s), so a hung storage call fails before the request does",
+                storage.timeout.as_secs(),
+                limits.request_timeout.as_secs()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// `max_connections`, `audit_overflow` and `audit_queue`.
+fn resources(
+    raw: &RawSettings,
+    fail: &Fail,
+) -> Result<(Option<usize>, AuditOverflow, usize), SettingsError> {
+    let max_connections = match raw.max_connections {
+        None => None,
+        Some(count @ 1..=MAX_CONNECTIONS) => usize::try_from(count).ok(),
+        Some(count) => {
+            return Err(fail(
+                "max_connections",
+                format!("{count} is outside 1..={MAX_CONNECTIONS} connections"),
+            ));
+        }
+    };
+    let audit_overflow = match raw.audit_overflow.as_deref() {
+        None | Some("refuse") => AuditOverflow::Refuse,
+        Some("drop") => AuditOverflow::Drop,
+        Some(other) => {
+            return Err(fail(
+                "audit_overflow",
+                format!(
+                    "{other:?} is not one of \"refuse\" (answer 503) or \"drop\" (issue, count the lost lines)"
+                ),
+            ));
+        }
+    };
+    let audit_queue = match raw.audit_queue {
+        None => DEFAULT_AUDIT_QUEUE,
+        Some(count @ 1..=1_000_000) => usize::try_from(count).unwrap_or(DEFAULT_AUDIT_QUEUE),
+        Some(count) => {
+            return Err(fail(
+                "audit_queue",
+                format!("{count} is outside 1..=1000000 requests"),
+            ));
+        }
+    };
+    Ok((max_connections, audit_overflow, audit_queue))
 }
 
 type Fail<'a> = dyn Fn(&str, String) -> SettingsError + 'a;
@@ -501,10 +607,21 @@ fn storage(
         "storage.timeout",
         fail,
     )?;
+    let max_concurrent_calls = match raw.max_concurrent_calls {
+        None => DEFAULT_STORAGE_CALLS,
+        Some(count @ 1..=4096) => usize::try_from(count).unwrap_or(DEFAULT_STORAGE_CALLS),
+        Some(count) => {
+            return Err(fail(
+                "storage.max_concurrent_calls",
+                format!("{count} is outside 1..=4096 calls"),
+            ));
+        }
+    };
     Ok(Storage {
         config,
         target,
         timeout,
+        max_concurrent_calls,
         transport,
     })
 }

@@ -40,17 +40,28 @@ impl AppState {
     /// storage calls cannot be built (a CA bundle without certificates), or
     /// the credentials cannot sign (a key SigV4 cannot use).
     pub fn new(settings: Settings) -> Result<Self, crate::LaunchError> {
-        let audit =
-            Audit::open(&settings.audit_log).map_err(|source| crate::LaunchError::AuditLog {
-                path: match &settings.audit_log {
-                    crate::AuditLog::File(path) => path.display().to_string(),
-                    _ => "stdout".to_owned(),
-                },
-                source,
-            })?;
+        let metrics = Metrics::default();
+        let audit = Audit::open(
+            &settings.audit_log,
+            settings.audit_overflow,
+            settings.audit_queue,
+            metrics.audit_dropped.clone(),
+            metrics.audit_refused.clone(),
+        )
+        .map_err(|source| crate::LaunchError::AuditLog {
+            path: match &settings.audit_log {
+                crate::AuditLog::File(path) => path.display().to_string(),
+                _ => "stdout".to_owned(),
+            },
+            source,
+        })?;
         let http = presign_http::Http::new(&settings.storage.transport)
             .map_err(|error| crate::LaunchError::Http(error.to_string()))?;
-        let storage = StorageCaller::new(http, settings.storage.timeout);
+        let storage = StorageCaller::new(
+            http,
+            settings.storage.timeout,
+            settings.storage.max_concurrent_calls,
+        );
         let credentials = settings.storage.config.credentials.to_credentials();
         let signer = Signer::new(credentials)
             .map_err(|error| crate::LaunchError::Http(error.to_string()))?;
@@ -60,7 +71,7 @@ impl AppState {
             signer: Arc::new(signer),
             clients: clients.into(),
             audit: Arc::new(audit),
-            metrics: Arc::new(Metrics::default()),
+            metrics: Arc::new(metrics),
             storage: Arc::new(storage),
         })
     }

@@ -5,11 +5,17 @@
 //! the service needs no other S3 client.
 //!
 //! They run on tokio's blocking pool (the agent is synchronous) with a
-//! deadline per call. A call that fails is a 502 naming the operation and
+//! deadline per call (`storage.timeout`, shorter than `request_timeout`),
+//! at most `storage.max_concurrent_calls` at once: a hung storage service
+//! holds that many threads, never the whole pool, and a request that finds
+//! every slot busy for [`SLOT_WAIT`] is answered 503 with `Retry-After`
+//! (issue 20, finding 9). A slot is held until the call's thread returns,
+//! not just until the request gives up on it. A call that fails is a 502 naming the operation and
 //! the reason (the storage service's S3 error code and message, or why it
 //! could not be reached); the URL's query, which holds the signature, is
 //! never part of it.
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use presign::multipart::{
@@ -19,6 +25,7 @@ use presign::multipart::{
 };
 use presign::{PresignRequest, S3Error, Signer};
 use presign_http::Http;
+use tokio::sync::Semaphore;
 
 use crate::error::ApiError;
 
@@ -27,7 +34,17 @@ use crate::error::ApiError;
 pub(crate) struct StorageCaller {
     http: Http,
     timeout: Duration,
+    /// One permit per call that may be in flight.
+    slots: Arc<Semaphore>,
+    max_calls: usize,
 }
+
+/// How long a request waits for a free storage call slot before it is
+/// answered 503.
+pub(crate) const SLOT_WAIT: Duration = Duration::from_millis(500);
+
+/// The longest a connection to the storage service may take to open.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 struct Answer {
     status: u16,
@@ -35,9 +52,15 @@ struct Answer {
 }
 
 impl StorageCaller {
-    /// A caller with the agent `http`, giving up on a call after `timeout`.
-    pub(crate) fn new(http: Http, timeout: Duration) -> Self {
-        Self { http, timeout }
+    /// A caller with the agent `http`, giving up on a call after `timeout`,
+    /// with at most `max_calls` calls in flight.
+    pub(crate) fn new(http: Http, timeout: Duration, max_calls: usize) -> Self {
+        Self {
+            http,
+            timeout,
+            slots: Arc::new(Semaphore::new(max_calls)),
+            max_calls,
+        }
     }
 
     /// Sends `request` (presigned as of `now`) with `body`.
@@ -56,7 +79,20 @@ impl StorageCaller {
         let headers = request.header_pairs().to_vec();
         let agent = self.http.agent(&url).clone();
         let timeout = self.timeout;
+        let slot = tokio::time::timeout(SLOT_WAIT, Arc::clone(&self.slots).acquire_owned()).await;
+        let Ok(Ok(slot)) = slot else {
+            return Err(ApiError::unavailable(
+                "storage.max_concurrent_calls",
+                format!(
+                    "{operation}: all {} calls to the storage service (storage.max_concurrent_calls) are in flight; retry later",
+                    self.max_calls
+                ),
+            ));
+        };
         let call = tokio::task::spawn_blocking(move || {
+            // Held until this thread is done, even when the request has
+            // given up waiting for it.
+            let _slot = slot;
             let mut builder = ureq::http::Request::builder().method(method).uri(&url);
             for (name, value) in &headers {
                 builder = builder.header(name, value);
@@ -67,6 +103,7 @@ impl StorageCaller {
             let config = agent
                 .configure_request(request)
                 .timeout_global(Some(timeout))
+                .timeout_connect(Some(timeout.min(CONNECT_TIMEOUT)))
                 .build();
             let mut response = agent.run(config).map_err(|error| describe(&error))?;
             let status = response.status().as_u16();

@@ -21,14 +21,23 @@ pub(crate) fn run(args: &ServeArgs, env: &Environment) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(async move {
+    let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(settings.listen)
             .await
             .with_context(|| format!("cannot listen on {}", settings.listen))?;
         launch(settings, listener, shutdown_signal()).await?;
         Ok(())
-    })
+    });
+    // launch has already given requests in flight their shutdown_timeout; a
+    // storage call still hanging on the blocking pool must not hold the exit
+    // (dropping the runtime would wait for it; issue 20, finding 10).
+    runtime.shutdown_timeout(BLOCKING_GRACE);
+    served
 }
+
+/// How long, after the service stopped, calls still running on the
+/// runtime's blocking pool may hold the exit.
+const BLOCKING_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// JSON lines on stderr; `PRESIGN_LOG` sets the level (`error`, `warn`,
 /// `info`, the default, `debug`).
