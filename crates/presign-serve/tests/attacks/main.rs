@@ -5,7 +5,6 @@
 //! these tests hold the service to.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[allow(dead_code)] // each module uses the part it needs; checked again at the end
 mod harness;
 
 /// The configuration's value checks, sizes and durations with units, the
