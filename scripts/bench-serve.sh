@@ -11,9 +11,14 @@
 # thread needs a core of its own, and on a 2-vCPU machine a second worker
 # makes three busy threads time-slice two CPUs, which shows in p99 (not in
 # requests/s). Companion runs as it always does, one Node.js thread.
+# Also /v1/presign (one URL a request). With BASE_BIN=path/to/an/older/presign
+# the presign routes are measured with that binary too, in the same run, each
+# route with the older binary just before this one (for "does not regress").
 # Installs wrk (Debian package) and @uppy/companion 6.2.2 (npm, into
-# .tools/companion) when missing. Both servers sign for an endpoint nobody
-# listens on: these routes call no storage. Both are stopped by PID.
+# .tools/companion) when missing. The signing routes call no storage; a
+# small stub storage (Python, on loopback) answers the one
+# CreateMultipartUpload that gives presign's part route a real upload id
+# (presign binds ids to their key). Everything is stopped by PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -57,16 +62,38 @@ key=AKIDBENCHSERVE0001
 secret=bench/Secret+0123456789abcdefghijklmnop
 token=bench-token-$RANDOM$RANDOM
 
-presign_port=$(free_port)
-cat >"$work/serve.toml" <<TOML
-listen = "127.0.0.1:$presign_port"
+# The stub storage: answers every request with an InitiateMultipartUploadResult.
+storage_port=$(free_port)
+python3 - "$storage_port" >"$work/storage.log" 2>&1 <<'PY' &
+import http.server, sys
+class Stub(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = b'<?xml version="1.0" encoding="UTF-8"?><InitiateMultipartUploadResult><Bucket>bench</Bucket><Key>k</Key><UploadId>VXBsb2FkIElEIGV4YW1wbGU</UploadId></InitiateMultipartUploadResult>'
+        self.send_response(200)
+        self.send_header("content-type", "application/xml")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Stub).serve_forever()
+PY
+pids+=($!)
+
+# start_presign BINARY NAME: a presign serve on a free port; sets port_NAME and pid_NAME.
+start_presign() {
+  local bin=$1 name=$2 port
+  port=$(free_port)
+  cat >"$work/serve-$name.toml" <<TOML
+listen = "127.0.0.1:$port"
 workers = $workers
-audit_log = "$work/audit.jsonl"
+audit_log = "$work/audit-$name.jsonl"
 [storage]
-endpoint_url = "http://127.0.0.1:9"
+endpoint_url = "http://127.0.0.1:$storage_port"
 region = "us-east-1"
 bucket = "bench"
 addressing_style = "path"
+timeout = 5
 [companion]
 cors_origins = ["*"]
 [[clients]]
@@ -75,9 +102,17 @@ token_sha256 = "$(printf %s "$token" | sha256sum | cut -d' ' -f1)"
 methods = ["GET"]
 key_prefix = ""
 TOML
-AWS_ACCESS_KEY_ID=$key AWS_SECRET_ACCESS_KEY=$secret PRESIGN_LOG=warn \
-  target/release/presign serve --config "$work/serve.toml" 2>"$work/serve.log" &
-pids+=($!); presign_pid=$!
+  AWS_ACCESS_KEY_ID=$key AWS_SECRET_ACCESS_KEY=$secret PRESIGN_LOG=warn \
+    "$bin" serve --config "$work/serve-$name.toml" 2>"$work/serve-$name.log" &
+  pids+=($!)
+  printf -v "port_$name" %s "$port"
+  printf -v "pid_$name" %s "$!"
+}
+start_presign target/release/presign new
+presign_port=$port_new; presign_pid=$pid_new
+if [ -n "${BASE_BIN:-}" ]; then
+  start_presign "$BASE_BIN" base
+fi
 
 companion_port=$(free_port)
 mkdir -p "$work/companion-data"
@@ -89,10 +124,24 @@ COMPANION_PORT=$companion_port COMPANION_DOMAIN=127.0.0.1:$companion_port COMPAN
   node "$companion_dir/node_modules/@uppy/companion/bin/companion" >"$work/companion.log" 2>&1 &
 pids+=($!); companion_pid=$!
 
-wait_port "$presign_port"; wait_port "$companion_port"
+wait_port "$presign_port"; wait_port "$companion_port"; wait_port "$storage_port"
+[ -z "${BASE_BIN:-}" ] || wait_port "$port_base"
 
 params='/s3/params?filename=photo.png&type=image%2Fpng&metadata%5Bname%5D=photo.png'
-part='/s3/multipart/VXBsb2FkIElEIGV4YW1wbGU/3?key=2f8e9c1a-photo.png'
+companion_part='/s3/multipart/VXBsb2FkIElEIGV4YW1wbGU/3?key=2f8e9c1a-photo.png'
+# presign's part route: an upload it created (its id is bound to the key).
+part_path() {
+  python3 - "$1" <<'PY'
+import json, sys, urllib.parse, urllib.request
+request = urllib.request.Request(f"http://127.0.0.1:{sys.argv[1]}/s3/multipart", method="POST",
+    data=json.dumps({"filename": "photo.png", "type": "image/png"}).encode(),
+    headers={"content-type": "application/json"})
+upload = json.load(urllib.request.urlopen(request))
+print(f"/s3/multipart/{urllib.parse.quote(upload['uploadId'], safe='')}/3?key={urllib.parse.quote(upload['key'], safe='')}")
+PY
+}
+part=$(part_path "$presign_port")
+[ -z "${BASE_BIN:-}" ] || base_part=$(part_path "$port_base")
 
 # wrk's summary as: requests/s p99_ms errors
 measure() {
@@ -109,14 +158,27 @@ measure() {
 }
 peak_rss_mib() { awk '/^VmHWM:/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
 
-# Warm both up (Node's JIT, the first connections).
+# Warm them up (Node's JIT, the first connections).
 wrk -t1 -c16 -d2s "http://127.0.0.1:$companion_port$params" >/dev/null
 wrk -t1 -c16 -d2s "http://127.0.0.1:$presign_port$params" >/dev/null
+[ -z "${BASE_BIN:-}" ] || wrk -t1 -c16 -d2s "http://127.0.0.1:$port_base$params" >/dev/null
 
+# /v1/presign: one URL a request.
+cat >"$work/presign.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["content-type"] = "application/json"
+wrk.headers["authorization"] = "Bearer $token"
+wrk.body = '{"method": "GET", "key": "data/report-2026.pdf", "expires_in": 3600}'
+LUA
+
+[ -z "${BASE_BIN:-}" ] || read -r b_params_rps b_params_p99 b_params_err < <(measure "http://127.0.0.1:$port_base$params")
 read -r p_params_rps p_params_p99 p_params_err < <(measure "http://127.0.0.1:$presign_port$params")
 read -r c_params_rps c_params_p99 c_params_err < <(measure "http://127.0.0.1:$companion_port$params")
+[ -z "${BASE_BIN:-}" ] || read -r b_part_rps b_part_p99 b_part_err < <(measure "http://127.0.0.1:$port_base$base_part")
 read -r p_part_rps p_part_p99 p_part_err < <(measure "http://127.0.0.1:$presign_port$part")
-read -r c_part_rps c_part_p99 c_part_err < <(measure "http://127.0.0.1:$companion_port$part")
+read -r c_part_rps c_part_p99 c_part_err < <(measure "http://127.0.0.1:$companion_port$companion_part")
+[ -z "${BASE_BIN:-}" ] || read -r b_one_rps b_one_p99 b_one_err < <(measure "http://127.0.0.1:$port_base/v1/presign" -s "$work/presign.lua")
+read -r p_one_rps p_one_p99 p_one_err < <(measure "http://127.0.0.1:$presign_port/v1/presign" -s "$work/presign.lua")
 
 # /v1/presign/batch: 1000 keys a request.
 keys=$(python3 -c 'import json; print(json.dumps({"method": "GET", "keys": ["data/part-%05d.parquet" % i for i in range(1000)], "expires_in": 3600}))')
@@ -136,7 +198,14 @@ printf '%-28s %14.0f %10.2f %8d\n' "presign  /s3/params" "$p_params_rps" "$p_par
 printf '%-28s %14.0f %10.2f %8d\n' "Companion /s3/params" "$c_params_rps" "$c_params_p99" "$c_params_err"
 printf '%-28s %14.0f %10.2f %8d\n' "presign  part URL" "$p_part_rps" "$p_part_p99" "$p_part_err"
 printf '%-28s %14.0f %10.2f %8d\n' "Companion part URL" "$c_part_rps" "$c_part_p99" "$c_part_err"
+printf '%-28s %14.0f %10.2f %8d\n' "presign  /v1/presign" "$p_one_rps" "$p_one_p99" "$p_one_err"
 printf '%-28s %14.0f %10.2f %8d   (%.0f URLs/s)\n' "presign  /v1/presign/batch" "$p_batch_rps" "$p_batch_p99" "$p_batch_err" "$(echo "$p_batch_rps * 1000" | bc -l)"
+if [ -n "${BASE_BIN:-}" ]; then
+  printf '\nthe same routes with BASE_BIN (%s), each measured just before:\n' "$BASE_BIN"
+  printf '%-28s %14.0f %10.2f %8d   (this build: %.3fx requests/s, p99 %.3fx)\n' "base     /s3/params" "$b_params_rps" "$b_params_p99" "$b_params_err" "$(echo "$p_params_rps / $b_params_rps" | bc -l)" "$(echo "$p_params_p99 / $b_params_p99" | bc -l)"
+  printf '%-28s %14.0f %10.2f %8d   (this build: %.3fx requests/s, p99 %.3fx)\n' "base     part URL" "$b_part_rps" "$b_part_p99" "$b_part_err" "$(echo "$p_part_rps / $b_part_rps" | bc -l)" "$(echo "$p_part_p99 / $b_part_p99" | bc -l)"
+  printf '%-28s %14.0f %10.2f %8d   (this build: %.3fx requests/s, p99 %.3fx)\n' "base     /v1/presign" "$b_one_rps" "$b_one_p99" "$b_one_err" "$(echo "$p_one_rps / $b_one_rps" | bc -l)" "$(echo "$p_one_p99 / $b_one_p99" | bc -l)"
+fi
 printf '\npeak RSS: presign %s MiB, Companion %s MiB\n' "$p_rss" "$c_rss"
 params_ratio=$(echo "$p_params_rps / $c_params_rps" | bc -l)
 part_ratio=$(echo "$p_part_rps / $c_part_rps" | bc -l)
@@ -147,6 +216,6 @@ check() { if eval "$2"; then echo "ok:   $1"; else echo "FAIL: $1"; fail=1; fi; 
 check "presign >= 20x Companion's requests/s on both routes" "[ \$(echo '$params_ratio >= 20 && $part_ratio >= 20' | bc -l) = 1 ]"
 check "presign p99 <= 2 ms on both routes" "[ \$(echo '$p_params_p99 <= 2 && $p_part_p99 <= 2' | bc -l) = 1 ]"
 check "presign peak RSS < 64 MiB" "[ \$(echo '$p_rss < 64' | bc -l) = 1 ]"
-check "zero errors from presign" "[ $((p_params_err + p_part_err + p_batch_err)) = 0 ]"
+check "zero errors from presign" "[ $((p_params_err + p_part_err + p_one_err + p_batch_err)) = 0 ]"
 [ $((c_params_err + c_part_err)) = 0 ] || echo "note: Companion answered $((c_params_err + c_part_err)) requests with an error or not in time"
 exit $fail

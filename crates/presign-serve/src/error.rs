@@ -155,6 +155,62 @@ where
     }
 }
 
+/// Middleware: every error answer has the JSON body of [`ApiError`]. The
+/// service's own errors already do; this covers what the framework answers
+/// by itself (405 for a method a route does not take, 408 from the request
+/// timeout, a path or query that does not parse), keeping its status and
+/// headers (`Allow`, `Retry-After`) and its text as `error`.
+pub(crate) async fn json_errors(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 4096)
+        .await
+        .map(|bytes| String::from_utf8_lossy(&bytes).trim().to_owned())
+        .unwrap_or_default();
+    let (rule, message) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method",
+            "this route does not take that method: see /openapi.json".to_owned(),
+        ),
+        StatusCode::REQUEST_TIMEOUT => (
+            "request_timeout",
+            "the request took longer than the service allows (request_timeout)".to_owned(),
+        ),
+        _ if text.is_empty() => (
+            "request",
+            status
+                .canonical_reason()
+                .unwrap_or("error")
+                .to_ascii_lowercase(),
+        ),
+        _ => ("request", text),
+    };
+    let status = match status {
+        // A path or query that does not parse is malformed input.
+        StatusCode::UNPROCESSABLE_ENTITY | StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            StatusCode::BAD_REQUEST
+        }
+        other => other,
+    };
+    let mut answer = ApiError::new(status, Some(rule), message).into_response();
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            answer
+                .headers_mut()
+                .entry(name)
+                .or_insert_with(|| value.clone());
+        }
+    }
+    answer
+}
+
 fn json_rejection(rejection: &JsonRejection) -> ApiError {
     // `expires_in` that is no duration: 400 naming the field.
     if let JsonRejection::JsonDataError(error) = rejection
@@ -177,12 +233,16 @@ fn json_rejection(rejection: &JsonRejection) -> ApiError {
         }
         other => other.body_text(),
     };
-    let status = if matches!(rejection, JsonRejection::BytesRejection(_))
-        && status != StatusCode::PAYLOAD_TOO_LARGE
-    {
-        StatusCode::REQUEST_TIMEOUT
-    } else {
-        status
+    let status = match rejection {
+        JsonRejection::BytesRejection(_) if status != StatusCode::PAYLOAD_TOO_LARGE => {
+            StatusCode::REQUEST_TIMEOUT
+        }
+        // A body that is JSON of the wrong shape, or not sent as JSON, is
+        // malformed input like any other: 400, as the README promises.
+        JsonRejection::JsonDataError(_) | JsonRejection::MissingJsonContentType(_) => {
+            StatusCode::BAD_REQUEST
+        }
+        _ => status,
     };
     ApiError::new(status, Some(rule), message)
 }

@@ -162,6 +162,7 @@ pub fn router(state: AppState) -> Router {
         StatusCode::REQUEST_TIMEOUT,
         limits.request_timeout,
     ))
+    .layer(axum::middleware::map_response(error::json_errors))
     .layer(axum::middleware::from_fn(no_head_on_companion))
     // On every answer, errors and timeouts included: no content sniffing
     // (a JSON error must never run as HTML or script), no framing.

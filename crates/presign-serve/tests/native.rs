@@ -296,12 +296,12 @@ fn escape_cases() -> Vec<(Value, StatusCode, &'static str)> {
         ),
         (
             json!({"method": "GET"}),
-            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::BAD_REQUEST,
             "json",
         ),
         (
             json!({"method": "GET", "key": "user1/a", "extra": 1}),
-            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::BAD_REQUEST,
             "json",
         ),
     ]
@@ -661,4 +661,69 @@ async fn the_openapi_document_matches_the_snapshot() {
     ids.dedup();
     assert_eq!(ids.len(), count, "operation ids must be unique: {ids:?}");
     insta::assert_snapshot!("openapi", text);
+}
+
+/// Issue 23, item 5: every error answer carries the JSON body with a
+/// status the README lists. JSON of the wrong shape was 422, a body not
+/// sent as JSON 415, and a method a route does not take 405 with an empty
+/// body.
+#[tokio::test]
+async fn every_error_answer_has_the_json_body_and_a_documented_status() {
+    let service = Service::new();
+    let auth = format!("Bearer {TOKEN_USER1}");
+    let cases = [
+        (
+            Request::post("/v1/presign")
+                .header("content-type", "application/json")
+                .header("authorization", &auth)
+                .body(Body::from(r#"{"method": 5, "key": "user1/a.txt"}"#))
+                .unwrap(),
+            StatusCode::BAD_REQUEST,
+            "json",
+        ),
+        (
+            Request::post("/v1/presign")
+                .header("authorization", &auth)
+                .body(Body::from(r#"{"method": "GET", "key": "user1/a.txt"}"#))
+                .unwrap(),
+            StatusCode::BAD_REQUEST,
+            "content_type_header",
+        ),
+        (
+            Request::get("/v1/presign")
+                .header("authorization", &auth)
+                .body(Body::empty())
+                .unwrap(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method",
+        ),
+        (
+            Request::delete("/healthz").body(Body::empty()).unwrap(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method",
+        ),
+    ];
+    for (request, status, rule) in cases {
+        let what = format!("{} {}", request.method(), request.uri());
+        let (got, headers, text) = service.send(request).await;
+        assert_eq!(got, status, "{what}: {text}");
+        assert!(
+            headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/json"),
+            "{what}: {headers:?}"
+        );
+        let body: Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{what}: {e}: {text:?}"));
+        assert_eq!(body["rule"], rule, "{what}: {body}");
+        assert!(
+            !body["error"].as_str().unwrap().is_empty(),
+            "{what}: {body}"
+        );
+        if status == StatusCode::METHOD_NOT_ALLOWED {
+            assert!(headers.contains_key("allow"), "{what}: {headers:?}");
+        }
+    }
+    assert!(service.audit().is_empty(), "nothing was issued");
 }
