@@ -429,6 +429,17 @@ fn slow_headers_and_slow_bodies_are_cut_off() {
 
 #[test]
 fn sigterm_lets_a_request_in_flight_finish_then_exits_0() {
+    a_signal_lets_a_request_in_flight_finish_then_exits_0("TERM");
+}
+
+/// Issue 23, item 11: SIGHUP killed the service at once (exit 129, nothing
+/// logged, requests in flight cut); it now stops it as SIGTERM does.
+#[test]
+fn sighup_stops_the_service_as_sigterm_does() {
+    a_signal_lets_a_request_in_flight_finish_then_exits_0("HUP");
+}
+
+fn a_signal_lets_a_request_in_flight_finish_then_exits_0(signal: &str) {
     let mut serve = Serve::start("");
     let body = r#"{"method":"GET","key":"user1/in-flight.txt"}"#;
     let mut stream = TcpStream::connect(serve.addr).unwrap();
@@ -438,7 +449,7 @@ fn sigterm_lets_a_request_in_flight_finish_then_exits_0() {
     write!(stream, "POST /v1/presign HTTP/1.1\r\nhost: x\r\nconnection: close\r\ncontent-type: application/json\r\nauthorization: Bearer {TOKEN}\r\ncontent-length: {}\r\n\r\n{}", body.len(), &body[..10]).unwrap();
     std::thread::sleep(Duration::from_millis(200));
     Command::new("kill")
-        .args(["-TERM", &serve.child.id().to_string()])
+        .args([&format!("-{signal}"), &serve.child.id().to_string()])
         .status()
         .unwrap();
     std::thread::sleep(Duration::from_millis(300));
@@ -461,7 +472,15 @@ fn sigterm_lets_a_request_in_flight_finish_then_exits_0() {
     );
     let status = serve.terminate();
     assert!(status.success(), "{status:?}");
-    assert!(serve.stderr.lock().unwrap().contains("SIGTERM"));
+    assert!(
+        serve
+            .stderr
+            .lock()
+            .unwrap()
+            .contains(&format!("\"signal\":\"SIG{signal}\"")),
+        "{}",
+        serve.stderr.lock().unwrap()
+    );
 }
 
 #[test]

@@ -294,11 +294,7 @@ fn escape_cases() -> Vec<(Value, StatusCode, &'static str)> {
             StatusCode::FORBIDDEN,
             "query",
         ),
-        (
-            json!({"method": "GET"}),
-            StatusCode::BAD_REQUEST,
-            "json",
-        ),
+        (json!({"method": "GET"}), StatusCode::BAD_REQUEST, "json"),
         (
             json!({"method": "GET", "key": "user1/a", "extra": 1}),
             StatusCode::BAD_REQUEST,

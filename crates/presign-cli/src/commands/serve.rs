@@ -56,7 +56,7 @@ fn init_json_logs() {
         .try_init();
 }
 
-/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+/// Completes on SIGINT (Ctrl-C), SIGTERM or SIGHUP.
 async fn shutdown_signal() {
     let interrupt = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -70,10 +70,25 @@ async fn shutdown_signal() {
             Err(_) => std::future::pending::<()>().await,
         }
     };
+    // SIGHUP (the terminal closed, or a supervisor's "reload") stops the
+    // service the same way: requests in flight finish. The configuration is
+    // read once; a changed one takes a restart.
+    #[cfg(unix)]
+    let hangup = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
     #[cfg(not(unix))]
     let terminate = std::future::pending::<()>();
+    #[cfg(not(unix))]
+    let hangup = std::future::pending::<()>();
     tokio::select! {
         () = interrupt => tracing::info!(signal = "SIGINT", "stopping"),
         () = terminate => tracing::info!(signal = "SIGTERM", "stopping"),
+        () = hangup => tracing::info!(signal = "SIGHUP", "stopping: the configuration is read at start; restart to load a changed one"),
     }
 }
