@@ -12,8 +12,9 @@
 # makes three busy threads time-slice two CPUs, which shows in p99 (not in
 # requests/s). Companion runs as it always does, one Node.js thread.
 # Also /v1/presign (one URL a request). With BASE_BIN=path/to/an/older/presign
-# the presign routes are measured with that binary too, in the same run, each
-# route with the older binary just before this one (for "does not regress").
+# the presign routes are also measured against that binary, in the same run:
+# ROUNDS (default 5) rounds of 4 s, the two binaries alternating, medians
+# compared (one pair of runs is too noisy on a shared 2-core machine).
 # Installs wrk (Debian package) and @uppy/companion 6.2.2 (npm, into
 # .tools/companion) when missing. The signing routes call no storage; a
 # small stub storage (Python, on loopback) answers the one
@@ -38,7 +39,7 @@ if [ ! -x "$companion_dir/node_modules/.bin/companion" ] ||
     >"$companion_dir/package.json"
   (cd "$companion_dir" && npm install --no-audit --no-fund --loglevel=error)
 fi
-cargo build --release --quiet --locked -p presign-cli
+[ -n "${SKIP_BUILD:-}" ] || cargo build --release --quiet --locked -p presign-cli
 
 work=$(mktemp -d)
 pids=()
@@ -171,13 +172,10 @@ wrk.headers["authorization"] = "Bearer $token"
 wrk.body = '{"method": "GET", "key": "data/report-2026.pdf", "expires_in": 3600}'
 LUA
 
-[ -z "${BASE_BIN:-}" ] || read -r b_params_rps b_params_p99 b_params_err < <(measure "http://127.0.0.1:$port_base$params")
 read -r p_params_rps p_params_p99 p_params_err < <(measure "http://127.0.0.1:$presign_port$params")
 read -r c_params_rps c_params_p99 c_params_err < <(measure "http://127.0.0.1:$companion_port$params")
-[ -z "${BASE_BIN:-}" ] || read -r b_part_rps b_part_p99 b_part_err < <(measure "http://127.0.0.1:$port_base$base_part")
 read -r p_part_rps p_part_p99 p_part_err < <(measure "http://127.0.0.1:$presign_port$part")
 read -r c_part_rps c_part_p99 c_part_err < <(measure "http://127.0.0.1:$companion_port$companion_part")
-[ -z "${BASE_BIN:-}" ] || read -r b_one_rps b_one_p99 b_one_err < <(measure "http://127.0.0.1:$port_base/v1/presign" -s "$work/presign.lua")
 read -r p_one_rps p_one_p99 p_one_err < <(measure "http://127.0.0.1:$presign_port/v1/presign" -s "$work/presign.lua")
 
 # /v1/presign/batch: 1000 keys a request.
@@ -201,10 +199,29 @@ printf '%-28s %14.0f %10.2f %8d\n' "Companion part URL" "$c_part_rps" "$c_part_p
 printf '%-28s %14.0f %10.2f %8d\n' "presign  /v1/presign" "$p_one_rps" "$p_one_p99" "$p_one_err"
 printf '%-28s %14.0f %10.2f %8d   (%.0f URLs/s)\n' "presign  /v1/presign/batch" "$p_batch_rps" "$p_batch_p99" "$p_batch_err" "$(echo "$p_batch_rps * 1000" | bc -l)"
 if [ -n "${BASE_BIN:-}" ]; then
-  printf '\nthe same routes with BASE_BIN (%s), each measured just before:\n' "$BASE_BIN"
-  printf '%-28s %14.0f %10.2f %8d   (this build: %.3fx requests/s, p99 %.3fx)\n' "base     /s3/params" "$b_params_rps" "$b_params_p99" "$b_params_err" "$(echo "$p_params_rps / $b_params_rps" | bc -l)" "$(echo "$p_params_p99 / $b_params_p99" | bc -l)"
-  printf '%-28s %14.0f %10.2f %8d   (this build: %.3fx requests/s, p99 %.3fx)\n' "base     part URL" "$b_part_rps" "$b_part_p99" "$b_part_err" "$(echo "$p_part_rps / $b_part_rps" | bc -l)" "$(echo "$p_part_p99 / $b_part_p99" | bc -l)"
-  printf '%-28s %14.0f %10.2f %8d   (this build: %.3fx requests/s, p99 %.3fx)\n' "base     /v1/presign" "$b_one_rps" "$b_one_p99" "$b_one_err" "$(echo "$p_one_rps / $b_one_rps" | bc -l)" "$(echo "$p_one_p99 / $b_one_p99" | bc -l)"
+  rounds=${ROUNDS:-5}
+  median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+  # compare NAME NEW_URL BASE_URL [wrk args]: medians of ROUNDS alternating runs.
+  compare() {
+    local name=$1 new_url=$2 base_url=$3; shift 3
+    local runs=$work/compare.txt
+    : >"$runs"
+    for _ in $(seq "$rounds"); do
+      echo "base $(seconds=4 measure "$base_url" "$@")" >>"$runs"
+      echo "new $(seconds=4 measure "$new_url" "$@")" >>"$runs"
+    done
+    local b_rps b_p99 n_rps n_p99 errors
+    b_rps=$(awk '$1 == "base" {print $2}' "$runs" | median); b_p99=$(awk '$1 == "base" {print $3}' "$runs" | median)
+    n_rps=$(awk '$1 == "new" {print $2}' "$runs" | median); n_p99=$(awk '$1 == "new" {print $3}' "$runs" | median)
+    errors=$(awk '{s += $4} END {print s}' "$runs")
+    printf '%-22s %12.0f %12.0f %8.3fx %10.2f %10.2f %8.3fx %7d\n' "$name" "$b_rps" "$n_rps" \
+      "$(echo "$n_rps / $b_rps" | bc -l)" "$b_p99" "$n_p99" "$(echo "$n_p99 / $b_p99" | bc -l)" "$errors"
+  }
+  printf '\nthis build against BASE_BIN (%s): medians of %s alternating 4 s runs\n' "$BASE_BIN" "$rounds"
+  printf '%-22s %12s %12s %9s %10s %10s %9s %7s\n' "route" "base req/s" "this req/s" "ratio" "base p99" "this p99" "ratio" "errors"
+  compare "/s3/params" "http://127.0.0.1:$presign_port$params" "http://127.0.0.1:$port_base$params"
+  compare "part URL" "http://127.0.0.1:$presign_port$part" "http://127.0.0.1:$port_base$base_part"
+  compare "/v1/presign" "http://127.0.0.1:$presign_port/v1/presign" "http://127.0.0.1:$port_base/v1/presign" -s "$work/presign.lua"
 fi
 printf '\npeak RSS: presign %s MiB, Companion %s MiB\n' "$p_rss" "$c_rss"
 params_ratio=$(echo "$p_params_rps / $c_params_rps" | bc -l)

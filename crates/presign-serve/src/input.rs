@@ -87,10 +87,12 @@ fn is_overlay(c: char) -> bool {
 
 /// Whether `c` is, or is drawn as, `/`, `\` or `.` without being `/` or `.`.
 fn looks_like_path(c: char) -> bool {
-    if c == '/' || c == '.' {
-        return false;
+    if c.is_ascii() {
+        // The one ASCII look-alike; keys are mostly ASCII, so this is the
+        // path every request takes.
+        return c == '\\';
     }
-    LOOK_ALIKES.contains(&c) || (!c.is_ascii() && c.nfkc().any(|n| matches!(n, '/' | '\\' | '.')))
+    LOOK_ALIKES.contains(&c) || c.nfkc().any(|n| matches!(n, '/' | '\\' | '.'))
 }
 
 /// Checks `key` against the rules above.
@@ -134,7 +136,9 @@ pub(crate) fn check_key(key: &str) -> Result<(), ApiError> {
     }
     let mut previous = '/';
     for c in key.chars() {
-        if is_overlay(c) || (is_combining_mark(c) && matches!(previous, '/' | '.')) {
+        if !c.is_ascii()
+            && (is_overlay(c) || (is_combining_mark(c) && matches!(previous, '/' | '.')))
+        {
             return Err(ApiError::forbidden(
                 "key_path",
                 format!(
