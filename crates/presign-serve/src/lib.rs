@@ -35,6 +35,7 @@ mod audit;
 mod auth;
 mod content_type;
 mod error;
+mod guard;
 mod handlers;
 mod input;
 mod metrics;
@@ -51,14 +52,12 @@ mod template;
 use std::future::Future;
 
 use axum::Router;
-use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Method, StatusCode, header};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use tokio::net::TcpListener;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::timeout::TimeoutLayer;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa_axum::router::OpenApiRouter;
@@ -128,86 +127,33 @@ pub fn router(state: AppState) -> Router {
         .merge(companion_routes(&state))
         .split_for_parts();
     let openapi_json = openapi.to_pretty_json().unwrap_or_default();
-    let body_timeout = limits.body_timeout;
     let csp = handlers::page::content_security_policy(&state.settings);
     let script_csp = csp.clone();
-    let routes = api
-        .route(
-            "/openapi.json",
-            get(
-                move || async move { ([(header::CONTENT_TYPE, "application/json")], openapi_json) },
-            ),
-        )
-        .route("/", get(move || async move { handlers::page::index(csp) }))
-        .fallback(|| async {
+    api.route(
+        "/openapi.json",
+        get(move || async move { ([(header::CONTENT_TYPE, "application/json")], openapi_json) }),
+    )
+    .route("/", get(move || async move { handlers::page::index(csp) }))
+    .fallback(|| async {
+        guard::secured(
             ApiError::new(
                 StatusCode::NOT_FOUND,
                 Some("route"),
                 "no such route: see /openapi.json",
             )
-        })
-        .route(
-            "/app.js",
-            get(move || async move { handlers::page::script(script_csp) }),
+            .into_response(),
         )
-        .route_layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            metrics::observe,
-        ))
-        .with_state(state);
-    // What every request and answer goes through wraps the routes once, as
-    // one service, not each route: axum clones a route's layered service for
-    // every request, and each layer there cost as much as a third of the
-    // signing itself (measured with callgrind in bench-serve's set-up).
-    Router::new()
-        .fallback_service(routes)
-        .layer(DefaultBodyLimit::max(limits.max_body_bytes))
-        .layer(axum::middleware::map_request(
-            move |request: Request| async move {
-                request.map(|body| {
-                    Body::new(tower_http::timeout::TimeoutBody::new(body_timeout, body))
-                })
-            },
-        ))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            limits.request_timeout,
-        ))
-        .layer(axum::middleware::from_fn(guard))
-}
-
-/// Around every request, in one middleware:
-/// - `HEAD` on a Companion route is 405: axum answers HEAD through the GET
-///   route, so `HEAD /s3/params` would sign a POST policy and write an audit
-///   line whose answer nobody sees; no Companion route has a use for HEAD;
-/// - every error answer has the JSON body ([`error::json_errors`]);
-/// - every answer, errors and timeouts included, says `nosniff` (a JSON
-///   error must never run as HTML or script) and may not be framed.
-async fn guard(request: Request, next: axum::middleware::Next) -> Response {
-    let mut answer = if request.method() == Method::HEAD && request.uri().path().starts_with("/s3/")
-    {
-        let mut answer = ApiError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            Some("method"),
-            "HEAD is not allowed on the Companion routes: use GET",
-        )
-        .into_response();
-        answer
-            .headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("GET"));
-        answer
-    } else {
-        error::json_errors(next.run(request).await).await
-    };
-    let headers = answer.headers_mut();
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers
-        .entry(header::X_FRAME_OPTIONS)
-        .or_insert(HeaderValue::from_static("DENY"));
-    answer
+    })
+    .route(
+        "/app.js",
+        get(move || async move { handlers::page::script(script_csp) }),
+    )
+    .route_layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        metrics::observe,
+    ))
+    .with_state(state)
+    .layer(DefaultBodyLimit::max(limits.max_body_bytes))
 }
 
 fn companion_routes(state: &AppState) -> OpenApiRouter<AppState> {

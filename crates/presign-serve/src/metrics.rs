@@ -189,7 +189,12 @@ pub(crate) async fn observe(
         .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
     let method = method_label(request.method());
     let id = new_request_id();
+    if let Some(refusal) = crate::guard::refusal(&request) {
+        return finish(&state, refusal, &route, method, &id, start).await;
+    }
     request.extensions_mut().insert(RequestId(id.clone()));
+    let limits = state.settings.limits;
+    let request = crate::guard::body_on_deadline(request, limits.body_timeout);
     // The routes that issue URLs get their audit queue slot first: with
     // audit_overflow = "refuse" a full queue is a 503 and nothing issued.
     let slot = if route.starts_with("/v1/") || route.starts_with("/s3/") {
@@ -197,8 +202,13 @@ pub(crate) async fn observe(
     } else {
         Ok(None)
     };
-    let mut response = if let Ok(slot) = slot {
-        Audit::with_slot(slot, next.run(request)).await
+    let response = if let Ok(slot) = slot {
+        tokio::time::timeout(
+            limits.request_timeout,
+            Audit::with_slot(slot, next.run(request)),
+        )
+        .await
+        .unwrap_or_else(|_| crate::guard::timed_out())
     } else {
         let mut refusal = ApiError::unavailable(
             "audit_overflow",
@@ -212,10 +222,24 @@ pub(crate) async fn observe(
             .insert(header::CONNECTION, HeaderValue::from_static("close"));
         refusal
     };
+    finish(&state, response, &route, method, &id, start).await
+}
+
+/// The answer on its way out ([`crate::guard::finished`]), counted, logged
+/// and given its `x-request-id`.
+async fn finish(
+    state: &AppState,
+    response: Response,
+    route: &str,
+    method: &'static str,
+    id: &str,
+    start: Instant,
+) -> Response {
+    let mut response = crate::guard::finished(response).await;
     let status = response.status().as_u16();
     let seconds = start.elapsed().as_secs_f64();
-    state.metrics.record(&route, method, status, seconds);
-    if let Ok(value) = HeaderValue::from_str(&id) {
+    state.metrics.record(route, method, status, seconds);
+    if let Ok(value) = HeaderValue::from_str(id) {
         response.headers_mut().insert("x-request-id", value);
     }
     tracing::info!(request_id = %id, route = %route, method = %method, status, latency_ms = seconds * 1000.0, "request");
