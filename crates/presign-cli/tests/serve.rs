@@ -533,6 +533,13 @@ fn a_bad_config_fails_at_start_with_the_file_the_key_and_the_reason() {
             "companion.expires_in",
             "outside 1..=604800",
         ),
+        // Issue 23, item 13: an audit log that cannot be opened names the
+        // configuration file too.
+        (
+            config("audit_log = \"/nonexistent-presign-dir/audit.jsonl\""),
+            "audit_log",
+            "cannot open /nonexistent-presign-dir/audit.jsonl",
+        ),
     ];
     for (text, key, reason) in cases {
         let path = dir.path().join("bad.toml");

@@ -98,8 +98,10 @@ impl utoipa::Modify for BearerScheme {
 #[derive(Debug, thiserror::Error)]
 pub enum LaunchError {
     /// The audit log file could not be opened.
-    #[error("audit_log: cannot open {path}: {source}")]
+    #[error("{}: audit_log: cannot open {path}: {source}", config.display())]
     AuditLog {
+        /// The configuration file that names it.
+        config: std::path::PathBuf,
         /// The file.
         path: String,
         /// Why.

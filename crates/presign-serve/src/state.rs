@@ -49,6 +49,7 @@ impl AppState {
             metrics.audit_refused.clone(),
         )
         .map_err(|source| crate::LaunchError::AuditLog {
+            config: settings.file.clone(),
             path: match &settings.audit_log {
                 crate::AuditLog::File(path) => path.display().to_string(),
                 _ => "stdout".to_owned(),
