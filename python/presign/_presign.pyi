@@ -72,6 +72,7 @@ class Client:
 
     def __init__(
         self,
+        service_name: Optional[Literal["s3"]] = None,
         region_name: Optional[str] = None,
         endpoint_url: Optional[str] = None,
         aws_access_key_id: Optional[str] = None,
@@ -80,7 +81,12 @@ class Client:
         profile_name: Optional[str] = None,
         addressing_style: Literal["auto", "path", "virtual"] = "auto",
         ibm_credentials: Optional[Union[str, os.PathLike[str]]] = None,
-    ) -> None: ...
+        config: Optional[Any] = None,
+    ) -> None:
+        """``service_name`` is ``"s3"`` (as in ``boto3.client("s3", ...)``);
+        ``config`` a ``botocore.config.Config``, of which presigning uses
+        ``region_name``, ``s3={"addressing_style": ...}`` and
+        ``signature_version`` (``"s3v4"``)."""
     @property
     def region_name(self) -> str:
         """The signing region (may be ``""``)."""

@@ -42,6 +42,12 @@ def client():
     )
 
 
+@pytest.fixture
+def client_keys():
+    """The test credentials as Client's keyword arguments."""
+    return {"aws_access_key_id": ACCESS_KEY, "aws_secret_access_key": SECRET_KEY}
+
+
 @pytest.fixture(scope="session")
 def botocore_frozen():
     return FrozenBotocore()

@@ -30,7 +30,9 @@ def sign(client, method="get_object", params=None, **kwargs):
         ("get_object", {"Bucket": "bucket", "Key": ""}, {}, presign.PresignError, "object key is invalid: it is empty"),
         ("get_object", {"Bucket": "bucket", "Key": "k" * 1025}, {}, presign.PresignError, "S3 allows 1..=1024"),
         ("get_object", {"Bucket": "BadBucket", "Key": "k"}, {}, presign.PresignError, 'bucket name "BadBucket" is invalid'),
-        ("get_object", None, {"ExpiresIn": 0}, presign.PresignError, r"expires-in must be within 1..=604800 seconds"),
+        ("get_object", None, {"ExpiresIn": 0}, presign.PresignError, r"ExpiresIn must be within 1..=604800 seconds .*got 0"),
+        ("get_object", None, {"ExpiresIn": 10**30}, presign.PresignError, r"ExpiresIn must be within 1..=604800 seconds .*got 10000000000"),
+        ("get_object", None, {"ExpiresIn": "600"}, TypeError, r"ExpiresIn must be an int \(seconds\), not str"),
         ("get_object", None, {"ExpiresIn": 604801}, presign.PresignError, r"within 1..=604800 seconds \(7 days, the SigV4 maximum\), got 604801"),
         ("get_object", None, {"ExpiresIn": -5}, presign.PresignError, r"ExpiresIn must be within 1..=604800 seconds .*got -5"),
         ("get_object", None, {"HttpMethod": "FETCH"}, presign.PresignError, r'method "FETCH" is not supported: use GET, PUT, HEAD, DELETE or POST'),
@@ -46,7 +48,7 @@ def sign(client, method="get_object", params=None, **kwargs):
         ("get_object", {"Bucket": "bucket", "Key": "k", "PartNumber": "3"}, {}, TypeError, r"Params\[\"PartNumber\"\] must be an int, not str"),
         ("get_object", {"Bucket": "bucket", "Key": "k", "PartNumber": True}, {}, TypeError, "must be an int, not bool"),
         ("put_object", {"Bucket": "bucket", "Key": "k", "BucketKeyEnabled": "yes"}, {}, TypeError, "must be a bool, not str"),
-        ("put_object", {"Bucket": "bucket", "Key": "k", "Expires": 1700000000}, {}, TypeError, "must be a datetime.datetime or a str, not int"),
+        ("put_object", {"Bucket": "bucket", "Key": "k", "Expires": [1700000000]}, {}, TypeError, "must be a datetime.datetime, a number of seconds since the epoch or a str, not list"),
         ("put_object", {"Bucket": "bucket", "Key": "k", "Metadata": ["a"]}, {}, TypeError, "must be a dict of str to str, not list"),
         ("put_object", {"Bucket": "bucket", "Key": "k", "Metadata": {"a": 1}}, {}, TypeError, r"Params\['Metadata'\]\[\"a\"\] must be a str, not int"),
         ("get_object", None, {"ExpiresIn": "3600"}, TypeError, "ExpiresIn"),
@@ -158,3 +160,48 @@ def test_odd_values_never_crash_the_interpreter(client):
             client.generate_presigned_post("bucket", "k", Fields={"a": value}, Conditions=[value], now=NOW)
         except (presign.PresignError, TypeError, UnicodeError, ValueError):
             pass
+
+
+# -- Issue 23, item 10: as boto3 users call it ---------------------------------
+
+
+def test_the_first_argument_is_the_service_name_as_in_boto3(client_keys):
+    client = presign.Client("s3", region_name="eu-west-1", **client_keys)
+    assert client.region_name == "eu-west-1"
+    with pytest.raises(presign.PresignError, match='service_name is "us-east-1": presign signs for S3 only'):
+        presign.Client("us-east-1", **client_keys)
+
+
+def test_a_botocore_config_sets_region_addressing_and_signature_version(client_keys):
+    from botocore.config import Config
+
+    client = presign.Client("s3", config=Config(region_name="eu-central-1", s3={"addressing_style": "path"},
+                                                signature_version="s3v4"), **client_keys)
+    assert (client.region_name, client.addressing_style) == ("eu-central-1", "path")
+    # An argument wins over the config, as in boto3.
+    client = presign.Client("s3", region_name="us-west-2", config=Config(region_name="eu-central-1"), **client_keys)
+    assert client.region_name == "us-west-2"
+    with pytest.raises(presign.PresignError, match='config.signature_version is "s3"'):
+        presign.Client("s3", config=Config(signature_version="s3"), **client_keys)
+    with pytest.raises(TypeError, match="config must be a botocore.config.Config"):
+        presign.Client("s3", config=42, **client_keys)
+
+
+def test_presign_many_refuses_a_str_of_keys(client):
+    with pytest.raises(TypeError, match="Keys must be a list .*, not str"):
+        client.presign_many("get_object", "bucket", "abc", now=NOW)
+    assert len(client.presign_many("get_object", "bucket", iter(["a", "b"]), now=NOW)) == 2
+
+
+def test_without_credentials_the_message_says_the_python_way(monkeypatch, tmp_path):
+    for name in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+                 "AWS_DEFAULT_PROFILE"]:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    with pytest.raises(presign.PresignError) as raised:
+        presign.Client("s3", region_name="us-east-1")
+    message = str(raised.value)
+    assert "aws_access_key_id=" in message and "profile_name=" in message, message
+    assert "--profile" not in message and "--ibm-credentials" not in message, message

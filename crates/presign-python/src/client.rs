@@ -10,9 +10,9 @@ use std::time::Duration;
 use presign::{Addressing, BatchSigner, Method, Signer};
 use presign_config::{Environment, Overrides, ResolvedCredentials, Target};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyInt, PyList, PyString};
 
-use crate::errors::{IntoPyResult, presign_error};
+use crate::errors::{IntoPyResult, presign_error, type_error};
 use crate::instant::signing_instant;
 use crate::many::{Buffers, sign_many};
 use crate::operations::{self, Call, text};
@@ -79,33 +79,51 @@ pub(crate) struct Client {
 impl Client {
     #[new]
     #[pyo3(signature = (
+        service_name=None,
         region_name=None,
         endpoint_url=None,
         aws_access_key_id=None,
         aws_secret_access_key=None,
         aws_session_token=None,
         profile_name=None,
-        addressing_style="auto".to_owned(),
+        addressing_style=None,
         ibm_credentials=None,
+        config=None,
     ))]
     #[pyo3(
-        text_signature = "(region_name=None, endpoint_url=None, aws_access_key_id=None, \
-        aws_secret_access_key=None, aws_session_token=None, profile_name=None, \
-        addressing_style='auto', ibm_credentials=None)"
+        text_signature = "(service_name=None, region_name=None, endpoint_url=None, \
+        aws_access_key_id=None, aws_secret_access_key=None, aws_session_token=None, \
+        profile_name=None, addressing_style='auto', ibm_credentials=None, config=None)"
     )]
     // boto3's signature, argument for argument; pyo3 extracts the arguments
     // as owned values (a `&str` argument needs Python 3.10 under the stable ABI).
     #[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
     fn new(
+        service_name: Option<String>,
         region_name: Option<String>,
         endpoint_url: Option<String>,
         aws_access_key_id: Option<String>,
         aws_secret_access_key: Option<String>,
         aws_session_token: Option<String>,
         profile_name: Option<String>,
-        addressing_style: String,
+        addressing_style: Option<String>,
         ibm_credentials: Option<std::path::PathBuf>,
+        config: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
+        if let Some(service) = service_name.as_deref()
+            && service != "s3"
+        {
+            return Err(presign_error(format!(
+                "service_name is {service:?}: presign signs for S3 only, as boto3.client(\"s3\", \
+                 ...) does (the first argument is the service name, not the region: give \
+                 region_name=...)"
+            )));
+        }
+        let from_config = BotocoreConfig::read(config)?;
+        let region_name = region_name.or(from_config.region_name);
+        let addressing_style = addressing_style
+            .or(from_config.addressing_style)
+            .unwrap_or_else(|| "auto".to_owned());
         let addressing: Addressing = addressing_style.parse().or_raise()?;
         let credentials = ResolvedCredentials::given(
             aws_access_key_id.as_deref(),
@@ -123,7 +141,18 @@ impl Client {
             credentials,
         };
         let resolved =
-            presign_config::resolve(&overrides, &Environment::from_process()).or_raise()?;
+            presign_config::resolve(&overrides, &Environment::from_process()).map_err(|error| {
+                match error {
+                    // The resolver names the command's flags; say the Python way.
+                    presign_config::ConfigError::NoCredentials { .. } => presign_error(
+                        "no credentials found: give Client aws_access_key_id= and \
+                     aws_secret_access_key= (or profile_name=, or ibm_credentials=), or set \
+                     AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or a default \
+                     profile in ~/.aws/credentials",
+                    ),
+                    other => presign_error(other.to_string()),
+                }
+            })?;
         // `auto` defers to the profile's style, as the command's default does.
         let style = (addressing != Addressing::Auto).then_some(addressing);
         let target = resolved.target("", style).or_raise()?;
@@ -200,13 +229,16 @@ impl Client {
     ///     ...     Params={"Bucket": "uploads", "Key": "in/a.png", "ContentType": "image/png"},
     ///     ...     ExpiresIn=600,
     ///     ... )
-    #[pyo3(signature = (ClientMethod, Params=None, ExpiresIn=3600, HttpMethod=None, *, now=None))]
+    #[pyo3(signature = (ClientMethod, Params=None, ExpiresIn=None, HttpMethod=None, *, now=None))]
+    #[pyo3(
+        text_signature = "($self, ClientMethod, Params=None, ExpiresIn=3600, HttpMethod=None, *, now=None)"
+    )]
     #[allow(non_snake_case)] // boto3's names.
     fn generate_presigned_url(
         &self,
         ClientMethod: &Bound<'_, PyAny>,
         Params: Option<&Bound<'_, PyAny>>,
-        ExpiresIn: i64,
+        ExpiresIn: Option<&Bound<'_, PyAny>>,
         HttpMethod: Option<&Bound<'_, PyAny>>,
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<String> {
@@ -242,7 +274,10 @@ impl Client {
     ///     ... )
     ///     >>> sorted(post)
     ///     ['fields', 'url']
-    #[pyo3(signature = (Bucket, Key, Fields=None, Conditions=None, ExpiresIn=3600, *, now=None))]
+    #[pyo3(signature = (Bucket, Key, Fields=None, Conditions=None, ExpiresIn=None, *, now=None))]
+    #[pyo3(
+        text_signature = "($self, Bucket, Key, Fields=None, Conditions=None, ExpiresIn=3600, *, now=None)"
+    )]
     #[allow(non_snake_case, clippy::too_many_arguments)] // boto3's names and arguments.
     fn generate_presigned_post<'py>(
         &self,
@@ -251,7 +286,7 @@ impl Client {
         Key: &Bound<'py, PyAny>,
         Fields: Option<&Bound<'py, PyAny>>,
         Conditions: Option<&Bound<'py, PyAny>>,
-        ExpiresIn: i64,
+        ExpiresIn: Option<&Bound<'_, PyAny>>,
         now: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let mut target = self.target.clone();
@@ -295,7 +330,10 @@ impl Client {
     ///     >>> urls = client.presign_many("get_object", "dataset", ["a.csv", "b.csv"])
     ///     >>> len(urls)
     ///     2
-    #[pyo3(signature = (ClientMethod, Bucket, Keys, ExpiresIn=3600, HttpMethod=None, *, now=None, **Params))]
+    #[pyo3(signature = (ClientMethod, Bucket, Keys, ExpiresIn=None, HttpMethod=None, *, now=None, **Params))]
+    #[pyo3(
+        text_signature = "($self, ClientMethod, Bucket, Keys, ExpiresIn=3600, HttpMethod=None, *, now=None, **Params)"
+    )]
     #[allow(non_snake_case, clippy::too_many_arguments)] // boto3's names.
     fn presign_many<'py>(
         &self,
@@ -303,11 +341,19 @@ impl Client {
         ClientMethod: &Bound<'py, PyAny>,
         Bucket: &Bound<'py, PyAny>,
         Keys: &Bound<'py, PyAny>,
-        ExpiresIn: i64,
+        ExpiresIn: Option<&Bound<'py, PyAny>>,
         HttpMethod: Option<&Bound<'py, PyAny>>,
         now: Option<&Bound<'py, PyAny>>,
         Params: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyList>> {
+        // A str is iterable, by character: "abc" would sign keys a, b and c.
+        if Keys.is_instance_of::<PyString>() || Keys.is_instance_of::<PyBytes>() {
+            return Err(type_error(
+                "Keys",
+                "a list (or another iterable) of str keys",
+                Keys,
+            ));
+        }
         let (index, operation) = operations::find(ClientMethod)?;
         let mut call = operation.read(index, Params.map(Bound::as_any), &["Bucket", "Key"])?;
         call.bucket = Some(text("Bucket", Bucket)?);
@@ -348,13 +394,76 @@ fn http_method(given: Option<&Bound<'_, PyAny>>, default: Method) -> PyResult<Me
     }
 }
 
-/// `ExpiresIn` as a duration; the range is the core's to check, with its
-/// message (a negative number cannot reach it).
-fn expires_in(seconds: i64) -> PyResult<Duration> {
-    u64::try_from(seconds).map(Duration::from_secs).map_err(|_| {
-        presign_error(format!(
-            "ExpiresIn must be within 1..={} seconds (7 days, the SigV4 maximum), got {seconds}",
-            presign::MAX_EXPIRES_SECS
-        ))
-    })
+/// `ExpiresIn` as a duration (default 3600): an `int` within 1..=604800
+/// seconds; any other
+/// value (0, a negative number, one too large for any integer type) gets
+/// the same message, naming the argument.
+fn expires_in(seconds: Option<&Bound<'_, PyAny>>) -> PyResult<Duration> {
+    let Some(seconds) = seconds.filter(|seconds| !seconds.is_none()) else {
+        return Ok(Duration::from_secs(presign::DEFAULT_EXPIRES_SECS));
+    };
+    if !seconds.is_instance_of::<PyInt>() || seconds.is_instance_of::<PyBool>() {
+        return Err(type_error("ExpiresIn", "an int (seconds)", seconds));
+    }
+    match seconds.extract::<u64>() {
+        Ok(seconds @ 1..=presign::MAX_EXPIRES_SECS) => Ok(Duration::from_secs(seconds)),
+        _ => Err(presign_error(format!(
+            "ExpiresIn must be within 1..={} seconds (7 days, the SigV4 maximum), got {}",
+            presign::MAX_EXPIRES_SECS,
+            seconds
+                .str()
+                .map_or_else(|_| "another value".to_owned(), |text| text.to_string())
+                .chars()
+                .take(40)
+                .collect::<String>()
+        ))),
+    }
+}
+
+/// What presigning takes from a botocore `Config` (`config=`): its
+/// `region_name`, `s3={"addressing_style": ...}` and `signature_version`
+/// (`s3v4`, or unset; botocore's SigV2 `s3` is refused with the reason).
+#[derive(Default)]
+struct BotocoreConfig {
+    region_name: Option<String>,
+    addressing_style: Option<String>,
+}
+
+impl BotocoreConfig {
+    fn read(config: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let Some(config) = config.filter(|config| !config.is_none()) else {
+            return Ok(Self::default());
+        };
+        let attribute = |name: &str| -> PyResult<Option<Bound<'_, PyAny>>> {
+            match config.getattr(name) {
+                Ok(value) if value.is_none() => Ok(None),
+                Ok(value) => Ok(Some(value)),
+                Err(_) => Err(type_error("config", "a botocore.config.Config", config)),
+            }
+        };
+        if let Some(version) = attribute("signature_version")? {
+            let version = text("config.signature_version", &version)?;
+            if !matches!(&*version, "s3v4" | "v4") {
+                return Err(presign_error(format!(
+                    "config.signature_version is {version:?}: presign signs SigV4 (\"s3v4\") URLs"
+                )));
+            }
+        }
+        let region_name = attribute("region_name")?
+            .map(|region| text("config.region_name", &region))
+            .transpose()?;
+        let addressing_style = match attribute("s3")? {
+            Some(s3) => match s3.cast::<PyDict>()?.get_item("addressing_style")? {
+                Some(style) if !style.is_none() => {
+                    Some(text("config.s3[\"addressing_style\"]", &style)?)
+                }
+                _ => None,
+            },
+            None => None,
+        };
+        Ok(Self {
+            region_name,
+            addressing_style,
+        })
+    }
 }
