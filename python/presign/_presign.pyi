@@ -82,11 +82,14 @@ class Client:
         addressing_style: Literal["auto", "path", "virtual"] = "auto",
         ibm_credentials: Optional[Union[str, os.PathLike[str]]] = None,
         config: Optional[Any] = None,
+        allow_legacy_bucket_names: bool = False,
     ) -> None:
         """``service_name`` is ``"s3"`` (as in ``boto3.client("s3", ...)``);
         ``config`` a ``botocore.config.Config``, of which presigning uses
         ``region_name``, ``s3={"addressing_style": ...}`` and
-        ``signature_version`` (``"s3v4"``)."""
+        ``signature_version`` (``"s3v4"``). ``allow_legacy_bucket_names``
+        accepts buckets named under the old rules (upper case, ``_``), signed
+        path style."""
     @property
     def region_name(self) -> str:
         """The signing region (may be ``""``)."""

@@ -205,3 +205,13 @@ def test_without_credentials_the_message_says_the_python_way(monkeypatch, tmp_pa
     message = str(raised.value)
     assert "aws_access_key_id=" in message and "profile_name=" in message, message
     assert "--profile" not in message and "--ibm-credentials" not in message, message
+
+
+def test_a_legacy_bucket_name_says_how_and_signs_with_the_opt_in(client_keys):
+    client = presign.Client("s3", region_name="us-east-1", endpoint_url="http://127.0.0.1:9000", **client_keys)
+    with pytest.raises(presign.PresignError, match=r"allow_legacy_bucket_names=True"):
+        client.generate_presigned_url("get_object", Params={"Bucket": "Legacy_Bucket", "Key": "k"}, now=NOW)
+    legacy = presign.Client("s3", region_name="us-east-1", endpoint_url="http://127.0.0.1:9000",
+                            allow_legacy_bucket_names=True, **client_keys)
+    url = legacy.generate_presigned_url("get_object", Params={"Bucket": "Legacy_Bucket", "Key": "k"}, now=NOW)
+    assert url.startswith("http://127.0.0.1:9000/Legacy_Bucket/k?"), url

@@ -12,7 +12,7 @@ use presign_config::{Environment, Overrides, ResolvedCredentials, Target};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyInt, PyList, PyString};
 
-use crate::errors::{IntoPyResult, presign_error, type_error};
+use crate::errors::{IntoPyResult, presign_error, signing_error, type_error};
 use crate::instant::signing_instant;
 use crate::many::{Buffers, sign_many};
 use crate::operations::{self, Call, text};
@@ -89,11 +89,13 @@ impl Client {
         addressing_style=None,
         ibm_credentials=None,
         config=None,
+        allow_legacy_bucket_names=false,
     ))]
     #[pyo3(
         text_signature = "(service_name=None, region_name=None, endpoint_url=None, \
         aws_access_key_id=None, aws_secret_access_key=None, aws_session_token=None, \
-        profile_name=None, addressing_style='auto', ibm_credentials=None, config=None)"
+        profile_name=None, addressing_style='auto', ibm_credentials=None, config=None, \
+        allow_legacy_bucket_names=False)"
     )]
     // boto3's signature, argument for argument; pyo3 extracts the arguments
     // as owned values (a `&str` argument needs Python 3.10 under the stable ABI).
@@ -109,6 +111,7 @@ impl Client {
         addressing_style: Option<String>,
         ibm_credentials: Option<std::path::PathBuf>,
         config: Option<&Bound<'_, PyAny>>,
+        allow_legacy_bucket_names: bool,
     ) -> PyResult<Self> {
         if let Some(service) = service_name.as_deref()
             && service != "s3"
@@ -155,7 +158,8 @@ impl Client {
             })?;
         // `auto` defers to the profile's style, as the command's default does.
         let style = (addressing != Addressing::Auto).then_some(addressing);
-        let target = resolved.target("", style).or_raise()?;
+        let mut target = resolved.target("", style).or_raise()?;
+        target.legacy_bucket_names = allow_legacy_bucket_names;
         // Checked now rather than at the first URL: a bad endpoint is a bad client.
         presign::Endpoint::parse(&target.endpoint).or_raise()?;
         let signer = Signer::new(resolved.credentials.to_credentials()).or_raise()?;
@@ -248,7 +252,9 @@ impl Client {
         let expires_in = expires_in(ExpiresIn)?;
         let now = signing_instant(now)?;
         let request = self.request(method, call, expires_in);
-        self.signer.sign(&request, now).or_raise()
+        self.signer
+            .sign(&request, now)
+            .map_err(|error| signing_error(&error))
     }
 
     /// A presigned POST, as boto3's ``generate_presigned_post`` makes it: a
@@ -300,7 +306,8 @@ impl Client {
             policy = policy.condition(condition);
         }
         let now = signing_instant(now)?;
-        let signed = presign::presign_post(&policy, self.signer.credentials(), now).or_raise()?;
+        let signed = presign::presign_post(&policy, self.signer.credentials(), now)
+            .map_err(|error| signing_error(&error))?;
         let fields = PyDict::new(py);
         for (name, value) in signed.fields() {
             fields.set_item(name, post::field_value(py, &given, name, value))?;
@@ -361,7 +368,8 @@ impl Client {
         let expires_in = expires_in(ExpiresIn)?;
         let now = signing_instant(now)?;
         let template = self.request(method, call, expires_in);
-        let signer = BatchSigner::new(&template, self.signer.credentials(), now).or_raise()?;
+        let signer = BatchSigner::new(&template, self.signer.credentials(), now)
+            .map_err(|error| signing_error(&error))?;
         sign_many(py, &signer, Keys, &self.buffers)
     }
 }

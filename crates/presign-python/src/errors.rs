@@ -55,3 +55,19 @@ impl<T, E: std::fmt::Display> IntoPyResult<T> for Result<T, E> {
         self.map_err(|error| presign_error(error.to_string()))
     }
 }
+
+/// A signing error of the core as the package raises it: the core's
+/// message, with the Python way out where there is one.
+pub(crate) fn signing_error(error: &presign::PresignError) -> PyErr {
+    match error {
+        presign::PresignError::InvalidBucket { bucket, .. }
+            if bucket.bytes().any(|b| b.is_ascii_uppercase() || b == b'_') =>
+        {
+            presign_error(format!(
+                "{error}; buckets named under the old rules (upper case, '_') are accepted with \
+                 presign.Client(..., allow_legacy_bucket_names=True)"
+            ))
+        }
+        other => presign_error(other.to_string()),
+    }
+}
