@@ -209,3 +209,59 @@ fn upload_sends_the_file_length_a_serve_url_signs() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(std::fs::read(&out).unwrap(), bytes);
 }
+
+/// Issue 23, item 2: the service's `POST /v1/multipart` answer is a plan
+/// `presign upload --plan` reads as it is (one format, the core's). The
+/// service completes uploads itself, so the command uploads the parts (each
+/// URL signs its length) and prints the body of `/v1/multipart/complete`.
+#[test]
+fn upload_takes_the_services_multipart_answer_as_its_plan() {
+    let Some(server) = seaweedfs() else { return };
+    let serve = Serve::start(
+        &server,
+        "methods = [\"GET\", \"PUT\"]\nmax_size = 104857600",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("big.bin");
+    let bytes: Vec<u8> = (0..(6 << 20) + 12_345)
+        .map(|i: usize| u8::try_from(i * 31 % 251).unwrap())
+        .collect();
+    std::fs::write(&file, &bytes).unwrap();
+    let key = unique_key("big.bin");
+    let answer = serve.post(
+        "/v1/multipart",
+        &json!({"key": key, "size": bytes.len(), "part_size": 5 << 20}),
+    );
+    assert_eq!(answer["format"], "presign-multipart-plan/1", "{answer}");
+    let plan = dir.path().join("plan.json");
+    std::fs::write(&plan, answer.to_string()).unwrap();
+    let (code, stdout, stderr) = presign(&[
+        "upload",
+        "--plan",
+        plan.to_str().unwrap(),
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("/v1/multipart/complete"), "{stderr}");
+    let completion: Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(
+        completion["parts"].as_array().unwrap().len(),
+        2,
+        "{completion}"
+    );
+    let done = serve.post("/v1/multipart/complete", &completion);
+    assert_eq!(done["key"], key.as_str(), "{done}");
+    let get = serve.post("/v1/presign", &json!({"method": "GET", "key": key}));
+    let out = dir.path().join("back.bin");
+    let (code, _, stderr) = presign(&[
+        "download",
+        get["url"].as_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        std::fs::read(&out).unwrap() == bytes,
+        "the object differs from the file"
+    );
+}

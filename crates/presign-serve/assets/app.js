@@ -86,7 +86,7 @@ async function uploadLarge(file, key, progress) {
   async function worker() {
     while (next < plan.parts.length) {
       const part = plan.parts[next++];
-      const blob = file.slice(part.offset, part.offset + part.size);
+      const blob = file.slice(part.offset, part.offset + part.length);
       const xhr = await send("PUT", part.url, blob, (loaded) => {
         sent[part.part_number - 1] = loaded;
         progress(sent.reduce((a, b) => a + b, 0));

@@ -246,7 +246,7 @@ async fn native_multipart_plans_signed_part_lengths_and_completes() {
         assert_eq!(status, 200, "{plan}");
         let parts = plan["parts"].as_array().unwrap();
         assert_eq!(parts.len(), 3);
-        assert_eq!(parts[2]["size"], 2 * 1024 * 1024);
+        assert_eq!(parts[2]["length"], 2 * 1024 * 1024);
         let url = parts[0]["url"].as_str().unwrap();
         assert!(url.contains("X-Amz-SignedHeaders=content-length%3Bhost&"), "{url}");
         // A part body of another length than planned is refused by storage.
@@ -255,7 +255,7 @@ async fn native_multipart_plans_signed_part_lengths_and_completes() {
         let mut done = Vec::new();
         for part in parts {
             let offset = usize::try_from(part["offset"].as_u64().unwrap()).unwrap();
-            let size = usize::try_from(part["size"].as_u64().unwrap()).unwrap();
+            let size = usize::try_from(part["length"].as_u64().unwrap()).unwrap();
             let etag = put_part(part["url"].as_str().unwrap(), &body[offset..offset + size]);
             done.push(json!({"part_number": part["part_number"], "etag": etag}));
         }

@@ -17,7 +17,7 @@ use crate::cli::{
 };
 use crate::commands::transfer::Outcome;
 use crate::commands::transfer::multipart::calls::{self, CallError};
-use crate::commands::transfer::multipart::plan_file::{FORMAT, PlanFile, PlanPart};
+use crate::commands::transfer::multipart::plan_file::{self, FORMAT, PlanFile, PlanPart};
 use crate::commands::transfer::multipart::{Signer, UploadUrls};
 use crate::commands::transfer::retry::RetryPolicy;
 use crate::resolve;
@@ -112,10 +112,9 @@ fn create(
         .and_then(|()| output.flush())
     {
         let retry_once = RetryPolicy { retries: 1 };
-        let aborted = calls::abort(&http, &plan.abort_url, retry_once, &|note| {
-            print_note(&note);
-        })
-        .is_ok();
+        let aborted = plan.abort_url.as_deref().is_some_and(|url| {
+            calls::abort(&http, url, retry_once, &|note| print_note(&note)).is_ok()
+        });
         return Err(anyhow!(error).context(format!(
             "cannot write the plan; upload {} {}",
             plan.upload_id,
@@ -183,9 +182,9 @@ fn plan_for(
         part_count: layout.part_count(),
         expires_at: AmzDate::from_system_time(complete.expires_at())?.to_rfc3339(),
         parts,
-        complete_url: complete.url().to_owned(),
+        complete_url: Some(complete.url().to_owned()),
         list_urls,
-        abort_url: sign(&upload.abort())?.url().to_owned(),
+        abort_url: Some(sign(&upload.abort())?.url().to_owned()),
     })
 }
 
@@ -203,7 +202,7 @@ fn target(
     now: SystemTime,
 ) -> anyhow::Result<Target> {
     if let Some(path) = &args.plan {
-        let plan = PlanFile::read(path)?;
+        let plan = plan_file::read(path)?;
         return Ok(Target {
             object: format!("s3://{}/{}", plan.bucket, plan.key),
             upload_id: plan.upload_id.clone(),

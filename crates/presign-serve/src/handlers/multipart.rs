@@ -8,7 +8,7 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::{Extension, Json};
 use presign::Method;
-use presign::multipart::{MultipartUpload, PartPlan};
+use presign::multipart::{MultipartUpload, PLAN_FORMAT, PartPlan, PlanFile, PlanPart};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -46,35 +46,47 @@ pub(crate) struct MultipartCreateBody {
     pub(crate) expires_in: Option<u64>,
 }
 
-/// One part of the plan.
+/// One part of the plan (the OpenAPI document's account of
+/// [`presign::multipart::PlanPart`], which is what is answered).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
+#[allow(dead_code)] // Describes the answer; the core's type is the answer.
 pub(crate) struct PlannedPart {
     /// 1..=10000.
     pub(crate) part_number: u32,
     /// The part's first byte in the file.
     pub(crate) offset: u64,
     /// Its length: the URL signs `content-length` with it.
-    pub(crate) size: u64,
+    pub(crate) length: u64,
     /// PUT the part's bytes here; keep the `ETag` it answers.
     pub(crate) url: String,
 }
 
-/// The upload and its plan.
+/// The upload and its plan: the core's plan format
+/// ([`presign::multipart::PlanFile`]), which `presign upload --plan` reads
+/// as it is, without the complete, list and abort URLs (the service
+/// completes, lists and aborts uploads itself).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
+#[allow(dead_code)] // Describes the answer; the core's type is the answer.
 pub(crate) struct MultipartPlan {
-    /// The upload id: the storage service's, bound to the bucket and key
-    /// (complete and abort check that).
-    pub(crate) upload_id: String,
+    /// `presign-multipart-plan/1`.
+    pub(crate) format: String,
     /// The bucket.
     pub(crate) bucket: String,
     /// The key.
     pub(crate) key: String,
+    /// The upload id: the storage service's, bound to the bucket and key
+    /// (complete and abort check that).
+    pub(crate) upload_id: String,
+    /// The object's size in bytes.
+    pub(crate) size: u64,
     /// Bytes per part (the last may be shorter).
     pub(crate) part_size: u64,
-    /// One entry per part, in order.
-    pub(crate) parts: Vec<PlannedPart>,
+    /// How many parts.
+    pub(crate) part_count: u32,
     /// When the part URLs stop working (RFC 3339, UTC).
     pub(crate) expires_at: String,
+    /// One entry per part, in order.
+    pub(crate) parts: Vec<PlannedPart>,
 }
 
 /// A part's number and ETag.
@@ -149,7 +161,7 @@ pub(crate) async fn create(
     ClientAuth(client): ClientAuth,
     Extension(id): Extension<RequestId>,
     AppJson(body): AppJson<MultipartCreateBody>,
-) -> Result<Json<MultipartPlan>, ApiError> {
+) -> Result<Json<PlanFile>, ApiError> {
     policy::method(&client, Method::Put)?;
     let bucket = policy::bucket(&client, body.bucket.as_deref())?.to_owned();
     policy::key(&client, &body.key)?;
@@ -187,10 +199,10 @@ pub(crate) async fn create(
             .header("content-length", part.len().to_string());
         let (url, expires) = state.sign(&request, now)?;
         expires_at = expires;
-        parts.push(PlannedPart {
+        parts.push(PlanPart {
             part_number: part.number().get(),
             offset: part.offset(),
-            size: part.len(),
+            length: part.len(),
             url,
         });
     }
@@ -204,13 +216,19 @@ pub(crate) async fn create(
         .parts(&upload_id, &numbers);
     state.issued("part_url", &[record]);
     let upload_id = UploadIds::of(&state).bind(&bucket, &body.key, &upload_id);
-    Ok(Json(MultipartPlan {
-        upload_id,
+    Ok(Json(PlanFile {
+        format: PLAN_FORMAT.to_owned(),
         bucket,
         key: body.key,
+        upload_id,
+        size: body.size,
         part_size: plan.part_size(),
-        parts,
+        part_count: plan.part_count(),
         expires_at: expires_text,
+        parts,
+        complete_url: None,
+        list_urls: Vec::new(),
+        abort_url: None,
     }))
 }
 
@@ -275,4 +293,54 @@ pub(crate) async fn abort(
         .abort(&upload, &state.signer, state.now())
         .await?;
     Ok(Json(Value::Object(serde_json::Map::new())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MultipartPlan;
+    use presign::multipart::{PLAN_FORMAT, PlanFile, PlanPart};
+
+    /// The OpenAPI document's account of the answer names exactly the
+    /// fields the core's plan has (without the URLs the service keeps).
+    #[test]
+    fn the_documented_plan_is_the_cores() {
+        let answer = PlanFile {
+            format: PLAN_FORMAT.to_owned(),
+            bucket: "b".to_owned(),
+            key: "k".to_owned(),
+            upload_id: "U".to_owned(),
+            size: 1,
+            part_size: 5 << 20,
+            part_count: 1,
+            expires_at: "2024-01-01T00:00:00Z".to_owned(),
+            parts: vec![PlanPart {
+                part_number: 1,
+                offset: 0,
+                length: 1,
+                url: "u".to_owned(),
+            }],
+            complete_url: None,
+            list_urls: Vec::new(),
+            abort_url: None,
+        };
+        let json = serde_json::to_value(&answer).unwrap_or_default();
+        let mut answered: Vec<&String> = json
+            .as_object()
+            .map(|o| o.keys().collect())
+            .unwrap_or_default();
+        answered.sort();
+        let schema = serde_json::to_value(<MultipartPlan as utoipa::PartialSchema>::schema())
+            .unwrap_or_default();
+        let mut documented: Vec<&String> = schema["properties"]
+            .as_object()
+            .map(|o| o.keys().collect())
+            .unwrap_or_default();
+        documented.sort();
+        assert_eq!(answered, documented);
+        let part: Vec<&String> = json["parts"][0]
+            .as_object()
+            .map(|o| o.keys().collect())
+            .unwrap_or_default();
+        assert!(part.contains(&&"length".to_owned()), "{part:?}");
+    }
 }

@@ -235,7 +235,7 @@ fn native_complete_without_parts(service: &Service) {
     assert_eq!(plan.status, 200, "{:?}", plan.body);
     for part in plan.body["parts"].as_array().unwrap() {
         let offset = usize::try_from(part["offset"].as_u64().unwrap()).unwrap();
-        let size = usize::try_from(part["size"].as_u64().unwrap()).unwrap();
+        let size = usize::try_from(part["length"].as_u64().unwrap()).unwrap();
         let (status, _) = put(part["url"].as_str().unwrap(), &body[offset..offset + size]);
         assert_eq!(status, 200);
     }

@@ -65,6 +65,7 @@ mod answers;
 mod complete_body;
 mod error;
 mod plan;
+mod plan_file;
 mod requests;
 
 pub use crate::s3_answer::{AnswerError, S3Error};
@@ -74,4 +75,5 @@ pub use answers::{
 pub use complete_body::{CompletedPart, complete_multipart_upload_body};
 pub use error::MultipartError;
 pub use plan::{DEFAULT_PART_SIZE, MAX_OBJECT_SIZE, MAX_PART_SIZE, MIN_PART_SIZE, Part, PartPlan};
+pub use plan_file::{PARTS_PER_LIST_PAGE, PLAN_FORMAT, PlanError, PlanFile, PlanPart};
 pub use requests::{MAX_PARTS, MultipartUpload, PartNumber, create_multipart_upload};

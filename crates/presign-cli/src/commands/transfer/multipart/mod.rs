@@ -23,7 +23,7 @@ use presign::{Credentials, PresignRequest};
 use presign_http::Http;
 
 use super::retry::RetryPolicy;
-use super::{Outcome, human_duration, prepare, progress};
+use super::{Outcome, human_duration, prepare_sending, progress};
 use crate::cli::UploadArgs;
 use crate::resolve;
 use crate::size::human;
@@ -40,6 +40,12 @@ pub(crate) trait UploadUrls: Sync {
     fn complete(&self) -> anyhow::Result<String>;
     /// The AbortMultipartUpload URL.
     fn abort(&self) -> anyhow::Result<String>;
+    /// When the upload is completed by the side that made the plan (a plan
+    /// of `presign serve`, without a complete URL): the JSON body to send it
+    /// (`POST /v1/multipart/complete`), with `parts`.
+    fn completion_request(&self, _parts: &[CompletedPart]) -> Option<String> {
+        None
+    }
 }
 
 impl UploadUrls for PlanFile {
@@ -50,15 +56,48 @@ impl UploadUrls for PlanFile {
     }
 
     fn list(&self) -> anyhow::Result<Vec<String>> {
+        if self.list_urls.is_empty() {
+            return Err(anyhow!(
+                "the plan has no ListParts URLs (a plan from presign serve, which lists the parts \
+                 itself)"
+            ));
+        }
         Ok(self.list_urls.clone())
     }
 
     fn complete(&self) -> anyhow::Result<String> {
-        Ok(self.complete_url.clone())
+        self.complete_url.clone().ok_or_else(|| {
+            anyhow!("the plan has no complete URL (a plan from presign serve completes there)")
+        })
     }
 
     fn abort(&self) -> anyhow::Result<String> {
-        Ok(self.abort_url.clone())
+        self.abort_url.clone().ok_or_else(|| {
+            anyhow!(
+                "the plan has no abort URL: abort upload {} through the service that made it \
+                 (POST /v1/multipart/abort)",
+                self.upload_id
+            )
+        })
+    }
+
+    fn completion_request(&self, parts: &[CompletedPart]) -> Option<String> {
+        if self.complete_url.is_some() {
+            return None;
+        }
+        let parts: Vec<serde_json::Value> = parts
+            .iter()
+            .map(|part| serde_json::json!({"part_number": part.number.get(), "etag": part.etag}))
+            .collect();
+        Some(
+            serde_json::json!({
+                "bucket": self.bucket,
+                "key": self.key,
+                "upload_id": self.upload_id,
+                "parts": parts,
+            })
+            .to_string(),
+        )
     }
 }
 
@@ -137,7 +176,7 @@ pub(crate) fn upload_with_plan(
     retry: RetryPolicy,
     now: SystemTime,
 ) -> anyhow::Result<Outcome> {
-    let plan = PlanFile::read(plan_path)?;
+    let plan = plan_file::read(plan_path)?;
     check_file_size(
         file,
         plan.size,
@@ -155,9 +194,16 @@ pub(crate) fn upload_with_plan(
         ));
     }
     // Every part URL signs the same headers: check them once (and warn about
-    // an expired URL the way a single upload does).
+    // an expired URL the way a single upload does). Each part is sent with
+    // its length, which a plan of presign serve signs.
     let first = plan.part_url(PartNumber::FIRST).unwrap_or_default();
-    let prepared = prepare(first, &args.transfer, now)?;
+    let first_length = plan.parts.first().map_or(0, |part| part.length);
+    let prepared = prepare_sending(
+        first,
+        &args.transfer,
+        now,
+        &[("content-length", first_length.to_string())],
+    )?;
     let session = Session {
         object: format!("s3://{}/{}", plan.bucket, plan.key),
         upload_id: &plan.upload_id,
@@ -350,6 +396,10 @@ impl Session<'_> {
             return Ok(self.give_up(http, retry, transient, &done));
         }
         let parts: Vec<CompletedPart> = done.into_values().collect();
+        if let Some(request) = self.urls.completion_request(&parts) {
+            self.hand_over(&request, quiet);
+            return Ok(Outcome::Accepted);
+        }
         let url = self.urls.complete()?;
         match calls::complete(http, &url, &parts, retry, &|note| {
             warn(format!("CompleteMultipartUpload: {note}"));
@@ -381,6 +431,22 @@ impl Session<'_> {
                     parts.into_iter().map(|part| (part.number, part)).collect();
                 Ok(self.give_up(http, retry, transient, &by_parts))
             }
+        }
+    }
+
+    /// Every part is uploaded and the plan's maker completes the upload:
+    /// the body of its complete request on stdout, and what to do on stderr.
+    fn hand_over(&self, request: &str, quiet: bool) {
+        println!("{request}");
+        if !quiet {
+            eprintln!(
+                "presign: uploaded the {} parts of {} (upload {}); the plan has no complete URL: \
+                 POST the JSON above to the service's /v1/multipart/complete, which checks and \
+                 completes it",
+                self.layout.part_count(),
+                self.object,
+                self.upload_id
+            );
         }
     }
 
