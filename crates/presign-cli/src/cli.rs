@@ -496,6 +496,38 @@ pub(crate) enum MultipartCommand {
     List(Box<MultipartUploadArgs>),
     /// Abort an upload (AbortMultipartUpload): the server deletes its parts.
     Abort(Box<MultipartUploadArgs>),
+    /// List the uploads in progress in a bucket (ListMultipartUploads), under
+    /// a key prefix if given: key, upload id and when it started, one a
+    /// line. An interrupted `upload --multipart` shows here; abort it with
+    /// `multipart abort S3_URI --upload-id ID`.
+    Uploads(Box<MultipartUploadsArgs>),
+}
+
+/// `presign multipart uploads`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exit codes: 0 listed (none in progress is a list of none); 1 the server refused \
+    (its error is explained) or the connection failed; 2 bad input.\n\nExample:\n  presign \
+    multipart uploads s3://bucket/videos/"
+)]
+pub(crate) struct MultipartUploadsArgs {
+    /// The bucket, and a key prefix: s3://BUCKET or s3://BUCKET/PREFIX.
+    #[arg(value_name = "S3_URI")]
+    pub(crate) uri: String,
+
+    /// text (one upload a line: key, upload id, start, tab-separated) or
+    /// json.
+    #[arg(long, value_enum, default_value_t = InspectOutput::Text)]
+    pub(crate) output: InspectOutput,
+
+    #[command(flatten)]
+    pub(crate) retry: RetryArgs,
+
+    #[command(flatten)]
+    pub(crate) tls: TlsArgs,
+
+    #[command(flatten)]
+    pub(crate) signing: SigningArgs,
 }
 
 /// `presign multipart create`.
@@ -1161,7 +1193,9 @@ impl Invocation {
             Some(Command::Doctor(doctor)) => &doctor.request,
             Some(Command::Multipart(multipart)) => match &multipart.command {
                 MultipartCommand::Create(create) => &create.request,
-                MultipartCommand::List(_) | MultipartCommand::Abort(_) => &self.cli.request,
+                MultipartCommand::List(_)
+                | MultipartCommand::Abort(_)
+                | MultipartCommand::Uploads(_) => &self.cli.request,
             },
             // Transfer, inspect, verify and post take no request options; the top level's
             // (all defaults, since they conflict with subcommands) stand in.

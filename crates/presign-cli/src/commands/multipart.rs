@@ -6,14 +6,17 @@ use std::io::Write;
 use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, anyhow};
-use presign::multipart::{MultipartUpload, PartPlan, create_multipart_upload};
+use presign::multipart::{
+    ListMultipartUploadsResult, ListedUpload, MultipartUpload, PartPlan, create_multipart_upload,
+    list_multipart_uploads,
+};
 use presign::{AmzDate, Method};
 use presign_config::Environment;
 use serde::Serialize;
 
 use crate::cli::{
     InspectOutput, Invocation, MultipartArgs, MultipartCommand, MultipartCreateArgs,
-    MultipartUploadArgs,
+    MultipartUploadArgs, MultipartUploadsArgs,
 };
 use crate::commands::transfer::Outcome;
 use crate::commands::transfer::multipart::calls::{self, CallError};
@@ -37,7 +40,105 @@ pub(crate) fn run(
         MultipartCommand::Create(create_args) => create(invocation, create_args, env, now),
         MultipartCommand::List(list_args) => list(list_args, env, now),
         MultipartCommand::Abort(abort_args) => abort(abort_args, env, now),
+        MultipartCommand::Uploads(uploads_args) => uploads(uploads_args, env, now),
     }
+}
+
+/// The most pages of ListMultipartUploads read (1000 uploads a page).
+const MAX_UPLOAD_PAGES: usize = 100;
+
+/// `presign multipart uploads s3://BUCKET[/PREFIX]`.
+fn uploads(
+    args: &MultipartUploadsArgs,
+    env: &Environment,
+    now: SystemTime,
+) -> anyhow::Result<Outcome> {
+    let (bucket, prefix) =
+        crate::s3_uri::parse_bucket_prefix(&args.uri).map_err(|message| anyhow!(message))?;
+    let expires_in = Duration::from_secs(args.signing.expires_in);
+    let resolved = resolve::resolve_target(&args.signing, bucket, env, now, |target| {
+        target.request(Method::Get, "", expires_in, &[], &[])
+    })?;
+    let http = crate::http::client(&args.tls, args.signing.profile.as_deref(), env)?;
+    let retry = RetryPolicy {
+        retries: args.retry.retries,
+    };
+    let at = args.signing.at.as_ref().map(|_| resolved.signed_at);
+    let mut listed: Vec<ListedUpload> = Vec::new();
+    let mut after: Option<(String, String)> = None;
+    for _ in 0..MAX_UPLOAD_PAGES {
+        let request = list_multipart_uploads(
+            &resolved.request,
+            prefix,
+            after.as_ref().map(|(key, id)| (key.as_str(), id.as_str())),
+        );
+        let url = presign::presign(
+            &request,
+            &resolved.credentials,
+            at.unwrap_or_else(SystemTime::now),
+        )
+        .map_err(resolve::with_cli_hint)?;
+        let page = match calls::call(&http, "GET", url.url(), &[], b"", retry, &|note| {
+            print_note(&format!("ListMultipartUploads: {note}"));
+        }) {
+            Ok(text) => ListMultipartUploadsResult::parse(&text),
+            Err(failed) => {
+                eprintln!(
+                    "presign: error: ListMultipartUploads of {} failed: {}",
+                    args.uri,
+                    failed.summary()
+                );
+                return Ok(Outcome::Rejected);
+            }
+        };
+        let page = match page {
+            Ok(page) => page,
+            Err(error) => {
+                eprintln!(
+                    "presign: error: ListMultipartUploads of {}: {error}",
+                    args.uri
+                );
+                return Ok(Outcome::Rejected);
+            }
+        };
+        listed.extend(page.uploads);
+        match (
+            page.is_truncated,
+            page.next_key_marker,
+            page.next_upload_id_marker,
+        ) {
+            (true, Some(key), Some(id)) => after = Some((key, id)),
+            _ => break,
+        }
+    }
+    let mut stdout = std::io::stdout().lock();
+    match args.output {
+        InspectOutput::Json => {
+            let json: Vec<serde_json::Value> = listed
+                .iter()
+                .map(|upload| {
+                    serde_json::json!({
+                        "key": upload.key,
+                        "upload_id": upload.upload_id,
+                        "initiated": upload.initiated,
+                    })
+                })
+                .collect();
+            writeln!(stdout, "{}", serde_json::to_string_pretty(&json)?)?;
+        }
+        InspectOutput::Text => {
+            for upload in &listed {
+                writeln!(
+                    stdout,
+                    "{}\t{}\t{}",
+                    crate::commands::verify::one_line(&upload.key),
+                    upload.upload_id,
+                    upload.initiated.as_deref().unwrap_or("-")
+                )?;
+            }
+        }
+    }
+    Ok(Outcome::Accepted)
 }
 
 fn print_note(note: &str) {

@@ -199,6 +199,64 @@ fn optional_text(node: roxmltree::Node<'_, '_>, name: &str) -> Option<String> {
     crate::s3_answer::child_text(node, name).map(str::to_owned)
 }
 
+/// One upload in progress, as ListMultipartUploads lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ListedUpload {
+    /// `<Key>`.
+    pub key: String,
+    /// `<UploadId>`.
+    pub upload_id: String,
+    /// `<Initiated>`, as the server wrote it.
+    pub initiated: Option<String>,
+}
+
+/// The answer to ListMultipartUploads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ListMultipartUploadsResult {
+    /// `<Upload>` elements, in the order listed.
+    pub uploads: Vec<ListedUpload>,
+    /// `<IsTruncated>`: more uploads follow on a later page.
+    pub is_truncated: bool,
+    /// `<NextKeyMarker>`, when truncated.
+    pub next_key_marker: Option<String>,
+    /// `<NextUploadIdMarker>`, when truncated.
+    pub next_upload_id_marker: Option<String>,
+}
+
+impl ListMultipartUploadsResult {
+    const DOCUMENT: &'static str = "ListMultipartUploadsResult";
+
+    /// Reads the answer.
+    ///
+    /// # Errors
+    /// [`AnswerError`]: not XML, another document, an upload without key or
+    /// upload id, or an S3 `<Error>` ([`AnswerError::Service`]).
+    pub fn parse(body: &str) -> Result<Self, AnswerError> {
+        let document = parse_document(body)?;
+        let root = document.root_element();
+        expect_root(root, Self::DOCUMENT)?;
+        let mut uploads = Vec::new();
+        for upload in children(root, "Upload") {
+            uploads.push(ListedUpload {
+                key: required_text(upload, "Upload", "Key")?.to_owned(),
+                upload_id: required_text(upload, "Upload", "UploadId")?
+                    .trim()
+                    .to_owned(),
+                initiated: optional_text(upload, "Initiated"),
+            });
+        }
+        Ok(Self {
+            uploads,
+            is_truncated: flag(root, "IsTruncated")?,
+            next_key_marker: optional_text(root, "NextKeyMarker").filter(|m| !m.is_empty()),
+            next_upload_id_marker: optional_text(root, "NextUploadIdMarker")
+                .filter(|m| !m.is_empty()),
+        })
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -280,5 +338,45 @@ mod tests {
             ListPartsResult::parse("<ListBucketResult/>"),
             Err(AnswerError::UnexpectedDocument { .. })
         ));
+    }
+}
+
+#[cfg(test)]
+mod list_uploads_tests {
+    use super::{ListMultipartUploadsResult, ListedUpload};
+
+    /// The answer as the S3 API reference shows it (ListMultipartUploads,
+    /// "Sample Response"), shortened to two uploads.
+    #[test]
+    fn uploads_in_progress_and_the_next_page_are_read() {
+        let body = r#"<?xml version="1.0" encoding="UTF-8"?>
+<ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+  <Bucket>bucket</Bucket><KeyMarker></KeyMarker><UploadIdMarker></UploadIdMarker>
+  <NextKeyMarker>my-movie.m2ts</NextKeyMarker>
+  <NextUploadIdMarker>YW55IGlkZWEgd2h5IGVsdmluZydzIHVwbG9hZCBmYWlsZWQ</NextUploadIdMarker>
+  <MaxUploads>2</MaxUploads><IsTruncated>true</IsTruncated>
+  <Upload><Key>my-divisor</Key><UploadId>XMgbGlrZSBlbHZpbmcncyBub3QgaGF2aW5nIG11Y2ggbHVjaw</UploadId>
+    <Initiated>2010-11-10T20:48:33.000Z</Initiated></Upload>
+  <Upload><Key>my-movie.m2ts</Key><UploadId>VXBsb2FkIElEIGZvciBlbHZpbmcncyBteS1tb3ZpZS5tMnRzIHVwbG9hZA</UploadId></Upload>
+</ListMultipartUploadsResult>"#;
+        let result = ListMultipartUploadsResult::parse(body).unwrap();
+        assert_eq!(result.uploads.len(), 2);
+        assert_eq!(
+            result.uploads[0],
+            ListedUpload {
+                key: "my-divisor".to_owned(),
+                upload_id: "XMgbGlrZSBlbHZpbmcncyBub3QgaGF2aW5nIG11Y2ggbHVjaw".to_owned(),
+                initiated: Some("2010-11-10T20:48:33.000Z".to_owned()),
+            }
+        );
+        assert_eq!(result.uploads[1].initiated, None);
+        assert!(result.is_truncated);
+        assert_eq!(result.next_key_marker.as_deref(), Some("my-movie.m2ts"));
+        let none = ListMultipartUploadsResult::parse(
+            "<ListMultipartUploadsResult><IsTruncated>false</IsTruncated></ListMultipartUploadsResult>",
+        )
+        .unwrap();
+        assert!(none.uploads.is_empty() && !none.is_truncated);
+        assert!(ListMultipartUploadsResult::parse("<ListPartsResult/>").is_err());
     }
 }

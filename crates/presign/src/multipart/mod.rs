@@ -70,10 +70,13 @@ mod requests;
 
 pub use crate::s3_answer::{AnswerError, S3Error};
 pub use answers::{
-    CompleteMultipartUploadResult, InitiateMultipartUploadResult, ListPartsResult, ListedPart,
+    CompleteMultipartUploadResult, InitiateMultipartUploadResult, ListMultipartUploadsResult,
+    ListPartsResult, ListedPart, ListedUpload,
 };
 pub use complete_body::{CompletedPart, complete_multipart_upload_body};
 pub use error::MultipartError;
 pub use plan::{DEFAULT_PART_SIZE, MAX_OBJECT_SIZE, MAX_PART_SIZE, MIN_PART_SIZE, Part, PartPlan};
 pub use plan_file::{PARTS_PER_LIST_PAGE, PLAN_FORMAT, PlanError, PlanFile, PlanPart};
-pub use requests::{MAX_PARTS, MultipartUpload, PartNumber, create_multipart_upload};
+pub use requests::{
+    MAX_PARTS, MultipartUpload, PartNumber, create_multipart_upload, list_multipart_uploads,
+};

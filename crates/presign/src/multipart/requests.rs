@@ -104,6 +104,46 @@ pub fn create_multipart_upload(base: &PresignRequest) -> PresignRequest {
     operation(base, Method::Post, &[("uploads", "")])
 }
 
+/// ListMultipartUploads: `GET /?prefix=P&uploads=` on the bucket of
+/// `bucket` (its key is not used): the uploads in progress whose keys start
+/// with `prefix` (`""`: all). `after`, the `NextKeyMarker` and
+/// `NextUploadIdMarker` of a truncated answer, asks for the next page.
+///
+/// # Example
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use presign::{presign, Credentials, Method, PresignRequest};
+/// use presign::multipart::list_multipart_uploads;
+///
+/// let bucket = PresignRequest::new(Method::Get, "http://127.0.0.1:9000", "bucket", "");
+/// let credentials = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+/// let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+/// let list = presign(&list_multipart_uploads(&bucket, "videos/", None), &credentials, now)?;
+/// assert!(list.url().starts_with("http://127.0.0.1:9000/bucket?prefix=videos%2F&uploads=&X-Amz-"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[must_use]
+pub fn list_multipart_uploads(
+    bucket: &PresignRequest,
+    prefix: &str,
+    after: Option<(&str, &str)>,
+) -> PresignRequest {
+    let mut query: Vec<(&str, &str)> = Vec::with_capacity(4);
+    if let Some((key, _)) = after {
+        query.push(("key-marker", key));
+    }
+    if !prefix.is_empty() {
+        query.push(("prefix", prefix));
+    }
+    if let Some((_, upload_id)) = after {
+        query.push(("upload-id-marker", upload_id));
+    }
+    query.push(("uploads", ""));
+    let mut request = operation(bucket, Method::Get, &query);
+    request.key.clear();
+    request.bucket_operation(true)
+}
+
 /// One multipart upload (an object and its upload id): the requests that
 /// use the upload id.
 ///
