@@ -419,6 +419,14 @@ pub(crate) struct UploadArgs {
     #[arg(long, value_name = "SIZE", conflicts_with_all = ["url", "plan", "post"], value_parser = parse_size)]
     pub(crate) part_size: Option<u64>,
 
+    /// With --multipart: continue this upload (from `presign multipart
+    /// uploads`, or the message of an interrupted upload) instead of
+    /// creating one: the server lists the parts it has (ListParts), the
+    /// others are uploaded, then it is completed. The part size must be the
+    /// one it was started with (the same --part-size, or none both times).
+    #[arg(long, value_name = "ID", requires = "multipart")]
+    pub(crate) upload_id: Option<String>,
+
     #[command(flatten)]
     pub(crate) retry: RetryArgs,
 

@@ -494,3 +494,61 @@ fn multipart_uploads_lists_the_uploads_in_progress() {
         Ok(())
     });
 }
+
+/// Issue 23, item 8, second half: an interrupted upload is continued from
+/// its id, without the plan file: `upload --multipart s3://B/K FILE
+/// --upload-id ID` lists the parts the server has (ListParts, with the
+/// credentials), uploads the others and completes, as `--plan --resume`
+/// does (the same account of what the server holds, on every server).
+#[test]
+fn an_upload_is_resumed_from_its_id_without_the_plan() {
+    on_every_server("multipart resume from the upload id", |sandbox, server| {
+        let key = "multipart/resume-by-id.bin";
+        let (_, plan) = create_plan(sandbox, server, key, &[])?;
+        let (path, bytes) = file(sandbox, 4);
+        let broken = plan_without_part_3(sandbox, &plan);
+        let (code, _, stderr) = without_credentials(
+            sandbox,
+            &[
+                "upload",
+                "--plan",
+                path_str(&broken),
+                path_str(&path),
+                "--retries",
+                "0",
+            ],
+        );
+        if code != 1 || !stderr.contains("is kept: 2 of 3 parts are on the server") {
+            return Err(format!("the upload without part 3: exit {code}: {stderr}"));
+        }
+        let upload_id = plan["upload_id"].as_str().unwrap();
+        let uri = format!("s3://{}/{key}", server.bucket);
+        let (code, stderr) = use_url(
+            sandbox,
+            server,
+            &[
+                "upload",
+                "--multipart",
+                &uri,
+                path_str(&path),
+                "--upload-id",
+                upload_id,
+                "--part-size",
+                "5MiB",
+                "--endpoint-url",
+                &server.endpoint,
+                "--region",
+                "us-east-1",
+                "--addressing-style",
+                "path",
+            ],
+        );
+        let wanted = expected(RESUME, server);
+        if code != 0 || !stderr.contains(wanted) || stderr.contains("created upload") {
+            return Err(format!(
+                "upload --multipart --upload-id: exit {code}, expected {wanted:?} in: {stderr}"
+            ));
+        }
+        same_bytes(&read_back(sandbox, server, key)?, &bytes)
+    });
+}

@@ -265,40 +265,56 @@ pub(crate) fn upload_with_credentials(
     .map_err(resolve::with_cli_hint)?;
     let http = crate::http::client(&args.transfer.tls, args.signing.profile.as_deref(), &env)?;
     let quiet = args.transfer.quiet;
-    let Some(created) = calls::create(&http, &create, uri, retry) else {
-        return Ok(Outcome::Rejected);
+    // An upload to continue (--upload-id), or a new one.
+    let upload_id = match &args.upload_id {
+        Some(upload_id) => upload_id.clone(),
+        None => match calls::create(&http, &create, uri, retry) {
+            Some(created) => {
+                if !quiet {
+                    eprintln!(
+                        "presign: created upload {} of {uri} ({} parts)",
+                        created.upload_id,
+                        layout.part_count()
+                    );
+                }
+                created.upload_id
+            }
+            None => return Ok(Outcome::Rejected),
+        },
     };
     let bare = resolved
         .target()
         .request(presign::Method::Get, key, expires_in, &[], &[]);
-    let upload = MultipartUpload::new(&bare, created.upload_id.clone())?;
-    if !quiet {
-        eprintln!(
-            "presign: created upload {} of {uri} ({} parts)",
-            created.upload_id,
-            layout.part_count()
-        );
-    }
+    let upload = MultipartUpload::new(&bare, upload_id.clone())?;
     let signer = Signer {
         upload,
         credentials: resolved.credentials.clone(),
         at,
         part_count: layout.part_count(),
     };
+    let part_size = args
+        .part_size
+        .map(|size| format!(" --part-size {size}"))
+        .unwrap_or_default();
     let session = Session {
         object: uri.to_owned(),
-        upload_id: &created.upload_id,
+        upload_id: &upload_id,
         layout,
         urls: &signer,
-        resume_command: None,
+        resume_command: Some(format!(
+            "presign upload --multipart {} {} --upload-id {}{part_size}",
+            shell_word(uri),
+            shell_word(&file.display().to_string()),
+            shell_word(&upload_id)
+        )),
         abort_command: format!(
             "presign multipart abort {} --upload-id {}",
             shell_word(uri),
-            shell_word(&created.upload_id)
+            shell_word(&upload_id)
         ),
         part_headers: Vec::new(),
     };
-    session.run(&http, file, args, retry, false)
+    session.run(&http, file, args, retry, args.upload_id.is_some())
 }
 
 /// An error unless `file` is `expected` bytes long, the size `what` (the
