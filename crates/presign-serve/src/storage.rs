@@ -251,29 +251,14 @@ impl StorageCaller {
     }
 }
 
-/// The `<Size>` of the first `<Contents>` of a ListObjectsV2 answer when its
-/// `<Key>` is `key` (the five XML entities unescaped).
+/// The size of `key` in a ListObjectsV2 answer, when it is listed first.
 fn listed_size(body: &str, key: &str) -> Option<u64> {
-    let between = |text: &'_ str, tag: &str| -> Option<(usize, usize)> {
-        let open = format!("<{tag}>");
-        let start = text.find(&open)? + open.len();
-        let end = start + text[start..].find(&format!("</{tag}>"))?;
-        Some((start, end))
-    };
-    let (start, end) = between(body, "Contents")?;
-    let contents = &body[start..end];
-    let (k0, k1) = between(contents, "Key")?;
-    let listed = contents[k0..k1]
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&");
-    if listed != key {
-        return None;
-    }
-    let (s0, s1) = between(contents, "Size")?;
-    contents[s0..s1].trim().parse().ok()
+    presign::listed_objects(body)
+        .ok()?
+        .into_iter()
+        .next()
+        .filter(|object| object.key == key)
+        .map(|object| object.size)
 }
 
 /// A refusal in words: the S3 error code and message when the body holds

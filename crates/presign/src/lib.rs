@@ -78,7 +78,7 @@ pub use request::{
     Addressing, DEFAULT_EXPIRES_SECS, MAX_EXPIRES_SECS, MAX_KEY_BYTES, MAX_LONG_EXPIRES_SECS,
     Method, PresignRequest,
 };
-pub use s3_answer::{AnswerError, S3Error};
+pub use s3_answer::{AnswerError, ListedObject, S3Error, listed_objects};
 pub use scope::{CredentialScope, validate_region};
 pub use signer::Signer;
 pub use signing_key::SigningKey;

@@ -203,6 +203,47 @@ pub(crate) fn flag(
     }
 }
 
+/// One object of a ListObjectsV2 answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ListedObject {
+    /// `<Key>`.
+    pub key: String,
+    /// `<Size>` in bytes.
+    pub size: u64,
+}
+
+/// The objects of a ListObjectsV2 answer (`<ListBucketResult>`), in the
+/// order listed.
+///
+/// # Errors
+/// [`AnswerError`]: not XML, another document, an object without key or
+/// size, or an S3 `<Error>` ([`AnswerError::Service`]).
+///
+/// # Example
+/// ```
+/// let body = "<ListBucketResult><Contents><Key>a &amp; b.bin</Key><Size>11</Size></Contents></ListBucketResult>";
+/// let objects = presign::listed_objects(body)?;
+/// assert_eq!((objects[0].key.as_str(), objects[0].size), ("a & b.bin", 11));
+/// # Ok::<(), presign::AnswerError>(())
+/// ```
+pub fn listed_objects(body: &str) -> Result<Vec<ListedObject>, AnswerError> {
+    let document = parse_document(body)?;
+    let root = document.root_element();
+    expect_root(root, "ListBucketResult")?;
+    children(root, "Contents")
+        .map(|contents| {
+            Ok(ListedObject {
+                key: required_text(contents, "Contents", "Key")?.to_owned(),
+                size: optional_number(contents, "Size")?.ok_or(AnswerError::MissingElement {
+                    document: "Contents",
+                    element: "Size",
+                })?,
+            })
+        })
+        .collect()
+}
+
 pub(crate) fn invalid(element: &'static str, text: &str, expected: &'static str) -> AnswerError {
     AnswerError::InvalidValue {
         element,
