@@ -52,17 +52,20 @@ impl ContentTypes {
     /// list never is) is allowed.
     #[must_use]
     pub fn allows(&self, content_type: &str) -> bool {
-        let Ok(parsed) = crate::input::media_type("content type", content_type) else {
-            return false;
-        };
+        crate::input::media_type("content type", content_type)
+            .is_ok_and(|parsed| self.allows_type(&parsed))
+    }
+
+    /// [`ContentTypes::allows`] for a media type already parsed.
+    pub(crate) fn allows_type(&self, parsed: &crate::input::MediaType) -> bool {
         if self.0.is_empty() {
             return true;
         }
-        let essence = parsed.essence;
+        let essence = parsed.essence.as_str();
         let Some((kind, _)) = essence.split_once('/') else {
             return false;
         };
-        let wildcard_may = !runs_script(&essence);
+        let wildcard_may = !runs_script(essence);
         self.0.iter().any(|pattern| match pattern.split_once('/') {
             Some(("*", "*")) => wildcard_may,
             Some((family, "*")) => wildcard_may && family == kind,
@@ -81,13 +84,9 @@ fn runs_script(essence: &str) -> bool {
         || essence.contains("ecmascript")
 }
 
-/// An RFC 9110 token (the characters a type or subtype may hold).
+/// An RFC 9110 token ([`crate::input::is_token`]) that is not the wildcard.
 fn is_token(text: &str) -> bool {
-    !text.is_empty()
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-        && text != "*"
+    crate::input::is_token(text) && text != "*"
 }
 
 #[cfg(test)]

@@ -121,20 +121,20 @@ pub(crate) fn content_type(
     owner: &str,
     content_type: Option<&str>,
 ) -> Result<(), ApiError> {
-    if let Some(value) = content_type {
-        input::media_type("content type", value)?;
-    }
+    let parsed = content_type
+        .map(|value| input::media_type("content type", value))
+        .transpose()?;
     if types.allows_any() {
         return Ok(());
     }
     let allowed = types.patterns().join(", ");
-    match content_type {
-        Some(value) if types.allows(value) => Ok(()),
-        Some(value) => Err(ApiError::forbidden(
+    match (content_type, parsed) {
+        (Some(_), Some(parsed)) if types.allows_type(&parsed) => Ok(()),
+        (Some(value), _) => Err(ApiError::forbidden(
             "content_type",
             format!("content type {value:?} is not allowed for {owner}; allowed: {allowed}"),
         )),
-        None => Err(ApiError::forbidden(
+        (None, _) => Err(ApiError::forbidden(
             "content_type",
             format!("{owner} must name the content type of uploads; allowed: {allowed}"),
         )),
