@@ -174,9 +174,14 @@ fn method_label(method: &axum::http::Method) -> &'static str {
     }
 }
 
-/// Middleware: gives the request an id, then records its metrics and logs
-/// it (route pattern, never the raw URI; never a header; the method as
-/// its bounded label).
+/// The one middleware every route has: gives the request an id, refuses
+/// `HEAD` on the Companion routes, puts the body and the request on their
+/// deadlines, reserves the request's audit slot (a full audit queue is a
+/// 503 with `audit_overflow = "refuse"`), then gives the answer the JSON
+/// error body and the security headers ([`crate::guard`]), records its
+/// metrics and logs it (route pattern, never the raw URI; never a header;
+/// the method as its bounded label). One middleware, not one layer each:
+/// every layer on the routes costs a boxed clone per request.
 pub(crate) async fn observe(
     State(state): State<AppState>,
     mut request: Request,
