@@ -194,21 +194,7 @@ fn resume_after_a_part_was_left_out_uploads_what_is_missing() {
     on_every_server("multipart resume", |sandbox, server| {
         let (plan_path, plan) = create_plan(sandbox, server, "multipart/resume.bin", &[])?;
         let (path, bytes) = file(sandbox, 2);
-        let broken = plan_without_part_3(sandbox, &plan);
-        let (code, _, stderr) = without_credentials(
-            sandbox,
-            &[
-                "upload",
-                "--plan",
-                path_str(&broken),
-                path_str(&path),
-                "--retries",
-                "0",
-            ],
-        );
-        if code != 1 || !stderr.contains("is kept: 2 of 3 parts are on the server") {
-            return Err(format!("the upload without part 3: exit {code}: {stderr}"));
-        }
+        upload_all_but_part_3(sandbox, &plan, &path)?;
         let (code, stdout, stderr) = without_credentials(
             sandbox,
             &["multipart", "list", "--plan", path_str(&plan_path)],
@@ -506,21 +492,7 @@ fn an_upload_is_resumed_from_its_id_without_the_plan() {
         let key = "multipart/resume-by-id.bin";
         let (_, plan) = create_plan(sandbox, server, key, &[])?;
         let (path, bytes) = file(sandbox, 4);
-        let broken = plan_without_part_3(sandbox, &plan);
-        let (code, _, stderr) = without_credentials(
-            sandbox,
-            &[
-                "upload",
-                "--plan",
-                path_str(&broken),
-                path_str(&path),
-                "--retries",
-                "0",
-            ],
-        );
-        if code != 1 || !stderr.contains("is kept: 2 of 3 parts are on the server") {
-            return Err(format!("the upload without part 3: exit {code}: {stderr}"));
-        }
+        upload_all_but_part_3(sandbox, &plan, &path)?;
         let upload_id = plan["upload_id"].as_str().unwrap();
         let uri = format!("s3://{}/{key}", server.bucket);
         let (code, stderr) = use_url(
@@ -551,4 +523,25 @@ fn an_upload_is_resumed_from_its_id_without_the_plan() {
         }
         same_bytes(&read_back(sandbox, server, key)?, &bytes)
     });
+}
+
+/// Uploads `path` through `plan` without its part 3 (an upload broken
+/// off): parts 1 and 2 stay on the server, the upload is kept.
+fn upload_all_but_part_3(sandbox: &Sandbox, plan: &Value, path: &Path) -> Result<(), String> {
+    let broken = plan_without_part_3(sandbox, plan);
+    let (code, _, stderr) = without_credentials(
+        sandbox,
+        &[
+            "upload",
+            "--plan",
+            path_str(&broken),
+            path_str(path),
+            "--retries",
+            "0",
+        ],
+    );
+    if code != 1 || !stderr.contains("is kept: 2 of 3 parts are on the server") {
+        return Err(format!("the upload without part 3: exit {code}: {stderr}"));
+    }
+    Ok(())
 }
