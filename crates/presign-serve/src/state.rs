@@ -12,6 +12,7 @@ use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::settings::{Client, Settings};
 use crate::storage::StorageCaller;
+use crate::upload_id::UploadIds;
 
 /// Cheap to clone: every part is shared.
 #[derive(Debug, Clone)]
@@ -30,6 +31,9 @@ pub struct AppState {
     pub(crate) metrics: Arc<Metrics>,
     /// Sends the calls the service makes to storage itself.
     pub(crate) storage: Arc<StorageCaller>,
+    /// Binds multipart upload ids to their keys, keyed once at start from
+    /// `upload_id_secret_file` or the storage secret.
+    pub(crate) upload_ids: Arc<UploadIds>,
 }
 
 impl AppState {
@@ -67,7 +71,15 @@ impl AppState {
         let signer = Signer::new(credentials)
             .map_err(|error| crate::LaunchError::Http(error.to_string()))?;
         let clients: Vec<Arc<Client>> = settings.clients.iter().cloned().map(Arc::new).collect();
+        let upload_ids = settings
+            .companion
+            .as_ref()
+            .and_then(|companion| companion.upload_ids.clone())
+            .unwrap_or_else(|| {
+                UploadIds::new(signer.credentials().reveal_secret_access_key().as_bytes())
+            });
         Ok(Self {
+            upload_ids: Arc::new(upload_ids),
             settings: Arc::new(settings),
             signer: Arc::new(signer),
             clients: clients.into(),

@@ -100,19 +100,6 @@ impl UploadIds {
     }
 }
 
-impl UploadIds {
-    /// The service's binder: the `[companion]` secret file's, else one
-    /// derived from the current storage secret key.
-    pub(crate) fn of(state: &crate::state::AppState) -> Self {
-        state
-            .settings
-            .companion
-            .as_ref()
-            .and_then(|companion| companion.upload_ids.clone())
-            .unwrap_or_else(|| Self::new(state.credentials().reveal_secret_access_key().as_bytes()))
-    }
-}
-
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
 fn decode_tag(text: &str) -> Option<[u8; TAG_BYTES]> {

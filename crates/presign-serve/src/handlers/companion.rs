@@ -27,7 +27,6 @@ use crate::metrics::RequestId;
 use crate::policy;
 use crate::settings::Companion;
 use crate::state::AppState;
-use crate::upload_id::UploadIds;
 
 /// The longest file name kept in a key (Companion truncates too).
 const MAX_FILENAME_BYTES: usize = 512;
@@ -330,7 +329,7 @@ fn upload(
     upload_id: &str,
     expires_in: u64,
 ) -> Result<MultipartUpload, ApiError> {
-    let storage_id = UploadIds::of(state).open(&companion.bucket, key, upload_id)?;
+    let storage_id = state.upload_ids.open(&companion.bucket, key, upload_id)?;
     let object = state.target(&companion.bucket).request(
         Method::Get,
         key,
@@ -413,7 +412,7 @@ pub(crate) async fn create(
         .storage
         .create(&object, &state.signer, state.now())
         .await?;
-    let upload_id = UploadIds::of(&state).bind(&companion.bucket, &key, &storage_id);
+    let upload_id = state.upload_ids.bind(&companion.bucket, &key, &storage_id);
     Ok(Json(CompanionCreateAnswer {
         key,
         upload_id,

@@ -20,7 +20,6 @@ use crate::metrics::RequestId;
 use crate::policy;
 use crate::settings::Client;
 use crate::state::AppState;
-use crate::upload_id::UploadIds;
 
 /// `POST /v1/multipart`'s body.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -136,7 +135,7 @@ fn existing_upload(
     policy::method(client, Method::Put)?;
     let bucket = policy::bucket(client, body.bucket.as_deref())?;
     policy::key(client, &body.key)?;
-    let storage_id = UploadIds::of(state).open(bucket, &body.key, &body.upload_id)?;
+    let storage_id = state.upload_ids.open(bucket, &body.key, &body.upload_id)?;
     let object =
         state
             .target(bucket)
@@ -215,7 +214,7 @@ pub(crate) async fn create(
         .record("PUT", &body.key, &expires_text)
         .parts(&upload_id, &numbers);
     state.issued("part_url", &[record]);
-    let upload_id = UploadIds::of(&state).bind(&bucket, &body.key, &upload_id);
+    let upload_id = state.upload_ids.bind(&bucket, &body.key, &upload_id);
     Ok(Json(PlanFile {
         format: PLAN_FORMAT.to_owned(),
         bucket,
