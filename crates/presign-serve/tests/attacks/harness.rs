@@ -5,13 +5,11 @@
 //! them.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use presign_serve::{Settings, launch};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 /// The bearer token of the configuration's client `app`.
 pub(crate) const TOKEN: &str = "attack-suite-token-5c1e9a";
@@ -46,15 +44,8 @@ pub(crate) fn storage(name: &str) -> Option<Storage> {
     )
 }
 
-/// Lower-case hex SHA-256 of `text`.
-pub(crate) fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .fold(String::new(), |mut hex, b| {
-            let _ = write!(hex, "{b:02x}");
-            hex
-        })
-}
+/// Lower-case hex SHA-256 of `text` (the service tests' own).
+pub(crate) use crate::common::sha256_hex;
 
 /// What goes into a configuration besides the storage section.
 #[derive(Debug, Clone, Default)]

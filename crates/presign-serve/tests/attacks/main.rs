@@ -5,6 +5,8 @@
 //! these tests hold the service to.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "../common/mod.rs"]
+mod common;
 mod harness;
 
 /// The configuration's value checks, sizes and durations with units, the
