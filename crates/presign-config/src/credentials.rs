@@ -1,33 +1,22 @@
-//! Static credentials: from an IBM COS service-credentials file, a profile of
-//! the AWS shared files, or the environment, with the AWS CLI's precedence.
+//! Keys at hand: the type every source ends in, and the static sources (the
+//! environment, a profile's keys in one shared file).
 
 use std::fmt;
+use std::time::SystemTime;
 
 use zeroize::Zeroizing;
 
 use crate::environment::{
-    ENV_ACCESS_KEY_ID, ENV_CREDENTIAL_EXPIRATION, ENV_PROFILE, ENV_SECRET_ACCESS_KEY,
+    ENV_ACCESS_KEY_ID, ENV_CREDENTIAL_EXPIRATION, ENV_SECRET_ACCESS_KEY, ENV_SECURITY_TOKEN,
     ENV_SESSION_TOKEN, Environment,
 };
 use crate::error::ConfigError;
-use crate::ibm::ibm_credentials;
-use crate::resolve::{DEFAULT_PROFILE, Overrides};
 use crate::shared_files::{Section, SharedFile, SharedFiles};
 
 const KEY_ACCESS_KEY_ID: &str = "aws_access_key_id";
 const KEY_SECRET_ACCESS_KEY: &str = "aws_secret_access_key";
 const KEY_SESSION_TOKEN: &str = "aws_session_token";
 const KEYS_EXPIRATION: [&str; 2] = ["aws_credential_expiration", "expiration"];
-
-/// Profile keys for credential sources that presign does not resolve itself.
-pub(crate) const UNSUPPORTED_CREDENTIAL_KEYS: [&str; 6] = [
-    "role_arn",
-    "source_profile",
-    "credential_process",
-    "sso_session",
-    "sso_start_url",
-    "web_identity_token_file",
-];
 
 /// Static credentials. `Debug` shows the access key id and source only.
 #[derive(Clone)]
@@ -38,9 +27,10 @@ pub struct ResolvedCredentials {
     pub secret_access_key: Zeroizing<String>,
     /// The session token of temporary credentials.
     pub session_token: Option<Zeroizing<String>>,
-    /// Raw text, as found (`AWS_CREDENTIAL_EXPIRATION` or the profile's
-    /// `aws_credential_expiration` / `expiration`).
-    pub expiration: Option<String>,
+    /// When temporary credentials stop working (`AWS_CREDENTIAL_EXPIRATION`,
+    /// a profile's `aws_credential_expiration`, or the `Expiration` of the
+    /// source's answer); `None` for long-term keys.
+    pub expires_at: Option<SystemTime>,
     /// Human description, e.g. `profile 'dev' in /home/u/.aws/credentials`.
     pub source: String,
 }
@@ -79,7 +69,7 @@ impl ResolvedCredentials {
                 access_key_id: access_key_id.to_owned(),
                 secret_access_key: Zeroizing::new(secret_access_key.to_owned()),
                 session_token: session_token.map(|token| Zeroizing::new(token.to_owned())),
-                expiration: None,
+                expires_at: None,
                 source: source.to_owned(),
             })),
             (Some(_), None) => Err(partial(id_name, secret_name)),
@@ -110,7 +100,7 @@ impl fmt::Debug for ResolvedCredentials {
                 "session_token",
                 &self.session_token.as_ref().map(|_| Redacted),
             )
-            .field("expiration", &self.expiration)
+            .field("expires_at", &self.expires_at)
             .field("source", &self.source)
             .finish()
     }
@@ -125,46 +115,12 @@ impl fmt::Debug for Redacted {
     }
 }
 
-pub(crate) fn resolve_credentials(
-    flags: &Overrides,
+/// `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` (with
+/// `AWS_SESSION_TOKEN`, else the legacy `AWS_SECURITY_TOKEN`, and
+/// `AWS_CREDENTIAL_EXPIRATION`); one without the other is an error.
+pub(crate) fn env_credentials(
     env: &Environment,
-    files: &SharedFiles,
-) -> Result<ResolvedCredentials, ConfigError> {
-    if let Some(credentials) = &flags.credentials {
-        return Ok(credentials.clone());
-    }
-    if let Some(path) = &flags.ibm_credentials {
-        return ibm_credentials(path);
-    }
-    if let Some(profile) = &flags.profile {
-        return required_profile_credentials(files, profile, "--profile");
-    }
-    if let Some(credentials) = env_credentials(env)? {
-        return Ok(credentials);
-    }
-    if let Some(profile) = env.var(ENV_PROFILE) {
-        return required_profile_credentials(files, profile, ENV_PROFILE);
-    }
-    match profile_credentials(files, DEFAULT_PROFILE)? {
-        ProfileCredentials::Found(credentials) => Ok(credentials),
-        ProfileCredentials::NotFound | ProfileCredentials::NoKeys => {
-            Err(ConfigError::NoCredentials {
-                searched: [
-                    "the --ibm-credentials flag".to_owned(),
-                    "the --profile flag".to_owned(),
-                    format!(
-                        "the environment variables {ENV_ACCESS_KEY_ID} and {ENV_SECRET_ACCESS_KEY}"
-                    ),
-                    format!("the {ENV_PROFILE} environment variable"),
-                    format!("profile '{DEFAULT_PROFILE}' in {}", files.describe()),
-                ]
-                .join(", "),
-            })
-        }
-    }
-}
-
-fn env_credentials(env: &Environment) -> Result<Option<ResolvedCredentials>, ConfigError> {
+) -> Result<Option<ResolvedCredentials>, ConfigError> {
     let (access_key_id, secret_access_key) =
         match (env.var(ENV_ACCESS_KEY_ID), env.var(ENV_SECRET_ACCESS_KEY)) {
             (Some(access_key_id), Some(secret_access_key)) => (access_key_id, secret_access_key),
@@ -182,43 +138,50 @@ fn env_credentials(env: &Environment) -> Result<Option<ResolvedCredentials>, Con
             }
             (None, None) => return Ok(None),
         };
-    let session_token = env.var(ENV_SESSION_TOKEN);
+    let token = [ENV_SESSION_TOKEN, ENV_SECURITY_TOKEN]
+        .into_iter()
+        .find_map(|name| Some((name, env.var(name)?)));
     let mut source = format!("environment variables {ENV_ACCESS_KEY_ID}, {ENV_SECRET_ACCESS_KEY}");
-    if session_token.is_some() {
+    if let Some((name, _)) = token {
         source.push_str(", ");
-        source.push_str(ENV_SESSION_TOKEN);
+        source.push_str(name);
     }
+    let expires_at = env
+        .var(ENV_CREDENTIAL_EXPIRATION)
+        .map(|text| {
+            parse_expiration(text).ok_or_else(|| ConfigError::InvalidSetting {
+                origin: ENV_CREDENTIAL_EXPIRATION.to_owned(),
+                problem: format!(
+                    "{text:?} is not an RFC 3339 instant such as 2026-12-06T16:04:00Z"
+                ),
+            })
+        })
+        .transpose()?;
     Ok(Some(ResolvedCredentials {
         access_key_id: access_key_id.to_owned(),
         secret_access_key: Zeroizing::new(secret_access_key.to_owned()),
-        session_token: session_token.map(|token| Zeroizing::new(token.to_owned())),
-        expiration: env.var(ENV_CREDENTIAL_EXPIRATION).map(str::to_owned),
+        session_token: token.map(|(_, value)| Zeroizing::new(value.to_owned())),
+        expires_at,
         source,
     }))
 }
 
-/// The outcome of looking for static keys in a profile.
-enum ProfileCredentials {
-    Found(ResolvedCredentials),
-    /// Neither file has the profile.
-    NotFound,
-    /// The profile exists but has no credential keys at all.
-    NoKeys,
-}
-
-fn required_profile_credentials(
-    files: &SharedFiles,
-    profile: &str,
-    origin: &'static str,
-) -> Result<ResolvedCredentials, ConfigError> {
-    match profile_credentials(files, profile)? {
-        ProfileCredentials::Found(credentials) => Ok(credentials),
-        ProfileCredentials::NotFound => Err(profile_not_found(files, profile, origin)),
-        ProfileCredentials::NoKeys => Err(ConfigError::ProfileWithoutKeys {
-            profile: profile.to_owned(),
-            files: files.describe(),
-        }),
-    }
+/// An instant as STS, the SSO portal, `credential_process` and the
+/// container and instance endpoints write it: RFC 3339 with `Z` or an
+/// offset, fractions allowed.
+///
+/// # Example
+/// ```
+/// use presign_config::parse_expiration;
+///
+/// assert!(parse_expiration("2026-12-06T16:04:00Z").is_some());
+/// assert!(parse_expiration("2026-12-06T16:04:00.123+00:00").is_some());
+/// assert!(parse_expiration("tomorrow").is_none());
+/// ```
+#[must_use]
+pub fn parse_expiration(text: &str) -> Option<SystemTime> {
+    let timestamp: jiff::Timestamp = text.trim().parse().ok()?;
+    SystemTime::try_from(timestamp).ok()
 }
 
 pub(crate) fn profile_not_found(
@@ -233,56 +196,49 @@ pub(crate) fn profile_not_found(
     }
 }
 
-/// Static keys from a profile. The key set (access key id, secret, token,
-/// expiration) is taken as a unit from the credentials file if its section
-/// has either key, else from the config file, so a stale token in one file is
-/// never paired with keys from the other.
-fn profile_credentials(
-    files: &SharedFiles,
+/// Static keys from the profile's section of one shared file (the
+/// credentials file and the config file are separate links of the chain):
+/// the access key id, secret, token and expiration taken as a unit, so a
+/// stale token in one file is never paired with keys from the other.
+pub(crate) fn file_credentials(
     profile: &str,
-) -> Result<ProfileCredentials, ConfigError> {
-    let sections: Vec<(&SharedFile, &Section)> = files.profile_sections(profile).collect();
-    if sections.is_empty() {
-        return Ok(ProfileCredentials::NotFound);
-    }
-    for &(file, section) in &sections {
-        let partial = |present, missing| ConfigError::ProfilePartialKeys {
-            profile: profile.to_owned(),
-            file: file.label(),
-            present,
-            missing,
-        };
-        match (
-            section.value(KEY_ACCESS_KEY_ID),
-            section.value(KEY_SECRET_ACCESS_KEY),
-        ) {
-            (Some(access_key_id), Some(secret_access_key)) => {
-                return Ok(ProfileCredentials::Found(ResolvedCredentials {
-                    access_key_id: access_key_id.to_owned(),
-                    secret_access_key: Zeroizing::new(secret_access_key.to_owned()),
-                    session_token: section
-                        .value(KEY_SESSION_TOKEN)
-                        .map(|token| Zeroizing::new(token.to_owned())),
-                    expiration: KEYS_EXPIRATION
-                        .iter()
-                        .find_map(|key| section.value(key))
-                        .map(str::to_owned),
-                    source: format!("profile '{profile}' in {}", file.label()),
-                }));
-            }
-            (Some(_), None) => return Err(partial(KEY_ACCESS_KEY_ID, KEY_SECRET_ACCESS_KEY)),
-            (None, Some(_)) => return Err(partial(KEY_SECRET_ACCESS_KEY, KEY_ACCESS_KEY_ID)),
-            (None, None) => {}
+    file: &SharedFile,
+    section: &Section,
+) -> Result<Option<ResolvedCredentials>, ConfigError> {
+    let partial = |present, missing| ConfigError::ProfilePartialKeys {
+        profile: profile.to_owned(),
+        file: file.label(),
+        present,
+        missing,
+    };
+    match (
+        section.value(KEY_ACCESS_KEY_ID),
+        section.value(KEY_SECRET_ACCESS_KEY),
+    ) {
+        (Some(access_key_id), Some(secret_access_key)) => {
+            let expires_at = KEYS_EXPIRATION
+                .iter()
+                .find_map(|key| Some((key, section.value(key)?)))
+                .map(|(key, text)| {
+                    parse_expiration(text).ok_or_else(|| ConfigError::InvalidSetting {
+                        origin: format!("`{key}` of profile '{profile}' in {}", file.label()),
+                        problem: "is not an RFC 3339 instant such as 2026-12-06T16:04:00Z"
+                            .to_owned(),
+                    })
+                })
+                .transpose()?;
+            Ok(Some(ResolvedCredentials {
+                access_key_id: access_key_id.to_owned(),
+                secret_access_key: Zeroizing::new(secret_access_key.to_owned()),
+                session_token: section
+                    .value(KEY_SESSION_TOKEN)
+                    .map(|token| Zeroizing::new(token.to_owned())),
+                expires_at,
+                source: format!("profile '{profile}' in {}", file.label()),
+            }))
         }
-    }
-    let unsupported = UNSUPPORTED_CREDENTIAL_KEYS
-        .into_iter()
-        .find(|key| sections.iter().any(|(_, section)| section.contains(key)));
-    match unsupported {
-        Some(key) => Err(ConfigError::UnsupportedProfile {
-            profile: profile.to_owned(),
-            key,
-        }),
-        None => Ok(ProfileCredentials::NoKeys),
+        (Some(_), None) => Err(partial(KEY_ACCESS_KEY_ID, KEY_SECRET_ACCESS_KEY)),
+        (None, Some(_)) => Err(partial(KEY_SECRET_ACCESS_KEY, KEY_ACCESS_KEY_ID)),
+        (None, None) => Ok(None),
     }
 }

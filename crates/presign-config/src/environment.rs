@@ -11,6 +11,7 @@ use zeroize::Zeroizing;
 pub(crate) const ENV_ACCESS_KEY_ID: &str = "AWS_ACCESS_KEY_ID";
 pub(crate) const ENV_SECRET_ACCESS_KEY: &str = "AWS_SECRET_ACCESS_KEY";
 pub(crate) const ENV_SESSION_TOKEN: &str = "AWS_SESSION_TOKEN";
+pub(crate) const ENV_SECURITY_TOKEN: &str = "AWS_SECURITY_TOKEN";
 pub(crate) const ENV_CREDENTIAL_EXPIRATION: &str = "AWS_CREDENTIAL_EXPIRATION";
 pub(crate) const ENV_PROFILE: &str = "AWS_PROFILE";
 pub(crate) const ENV_REGION: &str = "AWS_REGION";

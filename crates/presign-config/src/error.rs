@@ -60,12 +60,6 @@ pub enum ConfigError {
         files: String,
     },
 
-    /// The profile has no static keys.
-    #[error(
-        "profile '{profile}' has no `aws_access_key_id` and `aws_secret_access_key`; looked in {files}"
-    )]
-    ProfileWithoutKeys { profile: String, files: String },
-
     /// The profile has one of the two keys.
     #[error("profile '{profile}' in {file} sets `{present}` but not `{missing}`")]
     ProfilePartialKeys {
@@ -75,11 +69,25 @@ pub enum ConfigError {
         missing: &'static str,
     },
 
-    /// The profile gets credentials in a way presign does not resolve.
+    /// A profile's credential settings do not make a source (botocore
+    /// refuses the same).
+    #[error("profile '{profile}' {problem}")]
+    InvalidProfile { profile: String, problem: String },
+
+    /// `source_profile`s that lead back to a profile already on the way.
     #[error(
-        "profile '{profile}' gets its credentials through `{key}`, which presign does not resolve yet; export temporary credentials first, e.g. eval \"$(aws configure export-credentials --profile {profile} --format env)\""
+        "the source_profile settings make a loop: {profiles}; end the chain at a profile with keys or credential_source"
     )]
-    UnsupportedProfile { profile: String, key: &'static str },
+    SourceProfileLoop { profiles: String },
+
+    /// A presign environment variable has a value out of range.
+    #[error("{name}: {problem}")]
+    InvalidVariable { name: &'static str, problem: String },
+
+    /// A setting (an environment variable or a profile key) has a value
+    /// that cannot be used.
+    #[error("{origin}: {problem}")]
+    InvalidSetting { origin: String, problem: String },
 
     /// One of `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` is set without the other.
     #[error("{present} is set but {missing} is not; set both or neither")]

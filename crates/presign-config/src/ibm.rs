@@ -46,7 +46,7 @@ pub(crate) fn ibm_credentials(path: &Path) -> Result<ResolvedCredentials, Config
         access_key_id: access_key_id.to_string(),
         secret_access_key,
         session_token: None,
-        expiration: None,
+        expires_at: None,
         source: format!("IBM COS credentials file {}", path.display()),
     })
 }

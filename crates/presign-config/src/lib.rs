@@ -24,7 +24,7 @@
 //! let config = resolve(&overrides, &env)?;
 //! assert_eq!(config.region, "eu-de");
 //! assert_eq!(config.region_source, "AWS_REGION");
-//! assert_eq!(config.credentials.access_key_id, "AKIDEXAMPLE");
+//! assert_eq!(config.credentials.describe(), "environment variables AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY");
 //! assert_eq!(config.endpoint()?.0, "http://127.0.0.1:9000");
 //! # Ok::<(), presign_config::ConfigError>(())
 //! ```
@@ -34,21 +34,29 @@ mod credentials;
 mod environment;
 mod error;
 mod ibm;
+mod overrides;
 mod providers;
 mod resolve;
 mod settings;
 mod shared_files;
+mod sources;
 mod target;
 #[cfg(test)]
 mod tests;
 mod transport;
 mod warning;
 
-pub use credentials::ResolvedCredentials;
+pub use credentials::{ResolvedCredentials, parse_expiration};
 pub use environment::Environment;
 pub use error::ConfigError;
+pub use overrides::Overrides;
 pub use providers::{HostRegion, Provider, region_from_endpoint, region_from_host};
-pub use resolve::{Overrides, ResolvedConfig, resolve};
+pub use resolve::{ResolvedConfig, resolve};
+pub use sources::{
+    ADVISORY_REFRESH, AssumeRolePlan, ContainerAuthorization, ContainerPlan, CredentialSource,
+    Freshness, InstanceMetadataPlan, MANDATORY_REFRESH, ProcessPlan, SsoPlan, StsEndpoint,
+    WebIdentityPlan, freshness, refresh_due,
+};
 pub use target::Target;
 pub use transport::{ProxyUrl, Sourced, TransportConfig, TransportOverrides, resolve_transport};
 pub use warning::ConfigWarning;

@@ -1,45 +1,26 @@
 //! [`resolve`]: overrides, environment and shared files in, one
 //! [`ResolvedConfig`] out.
 
-use std::path::PathBuf;
-
 use presign::{Addressing, Endpoint};
 
-use crate::credentials::{ResolvedCredentials, profile_not_found, resolve_credentials};
+use crate::credentials::profile_not_found;
 use crate::environment::{ENV_PROFILE, Environment};
 use crate::error::ConfigError;
-use crate::settings::{resolve_addressing_style, resolve_endpoint, resolve_region};
+use crate::overrides::{DEFAULT_PROFILE, Overrides};
+use crate::settings::{
+    FROM_ENDPOINT_HOST, REGION_DEFAULT, resolve_addressing_style, resolve_endpoint, resolve_region,
+};
 use crate::shared_files::SharedFiles;
+use crate::sources::{CredentialSource, plan::Inputs, plan_credentials};
 use crate::target::Target;
 use crate::warning::ConfigWarning;
-
-pub(crate) const DEFAULT_PROFILE: &str = "default";
-pub(crate) const DEFAULT_REGION: &str = "us-east-1";
-
-/// Settings given explicitly (command-line flags, a service's config file, a
-/// Python `Client`'s arguments): each wins over the environment and the
-/// shared files.
-#[derive(Debug, Default, Clone)]
-pub struct Overrides {
-    /// `--profile NAME`.
-    pub profile: Option<String>,
-    /// `--region REGION`; `Some("")` means "no region" (IBM COS).
-    pub region: Option<String>,
-    /// `--endpoint-url URL`.
-    pub endpoint_url: Option<String>,
-    /// `--ibm-credentials FILE`: an IBM COS service-credentials JSON file.
-    pub ibm_credentials: Option<PathBuf>,
-    /// Keys given as they are (a Python `Client`'s `aws_access_key_id`,
-    /// `aws_secret_access_key` and `aws_session_token`, see
-    /// [`ResolvedCredentials::given`]): they win over every other source.
-    pub credentials: Option<ResolvedCredentials>,
-}
 
 /// Everything a shell needs to sign, and where each part came from.
 #[derive(Debug, Clone)]
 pub struct ResolvedConfig {
-    /// The credentials and where they came from.
-    pub credentials: ResolvedCredentials,
+    /// Where the credentials come from: keys at hand, or the source to
+    /// fetch them from (`presign-credentials` fetches and refreshes them).
+    pub credentials: CredentialSource,
     /// May be empty: IBM COS treats an empty region as a wildcard.
     pub region: String,
     /// Where the region came from, e.g. `--region`, `AWS_REGION`,
@@ -56,10 +37,14 @@ pub struct ResolvedConfig {
 
 /// Resolves credentials, region, endpoint URL and addressing style.
 ///
-/// Credentials, first match wins: keys given in [`Overrides::credentials`],
-/// `--ibm-credentials`, `--profile`, the
-/// `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY` environment variables, the
-/// profile named by `AWS_PROFILE`, the `default` profile. Region, endpoint and
+/// Credentials, first match wins, in botocore's order: keys given in
+/// [`Overrides::credentials`], `--ibm-credentials`, the
+/// `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY` environment variables (not
+/// with `--profile`), then the profile (`--profile`, else `AWS_PROFILE`,
+/// else `default`): assume role, web identity, SSO, keys in the credentials
+/// file, `credential_process`, keys in the config file; then the container
+/// endpoint and the instance metadata service (see [`CredentialSource`]).
+/// Region, endpoint and
 /// addressing style come from flags, then environment variables, then the
 /// selected profile (`--profile`, else `AWS_PROFILE`, else `default`),
 /// whichever source the credentials came from. When no region is configured
@@ -73,7 +58,6 @@ pub fn resolve(overrides: &Overrides, env: &Environment) -> Result<ResolvedConfi
     {
         return Err(profile_not_found(&files, profile, "--profile"));
     }
-    let credentials = resolve_credentials(overrides, env, &files)?;
     let profile = overrides
         .profile
         .as_deref()
@@ -84,6 +68,15 @@ pub fn resolve(overrides: &Overrides, env: &Environment) -> Result<ResolvedConfi
     let (region, region_source) =
         resolve_region(overrides, env, &files, profile, endpoint_url.as_deref());
     let addressing_style = resolve_addressing_style(&files, profile)?;
+    let configured_region = (region_source != REGION_DEFAULT
+        && region_source != FROM_ENDPOINT_HOST)
+        .then_some(region.as_str());
+    let credentials = plan_credentials(&Inputs {
+        flags: overrides,
+        env,
+        files: &files,
+        region: configured_region,
+    })?;
     Ok(ResolvedConfig {
         credentials,
         region,

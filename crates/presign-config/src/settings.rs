@@ -7,8 +7,8 @@ use crate::environment::{
     ENV_DEFAULT_REGION, ENV_ENDPOINT_URL, ENV_ENDPOINT_URL_S3, ENV_REGION, Environment,
 };
 use crate::error::ConfigError;
+use crate::overrides::{DEFAULT_REGION, Overrides};
 use crate::providers::region_from_endpoint;
-use crate::resolve::{DEFAULT_REGION, Overrides};
 use crate::shared_files::SharedFiles;
 
 /// A profile's `addressing_style` (`auto`, `path` or `virtual`, any case).
@@ -18,6 +18,9 @@ fn parse_addressing_style(text: &str) -> Option<Addressing> {
 
 /// Where a region read from the endpoint's host name is said to come from.
 pub(crate) const FROM_ENDPOINT_HOST: &str = "from the endpoint host";
+
+/// Where the region is said to come from when nothing configures one.
+pub(crate) const REGION_DEFAULT: &str = "default";
 
 /// The configured region (flag, environment, profile), else the one the
 /// endpoint's host carries (see [`crate::region_from_endpoint`]), else
@@ -46,7 +49,7 @@ pub(crate) fn resolve_region(
     if let Some(found) = endpoint_url.and_then(region_from_endpoint) {
         return (found.region, FROM_ENDPOINT_HOST.to_owned());
     }
-    (DEFAULT_REGION.to_owned(), "default".to_owned())
+    (DEFAULT_REGION.to_owned(), REGION_DEFAULT.to_owned())
 }
 
 pub(crate) fn resolve_endpoint(

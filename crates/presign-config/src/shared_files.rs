@@ -10,7 +10,7 @@ use zeroize::Zeroizing;
 
 use crate::environment::{ENV_CONFIG_FILE, ENV_SHARED_CREDENTIALS_FILE, Environment};
 use crate::error::ConfigError;
-use crate::resolve::DEFAULT_PROFILE;
+use crate::overrides::DEFAULT_PROFILE;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum FileKind {
@@ -28,6 +28,10 @@ pub(crate) struct SharedFile {
     path: Option<PathBuf>,
     exists: bool,
     profiles: HashMap<String, Section>,
+    /// The config file's `[sso-session NAME]` sections.
+    sso_sessions: HashMap<String, Section>,
+    /// The config file's `[services NAME]` sections.
+    services: HashMap<String, Section>,
 }
 
 impl SharedFile {
@@ -37,6 +41,8 @@ impl SharedFile {
             path,
             exists: false,
             profiles: HashMap::new(),
+            sso_sessions: HashMap::new(),
+            services: HashMap::new(),
         };
         let Some(path) = &file.path else {
             return Ok(file);
@@ -59,13 +65,18 @@ impl SharedFile {
                 problem: error.problem,
             })?;
         for (header, section) in sections {
-            let name = match kind {
-                FileKind::Credentials => Some(header.as_str()),
-                FileKind::Config => config_profile_name(&header),
+            let (map, name) = match kind {
+                FileKind::Credentials => (&mut file.profiles, Some(header.as_str())),
+                FileKind::Config => match named_section(&header, "sso-session") {
+                    Some(name) => (&mut file.sso_sessions, Some(name)),
+                    None => match named_section(&header, "services") {
+                        Some(name) => (&mut file.services, Some(name)),
+                        None => (&mut file.profiles, config_profile_name(&header)),
+                    },
+                },
             };
             if let Some(name) = name {
-                file.profiles
-                    .entry(name.to_owned())
+                map.entry(name.to_owned())
                     .or_default()
                     .entries
                     .extend(section.entries);
@@ -101,6 +112,16 @@ pub(crate) fn config_profile_name(header: &str) -> Option<&str> {
         return Some(DEFAULT_PROFILE);
     }
     let rest = header.strip_prefix("profile")?;
+    if !rest.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let name = rest.trim();
+    (!name.is_empty()).then_some(name)
+}
+
+/// The name of a `[KIND NAME]` header (`[sso-session my-sso]`).
+fn named_section<'a>(header: &'a str, kind: &str) -> Option<&'a str> {
+    let rest = header.strip_prefix(kind)?;
     if !rest.starts_with(char::is_whitespace) {
         return None;
     }
@@ -161,6 +182,29 @@ impl SharedFiles {
             .find_map(|(file, section)| Some((section.nested_value(sub_section, key)?, file)))
     }
 
+    /// The config file's `[sso-session NAME]` section.
+    pub(crate) fn sso_session(&self, name: &str) -> Option<(&Section, &SharedFile)> {
+        Some((self.config.sso_sessions.get(name)?, &self.config))
+    }
+
+    /// The config file's `[services NAME]` section.
+    pub(crate) fn services(&self, name: &str) -> Option<(&Section, &SharedFile)> {
+        Some((self.config.services.get(name)?, &self.config))
+    }
+
+    /// The profile's section in the credentials file only.
+    pub(crate) fn credentials_file_section(
+        &self,
+        profile: &str,
+    ) -> Option<(&SharedFile, &Section)> {
+        Some((&self.credentials, self.credentials.profiles.get(profile)?))
+    }
+
+    /// The profile's section in the config file only.
+    pub(crate) fn config_file_section(&self, profile: &str) -> Option<(&SharedFile, &Section)> {
+        Some((&self.config, self.config.profiles.get(profile)?))
+    }
+
     pub(crate) fn describe(&self) -> String {
         format!(
             "{} and {}",
@@ -203,16 +247,6 @@ impl Section {
                 .map(|value| value.as_str())
                 .filter(|value| !value.is_empty()),
             Entry::Value(_) => None,
-        }
-    }
-
-    /// Whether the key is set to something (a non-empty value or a
-    /// sub-section).
-    pub(crate) fn contains(&self, key: &str) -> bool {
-        match self.entries.get(key) {
-            Some(Entry::Value(value)) => !value.is_empty(),
-            Some(Entry::Nested(_)) => true,
-            None => false,
         }
     }
 }

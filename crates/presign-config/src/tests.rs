@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use presign::Addressing;
 
-use crate::credentials::UNSUPPORTED_CREDENTIAL_KEYS;
 use crate::shared_files::*;
 use crate::*;
 use pretty_assertions::assert_eq;
@@ -77,11 +76,24 @@ impl Fixture {
         self.resolve(flags).unwrap()
     }
 
+    /// The keys of a chain that ends in static keys.
+    fn keys(&self, flags: &Overrides) -> ResolvedCredentials {
+        static_keys(&self.ok(flags).credentials).clone()
+    }
+
     fn err(&self, flags: &Overrides) -> ConfigError {
         match self.resolve(flags) {
             Ok(config) => panic!("expected an error, got {config:?}"),
             Err(error) => error,
         }
+    }
+}
+
+#[track_caller]
+fn static_keys(source: &CredentialSource) -> &ResolvedCredentials {
+    match source {
+        CredentialSource::Static(keys) => keys,
+        other => panic!("expected keys at hand, got {other:?}"),
     }
 }
 
@@ -302,7 +314,7 @@ fn ibm_credentials_flag_beats_profile_flag_env_and_default() {
         ibm_credentials: Some(path.clone()),
         ..Overrides::default()
     };
-    let credentials = fixture.ok(&flags).credentials;
+    let credentials = fixture.keys(&flags);
     assert_eq!(credentials.access_key_id, "IBMKEY");
     assert_eq!(credentials.secret_access_key.as_str(), "ibm-secret");
     assert_eq!(credentials.session_token, None);
@@ -316,7 +328,7 @@ fn ibm_credentials_flag_beats_profile_flag_env_and_default() {
 #[test]
 fn explicit_profile_beats_env_credentials() {
     let fixture = env_keys(Fixture::new().credentials(DEFAULT_AND_DEV_CREDENTIALS));
-    let credentials = fixture.ok(&profile_flag("dev")).credentials;
+    let credentials = fixture.keys(&profile_flag("dev"));
     assert_eq!(credentials.access_key_id, "DEVKEY");
     assert_eq!(credentials.secret_access_key.as_str(), "dev-secret");
     assert_eq!(
@@ -331,7 +343,7 @@ fn env_credentials_beat_aws_profile_and_default() {
         .var("AWS_PROFILE", "dev")
         .var("AWS_SESSION_TOKEN", "env-token")
         .var("AWS_CREDENTIAL_EXPIRATION", "2030-01-01T00:00:00Z");
-    let credentials = fixture.ok(&no_flags()).credentials;
+    let credentials = fixture.keys(&no_flags());
     assert_eq!(credentials.access_key_id, "ENVKEY");
     assert_eq!(credentials.secret_access_key.as_str(), "env-secret");
     assert_eq!(
@@ -353,13 +365,13 @@ fn aws_profile_beats_default_profile() {
     let fixture = Fixture::new()
         .credentials(DEFAULT_AND_DEV_CREDENTIALS)
         .var("AWS_PROFILE", "dev");
-    assert_eq!(fixture.ok(&no_flags()).credentials.access_key_id, "DEVKEY");
+    assert_eq!(fixture.keys(&no_flags()).access_key_id, "DEVKEY");
 }
 
 #[test]
 fn default_profile_is_used_last() {
     let fixture = Fixture::new().credentials(DEFAULT_AND_DEV_CREDENTIALS);
-    let credentials = fixture.ok(&no_flags()).credentials;
+    let credentials = fixture.keys(&no_flags());
     assert_eq!(credentials.access_key_id, "DEFAULTKEY");
     assert_eq!(credentials.secret_access_key.as_str(), "default-secret");
     assert_eq!(credentials.session_token, None);
@@ -377,7 +389,7 @@ fn empty_env_vars_count_as_unset() {
         .var("AWS_ENDPOINT_URL_S3", "")
         .var("AWS_ENDPOINT_URL", "https://generic.example");
     let config = fixture.ok(&no_flags());
-    assert_eq!(config.credentials.access_key_id, "DEFAULTKEY");
+    assert_eq!(static_keys(&config.credentials).access_key_id, "DEFAULTKEY");
     assert_eq!(config.region, "eu-west-1");
     assert_eq!(config.region_source, "AWS_DEFAULT_REGION");
     assert_eq!(
@@ -426,7 +438,7 @@ fn credentials_file_beats_config_file() {
         .config(
             "[profile dev]\naws_access_key_id = CONFKEY\naws_secret_access_key = conf-secret\naws_session_token = stale-token\n",
         );
-    let credentials = fixture.ok(&profile_flag("dev")).credentials;
+    let credentials = fixture.keys(&profile_flag("dev"));
     assert_eq!(credentials.access_key_id, "CREDKEY");
     assert_eq!(credentials.secret_access_key.as_str(), "cred-secret");
     assert_eq!(
@@ -444,7 +456,7 @@ fn keys_in_config_file_are_used_with_token_and_expiration() {
     let fixture = Fixture::new().config(
         "[profile dev]\naws_access_key_id = CONFKEY\naws_secret_access_key = conf-secret\naws_session_token = conf-token\naws_credential_expiration = 2031-02-03T04:05:06Z\n",
     );
-    let credentials = fixture.ok(&profile_flag("dev")).credentials;
+    let credentials = fixture.keys(&profile_flag("dev"));
     assert_eq!(credentials.access_key_id, "CONFKEY");
     assert_eq!(credentials.secret_access_key.as_str(), "conf-secret");
     assert_eq!(
@@ -466,7 +478,7 @@ fn profile_expiration_key_is_read() {
     let fixture = Fixture::new()
         .credentials("[default]\naws_access_key_id = K\naws_secret_access_key = s\nexpiration = 2032-01-01T00:00:00Z\n");
     assert_eq!(
-        fixture.ok(&no_flags()).credentials.expiration.as_deref(),
+        fixture.keys(&no_flags()).expiration.as_deref(),
         Some("2032-01-01T00:00:00Z")
     );
 }
@@ -504,7 +516,7 @@ fn env_vars_override_shared_file_paths() {
         .var("AWS_SHARED_CREDENTIALS_FILE", credentials.to_str().unwrap())
         .var("AWS_CONFIG_FILE", config.to_str().unwrap());
     let resolved = fixture.ok(&no_flags());
-    assert_eq!(resolved.credentials.access_key_id, "OTHERKEY");
+    assert_eq!(static_keys(&resolved.credentials).access_key_id, "OTHERKEY");
     assert_eq!(resolved.region, "ap-south-1");
     assert_eq!(
         resolved.region_source,
@@ -520,10 +532,7 @@ fn tilde_in_shared_file_path_expands_to_home() {
         "[default]\naws_access_key_id = TILDEKEY\naws_secret_access_key = t\n",
     );
     let fixture = fixture.var("AWS_SHARED_CREDENTIALS_FILE", "~/mycreds");
-    assert_eq!(
-        fixture.ok(&no_flags()).credentials.access_key_id,
-        "TILDEKEY"
-    );
+    assert_eq!(fixture.keys(&no_flags()).access_key_id, "TILDEKEY");
 }
 
 #[test]
@@ -569,7 +578,7 @@ fn missing_aws_profile_is_an_error() {
 fn missing_aws_profile_is_ignored_when_env_credentials_are_set() {
     let fixture = env_keys(Fixture::new()).var("AWS_PROFILE", "prod");
     let config = fixture.ok(&no_flags());
-    assert_eq!(config.credentials.access_key_id, "ENVKEY");
+    assert_eq!(static_keys(&config.credentials).access_key_id, "ENVKEY");
     assert_eq!(config.region, "us-east-1");
 }
 
@@ -668,10 +677,7 @@ fn static_keys_win_over_unsupported_keys() {
     let fixture = Fixture::new()
         .credentials("[corp]\naws_access_key_id = STATIC\naws_secret_access_key = s\n")
         .config("[profile corp]\ncredential_process = /bin/creds\n");
-    assert_eq!(
-        fixture.ok(&profile_flag("corp")).credentials.access_key_id,
-        "STATIC"
-    );
+    assert_eq!(fixture.keys(&profile_flag("corp")).access_key_id, "STATIC");
 }
 
 #[test]
@@ -804,7 +810,7 @@ fn ibm_credentials_use_the_selected_profile_for_region_and_endpoint() {
         .var("AWS_PROFILE", "cos");
     let path = fixture.file("cos.json", &ibm_json("IBMKEY", "ibm-secret"));
     let config = fixture.ok(&ibm_flag(path));
-    assert_eq!(config.credentials.access_key_id, "IBMKEY");
+    assert_eq!(static_keys(&config.credentials).access_key_id, "IBMKEY");
     assert_eq!(config.region, "eu-de");
     assert_eq!(
         config.endpoint_url.as_deref(),
@@ -880,7 +886,7 @@ fn region_comes_from_default_profile_without_env() {
 fn region_comes_from_aws_profile_even_with_env_credentials() {
     let fixture = region_fixture().var("AWS_PROFILE", "dev");
     let config = fixture.ok(&no_flags());
-    assert_eq!(config.credentials.access_key_id, "ENVKEY");
+    assert_eq!(static_keys(&config.credentials).access_key_id, "ENVKEY");
     assert_eq!(config.region, "eu-de");
 }
 
@@ -891,7 +897,7 @@ fn region_comes_from_explicit_profile_over_aws_profile() {
         .config("[profile ops]\nregion = ca-central-1\n[profile dev]\nregion = eu-de\n")
         .var("AWS_PROFILE", "dev");
     let config = fixture.ok(&profile_flag("ops"));
-    assert_eq!(config.credentials.access_key_id, "OPS");
+    assert_eq!(static_keys(&config.credentials).access_key_id, "OPS");
     assert_eq!(config.region, "ca-central-1");
 }
 
@@ -1408,8 +1414,11 @@ fn given_keys_win_over_the_environment_and_every_profile() {
         credentials: given,
         ..Overrides::default()
     });
-    assert_eq!(config.credentials.access_key_id, "GIVENKEY");
-    assert_eq!(config.credentials.source, "the Client's arguments");
+    assert_eq!(static_keys(&config.credentials).access_key_id, "GIVENKEY");
+    assert_eq!(
+        static_keys(&config.credentials).source,
+        "the Client's arguments"
+    );
     assert_eq!(
         config
             .credentials

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use crate::environment::{ENV_CA_BUNDLE, ENV_PROFILE, Environment};
 use crate::error::ConfigError;
-use crate::resolve::DEFAULT_PROFILE;
+use crate::overrides::DEFAULT_PROFILE;
 use crate::shared_files::SharedFiles;
 
 /// Connection settings given explicitly (command-line flags, a service's
