@@ -38,7 +38,8 @@ pub struct ResolvedCredentials {
 impl ResolvedCredentials {
     /// Keys given as they are, under the names the caller knows them by
     /// (`names`: access key id, secret access key, session token), for
-    /// [`Overrides::credentials`]: `None` when none is given.
+    /// [`Overrides::credentials`](crate::Overrides::credentials): `None` when
+    /// none is given.
     ///
     /// # Errors
     /// [`ConfigError::PartialKeys`] when the access key id or the secret

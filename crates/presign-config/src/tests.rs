@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use presign::Addressing;
 
 use crate::shared_files::*;
+use crate::sources::*;
 use crate::*;
 use pretty_assertions::assert_eq;
 use tempfile::TempDir;
@@ -24,7 +25,8 @@ impl Fixture {
     fn new() -> Self {
         Self {
             home: TempDir::new().unwrap(),
-            vars: Vec::new(),
+            // Tests never reach for the instance metadata service.
+            vars: vec![("AWS_EC2_METADATA_DISABLED".to_owned(), "true".to_owned())],
         }
     }
 
@@ -222,7 +224,7 @@ fn parser_reads_nested_sub_section() {
 fn parser_treats_empty_key_without_indented_lines_as_empty_value() {
     let sections = parse("[a]\ns3 =\nk = v\n", false);
     assert!(matches!(sections[0].1.entries.get("s3"), Some(Entry::Value(v)) if v.is_empty()));
-    assert!(!sections[0].1.contains("s3"));
+    assert_eq!(sections[0].1.value("s3"), None);
     assert_eq!(sections[0].1.value("k"), Some("v"));
 }
 
@@ -318,7 +320,7 @@ fn ibm_credentials_flag_beats_profile_flag_env_and_default() {
     assert_eq!(credentials.access_key_id, "IBMKEY");
     assert_eq!(credentials.secret_access_key.as_str(), "ibm-secret");
     assert_eq!(credentials.session_token, None);
-    assert_eq!(credentials.expiration, None);
+    assert_eq!(credentials.expires_at, None);
     assert_eq!(
         credentials.source,
         format!("IBM COS credentials file {}", path.display())
@@ -351,8 +353,8 @@ fn env_credentials_beat_aws_profile_and_default() {
         Some("env-token")
     );
     assert_eq!(
-        credentials.expiration.as_deref(),
-        Some("2030-01-01T00:00:00Z")
+        credentials.expires_at,
+        parse_expiration("2030-01-01T00:00:00Z")
     );
     assert_eq!(
         credentials.source,
@@ -464,8 +466,8 @@ fn keys_in_config_file_are_used_with_token_and_expiration() {
         Some("conf-token")
     );
     assert_eq!(
-        credentials.expiration.as_deref(),
-        Some("2031-02-03T04:05:06Z")
+        credentials.expires_at,
+        parse_expiration("2031-02-03T04:05:06Z")
     );
     assert_eq!(
         credentials.source,
@@ -478,8 +480,8 @@ fn profile_expiration_key_is_read() {
     let fixture = Fixture::new()
         .credentials("[default]\naws_access_key_id = K\naws_secret_access_key = s\nexpiration = 2032-01-01T00:00:00Z\n");
     assert_eq!(
-        fixture.keys(&no_flags()).expiration.as_deref(),
-        Some("2032-01-01T00:00:00Z")
+        fixture.keys(&no_flags()).expires_at,
+        parse_expiration("2032-01-01T00:00:00Z")
     );
 }
 
@@ -487,10 +489,10 @@ fn profile_expiration_key_is_read() {
 fn config_file_accepts_default_and_profile_default_headers() {
     let plain =
         Fixture::new().config("[default]\naws_access_key_id = A\naws_secret_access_key = a\n");
-    assert_eq!(plain.ok(&no_flags()).credentials.access_key_id, "A");
+    assert_eq!(plain.keys(&no_flags()).access_key_id, "A");
     let prefixed = Fixture::new()
         .config("[profile default]\naws_access_key_id = B\naws_secret_access_key = b\n");
-    assert_eq!(prefixed.ok(&no_flags()).credentials.access_key_id, "B");
+    assert_eq!(prefixed.keys(&no_flags()).access_key_id, "B");
 }
 
 #[test]
@@ -588,11 +590,27 @@ fn profile_without_keys_is_an_error_when_named() {
     assert_eq!(
         fixture.err(&profile_flag("dev")).to_string(),
         format!(
-            "profile 'dev' has no `aws_access_key_id` and `aws_secret_access_key`; looked in {} (does not exist) and {}",
+            "no credentials found; looked at: the --ibm-credentials flag, the --profile flag, \
+             profile 'dev' in {} (does not exist) and {}, AWS_WEB_IDENTITY_TOKEN_FILE, \
+             AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI, \
+             the EC2 instance metadata service (AWS_EC2_METADATA_DISABLED). Pass \
+             --ibm-credentials FILE or --profile NAME, or set AWS_ACCESS_KEY_ID and \
+             AWS_SECRET_ACCESS_KEY",
             fixture.credentials_path().display(),
             fixture.config_path().display()
         )
     );
+}
+
+#[test]
+fn without_any_source_the_instance_metadata_service_is_the_last_resort() {
+    let env = Environment::from_vars([("AWS_REGION", "eu-west-3")], None);
+    let config = resolve(&no_flags(), &env).unwrap();
+    assert!(matches!(
+        config.credentials,
+        CredentialSource::InstanceMetadata(plan)
+            if plan.endpoint == "http://169.254.169.254" && plan.timeout.as_secs() == 1 && plan.attempts == 1
+    ));
 }
 
 #[test]
@@ -626,7 +644,9 @@ fn no_credentials_error_lists_every_place_looked() {
             "no credentials found; looked at: the --ibm-credentials flag, the --profile flag, \
              the environment variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, \
              the AWS_PROFILE environment variable, profile 'default' in {} (does not exist) \
-             and {} (does not exist). Pass --ibm-credentials FILE or --profile NAME, \
+             and {} (does not exist), AWS_WEB_IDENTITY_TOKEN_FILE, \
+             AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI, \
+             the EC2 instance metadata service (AWS_EC2_METADATA_DISABLED). Pass --ibm-credentials FILE or --profile NAME, \
              or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
             fixture.credentials_path().display(),
             fixture.config_path().display()
@@ -636,7 +656,13 @@ fn no_credentials_error_lists_every_place_looked() {
 
 #[test]
 fn no_home_directory_means_no_shared_files() {
-    let env = Environment::from_vars([("AWS_REGION", "eu-west-3")], None);
+    let env = Environment::from_vars(
+        [
+            ("AWS_REGION", "eu-west-3"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+        ],
+        None,
+    );
     let error = resolve(&no_flags(), &env).unwrap_err();
     assert!(
         error.to_string().contains(
@@ -647,28 +673,36 @@ fn no_home_directory_means_no_shared_files() {
 }
 
 #[test]
-fn unsupported_profile_kinds_suggest_export_credentials() {
-    for key in UNSUPPORTED_CREDENTIAL_KEYS {
-        let fixture = Fixture::new().config(&format!(
-            "[profile corp]\n{key} = something\nregion = eu-de\n"
-        ));
-        assert_eq!(
-            fixture.err(&profile_flag("corp")).to_string(),
-            format!(
-                "profile 'corp' gets its credentials through `{key}`, which presign does not resolve yet; \
-                 export temporary credentials first, e.g. \
-                 eval \"$(aws configure export-credentials --profile corp --format env)\""
-            ),
-        );
-    }
+fn each_profile_kind_plans_its_source() {
+    let fixture = Fixture::new().config(
+        "[profile role]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = base\n\
+         [profile base]\naws_access_key_id = BASE\naws_secret_access_key = b\n\
+         [profile web]\nrole_arn = arn:aws:iam::123456789012:role/w\nweb_identity_token_file = /t\n\
+         [profile sso]\nsso_session = s\nsso_account_id = 1\nsso_role_name = R\n\
+         [sso-session s]\nsso_start_url = https://d.awsapps.com/start\nsso_region = eu-west-1\n\
+         [profile proc]\ncredential_process = /bin/creds --json\n",
+    );
+    let plan = |name: &str| fixture.ok(&profile_flag(name)).credentials;
+    assert!(
+        matches!(plan("role"), CredentialSource::AssumeRole(p) if p.source_profile.as_deref() == Some("base"))
+    );
+    assert!(
+        matches!(plan("web"), CredentialSource::WebIdentity(p) if p.role_arn.ends_with("role/w"))
+    );
+    assert!(
+        matches!(plan("sso"), CredentialSource::Sso(p) if p.sso_region == "eu-west-1" && p.session_name.as_deref() == Some("s"))
+    );
+    assert!(
+        matches!(plan("proc"), CredentialSource::Process(p) if p.command == "/bin/creds --json")
+    );
 }
 
 #[test]
-fn unsupported_default_profile_is_reported_not_skipped() {
+fn default_profile_with_credential_process_is_planned_not_skipped() {
     let fixture = Fixture::new().config("[default]\ncredential_process = /bin/creds\n");
     assert!(matches!(
-        fixture.err(&no_flags()),
-        ConfigError::UnsupportedProfile { profile, key: "credential_process" } if profile == "default"
+        fixture.ok(&no_flags()).credentials,
+        CredentialSource::Process(plan) if plan.profile == "default"
     ));
 }
 
@@ -1420,8 +1454,7 @@ fn given_keys_win_over_the_environment_and_every_profile() {
         "the Client's arguments"
     );
     assert_eq!(
-        config
-            .credentials
+        static_keys(&config.credentials)
             .session_token
             .as_deref()
             .map(String::as_str),
@@ -1471,5 +1504,307 @@ fn incomplete_given_keys_are_refused_with_their_names() {
         ResolvedCredentials::given(None, None, None, CLIENT_NAMES, "x")
             .unwrap()
             .is_none()
+    );
+}
+
+// ---------------------------------------------------------------------------
+// The credential chain: which source answers (botocore's order and refusals)
+// ---------------------------------------------------------------------------
+
+const ROLE: &str = "arn:aws:iam::123456789012:role/r";
+
+fn assume_role(source: CredentialSource) -> AssumeRolePlan {
+    match source {
+        CredentialSource::AssumeRole(plan) => *plan,
+        other => panic!("expected assume role, got {other:?}"),
+    }
+}
+
+#[test]
+fn explicit_profile_skips_environment_keys_but_aws_profile_does_not() {
+    let fixture = env_keys(Fixture::new().config(&format!(
+        "[profile dev]\nrole_arn = {ROLE}\ncredential_source = Environment\n"
+    )));
+    let plan = assume_role(fixture.ok(&profile_flag("dev")).credentials);
+    assert!(
+        matches!(&plan.source, CredentialSource::Static(keys) if keys.access_key_id == "ENVKEY")
+    );
+    let fixture = fixture.var("AWS_PROFILE", "dev");
+    assert!(matches!(
+        fixture.ok(&no_flags()).credentials,
+        CredentialSource::Static(keys) if keys.access_key_id == "ENVKEY"
+    ));
+}
+
+#[test]
+fn role_chains_follow_source_profiles_to_static_keys() {
+    let fixture = Fixture::new()
+        .credentials("[base]\naws_access_key_id = BASE\naws_secret_access_key = b\n")
+        .config(&format!(
+            "[profile top]\nrole_arn = {ROLE}-top\nsource_profile = middle\nexternal_id = ext\n\
+             duration_seconds = 1800\nmfa_serial = arn:aws:iam::1:mfa/me\nrole_session_name = s\n\
+             [profile middle]\nrole_arn = {ROLE}-middle\nsource_profile = base\n"
+        ));
+    let top = assume_role(fixture.ok(&profile_flag("top")).credentials);
+    assert_eq!(top.role_arn, format!("{ROLE}-top"));
+    assert_eq!(top.external_id.as_deref(), Some("ext"));
+    assert_eq!(top.duration_seconds, Some(1800));
+    assert_eq!(top.mfa_serial.as_deref(), Some("arn:aws:iam::1:mfa/me"));
+    assert_eq!(top.role_session_name.as_deref(), Some("s"));
+    let middle = assume_role(top.source);
+    assert_eq!(middle.profile, "middle");
+    assert!(
+        matches!(middle.source, CredentialSource::Static(keys) if keys.access_key_id == "BASE")
+    );
+}
+
+#[test]
+fn a_loop_of_source_profiles_names_every_profile() {
+    let fixture = Fixture::new().config(&format!(
+        "[profile a]\nrole_arn = {ROLE}\nsource_profile = b\n\
+         [profile b]\nrole_arn = {ROLE}\nsource_profile = a\n"
+    ));
+    assert_eq!(
+        fixture.err(&profile_flag("a")).to_string(),
+        "the source_profile settings make a loop: a -> b -> a; end the chain at a profile with \
+         keys or credential_source"
+    );
+}
+
+#[test]
+fn a_profile_may_source_its_own_static_keys() {
+    let fixture = Fixture::new().config(&format!(
+        "[profile self]\nrole_arn = {ROLE}\nsource_profile = self\n\
+         aws_access_key_id = SELF\naws_secret_access_key = s\n"
+    ));
+    let plan = assume_role(fixture.ok(&profile_flag("self")).credentials);
+    assert!(matches!(plan.source, CredentialSource::Static(keys) if keys.access_key_id == "SELF"));
+}
+
+#[test]
+fn role_settings_botocore_refuses_are_refused_naming_profile_and_key() {
+    for (body, expected) in [
+        (
+            format!("role_arn = {ROLE}\nsource_profile = base\ncredential_source = Environment\n"),
+            "profile 'p' sets both `source_profile` and `credential_source`; keep one",
+        ),
+        (
+            format!("role_arn = {ROLE}\n"),
+            "profile 'p' sets `role_arn` without `source_profile` or `credential_source`; add one \
+             (credential_source is Environment, EcsContainer or Ec2InstanceMetadata)",
+        ),
+        (
+            format!("role_arn = {ROLE}\nsource_profile = nowhere\n"),
+            "profile 'p' names `source_profile = nowhere`, which does not exist",
+        ),
+        (
+            format!("role_arn = {ROLE}\ncredential_source = Laptop\n"),
+            "profile 'p' has `credential_source = Laptop`: expected Environment, EcsContainer or \
+             Ec2InstanceMetadata",
+        ),
+        (
+            format!("role_arn = {ROLE}\nsource_profile = base\nduration_seconds = 60\n"),
+            "profile 'p' `duration_seconds` is \"60\": expected whole seconds in 900..=43200",
+        ),
+    ] {
+        let fixture = Fixture::new().config(&format!(
+            "[profile p]\n{body}[profile base]\naws_access_key_id = B\naws_secret_access_key = b\n"
+        ));
+        assert_eq!(
+            fixture.err(&profile_flag("p")).to_string(),
+            expected,
+            "{body}"
+        );
+    }
+}
+
+#[test]
+fn sts_is_regional_for_a_configured_region_and_global_without_one() {
+    let config = format!(
+        "[profile p]\nrole_arn = {ROLE}\nsource_profile = base\n\
+         [profile base]\naws_access_key_id = B\naws_secret_access_key = b\n"
+    );
+    let sts = |fixture: &Fixture| assume_role(fixture.ok(&profile_flag("p")).credentials).sts;
+    let regional = sts(&Fixture::new()
+        .config(&config)
+        .var("AWS_REGION", "eu-west-1"));
+    assert_eq!(
+        (regional.url.as_str(), regional.region.as_str()),
+        ("https://sts.eu-west-1.amazonaws.com", "eu-west-1")
+    );
+    let global = sts(&Fixture::new().config(&config));
+    assert_eq!(
+        (global.url.as_str(), global.region.as_str()),
+        ("https://sts.amazonaws.com", "us-east-1")
+    );
+    let legacy = sts(&Fixture::new()
+        .config(&config)
+        .var("AWS_REGION", "eu-west-1")
+        .var("AWS_STS_REGIONAL_ENDPOINTS", "legacy"));
+    assert_eq!(legacy.url, "https://sts.amazonaws.com");
+    let china = sts(&Fixture::new()
+        .config(&config)
+        .var("AWS_REGION", "cn-north-1"));
+    assert_eq!(china.url, "https://sts.cn-north-1.amazonaws.com.cn");
+    let configured = sts(&Fixture::new()
+        .config(&config)
+        .var("AWS_REGION", "eu-west-1")
+        .var("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:5000"));
+    assert_eq!(
+        (
+            configured.url.as_str(),
+            configured.region.as_str(),
+            configured.origin.as_str()
+        ),
+        ("http://127.0.0.1:5000", "eu-west-1", "AWS_ENDPOINT_URL_STS")
+    );
+}
+
+#[test]
+fn a_services_section_sets_the_sts_endpoint() {
+    let fixture = Fixture::new().config(&format!(
+        "[profile p]\nrole_arn = {ROLE}\nsource_profile = base\nservices = local\n\
+         [profile base]\naws_access_key_id = B\naws_secret_access_key = b\n\
+         [services local]\nsts =\n  endpoint_url = http://127.0.0.1:4566\n"
+    ));
+    let plan = assume_role(fixture.ok(&profile_flag("p")).credentials);
+    assert_eq!(plan.sts.url, "http://127.0.0.1:4566");
+}
+
+#[test]
+fn web_identity_from_the_environment_wins_over_the_profile() {
+    let fixture = Fixture::new()
+        .var("AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/token")
+        .var("AWS_ROLE_ARN", ROLE)
+        .var("AWS_ROLE_SESSION_NAME", "pod");
+    match fixture.ok(&no_flags()).credentials {
+        CredentialSource::WebIdentity(plan) => {
+            assert_eq!(plan.token_file, PathBuf::from("/var/run/token"));
+            assert_eq!(plan.role_arn, ROLE);
+            assert_eq!(plan.role_session_name.as_deref(), Some("pod"));
+            assert_eq!(plan.origin, "environment");
+        }
+        other => panic!("expected web identity, got {other:?}"),
+    }
+    let without_role = Fixture::new().var("AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/token");
+    assert!(
+        without_role
+            .err(&no_flags())
+            .to_string()
+            .contains("set AWS_ROLE_ARN or `role_arn`"),
+    );
+}
+
+#[test]
+fn sso_profiles_need_their_session_and_keys() {
+    let fixture = Fixture::new().config(
+        "[profile a]\nsso_session = missing\nsso_account_id = 1\nsso_role_name = R\n\
+         [profile b]\nsso_session = s\nsso_role_name = R\n\
+         [profile c]\nsso_session = s\nsso_account_id = 1\nsso_role_name = R\nsso_region = us-east-1\n\
+         [profile legacy]\nsso_start_url = https://x.awsapps.com/start\nsso_region = eu-west-1\n\
+         sso_account_id = 2\nsso_role_name = Old\n\
+         [sso-session s]\nsso_start_url = https://d.awsapps.com/start\nsso_region = eu-west-1\n",
+    );
+    assert!(
+        fixture
+            .err(&profile_flag("a"))
+            .to_string()
+            .contains("no [sso-session missing] section")
+    );
+    assert!(
+        fixture
+            .err(&profile_flag("b"))
+            .to_string()
+            .contains("without `sso_account_id`")
+    );
+    assert!(
+        fixture
+            .err(&profile_flag("c"))
+            .to_string()
+            .contains("`sso_region`, which differs")
+    );
+    match fixture.ok(&profile_flag("legacy")).credentials {
+        CredentialSource::Sso(plan) => {
+            assert_eq!(plan.session_name, None);
+            assert_eq!(
+                plan.portal_url,
+                "https://portal.sso.eu-west-1.amazonaws.com"
+            );
+            assert_eq!(plan.oidc_url, "https://oidc.eu-west-1.amazonaws.com");
+        }
+        other => panic!("expected SSO, got {other:?}"),
+    }
+}
+
+#[test]
+fn credentials_file_keys_come_before_credential_process_and_config_keys_after() {
+    let fixture = Fixture::new()
+        .config("[profile p]\ncredential_process = /bin/creds\naws_access_key_id = CONF\naws_secret_access_key = c\n");
+    assert!(matches!(
+        fixture.ok(&profile_flag("p")).credentials,
+        CredentialSource::Process(_)
+    ));
+}
+
+#[test]
+fn container_variables_come_after_profiles_and_before_instance_metadata() {
+    let fixture = Fixture::new()
+        .var(
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+            "/v2/credentials/abc",
+        )
+        .var("AWS_CONTAINER_AUTHORIZATION_TOKEN", "tok");
+    match fixture.ok(&no_flags()).credentials {
+        CredentialSource::Container(plan) => {
+            assert_eq!(plan.url, "http://169.254.170.2/v2/credentials/abc");
+            assert!(matches!(
+                plan.authorization,
+                Some(ContainerAuthorization::Token(_))
+            ));
+            assert!(
+                !format!("{plan:?}").contains("tok\""),
+                "the token is never in Debug"
+            );
+        }
+        other => panic!("expected container, got {other:?}"),
+    }
+}
+
+#[test]
+fn instance_metadata_settings_are_read_and_checked() {
+    let env = |vars: &[(&str, &str)]| Environment::from_vars(vars.iter().copied(), None);
+    let plan = |vars: &[(&str, &str)]| match resolve(&no_flags(), &env(vars)).map(|c| c.credentials)
+    {
+        Ok(CredentialSource::InstanceMetadata(plan)) => Ok(plan),
+        Ok(other) => panic!("expected instance metadata, got {other:?}"),
+        Err(error) => Err(error.to_string()),
+    };
+    let v6 = plan(&[
+        ("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv6"),
+        ("AWS_EC2_METADATA_V1_DISABLED", "true"),
+    ])
+    .unwrap();
+    assert_eq!(v6.endpoint, "http://[fd00:ec2::254]");
+    assert!(v6.v1_disabled);
+    let custom = plan(&[
+        (
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+            "http://127.0.0.1:1338/",
+        ),
+        ("AWS_METADATA_SERVICE_TIMEOUT", "3"),
+        ("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "2"),
+    ])
+    .unwrap();
+    assert_eq!(
+        (
+            custom.endpoint.as_str(),
+            custom.timeout.as_secs(),
+            custom.attempts
+        ),
+        ("http://127.0.0.1:1338", 3, 2)
+    );
+    assert_eq!(
+        plan(&[("AWS_METADATA_SERVICE_TIMEOUT", "soon")]).unwrap_err(),
+        "AWS_METADATA_SERVICE_TIMEOUT: \"soon\" is not a whole number in 1..=60"
     );
 }

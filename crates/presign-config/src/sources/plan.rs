@@ -12,7 +12,7 @@ use super::{
     AssumeRolePlan, ContainerAuthorization, ContainerPlan, CredentialSource, InstanceMetadataPlan,
     ProcessPlan, SsoPlan, StsEndpoint, WebIdentityPlan,
 };
-use crate::credentials::{env_credentials, file_credentials};
+use crate::credentials::{env_credentials, file_credentials, profile_not_found};
 use crate::environment::{ENV_PROFILE, Environment};
 use crate::error::ConfigError;
 use crate::ibm::ibm_credentials;
@@ -85,6 +85,9 @@ pub(crate) fn plan_credentials(inputs: &Inputs<'_>) -> Result<CredentialSource, 
         .as_deref()
         .or_else(|| env.var(ENV_PROFILE))
         .unwrap_or(DEFAULT_PROFILE);
+    if flags.profile.is_none() && profile != DEFAULT_PROFILE && !files.profile_exists(profile) {
+        return Err(profile_not_found(files, profile, ENV_PROFILE));
+    }
     let mut chain = Chain {
         inputs,
         visited: vec![profile.to_owned()],
@@ -144,10 +147,20 @@ impl<'a> Chain<'a, '_> {
         profile: &str,
         env_vars: bool,
     ) -> Result<Option<CredentialSource>, ConfigError> {
-        let files = self.inputs.files;
         if self.is_assume_role(profile) {
             return self.assume_role(profile).map(Some);
         }
+        self.own_source(profile, env_vars)
+    }
+
+    /// The profile's sources but assume role: web identity, SSO, the
+    /// credentials file, `credential_process`, the config file.
+    fn own_source(
+        &mut self,
+        profile: &str,
+        env_vars: bool,
+    ) -> Result<Option<CredentialSource>, ConfigError> {
+        let files = self.inputs.files;
         if let Some(plan) = self.web_identity(profile, env_vars)? {
             return Ok(Some(CredentialSource::WebIdentity(plan)));
         }
@@ -262,7 +275,7 @@ impl<'a> Chain<'a, '_> {
         if !self.has_static_keys(source) && self.is_assume_role(source) {
             return self.assume_role(source);
         }
-        self.profile_source(source, false)?
+        self.own_source(source, false)?
             .ok_or_else(|| ConfigError::InvalidProfile {
                 profile: parent.to_owned(),
                 problem: format!(
@@ -313,10 +326,11 @@ impl<'a> Chain<'a, '_> {
     ) -> Result<Option<WebIdentityPlan>, ConfigError> {
         let env = self.inputs.env;
         let from_env = |name| if env_vars { env.var(name) } else { None };
+        // Taken as written: botocore does not expand `~` here.
         let (token_file, origin) = match from_env(ENV_WEB_IDENTITY_TOKEN_FILE) {
-            Some(path) => (env.expand_home(path), "environment".to_owned()),
+            Some(path) => (PathBuf::from(path), "environment".to_owned()),
             None => match self.setting(profile, "web_identity_token_file") {
-                Some(path) => (env.expand_home(path), format!("profile '{profile}'")),
+                Some(path) => (PathBuf::from(path), format!("profile '{profile}'")),
                 None => return Ok(None),
             },
         };
