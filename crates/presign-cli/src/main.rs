@@ -9,6 +9,7 @@ mod duration;
 mod files;
 mod http;
 mod interrupt;
+mod mfa;
 mod output;
 mod resolve;
 mod s3_uri;

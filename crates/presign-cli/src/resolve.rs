@@ -2,11 +2,16 @@
 //! endpoint and addressing style resolved (config), the signing instant read
 //! (`--at` or the clock the caller passes). Shared by every command.
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, anyhow};
 use presign::{AmzDate, Credentials, PresignError, PresignRequest};
-use presign_config::{Environment, Overrides, Target};
+use presign_config::{
+    CredentialSource, Environment, Overrides, ResolvedCredentials, Target, TransportOverrides,
+    resolve_transport,
+};
+use presign_credentials::Fetcher;
 
 use crate::cli::{Invocation, SigningArgs};
 
@@ -27,7 +32,9 @@ pub(crate) struct Resolved<R = PresignRequest> {
     pub(crate) credentials_source: String,
     pub(crate) region_source: String,
     pub(crate) endpoint_source: String,
-    pub(crate) session_token_expiration: Option<String>,
+    /// When the credentials stop working (temporary credentials whose
+    /// source says so).
+    pub(crate) credentials_expire_at: Option<SystemTime>,
     /// The configuration's warnings ([`presign_config::ResolvedConfig::warnings`]).
     config_warnings: Vec<String>,
 }
@@ -83,19 +90,47 @@ pub(crate) fn resolve_target<R>(
     target.allow_long_expiry = args.allow_long_expiry;
     target.legacy_bucket_names = args.allow_legacy_bucket_names;
     let request = build(&target);
-    let credentials = resolved.credentials.to_credentials();
-    let credentials_config = resolved.credentials;
+    let keys = fetch_credentials(&resolved.credentials, args.profile.as_deref(), env, now)?;
     Ok(Resolved {
         request,
         target,
-        credentials,
+        credentials: keys.to_credentials(),
         signed_at,
-        credentials_source: credentials_config.source,
+        credentials_source: keys.source.clone(),
         region_source: resolved.region_source,
         endpoint_source,
-        session_token_expiration: credentials_config.expiration,
+        credentials_expire_at: keys.expires_at,
         config_warnings,
     })
+}
+
+/// The keys of `source`: at hand, or fetched now (STS, SSO, a process, the
+/// container or instance metadata endpoint), with the profile's connection
+/// settings and a terminal to ask for an MFA code. `now` is the clock's
+/// reading, never `--at`: caches and expiry are about the real time.
+pub(crate) fn fetch_credentials(
+    source: &CredentialSource,
+    profile: Option<&str>,
+    env: &Environment,
+    now: SystemTime,
+) -> anyhow::Result<ResolvedCredentials> {
+    if let CredentialSource::Static(keys) = source {
+        return Ok(keys.clone());
+    }
+    Ok(fetcher(profile, env)?.fetch(source, now)?)
+}
+
+/// The fetcher of credentials for `profile`: its proxy and CA settings, and
+/// the terminal for MFA codes.
+pub(crate) fn fetcher(profile: Option<&str>, env: &Environment) -> anyhow::Result<Fetcher> {
+    let transport = resolve_transport(
+        &TransportOverrides {
+            profile: profile.map(str::to_owned),
+            ..TransportOverrides::default()
+        },
+        env,
+    )?;
+    Ok(Fetcher::new(transport).with_mfa_prompt(Arc::new(crate::mfa::TerminalPrompt)))
 }
 
 impl Resolved {
@@ -163,55 +198,39 @@ pub(crate) fn warnings<R>(resolved: &Resolved<R>, url_expires_at: SystemTime) ->
 /// working when the token expires (said with the time when it is known).
 fn session_token_warning<R>(resolved: &Resolved<R>, url_expires_at: SystemTime) -> Option<String> {
     resolved.credentials.session_token()?;
-    let url_expiry = AmzDate::from_system_time(url_expires_at)
-        .map(|d| d.to_rfc3339())
-        .unwrap_or_default();
-    Some(match &resolved.session_token_expiration {
-        Some(expiration) if parse_expiration(expiration).is_some_and(|t| t < url_expires_at) => format!(
+    let url_expiry = rfc3339(url_expires_at);
+    let expiration = resolved.credentials_expire_at.map(rfc3339);
+    Some(match (&expiration, resolved.credentials_expire_at) {
+        (Some(expiration), Some(at)) if at < url_expires_at => format!(
             "warning: the URL is signed with a session token that expires at {expiration}, before the \
              URL's own expiry ({url_expiry}); the URL stops working at {expiration}"
         ),
-        Some(expiration) => format!(
+        (Some(expiration), _) => format!(
             "warning: the URL is signed with a session token (expires at {expiration}); it stops \
              working when the token expires or is revoked"
         ),
-        None => "warning: the URL is signed with a session token (temporary credentials); it stops working \
+        _ => "warning: the URL is signed with a session token (temporary credentials); it stops working \
                  when the token expires, which may be before its own expiry"
             .to_owned(),
     })
 }
 
-/// A credential expiration as the AWS tools write it: RFC 3339 with `Z` or an
-/// offset, with or without fractional seconds (`aws configure
-/// export-credentials` writes `2024-05-24T00:30:00+00:00`).
-pub(crate) fn parse_expiration(text: &str) -> Option<SystemTime> {
-    let timestamp: jiff::Timestamp = text.trim().parse().ok()?;
-    Some(SystemTime::from(timestamp))
+/// `2013-05-24T00:30:00Z`.
+pub(crate) fn rfc3339(instant: SystemTime) -> String {
+    AmzDate::from_system_time(instant)
+        .map(|d| d.to_rfc3339())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
-    use std::time::{Duration, SystemTime, UNIX_EPOCH};
+    use std::time::SystemTime;
 
     use clap::Parser;
     use presign_config::Environment;
 
-    use super::{parse_expiration, resolve_target};
+    use super::resolve_target;
     use crate::cli::SigningArgs;
-
-    #[test]
-    fn expirations_parse_with_z_offsets_and_fractions() {
-        let expected = UNIX_EPOCH + Duration::from_secs(1_369_355_400);
-        for text in [
-            "2013-05-24T00:30:00Z",
-            "2013-05-24T00:30:00+00:00",
-            "2013-05-24T00:30:00.000Z",
-            "2013-05-24T02:30:00+02:00",
-        ] {
-            assert_eq!(parse_expiration(text), Some(expected), "{text}");
-        }
-        assert_eq!(parse_expiration("tomorrow"), None);
-    }
 
     #[derive(Parser)]
     struct Flags {

@@ -33,6 +33,7 @@ pub(crate) fn run(
     env: &Environment,
     now: SystemTime,
 ) -> anyhow::Result<Verdict> {
+    let clock = now;
     let now = resolve::instant(args.at.as_deref(), now)?;
     let overrides = Overrides {
         profile: args.profile.clone(),
@@ -42,8 +43,9 @@ pub(crate) fn run(
     // The secret is kept once, in the core's credentials; the resolver's copy
     // is wiped when it goes out of scope here.
     let credentials = {
-        let resolved = presign_config::resolve(&overrides, env)?.credentials;
-        Credentials::new(&resolved.access_key_id, resolved.secret_access_key.as_str())
+        let source = presign_config::resolve(&overrides, env)?.credentials;
+        let keys = resolve::fetch_credentials(&source, args.profile.as_deref(), env, clock)?;
+        Credentials::new(&keys.access_key_id, keys.secret_access_key.as_str())
     };
     let lookup = |access_key_id: &str| {
         (access_key_id == credentials.access_key_id()).then(|| credentials.clone())

@@ -172,11 +172,10 @@ fn configuration(
     if resolved.credentials.session_token().is_some() {
         let signed_at = resolved.signed_at;
         match resolved
-            .session_token_expiration
-            .as_deref()
-            .map(|text| (text, resolve::parse_expiration(text)))
+            .credentials_expire_at
+            .map(|expires| (resolve::rfc3339(expires), expires))
         {
-            Some((text, Some(expires))) if expires <= signed_at => {
+            Some((text, expires)) if expires <= signed_at => {
                 check = check
                     .detail("session token", format!("expired at {text}"))
                     .with_fix(
