@@ -43,6 +43,7 @@ mod policy;
 mod quantity;
 mod server;
 mod settings;
+mod signing;
 mod state;
 mod storage;
 mod upload_id;
@@ -111,6 +112,10 @@ pub enum LaunchError {
     /// built.
     #[error("storage: {0}")]
     Http(String),
+    /// The first storage credentials could not be had (an STS or SSO
+    /// refusal, a process that failed, no credentials at all).
+    #[error("storage credentials: {0}")]
+    Credentials(String),
 }
 
 /// The routes and the OpenAPI document that describes them.

@@ -4,13 +4,14 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use presign::{Credentials, PresignRequest, Signer};
+use presign::{BatchSigner, PostPolicy, PresignRequest, PresignedPost, presign_post};
 use presign_config::Target;
 
 use crate::audit::{Audit, AuditRecord};
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::settings::{Client, Settings};
+use crate::signing::{CurrentSigner, Signing};
 use crate::storage::StorageCaller;
 use crate::upload_id::UploadIds;
 
@@ -19,10 +20,10 @@ use crate::upload_id::UploadIds;
 pub struct AppState {
     /// The checked configuration.
     pub(crate) settings: Arc<Settings>,
-    /// The core's reusable signer over the storage credentials, for one URL
-    /// at a time (it keeps the day's signing key and the request shapes);
-    /// [`AppState::credentials`] gives them to batches and POST policies.
-    pub(crate) signer: Arc<Signer>,
+    /// The core's reusable signer over the storage credentials as of now
+    /// (it keeps the day's signing key and the request shapes), replaced
+    /// when temporary credentials are refreshed: [`AppState::signer`].
+    pub(crate) signing: Arc<Signing>,
     /// The native API's clients.
     pub(crate) clients: Arc<[Arc<Client>]>,
     /// The audit log.
@@ -67,21 +68,32 @@ impl AppState {
             settings.storage.timeout,
             settings.storage.max_concurrent_calls,
         );
-        let credentials = settings.storage.config.credentials.to_credentials();
-        let signer = Signer::new(credentials)
-            .map_err(|error| crate::LaunchError::Http(error.to_string()))?;
+        let signing = Signing::start(
+            settings.storage.config.credentials.clone(),
+            settings.storage.transport.clone(),
+        )
+        .map_err(crate::LaunchError::Credentials)?;
+        let first = signing
+            .at(SystemTime::now())
+            .map_err(|error| crate::LaunchError::Credentials(error.to_string()))?;
         let clients: Vec<Arc<Client>> = settings.clients.iter().cloned().map(Arc::new).collect();
         let upload_ids = settings
             .companion
             .as_ref()
             .and_then(|companion| companion.upload_ids.clone())
             .unwrap_or_else(|| {
-                UploadIds::new(signer.credentials().reveal_secret_access_key().as_bytes())
+                UploadIds::new(
+                    first
+                        .signer
+                        .credentials()
+                        .reveal_secret_access_key()
+                        .as_bytes(),
+                )
             });
         Ok(Self {
             upload_ids: Arc::new(upload_ids),
             settings: Arc::new(settings),
-            signer: Arc::new(signer),
+            signing,
             clients: clients.into(),
             audit: Arc::new(audit),
             metrics: Arc::new(metrics),
@@ -89,10 +101,27 @@ impl AppState {
         })
     }
 
-    /// The storage credentials (secrets wiped on drop, never printed): the
-    /// signer's own, kept once.
-    pub(crate) fn credentials(&self) -> &Credentials {
-        self.signer.credentials()
+    /// The signer over the storage credentials at `now` (their secrets
+    /// wiped on drop, never printed), and when they expire.
+    ///
+    /// # Errors
+    /// 503 when the credentials expired and could not be refreshed.
+    pub(crate) fn signer(&self, now: SystemTime) -> Result<Arc<CurrentSigner>, ApiError> {
+        self.signing.at(now)
+    }
+
+    /// `expiry` from `now`, shortened to what the credentials have left: a
+    /// URL stops working when the session that signed it ends, so the
+    /// service never promises longer (`expires_at` in answers is the truth).
+    pub(crate) fn clamp_expiry(
+        signer: &CurrentSigner,
+        now: SystemTime,
+        expiry: Duration,
+    ) -> Duration {
+        match signer.expires_at.and_then(|at| at.duration_since(now).ok()) {
+            Some(left) if left < expiry => Duration::from_secs(left.as_secs().max(1)),
+            _ => expiry,
+        }
     }
 
     /// Records what a request issued: one audit line per record, and as
@@ -117,15 +146,55 @@ impl AppState {
         request: &PresignRequest,
         now: SystemTime,
     ) -> Result<(String, SystemTime), ApiError> {
-        let url = self
-            .signer
-            .sign(request, now)
-            .map_err(|e| ApiError::from_presign(&e))?;
+        let current = self.signer(now)?;
+        let expiry = Self::clamp_expiry(&current, now, request.expiry());
+        let url = if expiry == request.expiry() {
+            current.signer.sign(request, now)
+        } else {
+            current
+                .signer
+                .sign(&request.clone().expires_in(expiry), now)
+        }
+        .map_err(|e| ApiError::from_presign(&e))?;
         // X-Amz-Date has whole seconds: the URL expires counted from there.
         let signed_at = now.duration_since(UNIX_EPOCH).map_or(now, |since| {
             UNIX_EPOCH + Duration::from_secs(since.as_secs())
         });
-        Ok((url, signed_at + request.expiry()))
+        Ok((url, signed_at + expiry))
+    }
+
+    /// A POST policy signed as of `now`, its expiry shortened to what the
+    /// credentials have left ([`Self::clamp_expiry`]).
+    pub(crate) fn sign_post(
+        &self,
+        policy: PostPolicy,
+        now: SystemTime,
+    ) -> Result<PresignedPost, ApiError> {
+        let current = self.signer(now)?;
+        let expiry = Self::clamp_expiry(&current, now, policy.expiry());
+        presign_post(
+            &policy.expires_in(expiry),
+            current.signer.credentials(),
+            now,
+        )
+        .map_err(|e| ApiError::from_presign(&e))
+    }
+
+    /// A batch signer for `template` as of `now`, its expiry shortened to
+    /// what the credentials have left ([`Self::clamp_expiry`]).
+    pub(crate) fn batch_signer(
+        &self,
+        template: PresignRequest,
+        now: SystemTime,
+    ) -> Result<BatchSigner, ApiError> {
+        let current = self.signer(now)?;
+        let expiry = Self::clamp_expiry(&current, now, template.expiry());
+        BatchSigner::new(
+            &template.expires_in(expiry),
+            current.signer.credentials(),
+            now,
+        )
+        .map_err(|e| ApiError::from_presign(&e))
     }
 
     /// The instant to sign as of. The service is a shell: it reads the clock

@@ -12,10 +12,10 @@ use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::{Extension, Json};
+use presign::Method;
 use presign::multipart::{
     CompleteMultipartUploadResult, CompletedPart, ListedPart, MultipartUpload,
 };
-use presign::{Method, presign_post};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -192,8 +192,7 @@ pub(crate) async fn params(
         policy = policy.content_length_range(0, max);
     }
     let now = state.now();
-    let post =
-        presign_post(&policy, state.credentials(), now).map_err(|e| ApiError::from_presign(&e))?;
+    let post = state.sign_post(policy, now)?;
     let requester = requester(&headers, remote);
     let issuer = Issuer::new(now, &id.0, &requester, "/s3/params", &companion.bucket);
     state.issued(
@@ -410,7 +409,7 @@ pub(crate) async fn create(
     );
     let storage_id = state
         .storage
-        .create(&object, &state.signer, state.now())
+        .create(&object, &state.signer(state.now())?.signer, state.now())
         .await?;
     let upload_id = state.upload_ids.bind(&companion.bucket, &key, &storage_id);
     Ok(Json(CompanionCreateAnswer {
@@ -531,7 +530,7 @@ pub(crate) async fn list_parts(
     let upload = upload(&state, companion, key, &upload_id, 600)?;
     let parts = state
         .storage
-        .list_parts(&upload, &state.signer, state.now())
+        .list_parts(&upload, &state.signer(state.now())?.signer, state.now())
         .await?;
     Ok(Json(
         parts
@@ -725,7 +724,7 @@ pub(crate) async fn complete_listed(
 ) -> Result<CompleteMultipartUploadResult, ApiError> {
     let listed = state
         .storage
-        .list_parts(upload, &state.signer, state.now())
+        .list_parts(upload, &state.signer(state.now())?.signer, state.now())
         .await?;
     let (parts, size, unchecked) = listed_parts(&listed, named)?;
     if let Some(max) = max_size
@@ -733,7 +732,7 @@ pub(crate) async fn complete_listed(
     {
         state
             .storage
-            .abort(upload, &state.signer, state.now())
+            .abort(upload, &state.signer(state.now())?.signer, state.now())
             .await?;
         return Err(ApiError::forbidden(
             "max_size",
@@ -744,7 +743,12 @@ pub(crate) async fn complete_listed(
     }
     let result = state
         .storage
-        .complete(upload, &parts, &state.signer, state.now())
+        .complete(
+            upload,
+            &parts,
+            &state.signer(state.now())?.signer,
+            state.now(),
+        )
         .await?;
     let Some(max) = max_size.filter(|_| unchecked) else {
         return Ok(result);
@@ -752,7 +756,7 @@ pub(crate) async fn complete_listed(
     let object = upload.object();
     let size = state
         .storage
-        .object_size(object, &state.signer, state.now())
+        .object_size(object, &state.signer(state.now())?.signer, state.now())
         .await?;
     if let Some(size) = size.filter(|size| *size > max) {
         let delete = state.target(object.bucket()).request(
@@ -764,7 +768,7 @@ pub(crate) async fn complete_listed(
         );
         state
             .storage
-            .delete_object(&delete, &state.signer, state.now())
+            .delete_object(&delete, &state.signer(state.now())?.signer, state.now())
             .await?;
         return Err(ApiError::forbidden(
             "max_size",
@@ -794,7 +798,7 @@ pub(crate) async fn abort(
     let upload = upload(&state, companion, key, &upload_id, 600)?;
     state
         .storage
-        .abort(&upload, &state.signer, state.now())
+        .abort(&upload, &state.signer(state.now())?.signer, state.now())
         .await?;
     Ok(Json(Value::Object(serde_json::Map::new())))
 }

@@ -181,7 +181,7 @@ pub(crate) async fn create(
         .storage
         .create(
             &target.request(Method::Get, &body.key, expiry, &[], &headers),
-            &state.signer,
+            &state.signer(now)?.signer,
             now,
         )
         .await?;
@@ -289,7 +289,7 @@ pub(crate) async fn abort(
     let upload = existing_upload(&state, &client, &body)?;
     state
         .storage
-        .abort(&upload, &state.signer, state.now())
+        .abort(&upload, &state.signer(state.now())?.signer, state.now())
         .await?;
     Ok(Json(Value::Object(serde_json::Map::new())))
 }

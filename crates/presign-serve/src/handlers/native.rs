@@ -8,7 +8,7 @@ use std::time::Duration;
 use axum::Extension;
 use axum::Json;
 use axum::extract::State;
-use presign::{BatchSigner, FILENAME_PLACEHOLDER, Method, presign_post};
+use presign::{FILENAME_PLACEHOLDER, Method};
 use serde::{Deserialize, Serialize};
 
 use super::{OrderedPairs, pairs};
@@ -272,8 +272,7 @@ pub(crate) async fn presign_batch(
         &headers,
     );
     let now = state.now();
-    let signer = BatchSigner::new(&template, state.credentials(), now)
-        .map_err(|e| ApiError::from_presign(&e))?;
+    let signer = state.batch_signer(template.clone(), now)?;
     let mut urls = Vec::with_capacity(body.keys.len());
     for key in &body.keys {
         let mut url = String::with_capacity(256 + key.len());
@@ -369,8 +368,7 @@ pub(crate) async fn post_policy(
         policy = policy.content_length_range(body.min_size.unwrap_or(0), max);
     }
     let now = state.now();
-    let post =
-        presign_post(&policy, state.credentials(), now).map_err(|e| ApiError::from_presign(&e))?;
+    let post = state.sign_post(policy, now)?;
     let expires_at = rfc3339(post.expires_at());
     let requester = Requester::Client(client.name.clone());
     let issuer = Issuer::new(now, &id.0, &requester, "/v1/post", bucket);
