@@ -13,6 +13,7 @@ use crate::client::KEY_ARGUMENTS;
 use crate::errors::{IntoPyResult, VerifyError, presign_error};
 use crate::instant::signing_instant;
 use crate::operations::text;
+use crate::signing::{self, Signing};
 
 fn rfc3339(unix_seconds: u64) -> String {
     AmzDate::from_unix_seconds(unix_seconds).map_or_else(
@@ -157,12 +158,17 @@ pub(crate) fn verify<'py>(
         credentials: given,
         ..Overrides::default()
     };
-    let resolved = presign_config::resolve(&overrides, &Environment::from_process())
+    let env = Environment::from_process();
+    let transport = signing::transport(overrides.profile.as_deref(), &env)?;
+    let source = presign_config::resolve(&overrides, &env)
         .or_raise()?
         .credentials;
-    let credentials = resolved.to_credentials();
+    let credentials = Signing::new(source, transport)?
+        .signer()?
+        .credentials()
+        .clone();
     let lookup = |access_key_id: &str| {
-        (access_key_id == resolved.access_key_id).then(|| credentials.clone())
+        (access_key_id == credentials.access_key_id()).then(|| credentials.clone())
     };
     let mut policy = VerifyPolicy::default().clock_skew(Duration::from_secs(clock_skew));
     if let Some(max) = max_expires_in {

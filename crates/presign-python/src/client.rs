@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use presign::{Addressing, BatchSigner, Method, Signer};
+use presign::{Addressing, BatchSigner, Method};
 use presign_config::{Environment, Overrides, ResolvedCredentials, Target};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyInt, PyList, PyString};
@@ -17,6 +17,7 @@ use crate::instant::signing_instant;
 use crate::many::{Buffers, sign_many};
 use crate::operations::{self, Call, text};
 use crate::post;
+use crate::signing::{self, Signing};
 
 /// The names of the keys as the `Client` (and `verify`) take them, for
 /// messages.
@@ -65,12 +66,11 @@ pub(crate) const KEY_ARGUMENTS: [&str; 3] = [
 ///     'aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404'
 #[pyclass(frozen, module = "presign", name = "Client")]
 pub(crate) struct Client {
-    signer: Signer,
+    signing: Signing,
     /// Endpoint, region and addressing; its bucket is set per call.
     target: Target,
     /// The addressing style as given (`auto` included), for `repr`.
     addressing_given: Addressing,
-    credentials_source: String,
     /// `presign_many`'s buffers, kept between calls.
     buffers: Buffers,
 }
@@ -136,6 +136,8 @@ impl Client {
             "the Client's aws_access_key_id and aws_secret_access_key arguments",
         )
         .or_raise()?;
+        let env = Environment::from_process();
+        let transport = signing::transport(profile_name.as_deref(), &env)?;
         let overrides = Overrides {
             profile: profile_name,
             region: region_name,
@@ -143,31 +145,28 @@ impl Client {
             ibm_credentials,
             credentials,
         };
-        let resolved =
-            presign_config::resolve(&overrides, &Environment::from_process()).map_err(|error| {
-                match error {
-                    // The resolver names the command's flags; say the Python way.
-                    presign_config::ConfigError::NoCredentials { .. } => presign_error(
-                        "no credentials found: give Client aws_access_key_id= and \
+        let resolved = presign_config::resolve(&overrides, &env).map_err(|error| {
+            match error {
+                // The resolver names the command's flags; say the Python way.
+                presign_config::ConfigError::NoCredentials { .. } => presign_error(
+                    "no credentials found: give Client aws_access_key_id= and \
                      aws_secret_access_key= (or profile_name=, or ibm_credentials=), or set \
                      AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or a default \
                      profile in ~/.aws/credentials",
-                    ),
-                    other => presign_error(other.to_string()),
-                }
-            })?;
+                ),
+                other => presign_error(other.to_string()),
+            }
+        })?;
         // `auto` defers to the profile's style, as the command's default does.
         let style = (addressing != Addressing::Auto).then_some(addressing);
         let mut target = resolved.target("", style).or_raise()?;
         target.legacy_bucket_names = allow_legacy_bucket_names;
         // Checked now rather than at the first URL: a bad endpoint is a bad client.
         presign::Endpoint::parse(&target.endpoint).or_raise()?;
-        let signer = Signer::new(resolved.credentials.to_credentials()).or_raise()?;
         Ok(Self {
-            signer,
+            signing: Signing::new(resolved.credentials, transport)?,
             target,
             addressing_given: addressing,
-            credentials_source: resolved.credentials.source,
             buffers: Buffers::default(),
         })
     }
@@ -190,8 +189,8 @@ impl Client {
         self.target.addressing.as_str()
     }
 
-    fn __repr__(&self) -> String {
-        format!(
+    fn __repr__(&self) -> PyResult<String> {
+        Ok(format!(
             "presign.Client(region_name={:?}, endpoint_url={:?}, addressing_style={:?}, \
              aws_access_key_id={:?}, credentials from {}, secrets not shown)",
             self.target.region,
@@ -201,9 +200,9 @@ impl Client {
             } else {
                 self.addressing_given.as_str()
             },
-            self.signer.credentials().access_key_id(),
-            self.credentials_source,
-        )
+            self.signing.signer()?.credentials().access_key_id(),
+            self.signing.source(),
+        ))
     }
 
     /// A presigned URL, as boto3's ``generate_presigned_url`` makes it.
@@ -252,7 +251,8 @@ impl Client {
         let expires_in = expires_in(ExpiresIn)?;
         let now = signing_instant(now)?;
         let request = self.request(method, call, expires_in);
-        self.signer
+        self.signing
+            .signer()?
             .sign(&request, now)
             .map_err(|error| signing_error(&error))
     }
@@ -306,7 +306,7 @@ impl Client {
             policy = policy.condition(condition);
         }
         let now = signing_instant(now)?;
-        let signed = presign::presign_post(&policy, self.signer.credentials(), now)
+        let signed = presign::presign_post(&policy, self.signing.signer()?.credentials(), now)
             .map_err(|error| signing_error(&error))?;
         let fields = PyDict::new(py);
         for (name, value) in signed.fields() {
@@ -368,7 +368,7 @@ impl Client {
         let expires_in = expires_in(ExpiresIn)?;
         let now = signing_instant(now)?;
         let template = self.request(method, call, expires_in);
-        let signer = BatchSigner::new(&template, self.signer.credentials(), now)
+        let signer = BatchSigner::new(&template, self.signing.signer()?.credentials(), now)
             .map_err(|error| signing_error(&error))?;
         sign_many(py, &signer, Keys, &self.buffers)
     }

@@ -14,6 +14,7 @@ mod many;
 mod operations;
 mod operations_table;
 mod post;
+mod signing;
 
 use pyo3::prelude::*;
 
