@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the S3-compatible test servers into <repo>/.tools (idempotent).
-#   scripts/servers/install.sh            # all: s3s-fs seaweedfs s3rver nanio (+ botocore helper)
+#   scripts/servers/install.sh            # all: s3s-fs seaweedfs s3rver nanio moto (+ botocore helper)
 #   scripts/servers/install.sh NAME...    # only those
 # A second run checks each installed version and skips what is already there.
 # The Python venv also gets botocore (used by start.sh to create the test
@@ -79,6 +79,32 @@ install_seaweedfs() {
   "$WEED_BIN" version >/dev/null 2>&1 || die "$WEED_BIN does not run ('weed version' failed)"
 }
 
+# moto's server: STS (AssumeRole, AssumeRoleWithWebIdentity) and IAM for the
+# credential tests of presign-credentials; it is not one of the S3 servers.
+# moto needs boto3, whose newest release would pull a newer botocore than the
+# pinned one the differential tests use: boto3 shares botocore's version
+# numbers, so both are pinned to it in the same pip call.
+install_moto() {
+  ensure_venv
+  if [ "$(venv_version moto)" = "$MOTO_VERSION" ] \
+      && [ "$(venv_version botocore)" = "$BOTOCORE_VERSION" ] \
+      && [ "$(venv_version boto3)" = "$BOTOCORE_VERSION" ] \
+      && [ -x "$MOTO_BIN" ] && "$VENV_PY" -c 'import flask, flask_cors' 2>/dev/null; then
+    log "moto[server] $MOTO_VERSION already installed in $VENV (skipping)"
+    return
+  fi
+  log "installing moto[server]==$MOTO_VERSION (boto3 and botocore $BOTOCORE_VERSION) into $VENV"
+  local t0=$SECONDS
+  "$VENV_PY" -m pip install --disable-pip-version-check --quiet "moto[server]==$MOTO_VERSION" \
+      "boto3==$BOTOCORE_VERSION" "botocore==$BOTOCORE_VERSION" \
+    || die "pip install moto[server]==$MOTO_VERSION failed"
+  [ "$(venv_version moto)" = "$MOTO_VERSION" ] || die "moto: expected $MOTO_VERSION after install"
+  [ "$(venv_version botocore)" = "$BOTOCORE_VERSION" ] \
+    || die "botocore: expected $BOTOCORE_VERSION after installing moto, found '$(venv_version botocore)'"
+  [ -x "$MOTO_BIN" ] || die "moto installed but $MOTO_BIN is missing"
+  log "installed moto[server] $MOTO_VERSION in $((SECONDS - t0)) s"
+}
+
 install_nanio() {
   ensure_pip_pkg nanio "$NANIO_VERSION"
   [ -x "$NANIO_BIN" ] || die "nanio installed but $NANIO_BIN is missing"
@@ -121,6 +147,7 @@ for n in "${want[@]}"; do
     seaweedfs) install_seaweedfs ;;
     s3rver) install_s3rver ;;
     nanio) install_nanio ;;
+    moto) install_moto ;;
   esac
 done
 log "done: ${want[*]}"

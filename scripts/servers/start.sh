@@ -2,7 +2,7 @@
 # Starts one S3-compatible test server on 127.0.0.1, on free ports, in the
 # background, with its data under STATE_DIR, and creates the bucket
 # presign-test through the server's S3 API.
-#   scripts/servers/start.sh NAME STATE_DIR      NAME: s3s-fs | seaweedfs | s3rver | nanio
+#   scripts/servers/start.sh NAME STATE_DIR      NAME: s3s-fs | seaweedfs | s3rver | nanio | moto
 # Prints the path of STATE_DIR/NAME.env on stdout (all else goes to stderr),
 # so `source "$(scripts/servers/start.sh NAME DIR)"` works. That file is
 # shell-sourceable, one VAR=value a line:
@@ -10,6 +10,12 @@
 #   PRESIGN_TEST_SECRET_KEY PRESIGN_TEST_REGION PRESIGN_TEST_BUCKET
 #   PRESIGN_TEST_PID PRESIGN_TEST_LOG
 # and STATE_DIR/NAME.log (the server's output), STATE_DIR/NAME/ (its data).
+# moto is not an S3 server for the interop tests but STS and IAM for the
+# credential tests: it runs with signature checking on (its first three
+# actions, unauthenticated, create an IAM user, its key and an allow-all
+# policy: that key is PRESIGN_TEST_ACCESS_KEY/SECRET_KEY), no bucket is made,
+# and its file is STATE_DIR/moto.sts-env, so that the S3 tests, which read
+# every NAME.env, do not take it for a storage server.
 # Idempotent: if NAME is already running from STATE_DIR, says so and exits 0.
 # Waits up to $PRESIGN_TEST_START_TIMEOUT seconds (default 60) for the server
 # to answer; on timeout prints its log, stops it and fails.
@@ -25,6 +31,7 @@ STATE_DIR="$(cd "$2" && pwd)"
 TIMEOUT=${PRESIGN_TEST_START_TIMEOUT:-60}
 
 ENV_FILE="$STATE_DIR/$NAME.env"
+[ "$NAME" = moto ] && ENV_FILE="$STATE_DIR/$NAME.sts-env"
 PID_FILE="$STATE_DIR/$NAME.pid"
 LOG_FILE="$STATE_DIR/$NAME.log"
 DATA_DIR="$STATE_DIR/$NAME"
@@ -78,6 +85,11 @@ case "$NAME" in
     PORT=$(free_port)
     cmd=(env S3RVER_NODE_PREFIX="${S3RVER_NODE_PREFIX:-$NODE_PREFIX}"
          node "$SERVERS_DIR/s3rver.mjs" "$PORT" "$DATA_DIR")
+    ;;
+  moto)
+    [ -x "$MOTO_BIN" ] || die "moto not installed: run scripts/servers/install.sh moto"
+    PORT=$(free_port)
+    cmd=(env INITIAL_NO_AUTH_ACTION_COUNT=3 "$MOTO_BIN" -H 127.0.0.1 -p "$PORT")
     ;;
   seaweedfs)
     [ -x "$WEED_BIN" ] || die "seaweedfs not installed: run scripts/servers/install.sh seaweedfs"
@@ -144,7 +156,15 @@ fail() {
   exit 1
 }
 
-if ! "$VENV_PY" "$SERVERS_DIR/s3util.py" wait-bucket "$ENDPOINT" "$ACCESS_KEY" "$SECRET_KEY" \
+if [ "$NAME" = moto ]; then
+  if ! keys=$("$VENV_PY" "$SERVERS_DIR/moto_setup.py" "$ENDPOINT" --timeout "$TIMEOUT" --pid "$PID" \
+      2>"$STATE_DIR/$NAME.wait.log"); then
+    cat "$STATE_DIR/$NAME.wait.log" >&2 || true
+    fail "it exited, or did not answer and create its IAM user within $TIMEOUT s"
+  fi
+  read -r ACCESS_KEY SECRET_KEY <<<"$keys"
+  TEST_BUCKET=
+elif ! "$VENV_PY" "$SERVERS_DIR/s3util.py" wait-bucket "$ENDPOINT" "$ACCESS_KEY" "$SECRET_KEY" \
     "$TEST_BUCKET" --timeout "$TIMEOUT" --pid "$PID" 2>"$STATE_DIR/$NAME.wait.log"; then
   cat "$STATE_DIR/$NAME.wait.log" >&2 || true
   fail "it exited, or did not answer and create bucket $TEST_BUCKET within $TIMEOUT s"
@@ -162,5 +182,5 @@ PRESIGN_TEST_PID=$PID
 PRESIGN_TEST_LOG=$LOG_FILE
 ENV
 mv "$tmp" "$ENV_FILE"
-log "$NAME up: $ENDPOINT pid $PID bucket $TEST_BUCKET; env in $ENV_FILE"
+log "$NAME up: $ENDPOINT pid $PID${TEST_BUCKET:+ bucket $TEST_BUCKET}; env in $ENV_FILE"
 echo "$ENV_FILE"

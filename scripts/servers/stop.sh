@@ -5,7 +5,8 @@
 # Sends SIGTERM to the server's process group (start.sh made it a group
 # leader with setsid), waits up to $PRESIGN_TEST_STOP_TIMEOUT s (default 15),
 # then SIGKILL. A PID whose start time no longer matches (the server died and
-# the PID was reused) is not signalled. Removes NAME.env and NAME.pid; keeps
+# the PID was reused) is not signalled. Removes NAME.env (moto: NAME.sts-env)
+# and NAME.pid; keeps
 # the log and the data. Idempotent: nothing running is not an error.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -50,13 +51,13 @@ for n in "${names[@]}"; do
   pid_file="$STATE_DIR/$n.pid"
   if [ ! -f "$pid_file" ]; then
     log "$n: not started from $STATE_DIR (no $n.pid)"
-    rm -f "$STATE_DIR/$n.env"
+    rm -f "$STATE_DIR/$n.env" "$STATE_DIR/$n.sts-env"
     continue
   fi
   read -r pid start <"$pid_file" || true
   if [ -z "${pid:-}" ] || [ "$(proc_start_time "$pid")" != "${start:-x}" ]; then
     log "$n: pid ${pid:-?} is not running (already stopped)"
-    rm -f "$pid_file" "$STATE_DIR/$n.env"
+    rm -f "$pid_file" "$STATE_DIR/$n.env" "$STATE_DIR/$n.sts-env"
     continue
   fi
   pgid=$(ps -o pgid= -p "$pid" | tr -d ' ')
@@ -79,7 +80,7 @@ for n in "${names[@]}"; do
       continue
     fi
   fi
-  rm -f "$pid_file" "$STATE_DIR/$n.env"
+  rm -f "$pid_file" "$STATE_DIR/$n.env" "$STATE_DIR/$n.sts-env"
   log "$n: stopped"
 done
 exit $rc

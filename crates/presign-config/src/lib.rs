@@ -57,6 +57,11 @@ pub use sources::{
     Freshness, InstanceMetadataPlan, MANDATORY_REFRESH, ProcessPlan, SsoPlan, StsEndpoint,
     WebIdentityPlan, freshness, refresh_due,
 };
+pub use sources::{
+    AssumeRoleCall, CLI_CACHE_EXPIRY_WINDOW, CachedEntry, StsAnswerError, StsCredentials,
+    cli_cache_json, default_session_name, parse_sts_answer, read_cli_cache, web_identity_cache_key,
+    web_identity_form_body,
+};
 pub use target::Target;
 pub use transport::{ProxyUrl, Sourced, TransportConfig, TransportOverrides, resolve_transport};
 pub use warning::ConfigWarning;

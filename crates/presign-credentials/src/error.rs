@@ -22,6 +22,61 @@ pub enum CredentialsError {
     )]
     NotYet { origin: String },
 
+    // STS: assume role and web identity (crate::sts).
+    /// `mfa_serial` is set but no MFA code can be asked for.
+    #[error(
+        "profile '{profile}' needs an MFA code for mfa_serial {serial}, and none can be asked for: {reason}; run presign on a terminal, or let the AWS CLI ask once (aws sts get-caller-identity --profile {profile}): presign uses the session it caches in ~/.aws/cli/cache"
+    )]
+    MfaUnavailable {
+        profile: String,
+        serial: String,
+        reason: String,
+    },
+
+    /// The credentials a role is assumed with could not be had.
+    #[error(
+        "cannot get the credentials profile '{profile}' assumes its role with ({source_description}): {cause}"
+    )]
+    SourceCredentials {
+        profile: String,
+        source_description: String,
+        cause: Box<CredentialsError>,
+    },
+
+    /// The web identity token file is missing, empty or too large.
+    #[error("cannot use the web identity token file {path} (named by {setting}): {problem}")]
+    WebIdentityToken {
+        path: String,
+        setting: String,
+        problem: String,
+    },
+
+    /// STS could not be reached (or the call could not be made).
+    #[error("cannot call STS at {url} for role {role_arn}: {message}")]
+    StsUnreachable {
+        url: String,
+        role_arn: String,
+        message: String,
+    },
+
+    /// STS answered with an error.
+    #[error("STS refused {origin} (HTTP {status}): {code}: {message}")]
+    StsRefused {
+        role_arn: String,
+        origin: String,
+        status: u16,
+        code: String,
+        message: String,
+    },
+
+    /// STS's answer could not be used (too large, not STS's XML).
+    #[error("STS's answer for {origin} cannot be used: {problem}")]
+    StsAnswer {
+        role_arn: String,
+        origin: String,
+        problem: String,
+    },
+
     /// No credentials are valid now: the last ones expired and a refresh
     /// failed.
     #[error(

@@ -78,9 +78,12 @@ impl Fetcher {
         source: &CredentialSource,
         now: SystemTime,
     ) -> Result<ResolvedCredentials, CredentialsError> {
-        let _ = now;
         match source {
             CredentialSource::Static(credentials) => Ok(credentials.clone()),
+            CredentialSource::AssumeRole(plan) => crate::sts::assume_role(self, source, plan, now),
+            CredentialSource::WebIdentity(plan) => {
+                crate::sts::web_identity(self, source, plan, now)
+            }
             other => Err(CredentialsError::NotYet {
                 origin: other.describe(),
             }),

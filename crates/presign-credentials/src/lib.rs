@@ -22,9 +22,11 @@
 //! ```
 #![deny(missing_docs)]
 
+mod cli_cache;
 mod error;
 mod fetch;
 mod provider;
+mod sts;
 
 pub use error::CredentialsError;
 pub use fetch::{Fetcher, MfaPrompt};

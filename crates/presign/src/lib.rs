@@ -41,6 +41,7 @@ mod credentials;
 pub mod encode;
 mod endpoint;
 mod error;
+mod header_auth;
 mod hex;
 mod location;
 mod metadata;
@@ -65,6 +66,7 @@ pub use batch::BatchSigner;
 pub use credentials::Credentials;
 pub use endpoint::Endpoint;
 pub use error::{PresignError, VerifyError};
+pub use header_auth::{HeaderRequest, HeaderSignature, sign_headers};
 pub use location::ObjectLocation;
 pub use metadata::{decode_metadata_value, encode_metadata_value};
 pub use post_policy::{

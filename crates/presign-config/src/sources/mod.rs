@@ -6,6 +6,7 @@
 
 pub(crate) mod plan;
 mod refresh;
+mod sts;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -16,6 +17,11 @@ use crate::credentials::ResolvedCredentials;
 
 pub(crate) use plan::plan_credentials;
 pub use refresh::{ADVISORY_REFRESH, Freshness, MANDATORY_REFRESH, freshness, refresh_due};
+pub use sts::{
+    AssumeRoleCall, CLI_CACHE_EXPIRY_WINDOW, CachedEntry, StsAnswerError, StsCredentials,
+    cli_cache_json, default_session_name, parse_sts_answer, read_cli_cache, web_identity_cache_key,
+    web_identity_form_body,
+};
 
 /// The source of credentials that the chain picked, with everything needed
 /// to get them. Only [`CredentialSource::Static`] holds keys already; the
