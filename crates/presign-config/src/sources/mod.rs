@@ -6,6 +6,7 @@
 
 pub(crate) mod plan;
 mod refresh;
+mod sso;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -16,6 +17,13 @@ use crate::credentials::ResolvedCredentials;
 
 pub(crate) use plan::plan_credentials;
 pub use refresh::{ADVISORY_REFRESH, Freshness, MANDATORY_REFRESH, freshness, refresh_due};
+pub use sso::{
+    CLI_CACHE_EXPIRY_WINDOW, CreatedToken, SSO_TOKEN_REFRESH_WINDOW, SsoFormatError,
+    SsoRegistration, SsoToken, SsoTokenStep, cli_cache_contents, create_token_body,
+    parse_cli_cache, parse_role_credentials, parse_sso_time, refreshed_token_file,
+    sso_cli_cache_file, sso_cli_cache_key, sso_service_error, sso_token_cache_key, sso_token_file,
+    sso_token_step,
+};
 
 /// The source of credentials that the chain picked, with everything needed
 /// to get them. Only [`CredentialSource::Static`] holds keys already; the
