@@ -78,9 +78,9 @@ impl Fetcher {
         source: &CredentialSource,
         now: SystemTime,
     ) -> Result<ResolvedCredentials, CredentialsError> {
-        let _ = now;
         match source {
             CredentialSource::Static(credentials) => Ok(credentials.clone()),
+            CredentialSource::Sso(plan) => crate::sso::fetch(self, plan, now),
             other => Err(CredentialsError::NotYet {
                 origin: other.describe(),
             }),

@@ -25,6 +25,7 @@
 mod error;
 mod fetch;
 mod provider;
+mod sso;
 
 pub use error::CredentialsError;
 pub use fetch::{Fetcher, MfaPrompt};
