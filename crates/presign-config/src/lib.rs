@@ -62,6 +62,14 @@ pub use sources::{
     cli_cache_json, default_session_name, parse_sts_answer, read_cli_cache, web_identity_cache_key,
     web_identity_form_body,
 };
+// IAM Identity Center (SSO): token and cache files, answers, refresh rules.
+pub use sources::{
+    CreatedToken, SSO_TOKEN_REFRESH_WINDOW, SsoFormatError,
+    SsoRegistration, SsoToken, SsoTokenStep, cli_cache_contents, create_token_body,
+    parse_cli_cache, parse_role_credentials, parse_sso_time, refreshed_token_file,
+    sso_cli_cache_file, sso_cli_cache_key, sso_service_error, sso_token_cache_key, sso_token_file,
+    sso_token_step,
+};
 pub use target::Target;
 pub use transport::{ProxyUrl, Sourced, TransportConfig, TransportOverrides, resolve_transport};
 pub use warning::ConfigWarning;

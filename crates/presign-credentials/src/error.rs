@@ -1,6 +1,9 @@
 //! Why credentials could not be fetched. No message holds a secret, a token
 //! or an answer's body beyond the service's own error code and message.
 
+use std::io;
+use std::path::PathBuf;
+
 use presign_config::ConfigError;
 
 /// Why credentials could not be fetched.
@@ -86,5 +89,69 @@ pub enum CredentialsError {
         origin: String,
         expired_at: String,
         cause: Box<CredentialsError>,
+    },
+
+    // IAM Identity Center (SSO).
+    /// There is no SSO token that works: none cached, expired and not
+    /// refreshable, or refused by the portal. The user must sign in again
+    /// with the AWS CLI (presign has no login of its own).
+    #[error("SSO profile '{profile}': {problem}; run `aws sso login --profile {profile}`")]
+    SsoLoginNeeded { profile: String, problem: String },
+
+    /// The SSO token cache file is not what `aws sso login` writes.
+    #[error(
+        "SSO profile '{profile}': the token cache file {path} {problem}; run `aws sso login --profile {profile}` to write it anew"
+    )]
+    SsoTokenFile {
+        profile: String,
+        path: PathBuf,
+        problem: String,
+    },
+
+    /// A cached SSO role credentials file (`~/.aws/cli/cache`) is not what
+    /// botocore writes.
+    #[error(
+        "the AWS CLI's cached SSO role credentials file {path} {problem}; delete it and try again"
+    )]
+    SsoCacheFile { path: PathBuf, problem: String },
+
+    /// An SSO token or cache file could not be read.
+    #[error("cannot read {path}: {cause}")]
+    SsoRead { path: PathBuf, cause: io::Error },
+
+    /// An SSO token or cache file could not be written (nothing was
+    /// changed).
+    #[error("cannot write {path} (left as it was): {cause}")]
+    SsoWrite { path: PathBuf, cause: io::Error },
+
+    /// The portal or OIDC could not be reached.
+    #[error("SSO profile '{profile}': cannot reach {service} at {url}: {cause}")]
+    SsoUnreachable {
+        profile: String,
+        service: &'static str,
+        url: String,
+        cause: String,
+    },
+
+    /// The portal answered with an error other than an unauthorized token.
+    #[error(
+        "SSO profile '{profile}': {service} at {url} answered HTTP {status} {code}: {message} (check `sso_account_id` and `sso_role_name`)"
+    )]
+    SsoService {
+        profile: String,
+        service: &'static str,
+        url: String,
+        status: u16,
+        code: String,
+        message: String,
+    },
+
+    /// The portal's or OIDC's answer is not what AWS documents.
+    #[error("SSO profile '{profile}': the answer of {service} at {url} {problem}")]
+    SsoAnswer {
+        profile: String,
+        service: &'static str,
+        url: String,
+        problem: String,
     },
 }

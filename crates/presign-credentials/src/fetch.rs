@@ -84,6 +84,7 @@ impl Fetcher {
             CredentialSource::WebIdentity(plan) => {
                 crate::sts::web_identity(self, source, plan, now)
             }
+            CredentialSource::Sso(plan) => crate::sso::fetch(self, plan, now),
             other => Err(CredentialsError::NotYet {
                 origin: other.describe(),
             }),

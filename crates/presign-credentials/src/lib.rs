@@ -27,6 +27,7 @@ mod error;
 mod fetch;
 mod provider;
 mod sts;
+mod sso;
 
 pub use error::CredentialsError;
 pub use fetch::{Fetcher, MfaPrompt};

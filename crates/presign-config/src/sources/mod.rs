@@ -7,6 +7,7 @@
 pub(crate) mod plan;
 mod refresh;
 mod sts;
+mod sso;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -21,6 +22,13 @@ pub use sts::{
     AssumeRoleCall, CLI_CACHE_EXPIRY_WINDOW, CachedEntry, StsAnswerError, StsCredentials,
     cli_cache_json, default_session_name, parse_sts_answer, read_cli_cache, web_identity_cache_key,
     web_identity_form_body,
+};
+pub use sso::{
+    CreatedToken, SSO_TOKEN_REFRESH_WINDOW, SsoFormatError,
+    SsoRegistration, SsoToken, SsoTokenStep, cli_cache_contents, create_token_body,
+    parse_cli_cache, parse_role_credentials, parse_sso_time, refreshed_token_file,
+    sso_cli_cache_file, sso_cli_cache_key, sso_service_error, sso_token_cache_key, sso_token_file,
+    sso_token_step,
 };
 
 /// The source of credentials that the chain picked, with everything needed
