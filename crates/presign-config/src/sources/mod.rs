@@ -4,7 +4,11 @@
 //! (STS, the SSO portal, a process, the container endpoint, the instance
 //! metadata service) is done above this crate, by `presign-credentials`.
 
+mod container;
+mod imds;
+mod json_answer;
 pub(crate) mod plan;
+mod process;
 mod refresh;
 
 use std::path::PathBuf;
@@ -14,7 +18,18 @@ use zeroize::Zeroizing;
 
 use crate::credentials::ResolvedCredentials;
 
+pub use container::{
+    CONTAINER_ALLOWED_HOSTS, ContainerUrlError, check_container_url, container_token_is_legal,
+    parse_container_answer,
+};
+pub use imds::{
+    IMDS_CREDENTIALS_PATH, IMDS_TOKEN_HEADER, IMDS_TOKEN_PATH, IMDS_TOKEN_TTL_HEADER,
+    IMDS_TOKEN_TTL_SECONDS, ImdsRoleError, TokenStatus, imds_role_name, imds_token_status,
+    imds_url, parse_imds_answer,
+};
+pub use json_answer::JsonAnswerError;
 pub(crate) use plan::plan_credentials;
+pub use process::{SplitError, parse_process_output, split_command_line};
 pub use refresh::{ADVISORY_REFRESH, Freshness, MANDATORY_REFRESH, freshness, refresh_due};
 
 /// The source of credentials that the chain picked, with everything needed

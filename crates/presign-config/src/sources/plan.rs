@@ -538,7 +538,14 @@ fn container(env: &Environment) -> Result<Option<CredentialSource>, ConfigError>
             format!("{CONTAINER_HOST}{relative}"),
             ENV_CONTAINER_RELATIVE_URI,
         ),
-        (None, Some(full)) => (full.to_owned(), ENV_CONTAINER_FULL_URI),
+        (None, Some(full)) => {
+            // botocore refuses a plain-http full URI to another host.
+            super::check_container_url(full).map_err(|problem| ConfigError::InvalidVariable {
+                name: ENV_CONTAINER_FULL_URI,
+                problem: problem.to_string(),
+            })?;
+            (full.to_owned(), ENV_CONTAINER_FULL_URI)
+        }
         (None, None) => return Ok(None),
     };
     let authorization = match (
