@@ -81,6 +81,13 @@ impl Fetcher {
         let _ = now;
         match source {
             CredentialSource::Static(credentials) => Ok(credentials.clone()),
+            CredentialSource::Process(plan) => crate::process::fetch(plan, source.describe()),
+            CredentialSource::Container(plan) => {
+                crate::container::fetch(self.http()?, plan, &source.describe())
+            }
+            CredentialSource::InstanceMetadata(plan) => {
+                crate::imds::fetch(self.http()?, plan, &source.describe(), now)
+            }
             other => Err(CredentialsError::NotYet {
                 origin: other.describe(),
             }),

@@ -22,8 +22,12 @@
 //! ```
 #![deny(missing_docs)]
 
+mod bounded_http;
+mod container;
 mod error;
 mod fetch;
+mod imds;
+mod process;
 mod provider;
 
 pub use error::CredentialsError;
