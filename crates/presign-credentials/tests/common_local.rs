@@ -1,10 +1,15 @@
 //! Helpers of the credential_process, container and IMDS tests: a loopback
 //! HTTP/1.1 stub, the chain resolved from a clean environment, and
 //! botocore run on the same environment as the oracle.
+// Test helpers: panicking is how they fail a test; each test file uses a
+// part of them; cargo also builds this file as a test target of its own.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
+    clippy::must_use_candidate,
+    clippy::missing_panics_doc,
+    clippy::new_without_default,
     dead_code,
     unreachable_pub
 )]
@@ -42,6 +47,7 @@ impl Recorded {
 }
 
 /// What the stub does with a request.
+#[derive(Debug)]
 pub enum Reply {
     /// An answer with this status and body.
     Answer(u16, Vec<u8>),
@@ -62,6 +68,7 @@ type Handler = dyn Fn(&Recorded) -> Reply + Send + Sync;
 
 /// An HTTP/1.1 server on 127.0.0.1 answering each request (one per
 /// connection) with what the handler says.
+#[derive(Debug)]
 pub struct Stub {
     pub base: String,
     requests: Arc<Mutex<Vec<Recorded>>>,
@@ -137,6 +144,7 @@ fn serve(stream: TcpStream, handler: &Handler, recorded: &Mutex<Vec<Recorded>>) 
 /// A temporary home with an empty `.aws`, and the variables both presign
 /// and botocore are given: the shared files inside it, IMDS off unless a
 /// test turns it on.
+#[derive(Debug)]
 pub struct Home {
     pub dir: tempfile::TempDir,
     pub vars: Vec<(String, String)>,

@@ -87,11 +87,11 @@ fn the_splitter_agrees_with_botocores_on_a_table_of_command_lines() {
         r"'single \ quotes' x'y'z",
         r#""double \" quote" "back\\slash" "keep\n\x" "$VAR `cmd`""#,
         r#"mixed"quo"'tes' "" '' x"" ''y"#,
-        r#"a|b >c 2>&1; d && e # not a comment"#,
+        "a|b >c 2>&1; d && e # not a comment",
         "unicode ünïcödé 'wörds here' \u{a0}nbsp",
         r#"--opt="value with spaces" --other='it''s'"#,
-        r#"/usr/bin/aws-vault exec dev --json"#,
-        r#"op plugin run -- aws configure export-credentials --format process"#,
+        "/usr/bin/aws-vault exec dev --json",
+        "op plugin run -- aws configure export-credentials --format process",
     ];
     let ours: Vec<Vec<String>> = lines
         .iter()
