@@ -182,7 +182,7 @@ pub(crate) fn env_credentials(
 #[must_use]
 pub fn parse_expiration(text: &str) -> Option<SystemTime> {
     let timestamp: jiff::Timestamp = text.trim().parse().ok()?;
-    SystemTime::try_from(timestamp).ok()
+    Some(SystemTime::from(timestamp))
 }
 
 pub(crate) fn profile_not_found(

@@ -70,6 +70,14 @@ pub use sources::{
     sso_cli_cache_file, sso_cli_cache_key, sso_service_error, sso_token_cache_key, sso_token_file,
     sso_token_step,
 };
+// credential_process, the container endpoint and IMDS: pure parts.
+pub use sources::{
+    CONTAINER_ALLOWED_HOSTS, ContainerUrlError, IMDS_CREDENTIALS_PATH, IMDS_TOKEN_HEADER,
+    IMDS_TOKEN_PATH, IMDS_TOKEN_TTL_HEADER, IMDS_TOKEN_TTL_SECONDS, ImdsRoleError, JsonAnswerError,
+    SplitError, TokenStatus, check_container_url, container_token_is_legal, imds_role_name,
+    imds_token_status, imds_url, parse_container_answer, parse_imds_answer, parse_process_output,
+    split_command_line,
+};
 pub use target::Target;
 pub use transport::{ProxyUrl, Sourced, TransportConfig, TransportOverrides, resolve_transport};
 pub use warning::ConfigWarning;

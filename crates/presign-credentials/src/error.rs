@@ -4,7 +4,7 @@
 use std::io;
 use std::path::PathBuf;
 
-use presign_config::ConfigError;
+use presign_config::{ConfigError, ContainerUrlError, ImdsRoleError, JsonAnswerError, SplitError};
 
 /// Why credentials could not be fetched.
 #[derive(Debug, thiserror::Error)]
@@ -18,12 +18,6 @@ pub enum CredentialsError {
     /// The HTTP agent could not be built (CA bundle, proxy).
     #[error("cannot set up HTTPS to fetch credentials: {message}")]
     Transport { message: String },
-
-    /// A source presign does not fetch yet.
-    #[error(
-        "{origin} is a credential source presign does not fetch yet; export temporary credentials first, e.g. eval \"$(aws configure export-credentials --format env)\""
-    )]
-    NotYet { origin: String },
 
     // STS: assume role and web identity (crate::sts).
     /// `mfa_serial` is set but no MFA code can be asked for.
@@ -78,6 +72,172 @@ pub enum CredentialsError {
         role_arn: String,
         origin: String,
         problem: String,
+    },
+
+    // credential_process, the container endpoint and the EC2 instance
+    // metadata service (IMDS).
+    /// `credential_process` cannot be split into words.
+    #[error("profile '{profile}': `credential_process` cannot be split into words: {problem}")]
+    ProcessCommand {
+        profile: String,
+        problem: SplitError,
+    },
+
+    /// The `credential_process` program cannot be started.
+    #[error(
+        "profile '{profile}': cannot run the `credential_process` program {program:?}: {cause}"
+    )]
+    ProcessSpawn {
+        profile: String,
+        program: String,
+        cause: io::Error,
+    },
+
+    /// The `credential_process` exited with a failure; `stderr` is the end
+    /// of what it wrote there, trimmed.
+    #[error(
+        "profile '{profile}': `credential_process` {program:?} failed ({status}){}",
+        if stderr.is_empty() { ", writing nothing to stderr".to_owned() } else { format!(": {stderr}") }
+    )]
+    ProcessFailed {
+        profile: String,
+        program: String,
+        status: String,
+        stderr: String,
+    },
+
+    /// The `credential_process` ran past its timeout and was stopped.
+    #[error(
+        "profile '{profile}': `credential_process` {program:?} did not finish within {seconds} s \
+         and was stopped; if it needs longer (e.g. it waits for a sign-in), set \
+         PRESIGN_CREDENTIAL_PROCESS_TIMEOUT (seconds, or with a unit: 5m)"
+    )]
+    ProcessTimeout {
+        profile: String,
+        program: String,
+        seconds: u64,
+    },
+
+    /// The `credential_process` printed more than 1 MiB.
+    #[error(
+        "profile '{profile}': `credential_process` {program:?} printed more than 1 MiB; \
+         credentials are a JSON object of a few hundred bytes"
+    )]
+    ProcessOutputTooLarge { profile: String, program: String },
+
+    /// The `credential_process` printed something that is not credentials.
+    #[error(
+        "profile '{profile}': `credential_process` {program:?} printed {problem}; it must print \
+         a JSON object with \"Version\": 1, AccessKeyId and SecretAccessKey (and SessionToken \
+         and Expiration for temporary credentials)"
+    )]
+    ProcessOutput {
+        profile: String,
+        program: String,
+        problem: JsonAnswerError,
+    },
+
+    /// The container endpoint's URL is not one that may be fetched.
+    #[error("{variable}: {problem}")]
+    ContainerUrl {
+        variable: &'static str,
+        problem: ContainerUrlError,
+    },
+
+    /// `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` cannot be read.
+    #[error(
+        "cannot read the container authorization token from {} \
+         (AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE): {cause}",
+        path.display()
+    )]
+    ContainerTokenFile { path: PathBuf, cause: io::Error },
+
+    /// The container authorization token holds CR or LF.
+    #[error(
+        "the container authorization token from {origin} contains a line break (CR or LF), \
+         which an HTTP header cannot hold; remove it (a token file must not end in a newline)"
+    )]
+    ContainerTokenIllegal { origin: String },
+
+    /// The container endpoint gave no usable answer in its attempts.
+    #[error(
+        "the container credentials endpoint {url} ({variable}) {problem} (after {attempts} attempts)"
+    )]
+    ContainerFailed {
+        url: String,
+        variable: &'static str,
+        problem: String,
+        attempts: u32,
+    },
+
+    /// The container endpoint's answer is not credentials.
+    #[error(
+        "the container credentials endpoint {url} ({variable}) answered {problem}; expected \
+         AccessKeyId, SecretAccessKey, Token and Expiration"
+    )]
+    ContainerAnswer {
+        url: String,
+        variable: &'static str,
+        problem: JsonAnswerError,
+    },
+
+    /// An answer larger than 1 MiB.
+    #[error("{url} answered more than 1 MiB; credentials are a JSON object of a few hundred bytes")]
+    AnswerTooLarge { url: String },
+
+    /// Nothing answers at the instance metadata service's address: outside
+    /// EC2, the end of the chain ("no credentials found").
+    #[error(
+        "the EC2 instance metadata service at {endpoint} did not answer ({cause}); outside EC2 \
+         this is expected (AWS_EC2_METADATA_DISABLED=true skips it)"
+    )]
+    ImdsUnreachable { endpoint: String, cause: String },
+
+    /// No IMDSv2 token, and IMDSv1 is disabled.
+    #[error(
+        "the EC2 instance metadata service at {endpoint} gave no IMDSv2 token ({reason}) and \
+         IMDSv1 is disabled (AWS_EC2_METADATA_V1_DISABLED or ec2_metadata_v1_disabled), so no \
+         credentials can be read"
+    )]
+    ImdsV1Disabled { endpoint: String, reason: String },
+
+    /// The token request was refused as malformed (400).
+    #[error(
+        "the EC2 instance metadata service at {endpoint} refused the IMDSv2 token request as \
+         malformed (HTTP 400); is AWS_EC2_METADATA_SERVICE_ENDPOINT an instance metadata service?"
+    )]
+    ImdsBadTokenRequest { endpoint: String },
+
+    /// No IAM role is attached to the instance.
+    #[error(
+        "the EC2 instance metadata service at {endpoint} has no IAM role for this instance \
+         ({problem}); attach an instance profile with a role, or configure credentials another way"
+    )]
+    ImdsNoRole { endpoint: String, problem: String },
+
+    /// The role name listed is not one.
+    #[error("the EC2 instance metadata service at {endpoint}: {problem}")]
+    ImdsRoleName {
+        endpoint: String,
+        problem: ImdsRoleError,
+    },
+
+    /// A request to the instance metadata service failed in all attempts.
+    #[error("the EC2 instance metadata service: {url} {problem} (after {attempts} attempts)")]
+    ImdsFailed {
+        url: String,
+        problem: String,
+        attempts: u32,
+    },
+
+    /// The instance metadata service's answer is not credentials.
+    #[error(
+        "the EC2 instance metadata service at {endpoint} answered for role '{role}' with {problem}"
+    )]
+    ImdsAnswer {
+        endpoint: String,
+        role: String,
+        problem: JsonAnswerError,
     },
 
     /// No credentials are valid now: the last ones expired and a refresh

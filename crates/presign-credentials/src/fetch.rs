@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
-use presign_config::{CredentialSource, ResolvedCredentials, TransportConfig};
+use presign_config::{ConfigError, CredentialSource, ResolvedCredentials, TransportConfig};
 use presign_http::Http;
 
 use crate::error::CredentialsError;
@@ -85,9 +85,23 @@ impl Fetcher {
                 crate::sts::web_identity(self, source, plan, now)
             }
             CredentialSource::Sso(plan) => crate::sso::fetch(self, plan, now),
-            other => Err(CredentialsError::NotYet {
-                origin: other.describe(),
-            }),
+            CredentialSource::Process(plan) => crate::process::fetch(plan, source.describe()),
+            CredentialSource::Container(plan) => {
+                crate::container::fetch(self.http()?, plan, &source.describe())
+            }
+            CredentialSource::InstanceMetadata(plan) => {
+                crate::imds::fetch(self.http()?, plan, &source.describe(), now).map_err(|error| {
+                    match (error, &plan.last_resort) {
+                        // Nothing answered at the end of the chain: no credentials anywhere.
+                        (CredentialsError::ImdsUnreachable { .. }, Some(searched)) => {
+                            CredentialsError::Config(ConfigError::NoCredentials {
+                                searched: searched.clone(),
+                            })
+                        }
+                        (error, _) => error,
+                    }
+                })
+            }
         }
     }
 }

@@ -23,8 +23,12 @@
 #![deny(missing_docs)]
 
 mod cli_cache;
+mod bounded_http;
+mod container;
 mod error;
 mod fetch;
+mod imds;
+mod process;
 mod provider;
 mod sts;
 mod sso;

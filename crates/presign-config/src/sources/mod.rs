@@ -4,7 +4,11 @@
 //! (STS, the SSO portal, a process, the container endpoint, the instance
 //! metadata service) is done above this crate, by `presign-credentials`.
 
+mod container;
+mod imds;
+mod json_answer;
 pub(crate) mod plan;
+mod process;
 mod refresh;
 mod sts;
 mod sso;
@@ -16,7 +20,18 @@ use zeroize::Zeroizing;
 
 use crate::credentials::ResolvedCredentials;
 
+pub use container::{
+    CONTAINER_ALLOWED_HOSTS, ContainerUrlError, check_container_url, container_token_is_legal,
+    parse_container_answer,
+};
+pub use imds::{
+    IMDS_CREDENTIALS_PATH, IMDS_TOKEN_HEADER, IMDS_TOKEN_PATH, IMDS_TOKEN_TTL_HEADER,
+    IMDS_TOKEN_TTL_SECONDS, ImdsRoleError, TokenStatus, imds_role_name, imds_token_status,
+    imds_url, parse_imds_answer,
+};
+pub use json_answer::JsonAnswerError;
 pub(crate) use plan::plan_credentials;
+pub use process::{SplitError, parse_process_output, split_command_line};
 pub use refresh::{ADVISORY_REFRESH, Freshness, MANDATORY_REFRESH, freshness, refresh_due};
 pub use sts::{
     AssumeRoleCall, CLI_CACHE_EXPIRY_WINDOW, CachedEntry, StsAnswerError, StsCredentials,
@@ -35,7 +50,6 @@ pub use sso::{
 /// to get them. Only [`CredentialSource::Static`] holds keys already; the
 /// others say where to fetch them.
 #[derive(Debug, Clone)]
-#[non_exhaustive]
 pub enum CredentialSource {
     /// Keys at hand: given, from the environment, from a shared file or from
     /// an IBM COS service-credentials file.
@@ -243,4 +257,8 @@ pub struct InstanceMetadataPlan {
     pub timeout: Duration,
     /// `AWS_METADATA_SERVICE_NUM_ATTEMPTS` / `metadata_service_num_attempts` (1).
     pub attempts: u32,
+    /// When the service is the chain's last resort: every place looked at,
+    /// for the "no credentials found" message if it does not answer either
+    /// (as on a laptop). `None` for `credential_source = Ec2InstanceMetadata`.
+    pub last_resort: Option<String>,
 }

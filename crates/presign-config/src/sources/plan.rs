@@ -98,8 +98,11 @@ pub(crate) fn plan_credentials(inputs: &Inputs<'_>) -> Result<CredentialSource, 
     if let Some(source) = container(env)? {
         return Ok(source);
     }
-    if let Some(source) = instance_metadata(env, files, profile)? {
-        return Ok(source);
+    if let Some(CredentialSource::InstanceMetadata(mut plan)) =
+        instance_metadata(env, files, profile)?
+    {
+        plan.last_resort = Some(searched(flags, files, profile));
+        return Ok(CredentialSource::InstanceMetadata(plan));
     }
     Err(ConfigError::NoCredentials {
         searched: searched(flags, files, profile),
@@ -552,7 +555,14 @@ fn container(env: &Environment) -> Result<Option<CredentialSource>, ConfigError>
             format!("{CONTAINER_HOST}{relative}"),
             ENV_CONTAINER_RELATIVE_URI,
         ),
-        (None, Some(full)) => (full.to_owned(), ENV_CONTAINER_FULL_URI),
+        (None, Some(full)) => {
+            // botocore refuses a plain-http full URI to another host.
+            super::check_container_url(full).map_err(|problem| ConfigError::InvalidVariable {
+                name: ENV_CONTAINER_FULL_URI,
+                problem: problem.to_string(),
+            })?;
+            (full.to_owned(), ENV_CONTAINER_FULL_URI)
+        }
         (None, None) => return Ok(None),
     };
     let authorization = match (
@@ -641,6 +651,7 @@ fn instance_metadata(
     };
     Ok(Some(CredentialSource::InstanceMetadata(
         InstanceMetadataPlan {
+            last_resort: None,
             endpoint,
             v1_disabled: flag(
                 env,

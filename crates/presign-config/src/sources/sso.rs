@@ -12,6 +12,7 @@
 //! the ones it reads and writes, so that `presign`, boto3 and `aws` use one
 //! login and one cache.
 
+use super::sts::CLI_CACHE_EXPIRY_WINDOW;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -27,10 +28,6 @@ use crate::credentials::{ResolvedCredentials, parse_expiration};
 /// `SSOTokenProvider._REFRESH_WINDOW`), when it can be.
 pub const SSO_TOKEN_REFRESH_WINDOW: Duration = Duration::from_secs(15 * 60);
 
-/// Role credentials in the AWS CLI's cache are used only while they have
-/// at least this left (botocore's `CachedCredentialFetcher`
-/// `DEFAULT_EXPIRY_WINDOW_SECONDS`).
-pub const CLI_CACHE_EXPIRY_WINDOW: Duration = Duration::from_secs(15 * 60);
 
 /// What is wrong with a token file, a cache file or an answer: names the
 /// key and what was expected, never a value.
