@@ -19,7 +19,7 @@ step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "cargo doc of the libraries (warnings are errors; the CLI's doc comments are its --help text)"
-RUSTDOCFLAGS="-D warnings" cargo doc -p presign -p presign-config -p presign-http -p presign-serve --no-deps --locked --quiet
+RUSTDOCFLAGS="-D warnings" cargo doc -p presign -p presign-config -p presign-credentials -p presign-http -p presign-serve --no-deps --locked --quiet
 
 step "groff for the man-page test (installed from Debian's packages when missing)"
 if ! command -v groff >/dev/null; then
@@ -41,7 +41,7 @@ stop_servers() {
   rm -rf "$servers"
 }
 trap stop_servers EXIT
-for server in s3s-fs seaweedfs s3rver nanio; do
+for server in s3s-fs seaweedfs s3rver nanio moto; do
   bash scripts/servers/start.sh "$server" "$servers" >/dev/null
 done
 export PRESIGN_INTEROP_SERVERS="$servers"

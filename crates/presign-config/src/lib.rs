@@ -64,11 +64,10 @@ pub use sources::{
 };
 // IAM Identity Center (SSO): token and cache files, answers, refresh rules.
 pub use sources::{
-    CreatedToken, SSO_TOKEN_REFRESH_WINDOW, SsoFormatError,
-    SsoRegistration, SsoToken, SsoTokenStep, cli_cache_contents, create_token_body,
-    parse_cli_cache, parse_role_credentials, parse_sso_time, refreshed_token_file,
-    sso_cli_cache_file, sso_cli_cache_key, sso_service_error, sso_token_cache_key, sso_token_file,
-    sso_token_step,
+    CreatedToken, SSO_TOKEN_REFRESH_WINDOW, SsoFormatError, SsoRegistration, SsoToken,
+    SsoTokenStep, cli_cache_contents, create_token_body, parse_cli_cache, parse_role_credentials,
+    parse_sso_time, refreshed_token_file, sso_cli_cache_file, sso_cli_cache_key, sso_service_error,
+    sso_token_cache_key, sso_token_file, sso_token_step,
 };
 // credential_process, the container endpoint and IMDS: pure parts.
 pub use sources::{

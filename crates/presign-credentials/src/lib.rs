@@ -22,16 +22,16 @@
 //! ```
 #![deny(missing_docs)]
 
-mod cli_cache;
 mod bounded_http;
+mod cli_cache;
 mod container;
 mod error;
 mod fetch;
 mod imds;
 mod process;
 mod provider;
-mod sts;
 mod sso;
+mod sts;
 
 pub use error::CredentialsError;
 pub use fetch::{Fetcher, MfaPrompt};

@@ -27,7 +27,7 @@ pub(crate) enum Signing {
     Fixed { signer: Arc<Signer>, source: String },
     /// Fetched keys, refreshed before they expire.
     Refreshing {
-        provider: CredentialsProvider,
+        provider: Box<CredentialsProvider>,
         latest: Mutex<Latest>,
     },
 }
@@ -41,7 +41,7 @@ impl Signing {
                 source: keys.source.clone(),
             });
         }
-        let provider = CredentialsProvider::new(source, Fetcher::new(transport));
+        let provider = Box::new(CredentialsProvider::new(source, Fetcher::new(transport)));
         let keys = provider
             .credentials(SystemTime::now())
             .map_err(|error| presign_error(error.to_string()))?;

@@ -10,8 +10,8 @@ mod json_answer;
 pub(crate) mod plan;
 mod process;
 mod refresh;
-mod sts;
 mod sso;
+mod sts;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -33,17 +33,16 @@ pub use json_answer::JsonAnswerError;
 pub(crate) use plan::plan_credentials;
 pub use process::{SplitError, parse_process_output, split_command_line};
 pub use refresh::{ADVISORY_REFRESH, Freshness, MANDATORY_REFRESH, freshness, refresh_due};
+pub use sso::{
+    CreatedToken, SSO_TOKEN_REFRESH_WINDOW, SsoFormatError, SsoRegistration, SsoToken,
+    SsoTokenStep, cli_cache_contents, create_token_body, parse_cli_cache, parse_role_credentials,
+    parse_sso_time, refreshed_token_file, sso_cli_cache_file, sso_cli_cache_key, sso_service_error,
+    sso_token_cache_key, sso_token_file, sso_token_step,
+};
 pub use sts::{
     AssumeRoleCall, CLI_CACHE_EXPIRY_WINDOW, CachedEntry, StsAnswerError, StsCredentials,
     cli_cache_json, default_session_name, parse_sts_answer, read_cli_cache, web_identity_cache_key,
     web_identity_form_body,
-};
-pub use sso::{
-    CreatedToken, SSO_TOKEN_REFRESH_WINDOW, SsoFormatError,
-    SsoRegistration, SsoToken, SsoTokenStep, cli_cache_contents, create_token_body,
-    parse_cli_cache, parse_role_credentials, parse_sso_time, refreshed_token_file,
-    sso_cli_cache_file, sso_cli_cache_key, sso_service_error, sso_token_cache_key, sso_token_file,
-    sso_token_step,
 };
 
 /// The source of credentials that the chain picked, with everything needed

@@ -28,7 +28,6 @@ use crate::credentials::{ResolvedCredentials, parse_expiration};
 /// `SSOTokenProvider._REFRESH_WINDOW`), when it can be.
 pub const SSO_TOKEN_REFRESH_WINDOW: Duration = Duration::from_secs(15 * 60);
 
-
 /// What is wrong with a token file, a cache file or an answer: names the
 /// key and what was expected, never a value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
