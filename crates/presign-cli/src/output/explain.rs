@@ -68,6 +68,18 @@ pub(super) fn render(signed: &Signed) -> String {
         "none"
     };
     field(&mut out, "session token", token);
+    if let Some(at) = signed.resolved.credentials_expire_at {
+        let note = if at < p.expires_at() {
+            "; the URL stops working then, before its own expiry"
+        } else {
+            ""
+        };
+        field(
+            &mut out,
+            "credentials until",
+            &format!("{}{note}", super::rfc3339(at)),
+        );
+    }
     if p.headers().is_empty() {
         field(&mut out, "headers to send", "none besides host");
     } else {

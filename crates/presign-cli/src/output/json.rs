@@ -22,6 +22,14 @@ struct JsonOutput<'a> {
     string_to_sign: &'a str,
     signature: &'a str,
     session_token: bool,
+    /// Where the credentials came from, e.g. `assume role arn:… via profile
+    /// 'dev' (source profile 'base')`.
+    credentials_source: &'a str,
+    /// When temporary credentials expire: the URL stops working then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    credentials_expire_at: Option<String>,
+    /// Whether the credentials expire before the URL does.
+    url_outlives_credentials: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     signing_key: Option<&'a str>,
 }
@@ -48,6 +56,12 @@ pub(super) fn render(signed: &Signed) -> String {
         string_to_sign: presigned.string_to_sign().as_str(),
         signature: presigned.signature(),
         session_token: presigned.has_session_token(),
+        credentials_source: &signed.resolved.credentials_source,
+        credentials_expire_at: signed.resolved.credentials_expire_at.map(super::rfc3339),
+        url_outlives_credentials: signed
+            .resolved
+            .credentials_expire_at
+            .is_some_and(|at| at < presigned.expires_at()),
         signing_key: signed.secrets.as_ref().map(|s| s.signing_key_hex.as_str()),
     };
     let mut text = serde_json::to_string_pretty(&output).unwrap_or_default();
