@@ -91,14 +91,13 @@ impl Fetcher {
             }
             CredentialSource::InstanceMetadata(plan) => {
                 crate::imds::fetch(self.http()?, plan, &source.describe(), now).map_err(|error| {
-                    match (error, &plan.last_resort) {
-                        // Nothing answered at the end of the chain: no credentials anywhere.
-                        (CredentialsError::ImdsUnreachable { .. }, Some(searched)) => {
-                            CredentialsError::Config(ConfigError::NoCredentials {
-                                searched: searched.clone(),
-                            })
-                        }
-                        (error, _) => error,
+                    match &plan.last_resort {
+                        // At the end of the chain botocore takes any failure of the
+                        // service (none there, a refusal, no role) as "no credentials".
+                        Some(searched) => CredentialsError::Config(ConfigError::NoCredentials {
+                            searched: format!("{searched}: {error}"),
+                        }),
+                        None => error,
                     }
                 })
             }
