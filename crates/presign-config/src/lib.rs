@@ -4,9 +4,15 @@
 //! `credentials` and `config` files, and IBM Cloud Object Storage
 //! service-credentials JSON files, with the AWS CLI's precedence.
 //!
-//! This crate reads environment variables and files, and signs nothing. It
-//! reads the environment through an [`Environment`] value, so tests never
-//! touch the real process environment or home directory.
+//! Credentials are resolved as botocore's chain resolves them, into a plan
+//! ([`CredentialSource`]): keys at hand, or where to fetch them (STS assume
+//! role and web identity, IAM Identity Center, `credential_process`, the
+//! container endpoint, the EC2 instance metadata service). The plan, the
+//! parsing of every answer and cache file, cache keys and refresh timing
+//! ([`freshness`]) are pure; `presign-credentials` does the fetching, so
+//! this crate sends nothing over the network and signs nothing. It reads
+//! the environment through an [`Environment`] value, so tests never touch
+//! the real process environment or home directory.
 //!
 //! Secrets (secret access keys, session tokens) are kept in zeroizing strings
 //! and never appear in an error message or in `Debug` output. Errors about
