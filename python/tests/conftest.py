@@ -23,6 +23,8 @@ def _isolate_environment():
             del os.environ[name]
     os.environ["AWS_CONFIG_FILE"] = os.devnull
     os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+    # The machine's instance metadata service is the machine too.
+    os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
     # botocore's own Python signer is the reference, not the CRT one.
     os.environ["BOTO_DISABLE_CRT"] = "true"
 

@@ -12,7 +12,7 @@ use presign_config::{Environment, Overrides, ResolvedCredentials, Target};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyInt, PyList, PyString};
 
-use crate::errors::{IntoPyResult, presign_error, signing_error, type_error};
+use crate::errors::{IntoPyResult, config_error, presign_error, signing_error, type_error};
 use crate::instant::signing_instant;
 use crate::many::{Buffers, sign_many};
 use crate::operations::{self, Call, text};
@@ -145,18 +145,8 @@ impl Client {
             ibm_credentials,
             credentials,
         };
-        let resolved = presign_config::resolve(&overrides, &env).map_err(|error| {
-            match error {
-                // The resolver names the command's flags; say the Python way.
-                presign_config::ConfigError::NoCredentials { .. } => presign_error(
-                    "no credentials found: give Client aws_access_key_id= and \
-                     aws_secret_access_key= (or profile_name=, or ibm_credentials=), or set \
-                     AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or a default \
-                     profile in ~/.aws/credentials",
-                ),
-                other => presign_error(other.to_string()),
-            }
-        })?;
+        let resolved =
+            presign_config::resolve(&overrides, &env).map_err(|error| config_error(&error))?;
         // `auto` defers to the profile's style, as the command's default does.
         let style = (addressing != Addressing::Auto).then_some(addressing);
         let mut target = resolved.target("", style).or_raise()?;

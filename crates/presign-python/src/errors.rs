@@ -30,6 +30,31 @@ pub(crate) fn presign_error(message: impl Into<String>) -> PyErr {
     PresignError::new_err(message.into())
 }
 
+/// A configuration error as a `PresignError`, said the Python way where the
+/// resolver names the command's flags.
+pub(crate) fn config_error(error: &presign_config::ConfigError) -> PyErr {
+    match error {
+        // The list of places looked at names the command's flags: say the
+        // Python way instead.
+        presign_config::ConfigError::NoCredentials { .. } => presign_error(
+            "no credentials found: give Client aws_access_key_id= and aws_secret_access_key= \
+             (or profile_name=, or ibm_credentials=), or set AWS_ACCESS_KEY_ID and \
+             AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or a default profile in ~/.aws/config or \
+             ~/.aws/credentials (keys, a role, SSO, credential_process), or run where a \
+             container or instance role answers",
+        ),
+        other => presign_error(other.to_string()),
+    }
+}
+
+/// Why credentials could not be fetched, as a `PresignError`.
+pub(crate) fn credentials_error(error: &presign_credentials::CredentialsError) -> PyErr {
+    match error {
+        presign_credentials::CredentialsError::Config(error) => config_error(error),
+        other => presign_error(other.to_string()),
+    }
+}
+
 /// A `TypeError` for `what` (e.g. `Params['PartNumber']`), which must be
 /// `expected`.
 pub(crate) fn type_error(

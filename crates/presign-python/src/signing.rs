@@ -12,9 +12,9 @@ use presign_config::{
     resolve_transport,
 };
 use presign_credentials::{CredentialsProvider, Fetcher};
-use pyo3::PyResult;
+use pyo3::{PyResult, Python};
 
-use crate::errors::{IntoPyResult, presign_error};
+use crate::errors::{IntoPyResult, credentials_error, presign_error};
 
 /// Keys fetched, and the signer over them.
 pub(crate) struct Latest {
@@ -42,9 +42,7 @@ impl Signing {
             });
         }
         let provider = Box::new(CredentialsProvider::new(source, Fetcher::new(transport)));
-        let keys = provider
-            .credentials(SystemTime::now())
-            .map_err(|error| presign_error(error.to_string()))?;
+        let keys = fetch(&provider)?;
         let signer = Arc::new(Signer::new(keys.to_credentials()).or_raise()?);
         Ok(Self::Refreshing {
             provider,
@@ -58,9 +56,7 @@ impl Signing {
         match self {
             Self::Fixed { signer, .. } => Ok(Arc::clone(signer)),
             Self::Refreshing { provider, latest } => {
-                let keys = provider
-                    .credentials(SystemTime::now())
-                    .map_err(|error| presign_error(error.to_string()))?;
+                let keys = fetch(provider)?;
                 let mut latest = latest.lock().unwrap_or_else(PoisonError::into_inner);
                 if !Arc::ptr_eq(&latest.keys, &keys) {
                     latest.signer = Arc::new(Signer::new(keys.to_credentials()).or_raise()?);
@@ -83,6 +79,14 @@ impl Signing {
                 .clone(),
         }
     }
+}
+
+/// The provider's credentials now, fetched with the GIL released: a fetch
+/// may wait seconds for STS or a process, and the program's other threads
+/// (a web server answering in the same process, say) must go on meanwhile.
+fn fetch(provider: &CredentialsProvider) -> PyResult<Arc<ResolvedCredentials>> {
+    Python::attach(|py| py.detach(|| provider.credentials(SystemTime::now())))
+        .map_err(|error| credentials_error(&error))
 }
 
 /// The connection settings (proxy, CA bundle) credentials are fetched with,
