@@ -5,9 +5,10 @@
 mod common;
 
 use std::net::TcpListener;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use common::{Home, Python, Reply, Request, Stub, answer, assert_same_as_botocore, botocore_chain};
+use presign_config::{ConfigError, CredentialSource, ResolvedCredentials};
 use presign_credentials::CredentialsError;
 
 const TOKEN: &str = "AQAEAimds-session-token==";
@@ -173,12 +174,45 @@ fn a_token_request_that_is_never_answered_falls_back_within_the_timeout() {
     }
 }
 
+/// The chain's IMDS plan in `home` fetched as when a profile names it
+/// (`credential_source = Ec2InstanceMetadata`), not as the chain's last
+/// resort: an unreachable service is then reported as such.
+fn fetch_not_last_resort(home: &Home) -> Result<ResolvedCredentials, CredentialsError> {
+    let CredentialSource::InstanceMetadata(mut plan) = common::plan(home) else {
+        panic!("not the instance metadata source");
+    };
+    plan.last_resort = None;
+    common::fetcher(&common::env(home))
+        .fetch(&CredentialSource::InstanceMetadata(plan), SystemTime::now())
+}
+
+/// At the end of the chain, an unreachable service means no credentials
+/// anywhere (as on a laptop), with every place looked at.
+fn assert_no_credentials_found(error: &CredentialsError) {
+    assert!(
+        matches!(
+            error,
+            CredentialsError::Config(ConfigError::NoCredentials { .. })
+        ),
+        "{error}"
+    );
+    let message = error.to_string();
+    assert!(message.starts_with("no credentials found"), "{message}");
+    assert!(
+        message.contains("the EC2 instance metadata service"),
+        "{message}"
+    );
+}
+
 #[test]
 fn a_service_that_never_answers_is_unreachable_in_bounded_time() {
     let stub = Stub::start(|_| Reply::stall());
     let home = home_with(&stub);
     let started = Instant::now();
-    let error = common::fetch(&home).unwrap_err();
+    assert_no_credentials_found(&common::fetch(&home).unwrap_err());
+    assert!(started.elapsed() < Duration::from_secs(4));
+    let started = Instant::now();
+    let error = fetch_not_last_resort(&home).unwrap_err();
     let elapsed = started.elapsed();
     assert!(elapsed < Duration::from_secs(4), "{elapsed:?}");
     assert!(
@@ -205,7 +239,10 @@ fn nothing_listening_is_unreachable_at_once() {
     );
     home.set("AWS_EC2_METADATA_V1_DISABLED", "true");
     let started = Instant::now();
-    let error = common::fetch(&home).unwrap_err();
+    assert_no_credentials_found(&common::fetch(&home).unwrap_err());
+    assert!(started.elapsed() < Duration::from_secs(3));
+    let started = Instant::now();
+    let error = fetch_not_last_resort(&home).unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(3));
     assert!(
         matches!(&error, CredentialsError::ImdsUnreachable { .. }),
