@@ -15,12 +15,12 @@
 //! skipped with a notice, except under CI (`CI` set), where that fails.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::fmt::Write as _;
-use std::net::TcpListener;
-use std::process::Command;
+mod common;
+
 use std::time::{Duration, Instant};
 
-use presign_test_support::{Home, Python, Reply, Request, Stub};
+use common::{Run, query_param, uri_encode};
+use presign_test_support::{Home, Python, Reply, Request, Stub, closed_port_url};
 use serde_json::{Value, json};
 
 const AT: &str = "2026-12-06T12:00:00Z";
@@ -41,35 +41,18 @@ const ACCOUNT: &str = "123456789012";
 
 // ------------------------------------------------------------ presign --
 
-/// What one run of `presign` printed, how it ended and how long it took.
-#[derive(Debug)]
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    elapsed: Duration,
-}
-
-/// `presign args...` with nothing of the machine: HOME and the variables
-/// of `home`, PATH, stdin closed.
+/// `presign args...` with nothing of the machine: an empty environment but
+/// PATH, HOME and the variables of `home`; stdin closed.
 fn presign(home: &Home, args: &[&str]) -> Run {
-    let started = Instant::now();
-    let output = Command::new(env!("CARGO_BIN_EXE_presign"))
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_presign"));
+    command
         .args(args)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", home.path())
         .envs(home.vars().iter().map(|(k, v)| (k, v)))
-        .current_dir(home.path())
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-        elapsed: started.elapsed(),
-    }
+        .current_dir(home.path());
+    common::run(&mut assert_cmd::Command::from_std(command))
 }
 
 /// The arguments of every signing run, with `--profile` when given.
@@ -91,11 +74,7 @@ fn presign_url(home: &Home, profile: Option<&str>) -> String {
     let uri = s3_uri();
     let mut args = sign_args(profile, "url");
     args.push(&uri);
-    let run = presign(home, &args);
-    assert_eq!(run.code, Some(0), "presign failed: {}", run.stderr);
-    let url = run.stdout.strip_suffix('\n').unwrap();
-    assert!(!url.contains('\n'), "{}", run.stdout);
-    url.to_owned()
+    common::only_line(&presign(home, &args).ok()).to_owned()
 }
 
 /// presign refuses: exit 2, nothing on stdout; its stderr.
@@ -103,30 +82,7 @@ fn presign_refuses(home: &Home, profile: Option<&str>) -> String {
     let uri = s3_uri();
     let mut args = sign_args(profile, "url");
     args.push(&uri);
-    let run = presign(home, &args);
-    assert_eq!(run.code, Some(2), "{run:?}");
-    assert_eq!(run.stdout, "");
-    run.stderr
-}
-
-/// The value of query parameter `name` of `url`, as written.
-fn query_param<'a>(url: &'a str, name: &str) -> Option<&'a str> {
-    url.split_once('?')?.1.split('&').find_map(|pair| {
-        let (key, value) = pair.split_once('=')?;
-        (key == name).then_some(value)
-    })
-}
-
-/// `text` as SigV4 encodes a query value.
-fn uri_encode(text: &str) -> String {
-    text.bytes().fold(String::new(), |mut out, byte| {
-        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            write!(out, "%{byte:02X}").unwrap();
-        }
-        out
-    })
+    presign(home, &args).refused()
 }
 
 // -------------------------------------------------------------- boto3 --
@@ -291,6 +247,17 @@ fn sts_home(stub: &Stub, config: &str) -> Home {
     home
 }
 
+/// A home with profile `dev`: role `dev-role` from the `base` profile.
+fn dev_home(stub: &Stub) -> Home {
+    sts_home(
+        stub,
+        &format!(
+            "[profile dev]\nrole_arn = {}\nsource_profile = base\nrole_session_name = presign-test\n",
+            role("dev-role")
+        ),
+    )
+}
+
 fn role(name: &str) -> String {
     format!("arn:aws:iam::{ACCOUNT}:role/{name}")
 }
@@ -311,13 +278,7 @@ fn json_keys(name: &str) -> Value {
 #[test]
 fn assume_role_with_source_profile() {
     let stub = sts(None);
-    let home = sts_home(
-        &stub,
-        &format!(
-            "[profile dev]\nrole_arn = {}\nsource_profile = base\nrole_session_name = presign-test\n",
-            role("dev-role")
-        ),
-    );
+    let home = dev_home(&stub);
     let (id, _, token) = keys_of("dev-role");
     assert_url_as_boto3(&home, Some("dev"), &id, &token);
     let first = &stub.requests()[0];
@@ -608,23 +569,12 @@ fn instance_metadata_v2() {
 
 #[test]
 fn no_credentials_with_imds_on_a_closed_port() {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let home = imds_home(&format!("http://127.0.0.1:{port}"));
-    let uri = s3_uri();
-    let mut args = sign_args(None, "url");
-    args.push(&uri);
-    let run = presign(&home, &args);
-    assert_eq!(run.code, Some(2), "{run:?}");
-    assert!(
-        run.stderr.contains("no credentials found"),
-        "{}",
-        run.stderr
-    );
-    assert!(run.elapsed < Duration::from_secs(5), "{:?}", run.elapsed);
+    let home = imds_home(&closed_port_url());
+    let started = Instant::now();
+    let stderr = presign_refuses(&home, None);
+    let elapsed = started.elapsed();
+    assert!(stderr.contains("no credentials found"), "{stderr}");
+    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
     if let Some(theirs) = boto3(&home, None) {
         assert_eq!(theirs["error"], "NoCredentialsError", "{theirs}");
     }
@@ -709,13 +659,7 @@ fn web_identity_without_a_role_is_refused() {
 #[test]
 fn explain_and_doctor_name_the_source() {
     let stub = sts(None);
-    let home = sts_home(
-        &stub,
-        &format!(
-            "[profile dev]\nrole_arn = {}\nsource_profile = base\n",
-            role("dev-role")
-        ),
-    );
+    let home = dev_home(&stub);
     let (id, _, _) = keys_of("dev-role");
     let is_source_line = |line: &&str| {
         line.contains("access key id")
@@ -742,12 +686,7 @@ fn explain_and_doctor_name_the_source() {
 
     // doctor, against an endpoint where nothing listens (its endpoint
     // check fails: exit 1), still names where the credentials come from.
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let endpoint = format!("http://127.0.0.1:{port}");
+    let endpoint = closed_port_url();
     let run = presign(
         &home,
         &[

@@ -4,10 +4,12 @@
 
 mod common;
 
-use std::net::TcpListener;
 use std::time::{Duration, Instant, SystemTime};
 
-use common::{Home, Python, Reply, Request, Stub, answer, assert_same_as_botocore, botocore_chain};
+use common::{
+    Home, Python, Reply, Request, Stub, answer, assert_same_as_botocore, botocore_chain,
+    closed_port_url,
+};
 use presign_config::{ConfigError, CredentialSource, ResolvedCredentials};
 use presign_credentials::CredentialsError;
 
@@ -227,16 +229,9 @@ fn a_service_that_never_answers_is_unreachable_in_bounded_time() {
 
 #[test]
 fn nothing_listening_is_unreachable_at_once() {
-    let port = {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
     let mut home = Home::new();
     home.remove("AWS_EC2_METADATA_DISABLED");
-    home.set(
-        "AWS_EC2_METADATA_SERVICE_ENDPOINT",
-        &format!("http://127.0.0.1:{port}"),
-    );
+    home.set("AWS_EC2_METADATA_SERVICE_ENDPOINT", &closed_port_url());
     home.set("AWS_EC2_METADATA_V1_DISABLED", "true");
     let started = Instant::now();
     assert_no_credentials_found(&common::fetch(&home).unwrap_err());

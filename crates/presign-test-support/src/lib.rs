@@ -33,7 +33,7 @@ mod stub;
 pub use home::Home;
 pub use moto::Moto;
 pub use python::Python;
-pub use stub::{Reply, Request, Stub};
+pub use stub::{Reply, Request, Stub, closed_port_url};
 
 /// True when running under CI (`CI` set and not empty), where a missing
 /// oracle fails the test instead of skipping it.

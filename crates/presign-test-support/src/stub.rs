@@ -177,6 +177,13 @@ impl Drop for Stub {
     }
 }
 
+/// `http://127.0.0.1:PORT` where nothing listens (a port the kernel gave
+/// and took back): connecting is refused at once.
+pub fn closed_port_url() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    format!("http://{}", listener.local_addr().unwrap())
+}
+
 fn serve(stream: TcpStream, handler: &Handler, requests: &Mutex<Vec<Request>>, stop: &AtomicBool) {
     let Some(request) = read_request(&stream) else {
         return;

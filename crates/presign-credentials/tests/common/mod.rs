@@ -20,7 +20,7 @@ use presign_config::{
     resolve_transport,
 };
 use presign_credentials::{CredentialsError, Fetcher};
-pub use presign_test_support::{Home, Moto, Python, Reply, Request, Stub};
+pub use presign_test_support::{Home, Moto, Python, Reply, Request, Stub, closed_port_url};
 
 /// The environment presign sees in `home`.
 pub fn env(home: &Home) -> Environment {
