@@ -2,12 +2,11 @@
 //! botocore on the same stub as the oracle.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "common_local.rs"]
 mod common;
 
 use std::time::{Duration, Instant, SystemTime};
 
-use common::{Home, Reply, Stub, answer, assert_same_as_botocore, botocore_chain, python_or_skip};
+use common::{Home, Python, Reply, Stub, answer, assert_same_as_botocore, botocore_chain};
 use presign_config::{ConfigError, ContainerPlan, CredentialSource};
 use presign_credentials::CredentialsError;
 
@@ -15,7 +14,7 @@ const FULL_URI: &str = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
 
 fn home_with(stub: &Stub) -> Home {
     let mut home = Home::new();
-    home.set(FULL_URI, &format!("{}/v1/credentials", stub.base));
+    home.set(FULL_URI, &format!("{}/v1/credentials", stub.url()));
     home
 }
 
@@ -30,7 +29,7 @@ fn credentials_match_botocore_and_the_token_is_sent_exactly() {
     });
     let mut home = home_with(&stub);
     home.set("AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer t0k/en=");
-    let ours = home.fetch().unwrap();
+    let ours = common::fetch(&home).unwrap();
     assert_eq!(ours.access_key_id, "ASIACONTAINER");
     assert_eq!(ours.secret_access_key.as_str(), "secret-of-ASIACONTAINER");
     assert_eq!(
@@ -44,10 +43,10 @@ fn credentials_match_botocore_and_the_token_is_sent_exactly() {
     assert!(ours.source.contains(FULL_URI), "{}", ours.source);
     let request = &stub.requests()[0];
     assert_eq!(request.method, "GET");
-    assert_eq!(request.path, "/v1/credentials");
+    assert_eq!(request.path(), "/v1/credentials");
     assert_eq!(request.header("authorization"), Some("Bearer t0k/en="));
     assert_eq!(request.header("accept"), Some("application/json"));
-    if let Some(python) = python_or_skip() {
+    if let Some(python) = Python::find() {
         assert_same_as_botocore(&ours, &botocore_chain(&python, &home));
     }
 }
@@ -64,8 +63,8 @@ fn the_token_file_is_read_again_on_every_fetch() {
     );
     // The file wins over the variable, as in botocore.
     home.set("AWS_CONTAINER_AUTHORIZATION_TOKEN", "ignored");
-    let source = home.plan();
-    let fetcher = common::fetcher(&home.env());
+    let source = common::plan(&home);
+    let fetcher = common::fetcher(&common::env(&home));
     fetcher.fetch(&source, SystemTime::now()).unwrap();
     std::fs::write(&token_file, "second-token").unwrap();
     fetcher.fetch(&source, SystemTime::now()).unwrap();
@@ -86,7 +85,7 @@ fn a_missing_token_file_is_named() {
         "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
         &missing.display().to_string(),
     );
-    let error = home.fetch().unwrap_err();
+    let error = common::fetch(&home).unwrap_err();
     assert!(
         matches!(&error, CredentialsError::ContainerTokenFile { path, .. } if *path == missing),
         "{error}"
@@ -104,7 +103,7 @@ fn tokens_with_cr_or_lf_are_refused_before_any_request() {
     let stub = Stub::start(|_| Reply::json(200, &answer("ASIANO", "Token")));
     let mut home = home_with(&stub);
     home.set("AWS_CONTAINER_AUTHORIZATION_TOKEN", "abc\r\nX-Injected: 1");
-    let error = home.fetch().unwrap_err();
+    let error = common::fetch(&home).unwrap_err();
     assert!(
         matches!(&error, CredentialsError::ContainerTokenIllegal { origin } if origin == "AWS_CONTAINER_AUTHORIZATION_TOKEN"),
         "{error}"
@@ -118,14 +117,14 @@ fn tokens_with_cr_or_lf_are_refused_before_any_request() {
         "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
         &token_file.display().to_string(),
     );
-    let error = home.fetch().unwrap_err();
+    let error = common::fetch(&home).unwrap_err();
     assert!(
         matches!(&error, CredentialsError::ContainerTokenIllegal { origin } if origin.contains("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")),
         "{error}"
     );
     assert!(!error.to_string().contains("secret-token"), "{error}");
     assert!(stub.requests().is_empty());
-    if let Some(python) = python_or_skip() {
+    if let Some(python) = Python::find() {
         let botocore = botocore_chain(&python, &home);
         assert_eq!(botocore["error"], "ValueError", "{botocore}");
         assert!(
@@ -141,7 +140,7 @@ fn tokens_with_cr_or_lf_are_refused_before_any_request() {
 fn plain_http_to_another_host_is_refused_naming_the_variable() {
     let mut home = Home::new();
     home.set(FULL_URI, "http://169.254.169.254/creds");
-    let error = home.fetch().unwrap_err();
+    let error = common::fetch(&home).unwrap_err();
     assert!(
         matches!(
             &error,
@@ -156,7 +155,7 @@ fn plain_http_to_another_host_is_refused_naming_the_variable() {
         origin: FULL_URI,
         authorization: None,
     });
-    let error = common::fetcher(&home.env())
+    let error = common::fetcher(&common::env(&home))
         .fetch(&plan, SystemTime::now())
         .unwrap_err();
     assert!(
@@ -164,7 +163,7 @@ fn plain_http_to_another_host_is_refused_naming_the_variable() {
         "{error}"
     );
     assert!(error.to_string().starts_with(FULL_URI), "{error}");
-    if let Some(python) = python_or_skip() {
+    if let Some(python) = Python::find() {
         let botocore = botocore_chain(&python, &home);
         assert_eq!(botocore["error"], "ValueError", "{botocore}");
         assert!(
@@ -182,7 +181,7 @@ fn error_statuses_are_tried_three_times_then_reported() {
         let stub = Stub::start(move |_| Reply::text(status, "{\"message\": \"not here\"}"));
         let home = home_with(&stub);
         let started = Instant::now();
-        let error = home.fetch().unwrap_err();
+        let error = common::fetch(&home).unwrap_err();
         assert_eq!(stub.requests().len(), 3, "{status}");
         // botocore pauses 1 s between attempts.
         assert!(started.elapsed() >= Duration::from_secs(2));
@@ -209,7 +208,7 @@ fn malformed_json_is_retried_then_refused_without_echoing_it() {
         )
     });
     let home = home_with(&stub);
-    let error = home.fetch().unwrap_err();
+    let error = common::fetch(&home).unwrap_err();
     assert_eq!(stub.requests().len(), 3);
     let message = error.to_string();
     assert!(message.contains("not JSON"), "{message}");
@@ -224,7 +223,7 @@ fn an_answer_without_a_token_names_the_key() {
         Reply::json(200, &value)
     });
     let home = home_with(&stub);
-    let error = home.fetch().unwrap_err();
+    let error = common::fetch(&home).unwrap_err();
     assert!(
         matches!(&error, CredentialsError::ContainerAnswer { .. }),
         "{error}"
@@ -236,11 +235,11 @@ fn an_answer_without_a_token_names_the_key() {
 
 #[test]
 fn an_answer_over_one_mebibyte_is_refused() {
-    let stub = Stub::start(|_| Reply::Answer(200, vec![b' '; 2 * 1024 * 1024]));
+    let stub = Stub::start(|_| Reply::bytes(200, vec![b' '; 2 * 1024 * 1024]));
     let home = home_with(&stub);
-    let error = home.fetch().unwrap_err();
+    let error = common::fetch(&home).unwrap_err();
     assert!(
-        matches!(&error, CredentialsError::AnswerTooLarge { url } if url.starts_with(&stub.base)),
+        matches!(&error, CredentialsError::AnswerTooLarge { url } if url.starts_with(stub.url())),
         "{error}"
     );
 }
@@ -253,7 +252,7 @@ fn a_relative_uri_goes_to_the_agent_address_and_wins_over_the_full_uri() {
         "/v2/credentials/abc",
     );
     home.set(FULL_URI, "http://127.0.0.1:1/ignored");
-    let CredentialSource::Container(plan) = home.plan() else {
+    let CredentialSource::Container(plan) = common::plan(&home) else {
         panic!("not the container source");
     };
     assert_eq!(plan.url, "http://169.254.170.2/v2/credentials/abc");

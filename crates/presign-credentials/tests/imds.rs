@@ -2,15 +2,15 @@
 //! as IMDS documents it, with botocore on the same stub as the oracle.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "common_local.rs"]
 mod common;
 
-use std::net::TcpListener;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use common::{
-    Home, Recorded, Reply, Stub, answer, assert_same_as_botocore, botocore_chain, python_or_skip,
+    Home, Python, Reply, Request, Stub, answer, assert_same_as_botocore, botocore_chain,
+    closed_port_url,
 };
+use presign_config::{ConfigError, CredentialSource, ResolvedCredentials};
 use presign_credentials::CredentialsError;
 
 const TOKEN: &str = "AQAEAimds-session-token==";
@@ -30,8 +30,8 @@ enum TokenMode {
 
 /// An IMDS stub whose credentials answer is `credentials`.
 fn imds(mode: TokenMode, credentials: impl Fn() -> Reply + Send + Sync + 'static) -> Stub {
-    Stub::start(move |request: &Recorded| {
-        if request.method == "PUT" && request.path == "/latest/api/token" {
+    Stub::start(move |request: &Request| {
+        if request.method == "PUT" && request.path() == "/latest/api/token" {
             return match mode {
                 TokenMode::Required
                     if request.header("x-aws-ec2-metadata-token-ttl-seconds") == Some("21600") =>
@@ -40,7 +40,7 @@ fn imds(mode: TokenMode, credentials: impl Fn() -> Reply + Send + Sync + 'static
                 }
                 TokenMode::Required => Reply::text(400, ""),
                 TokenMode::Refused(status) => Reply::text(status, ""),
-                TokenMode::Silent => Reply::Silent,
+                TokenMode::Silent => Reply::stall(),
             };
         }
         if matches!(mode, TokenMode::Required)
@@ -48,7 +48,7 @@ fn imds(mode: TokenMode, credentials: impl Fn() -> Reply + Send + Sync + 'static
         {
             return Reply::text(401, "");
         }
-        match request.path.as_str() {
+        match request.path() {
             LIST => Reply::text(200, ROLE),
             path if path == format!("{LIST}{ROLE}") => credentials(),
             _ => Reply::text(404, "<html>404 - Not Found</html>"),
@@ -68,7 +68,7 @@ fn success() -> Reply {
 fn home_with(stub: &Stub) -> Home {
     let mut home = Home::new();
     home.remove("AWS_EC2_METADATA_DISABLED");
-    home.set("AWS_EC2_METADATA_SERVICE_ENDPOINT", &stub.base);
+    home.set("AWS_EC2_METADATA_SERVICE_ENDPOINT", stub.url());
     home
 }
 
@@ -76,7 +76,7 @@ fn home_with(stub: &Stub) -> Home {
 fn imdsv2_credentials_match_botocore() {
     let stub = imds(TokenMode::Required, success);
     let home = home_with(&stub);
-    let ours = home.fetch().unwrap();
+    let ours = common::fetch(&home).unwrap();
     assert_eq!(ours.access_key_id, "ASIAIMDS");
     assert_eq!(ours.secret_access_key.as_str(), "secret-of-ASIAIMDS");
     assert_eq!(
@@ -95,7 +95,7 @@ fn imdsv2_credentials_match_botocore() {
     let requests = stub.requests();
     let paths: Vec<_> = requests
         .iter()
-        .map(|r| format!("{} {}", r.method, r.path))
+        .map(|r| format!("{} {}", r.method, r.path()))
         .collect();
     assert_eq!(
         paths,
@@ -105,7 +105,7 @@ fn imdsv2_credentials_match_botocore() {
             format!("GET {LIST}{ROLE}")
         ]
     );
-    if let Some(python) = python_or_skip() {
+    if let Some(python) = Python::find() {
         assert_same_as_botocore(&ours, &botocore_chain(&python, &home));
     }
 }
@@ -115,7 +115,7 @@ fn a_refused_token_falls_back_to_imdsv1_as_botocore_does() {
     for status in [403, 404, 405] {
         let stub = imds(TokenMode::Refused(status), success);
         let home = home_with(&stub);
-        let ours = home.fetch().unwrap();
+        let ours = common::fetch(&home).unwrap();
         assert_eq!(ours.access_key_id, "ASIAIMDS", "{status}");
         assert!(ours.source.contains("IMDSv1"), "{}", ours.source);
         let requests = stub.requests();
@@ -125,7 +125,7 @@ fn a_refused_token_falls_back_to_imdsv1_as_botocore_does() {
                 .iter()
                 .all(|r| r.header("x-aws-ec2-metadata-token").is_none())
         );
-        if let Some(python) = python_or_skip() {
+        if let Some(python) = Python::find() {
             assert_same_as_botocore(&ours, &botocore_chain(&python, &home));
         }
     }
@@ -136,7 +136,7 @@ fn a_refused_token_with_imdsv1_disabled_is_an_error_as_in_botocore() {
     let stub = imds(TokenMode::Refused(403), success);
     let mut home = home_with(&stub);
     home.set("AWS_EC2_METADATA_V1_DISABLED", "true");
-    let error = home.fetch().unwrap_err();
+    let error = common::fetch(&home).unwrap_err();
     assert!(
         matches!(&error, CredentialsError::ImdsV1Disabled { .. }),
         "{error}"
@@ -148,7 +148,7 @@ fn a_refused_token_with_imdsv1_disabled_is_an_error_as_in_botocore() {
         "{message}"
     );
     assert_eq!(stub.requests().len(), 1, "no IMDSv1 request is made");
-    if let Some(python) = python_or_skip() {
+    if let Some(python) = Python::find() {
         let botocore = botocore_chain(&python, &home);
         assert_eq!(botocore["error"], "MetadataRetrievalError", "{botocore}");
         assert!(
@@ -165,27 +165,60 @@ fn a_token_request_that_is_never_answered_falls_back_within_the_timeout() {
     let stub = imds(TokenMode::Silent, success);
     let home = home_with(&stub);
     let started = Instant::now();
-    let ours = home.fetch().unwrap();
+    let ours = common::fetch(&home).unwrap();
     let elapsed = started.elapsed();
     assert_eq!(ours.access_key_id, "ASIAIMDS");
     assert!(ours.source.contains("IMDSv1"), "{}", ours.source);
     assert!(elapsed >= Duration::from_secs(1), "{elapsed:?}");
     assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
-    if let Some(python) = python_or_skip() {
+    if let Some(python) = Python::find() {
         assert_same_as_botocore(&ours, &botocore_chain(&python, &home));
     }
 }
 
+/// The chain's IMDS plan in `home` fetched as when a profile names it
+/// (`credential_source = Ec2InstanceMetadata`), not as the chain's last
+/// resort: an unreachable service is then reported as such.
+fn fetch_not_last_resort(home: &Home) -> Result<ResolvedCredentials, CredentialsError> {
+    let CredentialSource::InstanceMetadata(mut plan) = common::plan(home) else {
+        panic!("not the instance metadata source");
+    };
+    plan.last_resort = None;
+    common::fetcher(&common::env(home))
+        .fetch(&CredentialSource::InstanceMetadata(plan), SystemTime::now())
+}
+
+/// At the end of the chain, an unreachable service means no credentials
+/// anywhere (as on a laptop), with every place looked at.
+fn assert_no_credentials_found(error: &CredentialsError) {
+    assert!(
+        matches!(
+            error,
+            CredentialsError::Config(ConfigError::NoCredentials { .. })
+        ),
+        "{error}"
+    );
+    let message = error.to_string();
+    assert!(message.starts_with("no credentials found"), "{message}");
+    assert!(
+        message.contains("the EC2 instance metadata service"),
+        "{message}"
+    );
+}
+
 #[test]
 fn a_service_that_never_answers_is_unreachable_in_bounded_time() {
-    let stub = Stub::start(|_| Reply::Silent);
+    let stub = Stub::start(|_| Reply::stall());
     let home = home_with(&stub);
     let started = Instant::now();
-    let error = home.fetch().unwrap_err();
+    assert_no_credentials_found(&common::fetch(&home).unwrap_err());
+    assert!(started.elapsed() < Duration::from_secs(4));
+    let started = Instant::now();
+    let error = fetch_not_last_resort(&home).unwrap_err();
     let elapsed = started.elapsed();
     assert!(elapsed < Duration::from_secs(4), "{elapsed:?}");
     assert!(
-        matches!(&error, CredentialsError::ImdsUnreachable { endpoint, .. } if *endpoint == stub.base),
+        matches!(&error, CredentialsError::ImdsUnreachable { endpoint, .. } if *endpoint == stub.url()),
         "{error}"
     );
     assert!(
@@ -196,25 +229,21 @@ fn a_service_that_never_answers_is_unreachable_in_bounded_time() {
 
 #[test]
 fn nothing_listening_is_unreachable_at_once() {
-    let port = {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
     let mut home = Home::new();
     home.remove("AWS_EC2_METADATA_DISABLED");
-    home.set(
-        "AWS_EC2_METADATA_SERVICE_ENDPOINT",
-        &format!("http://127.0.0.1:{port}"),
-    );
+    home.set("AWS_EC2_METADATA_SERVICE_ENDPOINT", &closed_port_url());
     home.set("AWS_EC2_METADATA_V1_DISABLED", "true");
     let started = Instant::now();
-    let error = home.fetch().unwrap_err();
+    assert_no_credentials_found(&common::fetch(&home).unwrap_err());
+    assert!(started.elapsed() < Duration::from_secs(3));
+    let started = Instant::now();
+    let error = fetch_not_last_resort(&home).unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(3));
     assert!(
         matches!(&error, CredentialsError::ImdsUnreachable { .. }),
         "{error}"
     );
-    if let Some(python) = python_or_skip() {
+    if let Some(python) = Python::find() {
         home.remove("AWS_EC2_METADATA_V1_DISABLED");
         let botocore = botocore_chain(&python, &home);
         assert_eq!(botocore["error"], "NoCredentials", "{botocore}");
@@ -223,18 +252,18 @@ fn nothing_listening_is_unreachable_at_once() {
 
 #[test]
 fn no_role_is_reported_as_such() {
-    let stub = Stub::start(|request: &Recorded| match request.method.as_str() {
+    let stub = Stub::start(|request: &Request| match request.method.as_str() {
         "PUT" => Reply::text(200, TOKEN),
         _ => Reply::text(404, "<html>404 - Not Found</html>"),
     });
     let home = home_with(&stub);
-    let error = home.fetch().unwrap_err();
+    let error = common::fetch(&home).unwrap_err();
     assert!(
         matches!(&error, CredentialsError::ImdsNoRole { .. }),
         "{error}"
     );
     assert!(error.to_string().contains("HTTP 404"), "{error}");
-    if let Some(python) = python_or_skip() {
+    if let Some(python) = Python::find() {
         let botocore = botocore_chain(&python, &home);
         assert_eq!(botocore["error"], "NoCredentials", "{botocore}");
     }
@@ -246,7 +275,7 @@ fn malformed_json_is_refused_without_echoing_it() {
         Reply::text(200, "{\"Code\": \"Success\", \"SecretAccessKey\": sekrit")
     });
     let home = home_with(&stub);
-    let error = home.fetch().unwrap_err();
+    let error = common::fetch(&home).unwrap_err();
     assert!(
         matches!(&error, CredentialsError::ImdsAnswer { role, .. } if role == ROLE),
         "{error}"
@@ -269,7 +298,7 @@ fn an_error_code_is_reported_with_the_services_message() {
         )
     });
     let home = home_with(&stub);
-    let message = home.fetch().unwrap_err().to_string();
+    let message = common::fetch(&home).unwrap_err().to_string();
     assert!(
         message.contains("AssumeRoleUnauthorizedAccess"),
         "{message}"
@@ -282,7 +311,7 @@ fn more_attempts_are_made_when_configured() {
     let stub = imds(TokenMode::Required, || Reply::text(500, ""));
     let mut home = home_with(&stub);
     home.set("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "3");
-    let error = home.fetch().unwrap_err();
+    let error = common::fetch(&home).unwrap_err();
     assert!(
         matches!(&error, CredentialsError::ImdsFailed { attempts: 3, .. }),
         "{error}"
@@ -290,7 +319,7 @@ fn more_attempts_are_made_when_configured() {
     let credential_gets = stub
         .requests()
         .iter()
-        .filter(|r| r.path == format!("{LIST}{ROLE}"))
+        .filter(|r| r.path() == format!("{LIST}{ROLE}"))
         .count();
     assert_eq!(credential_gets, 3);
 }
@@ -298,10 +327,10 @@ fn more_attempts_are_made_when_configured() {
 #[test]
 fn an_answer_over_one_mebibyte_is_refused() {
     let stub = imds(TokenMode::Required, || {
-        Reply::Answer(200, vec![b' '; 2 << 20])
+        Reply::bytes(200, vec![b' '; 2 << 20])
     });
     let home = home_with(&stub);
-    let error = home.fetch().unwrap_err();
+    let error = common::fetch(&home).unwrap_err();
     assert!(
         matches!(&error, CredentialsError::AnswerTooLarge { url } if url.ends_with(ROLE)),
         "{error}"

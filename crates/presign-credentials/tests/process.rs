@@ -4,15 +4,11 @@
 #![cfg(unix)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "common_local.rs"]
 mod common;
 
-use std::os::unix::fs::PermissionsExt as _;
-use std::path::PathBuf;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{Home, assert_same_as_botocore, botocore_chain, python_or_skip};
+use common::{Home, Python, assert_same_as_botocore, botocore_chain};
 use presign_config::split_command_line;
 use presign_credentials::CredentialsError;
 
@@ -24,14 +20,6 @@ fn home_running(command: &str) -> Home {
     home
 }
 
-/// An executable shell script in the home.
-fn script(home: &Home, name: &str, body: &str) -> PathBuf {
-    let path = home.path().join(name);
-    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    path
-}
-
 const GOOD: &str = r#"cat <<EOF
 {"Version": 1, "AccessKeyId": "ASIAPROCESS", "SecretAccessKey": "process-secret/+=",
  "SessionToken": "process-token", "Expiration": "2099-01-01T00:00:00Z"}
@@ -40,8 +28,8 @@ EOF"#;
 #[test]
 fn credentials_match_botocore() {
     let home = home_running("'{dir}/my creds.sh' --flag");
-    script(&home, "my creds.sh", GOOD);
-    let ours = home.fetch().unwrap();
+    home.script("my creds.sh", GOOD);
+    let ours = common::fetch(&home).unwrap();
     assert_eq!(ours.access_key_id, "ASIAPROCESS");
     assert_eq!(ours.secret_access_key.as_str(), "process-secret/+=");
     assert_eq!(
@@ -53,7 +41,7 @@ fn credentials_match_botocore() {
         presign_config::parse_expiration("2099-01-01T00:00:00Z")
     );
     assert_eq!(ours.source, "credential_process of profile 'default'");
-    if let Some(python) = python_or_skip() {
+    if let Some(python) = Python::find() {
         assert_same_as_botocore(&ours, &botocore_chain(&python, &home));
     }
 }
@@ -62,17 +50,16 @@ fn credentials_match_botocore() {
 fn arguments_reach_the_process_as_split_and_match_botocore() {
     // The script prints its arguments as the key id, joined with '|'.
     let home = home_running(r#"{dir}/args.sh "a b" 'c"d' e\ f "g\h" '' $HOME"#);
-    script(
-        &home,
+    home.script(
         "args.sh",
         r#"joined=$(printf '%s|' "$@")
 printf '{"Version": 1, "AccessKeyId": "%s", "SecretAccessKey": "s"}' "$(printf '%s' "$joined" | sed 's/\\/\\\\/g; s/"/\\"/g')""#,
     );
-    let ours = home.fetch().unwrap();
+    let ours = common::fetch(&home).unwrap();
     assert_eq!(ours.access_key_id, r#"a b|c"d|e f|g\h||$HOME|"#);
     assert!(ours.session_token.is_none());
     assert!(ours.expires_at.is_none());
-    if let Some(python) = python_or_skip() {
+    if let Some(python) = Python::find() {
         assert_same_as_botocore(&ours, &botocore_chain(&python, &home));
     }
 }
@@ -98,29 +85,17 @@ fn the_splitter_agrees_with_botocores_on_a_table_of_command_lines() {
         .map(|line| split_command_line(line).unwrap())
         .collect();
     assert_eq!(ours[0], ["plain", "words", "here"]);
-    let Some(python) = python_or_skip() else {
+    let Some(python) = Python::find() else {
         return;
     };
-    let output = Command::new(python)
-        .args([
-            "-c",
-            "import json, sys\nfrom botocore.compat import compat_shell_split\n\
-             print(json.dumps([compat_shell_split(l, 'linux') for l in json.load(sys.stdin)]))",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write as _;
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(serde_json::to_string(&lines).unwrap().as_bytes())?;
-            child.wait_with_output()
-        })
-        .unwrap();
-    let botocore: Vec<Vec<String>> = serde_json::from_slice(&output.stdout).unwrap();
+    let script = "import json, sys\nfrom botocore.compat import compat_shell_split\n\
+                  print(json.dumps([compat_shell_split(l, 'linux') for l in json.loads(sys.argv[1])]))";
+    let output = python.run(
+        script,
+        &[&serde_json::to_string(&lines).unwrap()],
+        Vec::<(String, String)>::new(),
+    );
+    let botocore: Vec<Vec<String>> = serde_json::from_str(&output).unwrap();
     assert_eq!(botocore.len(), lines.len());
     for ((line, ours), theirs) in lines.iter().zip(&ours).zip(&botocore) {
         assert_eq!(ours, theirs, "{line:?}");
@@ -134,12 +109,11 @@ fn the_splitter_agrees_with_botocores_on_a_table_of_command_lines() {
 #[test]
 fn a_failing_process_shows_its_stderr_and_exit_status() {
     let home = home_running("{dir}/fail.sh");
-    script(
-        &home,
+    home.script(
         "fail.sh",
         "echo '{\"Version\": 1}'\necho 'vault is locked: run unlock' >&2\nexit 3",
     );
-    let error = home.fetch().unwrap_err();
+    let error = common::fetch(&home).unwrap_err();
     assert!(
         matches!(&error, CredentialsError::ProcessFailed { profile, .. } if profile == "default"),
         "{error}"
@@ -148,7 +122,7 @@ fn a_failing_process_shows_its_stderr_and_exit_status() {
     assert!(message.contains("vault is locked: run unlock"), "{message}");
     assert!(message.contains("exit status: 3"), "{message}");
     assert!(message.contains("profile 'default'"), "{message}");
-    if let Some(python) = python_or_skip() {
+    if let Some(python) = Python::find() {
         let botocore = botocore_chain(&python, &home);
         assert_eq!(botocore["error"], "CredentialRetrievalError", "{botocore}");
         assert!(
@@ -163,8 +137,8 @@ fn a_failing_process_shows_its_stderr_and_exit_status() {
 #[test]
 fn garbage_output_is_refused_without_echoing_it() {
     let home = home_running("{dir}/garbage.sh");
-    script(&home, "garbage.sh", "echo 'AKIA-LEAKED super-secret-value'");
-    let error = home.fetch().unwrap_err();
+    home.script("garbage.sh", "echo 'AKIA-LEAKED super-secret-value'");
+    let error = common::fetch(&home).unwrap_err();
     let message = error.to_string();
     assert!(
         matches!(&error, CredentialsError::ProcessOutput { .. }),
@@ -181,18 +155,17 @@ fn garbage_output_is_refused_without_echoing_it() {
 #[test]
 fn version_2_is_refused_as_botocore_refuses_it() {
     let home = home_running("{dir}/v2.sh");
-    script(
-        &home,
+    home.script(
         "v2.sh",
         r#"echo '{"Version": 2, "AccessKeyId": "A", "SecretAccessKey": "S"}'"#,
     );
-    let error = home.fetch().unwrap_err();
+    let error = common::fetch(&home).unwrap_err();
     let message = error.to_string();
     assert!(
         message.contains("unsupported version '2' for credential process provider"),
         "{message}"
     );
-    if let Some(python) = python_or_skip() {
+    if let Some(python) = Python::find() {
         let botocore = botocore_chain(&python, &home);
         assert_eq!(botocore["error"], "CredentialRetrievalError", "{botocore}");
         assert!(
@@ -207,10 +180,10 @@ fn version_2_is_refused_as_botocore_refuses_it() {
 #[test]
 fn a_hanging_process_is_killed_after_the_timeout() {
     let mut home = home_running("{dir}/hang.sh");
-    script(&home, "hang.sh", "echo started >&2\nsleep 30");
+    home.script("hang.sh", "echo started >&2\nsleep 30");
     home.set("PRESIGN_CREDENTIAL_PROCESS_TIMEOUT", "1");
     let started = Instant::now();
-    let error = home.fetch().unwrap_err();
+    let error = common::fetch(&home).unwrap_err();
     let elapsed = started.elapsed();
     assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
     assert!(elapsed >= Duration::from_secs(1), "{elapsed:?}");
@@ -230,26 +203,21 @@ fn a_hanging_process_is_killed_after_the_timeout() {
 fn stdin_is_closed() {
     // A process that reads stdin gets end of file at once instead of waiting.
     let mut home = home_running("{dir}/stdin.sh");
-    script(
-        &home,
+    home.script(
         "stdin.sh",
         r#"input=$(cat)
 printf '{"Version": 1, "AccessKeyId": "STDIN%s", "SecretAccessKey": "s"}' "${#input}""#,
     );
     home.set("PRESIGN_CREDENTIAL_PROCESS_TIMEOUT", "5");
-    assert_eq!(home.fetch().unwrap().access_key_id, "STDIN0");
+    assert_eq!(common::fetch(&home).unwrap().access_key_id, "STDIN0");
 }
 
 #[test]
 fn output_over_one_mebibyte_is_refused() {
     let home = home_running("{dir}/flood.sh");
-    script(
-        &home,
-        "flood.sh",
-        "head -c 2097152 /dev/zero | tr '\\0' ' '",
-    );
+    home.script("flood.sh", "head -c 2097152 /dev/zero | tr '\\0' ' '");
     let started = Instant::now();
-    let error = home.fetch().unwrap_err();
+    let error = common::fetch(&home).unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(10));
     assert!(
         matches!(&error, CredentialsError::ProcessOutputTooLarge { .. }),
@@ -261,14 +229,14 @@ fn output_over_one_mebibyte_is_refused() {
 #[test]
 fn a_missing_program_and_a_bad_command_line_are_named() {
     let home = home_running("/no/such/program --x");
-    let error = home.fetch().unwrap_err();
+    let error = common::fetch(&home).unwrap_err();
     assert!(
         matches!(&error, CredentialsError::ProcessSpawn { program, profile, .. }
             if program == "/no/such/program" && profile == "default"),
         "{error}"
     );
     let home = home_running("creds 'unclosed");
-    let error = home.fetch().unwrap_err();
+    let error = common::fetch(&home).unwrap_err();
     assert!(
         matches!(&error, CredentialsError::ProcessCommand { .. }),
         "{error}"

@@ -13,21 +13,14 @@
 //! CI (`CI` set), where that fails.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
-use std::net::{TcpListener, TcpStream};
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use presign_config::{
-    CredentialSource, Environment, Overrides, TransportOverrides, resolve, resolve_transport,
-};
-use presign_credentials::{CredentialsError, Fetcher};
+use common::{Home, Python, Reply, Stub};
+use presign_config::{CredentialSource, Environment, Overrides, resolve};
+use presign_credentials::CredentialsError;
 use serde_json::{Value, json};
 
 const SESSION: &str = "my-sso";
@@ -45,152 +38,6 @@ const SESSION_TOKEN: &str = "IQoJb3JpZ2luX2VjE/sso+session+token==";
 
 // ---------------------------------------------------------------- stubs --
 
-/// One request as the stub received it.
-#[derive(Debug, Clone)]
-struct Received {
-    method: String,
-    target: String,
-    headers: BTreeMap<String, String>,
-    body: String,
-}
-
-/// What the stub answers.
-struct Reply {
-    status: u16,
-    headers: Vec<(&'static str, String)>,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn json(status: u16, body: &Value) -> Self {
-        Self {
-            status,
-            headers: vec![("Content-Type", "application/json".to_owned())],
-            body: body.to_string().into_bytes(),
-        }
-    }
-
-    fn error(status: u16, error_type: &str, body: &Value) -> Self {
-        let mut reply = Self::json(status, body);
-        reply
-            .headers
-            .push(("x-amzn-ErrorType", error_type.to_owned()));
-        reply
-    }
-}
-
-type Handler = Box<dyn Fn(&Received) -> Reply + Send + Sync>;
-
-/// A tiny HTTP/1.1 server on 127.0.0.1: one connection at a time, one
-/// request per connection (`Connection: close`).
-struct Stub {
-    url: String,
-    received: Arc<Mutex<Vec<Received>>>,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl Stub {
-    fn start(handler: Handler) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let address = listener.local_addr().unwrap();
-        let received = Arc::new(Mutex::new(Vec::new()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let thread = {
-            let received = Arc::clone(&received);
-            let stop = Arc::clone(&stop);
-            std::thread::spawn(move || {
-                for stream in listener.incoming() {
-                    if stop.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let Ok(stream) = stream else { continue };
-                    if let Some(request) = serve(stream, &handler) {
-                        received.lock().unwrap().push(request);
-                    }
-                }
-            })
-        };
-        Self {
-            url: format!("http://{address}"),
-            received,
-            stop,
-            thread: Some(thread),
-        }
-    }
-
-    fn received(&self) -> Vec<Received> {
-        self.received.lock().unwrap().clone()
-    }
-}
-
-impl Drop for Stub {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(self.url.trim_start_matches("http://"));
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-fn serve(stream: TcpStream, handler: &Handler) -> Option<Received> {
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .ok()?;
-    let mut reader = BufReader::new(stream.try_clone().ok()?);
-    let mut line = String::new();
-    reader.read_line(&mut line).ok()?;
-    let mut parts = line.split_whitespace();
-    let method = parts.next()?.to_owned();
-    let target = parts.next()?.to_owned();
-    let mut headers = BTreeMap::new();
-    loop {
-        let mut header = String::new();
-        reader.read_line(&mut header).ok()?;
-        let header = header.trim_end();
-        if header.is_empty() {
-            break;
-        }
-        let (name, value) = header.split_once(':')?;
-        headers.insert(name.trim().to_ascii_lowercase(), value.trim().to_owned());
-    }
-    let length: usize = headers
-        .get("content-length")
-        .and_then(|value| value.parse().ok())
-        .unwrap_or(0);
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).ok()?;
-    let request = Received {
-        method,
-        target,
-        headers,
-        body: String::from_utf8(body).ok()?,
-    };
-    let reply = handler(&request);
-    let reason = match reply.status {
-        200 => "OK",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        _ => "Error",
-    };
-    let mut head = format!(
-        "HTTP/1.1 {} {reason}\r\nContent-Length: {}\r\nConnection: close\r\n",
-        reply.status,
-        reply.body.len()
-    );
-    for (name, value) in &reply.headers {
-        let _ = write!(head, "{name}: {value}\r\n");
-    }
-    head.push_str("\r\n");
-    let mut stream = stream;
-    // A client that stops reading a too-large answer closes early: fine.
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(&reply.body);
-    let _ = stream.flush();
-    Some(request)
-}
-
 /// The credentials the portal stub hands out, expiring in six hours.
 fn role_expiration_millis() -> u64 {
     let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
@@ -201,22 +48,17 @@ fn role_expiration_millis() -> u64 {
 /// with `x-amz-sso_bearer_token`; a token other than `accepted` gets 401
 /// UnauthorizedException, as the real portal answers it.
 fn portal(accepted: &'static str, expiration_millis: u64) -> Stub {
-    Stub::start(Box::new(move |request| {
+    Stub::start(move |request| {
         let expected = format!("/federation/credentials?role_name={ROLE}&account_id={ACCOUNT}");
         if request.method != "GET" || request.target != expected {
-            return Reply::error(
+            return Reply::aws_json_error(
                 404,
                 "ResourceNotFoundException:http://internal.amazon.com/coral/com.amazonaws.switchboard.portal/",
                 &json!({"message": "Could not find Role"}),
             );
         }
-        if request
-            .headers
-            .get("x-amz-sso_bearer_token")
-            .map(String::as_str)
-            != Some(accepted)
-        {
-            return Reply::error(
+        if request.header("x-amz-sso_bearer_token") != Some(accepted) {
+            return Reply::aws_json_error(
                 401,
                 "UnauthorizedException:http://internal.amazon.com/coral/com.amazonaws.switchboard.portal/",
                 &json!({"message": "Session token not found or invalid"}),
@@ -231,14 +73,14 @@ fn portal(accepted: &'static str, expiration_millis: u64) -> Stub {
                 "expiration": expiration_millis,
             }}),
         )
-    }))
+    })
 }
 
 /// OIDC: `POST /token` with the refresh grant of our registration gets a
 /// new token for eight hours; anything else gets 400 InvalidGrantException.
 fn oidc() -> Stub {
-    Stub::start(Box::new(|request| {
-        let body: Value = serde_json::from_str(&request.body).unwrap_or(Value::Null);
+    Stub::start(|request| {
+        let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
         let expected = json!({
             "clientId": CLIENT_ID,
             "clientSecret": CLIENT_SECRET,
@@ -246,7 +88,7 @@ fn oidc() -> Stub {
             "refreshToken": REFRESH_TOKEN,
         });
         if request.method != "POST" || request.target != "/token" || body != expected {
-            return Reply::error(
+            return Reply::aws_json_error(
                 400,
                 "InvalidGrantException",
                 &json!({"error": "invalid_grant", "error_description": "Invalid refresh token provided"}),
@@ -261,42 +103,33 @@ fn oidc() -> Stub {
                 "refreshToken": "aor-second-refresh-token",
             }),
         )
-    }))
+    })
 }
 
 // ----------------------------------------------------------- the homes --
 
 /// A temporary HOME with `~/.aws/config`: profile `x` (sso_session) and
-/// profile `legacy` (the start URL in the profile).
-struct Home {
-    dir: tempfile::TempDir,
-    portal: String,
-    oidc: String,
+/// profile `legacy` (the start URL in the profile), the portal and OIDC
+/// reached through `AWS_ENDPOINT_URL_SSO` and `AWS_ENDPOINT_URL_SSO_OIDC`.
+struct SsoHome {
+    home: Home,
 }
 
-impl Home {
+impl SsoHome {
     fn new(portal: &Stub, oidc: &Stub) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let aws = dir.path().join(".aws");
-        std::fs::create_dir_all(&aws).unwrap();
-        std::fs::write(
-            aws.join("config"),
-            format!(
-                "[profile x]\nsso_session = {SESSION}\nsso_account_id = {ACCOUNT}\nsso_role_name = {ROLE}\nregion = eu-west-1\n\n\
-                 [sso-session {SESSION}]\nsso_start_url = {START_URL}\nsso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n\n\
-                 [profile legacy]\nsso_start_url = {START_URL}\nsso_region = eu-west-1\nsso_account_id = {ACCOUNT}\nsso_role_name = {ROLE}\nregion = eu-west-1\n"
-            ),
-        )
-        .unwrap();
-        Self {
-            dir,
-            portal: portal.url.clone(),
-            oidc: oidc.url.clone(),
-        }
+        let mut home = Home::new();
+        home.write_config(&format!(
+            "[profile x]\nsso_session = {SESSION}\nsso_account_id = {ACCOUNT}\nsso_role_name = {ROLE}\nregion = eu-west-1\n\n\
+             [sso-session {SESSION}]\nsso_start_url = {START_URL}\nsso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n\n\
+             [profile legacy]\nsso_start_url = {START_URL}\nsso_region = eu-west-1\nsso_account_id = {ACCOUNT}\nsso_role_name = {ROLE}\nregion = eu-west-1\n"
+        ));
+        home.set("AWS_ENDPOINT_URL_SSO", portal.url())
+            .set("AWS_ENDPOINT_URL_SSO_OIDC", oidc.url());
+        Self { home }
     }
 
     fn path(&self) -> &Path {
-        self.dir.path()
+        self.home.path()
     }
 
     /// The token cache file of a profile: sha1 of the session name, or of
@@ -324,12 +157,8 @@ impl Home {
         std::fs::write(path, contents).unwrap();
     }
 
-    fn vars(&self, profile: &str) -> Vec<(&'static str, String)> {
-        vec![
-            ("AWS_PROFILE", profile.to_owned()),
-            ("AWS_ENDPOINT_URL_SSO", self.portal.clone()),
-            ("AWS_ENDPOINT_URL_SSO_OIDC", self.oidc.clone()),
-        ]
+    fn vars(&self, profile: &str) -> Vec<(String, String)> {
+        self.home.vars_with(&[("AWS_PROFILE", profile)])
     }
 
     fn source(&self, profile: &str) -> CredentialSource {
@@ -349,9 +178,7 @@ impl Home {
     ) -> Result<presign_config::ResolvedCredentials, CredentialsError> {
         let source = self.source(profile);
         let env = Environment::from_vars(self.vars(profile), Some(self.path().to_owned()));
-        let fetcher =
-            Fetcher::new(resolve_transport(&TransportOverrides::default(), &env).unwrap());
-        fetcher.fetch(&source, SystemTime::now())
+        common::fetcher(&env).fetch(&source, SystemTime::now())
     }
 
     fn cli_cache_files(&self) -> Vec<PathBuf> {
@@ -445,51 +272,12 @@ except Exception as error:
     print(json.dumps({'refused': type(error).__name__, 'message': str(error)}))
 ";
 
-fn python() -> Option<PathBuf> {
-    if let Some(python) = std::env::var_os("PRESIGN_PYTHON").filter(|value| !value.is_empty()) {
-        return Some(PathBuf::from(python));
-    }
-    assert!(
-        std::env::var_os("CI").is_none_or(|value| value.is_empty()),
-        "PRESIGN_PYTHON is not set, so SSO cannot be compared with botocore: run \
-         `PRESIGN_PYTHON=\"$(bash scripts/setup-python.sh | tail -n 1)\" cargo test -p presign-credentials --test sso`"
-    );
-    eprintln!(
-        "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
-         SKIPPED: the botocore half of this SSO test (PRESIGN_PYTHON is not set).\n\
-         To run it: PRESIGN_PYTHON=\"$(bash scripts/setup-python.sh | tail -n 1)\"\n\
-         (Under CI, with CI set, a missing PRESIGN_PYTHON fails this test.)\n\
-         !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
-    );
-    None
-}
-
-fn botocore(home: &Home, profile: &str, cli_cache: bool) -> Option<Oracle> {
-    let python = python()?;
-    let mut command = Command::new(python);
-    command
-        .env_clear()
-        .env("HOME", home.path())
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", home.path().join(".aws/config"))
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            home.path().join(".aws/credentials"),
-        )
-        .args(["-c", ORACLE, if cli_cache { "cli-cache" } else { "plain" }]);
-    if let Some(path) = std::env::var_os("PATH") {
-        command.env("PATH", path);
-    }
-    for (name, value) in home.vars(profile) {
-        command.env(name, value);
-    }
-    let output = command.output().unwrap();
-    assert!(
-        output.status.success(),
-        "botocore failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let answer: Value = serde_json::from_slice(&output.stdout).unwrap();
+fn botocore(home: &SsoHome, profile: &str, cli_cache: bool) -> Option<Oracle> {
+    let python = Python::find()?;
+    let mut vars = home.vars(profile);
+    vars.push(("HOME".to_owned(), home.path().display().to_string()));
+    let mode = if cli_cache { "cli-cache" } else { "plain" };
+    let answer: Value = serde_json::from_str(&python.run(ORACLE, &[mode], vars)).unwrap();
     Some(match answer.get("refused") {
         Some(class) => Oracle::Refused(class.as_str().unwrap().to_owned()),
         None => Oracle::Credentials {
@@ -539,7 +327,7 @@ fn login_needed(error: &CredentialsError, profile: &str) -> String {
 fn valid_token_gives_the_portals_credentials_as_botocore_does() {
     let expiration = role_expiration_millis();
     let (portal, oidc) = (portal(ACCESS_TOKEN, expiration), oidc());
-    let home = Home::new(&portal, &oidc);
+    let home = SsoHome::new(&portal, &oidc);
     home.write_token(false, &token_json(8 * 3600, Some(90 * 86400)));
 
     let credentials = home.fetch("x").unwrap();
@@ -558,13 +346,13 @@ fn valid_token_gives_the_portals_credentials_as_botocore_does() {
         "{}",
         credentials.source
     );
-    let requests = portal.received();
+    let requests = portal.requests();
     assert_eq!(requests.len(), 1);
     assert_eq!(
         requests[0].target,
         format!("/federation/credentials?role_name={ROLE}&account_id={ACCOUNT}")
     );
-    assert!(oidc.received().is_empty(), "a fresh token is not refreshed");
+    assert!(oidc.requests().is_empty(), "a fresh token is not refreshed");
     assert!(!format!("{credentials:?}").contains(SECRET));
 
     // The CLI's cache now holds them, 0600, under botocore's key.
@@ -577,7 +365,7 @@ fn valid_token_gives_the_portals_credentials_as_botocore_does() {
     let again = home.fetch("x").unwrap();
     assert_eq!(as_oracle(&again), as_oracle(&credentials));
     assert_eq!(
-        portal.received().len(),
+        portal.requests().len(),
         1,
         "the second fetch comes from the CLI cache"
     );
@@ -587,11 +375,11 @@ fn valid_token_gives_the_portals_credentials_as_botocore_does() {
         return;
     };
     assert_eq!(plain, as_oracle(&credentials));
-    assert_eq!(portal.received().len(), 2);
+    assert_eq!(portal.requests().len(), 2);
     // botocore set up as the AWS CLI reads presign's cache file instead.
     assert_eq!(botocore(&home, "x", true).unwrap(), as_oracle(&credentials));
     assert_eq!(
-        portal.received().len(),
+        portal.requests().len(),
         2,
         "botocore used presign's cache file"
     );
@@ -601,12 +389,12 @@ fn valid_token_gives_the_portals_credentials_as_botocore_does() {
 fn presign_reads_the_cache_file_botocore_wrote() {
     let expiration = role_expiration_millis();
     let (portal, oidc) = (portal(ACCESS_TOKEN, expiration), oidc());
-    let home = Home::new(&portal, &oidc);
+    let home = SsoHome::new(&portal, &oidc);
     home.write_token(false, &token_json(8 * 3600, None));
     let Some(oracle) = botocore(&home, "x", true) else {
         return;
     };
-    assert_eq!(portal.received().len(), 1);
+    assert_eq!(portal.requests().len(), 1);
     assert_eq!(
         home.cli_cache_files().len(),
         1,
@@ -616,14 +404,14 @@ fn presign_reads_the_cache_file_botocore_wrote() {
     std::fs::remove_file(home.token_file(false)).unwrap();
     let credentials = home.fetch("x").unwrap();
     assert_eq!(as_oracle(&credentials), oracle);
-    assert_eq!(portal.received().len(), 1);
+    assert_eq!(portal.requests().len(), 1);
 }
 
 #[test]
 fn legacy_profile_uses_the_start_url_token_as_botocore_does() {
     let expiration = role_expiration_millis();
     let (portal, oidc) = (portal(ACCESS_TOKEN, expiration), oidc());
-    let home = Home::new(&portal, &oidc);
+    let home = SsoHome::new(&portal, &oidc);
     home.write_token(true, &token_json(3600, None));
 
     let credentials = home.fetch("legacy").unwrap();
@@ -650,28 +438,22 @@ fn legacy_profile_uses_the_start_url_token_as_botocore_does() {
 fn token_near_expiry_is_refreshed_written_back_and_read_by_botocore() {
     let expiration = role_expiration_millis();
     let (portal, oidc) = (portal(NEW_ACCESS_TOKEN, expiration), oidc());
-    let home = Home::new(&portal, &oidc);
+    let home = SsoHome::new(&portal, &oidc);
     let original = token_json(5 * 60, Some(90 * 86400));
     home.write_token(false, &original);
     // A second home where botocore refreshes the same token itself.
-    let twin = Home::new(&portal, &oidc);
+    let twin = SsoHome::new(&portal, &oidc);
     twin.write_token(false, &original);
 
     let before = SystemTime::now();
     let credentials = home.fetch("x").unwrap();
     assert_eq!(credentials.access_key_id, KEY_ID);
-    let calls = oidc.received();
+    let calls = oidc.requests();
     assert_eq!(calls.len(), 1, "CreateToken is called once");
+    assert_eq!(calls[0].header("content-type"), Some("application/json"));
+    let portal_calls = portal.requests();
     assert_eq!(
-        calls[0].headers.get("content-type").map(String::as_str),
-        Some("application/json")
-    );
-    let portal_calls = portal.received();
-    assert_eq!(
-        portal_calls[0]
-            .headers
-            .get("x-amz-sso_bearer_token")
-            .map(String::as_str),
+        portal_calls[0].header("x-amz-sso_bearer_token"),
         Some(NEW_ACCESS_TOKEN)
     );
 
@@ -697,7 +479,7 @@ fn token_near_expiry_is_refreshed_written_back_and_read_by_botocore() {
         "no temporary file is left: {leftovers:?}"
     );
 
-    let Some(_) = python() else { return };
+    let Some(_) = Python::find() else { return };
     // botocore reads the rewritten file and uses it without refreshing.
     std::fs::remove_dir_all(home.cli_cache_dir()).unwrap();
     assert_eq!(
@@ -705,7 +487,7 @@ fn token_near_expiry_is_refreshed_written_back_and_read_by_botocore() {
         as_oracle(&credentials)
     );
     assert_eq!(
-        oidc.received().len(),
+        oidc.requests().len(),
         1,
         "botocore accepted the rewritten token"
     );
@@ -735,13 +517,13 @@ fn token_near_expiry_is_refreshed_written_back_and_read_by_botocore() {
 fn refused_refresh_keeps_a_token_that_has_not_expired() {
     let expiration = role_expiration_millis();
     let (portal, oidc) = (portal(ACCESS_TOKEN, expiration), oidc());
-    let home = Home::new(&portal, &oidc);
+    let home = SsoHome::new(&portal, &oidc);
     // The registration's refresh token is not the one OIDC knows.
     let token = token_json(5 * 60, Some(90 * 86400)).replace(REFRESH_TOKEN, "aor-revoked");
     home.write_token(false, &token);
     let credentials = home.fetch("x").unwrap();
     assert_eq!(credentials.access_key_id, KEY_ID);
-    assert_eq!(oidc.received().len(), 1);
+    assert_eq!(oidc.requests().len(), 1);
     assert_eq!(
         std::fs::read_to_string(home.token_file(false)).unwrap(),
         token,
@@ -755,14 +537,14 @@ fn refused_refresh_keeps_a_token_that_has_not_expired() {
 #[test]
 fn expired_token_without_refresh_asks_for_aws_sso_login() {
     let (portal, oidc) = (portal(ACCESS_TOKEN, role_expiration_millis()), oidc());
-    let home = Home::new(&portal, &oidc);
+    let home = SsoHome::new(&portal, &oidc);
     home.write_token(false, &token_json(-60, None));
     let error = home.fetch("x").unwrap_err();
     let message = login_needed(&error, "x");
     assert!(message.contains("SSO profile 'x'"), "{message}");
     assert!(message.contains("expired at"), "{message}");
     assert!(message.contains("client registration"), "{message}");
-    assert!(portal.received().is_empty() && oidc.received().is_empty());
+    assert!(portal.requests().is_empty() && oidc.requests().is_empty());
     assert!(home.cli_cache_files().is_empty());
     if let Some(oracle) = botocore(&home, "x", false) {
         assert_eq!(oracle, Oracle::Refused("TokenRetrievalError".to_owned()));
@@ -783,14 +565,14 @@ fn expired_token_without_refresh_asks_for_aws_sso_login() {
 #[test]
 fn expired_token_whose_refresh_is_refused_asks_for_aws_sso_login() {
     let (portal, oidc) = (portal(ACCESS_TOKEN, role_expiration_millis()), oidc());
-    let home = Home::new(&portal, &oidc);
+    let home = SsoHome::new(&portal, &oidc);
     home.write_token(
         false,
         &token_json(-60, Some(90 * 86400)).replace(REFRESH_TOKEN, "aor-revoked"),
     );
     let message = login_needed(&home.fetch("x").unwrap_err(), "x");
     assert!(message.contains("InvalidGrantException"), "{message}");
-    assert!(portal.received().is_empty());
+    assert!(portal.requests().is_empty());
     if let Some(oracle) = botocore(&home, "x", false) {
         assert_eq!(oracle, Oracle::Refused("TokenRetrievalError".to_owned()));
     }
@@ -799,7 +581,7 @@ fn expired_token_whose_refresh_is_refused_asks_for_aws_sso_login() {
 #[test]
 fn missing_token_file_asks_for_aws_sso_login() {
     let (portal, oidc) = (portal(ACCESS_TOKEN, role_expiration_millis()), oidc());
-    let home = Home::new(&portal, &oidc);
+    let home = SsoHome::new(&portal, &oidc);
     let message = login_needed(&home.fetch("x").unwrap_err(), "x");
     assert!(
         message.contains("no cached SSO token for sso-session 'my-sso'"),
@@ -820,7 +602,7 @@ fn portal_unauthorized_asks_for_aws_sso_login() {
         portal("a-token-nobody-has", role_expiration_millis()),
         oidc(),
     );
-    let home = Home::new(&portal, &oidc);
+    let home = SsoHome::new(&portal, &oidc);
     home.write_token(false, &token_json(8 * 3600, None));
     let message = login_needed(&home.fetch("x").unwrap_err(), "x");
     assert!(message.contains("UnauthorizedException"), "{message}");
@@ -840,7 +622,7 @@ fn portal_unauthorized_asks_for_aws_sso_login() {
 #[test]
 fn malformed_token_file_is_named_and_left_untouched() {
     let (portal, oidc) = (portal(ACCESS_TOKEN, role_expiration_millis()), oidc());
-    let home = Home::new(&portal, &oidc);
+    let home = SsoHome::new(&portal, &oidc);
     let broken = format!("{{\"accessToken\": \"{ACCESS_TOKEN}\", \"expiresAt\": ");
     home.write_token(false, &broken);
     let error = home.fetch("x").unwrap_err();
@@ -860,7 +642,7 @@ fn malformed_token_file_is_named_and_left_untouched() {
         std::fs::read_to_string(home.token_file(false)).unwrap(),
         broken
     );
-    assert!(portal.received().is_empty() && oidc.received().is_empty());
+    assert!(portal.requests().is_empty() && oidc.requests().is_empty());
     assert!(!home.cli_cache_dir().exists(), "nothing written");
     if let Some(oracle) = botocore(&home, "x", false) {
         assert!(
@@ -873,19 +655,17 @@ fn malformed_token_file_is_named_and_left_untouched() {
 #[test]
 fn two_megabyte_portal_answer_is_refused() {
     let oidc = oidc();
-    let portal = Stub::start(Box::new(|_| Reply {
-        status: 200,
-        headers: vec![("Content-Type", "application/json")]
-            .into_iter()
-            .map(|(n, v)| (n, v.to_owned()))
-            .collect(),
-        body: format!(
-            "{{\"roleCredentials\": {{\"accessKeyId\": \"{}\"}}}}",
-            "A".repeat(2 * 1024 * 1024)
+    let portal = Stub::start(|_| {
+        Reply::bytes(
+            200,
+            format!(
+                "{{\"roleCredentials\": {{\"accessKeyId\": \"{}\"}}}}",
+                "A".repeat(2 * 1024 * 1024)
+            ),
         )
-        .into_bytes(),
-    }));
-    let home = Home::new(&portal, &oidc);
+        .header("Content-Type", "application/json")
+    });
+    let home = SsoHome::new(&portal, &oidc);
     home.write_token(false, &token_json(8 * 3600, None));
     let error = home.fetch("x").unwrap_err();
     let message = error.to_string();
@@ -904,7 +684,7 @@ fn two_megabyte_portal_answer_is_refused() {
 #[test]
 fn malformed_cli_cache_is_named_and_not_overwritten() {
     let (portal, oidc) = (portal(ACCESS_TOKEN, role_expiration_millis()), oidc());
-    let home = Home::new(&portal, &oidc);
+    let home = SsoHome::new(&portal, &oidc);
     home.write_token(false, &token_json(8 * 3600, None));
     let cached = home
         .cli_cache_dir()
@@ -923,5 +703,5 @@ fn malformed_cli_cache_is_named_and_not_overwritten() {
         std::fs::read_to_string(&cached).unwrap(),
         "{\"Credentials\": {\"AccessKeyId\": 1}}"
     );
-    assert!(portal.received().is_empty());
+    assert!(portal.requests().is_empty());
 }

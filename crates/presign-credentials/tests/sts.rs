@@ -10,21 +10,31 @@
 //! need them are skipped with a notice; under CI (`CI` set) they fail.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common_sts;
+mod common;
 
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use common_sts::{
-    Moto, Stub, answer_xml, fetch, home, moto, moto_call, python, run_python, source_of,
-};
+use common::{Home, Moto, Python, Reply, Stub, answer_xml, create_role, fetch_source, moto_call};
 use presign_credentials::{CredentialsError, MfaPrompt};
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/presign-target";
 const STUB_KEY: &str = "ASIASTUBEXAMPLE00001";
 const STUB_SECRET: &str = "stub/Secret+Key0123456789";
 const STUB_TOKEN: &str = "stub-session-token//+==";
+
+/// The source the chain plans for `profile` (`default`: no `--profile`)
+/// in us-east-1 with `vars` set too.
+fn source_of(
+    home: &Home,
+    profile: &str,
+    vars: &[(&str, &str)],
+) -> presign_config::CredentialSource {
+    let mut all = vec![("AWS_REGION", "us-east-1")];
+    all.extend_from_slice(vars);
+    common::plan_for(home, (profile != "default").then_some(profile), &all)
+}
 
 fn base_profile(moto: &Moto) -> String {
     format!(
@@ -37,16 +47,16 @@ fn base_profile(moto: &Moto) -> String {
 
 #[test]
 fn moto_assume_role_returns_credentials_with_the_requested_lifetime() {
-    let Some(moto) = moto() else { return };
+    let Some(moto) = Moto::find() else { return };
     let _lock = moto.lock();
     let config = format!(
         "[profile dev]\nrole_arn = {ROLE}\nsource_profile = base\nexternal_id = presign-ext\n\
          duration_seconds = 900\nrole_session_name = presign-it\n"
     );
-    let home = home(&config, &base_profile(&moto));
+    let home = Home::with_files(&config, &base_profile(&moto));
     let source = source_of(&home, "dev", &[("AWS_ENDPOINT_URL_STS", &moto.endpoint)]);
     let now = SystemTime::now();
-    let credentials = fetch(&source, now).unwrap();
+    let credentials = fetch_source(&source, now).unwrap();
     assert!(
         credentials.access_key_id.starts_with("ASIA"),
         "{}",
@@ -82,16 +92,16 @@ fn moto_assume_role_returns_credentials_with_the_requested_lifetime() {
 
 #[test]
 fn moto_refuses_a_wrong_secret_with_signature_does_not_match() {
-    let Some(moto) = moto() else { return };
+    let Some(moto) = Moto::find() else { return };
     let _lock = moto.lock();
     let config = format!("[profile dev]\nrole_arn = {ROLE}\nsource_profile = base\n");
     let credentials = format!(
         "[base]\naws_access_key_id = {}\naws_secret_access_key = wrong-{}\n",
         moto.access_key, moto.secret_key
     );
-    let home = home(&config, &credentials);
+    let home = Home::with_files(&config, &credentials);
     let source = source_of(&home, "dev", &[("AWS_ENDPOINT_URL_STS", &moto.endpoint)]);
-    let error = fetch(&source, SystemTime::now()).unwrap_err();
+    let error = fetch_source(&source, SystemTime::now()).unwrap_err();
     let message = error.to_string();
     assert!(
         matches!(error, CredentialsError::StsRefused { ref code, .. } if code == "SignatureDoesNotMatch"),
@@ -107,11 +117,11 @@ fn moto_refuses_a_wrong_secret_with_signature_does_not_match() {
 
 #[test]
 fn moto_role_chain_assumes_each_role_in_turn() {
-    let Some(moto) = moto() else { return };
+    let Some(moto) = Moto::find() else { return };
     let _lock = moto.lock();
     // The middle role must exist with a policy that lets it assume roles:
     // moto checks the chained call with that role's permissions.
-    let middle = moto.create_role("presign-middle");
+    let middle = create_role(&moto, "presign-middle");
     let config = format!(
         "[profile a]\nrole_arn = {ROLE}\nsource_profile = b\nrole_session_name = end\n\
          [profile b]\nrole_arn = {middle}\nsource_profile = c\nrole_session_name = mid\n"
@@ -120,9 +130,9 @@ fn moto_role_chain_assumes_each_role_in_turn() {
         "[c]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
         moto.access_key, moto.secret_key
     );
-    let home = home(&config, &credentials);
+    let home = Home::with_files(&config, &credentials);
     let source = source_of(&home, "a", &[("AWS_ENDPOINT_URL_STS", &moto.endpoint)]);
-    let credentials = fetch(&source, SystemTime::now()).unwrap();
+    let credentials = fetch_source(&source, SystemTime::now()).unwrap();
     let (status, text) = moto_call(
         &moto,
         "sts",
@@ -140,9 +150,9 @@ fn moto_role_chain_assumes_each_role_in_turn() {
 
 #[test]
 fn moto_web_identity_is_unsigned_and_reads_the_token_file() {
-    let Some(moto) = moto() else { return };
+    let Some(moto) = Moto::find() else { return };
     let _lock = moto.lock();
-    let home = home("", "");
+    let home = Home::with_files("", "");
     let token = home.path().join("token");
     std::fs::write(&token, "eyJ.web-identity.token").unwrap();
     let token_path = token.to_str().unwrap();
@@ -160,7 +170,7 @@ fn moto_web_identity_is_unsigned_and_reads_the_token_file() {
     // fails on the missing Authorization header), so it is allowed one
     // unauthenticated action for this call, then checks everything again.
     let credentials = moto
-        .without_auth_for_one_action(|| fetch(&source, SystemTime::now()))
+        .without_auth_for_one_action(|| fetch_source(&source, SystemTime::now()))
         .unwrap();
     assert!(credentials.access_key_id.starts_with("ASIA"));
     assert!(credentials.expires_at.is_some());
@@ -181,15 +191,15 @@ fn moto_web_identity_is_unsigned_and_reads_the_token_file() {
 
 fn stub_answering_credentials() -> Stub {
     Stub::start(|request| {
-        let action = if request.contains("Action=AssumeRoleWithWebIdentity") {
+        let action = if request
+            .body_text()
+            .contains("Action=AssumeRoleWithWebIdentity")
+        {
             "AssumeRoleWithWebIdentity"
         } else {
             "AssumeRole"
         };
-        (
-            200,
-            answer_xml(action, STUB_KEY, STUB_SECRET, STUB_TOKEN).into_bytes(),
-        )
+        Reply::xml(200, &answer_xml(action, STUB_KEY, STUB_SECRET, STUB_TOKEN))
     })
 }
 
@@ -203,9 +213,9 @@ fn dev_profile() -> String {
 #[test]
 fn the_cli_cache_is_written_0600_and_reused_without_a_second_call() {
     let stub = stub_answering_credentials();
-    let home = home(&dev_profile(), "");
-    let source = source_of(&home, "dev", &[("AWS_ENDPOINT_URL_STS", &stub.url)]);
-    let first = fetch(&source, SystemTime::now()).unwrap();
+    let home = Home::with_files(&dev_profile(), "");
+    let source = source_of(&home, "dev", &[("AWS_ENDPOINT_URL_STS", stub.url())]);
+    let first = fetch_source(&source, SystemTime::now()).unwrap();
     assert_eq!(first.access_key_id, STUB_KEY);
     assert_eq!(stub.requests().len(), 1);
     let dir = home.path().join(".aws/cli/cache");
@@ -216,7 +226,7 @@ fn the_cli_cache_is_written_0600_and_reused_without_a_second_call() {
     assert_eq!(entries.len(), 1, "{entries:?}");
     assert_mode(&entries[0], 0o600);
     assert_mode(&dir, 0o700);
-    let second = fetch(&source, SystemTime::now()).unwrap();
+    let second = fetch_source(&source, SystemTime::now()).unwrap();
     assert_eq!(stub.requests().len(), 1, "the second fetch called STS");
     assert_eq!(second.access_key_id, STUB_KEY);
     assert_eq!(
@@ -239,9 +249,9 @@ fn assert_mode(_: &Path, _: u32) {}
 #[test]
 fn malformed_cache_json_is_ignored_and_replaced() {
     let stub = stub_answering_credentials();
-    let home = home(&dev_profile(), "");
-    let source = source_of(&home, "dev", &[("AWS_ENDPOINT_URL_STS", &stub.url)]);
-    fetch(&source, SystemTime::now()).unwrap();
+    let home = Home::with_files(&dev_profile(), "");
+    let source = source_of(&home, "dev", &[("AWS_ENDPOINT_URL_STS", stub.url())]);
+    fetch_source(&source, SystemTime::now()).unwrap();
     let dir = home.path().join(".aws/cli/cache");
     let entry = std::fs::read_dir(&dir)
         .unwrap()
@@ -250,7 +260,7 @@ fn malformed_cache_json_is_ignored_and_replaced() {
         .unwrap()
         .path();
     std::fs::write(&entry, "{\"Credentials\": {\"AccessKeyId\": ").unwrap();
-    let credentials = fetch(&source, SystemTime::now()).unwrap();
+    let credentials = fetch_source(&source, SystemTime::now()).unwrap();
     assert_eq!(credentials.access_key_id, STUB_KEY);
     assert_eq!(
         stub.requests().len(),
@@ -270,17 +280,16 @@ fn malformed_cache_json_is_ignored_and_replaced() {
 #[test]
 fn an_sts_error_body_names_code_message_role_and_profile() {
     let stub = Stub::start(|_| {
-        (
+        Reply::xml(
             403,
-            b"<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type>\
+            "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type>\
               <Code>AccessDenied</Code><Message>User: arn:aws:iam::1:user/u is not authorized to perform: \
-              sts:AssumeRole</Message></Error><RequestId>r-1</RequestId></ErrorResponse>"
-                .to_vec(),
+              sts:AssumeRole</Message></Error><RequestId>r-1</RequestId></ErrorResponse>",
         )
     });
-    let home = home(&dev_profile(), "");
-    let source = source_of(&home, "dev", &[("AWS_ENDPOINT_URL_STS", &stub.url)]);
-    let error = fetch(&source, SystemTime::now()).unwrap_err();
+    let home = Home::with_files(&dev_profile(), "");
+    let source = source_of(&home, "dev", &[("AWS_ENDPOINT_URL_STS", stub.url())]);
+    let error = fetch_source(&source, SystemTime::now()).unwrap_err();
     let message = error.to_string();
     assert!(message.contains("AccessDenied"), "{message}");
     assert!(
@@ -300,10 +309,10 @@ fn an_sts_error_body_names_code_message_role_and_profile() {
 
 #[test]
 fn a_two_megabyte_answer_is_a_clear_error_and_nothing_is_cached() {
-    let stub = Stub::start(|_| (200, vec![b'x'; 2 << 20]));
-    let home = home(&dev_profile(), "");
-    let source = source_of(&home, "dev", &[("AWS_ENDPOINT_URL_STS", &stub.url)]);
-    let error = fetch(&source, SystemTime::now()).unwrap_err();
+    let stub = Stub::start(|_| Reply::bytes(200, vec![b'x'; 2 << 20]));
+    let home = Home::with_files(&dev_profile(), "");
+    let source = source_of(&home, "dev", &[("AWS_ENDPOINT_URL_STS", stub.url())]);
+    let error = fetch_source(&source, SystemTime::now()).unwrap_err();
     let message = error.to_string();
     assert!(message.contains("larger than 1 MiB"), "{message}");
     assert!(message.contains(ROLE), "{message}");
@@ -312,10 +321,12 @@ fn a_two_megabyte_answer_is_a_clear_error_and_nothing_is_cached() {
 
 #[test]
 fn an_answer_that_is_not_sts_xml_is_refused_without_echoing_it() {
-    let stub = Stub::start(|_| (200, b"<html>captive portal SECRET-PAGE</html>".to_vec()));
-    let home = home(&dev_profile(), "");
-    let source = source_of(&home, "dev", &[("AWS_ENDPOINT_URL_STS", &stub.url)]);
-    let message = fetch(&source, SystemTime::now()).unwrap_err().to_string();
+    let stub = Stub::start(|_| Reply::text(200, "<html>captive portal SECRET-PAGE</html>"));
+    let home = Home::with_files(&dev_profile(), "");
+    let source = source_of(&home, "dev", &[("AWS_ENDPOINT_URL_STS", stub.url())]);
+    let message = fetch_source(&source, SystemTime::now())
+        .unwrap_err()
+        .to_string();
     assert!(message.contains("has no <Credentials>"), "{message}");
     assert!(!message.contains("SECRET-PAGE"), "{message}");
 }
@@ -343,9 +354,11 @@ fn mfa_profile() -> String {
 #[test]
 fn mfa_without_a_prompt_names_the_profile_and_serial() {
     let stub = stub_answering_credentials();
-    let home = home(&mfa_profile(), "");
-    let source = source_of(&home, "dev", &[("AWS_ENDPOINT_URL_STS", &stub.url)]);
-    let message = fetch(&source, SystemTime::now()).unwrap_err().to_string();
+    let home = Home::with_files(&mfa_profile(), "");
+    let source = source_of(&home, "dev", &[("AWS_ENDPOINT_URL_STS", stub.url())]);
+    let message = fetch_source(&source, SystemTime::now())
+        .unwrap_err()
+        .to_string();
     assert!(message.contains("profile 'dev'"), "{message}");
     assert!(
         message.contains("arn:aws:iam::123456789012:mfa/me"),
@@ -357,14 +370,17 @@ fn mfa_without_a_prompt_names_the_profile_and_serial() {
 #[test]
 fn mfa_code_external_id_and_duration_are_sent_signed() {
     let stub = stub_answering_credentials();
-    let home = home(&mfa_profile(), "");
-    let source = source_of(&home, "dev", &[("AWS_ENDPOINT_URL_STS", &stub.url)]);
-    let fetcher = common_sts::fetcher().with_mfa_prompt(Arc::new(FixedCode));
+    let home = Home::with_files(&mfa_profile(), "");
+    let source = source_of(&home, "dev", &[("AWS_ENDPOINT_URL_STS", stub.url())]);
+    let fetcher = common::fetcher(&common::env(&home)).with_mfa_prompt(Arc::new(FixedCode));
     fetcher.fetch(&source, SystemTime::now()).unwrap();
     let requests = stub.requests();
     let request = &requests[0];
-    assert!(request.starts_with("POST / HTTP/1.1\r\n"), "{request}");
-    let body = request.split("\r\n\r\n").nth(1).unwrap();
+    assert_eq!(
+        (request.method.as_str(), request.target.as_str()),
+        ("POST", "/")
+    );
+    let body = request.body_text();
     assert!(
         body.starts_with("Action=AssumeRole&Version=2011-06-15&RoleArn="),
         "{body}"
@@ -377,36 +393,43 @@ fn mfa_code_external_id_and_duration_are_sent_signed() {
     ] {
         assert!(body.contains(field), "{field} missing from {body}");
     }
-    let lower = request.to_ascii_lowercase();
+    let authorization = request
+        .header("authorization")
+        .unwrap()
+        .to_ascii_lowercase();
     assert!(
-        lower.contains("\r\nauthorization: aws4-hmac-sha256 credential=akidbase/"),
-        "{request}"
+        authorization.starts_with("aws4-hmac-sha256 credential=akidbase/"),
+        "{authorization}"
     );
     assert!(
-        lower.contains("signedheaders=content-type;host;x-amz-date,"),
-        "{request}"
+        authorization.contains("signedheaders=content-type;host;x-amz-date,"),
+        "{authorization}"
     );
 }
 
 #[test]
 fn a_missing_web_identity_token_file_names_the_file_and_variable() {
     let stub = stub_answering_credentials();
-    let home = home("", "");
+    let home = Home::with_files("", "");
     let missing = home.path().join("no-such-token");
     let source = source_of(
         &home,
         "default",
         &[
-            ("AWS_ENDPOINT_URL_STS", &stub.url),
+            ("AWS_ENDPOINT_URL_STS", stub.url()),
             ("AWS_WEB_IDENTITY_TOKEN_FILE", missing.to_str().unwrap()),
             ("AWS_ROLE_ARN", ROLE),
         ],
     );
-    let message = fetch(&source, SystemTime::now()).unwrap_err().to_string();
+    let message = fetch_source(&source, SystemTime::now())
+        .unwrap_err()
+        .to_string();
     assert!(message.contains(missing.to_str().unwrap()), "{message}");
     assert!(message.contains("AWS_WEB_IDENTITY_TOKEN_FILE"), "{message}");
     std::fs::write(&missing, "").unwrap();
-    let message = fetch(&source, SystemTime::now()).unwrap_err().to_string();
+    let message = fetch_source(&source, SystemTime::now())
+        .unwrap_err()
+        .to_string();
     assert!(
         message.contains("is empty") && message.contains("AWS_WEB_IDENTITY_TOKEN_FILE"),
         "{message}"
@@ -416,47 +439,48 @@ fn a_missing_web_identity_token_file_names_the_file_and_variable() {
 
 /// `[profile eks]` with the token in HOME/token, after `other`. The path is
 /// absolute: botocore does not expand `~` in `web_identity_token_file`.
-fn write_eks_profile(home: &tempfile::TempDir, other: &str) {
+fn write_eks_profile(home: &Home, other: &str) {
     let config = format!(
         "{other}[profile eks]\nrole_arn = arn:aws:iam::1:role/pod\nweb_identity_token_file = {}\n",
         home.path().join("token").display()
     );
-    std::fs::write(home.path().join(".aws/config"), config).unwrap();
+    home.write_config(&config);
 }
 
 #[test]
 fn web_identity_is_unsigned_and_rereads_the_token_on_every_fetch() {
     let stub = stub_answering_credentials();
-    let home = home("", "");
+    let home = Home::with_files("", "");
     write_eks_profile(&home, "");
     std::fs::write(home.path().join("token"), "first-token").unwrap();
-    let source = source_of(&home, "eks", &[("AWS_ENDPOINT_URL_STS", &stub.url)]);
+    let source = source_of(&home, "eks", &[("AWS_ENDPOINT_URL_STS", stub.url())]);
     // No cache directory use between the two: remove the entry each time.
     let cache = home.path().join(".aws/cli/cache");
-    fetch(&source, SystemTime::now()).unwrap();
+    fetch_source(&source, SystemTime::now()).unwrap();
     std::fs::remove_dir_all(&cache).unwrap();
     std::fs::write(home.path().join("token"), "second-token").unwrap();
-    let credentials = fetch(&source, SystemTime::now()).unwrap();
+    let credentials = fetch_source(&source, SystemTime::now()).unwrap();
     assert_eq!(credentials.access_key_id, STUB_KEY);
     let requests = stub.requests();
+    let bodies: Vec<String> = requests.iter().map(common::Request::body_text).collect();
     assert!(
-        requests[0].contains("&WebIdentityToken=first-token"),
+        bodies[0].contains("&WebIdentityToken=first-token"),
         "{}",
-        requests[0]
+        bodies[0]
     );
     assert!(
-        requests[1].contains("&WebIdentityToken=second-token"),
+        bodies[1].contains("&WebIdentityToken=second-token"),
         "{}",
-        requests[1]
+        bodies[1]
     );
-    assert!(!requests[0].to_ascii_lowercase().contains("authorization:"));
+    assert!(requests[0].header("authorization").is_none());
 }
 
 // ---------------------------------------------------------------- botocore
 
 #[test]
 fn botocore_signs_the_same_authorization_header() {
-    let Some(python) = python() else { return };
+    let Some(python) = Python::find() else { return };
     let now = presign::AmzDate::parse_rfc3339("2026-12-06T16:04:05Z")
         .unwrap()
         .to_system_time();
@@ -500,7 +524,11 @@ with mock.patch("botocore.auth.get_current_datetime", return_value=datetime.date
 print(request.headers["Authorization"])
 print(request.headers["X-Amz-Date"])
 "#;
-        let out = run_python(&python, script, &[url, body, token.unwrap_or("")], &[]);
+        let out = python.run(
+            script,
+            &[url, body, token.unwrap_or("")],
+            Vec::<(String, String)>::new(),
+        );
         let mut lines = out.lines();
         assert_eq!(lines.next(), Some(ours.authorization()), "{url}");
         assert_eq!(lines.next(), Some(ours.amz_date()));
@@ -522,24 +550,24 @@ print(json.dumps([frozen.access_key, frozen.secret_key, frozen.token]))
 "#;
 
 fn botocore_keys(
-    python: &Path,
-    home: &Path,
+    python: &Python,
+    home: &Home,
     profile: &str,
     vars: &[(&str, &str)],
     cli_cache: bool,
 ) -> [String; 3] {
-    let cache = home.join(".aws/cli/cache");
+    let cache = home.aws_file("cli/cache");
     let mut args = vec![profile];
     if cli_cache {
         args.push(cache.to_str().unwrap());
     }
     // botocore reads AWS_DEFAULT_REGION (not AWS_REGION) for the region.
     let mut env = vec![
-        ("HOME", home.to_str().unwrap()),
+        ("HOME", home.path().to_str().unwrap()),
         ("AWS_DEFAULT_REGION", "us-east-1"),
     ];
     env.extend_from_slice(vars);
-    let out = run_python(python, BOTOCORE_CREDENTIALS, &args, &env);
+    let out = python.run(BOTOCORE_CREDENTIALS, &args, home.vars_with(&env));
     serde_json::from_str(out.trim()).unwrap()
 }
 
@@ -557,34 +585,34 @@ fn keys(credentials: &presign_config::ResolvedCredentials) -> [String; 3] {
 
 #[test]
 fn botocore_gets_the_same_keys_for_assume_role_and_web_identity() {
-    let Some(python) = python() else { return };
+    let Some(python) = Python::find() else { return };
     let stub = stub_answering_credentials();
-    let home = home("", "");
+    let home = Home::with_files("", "");
     write_eks_profile(&home, &dev_profile());
     std::fs::write(home.path().join("token"), "a-token").unwrap();
     let vars = [
-        ("AWS_ENDPOINT_URL_STS", stub.url.as_str()),
+        ("AWS_ENDPOINT_URL_STS", stub.url()),
         ("AWS_REGION", "us-east-1"),
     ];
     for profile in ["dev", "eks"] {
-        let ours = fetch(&source_of(&home, profile, &vars), SystemTime::now()).unwrap();
-        let theirs = botocore_keys(&python, home.path(), profile, &vars, false);
+        let ours = fetch_source(&source_of(&home, profile, &vars), SystemTime::now()).unwrap();
+        let theirs = botocore_keys(&python, &home, profile, &vars, false);
         assert_eq!(keys(&ours), theirs, "profile {profile}");
     }
 }
 
 #[test]
 fn botocore_and_presign_share_the_cli_cache_both_ways() {
-    let Some(python) = python() else { return };
+    let Some(python) = Python::find() else { return };
     // presign writes, botocore (as the AWS CLI) reads: no call to STS.
     let stub = stub_answering_credentials();
-    let first = home(&dev_profile(), "");
+    let first = Home::with_files(&dev_profile(), "");
     let vars = [
-        ("AWS_ENDPOINT_URL_STS", stub.url.as_str()),
+        ("AWS_ENDPOINT_URL_STS", stub.url()),
         ("AWS_REGION", "us-east-1"),
     ];
-    let ours = fetch(&source_of(&first, "dev", &vars), SystemTime::now()).unwrap();
-    let theirs = botocore_keys(&python, first.path(), "dev", &vars, true);
+    let ours = fetch_source(&source_of(&first, "dev", &vars), SystemTime::now()).unwrap();
+    let theirs = botocore_keys(&python, &first, "dev", &vars, true);
     assert_eq!(keys(&ours), theirs);
     assert_eq!(
         stub.requests().len(),
@@ -593,15 +621,15 @@ fn botocore_and_presign_share_the_cli_cache_both_ways() {
     );
 
     // botocore writes, presign reads: no call to STS either.
-    let other = home(&dev_profile(), "");
+    let other = Home::with_files(&dev_profile(), "");
     let stub = stub_answering_credentials();
     let vars = [
-        ("AWS_ENDPOINT_URL_STS", stub.url.as_str()),
+        ("AWS_ENDPOINT_URL_STS", stub.url()),
         ("AWS_REGION", "us-east-1"),
     ];
-    let theirs = botocore_keys(&python, other.path(), "dev", &vars, true);
+    let theirs = botocore_keys(&python, &other, "dev", &vars, true);
     assert_eq!(stub.requests().len(), 1);
-    let ours = fetch(&source_of(&other, "dev", &vars), SystemTime::now()).unwrap();
+    let ours = fetch_source(&source_of(&other, "dev", &vars), SystemTime::now()).unwrap();
     assert_eq!(keys(&ours), theirs);
     assert_eq!(
         stub.requests().len(),
