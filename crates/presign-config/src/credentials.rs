@@ -167,21 +167,30 @@ pub(crate) fn env_credentials(
     }))
 }
 
-/// An instant as STS, the SSO portal, `credential_process` and the
-/// container and instance endpoints write it: RFC 3339 with `Z` or an
-/// offset, fractions allowed.
+/// An instant as every source of credentials writes it: RFC 3339 with `Z`
+/// or an offset, fractions allowed (STS, `credential_process`, the container
+/// and instance endpoints, the SSO token cache, `AWS_CREDENTIAL_EXPIRATION`),
+/// or with the `UTC` suffix botocore's `strftime('%Y-%m-%dT%H:%M:%S%Z')`
+/// gives (the AWS CLI's credentials cache, older SSO token files).
 ///
 /// # Example
 /// ```
 /// use presign_config::parse_expiration;
 ///
-/// assert!(parse_expiration("2026-12-06T16:04:00Z").is_some());
+/// let instant = parse_expiration("2026-12-06T16:04:00Z");
+/// assert!(instant.is_some());
+/// assert_eq!(parse_expiration("2026-12-06T16:04:00UTC"), instant);
+/// assert_eq!(parse_expiration("2026-12-06T17:04:00+01:00"), instant);
 /// assert!(parse_expiration("2026-12-06T16:04:00.123+00:00").is_some());
 /// assert!(parse_expiration("tomorrow").is_none());
 /// ```
 #[must_use]
 pub fn parse_expiration(text: &str) -> Option<SystemTime> {
-    let timestamp: jiff::Timestamp = text.trim().parse().ok()?;
+    let text = text.trim();
+    let timestamp: jiff::Timestamp = match text.strip_suffix("UTC") {
+        Some(utc) => format!("{utc}Z").parse().ok()?,
+        None => text.parse().ok()?,
+    };
     Some(SystemTime::from(timestamp))
 }
 

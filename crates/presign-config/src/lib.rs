@@ -45,7 +45,7 @@ mod providers;
 mod resolve;
 mod settings;
 mod shared_files;
-mod sources;
+pub mod sources;
 mod target;
 #[cfg(test)]
 mod tests;
@@ -62,26 +62,6 @@ pub use sources::{
     ADVISORY_REFRESH, AssumeRolePlan, ContainerAuthorization, ContainerPlan, CredentialSource,
     Freshness, InstanceMetadataPlan, MANDATORY_REFRESH, ProcessPlan, SsoPlan, StsEndpoint,
     WebIdentityPlan, freshness, refresh_due,
-};
-pub use sources::{
-    AssumeRoleCall, CLI_CACHE_EXPIRY_WINDOW, CachedEntry, StsAnswerError, StsCredentials,
-    cli_cache_json, default_session_name, parse_sts_answer, read_cli_cache, web_identity_cache_key,
-    web_identity_form_body,
-};
-// IAM Identity Center (SSO): token and cache files, answers, refresh rules.
-pub use sources::{
-    CreatedToken, SSO_TOKEN_REFRESH_WINDOW, SsoFormatError, SsoRegistration, SsoToken,
-    SsoTokenStep, cli_cache_contents, create_token_body, parse_cli_cache, parse_role_credentials,
-    parse_sso_time, refreshed_token_file, sso_cli_cache_file, sso_cli_cache_key, sso_service_error,
-    sso_token_cache_key, sso_token_file, sso_token_step,
-};
-// credential_process, the container endpoint and IMDS: pure parts.
-pub use sources::{
-    CONTAINER_ALLOWED_HOSTS, ContainerUrlError, IMDS_CREDENTIALS_PATH, IMDS_TOKEN_HEADER,
-    IMDS_TOKEN_PATH, IMDS_TOKEN_TTL_HEADER, IMDS_TOKEN_TTL_SECONDS, ImdsRoleError, JsonAnswerError,
-    SplitError, TokenStatus, check_container_url, container_token_is_legal, imds_role_name,
-    imds_token_status, imds_url, parse_container_answer, parse_imds_answer, parse_process_output,
-    split_command_line,
 };
 pub use target::Target;
 pub use transport::{ProxyUrl, Sourced, TransportConfig, TransportOverrides, resolve_transport};

@@ -7,14 +7,14 @@
 
 use std::time::Duration;
 
-use presign_config::{
-    ContainerAuthorization, ContainerPlan, JsonAnswerError, ResolvedCredentials,
-    check_container_url, container_token_is_legal, parse_container_answer,
+use presign_config::sources::{
+    JsonAnswerError, check_container_url, container_token_is_legal, parse_container_answer,
 };
+use presign_config::{ContainerAuthorization, ContainerPlan, ResolvedCredentials};
 use presign_http::Http;
 use zeroize::Zeroizing;
 
-use crate::bounded_http::{Exchange, MAX_ANSWER, exchange};
+use crate::bounded_http::{Exchange, exchange};
 use crate::error::CredentialsError;
 
 /// botocore's `TIMEOUT_SECONDS`.
@@ -93,23 +93,13 @@ fn authorization(
     let (token, origin) = match authorization {
         None => return Ok(None),
         Some(ContainerAuthorization::File(path)) => {
-            let bytes =
-                read_bounded(path).map_err(|cause| CredentialsError::ContainerTokenFile {
+            let text = crate::files::read_text_file(path).map_err(|cause| {
+                CredentialsError::ContainerTokenFile {
                     path: path.clone(),
                     cause,
-                })?;
-            let text =
-                std::str::from_utf8(&bytes).map_err(|_| CredentialsError::ContainerTokenFile {
-                    path: path.clone(),
-                    cause: std::io::Error::new(
-                        std::io::ErrorKind::InvalidData,
-                        "the file is not UTF-8 text",
-                    ),
-                })?;
-            (
-                Zeroizing::new(text.to_owned()),
-                format!("{} ({TOKEN_FILE_VARIABLE})", path.display()),
-            )
+                }
+            })?;
+            (text, format!("{} ({TOKEN_FILE_VARIABLE})", path.display()))
         }
         Some(ContainerAuthorization::Token(token)) => (token.clone(), TOKEN_VARIABLE.to_owned()),
     };
@@ -117,21 +107,6 @@ fn authorization(
         return Err(CredentialsError::ContainerTokenIllegal { origin });
     }
     Ok(Some(token))
-}
-
-/// A token file's content, at most [`MAX_ANSWER`] bytes.
-fn read_bounded(path: &std::path::Path) -> std::io::Result<Zeroizing<Vec<u8>>> {
-    use std::io::Read as _;
-    let file = std::fs::File::open(path)?;
-    let mut bytes = Zeroizing::new(Vec::new());
-    file.take(MAX_ANSWER + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_ANSWER {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            "the file is larger than 1 MiB",
-        ));
-    }
-    Ok(bytes)
 }
 
 /// `: "<the start of the body>"` for an error answer, or nothing.

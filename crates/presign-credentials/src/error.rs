@@ -4,7 +4,8 @@
 use std::io;
 use std::path::PathBuf;
 
-use presign_config::{ConfigError, ContainerUrlError, ImdsRoleError, JsonAnswerError, SplitError};
+use presign_config::ConfigError;
+use presign_config::sources::{ContainerUrlError, ImdsRoleError, JsonAnswerError, SplitError};
 
 /// Why credentials could not be fetched.
 #[derive(Debug, thiserror::Error)]
@@ -268,21 +269,20 @@ pub enum CredentialsError {
         problem: String,
     },
 
-    /// A cached SSO role credentials file (`~/.aws/cli/cache`) is not what
-    /// botocore writes.
+    /// A file of the AWS CLI's credentials cache (`~/.aws/cli/cache`) is
+    /// not what botocore writes (assume role, web identity, SSO).
     #[error(
-        "the AWS CLI's cached SSO role credentials file {path} {problem}; delete it and try again"
+        "the AWS CLI's cached credentials file {path} {problem}; delete it and try again (presign does not overwrite a file it cannot read)"
     )]
-    SsoCacheFile { path: PathBuf, problem: String },
+    CliCacheFile { path: PathBuf, problem: String },
 
-    /// An SSO token or cache file could not be read.
+    /// A token or cache file could not be read.
     #[error("cannot read {path}: {cause}")]
-    SsoRead { path: PathBuf, cause: io::Error },
+    ReadFile { path: PathBuf, cause: io::Error },
 
-    /// An SSO token or cache file could not be written (nothing was
-    /// changed).
+    /// A token or cache file could not be written (nothing was changed).
     #[error("cannot write {path} (left as it was): {cause}")]
-    SsoWrite { path: PathBuf, cause: io::Error },
+    WriteFile { path: PathBuf, cause: io::Error },
 
     /// The portal or OIDC could not be reached.
     #[error("SSO profile '{profile}': cannot reach {service} at {url}: {cause}")]

@@ -13,12 +13,12 @@
 
 use std::time::SystemTime;
 
-use presign_config::{
+use presign_config::sources::{
     IMDS_CREDENTIALS_PATH, IMDS_TOKEN_HEADER, IMDS_TOKEN_PATH, IMDS_TOKEN_TTL_HEADER,
-    IMDS_TOKEN_TTL_SECONDS, ImdsRoleError, InstanceMetadataPlan, JsonAnswerError,
-    ResolvedCredentials, TokenStatus, imds_role_name, imds_token_status, imds_url,
-    parse_imds_answer,
+    IMDS_TOKEN_TTL_SECONDS, ImdsRoleError, JsonAnswerError, TokenStatus, imds_role_name,
+    imds_token_status, imds_url, parse_imds_answer,
 };
+use presign_config::{InstanceMetadataPlan, ResolvedCredentials};
 use presign_http::Http;
 use zeroize::Zeroizing;
 

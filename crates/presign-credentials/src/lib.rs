@@ -27,6 +27,7 @@ mod cli_cache;
 mod container;
 mod error;
 mod fetch;
+mod files;
 mod imds;
 mod process;
 mod provider;

@@ -15,11 +15,12 @@ use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use presign_config::{ProcessPlan, ResolvedCredentials, parse_process_output, split_command_line};
+use presign_config::sources::{parse_process_output, split_command_line};
+use presign_config::{ProcessPlan, ResolvedCredentials};
 use zeroize::Zeroizing;
 
-use crate::bounded_http::MAX_ANSWER;
 use crate::error::CredentialsError;
+use crate::files::read_at_most;
 
 /// How much of the end of stderr a failure shows.
 const STDERR_SHOWN: usize = 4096;
@@ -141,15 +142,15 @@ fn stop(child: &mut Child) {
     let _ = child.wait();
 }
 
-/// Reads stdout on a thread: all of it, up to [`MAX_ANSWER`] bytes.
+/// Reads stdout on a thread: all of it, up to
+/// [`MAX_ANSWER`](crate::bounded_http::MAX_ANSWER) bytes.
 fn read_stdout(child: &mut Child) -> Receiver<Stdout> {
     let (sender, receiver) = mpsc::channel();
     if let Some(pipe) = child.stdout.take() {
         thread::spawn(move || {
-            let mut bytes = Zeroizing::new(Vec::new());
-            let result = match pipe.take(MAX_ANSWER + 1).read_to_end(&mut bytes) {
-                Ok(_) if bytes.len() as u64 > MAX_ANSWER => Stdout::TooLarge,
-                Ok(_) => Stdout::Read(bytes),
+            let result = match read_at_most(pipe) {
+                Ok(Some(bytes)) => Stdout::Read(bytes),
+                Ok(None) => Stdout::TooLarge,
                 Err(cause) => Stdout::Failed(cause),
             };
             // The receiver is gone when presign stopped waiting.

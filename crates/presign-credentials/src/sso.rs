@@ -10,24 +10,22 @@
 //! [`CredentialsError::SsoLoginNeeded`], which tells the user to run
 //! `aws sso login --profile NAME`.
 
-use std::fs;
-use std::io::{self, Read as _, Write as _};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use presign_config::{
-    CreatedToken, ResolvedCredentials, SsoPlan, SsoToken, SsoTokenStep, cli_cache_contents,
-    create_token_body, parse_cli_cache, parse_role_credentials, refreshed_token_file,
-    sso_cli_cache_file, sso_service_error, sso_token_file, sso_token_step,
+use presign_config::sources::{
+    CacheWriter, CreatedToken, SsoToken, SsoTokenStep, TemporaryCredentials, create_token_body,
+    parse_role_credentials, refreshed_token_file, sso_cli_cache_key, sso_service_error,
+    sso_token_file, sso_token_step,
 };
+use presign_config::{ResolvedCredentials, SsoPlan};
 use zeroize::Zeroizing;
 
+use crate::bounded_http::{BodyError, MAX_ANSWER, read_body};
+use crate::cli_cache;
 use crate::error::CredentialsError;
 use crate::fetch::Fetcher;
-
-/// The most of an answer or a cache file that is read.
-pub(crate) const MAX_ANSWER: u64 = 1024 * 1024;
+use crate::files;
 /// How long one request to the portal or OIDC may take in all (botocore:
 /// 60 s to connect, 60 s between reads).
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
@@ -42,29 +40,27 @@ pub(crate) fn fetch(
     now: SystemTime,
 ) -> Result<ResolvedCredentials, CredentialsError> {
     let source = description(plan);
-    let cli_cache = sso_cli_cache_file(plan);
-    if let Some(path) = &cli_cache
-        && let Some(text) = read_bounded(path)?
+    let key = sso_cli_cache_key(
+        &plan.account_id,
+        &plan.role_name,
+        plan.session_name.as_deref(),
+        &plan.start_url,
+    );
+    if let Some(dir) = &plan.cache_dir
+        && let Some(cached) = cli_cache::load(dir, &key, now)?
     {
-        let cached = parse_cli_cache(
-            &text,
-            &format!("{source}, cached in {}", path.display()),
-            now,
-        )
-        .map_err(|problem| CredentialsError::SsoCacheFile {
-            path: path.clone(),
-            problem: problem.to_string(),
-        })?;
-        if let Some(credentials) = cached {
-            return Ok(credentials);
-        }
+        let path = cli_cache::entry_path(dir, &key);
+        return Ok(cached.into_resolved(format!("{source}, cached in {}", path.display())));
     }
     let token = usable_token(fetcher, plan, now)?;
-    let credentials = role_credentials(fetcher, plan, &token, &source)?;
-    if let Some(path) = &cli_cache {
-        write_atomic(path, &cli_cache_contents(&credentials, &plan.account_id))?;
+    let credentials = role_credentials(fetcher, plan, &token)?;
+    if let Some(dir) = &plan.cache_dir {
+        let writer = CacheWriter::Sso {
+            account_id: &plan.account_id,
+        };
+        cli_cache::store(dir, &key, &credentials, writer)?;
     }
-    Ok(credentials)
+    Ok(credentials.into_resolved(source))
 }
 
 /// `SSO role R in account A via profile 'p' (sso-session 's')`.
@@ -90,7 +86,7 @@ fn usable_token(
     let path = sso_token_file(plan).ok_or_else(|| {
         login("no home directory is known (HOME is not set), so the SSO token cache ~/.aws/sso/cache cannot be found".to_owned())
     })?;
-    let Some(text) = read_bounded(&path)? else {
+    let Some(text) = files::read_text_file_if_any(&path)? else {
         return Err(login(format!(
             "there is no cached SSO token for {} (no file {})",
             token_owner(plan),
@@ -163,10 +159,10 @@ fn refresh(
             profile: plan.profile.clone(),
             service: OIDC,
             url: url.clone(),
-            problem: problem.to_string(),
+            problem: format!("is not usable: {problem}"),
         })?;
     let (file, refreshed) = refreshed_token_file(plan, &registration, &created, now);
-    write_atomic(path, &file)?;
+    files::write_private(path, file.as_bytes())?;
     Ok(refreshed)
 }
 
@@ -175,16 +171,15 @@ fn role_credentials(
     fetcher: &Fetcher,
     plan: &SsoPlan,
     token: &SsoToken,
-    source: &str,
-) -> Result<ResolvedCredentials, CredentialsError> {
+) -> Result<TemporaryCredentials, CredentialsError> {
     let base = format!(
         "{}/federation/credentials",
         plan.portal_url.trim_end_matches('/')
     );
     let url = format!(
         "{base}?role_name={}&account_id={}",
-        query_encode(&plan.role_name),
-        query_encode(&plan.account_id)
+        presign::encode::query(&plan.role_name),
+        presign::encode::query(&plan.account_id)
     );
     let http = fetcher.http()?;
     let answer = http
@@ -222,11 +217,11 @@ fn role_credentials(
             message,
         });
     }
-    parse_role_credentials(&answer.body, source).map_err(|problem| CredentialsError::SsoAnswer {
+    parse_role_credentials(&answer.body).map_err(|problem| CredentialsError::SsoAnswer {
         profile: plan.profile.clone(),
         service: PORTAL,
         url: base,
-        problem: problem.to_string(),
+        problem: format!("is not usable: {problem}"),
     })
 }
 
@@ -273,122 +268,14 @@ fn read_answer(
         url: url.to_owned(),
         problem,
     };
-    let bytes = answer
-        .body_mut()
-        .with_config()
-        .limit(MAX_ANSWER)
-        .read_to_vec()
-        .map_err(|error| match error {
-            ureq::Error::BodyExceedsLimit(_) => {
-                bad(format!("is larger than {} KiB", MAX_ANSWER / 1024))
-            }
-            other => bad(format!("could not be read: {other}")),
-        })?;
+    let bytes = read_body(&mut answer).map_err(|error| match error {
+        BodyError::TooLarge => bad(format!("is larger than {} KiB", MAX_ANSWER / 1024)),
+        BodyError::Failed(other) => bad(format!("could not be read: {other}")),
+    })?;
     let body = String::from_utf8(bytes).map_err(|_| bad("is not UTF-8".to_owned()))?;
     Ok(Answer {
         status,
         error_type,
         body: Zeroizing::new(body),
-    })
-}
-
-/// A file's contents, `None` when it does not exist; at most
-/// [`MAX_ANSWER`] bytes.
-fn read_bounded(path: &Path) -> Result<Option<Zeroizing<String>>, CredentialsError> {
-    let read_error = |cause: io::Error| CredentialsError::SsoRead {
-        path: path.to_owned(),
-        cause,
-    };
-    let file = match fs::File::open(path) {
-        Ok(file) => file,
-        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(error) => return Err(read_error(error)),
-    };
-    let mut text = Zeroizing::new(String::new());
-    file.take(MAX_ANSWER + 1)
-        .read_to_string(&mut text)
-        .map_err(read_error)?;
-    if text.len() as u64 > MAX_ANSWER {
-        return Err(read_error(io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("the file is larger than {} KiB", MAX_ANSWER / 1024),
-        )));
-    }
-    Ok(Some(text))
-}
-
-/// Writes `contents` to `path` whole or not at all: a temporary file in
-/// the same directory (mode 0600; the directory made 0700 if missing),
-/// synced, then renamed over `path`.
-fn write_atomic(path: &Path, contents: &str) -> Result<(), CredentialsError> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let write_error = |cause: io::Error| CredentialsError::SsoWrite {
-        path: path.to_owned(),
-        cause,
-    };
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    create_private_dir(dir).map_err(write_error)?;
-    let name = path
-        .file_name()
-        .map_or_else(|| "cache".into(), |name| name.to_string_lossy());
-    let temp: PathBuf = dir.join(format!(
-        ".{name}.{}.{}.tmp",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let result = (|| {
-        let mut file = private_file(&temp)?;
-        file.write_all(contents.as_bytes())?;
-        file.sync_all()?;
-        fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    result.map_err(write_error)
-}
-
-#[cfg(unix)]
-fn create_private_dir(dir: &Path) -> io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt as _;
-    fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-}
-
-#[cfg(not(unix))]
-fn create_private_dir(dir: &Path) -> io::Result<()> {
-    fs::create_dir_all(dir)
-}
-
-#[cfg(unix)]
-fn private_file(path: &Path) -> io::Result<fs::File> {
-    use std::os::unix::fs::OpenOptionsExt as _;
-    fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-fn private_file(path: &Path) -> io::Result<fs::File> {
-    fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-}
-
-/// Percent-encodes a query value (RFC 3986 unreserved characters kept).
-fn query_encode(value: &str) -> String {
-    use std::fmt::Write as _;
-    value.bytes().fold(String::new(), |mut out, byte| {
-        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            let _ = write!(out, "%{byte:02X}");
-        }
-        out
     })
 }

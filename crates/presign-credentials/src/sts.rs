@@ -3,24 +3,24 @@
 //! the token file read on every fetch. Both go through the AWS CLI's cache
 //! of temporary credentials.
 
-use std::io::Read as _;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use presign::{Credentials, HeaderRequest, sign_headers};
+use presign_config::sources::{
+    AssumeRoleCall, CacheWriter, StsAnswerError, TemporaryCredentials, default_session_name,
+    parse_sts_answer, web_identity_cache_key, web_identity_form_body,
+};
 use presign_config::{
-    AssumeRoleCall, AssumeRolePlan, CredentialSource, ResolvedCredentials, StsAnswerError,
-    StsCredentials, StsEndpoint, WebIdentityPlan, default_session_name, parse_sts_answer,
-    web_identity_cache_key, web_identity_form_body,
+    AssumeRolePlan, CredentialSource, ResolvedCredentials, StsEndpoint, WebIdentityPlan,
 };
 use zeroize::Zeroizing;
 
+use crate::bounded_http::{BodyError, read_body};
 use crate::cli_cache;
 use crate::error::CredentialsError;
 use crate::fetch::Fetcher;
-
-/// The most of an answer (or a token file) that is read.
-pub(crate) const MAX_ANSWER_BYTES: u64 = 1 << 20;
+use crate::files;
 /// How long one STS call may take in all (botocore: 60 s to read).
 const STS_TIMEOUT: Duration = Duration::from_secs(60);
 const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
@@ -46,10 +46,15 @@ pub(crate) fn assume_role(
         serial_number: plan.mfa_serial.clone(),
         token_code: None,
     };
-    let description = source.describe();
-    let key = call.cache_key();
-    if let Some(cached) = cached(plan.cache_dir.as_deref(), &key, now) {
-        return Ok(resolved(cached, &description, true));
+    let sts_call = StsCall {
+        sts: &plan.sts,
+        role_arn: &plan.role_arn,
+        description: source.describe(),
+        cache_dir: plan.cache_dir.as_deref(),
+        key: call.cache_key(),
+    };
+    if let Some(cached) = sts_call.cached(now)? {
+        return Ok(cached);
     }
     if let Some(serial) = &plan.mfa_serial {
         let prompt = fetcher
@@ -83,18 +88,7 @@ pub(crate) fn assume_role(
     if let Some(token) = &signing.session_token {
         credentials = credentials.with_session_token(token.as_str());
     }
-    let body = call.form_body();
-    let answer = post(
-        fetcher,
-        &plan.sts,
-        &body,
-        Some(&credentials),
-        now,
-        &plan.role_arn,
-        &description,
-    )?;
-    store(plan.cache_dir.as_deref(), &key, &answer);
-    Ok(resolved(answer, &description, false))
+    sts_call.call(fetcher, &call.form_body(), Some(&credentials), now)
 }
 
 /// `AssumeRoleWithWebIdentity` for `plan`, unsigned, with the token file
@@ -105,10 +99,15 @@ pub(crate) fn web_identity(
     plan: &WebIdentityPlan,
     now: SystemTime,
 ) -> Result<ResolvedCredentials, CredentialsError> {
-    let description = source.describe();
-    let key = web_identity_cache_key(&plan.role_arn, plan.role_session_name.as_deref());
-    if let Some(cached) = cached(plan.cache_dir.as_deref(), &key, now) {
-        return Ok(resolved(cached, &description, true));
+    let sts_call = StsCall {
+        sts: &plan.sts,
+        role_arn: &plan.role_arn,
+        description: source.describe(),
+        cache_dir: plan.cache_dir.as_deref(),
+        key: web_identity_cache_key(&plan.role_arn, plan.role_session_name.as_deref()),
+    };
+    if let Some(cached) = sts_call.cached(now)? {
+        return Ok(cached);
     }
     let token = read_token(&plan.token_file, &plan.origin)?;
     let session_name = plan
@@ -116,43 +115,46 @@ pub(crate) fn web_identity(
         .clone()
         .unwrap_or_else(|| default_session_name(now));
     let body = web_identity_form_body(&plan.role_arn, &session_name, &token);
-    let answer = post(
-        fetcher,
-        &plan.sts,
-        &body,
-        None,
-        now,
-        &plan.role_arn,
-        &description,
-    )?;
-    store(plan.cache_dir.as_deref(), &key, &answer);
-    Ok(resolved(answer, &description, false))
+    sts_call.call(fetcher, &body, None, now)
 }
 
-fn cached(dir: Option<&Path>, key: &str, now: SystemTime) -> Option<StsCredentials> {
-    dir.and_then(|dir| cli_cache::load(dir, key, now))
+/// One STS call for a role, and its entry in the AWS CLI's cache.
+struct StsCall<'a> {
+    sts: &'a StsEndpoint,
+    role_arn: &'a str,
+    /// The source's description, for messages and the credentials.
+    description: String,
+    cache_dir: Option<&'a Path>,
+    key: String,
 }
 
-/// Caches `answer` for the next run. A cache that cannot be written (a
-/// read-only home in a container) costs only a second call later, so it
-/// does not fail the fetch; the write is atomic either way.
-fn store(dir: Option<&Path>, key: &str, answer: &StsCredentials) {
-    if let Some(dir) = dir {
-        let _ = cli_cache::store(dir, key, answer);
+impl StsCall<'_> {
+    /// The cached session, while it has 15 minutes left.
+    fn cached(&self, now: SystemTime) -> Result<Option<ResolvedCredentials>, CredentialsError> {
+        let Some(dir) = self.cache_dir else {
+            return Ok(None);
+        };
+        Ok(cli_cache::load(dir, &self.key, now)?.map(|cached| {
+            cached.into_resolved(format!("{}, from the AWS CLI's cache", self.description))
+        }))
     }
-}
 
-fn resolved(answer: StsCredentials, description: &str, from_cache: bool) -> ResolvedCredentials {
-    let mut source = description.to_owned();
-    if from_cache {
-        source.push_str(", from the AWS CLI's cache");
-    }
-    ResolvedCredentials {
-        access_key_id: answer.access_key_id,
-        secret_access_key: answer.secret_access_key,
-        session_token: Some(answer.session_token),
-        expires_at: Some(answer.expiration),
-        source,
+    /// Sends the call (signed when `credentials` are given) and caches its
+    /// answer for the next run. A cache that cannot be written (a read-only
+    /// home in a container) costs only a second call later, so it does not
+    /// fail the fetch; the write is atomic either way.
+    fn call(
+        &self,
+        fetcher: &Fetcher,
+        body: &str,
+        credentials: Option<&Credentials>,
+        now: SystemTime,
+    ) -> Result<ResolvedCredentials, CredentialsError> {
+        let answer = post(fetcher, self, body, credentials, now)?;
+        if let Some(dir) = self.cache_dir {
+            let _ = cli_cache::store(dir, &self.key, &answer, CacheWriter::Sts);
+        }
+        Ok(answer.into_resolved(self.description.clone()))
     }
 }
 
@@ -164,14 +166,7 @@ fn read_token(path: &Path, origin: &str) -> Result<Zeroizing<String>, Credential
         setting: token_setting(origin),
         problem,
     };
-    let file = std::fs::File::open(path).map_err(|error| problem(error.to_string()))?;
-    let mut token = Zeroizing::new(String::new());
-    file.take(MAX_ANSWER_BYTES + 1)
-        .read_to_string(&mut token)
-        .map_err(|error| problem(error.to_string()))?;
-    if token.len() as u64 > MAX_ANSWER_BYTES {
-        return Err(problem("it is larger than 1 MiB".to_owned()));
-    }
+    let token = files::read_text_file(path).map_err(|error| problem(error.to_string()))?;
     if token.trim().is_empty() {
         return Err(problem("it is empty".to_owned()));
     }
@@ -191,13 +186,12 @@ fn token_setting(origin: &str) -> String {
 /// answer, at most 1 MiB.
 fn post(
     fetcher: &Fetcher,
-    sts: &StsEndpoint,
+    call: &StsCall<'_>,
     body: &str,
     credentials: Option<&Credentials>,
     now: SystemTime,
-    role_arn: &str,
-    origin: &str,
-) -> Result<StsCredentials, CredentialsError> {
+) -> Result<TemporaryCredentials, CredentialsError> {
+    let (sts, role_arn, origin) = (call.sts, call.role_arn, call.description.as_str());
     let unreachable = |message: String| CredentialsError::StsUnreachable {
         url: sts.url.clone(),
         role_arn: role_arn.to_owned(),
@@ -237,21 +231,16 @@ fn post(
         .run(configured)
         .map_err(|error| unreachable(http.explain(&sts.url, &error)))?;
     let status = response.status().as_u16();
-    let text = response
-        .body_mut()
-        .with_config()
-        .limit(MAX_ANSWER_BYTES)
-        .read_to_string()
-        .map_err(|error| CredentialsError::StsAnswer {
-            role_arn: role_arn.to_owned(),
-            origin: origin.to_owned(),
-            problem: match error {
-                ureq::Error::BodyExceedsLimit(_) => {
-                    format!("its answer (HTTP {status}) is larger than 1 MiB")
-                }
-                other => format!("its answer (HTTP {status}) could not be read: {other}"),
-            },
-        })?;
+    let bad = |problem: String| CredentialsError::StsAnswer {
+        role_arn: role_arn.to_owned(),
+        origin: origin.to_owned(),
+        problem: format!("its answer (HTTP {status}) {problem}"),
+    };
+    let bytes = read_body(&mut response).map_err(|error| match error {
+        BodyError::TooLarge => bad("is larger than 1 MiB".to_owned()),
+        BodyError::Failed(other) => bad(format!("could not be read: {other}")),
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| bad("is not UTF-8 text".to_owned()))?;
     parse_sts_answer(&text).map_err(|error| match error {
         StsAnswerError::Refused { code, message } => CredentialsError::StsRefused {
             role_arn: role_arn.to_owned(),

@@ -71,7 +71,7 @@ pub use location::ObjectLocation;
 pub use metadata::{decode_metadata_value, encode_metadata_value};
 pub use post_policy::{
     Condition, FILENAME_PLACEHOLDER, POST_SIGNED_FIELDS, PolicyValue, PostPolicy, PostUpload,
-    PresignedPost, VerifiedPost, presign_post, verify_post,
+    PresignedPost, VerifiedPost, presign_post, verify_post, write_python_json_string,
 };
 pub use prepared::SERVICE;
 pub use presign::{Presigned, UNSIGNED_PAYLOAD, presign};

@@ -13,7 +13,7 @@ use std::net::{IpAddr, Ipv6Addr};
 
 use crate::credentials::ResolvedCredentials;
 
-use super::json_answer::{self, JsonAnswerError, KeyNames};
+use super::json_answer::{self, JsonAnswerError};
 
 /// The hosts botocore allows over plain `http://`, beside loopback
 /// addresses.
@@ -48,7 +48,7 @@ pub enum ContainerUrlError {
 ///
 /// # Example
 /// ```
-/// use presign_config::check_container_url;
+/// use presign_config::sources::check_container_url;
 ///
 /// assert!(check_container_url("http://127.0.0.1:8080/creds").is_ok());
 /// assert!(check_container_url("http://[fd00:ec2::23]/v1/credentials").is_ok());
@@ -118,29 +118,21 @@ pub fn container_token_is_legal(token: &str) -> bool {
 ///
 /// # Example
 /// ```
-/// use presign_config::parse_container_answer;
+/// use presign_config::sources::parse_container_answer;
 ///
 /// let body = br#"{"AccessKeyId": "ASIA1", "SecretAccessKey": "s", "Token": "t",
 ///                 "Expiration": "2026-12-06T16:04:00Z", "RoleArn": "arn:aws:iam::1:role/task"}"#;
 /// let credentials = parse_container_answer(body, "container".to_owned())?;
 /// assert_eq!(credentials.access_key_id, "ASIA1");
 /// assert!(parse_container_answer(br#"{"AccessKeyId": "ASIA1"}"#, String::new()).is_err());
-/// # Ok::<(), presign_config::JsonAnswerError>(())
+/// # Ok::<(), presign_config::sources::JsonAnswerError>(())
 /// ```
 pub fn parse_container_answer(
     body: &[u8],
     source: String,
 ) -> Result<ResolvedCredentials, JsonAnswerError> {
     let map = json_answer::parse_object(body)?;
-    json_answer::credentials(
-        &map,
-        &KeyNames {
-            token: "Token",
-            token_required: true,
-            expiration_required: true,
-        },
-        source,
-    )
+    json_answer::credentials(&map, &json_answer::METADATA_KEYS, source)
 }
 
 #[cfg(test)]

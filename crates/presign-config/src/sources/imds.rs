@@ -13,7 +13,7 @@ use std::time::{Duration, SystemTime};
 
 use crate::credentials::ResolvedCredentials;
 
-use super::json_answer::{self, JsonAnswerError, KeyNames};
+use super::json_answer::{self, JsonAnswerError};
 
 /// The token request's path.
 pub const IMDS_TOKEN_PATH: &str = "/latest/api/token";
@@ -43,7 +43,7 @@ pub enum TokenStatus {
 ///
 /// # Example
 /// ```
-/// use presign_config::{TokenStatus, imds_token_status};
+/// use presign_config::sources::{TokenStatus, imds_token_status};
 ///
 /// assert_eq!(imds_token_status(200), TokenStatus::Token);
 /// assert_eq!(imds_token_status(403), TokenStatus::UseV1);
@@ -85,11 +85,11 @@ pub enum ImdsRoleError {
 ///
 /// # Example
 /// ```
-/// use presign_config::imds_role_name;
+/// use presign_config::sources::imds_role_name;
 ///
 /// assert_eq!(imds_role_name(b"web-server\n")?, "web-server");
 /// assert!(imds_role_name(b"../../user-data").is_err());
-/// # Ok::<(), presign_config::ImdsRoleError>(())
+/// # Ok::<(), presign_config::sources::ImdsRoleError>(())
 /// ```
 pub fn imds_role_name(body: &[u8]) -> Result<String, ImdsRoleError> {
     let text = String::from_utf8_lossy(body);
@@ -123,14 +123,14 @@ const STALE_WINDOW: Duration = Duration::from_secs(10 * 60);
 /// # Example
 /// ```
 /// use std::time::{Duration, UNIX_EPOCH};
-/// use presign_config::parse_imds_answer;
+/// use presign_config::sources::parse_imds_answer;
 ///
 /// let body = br#"{"Code": "Success", "AccessKeyId": "ASIA1", "SecretAccessKey": "s",
 ///                 "Token": "t", "Expiration": "2026-12-06T16:04:00Z"}"#;
 /// let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
 /// let credentials = parse_imds_answer(body, "imds".to_owned(), now)?;
 /// assert_eq!(credentials.access_key_id, "ASIA1");
-/// # Ok::<(), presign_config::JsonAnswerError>(())
+/// # Ok::<(), presign_config::sources::JsonAnswerError>(())
 /// ```
 pub fn parse_imds_answer(
     body: &[u8],
@@ -150,15 +150,7 @@ pub fn parse_imds_answer(
             message: json_answer::cut(message),
         });
     }
-    let mut credentials = json_answer::credentials(
-        &map,
-        &KeyNames {
-            token: "Token",
-            token_required: true,
-            expiration_required: true,
-        },
-        source,
-    )?;
+    let mut credentials = json_answer::credentials(&map, &json_answer::METADATA_KEYS, source)?;
     // botocore's window: 10 minutes plus 2 to 10 minutes of jitter.
     let jitter = 120
         + u64::from(

@@ -1,8 +1,9 @@
-//! Reading the JSON that a `credential_process`, the container endpoint and
-//! the instance metadata service answer with. These answers hold secrets,
-//! so nothing here ever quotes them: a problem names the key and what was
-//! expected, and a syntax error gives only its line and column (never
-//! serde's own text, which may quote the input).
+//! Reading the JSON that a `credential_process`, the container endpoint, the
+//! instance metadata service and the SSO portal and OIDC answer with, and the
+//! JSON files of the SSO token cache and the AWS CLI's credentials cache.
+//! These hold secrets, so nothing here ever quotes them: a problem names the
+//! key and what was expected, and a syntax error gives only its line and
+//! column (never serde's own text, which may quote the input).
 
 use std::time::SystemTime;
 
@@ -50,6 +51,10 @@ pub enum JsonAnswerError {
     )]
     UnsupportedVersion { found: String },
 
+    /// A key is there, but not a whole number.
+    #[error("an answer whose `{key}` is not a whole number")]
+    NotNumber { key: &'static str },
+
     /// The instance metadata service answered with an error `Code`.
     #[error("an answer with Code {code:?} instead of \"Success\" (message: {message:?})")]
     ErrorCode { code: String, message: String },
@@ -60,8 +65,14 @@ const QUOTED_CHARS: usize = 60;
 
 /// `text` cut to [`QUOTED_CHARS`] characters, for messages.
 pub(crate) fn cut(text: &str) -> String {
-    match text.char_indices().nth(QUOTED_CHARS) {
-        Some((end, _)) => format!("{}...", &text[..end]),
+    shorten(text, QUOTED_CHARS)
+}
+
+/// `text` cut to `limit` characters and `…`, for messages that quote what
+/// a service sent.
+pub(crate) fn shorten(text: &str, limit: usize) -> String {
+    match text.char_indices().nth(limit) {
+        Some((end, _)) => format!("{}…", &text[..end]),
         None => text.to_owned(),
     }
 }
@@ -99,6 +110,29 @@ pub(crate) fn optional<'a>(
     }
 }
 
+/// A key that must be a non-negative whole number.
+pub(crate) fn whole_number(
+    map: &Map<String, Value>,
+    key: &'static str,
+) -> Result<u64, JsonAnswerError> {
+    match map.get(key) {
+        None | Some(Value::Null) => Err(JsonAnswerError::MissingKey { key }),
+        Some(value) => value.as_u64().ok_or(JsonAnswerError::NotNumber { key }),
+    }
+}
+
+/// A key that must be a JSON object.
+pub(crate) fn object<'a>(
+    map: &'a Map<String, Value>,
+    key: &'static str,
+) -> Result<&'a Map<String, Value>, JsonAnswerError> {
+    match map.get(key) {
+        None | Some(Value::Null) => Err(JsonAnswerError::MissingKey { key }),
+        Some(Value::Object(inner)) => Ok(inner),
+        Some(_) => Err(JsonAnswerError::NotObject),
+    }
+}
+
 /// An `Expiration` key, parsed.
 pub(crate) fn expiration(
     map: &Map<String, Value>,
@@ -126,6 +160,14 @@ pub(crate) struct KeyNames {
     pub(crate) expiration_required: bool,
 }
 
+/// The names of the container endpoint's and the instance metadata
+/// service's answers: `Token` and `Expiration`, both required.
+pub(crate) const METADATA_KEYS: KeyNames = KeyNames {
+    token: "Token",
+    token_required: true,
+    expiration_required: true,
+};
+
 /// `AccessKeyId`, `SecretAccessKey`, the token and `Expiration` of an
 /// answer.
 pub(crate) fn credentials(
@@ -149,6 +191,47 @@ pub(crate) fn credentials(
         expires_at,
         source,
     })
+}
+
+/// What is wrong with a JSON file another program wrote (the SSO token
+/// cache, the AWS CLI's credentials cache): names the key and what was
+/// expected, never a value. The message reads after the file's name, e.g.
+/// `has no \`expiresAt\` (a string)`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct FileFormatError(String);
+
+impl FileFormatError {
+    pub(crate) fn new(problem: impl Into<String>) -> Self {
+        Self(problem.into())
+    }
+}
+
+/// A file's text as a JSON object.
+pub(crate) fn file_object(text: &str) -> Result<Map<String, Value>, FileFormatError> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(object)) => Ok(object),
+        Ok(_) => Err(FileFormatError::new("is JSON but not an object")),
+        Err(error) => Err(FileFormatError::new(format!(
+            "is not valid JSON (syntax error at line {}, column {})",
+            error.line(),
+            error.column()
+        ))),
+    }
+}
+
+/// A key of a file's object that must be a string; `shown` prefixes the
+/// key in the message (e.g. `Credentials.`).
+pub(crate) fn file_string(
+    object: &Map<String, Value>,
+    key: &str,
+    shown: &str,
+) -> Result<String, FileFormatError> {
+    object
+        .get(key)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| FileFormatError::new(format!("has no `{shown}{key}` (a string)")))
 }
 
 #[cfg(test)]
@@ -190,9 +273,43 @@ mod tests {
     }
 
     #[test]
+    fn numbers_and_objects_are_checked() {
+        let map = parse_object(br#"{"n": 5, "f": 1.5, "o": {"k": "v"}, "s": "x"}"#).unwrap();
+        assert_eq!(whole_number(&map, "n"), Ok(5));
+        assert_eq!(
+            whole_number(&map, "f"),
+            Err(JsonAnswerError::NotNumber { key: "f" })
+        );
+        assert_eq!(
+            whole_number(&map, "gone"),
+            Err(JsonAnswerError::MissingKey { key: "gone" })
+        );
+        assert!(object(&map, "o").is_ok());
+        assert_eq!(object(&map, "s"), Err(JsonAnswerError::NotObject));
+    }
+
+    #[test]
+    fn file_problems_name_the_key_and_position_only() {
+        let error = file_object("{\"accessToken\": \"secret-token\",").unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("is not valid JSON (syntax error at line 1")
+        );
+        assert!(!error.to_string().contains("secret-token"));
+        let map = file_object(r#"{"a": 1}"#).unwrap();
+        assert_eq!(
+            file_string(&map, "a", "Credentials.")
+                .unwrap_err()
+                .to_string(),
+            "has no `Credentials.a` (a string)"
+        );
+    }
+
+    #[test]
     fn long_values_are_cut_in_messages() {
         let long = "x".repeat(200);
-        assert_eq!(cut(&long).len(), QUOTED_CHARS + 3);
+        assert_eq!(cut(&long).chars().count(), QUOTED_CHARS + 1);
         assert_eq!(cut("short"), "short");
     }
 }

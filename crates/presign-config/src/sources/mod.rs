@@ -3,7 +3,14 @@
 //! reading those files), in botocore's order. Fetching what a plan names
 //! (STS, the SSO portal, a process, the container endpoint, the instance
 //! metadata service) is done above this crate, by `presign-credentials`.
+//!
+//! The public items of this module are the pure halves of those fetches:
+//! request bodies, cache keys and files, answer parsers and refresh rules,
+//! for `presign-credentials`. The shells need only the plan
+//! ([`CredentialSource`]) and the refresh timing, which the crate root
+//! re-exports.
 
+mod cli_cache;
 mod container;
 mod imds;
 mod json_answer;
@@ -20,6 +27,10 @@ use zeroize::Zeroizing;
 
 use crate::credentials::ResolvedCredentials;
 
+pub use cli_cache::{
+    CLI_CACHE_EXPIRY_WINDOW, CacheWriter, CachedEntry, TemporaryCredentials, cli_cache_json,
+    read_cli_cache,
+};
 pub use container::{
     CONTAINER_ALLOWED_HOSTS, ContainerUrlError, check_container_url, container_token_is_legal,
     parse_container_answer,
@@ -29,19 +40,17 @@ pub use imds::{
     IMDS_TOKEN_TTL_SECONDS, ImdsRoleError, TokenStatus, imds_role_name, imds_token_status,
     imds_url, parse_imds_answer,
 };
-pub use json_answer::JsonAnswerError;
+pub use json_answer::{FileFormatError, JsonAnswerError};
 pub(crate) use plan::plan_credentials;
 pub use process::{SplitError, parse_process_output, split_command_line};
 pub use refresh::{ADVISORY_REFRESH, Freshness, MANDATORY_REFRESH, freshness, refresh_due};
 pub use sso::{
-    CreatedToken, SSO_TOKEN_REFRESH_WINDOW, SsoFormatError, SsoRegistration, SsoToken,
-    SsoTokenStep, cli_cache_contents, create_token_body, parse_cli_cache, parse_role_credentials,
-    parse_sso_time, refreshed_token_file, sso_cli_cache_file, sso_cli_cache_key, sso_service_error,
-    sso_token_cache_key, sso_token_file, sso_token_step,
+    CreatedToken, SSO_TOKEN_REFRESH_WINDOW, SsoRegistration, SsoToken, SsoTokenStep,
+    create_token_body, parse_role_credentials, refreshed_token_file, sso_cli_cache_key,
+    sso_service_error, sso_token_cache_key, sso_token_file, sso_token_step,
 };
 pub use sts::{
-    AssumeRoleCall, CLI_CACHE_EXPIRY_WINDOW, CachedEntry, StsAnswerError, StsCredentials,
-    cli_cache_json, default_session_name, parse_sts_answer, read_cli_cache, web_identity_cache_key,
+    AssumeRoleCall, StsAnswerError, default_session_name, parse_sts_answer, web_identity_cache_key,
     web_identity_form_body,
 };
 

@@ -50,11 +50,11 @@ enum State {
 ///
 /// # Example
 /// ```
-/// use presign_config::split_command_line;
+/// use presign_config::sources::split_command_line;
 ///
 /// let words = split_command_line(r#"/opt/bin/creds --profile "my team" it\'s"#)?;
 /// assert_eq!(words, ["/opt/bin/creds", "--profile", "my team", "it's"]);
-/// # Ok::<(), presign_config::SplitError>(())
+/// # Ok::<(), presign_config::sources::SplitError>(())
 /// ```
 pub fn split_command_line(command: &str) -> Result<Vec<String>, SplitError> {
     let mut words = Vec::new();
@@ -125,7 +125,7 @@ pub fn split_command_line(command: &str) -> Result<Vec<String>, SplitError> {
 ///
 /// # Example
 /// ```
-/// use presign_config::parse_process_output;
+/// use presign_config::sources::parse_process_output;
 ///
 /// let out = br#"{"Version": 1, "AccessKeyId": "AKID", "SecretAccessKey": "s", "SessionToken": "t",
 ///               "Expiration": "2026-12-06T16:04:00Z"}"#;
@@ -133,7 +133,7 @@ pub fn split_command_line(command: &str) -> Result<Vec<String>, SplitError> {
 /// assert_eq!(credentials.access_key_id, "AKID");
 /// assert!(credentials.expires_at.is_some());
 /// assert!(parse_process_output(br#"{"Version": 2}"#, String::new()).is_err());
-/// # Ok::<(), presign_config::JsonAnswerError>(())
+/// # Ok::<(), presign_config::sources::JsonAnswerError>(())
 /// ```
 pub fn parse_process_output(
     stdout: &[u8],

@@ -12,33 +12,26 @@
 //! the ones it reads and writes, so that `presign`, boto3 and `aws` use one
 //! login and one cache.
 
-use super::sts::CLI_CACHE_EXPIRY_WINDOW;
-use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value};
-use sha1::{Digest, Sha1};
 use zeroize::Zeroizing;
 
 use super::SsoPlan;
-use crate::credentials::{ResolvedCredentials, parse_expiration};
+use super::cli_cache::{
+    KeyArg, Separators, TemporaryCredentials, cache_key, json_string, sha1_hex, strftime_utc,
+    truncate_to_seconds,
+};
+use super::json_answer::{
+    FileFormatError, JsonAnswerError, file_object, file_string, object, parse_object, required,
+    shorten, whole_number,
+};
+use crate::credentials::parse_expiration;
 
 /// A token with less than this left is refreshed (botocore's
 /// `SSOTokenProvider._REFRESH_WINDOW`), when it can be.
 pub const SSO_TOKEN_REFRESH_WINDOW: Duration = Duration::from_secs(15 * 60);
-
-/// What is wrong with a token file, a cache file or an answer: names the
-/// key and what was expected, never a value.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct SsoFormatError(String);
-
-impl SsoFormatError {
-    fn new(problem: impl Into<String>) -> Self {
-        Self(problem.into())
-    }
-}
 
 /// The token cache file's name without `.json`: the SHA-1 (hex) of the
 /// `sso_session` name, or of the start URL for the legacy form (botocore
@@ -46,7 +39,7 @@ impl SsoFormatError {
 ///
 /// # Example
 /// ```
-/// use presign_config::sso_token_cache_key;
+/// use presign_config::sources::sso_token_cache_key;
 ///
 /// // sha1("my-sso"): the session name wins over the start URL.
 /// assert_eq!(sso_token_cache_key(Some("my-sso"), "https://d-1.awsapps.com/start"),
@@ -74,7 +67,7 @@ pub fn sso_token_file(plan: &SsoPlan) -> Option<PathBuf> {
 ///
 /// # Example
 /// ```
-/// use presign_config::sso_cli_cache_key;
+/// use presign_config::sources::sso_cli_cache_key;
 ///
 /// // The values botocore computes for the same settings.
 /// assert_eq!(sso_cli_cache_key("123456789012", "ReadOnly", Some("my-sso"), "https://d-1.awsapps.com/start"),
@@ -89,33 +82,16 @@ pub fn sso_cli_cache_key(
     session_name: Option<&str>,
     start_url: &str,
 ) -> String {
-    // Sorted keys: accountId < roleName < sessionName/startUrl.
-    let mut args = format!(
-        "{{\"accountId\":{},\"roleName\":{},",
-        python_json_string(account_id),
-        python_json_string(role_name)
-    );
-    match session_name {
-        Some(name) => write!(args, "\"sessionName\":{}}}", python_json_string(name)),
-        None => write!(args, "\"startUrl\":{}}}", python_json_string(start_url)),
-    }
-    .unwrap_or_default();
-    // botocore's _make_file_safe replaces `:` and `/`, which a hex digest
-    // never holds.
-    sha1_hex(&args)
-}
-
-/// `cache_dir/<key>.json` for the plan's role credentials, or `None`
-/// without a home directory.
-#[must_use]
-pub fn sso_cli_cache_file(plan: &SsoPlan) -> Option<PathBuf> {
-    let key = sso_cli_cache_key(
-        &plan.account_id,
-        &plan.role_name,
-        plan.session_name.as_deref(),
-        &plan.start_url,
-    );
-    Some(plan.cache_dir.as_ref()?.join(format!("{key}.json")))
+    let last = match session_name {
+        Some(name) => ("sessionName", KeyArg::Text(name)),
+        None => ("startUrl", KeyArg::Text(start_url)),
+    };
+    let args = vec![
+        ("accountId", KeyArg::Text(account_id)),
+        ("roleName", KeyArg::Text(role_name)),
+        last,
+    ];
+    cache_key(args, &Separators::Compact)
 }
 
 /// What a client registration holds to refresh a token: all four keys
@@ -174,25 +150,25 @@ impl SsoToken {
     /// `registrationExpiresAt` are all strings.
     ///
     /// # Errors
-    /// [`SsoFormatError`] naming the key when the file is not a JSON object,
+    /// [`FileFormatError`] naming the key when the file is not a JSON object,
     /// or `accessToken`/`expiresAt` is missing, not a string or (for
     /// `expiresAt`) not a time.
     ///
     /// # Example
     /// ```
-    /// use presign_config::SsoToken;
+    /// use presign_config::sources::SsoToken;
     ///
     /// let token = SsoToken::parse(r#"{"accessToken": "t", "expiresAt": "2026-12-06T16:04:00Z"}"#)?;
     /// assert!(token.registration.is_none());
     /// assert!(SsoToken::parse(r#"{"accessToken": "t"}"#).is_err());
-    /// # Ok::<(), presign_config::SsoFormatError>(())
+    /// # Ok::<(), presign_config::sources::FileFormatError>(())
     /// ```
-    pub fn parse(text: &str) -> Result<Self, SsoFormatError> {
-        let object = json_object(text, "is")?;
-        let access_token = required_string(&object, "accessToken")?;
-        let expires_text = required_string(&object, "expiresAt")?;
-        let expires_at = parse_sso_time(&expires_text).ok_or_else(|| {
-            SsoFormatError::new("has an `expiresAt` that is not a time like 2026-12-06T16:04:00Z")
+    pub fn parse(text: &str) -> Result<Self, FileFormatError> {
+        let object = file_object(text)?;
+        let access_token = file_string(&object, "accessToken", "")?;
+        let expires_text = file_string(&object, "expiresAt", "")?;
+        let expires_at = parse_expiration(&expires_text).ok_or_else(|| {
+            FileFormatError::new("has an `expiresAt` that is not a time like 2026-12-06T16:04:00Z")
         })?;
         let text_of = |key| object.get(key).and_then(Value::as_str).map(str::to_owned);
         let registration = match (
@@ -206,7 +182,7 @@ impl SsoToken {
                     refresh_token: Zeroizing::new(refresh_token),
                     client_id,
                     client_secret: Zeroizing::new(client_secret),
-                    expires_at: parse_sso_time(&expires_at_text),
+                    expires_at: parse_expiration(&expires_at_text),
                     expires_at_text,
                 })
             }
@@ -249,14 +225,14 @@ pub enum SsoTokenStep {
 /// # Example
 /// ```
 /// use std::time::Duration;
-/// use presign_config::{SsoToken, SsoTokenStep, sso_token_step};
+/// use presign_config::sources::{SsoToken, SsoTokenStep, sso_token_step};
 ///
 /// let token = SsoToken::parse(r#"{"accessToken": "t", "expiresAt": "2026-12-06T16:04:00Z"}"#)?;
 /// let expiry = token.expires_at;
 /// assert_eq!(sso_token_step(true, &token, expiry - Duration::from_secs(3600)), SsoTokenStep::Use);
 /// assert_eq!(sso_token_step(true, &token, expiry - Duration::from_secs(60)), SsoTokenStep::Use);
 /// assert!(matches!(sso_token_step(true, &token, expiry), SsoTokenStep::LoginNeeded(_)));
-/// # Ok::<(), presign_config::SsoFormatError>(())
+/// # Ok::<(), presign_config::sources::FileFormatError>(())
 /// ```
 #[must_use]
 pub fn sso_token_step(session_form: bool, token: &SsoToken, now: SystemTime) -> SsoTokenStep {
@@ -299,9 +275,9 @@ pub fn sso_token_step(session_form: bool, token: &SsoToken, now: SystemTime) -> 
 pub fn create_token_body(registration: &SsoRegistration) -> Zeroizing<String> {
     Zeroizing::new(format!(
         "{{\"clientId\":{},\"clientSecret\":{},\"grantType\":\"refresh_token\",\"refreshToken\":{}}}",
-        python_json_string(&registration.client_id),
-        python_json_string(&registration.client_secret),
-        python_json_string(&registration.refresh_token),
+        json_string(&registration.client_id),
+        json_string(&registration.client_secret),
+        json_string(&registration.refresh_token),
     ))
 }
 
@@ -332,22 +308,19 @@ impl CreatedToken {
     /// Reads a `CreateToken` answer (status 200).
     ///
     /// # Errors
-    /// [`SsoFormatError`] naming the key when the answer is not a JSON
-    /// object, `accessToken` is not a string or `expiresIn` is not a
-    /// non-negative whole number.
-    pub fn parse(text: &str) -> Result<Self, SsoFormatError> {
-        let object = json_object(text, "is")?;
-        let access_token = required_string(&object, "accessToken")?;
-        let expires_in = object
-            .get("expiresIn")
-            .and_then(Value::as_u64)
-            .ok_or_else(|| SsoFormatError::new("has no `expiresIn` (seconds, a whole number)"))?;
+    /// [`JsonAnswerError`] naming the key when the answer is not a JSON
+    /// object, `accessToken` is not a non-empty string or `expiresIn` is not
+    /// a non-negative whole number.
+    pub fn parse(text: &str) -> Result<Self, JsonAnswerError> {
+        let object = parse_object(text.as_bytes())?;
+        let access_token = required(&object, "accessToken")?;
+        let expires_in = whole_number(&object, "expiresIn")?;
         let refresh_token = object
             .get("refreshToken")
             .and_then(Value::as_str)
             .map(|token| Zeroizing::new(token.to_owned()));
         Ok(Self {
-            access_token: Zeroizing::new(access_token),
+            access_token: Zeroizing::new(access_token.to_owned()),
             expires_in,
             refresh_token,
         })
@@ -370,17 +343,17 @@ pub fn refreshed_token_file(
     let mut file = format!(
         "{{\"startUrl\": {}, \"region\": {}, \"accessToken\": {}, \"expiresAt\": \"{}\", \
          \"clientId\": {}, \"clientSecret\": {}, \"registrationExpiresAt\": {}",
-        python_json_string(&plan.start_url),
-        python_json_string(&plan.sso_region),
-        python_json_string(&created.access_token),
-        utc_seconds(expires_at),
-        python_json_string(&registration.client_id),
-        python_json_string(&registration.client_secret),
-        python_json_string(&registration.expires_at_text),
+        json_string(&plan.start_url),
+        json_string(&plan.sso_region),
+        json_string(&created.access_token),
+        strftime_utc(expires_at, "%Y-%m-%dT%H:%M:%SZ"),
+        json_string(&registration.client_id),
+        json_string(&registration.client_secret),
+        json_string(&registration.expires_at_text),
     );
     if let Some(refresh_token) = &created.refresh_token {
         file.push_str(", \"refreshToken\": ");
-        file.push_str(&python_json_string(refresh_token));
+        file.push_str(&json_string(refresh_token));
     }
     file.push('}');
     let file = Zeroizing::new(file);
@@ -405,119 +378,31 @@ pub fn refreshed_token_file(
 /// botocore does.
 ///
 /// # Errors
-/// [`SsoFormatError`] naming the key that is missing or of the wrong type.
+/// [`JsonAnswerError`] naming the key that is missing or of the wrong type.
 ///
 /// # Example
 /// ```
 /// use std::time::{Duration, UNIX_EPOCH};
-/// use presign_config::parse_role_credentials;
+/// use presign_config::sources::parse_role_credentials;
 ///
 /// let answer = r#"{"roleCredentials": {"accessKeyId": "ASIA1", "secretAccessKey": "s", "sessionToken": "t", "expiration": 1700000000999}}"#;
-/// let credentials = parse_role_credentials(answer, "SSO")?;
+/// let credentials = parse_role_credentials(answer)?;
 /// assert_eq!(credentials.access_key_id, "ASIA1");
-/// assert_eq!(credentials.expires_at, Some(UNIX_EPOCH + Duration::from_secs(1_700_000_000)));
-/// # Ok::<(), presign_config::SsoFormatError>(())
+/// assert_eq!(credentials.expiration, UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+/// # Ok::<(), presign_config::sources::JsonAnswerError>(())
 /// ```
-pub fn parse_role_credentials(
-    text: &str,
-    source: &str,
-) -> Result<ResolvedCredentials, SsoFormatError> {
-    let object = json_object(text, "is")?;
-    let Some(Value::Object(role)) = object.get("roleCredentials") else {
-        return Err(SsoFormatError::new("has no `roleCredentials` object"));
-    };
-    let field = |key: &str| {
-        role.get(key)
-            .and_then(Value::as_str)
-            .filter(|value| !value.is_empty())
-            .map(str::to_owned)
-            .ok_or_else(|| {
-                SsoFormatError::new(format!(
-                    "has no `roleCredentials.{key}` (a non-empty string)"
-                ))
-            })
-    };
-    let access_key_id = field("accessKeyId")?;
-    let secret_access_key = Zeroizing::new(field("secretAccessKey")?);
-    let session_token = Zeroizing::new(field("sessionToken")?);
-    let millis = role
-        .get("expiration")
-        .and_then(Value::as_u64)
-        .ok_or_else(|| {
-            SsoFormatError::new(
-                "has no `roleCredentials.expiration` (epoch milliseconds, a whole number)",
-            )
-        })?;
-    Ok(ResolvedCredentials {
-        access_key_id,
-        secret_access_key,
-        session_token: Some(session_token),
-        expires_at: Some(UNIX_EPOCH + Duration::from_secs(millis / 1000)),
-        source: source.to_owned(),
+pub fn parse_role_credentials(text: &str) -> Result<TemporaryCredentials, JsonAnswerError> {
+    let answer = parse_object(text.as_bytes())?;
+    let role = object(&answer, "roleCredentials")?;
+    let millis = whole_number(role, "expiration")?;
+    Ok(TemporaryCredentials {
+        access_key_id: required(role, "accessKeyId")?.to_owned(),
+        secret_access_key: Zeroizing::new(required(role, "secretAccessKey")?.to_owned()),
+        session_token: Zeroizing::new(required(role, "sessionToken")?.to_owned()),
+        expiration: UNIX_EPOCH + Duration::from_secs(millis / 1000),
+        assumed_role_arn: None,
+        assumed_role_id: None,
     })
-}
-
-/// The AWS CLI's cache file for SSO role credentials, as botocore's
-/// `JSONFileCache` writes `SSOCredentialFetcher`'s response.
-#[must_use]
-pub fn cli_cache_contents(
-    credentials: &ResolvedCredentials,
-    account_id: &str,
-) -> Zeroizing<String> {
-    let token = credentials
-        .session_token
-        .as_ref()
-        .map_or("", |token| token.as_str());
-    Zeroizing::new(format!(
-        "{{\"ProviderType\": \"sso\", \"Credentials\": {{\"AccessKeyId\": {}, \"SecretAccessKey\": {}, \
-         \"SessionToken\": {}, \"Expiration\": \"{}\", \"AccountId\": {}}}}}",
-        python_json_string(&credentials.access_key_id),
-        python_json_string(&credentials.secret_access_key),
-        python_json_string(token),
-        credentials.expires_at.map(utc_seconds).unwrap_or_default(),
-        python_json_string(account_id),
-    ))
-}
-
-/// Role credentials from the AWS CLI's cache file: `Credentials` with
-/// `AccessKeyId`, `SecretAccessKey`, `SessionToken` and `Expiration`.
-/// `Ok(None)` when they have less than [`CLI_CACHE_EXPIRY_WINDOW`] left at
-/// `now` (botocore fetches new ones then).
-///
-/// # Errors
-/// [`SsoFormatError`] naming the key when the file is not what botocore
-/// writes.
-pub fn parse_cli_cache(
-    text: &str,
-    source: &str,
-    now: SystemTime,
-) -> Result<Option<ResolvedCredentials>, SsoFormatError> {
-    let object = json_object(text, "is")?;
-    let Some(Value::Object(cached)) = object.get("Credentials") else {
-        return Err(SsoFormatError::new("has no `Credentials` object"));
-    };
-    let field = |key: &str| {
-        cached
-            .get(key)
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-            .ok_or_else(|| SsoFormatError::new(format!("has no `Credentials.{key}` (a string)")))
-    };
-    let expiration = parse_sso_time(&field("Expiration")?)
-        .ok_or_else(|| SsoFormatError::new("has a `Credentials.Expiration` that is not a time"))?;
-    let fresh = expiration
-        .duration_since(now)
-        .is_ok_and(|left| left >= CLI_CACHE_EXPIRY_WINDOW);
-    if !fresh {
-        return Ok(None);
-    }
-    Ok(Some(ResolvedCredentials {
-        access_key_id: field("AccessKeyId")?,
-        secret_access_key: Zeroizing::new(field("SecretAccessKey")?),
-        session_token: Some(Zeroizing::new(field("SessionToken")?)),
-        expires_at: Some(expiration),
-        source: source.to_owned(),
-    }))
 }
 
 /// A service error answer of the portal or OIDC (restJson1): the error
@@ -545,109 +430,12 @@ pub fn sso_service_error(error_type_header: Option<&str>, body: &str) -> (String
         })
         .unwrap_or_default();
     let message = text_of(&["message", "Message", "error_description"]).unwrap_or_default();
-    (truncate(&code), truncate(&message))
-}
-
-/// A time as botocore's SSO files hold it: RFC 3339 (`...Z` or an offset),
-/// or the `...UTC` suffix older CLI versions wrote.
-#[must_use]
-pub fn parse_sso_time(text: &str) -> Option<SystemTime> {
-    let text = text.trim();
-    parse_expiration(text).or_else(|| parse_expiration(&format!("{}Z", text.strip_suffix("UTC")?)))
-}
-
-/// `%Y-%m-%dT%H:%M:%SZ` (whole seconds, UTC).
-fn utc_seconds(instant: SystemTime) -> String {
-    jiff::Timestamp::try_from(truncate_to_seconds(instant))
-        .map(|timestamp| timestamp.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
-        .unwrap_or_default()
-}
-
-fn truncate_to_seconds(instant: SystemTime) -> SystemTime {
-    instant.duration_since(UNIX_EPOCH).map_or(instant, |since| {
-        UNIX_EPOCH + Duration::from_secs(since.as_secs())
-    })
-}
-
-fn truncate(text: &str) -> String {
-    const MAX: usize = 200;
-    match text.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_owned(),
-    }
-}
-
-fn sha1_hex(text: &str) -> String {
-    Sha1::digest(text.as_bytes())
-        .iter()
-        .fold(String::with_capacity(40), |mut hex, byte| {
-            let _ = write!(hex, "{byte:02x}");
-            hex
-        })
-}
-
-fn json_object(text: &str, verb: &str) -> Result<Map<String, Value>, SsoFormatError> {
-    match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(object)) => Ok(object),
-        Ok(_) => Err(SsoFormatError::new(format!(
-            "{verb} JSON but not an object"
-        ))),
-        Err(error) => Err(SsoFormatError::new(format!(
-            "{verb} not valid JSON (syntax error at line {}, column {})",
-            error.line(),
-            error.column()
-        ))),
-    }
-}
-
-fn required_string(object: &Map<String, Value>, key: &str) -> Result<String, SsoFormatError> {
-    object
-        .get(key)
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .ok_or_else(|| SsoFormatError::new(format!("has no `{key}` (a string)")))
-}
-
-/// A JSON string as Python's `json.dumps` writes it (`ensure_ascii`):
-/// everything outside printable ASCII escaped as `\uXXXX` (UTF-16), so the
-/// cache key's SHA-1 and the files match botocore's byte for byte.
-fn python_json_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            ' '..='~' => out.push(c),
-            _ => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    let _ = write!(out, "\\u{unit:04x}");
-                }
-            }
-        }
-    }
-    out.push('"');
-    out
+    (shorten(&code, 200), shorten(&message, 200))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn python_json_string_escapes_like_ensure_ascii() {
-        assert_eq!(python_json_string("a\"b\\c"), r#""a\"b\\c""#);
-        assert_eq!(
-            python_json_string("é😀\u{7f}\u{1}"),
-            r#""\u00e9\ud83d\ude00\u007f\u0001""#
-        );
-    }
 
     #[test]
     fn cli_cache_key_escapes_non_ascii_as_botocore_does() {
@@ -684,7 +472,7 @@ mod tests {
     }
 
     fn at(seconds_before_expiry: i64) -> SystemTime {
-        let expiry = parse_sso_time("2027-01-15T08:00:00Z").unwrap();
+        let expiry = parse_expiration("2027-01-15T08:00:00Z").unwrap();
         if seconds_before_expiry >= 0 {
             expiry - Duration::from_secs(seconds_before_expiry.unsigned_abs())
         } else {
@@ -698,9 +486,15 @@ mod tests {
             sso_token_file(&plan(Some("my-sso"))).unwrap(),
             PathBuf::from("/h/.aws/sso/cache/0ad374308c5a4e22f723adf10145eafad7c4031c.json")
         );
+        let legacy = plan(None);
         assert_eq!(
-            sso_cli_cache_file(&plan(None)).unwrap(),
-            PathBuf::from("/h/.aws/cli/cache/204c22206c302e2ead0284b069b6f9e82caede81.json")
+            sso_cli_cache_key(
+                &legacy.account_id,
+                &legacy.role_name,
+                None,
+                &legacy.start_url
+            ),
+            "204c22206c302e2ead0284b069b6f9e82caede81"
         );
     }
 
@@ -737,7 +531,7 @@ mod tests {
             "{error}"
         );
         assert!(!error.to_string().contains("secret-token"));
-        assert!(parse_sso_time("2019-11-14T04:05:45UTC").is_some());
+        assert!(parse_expiration("2019-11-14T04:05:45UTC").is_some());
     }
 
     #[test]
@@ -766,23 +560,28 @@ mod tests {
     }
 
     #[test]
-    fn cli_cache_round_trips_and_ignores_credentials_about_to_expire() {
+    fn role_credentials_go_to_the_cli_cache_as_botocore_writes_them() {
         let answer = r#"{"roleCredentials": {"accessKeyId": "ASIA", "secretAccessKey": "sk", "sessionToken": "st", "expiration": 1800000000000}}"#;
-        let credentials = parse_role_credentials(answer, "sso").unwrap();
-        let file = cli_cache_contents(&credentials, "123456789012");
+        let credentials = parse_role_credentials(answer).unwrap();
+        let file = super::super::cli_cache::cli_cache_json(
+            &credentials,
+            super::super::cli_cache::CacheWriter::Sso {
+                account_id: "123456789012",
+            },
+        );
         assert_eq!(
             file.as_str(),
             r#"{"ProviderType": "sso", "Credentials": {"AccessKeyId": "ASIA", "SecretAccessKey": "sk", "SessionToken": "st", "Expiration": "2027-01-15T08:00:00Z", "AccountId": "123456789012"}}"#
         );
-        let read = parse_cli_cache(&file, "cache", at(15 * 60))
-            .unwrap()
-            .unwrap();
-        assert_eq!(read.access_key_id, "ASIA");
-        assert_eq!(read.expires_at, credentials.expires_at);
-        assert!(
-            parse_cli_cache(&file, "cache", at(15 * 60 - 1))
-                .unwrap()
-                .is_none()
+        let missing = parse_role_credentials(
+            r#"{"roleCredentials": {"accessKeyId": "ASIA", "expiration": 1}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            missing,
+            JsonAnswerError::MissingKey {
+                key: "secretAccessKey"
+            }
         );
     }
 

@@ -1,29 +1,25 @@
 //! STS without the network: the form bodies of `AssumeRole` and
-//! `AssumeRoleWithWebIdentity`, their XML answers, and the AWS CLI's cache
-//! of the credentials they return (`~/.aws/cli/cache/<key>.json`), so that
-//! `presign` and `aws` share one session and one MFA prompt.
+//! `AssumeRoleWithWebIdentity`, their XML answers, and their keys in the AWS
+//! CLI's cache (see [`super::cli_cache`]), so that `presign` and `aws` share
+//! one session and one MFA prompt.
 //!
 //! The facts follow botocore (`credentials.py`): the default session name
-//! `botocore-session-<epoch seconds>`; the cache key, the SHA-1 of the call's
-//! arguments as `json.dumps(args, sort_keys=True)` writes them (without a
-//! default session name, which changes on every call, and without the MFA
-//! code or the web identity token, which are added at call time); a cached
-//! entry used only while it has at least 15 minutes left.
+//! `botocore-session-<epoch seconds>`; the cache key made of the call's
+//! arguments without a default session name, which changes on every call,
+//! and without the MFA code or the web identity token, which are added at
+//! call time.
 
 use std::fmt::{self, Write as _};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
-use sha1::{Digest, Sha1};
 use zeroize::Zeroizing;
 
+use super::cli_cache::{KeyArg, Separators, TemporaryCredentials, cache_key};
+use super::json_answer::shorten;
 use crate::credentials::parse_expiration;
 
 /// The STS API version every call names.
 const VERSION: &str = "2011-06-15";
-
-/// How long a cached entry must still be valid to be used (botocore's
-/// `CachedCredentialFetcher.DEFAULT_EXPIRY_WINDOW_SECONDS`).
-pub const CLI_CACHE_EXPIRY_WINDOW: Duration = Duration::from_secs(15 * 60);
 
 /// The session name botocore picks when none is configured:
 /// `botocore-session-<whole seconds since 1970>`.
@@ -31,7 +27,7 @@ pub const CLI_CACHE_EXPIRY_WINDOW: Duration = Duration::from_secs(15 * 60);
 /// # Example
 /// ```
 /// use std::time::{Duration, UNIX_EPOCH};
-/// use presign_config::default_session_name;
+/// use presign_config::sources::default_session_name;
 ///
 /// let now = UNIX_EPOCH + Duration::from_millis(1_700_000_000_900);
 /// assert_eq!(default_session_name(now), "botocore-session-1700000000");
@@ -86,7 +82,7 @@ impl AssumeRoleCall {
     ///
     /// # Example
     /// ```
-    /// use presign_config::AssumeRoleCall;
+    /// use presign_config::sources::AssumeRoleCall;
     ///
     /// let call = AssumeRoleCall {
     ///     role_arn: "arn:aws:iam::123456789012:role/r".to_owned(),
@@ -124,7 +120,7 @@ impl AssumeRoleCall {
     ///
     /// # Example
     /// ```
-    /// use presign_config::AssumeRoleCall;
+    /// use presign_config::sources::AssumeRoleCall;
     ///
     /// let call = AssumeRoleCall {
     ///     role_arn: "arn:aws:iam::123456789012:role/r".to_owned(),
@@ -140,20 +136,20 @@ impl AssumeRoleCall {
     /// ```
     #[must_use]
     pub fn cache_key(&self) -> String {
-        let mut args = vec![("RoleArn", JsonValue::Text(&self.role_arn))];
+        let mut args = vec![("RoleArn", KeyArg::Text(&self.role_arn))];
         if self.session_name_configured {
-            args.push(("RoleSessionName", JsonValue::Text(&self.role_session_name)));
+            args.push(("RoleSessionName", KeyArg::Text(&self.role_session_name)));
         }
         if let Some(id) = &self.external_id {
-            args.push(("ExternalId", JsonValue::Text(id)));
+            args.push(("ExternalId", KeyArg::Text(id)));
         }
         if let Some(serial) = &self.serial_number {
-            args.push(("SerialNumber", JsonValue::Text(serial)));
+            args.push(("SerialNumber", KeyArg::Text(serial)));
         }
         if let Some(seconds) = self.duration_seconds {
-            args.push(("DurationSeconds", JsonValue::Number(seconds)));
+            args.push(("DurationSeconds", KeyArg::Number(seconds)));
         }
-        sha1_hex(&python_json(args))
+        cache_key(args, &Separators::Default)
     }
 }
 
@@ -162,7 +158,7 @@ impl AssumeRoleCall {
 ///
 /// # Example
 /// ```
-/// use presign_config::web_identity_form_body;
+/// use presign_config::sources::web_identity_form_body;
 ///
 /// let body = web_identity_form_body("arn:aws:iam::1:role/r", "s", "tok.en");
 /// assert_eq!(
@@ -192,17 +188,17 @@ pub fn web_identity_form_body(
 ///
 /// # Example
 /// ```
-/// use presign_config::web_identity_cache_key;
+/// use presign_config::sources::web_identity_cache_key;
 ///
 /// assert_ne!(web_identity_cache_key("arn:aws:iam::1:role/r", None), web_identity_cache_key("arn:aws:iam::1:role/r", Some("s")));
 /// ```
 #[must_use]
 pub fn web_identity_cache_key(role_arn: &str, configured_session_name: Option<&str>) -> String {
-    let mut args = vec![("RoleArn", JsonValue::Text(role_arn))];
+    let mut args = vec![("RoleArn", KeyArg::Text(role_arn))];
     if let Some(name) = configured_session_name {
-        args.push(("RoleSessionName", JsonValue::Text(name)));
+        args.push(("RoleSessionName", KeyArg::Text(name)));
     }
-    sha1_hex(&python_json(args))
+    cache_key(args, &Separators::Default)
 }
 
 fn form(action: &str, fields: &[(&str, Option<&str>)]) -> Zeroizing<String> {
@@ -230,94 +226,6 @@ fn form_encode(out: &mut String, value: &str) {
                 let _ = write!(out, "%{byte:02X}");
             }
         }
-    }
-}
-
-enum JsonValue<'a> {
-    Text(&'a str),
-    Number(u32),
-}
-
-/// `json.dumps(args, sort_keys=True)` as Python writes it: `", "` and `": "`
-/// separators, every non-ASCII character (and DEL and the controls) as
-/// `\uXXXX`.
-fn python_json(mut args: Vec<(&str, JsonValue<'_>)>) -> String {
-    args.sort_by(|a, b| a.0.cmp(b.0));
-    let mut out = String::from("{");
-    for (index, (name, value)) in args.iter().enumerate() {
-        if index > 0 {
-            out.push_str(", ");
-        }
-        python_json_string(&mut out, name);
-        out.push_str(": ");
-        match value {
-            JsonValue::Text(text) => python_json_string(&mut out, text),
-            JsonValue::Number(number) => {
-                let _ = write!(out, "{number}");
-            }
-        }
-    }
-    out.push('}');
-    out
-}
-
-fn python_json_string(out: &mut String, text: &str) {
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            ' '..='~' => out.push(c),
-            _ => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    let _ = write!(out, "\\u{unit:04x}");
-                }
-            }
-        }
-    }
-    out.push('"');
-}
-
-fn sha1_hex(text: &str) -> String {
-    let digest = Sha1::digest(text.as_bytes());
-    let mut hex = String::with_capacity(40);
-    for byte in digest {
-        let _ = write!(hex, "{byte:02x}");
-    }
-    hex
-}
-
-/// Temporary credentials from STS, or from the CLI's cache.
-#[derive(Clone)]
-pub struct StsCredentials {
-    /// `AccessKeyId`.
-    pub access_key_id: String,
-    /// `SecretAccessKey`.
-    pub secret_access_key: Zeroizing<String>,
-    /// `SessionToken`.
-    pub session_token: Zeroizing<String>,
-    /// `Expiration`.
-    pub expiration: SystemTime,
-    /// `AssumedRoleUser/Arn`, e.g.
-    /// `arn:aws:sts::123456789012:assumed-role/r/session`.
-    pub assumed_role_arn: Option<String>,
-    /// `AssumedRoleUser/AssumedRoleId`.
-    pub assumed_role_id: Option<String>,
-}
-
-impl fmt::Debug for StsCredentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("StsCredentials")
-            .field("access_key_id", &self.access_key_id)
-            .field("expiration", &self.expiration)
-            .field("assumed_role_arn", &self.assumed_role_arn)
-            .finish_non_exhaustive()
     }
 }
 
@@ -353,7 +261,7 @@ impl std::error::Error for StsAnswerError {}
 ///
 /// # Example
 /// ```
-/// use presign_config::{StsAnswerError, parse_sts_answer};
+/// use presign_config::sources::{StsAnswerError, parse_sts_answer};
 ///
 /// let ok = parse_sts_answer(r#"<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
 ///   <AssumeRoleResult><Credentials><AccessKeyId>ASIAEXAMPLE</AccessKeyId>
@@ -367,7 +275,7 @@ impl std::error::Error for StsAnswerError {}
 /// assert_eq!(refused.unwrap_err(), StsAnswerError::Refused { code: "AccessDenied".into(), message: "not allowed".into() });
 /// # Ok::<(), StsAnswerError>(())
 /// ```
-pub fn parse_sts_answer(body: &str) -> Result<StsCredentials, StsAnswerError> {
+pub fn parse_sts_answer(body: &str) -> Result<TemporaryCredentials, StsAnswerError> {
     let body = body.trim_start_matches('\u{feff}');
     let document = roxmltree::Document::parse(body)
         .map_err(|error| StsAnswerError::Malformed(format!("not XML ({error})")))?;
@@ -376,14 +284,14 @@ pub fn parse_sts_answer(body: &str) -> Result<StsCredentials, StsAnswerError> {
         let code = text(root, "Code").unwrap_or_else(|| "(no code)".to_owned());
         let message = text(root, "Message").unwrap_or_default();
         return Err(StsAnswerError::Refused {
-            code: truncate(&code, 100),
-            message: truncate(&message, 200),
+            code: shorten(&code, 100),
+            message: shorten(&message, 200),
         });
     }
     let credentials = find(root, "Credentials").ok_or_else(|| {
         StsAnswerError::Malformed(format!(
             "<{}> has no <Credentials>",
-            truncate(root.tag_name().name(), 60)
+            shorten(root.tag_name().name(), 60)
         ))
     })?;
     let field = |name: &str| {
@@ -395,11 +303,11 @@ pub fn parse_sts_answer(body: &str) -> Result<StsCredentials, StsAnswerError> {
     let expiration = parse_expiration(&expiration_text).ok_or_else(|| {
         StsAnswerError::Malformed(format!(
             "<Expiration> {:?} is not an RFC 3339 time",
-            truncate(&expiration_text, 40)
+            shorten(&expiration_text, 40)
         ))
     })?;
     let user = find(root, "AssumedRoleUser");
-    Ok(StsCredentials {
+    Ok(TemporaryCredentials {
         access_key_id: field("AccessKeyId")?,
         secret_access_key: Zeroizing::new(field("SecretAccessKey")?),
         session_token: Zeroizing::new(field("SessionToken")?),
@@ -424,173 +332,10 @@ fn text(parent: roxmltree::Node<'_, '_>, name: &str) -> Option<String> {
     find(parent, name).map(|node| node.text().unwrap_or_default().trim().to_owned())
 }
 
-fn truncate(text: &str, limit: usize) -> String {
-    match text.char_indices().nth(limit) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text.to_owned(),
-    }
-}
-
-/// What a file of the CLI's cache holds for a call.
-#[derive(Debug, Clone)]
-pub enum CachedEntry {
-    /// Credentials with at least [`CLI_CACHE_EXPIRY_WINDOW`] left.
-    Fresh(StsCredentials),
-    /// Credentials that expire within the window (or already did): fetch
-    /// new ones.
-    Expiring,
-    /// Not an entry the CLI writes (botocore would fail on it with a bare
-    /// `KeyError`; presign fetches anew and replaces it): what is wrong.
-    Unusable(String),
-}
-
-/// Reads a file of the CLI's cache (`~/.aws/cli/cache/<key>.json`) at
-/// `now`. The `Expiration` may be botocore's own form
-/// (`2026-12-06T16:04:00UTC`) or RFC 3339.
-///
-/// # Example
-/// ```
-/// use presign_config::{CachedEntry, read_cli_cache};
-/// use presign_config::parse_expiration;
-///
-/// let text = r#"{"Credentials": {"AccessKeyId": "ASIA", "SecretAccessKey": "s", "SessionToken": "t", "Expiration": "2026-12-06T16:04:00UTC"}}"#;
-/// let before = parse_expiration("2026-12-06T15:00:00Z").unwrap();
-/// assert!(matches!(read_cli_cache(text, before), CachedEntry::Fresh(_)));
-/// let late = parse_expiration("2026-12-06T15:50:00Z").unwrap();
-/// assert!(matches!(read_cli_cache(text, late), CachedEntry::Expiring));
-/// assert!(matches!(read_cli_cache("{", before), CachedEntry::Unusable(_)));
-/// ```
-#[must_use]
-pub fn read_cli_cache(text: &str, now: SystemTime) -> CachedEntry {
-    let value: serde_json::Value = match serde_json::from_str(text) {
-        Ok(value) => value,
-        Err(error) => return CachedEntry::Unusable(format!("not JSON ({error})")),
-    };
-    let Some(credentials) = value.get("Credentials") else {
-        return CachedEntry::Unusable("no \"Credentials\" object".to_owned());
-    };
-    let field = |name: &str| {
-        credentials
-            .get(name)
-            .and_then(serde_json::Value::as_str)
-            .filter(|value| !value.is_empty())
-            .ok_or_else(|| format!("\"Credentials\" has no text \"{name}\""))
-    };
-    let read = || -> Result<StsCredentials, String> {
-        let expiration_text = field("Expiration")?;
-        let expiration = parse_cache_expiration(expiration_text)
-            .ok_or_else(|| "\"Expiration\" is not a time".to_owned())?;
-        let user = value.get("AssumedRoleUser");
-        let user_text = |name: &str| {
-            user.and_then(|user| user.get(name))
-                .and_then(serde_json::Value::as_str)
-                .map(str::to_owned)
-        };
-        Ok(StsCredentials {
-            access_key_id: field("AccessKeyId")?.to_owned(),
-            secret_access_key: Zeroizing::new(field("SecretAccessKey")?.to_owned()),
-            session_token: Zeroizing::new(field("SessionToken")?.to_owned()),
-            expiration,
-            assumed_role_arn: user_text("Arn"),
-            assumed_role_id: user_text("AssumedRoleId"),
-        })
-    };
-    match read() {
-        Err(problem) => CachedEntry::Unusable(problem),
-        Ok(credentials) => {
-            let left = credentials
-                .expiration
-                .duration_since(now)
-                .unwrap_or_default();
-            if left >= CLI_CACHE_EXPIRY_WINDOW {
-                CachedEntry::Fresh(credentials)
-            } else {
-                CachedEntry::Expiring
-            }
-        }
-    }
-}
-
-/// botocore writes `Expiration` with `strftime('%Y-%m-%dT%H:%M:%S%Z')`,
-/// which gives `...UTC`; other writers use RFC 3339.
-fn parse_cache_expiration(text: &str) -> Option<SystemTime> {
-    match text.strip_suffix("UTC") {
-        Some(utc) => parse_expiration(&format!("{utc}Z")),
-        None => parse_expiration(text),
-    }
-}
-
-/// The JSON the AWS CLI writes for `credentials`: the call's answer, with
-/// `Expiration` in botocore's form and the account id taken from the
-/// assumed role's ARN, as botocore adds it.
-///
-/// # Example
-/// ```
-/// use std::time::{Duration, UNIX_EPOCH};
-/// use presign_config::{StsCredentials, cli_cache_json};
-///
-/// let credentials = StsCredentials {
-///     access_key_id: "ASIA".into(),
-///     secret_access_key: "s".to_owned().into(),
-///     session_token: "t".to_owned().into(),
-///     expiration: UNIX_EPOCH + Duration::from_secs(1_800_000_000),
-///     assumed_role_arn: Some("arn:aws:sts::123456789012:assumed-role/r/s".into()),
-///     assumed_role_id: None,
-/// };
-/// let json = cli_cache_json(&credentials);
-/// assert!(json.contains(r#""Expiration":"2027-01-15T08:00:00UTC""#));
-/// assert!(json.contains(r#""AccountId":"123456789012""#));
-/// ```
-#[must_use]
-pub fn cli_cache_json(credentials: &StsCredentials) -> Zeroizing<String> {
-    let expiration = jiff::Timestamp::try_from(credentials.expiration)
-        .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SUTC").to_string())
-        .unwrap_or_default();
-    let mut inner = serde_json::Map::new();
-    let mut put = |name: &str, value: &str| {
-        inner.insert(name.to_owned(), serde_json::Value::from(value));
-    };
-    put("AccessKeyId", &credentials.access_key_id);
-    put("SecretAccessKey", &credentials.secret_access_key);
-    put("SessionToken", &credentials.session_token);
-    put("Expiration", &expiration);
-    if let Some(account) = credentials
-        .assumed_role_arn
-        .as_deref()
-        .and_then(account_from_arn)
-    {
-        put("AccountId", account);
-    }
-    let mut outer = serde_json::Map::new();
-    outer.insert("Credentials".to_owned(), serde_json::Value::Object(inner));
-    if credentials.assumed_role_arn.is_some() || credentials.assumed_role_id.is_some() {
-        let mut user = serde_json::Map::new();
-        if let Some(id) = &credentials.assumed_role_id {
-            user.insert("AssumedRoleId".to_owned(), id.as_str().into());
-        }
-        if let Some(arn) = &credentials.assumed_role_arn {
-            user.insert("Arn".to_owned(), arn.as_str().into());
-        }
-        outer.insert(
-            "AssumedRoleUser".to_owned(),
-            serde_json::Value::Object(user),
-        );
-    }
-    Zeroizing::new(serde_json::Value::Object(outer).to_string())
-}
-
-/// The account of `arn:PARTITION:SERVICE:REGION:ACCOUNT:...`.
-fn account_from_arn(arn: &str) -> Option<&str> {
-    let mut parts = arn.splitn(6, ':');
-    (parts.next() == Some("arn")).then_some(())?;
-    let account = parts.nth(3)?;
-    parts.next()?;
-    (!account.is_empty()).then_some(account)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sources::cli_cache::sha1_hex;
 
     fn call() -> AssumeRoleCall {
         AssumeRoleCall {
@@ -602,22 +347,6 @@ mod tests {
             serial_number: None,
             token_code: None,
         }
-    }
-
-    /// The JSON text that is hashed, checked against what Python's
-    /// `json.dumps(..., sort_keys=True)` prints for the same dictionary
-    /// (written out here; the botocore test compares the hashes).
-    #[test]
-    fn cache_key_json_is_pythons() {
-        let text = python_json(vec![
-            ("RoleArn", JsonValue::Text("arn:aws:iam::1:role/r")),
-            ("SerialNumber", JsonValue::Text("é\"\\\n\u{7f}😀")),
-            ("DurationSeconds", JsonValue::Number(3600)),
-        ]);
-        assert_eq!(
-            text,
-            r#"{"DurationSeconds": 3600, "RoleArn": "arn:aws:iam::1:role/r", "SerialNumber": "\u00e9\"\\\n\u007f\ud83d\ude00"}"#
-        );
     }
 
     #[test]
@@ -680,45 +409,5 @@ mod tests {
             panic!("expected a refusal")
         };
         assert_eq!(message.chars().count(), 201);
-    }
-
-    #[test]
-    fn cache_entries_round_trip_and_honour_the_window() {
-        let expiration = parse_expiration("2026-12-06T16:04:00Z").unwrap();
-        let credentials = StsCredentials {
-            access_key_id: "ASIA".into(),
-            secret_access_key: Zeroizing::new("s".into()),
-            session_token: Zeroizing::new("t".into()),
-            expiration,
-            assumed_role_arn: Some("arn:aws:sts::123456789012:assumed-role/r/s".into()),
-            assumed_role_id: Some("ARO:s".into()),
-        };
-        let json = cli_cache_json(&credentials);
-        let window_start = expiration - CLI_CACHE_EXPIRY_WINDOW;
-        let CachedEntry::Fresh(read) = read_cli_cache(&json, window_start) else {
-            panic!("expected a fresh entry")
-        };
-        assert_eq!(read.access_key_id, "ASIA");
-        assert_eq!(read.session_token.as_str(), "t");
-        assert_eq!(read.expiration, expiration);
-        assert_eq!(read.assumed_role_id.as_deref(), Some("ARO:s"));
-        assert!(matches!(
-            read_cli_cache(&json, window_start + Duration::from_secs(1)),
-            CachedEntry::Expiring
-        ));
-        assert!(matches!(
-            read_cli_cache(r#"{"Credentials": {"AccessKeyId": "A"}}"#, window_start),
-            CachedEntry::Unusable(p) if p.contains("SecretAccessKey") || p.contains("Expiration")
-        ));
-    }
-
-    #[test]
-    fn account_comes_from_the_arn() {
-        assert_eq!(
-            account_from_arn("arn:aws:sts::123456789012:assumed-role/r/s"),
-            Some("123456789012")
-        );
-        assert_eq!(account_from_arn("not-an-arn"), None);
-        assert_eq!(account_from_arn("arn:aws:sts:::x"), None);
     }
 }

@@ -39,5 +39,5 @@ mod verify;
 pub use condition::Condition;
 pub use policy::{FILENAME_PLACEHOLDER, PostPolicy};
 pub use sign::{POST_SIGNED_FIELDS, PresignedPost, presign_post};
-pub use value::PolicyValue;
+pub use value::{PolicyValue, write_python_json_string};
 pub use verify::{PostUpload, VerifiedPost, verify_post};

@@ -66,7 +66,7 @@ impl PolicyValue {
                 let _ = write!(out, "{number}");
             }
             Self::Float(number) => write_python_float(out, *number),
-            Self::String(text) => write_json_string(out, text),
+            Self::String(text) => write_python_json_string(out, text),
             Self::Array(items) => {
                 out.push('[');
                 for (index, item) in items.iter().enumerate() {
@@ -83,7 +83,7 @@ impl PolicyValue {
                     if index > 0 {
                         out.push_str(", ");
                     }
-                    write_json_string(out, name);
+                    write_python_json_string(out, name);
                     out.push_str(": ");
                     value.write_json(out);
                 }
@@ -165,8 +165,22 @@ impl From<f64> for PolicyValue {
     }
 }
 
-/// A JSON string as `json.dumps` writes it with `ensure_ascii=True`.
-pub(crate) fn write_json_string(out: &mut String, text: &str) {
+/// Appends `text` as a JSON string the way Python's `json.dumps` writes it
+/// (`ensure_ascii=True`, its default): `\"`, `\\`, `\n`, `\r`, `\t`, `\b`,
+/// `\f`, printable ASCII as it is, and every other character (controls, DEL,
+/// non-ASCII) as lower-case `\uXXXX`, astral ones as a surrogate pair.
+///
+/// botocore hashes and writes such JSON (a POST policy, the AWS CLI's cache
+/// keys and cache files); writing the same bytes is what makes presign's
+/// policies, keys and files the same as botocore's.
+///
+/// # Example
+/// ```
+/// let mut out = String::new();
+/// presign::write_python_json_string(&mut out, "caf\u{e9} \"\u{1f600}\"");
+/// assert_eq!(out, r#""caf\u00e9 \"\ud83d\ude00\"""#);
+/// ```
+pub fn write_python_json_string(out: &mut String, text: &str) {
     out.push('"');
     for c in text.chars() {
         match c {
