@@ -136,7 +136,7 @@ fn a_refused_token_with_imdsv1_disabled_is_an_error_as_in_botocore() {
     let stub = imds(TokenMode::Refused(403), success);
     let mut home = home_with(&stub);
     home.set("AWS_EC2_METADATA_V1_DISABLED", "true");
-    let error = common::fetch(&home).unwrap_err();
+    let error = fetch_not_last_resort(&home).unwrap_err();
     assert!(
         matches!(&error, CredentialsError::ImdsV1Disabled { .. }),
         "{error}"
@@ -178,7 +178,7 @@ fn a_token_request_that_is_never_answered_falls_back_within_the_timeout() {
 
 /// The chain's IMDS plan in `home` fetched as when a profile names it
 /// (`credential_source = Ec2InstanceMetadata`), not as the chain's last
-/// resort: an unreachable service is then reported as such.
+/// resort: each failure of the service is then reported as itself.
 fn fetch_not_last_resort(home: &Home) -> Result<ResolvedCredentials, CredentialsError> {
     let CredentialSource::InstanceMetadata(mut plan) = common::plan(home) else {
         panic!("not the instance metadata source");
@@ -257,7 +257,7 @@ fn no_role_is_reported_as_such() {
         _ => Reply::text(404, "<html>404 - Not Found</html>"),
     });
     let home = home_with(&stub);
-    let error = common::fetch(&home).unwrap_err();
+    let error = fetch_not_last_resort(&home).unwrap_err();
     assert!(
         matches!(&error, CredentialsError::ImdsNoRole { .. }),
         "{error}"
@@ -275,7 +275,7 @@ fn malformed_json_is_refused_without_echoing_it() {
         Reply::text(200, "{\"Code\": \"Success\", \"SecretAccessKey\": sekrit")
     });
     let home = home_with(&stub);
-    let error = common::fetch(&home).unwrap_err();
+    let error = fetch_not_last_resort(&home).unwrap_err();
     assert!(
         matches!(&error, CredentialsError::ImdsAnswer { role, .. } if role == ROLE),
         "{error}"
@@ -311,7 +311,7 @@ fn more_attempts_are_made_when_configured() {
     let stub = imds(TokenMode::Required, || Reply::text(500, ""));
     let mut home = home_with(&stub);
     home.set("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "3");
-    let error = common::fetch(&home).unwrap_err();
+    let error = fetch_not_last_resort(&home).unwrap_err();
     assert!(
         matches!(&error, CredentialsError::ImdsFailed { attempts: 3, .. }),
         "{error}"
@@ -330,7 +330,7 @@ fn an_answer_over_one_mebibyte_is_refused() {
         Reply::bytes(200, vec![b' '; 2 << 20])
     });
     let home = home_with(&stub);
-    let error = common::fetch(&home).unwrap_err();
+    let error = fetch_not_last_resort(&home).unwrap_err();
     assert!(
         matches!(&error, CredentialsError::AnswerTooLarge { url } if url.ends_with(ROLE)),
         "{error}"

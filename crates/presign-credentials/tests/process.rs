@@ -9,7 +9,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{Home, Python, assert_same_as_botocore, botocore_chain};
-use presign_config::split_command_line;
+use presign_config::sources::split_command_line;
 use presign_credentials::CredentialsError;
 
 /// A home whose profile `default` runs `command`, where `{dir}` is the home.

@@ -463,7 +463,7 @@ fn token_near_expiry_is_refreshed_written_back_and_read_by_botocore() {
     let written: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(written["accessToken"], NEW_ACCESS_TOKEN);
     assert_eq!(written["refreshToken"], "aor-second-refresh-token");
-    let expires = presign_config::parse_sso_time(written["expiresAt"].as_str().unwrap()).unwrap();
+    let expires = presign_config::parse_expiration(written["expiresAt"].as_str().unwrap()).unwrap();
     let lifetime = expires.duration_since(before).unwrap().as_secs();
     assert!(
         (28_790..=28_805).contains(&lifetime),
@@ -503,7 +503,7 @@ fn token_near_expiry_is_refreshed_written_back_and_read_by_botocore() {
     let their_expiry = theirs.as_object_mut().unwrap().remove("expiresAt").unwrap();
     ours.as_object_mut().unwrap().remove("expiresAt");
     assert_eq!(ours, theirs);
-    let their_expiry = presign_config::parse_sso_time(their_expiry.as_str().unwrap()).unwrap();
+    let their_expiry = presign_config::parse_expiration(their_expiry.as_str().unwrap()).unwrap();
     let apart = their_expiry
         .duration_since(expires)
         .unwrap_or_else(|error| error.duration());
@@ -694,7 +694,7 @@ fn malformed_cli_cache_is_named_and_not_overwritten() {
     let error = home.fetch("x").unwrap_err();
     let message = error.to_string();
     assert!(
-        matches!(error, CredentialsError::SsoCacheFile { .. }),
+        matches!(error, CredentialsError::CliCacheFile { .. }),
         "{error:?}"
     );
     assert!(message.contains(&cached.display().to_string()), "{message}");

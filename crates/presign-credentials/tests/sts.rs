@@ -247,7 +247,7 @@ fn assert_mode(path: &Path, mode: u32) {
 fn assert_mode(_: &Path, _: u32) {}
 
 #[test]
-fn malformed_cache_json_is_ignored_and_replaced() {
+fn malformed_cache_json_is_a_clear_error_and_nothing_is_written() {
     let stub = stub_answering_credentials();
     let home = Home::with_files(&dev_profile(), "");
     let source = source_of(&home, "dev", &[("AWS_ENDPOINT_URL_STS", stub.url())]);
@@ -259,21 +259,23 @@ fn malformed_cache_json_is_ignored_and_replaced() {
         .unwrap()
         .unwrap()
         .path();
-    std::fs::write(&entry, "{\"Credentials\": {\"AccessKeyId\": ").unwrap();
-    let credentials = fetch_source(&source, SystemTime::now()).unwrap();
-    assert_eq!(credentials.access_key_id, STUB_KEY);
-    assert_eq!(
-        stub.requests().len(),
-        2,
-        "a malformed entry must not be used"
+    let malformed = "{\"Credentials\": {\"AccessKeyId\": ";
+    std::fs::write(&entry, malformed).unwrap();
+    let error = fetch_source(&source, SystemTime::now()).unwrap_err();
+    let message = error.to_string();
+    assert!(
+        matches!(error, CredentialsError::CliCacheFile { .. }),
+        "{error:?}"
     );
-    let text = std::fs::read_to_string(&entry).unwrap();
-    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(json["Credentials"]["AccessKeyId"], STUB_KEY);
+    assert!(message.contains(&entry.display().to_string()), "{message}");
+    assert!(message.contains("is not valid JSON"), "{message}");
+    assert!(message.contains("delete it"), "{message}");
+    assert_eq!(stub.requests().len(), 1, "STS was called again");
+    assert_eq!(std::fs::read_to_string(&entry).unwrap(), malformed);
     assert_eq!(
         std::fs::read_dir(&dir).unwrap().count(),
         1,
-        "a temporary file was left"
+        "a file was written"
     );
 }
 
