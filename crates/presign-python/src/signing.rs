@@ -1,7 +1,8 @@
 //! The signer a `Client` signs with: fixed for keys at hand; for temporary
 //! credentials (an assumed role, SSO, a container or instance role, a
 //! `credential_process`) rebuilt whenever the provider refreshes them, so a
-//! long-lived client keeps signing URLs that work.
+//! long-lived client keeps signing URLs that work. A fetch runs without the
+//! GIL: a refresh in progress does not stop the other Python threads.
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::SystemTime;
@@ -12,7 +13,7 @@ use presign_config::{
     resolve_transport,
 };
 use presign_credentials::{CredentialsProvider, Fetcher};
-use pyo3::PyResult;
+use pyo3::{PyResult, Python};
 
 use crate::errors::{IntoPyResult, presign_error};
 
@@ -42,8 +43,7 @@ impl Signing {
             });
         }
         let provider = Box::new(CredentialsProvider::new(source, Fetcher::new(transport)));
-        let keys = provider
-            .credentials(SystemTime::now())
+        let keys = without_gil(|| provider.credentials(SystemTime::now()))
             .map_err(|error| presign_error(error.to_string()))?;
         let signer = Arc::new(Signer::new(keys.to_credentials()).or_raise()?);
         Ok(Self::Refreshing {
@@ -58,9 +58,20 @@ impl Signing {
         match self {
             Self::Fixed { signer, .. } => Ok(Arc::clone(signer)),
             Self::Refreshing { provider, latest } => {
-                let keys = provider
-                    .credentials(SystemTime::now())
-                    .map_err(|error| presign_error(error.to_string()))?;
+                let fetch = || {
+                    without_gil(|| provider.credentials(SystemTime::now()))
+                        .map_err(|error| presign_error(error.to_string()))
+                };
+                let mut keys = fetch()?;
+                // A failed refresh keeps keys that worked when it began; if
+                // they expired while it waited for the source, they must not
+                // sign: ask again, which now fetches or says why not.
+                if keys
+                    .expires_at
+                    .is_some_and(|expires_at| expires_at <= SystemTime::now())
+                {
+                    keys = fetch()?;
+                }
                 let mut latest = latest.lock().unwrap_or_else(PoisonError::into_inner);
                 if !Arc::ptr_eq(&latest.keys, &keys) {
                     latest.signer = Arc::new(Signer::new(keys.to_credentials()).or_raise()?);
@@ -83,6 +94,13 @@ impl Signing {
                 .clone(),
         }
     }
+}
+
+/// Runs `fetch` (which may wait seconds on a credentials source) with the
+/// GIL released, so that other Python threads run meanwhile, a signing
+/// thread among them, and so does a credentials endpoint served by Python.
+fn without_gil<T: Send>(fetch: impl FnOnce() -> T + Send) -> T {
+    Python::attach(|py| py.detach(fetch))
 }
 
 /// The connection settings (proxy, CA bundle) credentials are fetched with,
