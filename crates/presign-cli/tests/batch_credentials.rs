@@ -13,8 +13,7 @@ use std::process::{Child, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
 use common::Sandbox;
-use common::container::{AUTHORIZATION, CredentialsStub};
-use presign::{Credentials, Method, PresignedUrl, VerifyPolicy, verify};
+use common::container::{AUTHORIZATION, CredentialsStub, check_signed_by};
 
 /// How long the keys the stub hands out live.
 const LIFETIME: Duration = Duration::from_secs(10);
@@ -52,24 +51,8 @@ fn start_batch(sandbox: &Sandbox, stub: &CredentialsStub) -> Child {
 fn check_line(line: &str, stub: &CredentialsStub) -> (String, u64, SystemTime) {
     let json: serde_json::Value = serde_json::from_str(line).unwrap();
     let url = json["url"].as_str().unwrap();
-    let parsed = PresignedUrl::parse(url).unwrap();
-    let id = parsed.access_key_id().to_owned();
-    let keys = stub.issued.lock().unwrap()[&id].clone();
-    let signed_at = parsed.signed_at().to_system_time();
-    let lookup = |asked: &str| {
-        (asked == id).then(|| Credentials::new(&id, &keys.secret).with_session_token(&keys.token))
-    };
-    verify(
-        url,
-        Method::Get,
-        &[],
-        lookup,
-        signed_at,
-        &VerifyPolicy::default(),
-    )
-    .unwrap_or_else(|error| panic!("{url} does not verify: {error}"));
-    // Signed by keys that worked then.
-    assert!(signed_at < keys.expires_at, "{url}");
+    let issued = stub.issued.lock().unwrap().clone();
+    let (parsed, id, keys) = check_signed_by(&issued, url);
     (id, parsed.signed_at().unix_seconds(), keys.expires_at)
 }
 

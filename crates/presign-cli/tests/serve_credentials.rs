@@ -15,10 +15,8 @@ use std::net::TcpListener;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use common::container::{AUTHORIZATION, CredentialsStub, Issued};
-use common::query_param;
+use common::container::{AUTHORIZATION, CredentialsStub, Issued, check_signed_by};
 use common::serve::{Serve, body_of, sha256_hex, status_of};
-use presign::{Credentials, Method, PresignedUrl, VerifyPolicy, verify};
 
 const TOKEN: &str = "bearer-token-rotation-5c1e";
 /// How long the keys the stub hands out live.
@@ -74,33 +72,7 @@ fn check_issued_url(answer: &str, issued: &HashMap<String, Issued>) -> String {
     assert_eq!(status_of(answer), 200, "{answer}");
     let json: serde_json::Value = serde_json::from_str(body_of(answer)).unwrap();
     let url = json["url"].as_str().unwrap();
-    let parsed = PresignedUrl::parse(url).unwrap();
-    let id = parsed.access_key_id().to_owned();
-    let keys = issued
-        .get(&id)
-        .unwrap_or_else(|| panic!("{id} was never issued"));
-    assert_eq!(
-        query_param(url, "X-Amz-Security-Token"),
-        Some(keys.token.as_str())
-    );
-    // Signed while the keys worked, with the secret issued for them.
-    let signed_at = parsed.signed_at().to_system_time();
-    assert!(
-        signed_at < keys.expires_at,
-        "{url} signed with expired keys"
-    );
-    let lookup = |asked: &str| {
-        (asked == id).then(|| Credentials::new(&id, &keys.secret).with_session_token(&keys.token))
-    };
-    verify(
-        url,
-        Method::Get,
-        &[],
-        lookup,
-        signed_at,
-        &VerifyPolicy::default(),
-    )
-    .unwrap_or_else(|error| panic!("{url} does not verify: {error}"));
+    let (parsed, id, keys) = check_signed_by(issued, url);
     // expires_at is the truth: what X-Amz-Expires says, and no later than
     // the keys (an hour was asked for; the keys live seconds).
     let expires_at: jiff::Timestamp = json["expires_at"].as_str().unwrap().parse().unwrap();

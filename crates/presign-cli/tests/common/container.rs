@@ -11,6 +11,8 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use presign::{Credentials, Method, PresignedUrl, VerifyPolicy, verify};
+
 /// The agent's token the stub requires.
 pub(crate) const AUTHORIZATION: &str = "container-agent-token-9d3f";
 
@@ -141,4 +143,41 @@ fn read_head(stream: &mut TcpStream) -> String {
     let text = String::from_utf8_lossy(&head).into_owned();
     let (line, rest) = text.split_once("\r\n").unwrap_or((&text, ""));
     format!("{line}\r\n{}", rest.to_ascii_lowercase())
+}
+
+/// Checks that the GET `url` was signed by keys in `issued` while they
+/// worked, with their token and their secret: the URL read, its key id and
+/// those keys.
+pub(crate) fn check_signed_by(
+    issued: &HashMap<String, Issued>,
+    url: &str,
+) -> (PresignedUrl, String, Issued) {
+    let parsed = PresignedUrl::parse(url).unwrap();
+    let id = parsed.access_key_id().to_owned();
+    let keys = issued
+        .get(&id)
+        .unwrap_or_else(|| panic!("{id} was never issued"))
+        .clone();
+    assert_eq!(
+        super::query_param(url, "X-Amz-Security-Token"),
+        Some(keys.token.as_str())
+    );
+    let signed_at = parsed.signed_at().to_system_time();
+    assert!(
+        signed_at < keys.expires_at,
+        "{url} signed with expired keys"
+    );
+    let lookup = |asked: &str| {
+        (asked == id).then(|| Credentials::new(&id, &keys.secret).with_session_token(&keys.token))
+    };
+    verify(
+        url,
+        Method::Get,
+        &[],
+        lookup,
+        signed_at,
+        &VerifyPolicy::default(),
+    )
+    .unwrap_or_else(|error| panic!("{url} does not verify: {error}"));
+    (parsed, id, keys)
 }

@@ -36,7 +36,8 @@ impl Drop for Serve {
     }
 }
 
-fn pump(stream: impl Read + Send + 'static, into: Arc<Mutex<String>>) {
+/// Collects the lines of `stream` into `into` as they come.
+pub(crate) fn pump(stream: impl Read + Send + 'static, into: Arc<Mutex<String>>) {
     std::thread::spawn(move || {
         for line in BufReader::new(stream).lines().map_while(Result::ok) {
             let mut text = into.lock().unwrap();
@@ -44,6 +45,33 @@ fn pump(stream: impl Read + Send + 'static, into: Arc<Mutex<String>>) {
             text.push('\n');
         }
     });
+}
+
+/// Waits until the service `child` logs that it listens (20 s at most,
+/// failing if it exits first): its address, and its stderr, collected.
+pub(crate) fn listening(child: &mut Child) -> (SocketAddr, Arc<Mutex<String>>) {
+    let stderr = Arc::new(Mutex::new(String::new()));
+    pump(child.stderr.take().unwrap(), Arc::clone(&stderr));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let text = stderr.lock().unwrap().clone();
+        if let Some(line) = text
+            .lines()
+            .find(|line| line.contains("presign serve listening"))
+        {
+            let log: serde_json::Value = serde_json::from_str(line).unwrap();
+            return (log["address"].as_str().unwrap().parse().unwrap(), stderr);
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the service did not start: {text}"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the service exited: {text}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 impl Serve {
@@ -69,29 +97,8 @@ impl Serve {
             .spawn()
             .unwrap();
         let stdout = Arc::new(Mutex::new(String::new()));
-        let stderr = Arc::new(Mutex::new(String::new()));
         pump(child.stdout.take().unwrap(), Arc::clone(&stdout));
-        pump(child.stderr.take().unwrap(), Arc::clone(&stderr));
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let addr = loop {
-            let text = stderr.lock().unwrap().clone();
-            if let Some(line) = text
-                .lines()
-                .find(|line| line.contains("presign serve listening"))
-            {
-                let log: serde_json::Value = serde_json::from_str(line).unwrap();
-                break log["address"].as_str().unwrap().parse().unwrap();
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the service did not start: {text}"
-            );
-            assert!(
-                child.try_wait().unwrap().is_none(),
-                "the service exited: {text}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        };
+        let (addr, stderr) = listening(&mut child);
         Self {
             child,
             addr,
