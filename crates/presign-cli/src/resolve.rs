@@ -35,6 +35,9 @@ pub(crate) struct Resolved<R = PresignRequest> {
     /// When the credentials stop working (temporary credentials whose
     /// source says so).
     pub(crate) credentials_expire_at: Option<SystemTime>,
+    /// Where the credentials came from, to refresh them (`presign batch`
+    /// over a long input).
+    pub(crate) credentials_plan: CredentialSource,
     /// The configuration's warnings ([`presign_config::ResolvedConfig::warnings`]).
     config_warnings: Vec<String>,
 }
@@ -100,6 +103,7 @@ pub(crate) fn resolve_target<R>(
         region_source: resolved.region_source,
         endpoint_source,
         credentials_expire_at: keys.expires_at,
+        credentials_plan: resolved.credentials,
         config_warnings,
     })
 }

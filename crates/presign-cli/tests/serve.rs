@@ -3,52 +3,19 @@
 //! a graceful stop that lets a request in flight finish; a bad config.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::fmt::Write as _;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::Command;
 use std::time::{Duration, Instant};
+
+use common::serve::{Serve, sha256_hex, status_of};
 
 const ACCESS_KEY: &str = "AKIDSERVEPROCESS";
 const SECRET_KEY: &str = "process/SECRET+key/0123456789abcdefXYZ";
 const SESSION_TOKEN: &str = "FwoGZXIvYXdzSESSIONTOKENprocess0123456789";
 const TOKEN: &str = "bearer-token-user1-4b6f2a";
-
-fn sha256_hex(text: &str) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(text.as_bytes())
-        .iter()
-        .fold(String::new(), |mut hex, b| {
-            let _ = write!(hex, "{b:02x}");
-            hex
-        })
-}
-
-struct Serve {
-    child: Child,
-    addr: SocketAddr,
-    stdout: Arc<Mutex<String>>,
-    stderr: Arc<Mutex<String>>,
-    dir: tempfile::TempDir,
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn pump(stream: impl Read + Send + 'static, into: Arc<Mutex<String>>) {
-    std::thread::spawn(move || {
-        for line in BufReader::new(stream).lines().map_while(Result::ok) {
-            let mut text = into.lock().unwrap();
-            text.push_str(&line);
-            text.push('\n');
-        }
-    });
-}
 
 fn config(extra: &str) -> String {
     format!(
@@ -82,112 +49,13 @@ impl Serve {
     /// `presign serve` with the config `text`, the credentials and more
     /// environment variables.
     fn with_config(text: &str, vars: &[(&str, &str)], (key, secret): (&str, &str)) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("serve.toml");
-        std::fs::write(&path, text).unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_presign"))
-            .args(["serve", "--config"])
-            .arg(&path)
-            .args(["--listen", "127.0.0.1:0"])
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", dir.path())
-            .env("AWS_ACCESS_KEY_ID", key)
-            .env("AWS_SECRET_ACCESS_KEY", secret)
-            .envs(vars.iter().copied())
-            .env("PRESIGN_LOG", "debug")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stdout = Arc::new(Mutex::new(String::new()));
-        let stderr = Arc::new(Mutex::new(String::new()));
-        pump(child.stdout.take().unwrap(), Arc::clone(&stdout));
-        pump(child.stderr.take().unwrap(), Arc::clone(&stderr));
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let addr = loop {
-            let text = stderr.lock().unwrap().clone();
-            if let Some(line) = text
-                .lines()
-                .find(|line| line.contains("presign serve listening"))
-            {
-                let log: serde_json::Value = serde_json::from_str(line).unwrap();
-                break log["address"].as_str().unwrap().parse().unwrap();
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the service did not start: {text}"
-            );
-            assert!(
-                child.try_wait().unwrap().is_none(),
-                "the service exited: {text}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        Self {
-            child,
-            addr,
-            stdout,
-            stderr,
-            dir,
-        }
+        let mut all = vec![
+            ("AWS_ACCESS_KEY_ID", key),
+            ("AWS_SECRET_ACCESS_KEY", secret),
+        ];
+        all.extend_from_slice(vars);
+        Self::launch(text, &all)
     }
-
-    /// Sends `raw` (a whole HTTP/1.1 request) and reads the answer to the end.
-    fn exchange(&self, raw: &str) -> String {
-        let mut stream = TcpStream::connect(self.addr).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        stream.write_all(raw.as_bytes()).unwrap();
-        let mut answer = String::new();
-        let _ = stream.read_to_string(&mut answer);
-        answer
-    }
-
-    fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> String {
-        let mut raw = format!(
-            "{method} {path} HTTP/1.1\r\nhost: {}\r\nconnection: close\r\ncontent-length: {}\r\n",
-            self.addr,
-            body.len()
-        );
-        for (name, value) in headers {
-            let _ = write!(raw, "{name}: {value}\r\n");
-        }
-        raw.push_str("\r\n");
-        raw.push_str(body);
-        self.exchange(&raw)
-    }
-
-    fn terminate(&mut self) -> std::process::ExitStatus {
-        let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                // Let the pumps read what is left.
-                std::thread::sleep(Duration::from_millis(100));
-                return status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the service did not stop after SIGTERM"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-fn status_of(answer: &str) -> u16 {
-    answer
-        .split(' ')
-        .nth(1)
-        .and_then(|code| code.parse().ok())
-        .unwrap_or(0)
 }
 
 /// The signatures of the URLs and POST policies in `answers`.

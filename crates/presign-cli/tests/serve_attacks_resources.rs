@@ -4,24 +4,17 @@
 //! `docs/security.md` is the threat model.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::fmt::Write as _;
-use std::io::{BufRead, BufReader, Read, Write};
+mod common;
+
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const TOKEN: &str = "bearer-token-resources-7e2d";
+use common::serve::{listening, sha256_hex};
 
-fn sha256_hex(text: &str) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(text.as_bytes())
-        .iter()
-        .fold(String::new(), |mut hex, b| {
-            let _ = write!(hex, "{b:02x}");
-            hex
-        })
-}
+const TOKEN: &str = "bearer-token-resources-7e2d";
 
 /// A configuration with storage at `endpoint`, Companion routes and the
 /// client `app`, plus `top` keys.
@@ -88,36 +81,7 @@ impl Serve {
             .spawn()
             .unwrap();
         let stdout = child.stdout.take();
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let into = Arc::clone(&stderr);
-        let stream = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                let mut text = into.lock().unwrap();
-                text.push_str(&line);
-                text.push('\n');
-            }
-        });
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let addr = loop {
-            let text = stderr.lock().unwrap().clone();
-            if let Some(line) = text
-                .lines()
-                .find(|line| line.contains("presign serve listening"))
-            {
-                let log: serde_json::Value = serde_json::from_str(line).unwrap();
-                break log["address"].as_str().unwrap().parse().unwrap();
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the service did not start: {text}"
-            );
-            assert!(
-                child.try_wait().unwrap().is_none(),
-                "the service exited: {text}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        };
+        let (addr, stderr) = listening(&mut child);
         Self {
             child,
             addr,

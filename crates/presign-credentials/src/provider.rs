@@ -44,6 +44,26 @@ impl CredentialsProvider {
         }
     }
 
+    /// A provider holding `credentials`, fetched from `source` at
+    /// `obtained_at` by the caller, refreshed from there on.
+    #[must_use]
+    pub fn with_credentials(
+        source: CredentialSource,
+        fetcher: Fetcher,
+        credentials: ResolvedCredentials,
+        obtained_at: SystemTime,
+    ) -> Self {
+        let provider = Self::new(source, fetcher);
+        *provider
+            .held
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = Some(Held {
+            credentials: Arc::new(credentials),
+            obtained_at,
+        });
+        provider
+    }
+
     /// The source, for messages (`--output explain`, `presign doctor`).
     #[must_use]
     pub fn source(&self) -> &CredentialSource {
@@ -123,6 +143,26 @@ impl CredentialsProvider {
         let held = self.held()?;
         let expires_at = held.credentials.expires_at?;
         Some(refresh_due(held.obtained_at, expires_at))
+    }
+
+    /// Fetches new credentials now, whatever their window, for a
+    /// background refresher that must know why a refresh failed (which
+    /// [`Self::credentials`] hides while the held ones still work). On
+    /// failure the held credentials stay as they were.
+    ///
+    /// # Errors
+    /// The fetch's error.
+    pub fn refresh_now(
+        &self,
+        now: SystemTime,
+    ) -> Result<Arc<ResolvedCredentials>, CredentialsError> {
+        let guard = self
+            .refreshing
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let result = self.refresh(now);
+        drop(guard);
+        result
     }
 
     fn held(&self) -> Option<Held> {

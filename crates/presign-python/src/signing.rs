@@ -1,7 +1,8 @@
 //! The signer a `Client` signs with: fixed for keys at hand; for temporary
 //! credentials (an assumed role, SSO, a container or instance role, a
 //! `credential_process`) rebuilt whenever the provider refreshes them, so a
-//! long-lived client keeps signing URLs that work.
+//! long-lived client keeps signing URLs that work. A fetch runs without the
+//! GIL: a refresh in progress does not stop the other Python threads.
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::SystemTime;
@@ -56,7 +57,16 @@ impl Signing {
         match self {
             Self::Fixed { signer, .. } => Ok(Arc::clone(signer)),
             Self::Refreshing { provider, latest } => {
-                let keys = fetch(provider)?;
+                let mut keys = fetch(provider)?;
+                // A failed refresh keeps keys that worked when it began; if
+                // they expired while it waited for the source, they must not
+                // sign: ask again, which now fetches or says why not.
+                if keys
+                    .expires_at
+                    .is_some_and(|expires_at| expires_at <= SystemTime::now())
+                {
+                    keys = fetch(provider)?;
+                }
                 let mut latest = latest.lock().unwrap_or_else(PoisonError::into_inner);
                 if !Arc::ptr_eq(&latest.keys, &keys) {
                     latest.signer = Arc::new(Signer::new(keys.to_credentials()).or_raise()?);

@@ -3,7 +3,14 @@
 //! `credential_process`) are refreshed by a background thread before they
 //! expire, so that a request never waits for STS; a request finds either
 //! credentials that work now or a clear 503.
+//!
+//! The refresher never hammers a source that is down: after a failed
+//! attempt it waits a second, then twice as long after each further
+//! failure, up to [`MAX_PAUSE`]; while the old credentials still work it
+//! tries at least twice more before they expire. It ends as soon as the
+//! service drops its [`Signing`].
 
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, PoisonError, RwLock, Weak};
 use std::time::{Duration, SystemTime};
 
@@ -14,11 +21,12 @@ use presign_credentials::{CredentialsProvider, Fetcher};
 use crate::error::ApiError;
 
 /// The shortest pause of the refresher between two attempts.
-const MIN_PAUSE: Duration = Duration::from_millis(200);
-/// The pause after an attempt that did not refresh.
+const MIN_PAUSE: Duration = Duration::from_millis(500);
+/// The pause after the first failed attempt, doubled after each further one.
 const RETRY_PAUSE: Duration = Duration::from_secs(1);
-/// The longest: a failed refresh is retried at least this often.
-const MAX_PAUSE: Duration = Duration::from_secs(60);
+/// The longest: a failed refresh is retried at least this often, so the
+/// service recovers within this long once its source is back.
+const MAX_PAUSE: Duration = Duration::from_secs(30);
 
 /// A signer over the credentials of one instant, and when they expire.
 #[derive(Debug)]
@@ -35,6 +43,8 @@ pub(crate) struct Signing {
     current: RwLock<Arc<CurrentSigner>>,
     /// Where the credentials come from, for messages.
     source: String,
+    /// Dropped with the service, which wakes the refresher to end.
+    _stop: Sender<()>,
 }
 
 impl Signing {
@@ -51,15 +61,17 @@ impl Signing {
         let keys = provider
             .credentials(SystemTime::now())
             .map_err(|error| error.to_string())?;
+        let (stop, stopped) = channel();
         let signing = Arc::new(Self {
             current: RwLock::new(Arc::new(signer_for(&keys)?)),
             source: keys.source.clone(),
+            _stop: stop,
         });
-        if keys.expires_at.is_some() {
+        if let Some(expires_at) = keys.expires_at {
             let weak = Arc::downgrade(&signing);
             std::thread::Builder::new()
                 .name("presign-credentials".to_owned())
-                .spawn(move || refresh_loop(&weak, &provider))
+                .spawn(move || refresh_loop(&weak, &provider, expires_at, &stopped))
                 .map_err(|error| format!("cannot start the credentials refresher: {error}"))?;
         }
         Ok(signing)
@@ -72,16 +84,22 @@ impl Signing {
     pub(crate) fn at(&self, now: SystemTime) -> Result<Arc<CurrentSigner>, ApiError> {
         let current = Arc::clone(&self.current.read().unwrap_or_else(PoisonError::into_inner));
         match current.expires_at {
-            Some(expires_at) if expires_at <= now => Err(ApiError::unavailable(
-                "storage.credentials",
-                format!(
-                    "the storage credentials ({}) expired and could not be refreshed yet; \
-                     nothing was issued",
-                    self.source
-                ),
-            )),
+            Some(expires_at) if expires_at <= now => Err(self.expired()),
             _ => Ok(current),
         }
+    }
+
+    /// The 503 for credentials that expired (or have less than the shortest
+    /// URL's second left) and could not be refreshed.
+    pub(crate) fn expired(&self) -> ApiError {
+        ApiError::unavailable(
+            "storage.credentials",
+            format!(
+                "the storage credentials ({}) expired and could not be refreshed yet; \
+                 nothing was issued",
+                self.source
+            ),
+        )
     }
 
     fn replace(&self, keys: &ResolvedCredentials) {
@@ -107,37 +125,178 @@ fn signer_for(keys: &ResolvedCredentials) -> Result<CurrentSigner, String> {
 }
 
 /// Sleeps until the credentials' advisory window opens, refreshes, and
-/// installs what it got; a failure is logged and retried, the old
-/// credentials kept until they expire. Ends with the service.
-fn refresh_loop(signing: &Weak<Signing>, provider: &CredentialsProvider) {
-    let mut installed = provider.current(SystemTime::now());
+/// installs what it got; a failure is logged and retried with a growing
+/// pause ([`next_pause`]), the old credentials kept until they expire. Ends
+/// when the service drops its [`Signing`] (the channel `stop` closes).
+fn refresh_loop(
+    signing: &Weak<Signing>,
+    provider: &CredentialsProvider,
+    mut expires_at: SystemTime,
+    stop: &Receiver<()>,
+) {
+    let mut failures: u32 = 0;
     loop {
-        let now = SystemTime::now();
-        let due = provider.refresh_due().unwrap_or(now + MAX_PAUSE);
-        // Due already: the last attempt did not refresh; try again in a second.
-        let pause = due
-            .duration_since(now)
-            .unwrap_or(RETRY_PAUSE)
-            .clamp(MIN_PAUSE, MAX_PAUSE);
-        std::thread::sleep(pause);
+        let pause = next_pause(
+            provider.refresh_due(),
+            expires_at,
+            failures,
+            SystemTime::now(),
+        );
+        if stop.recv_timeout(pause) != Err(RecvTimeoutError::Timeout) {
+            return;
+        }
         let Some(signing) = signing.upgrade() else {
             return;
         };
-        match provider.credentials(SystemTime::now()) {
+        match provider.refresh_now(SystemTime::now()) {
             Ok(keys) => {
-                if installed
-                    .as_ref()
-                    .is_none_or(|old| !Arc::ptr_eq(old, &keys))
-                {
-                    signing.replace(&keys);
-                    installed = Some(keys);
+                signing.replace(&keys);
+                failures = 0;
+                if let Some(at) = keys.expires_at {
+                    expires_at = at;
                 }
             }
-            Err(error) => tracing::warn!(%error, "cannot refresh the storage credentials"),
+            Err(error) => {
+                failures = failures.saturating_add(1);
+                tracing::warn!(
+                    %error,
+                    failures,
+                    expires_at = %rfc3339(expires_at),
+                    "cannot refresh the storage credentials; the ones held are used until they expire"
+                );
+            }
         }
+    }
+}
+
+/// How long the refresher waits at `now`: until the advisory window opens
+/// (`due`) while refreshes succeed; after `failures` failed attempts in a
+/// row, [`RETRY_PAUSE`] doubled per further failure up to [`MAX_PAUSE`],
+/// but while the held credentials (expiring at `expires_at`) still work, at
+/// most half the time they have left, so a source that comes back in time
+/// replaces them before they expire.
+fn next_pause(
+    due: Option<SystemTime>,
+    expires_at: SystemTime,
+    failures: u32,
+    now: SystemTime,
+) -> Duration {
+    if failures == 0 {
+        return due
+            .map_or(MAX_PAUSE, |due| {
+                due.duration_since(now).unwrap_or(Duration::ZERO)
+            })
+            .clamp(MIN_PAUSE, MAX_PAUSE);
+    }
+    let backoff = RETRY_PAUSE
+        .saturating_mul(1 << (failures - 1).min(16))
+        .min(MAX_PAUSE);
+    match expires_at.duration_since(now) {
+        Ok(left) if !left.is_zero() => backoff.min((left / 2).max(RETRY_PAUSE)),
+        _ => backoff,
     }
 }
 
 fn rfc3339(instant: SystemTime) -> String {
     jiff::Timestamp::try_from(instant).map_or_else(|_| String::new(), |t| t.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::UNIX_EPOCH;
+
+    use super::*;
+
+    fn at(seconds: u64) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(1_000_000 + seconds)
+    }
+
+    #[test]
+    fn a_refresher_that_succeeds_waits_for_the_advisory_window() {
+        assert_eq!(
+            next_pause(Some(at(40)), at(60), 0, at(10)),
+            Duration::from_secs(30)
+        );
+        // Never sooner than MIN_PAUSE, never later than MAX_PAUSE.
+        assert_eq!(next_pause(Some(at(10)), at(60), 0, at(10)), MIN_PAUSE);
+        assert_eq!(next_pause(Some(at(4000)), at(5000), 0, at(10)), MAX_PAUSE);
+    }
+
+    #[test]
+    fn failures_back_off_to_the_longest_pause_once_the_credentials_expired() {
+        let pauses: Vec<u64> = (1..=8)
+            .map(|failures| next_pause(None, at(0), failures, at(100)).as_secs())
+            .collect();
+        assert_eq!(pauses, [1, 2, 4, 8, 16, 30, 30, 30]);
+        assert_eq!(next_pause(None, at(0), u32::MAX, at(100)), MAX_PAUSE);
+    }
+
+    #[test]
+    fn failures_retry_before_credentials_that_still_work_expire() {
+        // 8 failures would wait 30 s; the credentials have 20 s left.
+        assert_eq!(
+            next_pause(None, at(120), 8, at(100)),
+            Duration::from_secs(10)
+        );
+        // With a second left, still a second: no hammering at the end.
+        assert_eq!(next_pause(None, at(101), 8, at(100)), RETRY_PAUSE);
+        assert_eq!(next_pause(None, at(200), 1, at(100)), RETRY_PAUSE);
+    }
+
+    /// A `credential_process` handing out keys that live an hour.
+    #[cfg(target_os = "linux")]
+    fn hour_long_process(dir: &std::path::Path) -> CredentialSource {
+        let script = dir.join("creds.sh");
+        std::fs::write(
+            &script,
+            "expires=$(date -u -d \"@$(( $(date +%s) + 3600 ))\" +%Y-%m-%dT%H:%M:%SZ)\n\
+             printf '{\"Version\": 1, \"AccessKeyId\": \"ASIAREFRESHER\", \
+             \"SecretAccessKey\": \"s\", \"SessionToken\": \"t\", \
+             \"Expiration\": \"%s\"}' \"$expires\"\n",
+        )
+        .unwrap();
+        CredentialSource::Process(presign_config::ProcessPlan {
+            profile: "refresher".to_owned(),
+            command: format!("sh {}", script.display()),
+            timeout: Duration::from_secs(5),
+        })
+    }
+
+    #[cfg(target_os = "linux")]
+    fn refresher_threads() -> usize {
+        std::fs::read_dir("/proc/self/task")
+            .unwrap()
+            .filter(|task| {
+                std::fs::read_to_string(task.as_ref().unwrap().path().join("comm"))
+                    // Linux keeps 15 bytes of a thread's name.
+                    .is_ok_and(|name| name.trim() == "presign-credent")
+            })
+            .count()
+    }
+
+    /// Without the stop channel the thread would sleep on (30 minutes here,
+    /// until the advisory window) before it noticed.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_refresher_ends_as_soon_as_the_service_drops_its_signing() {
+        let dir = tempfile::tempdir().unwrap();
+        let signing =
+            Signing::start(hour_long_process(dir.path()), TransportConfig::default()).unwrap();
+        assert!(signing.at(SystemTime::now()).is_ok());
+        // The thread names itself once it runs.
+        let started = std::time::Instant::now();
+        while refresher_threads() == 0 {
+            assert!(started.elapsed() < Duration::from_secs(2), "no refresher");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        drop(signing);
+        let dropped = std::time::Instant::now();
+        while refresher_threads() > 0 {
+            assert!(
+                dropped.elapsed() < Duration::from_secs(2),
+                "the refresher outlived its service"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
 }

@@ -113,14 +113,25 @@ impl AppState {
     /// `expiry` from `now`, shortened to what the credentials have left: a
     /// URL stops working when the session that signed it ends, so the
     /// service never promises longer (`expires_at` in answers is the truth).
+    /// Counted, as the URL's expiry is, from `now` in whole seconds.
+    ///
+    /// # Errors
+    /// 503 when less than a second is left: no URL can be that short.
     pub(crate) fn clamp_expiry(
+        &self,
         signer: &CurrentSigner,
         now: SystemTime,
         expiry: Duration,
-    ) -> Duration {
-        match signer.expires_at.and_then(|at| at.duration_since(now).ok()) {
-            Some(left) if left < expiry => Duration::from_secs(left.as_secs().max(1)),
-            _ => expiry,
+    ) -> Result<Duration, ApiError> {
+        let Some(expires_at) = signer.expires_at else {
+            return Ok(expiry);
+        };
+        let left = expires_at
+            .duration_since(whole_second(now))
+            .unwrap_or(Duration::ZERO);
+        match Duration::from_secs(left.as_secs()) {
+            Duration::ZERO => Err(self.signing.expired()),
+            left => Ok(expiry.min(left)),
         }
     }
 
@@ -147,7 +158,7 @@ impl AppState {
         now: SystemTime,
     ) -> Result<(String, SystemTime), ApiError> {
         let current = self.signer(now)?;
-        let expiry = Self::clamp_expiry(&current, now, request.expiry());
+        let expiry = self.clamp_expiry(&current, now, request.expiry())?;
         let url = if expiry == request.expiry() {
             current.signer.sign(request, now)
         } else {
@@ -157,10 +168,7 @@ impl AppState {
         }
         .map_err(|e| ApiError::from_presign(&e))?;
         // X-Amz-Date has whole seconds: the URL expires counted from there.
-        let signed_at = now.duration_since(UNIX_EPOCH).map_or(now, |since| {
-            UNIX_EPOCH + Duration::from_secs(since.as_secs())
-        });
-        Ok((url, signed_at + expiry))
+        Ok((url, whole_second(now) + expiry))
     }
 
     /// A POST policy signed as of `now`, its expiry shortened to what the
@@ -171,7 +179,7 @@ impl AppState {
         now: SystemTime,
     ) -> Result<PresignedPost, ApiError> {
         let current = self.signer(now)?;
-        let expiry = Self::clamp_expiry(&current, now, policy.expiry());
+        let expiry = self.clamp_expiry(&current, now, policy.expiry())?;
         presign_post(
             &policy.expires_in(expiry),
             current.signer.credentials(),
@@ -188,7 +196,7 @@ impl AppState {
         now: SystemTime,
     ) -> Result<BatchSigner, ApiError> {
         let current = self.signer(now)?;
-        let expiry = Self::clamp_expiry(&current, now, template.expiry());
+        let expiry = self.clamp_expiry(&current, now, template.expiry())?;
         BatchSigner::new(
             &template.expires_in(expiry),
             current.signer.credentials(),
@@ -203,4 +211,11 @@ impl AppState {
     pub fn now(&self) -> SystemTime {
         SystemTime::now()
     }
+}
+
+/// `now` without its fraction of a second, as `X-Amz-Date` has it.
+fn whole_second(now: SystemTime) -> SystemTime {
+    now.duration_since(UNIX_EPOCH).map_or(now, |since| {
+        UNIX_EPOCH + Duration::from_secs(since.as_secs())
+    })
 }

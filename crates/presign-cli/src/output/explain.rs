@@ -11,6 +11,41 @@ fn field(out: &mut String, name: &str, value: &str) {
     let _ = writeln!(out, "  {name:<17} {value}");
 }
 
+/// The credentials' lines: the access key id and where it came from, the
+/// secret (redacted), the session token, and when temporary credentials
+/// expire.
+fn credentials(out: &mut String, signed: &Signed, secret: Option<&str>) {
+    let p = &signed.presigned;
+    field(
+        out,
+        "access key id",
+        &format!(
+            "{} ({})",
+            signed.resolved.credentials.access_key_id(),
+            signed.resolved.credentials_source
+        ),
+    );
+    field(out, "secret key", secret.unwrap_or(REDACTED));
+    let token = if p.has_session_token() {
+        "yes (signed, and sent as X-Amz-Security-Token)"
+    } else {
+        "none"
+    };
+    field(out, "session token", token);
+    if let Some(at) = signed.resolved.credentials_expire_at {
+        let note = if at < p.expires_at() {
+            "; the URL stops working then, before its own expiry"
+        } else {
+            ""
+        };
+        field(
+            out,
+            "credentials until",
+            &format!("{}{note}", super::rfc3339(at)),
+        );
+    }
+}
+
 pub(super) fn render(signed: &Signed) -> String {
     let p = &signed.presigned;
     let scope = p.credential_scope();
@@ -52,34 +87,7 @@ pub(super) fn render(signed: &Signed) -> String {
             super::rfc3339(p.expires_at())
         ),
     );
-    field(
-        &mut out,
-        "access key id",
-        &format!(
-            "{} ({})",
-            signed.resolved.credentials.access_key_id(),
-            signed.resolved.credentials_source
-        ),
-    );
-    field(&mut out, "secret key", secret.unwrap_or(REDACTED));
-    let token = if p.has_session_token() {
-        "yes (signed, and sent as X-Amz-Security-Token)"
-    } else {
-        "none"
-    };
-    field(&mut out, "session token", token);
-    if let Some(at) = signed.resolved.credentials_expire_at {
-        let note = if at < p.expires_at() {
-            "; the URL stops working then, before its own expiry"
-        } else {
-            ""
-        };
-        field(
-            &mut out,
-            "credentials until",
-            &format!("{}{note}", super::rfc3339(at)),
-        );
-    }
+    credentials(&mut out, signed, secret);
     if p.headers().is_empty() {
         field(&mut out, "headers to send", "none besides host");
     } else {

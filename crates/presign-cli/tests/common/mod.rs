@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+pub(crate) mod container;
 pub(crate) mod net;
+pub(crate) mod serve;
 pub(crate) mod servers;
 pub(crate) mod stub;
 

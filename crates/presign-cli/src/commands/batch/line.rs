@@ -1,18 +1,22 @@
 //! One input line in, one output line out: parsing the line (plain key or
 //! JSON object), signing it, writing it in the chosen format.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
-use presign::{AmzDate, BatchSigner, Method, PresignRequest};
+use presign::{AmzDate, BatchSigner, Credentials, Method, PresignError, PresignRequest};
 use serde::Deserialize;
 
 use crate::cli::{InputFormat, OutputFormat};
 use crate::duration::parse_expires_in;
 use crate::resolve::Resolved;
 
-/// What every line of a batch shares.
+/// What the lines of a batch share while its credentials stay the same.
 pub(crate) struct LineContext<'a> {
     pub(crate) signer: BatchSigner,
+    /// The credentials and signing instant of the signer, for lines with
+    /// overrides of their own.
+    pub(crate) credentials: Credentials,
+    pub(crate) signed_at: SystemTime,
     pub(crate) resolved: &'a Resolved,
     pub(crate) prefix: &'a str,
     pub(crate) input_format: InputFormat,
@@ -56,6 +60,47 @@ enum Parsed {
 
 /// Bad lines of a chunk: `(line number, message)`.
 pub(crate) type LineErrors = Vec<(u64, String)>;
+
+impl<'a> LineContext<'a> {
+    /// The context for the batch's request in `resolved`, signed with
+    /// `credentials` as of `signed_at`.
+    pub(crate) fn new(
+        resolved: &'a Resolved,
+        prefix: &'a str,
+        (input_format, output_format): (InputFormat, OutputFormat),
+        credentials: Credentials,
+        signed_at: SystemTime,
+    ) -> Result<Self, PresignError> {
+        let signer = BatchSigner::new(&resolved.request, &credentials, signed_at)?;
+        Ok(Self {
+            expires_at: AmzDate::from_system_time(signer.expires_at())
+                .map(|d| d.to_rfc3339())
+                .unwrap_or_default(),
+            signer,
+            credentials,
+            signed_at,
+            resolved,
+            prefix,
+            input_format,
+            output_format,
+        })
+    }
+
+    /// The same context with other credentials, as of `signed_at`.
+    pub(crate) fn renewed(
+        &self,
+        credentials: Credentials,
+        signed_at: SystemTime,
+    ) -> Result<Self, PresignError> {
+        Self::new(
+            self.resolved,
+            self.prefix,
+            (self.input_format, self.output_format),
+            credentials,
+            signed_at,
+        )
+    }
+}
 
 impl LineContext<'_> {
     /// Signs `lines` (numbered, without their line breaks) and appends their
@@ -145,12 +190,8 @@ impl LineContext<'_> {
                 let Some(request) = self.request_for(&parsed, &slot.key)? else {
                     return Ok(Parsed::Shared);
                 };
-                let presigned = presign::presign(
-                    &request,
-                    &self.resolved.credentials,
-                    self.resolved.signed_at,
-                )
-                .map_err(|e| e.to_string())?;
+                let presigned = presign::presign(&request, &self.credentials, self.signed_at)
+                    .map_err(|e| e.to_string())?;
                 slot.url.push_str(presigned.url());
                 let expires_at = AmzDate::from_system_time(presigned.expires_at())
                     .map(|d| d.to_rfc3339())

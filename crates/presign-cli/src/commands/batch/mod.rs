@@ -3,11 +3,13 @@
 //!
 //! The reader cuts the input into chunks of whole lines; worker threads sign
 //! chunks with one shared [`presign::BatchSigner`] (so every URL has the same
-//! signing instant); the writer puts finished chunks back in input order. At
+//! signing instant, unless temporary credentials are refreshed during a long
+//! batch: [`renew`]); the writer puts finished chunks back in input order. At
 //! most a fixed number of chunks are in flight, so memory stays flat whatever
 //! the input size.
 
 mod line;
+mod renew;
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -17,13 +19,15 @@ use std::sync::{Condvar, Mutex};
 use std::time::SystemTime;
 
 use anyhow::{Context, anyhow};
-use presign::{AmzDate, BatchSigner};
+use presign_config::{Environment, ResolvedCredentials};
+use presign_credentials::CredentialsProvider;
+use zeroize::Zeroizing;
 
 use crate::cli::{BatchArgs, Invocation};
 use crate::resolve;
 use crate::s3_uri;
 use line::{LineContext, LineErrors, Scratch};
-use presign_config::Environment;
+use renew::Contexts;
 
 /// Input read per chunk (whole lines; a longer line grows its chunk).
 const CHUNK_BYTES: usize = 64 * 1024;
@@ -67,28 +71,51 @@ pub(crate) fn run(
         }
     };
     let resolved = resolve::resolve(invocation, bucket, "", env, now)?;
-    let signer = BatchSigner::new(&resolved.request, &resolved.credentials, resolved.signed_at)
-        .map_err(resolve::with_cli_hint)?;
+    let first = LineContext::new(
+        &resolved,
+        prefix,
+        (args.input_format, args.output_format),
+        resolved.credentials.clone(),
+        resolved.signed_at,
+    )
+    .map_err(resolve::with_cli_hint)?;
     let mut errors = streams.errors;
-    for warning in resolve::warnings(&resolved, signer.expires_at()) {
+    for warning in resolve::warnings(&resolved, first.signer.expires_at()) {
         writeln!(errors, "presign: {warning}")?;
     }
-    let context = LineContext {
-        expires_at: AmzDate::from_system_time(signer.expires_at())
-            .map(|d| d.to_rfc3339())
-            .unwrap_or_default(),
-        signer,
-        resolved: &resolved,
-        prefix,
-        input_format: args.input_format,
-        output_format: args.output_format,
+    let signing = &invocation.request_args().signing;
+    // Temporary credentials are refreshed over a long input, unless the
+    // user fixed the signing instant.
+    let provider = match resolved.credentials_expire_at {
+        Some(expires_at) if signing.at.is_none() => Some(CredentialsProvider::with_credentials(
+            resolved.credentials_plan.clone(),
+            resolve::fetcher(signing.profile.as_deref(), env)?,
+            held_keys(&resolved, expires_at),
+            now,
+        )),
+        _ => None,
     };
+    let contexts = Contexts::new(first, provider, now);
     let jobs = args.jobs.map_or_else(
         || std::thread::available_parallelism().map_or(1, usize::from),
         usize::from,
     );
     let pipeline = Pipeline::new(jobs, args.keep_going);
-    pipeline.run(&context, streams.input, streams.output, errors)
+    pipeline.run(&contexts, streams.input, streams.output, errors)
+}
+
+/// The keys `resolved` signs with, as the provider keeps them.
+fn held_keys(resolved: &resolve::Resolved, expires_at: SystemTime) -> ResolvedCredentials {
+    let credentials = &resolved.credentials;
+    ResolvedCredentials {
+        access_key_id: credentials.access_key_id().to_owned(),
+        secret_access_key: Zeroizing::new(credentials.reveal_secret_access_key().to_owned()),
+        session_token: credentials
+            .session_token()
+            .map(|token| Zeroizing::new(token.to_owned())),
+        expires_at: Some(expires_at),
+        source: resolved.credentials_source.clone(),
+    }
 }
 
 /// A chunk of whole input lines.
@@ -105,6 +132,10 @@ struct Signed {
     /// `(line number, message)`; without `--keep-going` signing stops at the
     /// first, and `output` holds the lines before it.
     errors: Vec<(u64, String)>,
+    /// Why the chunk could not be signed at all (its credentials expired
+    /// and could not be refreshed): the batch stops there, `--keep-going`
+    /// or not.
+    fatal: Option<String>,
 }
 
 struct Pipeline {
@@ -134,7 +165,7 @@ impl Pipeline {
 
     fn run(
         &self,
-        context: &LineContext<'_>,
+        contexts: &Contexts<'_>,
         input: Box<dyn Read + '_>,
         output: Box<dyn Write + Send + '_>,
         errors: Box<dyn Write + Send + '_>,
@@ -147,7 +178,7 @@ impl Pipeline {
             for _ in 0..self.jobs {
                 let signed_sender = signed_sender.clone();
                 let chunk_receiver = &chunk_receiver;
-                scope.spawn(move || self.sign(context, chunk_receiver, &signed_sender));
+                scope.spawn(move || self.sign(contexts, chunk_receiver, &signed_sender));
             }
             drop(signed_sender);
             let read = self.read(input, &chunk_sender);
@@ -234,7 +265,7 @@ impl Pipeline {
     /// A worker: signs chunks until there are none.
     fn sign(
         &self,
-        context: &LineContext<'_>,
+        contexts: &Contexts<'_>,
         chunks: &Mutex<Receiver<Chunk>>,
         signed: &SyncSender<Signed>,
     ) {
@@ -251,6 +282,18 @@ impl Pipeline {
                 // the stop and end.
                 continue;
             }
+            let context = match contexts.at(SystemTime::now()) {
+                Ok(context) => context,
+                Err(message) => {
+                    let _ = signed.send(Signed {
+                        sequence: chunk.sequence,
+                        output: String::new(),
+                        errors: LineErrors::new(),
+                        fatal: Some(format!("line {}: {message}", chunk.first_line)),
+                    });
+                    continue;
+                }
+            };
             let mut output = String::with_capacity(chunk.data.len() * 8);
             let mut errors = LineErrors::new();
             let body = chunk.data.strip_suffix(b"\n").unwrap_or(&chunk.data);
@@ -268,6 +311,7 @@ impl Pipeline {
                 sequence: chunk.sequence,
                 output,
                 errors,
+                fatal: None,
             });
         }
     }
@@ -287,6 +331,10 @@ impl Pipeline {
                 pending.insert(chunk.sequence, chunk);
                 while let Some(chunk) = pending.remove(&next) {
                     output.write_all(chunk.output.as_bytes())?;
+                    if let Some(message) = chunk.fatal {
+                        output.flush()?;
+                        return Err(anyhow!(message));
+                    }
                     for (line, message) in &chunk.errors {
                         if !self.keep_going {
                             output.flush()?;

@@ -1,0 +1,133 @@
+//! `presign batch` over an input that outlives its credentials (issue 22,
+//! "Refresh"): keys from a container endpoint live seconds, the output is
+//! read slowly so the batch runs across several of their lives, and every
+//! URL comes out signed by keys that still work, verifying with the secret
+//! the endpoint issued for them. When the endpoint is gone and the keys
+//! expire, the batch stops with the reason; no URL is signed by expired keys.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+use common::Sandbox;
+use common::container::{AUTHORIZATION, CredentialsStub, check_signed_by};
+
+/// How long the keys the stub hands out live.
+const LIFETIME: Duration = Duration::from_secs(10);
+/// Input lines: 1000-byte keys, about 65 to a 64 KiB chunk.
+const LINES: usize = 4000;
+
+/// `presign batch` on the stub's keys, the whole input written by a thread.
+fn start_batch(sandbox: &Sandbox, stub: &CredentialsStub) -> Child {
+    let mut child = sandbox
+        .std_command()
+        .args(["batch", "s3://bucket/in/", "--region", "us-east-1"])
+        .args(["--output-format", "jsonl", "--jobs", "1"])
+        .env("AWS_CONTAINER_CREDENTIALS_FULL_URI", stub.url())
+        .env("AWS_CONTAINER_AUTHORIZATION_TOKEN", AUTHORIZATION)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    std::thread::spawn(move || {
+        for line in 0..LINES {
+            // A closed pipe (the batch stopped) ends the input.
+            if writeln!(stdin, "k{line:05}-{}", "x".repeat(990)).is_err() {
+                return;
+            }
+        }
+    });
+    child
+}
+
+/// One output line, checked: the key id that signed it, its signing instant
+/// and when the key expires.
+fn check_line(line: &str, stub: &CredentialsStub) -> (String, u64, SystemTime) {
+    let json: serde_json::Value = serde_json::from_str(line).unwrap();
+    let url = json["url"].as_str().unwrap();
+    let issued = stub.issued.lock().unwrap().clone();
+    let (parsed, id, keys) = check_signed_by(&issued, url);
+    (id, parsed.signed_at().unix_seconds(), keys.expires_at)
+}
+
+#[test]
+fn a_long_batch_refreshes_its_credentials_and_every_url_comes_out_working() {
+    let stub = CredentialsStub::start(LIFETIME);
+    let sandbox = Sandbox::new();
+    let mut child = start_batch(&sandbox, &stub);
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut signed = Vec::new();
+    // About 200 lines a second: the batch runs for 20 s, and a URL waits
+    // about 2 s in the pipeline; keys are refreshed with 5 s left.
+    for (index, line) in stdout.lines().enumerate() {
+        let (id, signed_at, expires_at) = check_line(&line.unwrap(), &stub);
+        assert!(
+            SystemTime::now() < expires_at,
+            "line {index}: {id} expired before its URL came out"
+        );
+        signed.push((id, signed_at));
+        if index % 10 == 9 {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(signed.len(), LINES, "{stderr}");
+    // In input order the signing instant only moves forward, key by key.
+    assert!(signed.windows(2).all(|pair| pair[0].1 <= pair[1].1));
+    let mut keys: Vec<&str> = signed.iter().map(|(id, _)| id.as_str()).collect();
+    keys.dedup();
+    assert!(keys.len() >= 3, "signed with only {keys:?}");
+    let mut distinct = keys.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!(
+        distinct.len(),
+        keys.len(),
+        "went back to old keys: {keys:?}"
+    );
+}
+
+#[test]
+fn a_batch_whose_credentials_expire_unrefreshed_stops_with_the_reason() {
+    let mut stub = CredentialsStub::start(LIFETIME);
+    let sandbox = Sandbox::new();
+    let mut child = start_batch(&sandbox, &stub);
+    let started = Instant::now();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    stub.down();
+    let (only_id, only) = stub.latest();
+    // Read slowly past the keys' expiry; every line that comes out is theirs.
+    let mut lines = 1;
+    for line in stdout.lines() {
+        let (id, _, _) = check_line(&line.unwrap(), &stub);
+        assert_eq!(id, only_id);
+        lines += 1;
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(lines < LINES, "{lines} lines: the batch did not stop");
+    assert!(
+        SystemTime::now() >= only.expires_at,
+        "stopped before expiry: {stderr}"
+    );
+    assert!(
+        stderr.contains("expired")
+            && stderr.contains("could not be refreshed")
+            && stderr.contains("AWS_CONTAINER_CREDENTIALS_FULL_URI"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(&only.secret) && !stderr.contains(&only.token));
+    assert!(started.elapsed() < Duration::from_secs(60));
+}
