@@ -7,7 +7,7 @@ mod common;
 use std::time::{Duration, Instant, SystemTime};
 
 use common::{
-    Home, Python, Reply, Request, Stub, answer, assert_same_as_botocore, botocore_chain,
+    Home, Moto, Python, Reply, Request, Stub, answer, assert_same_as_botocore, botocore_chain,
     closed_port_url,
 };
 use presign_config::{ConfigError, CredentialSource, ResolvedCredentials};
@@ -335,4 +335,31 @@ fn an_answer_over_one_mebibyte_is_refused() {
         matches!(&error, CredentialsError::AnswerTooLarge { url } if url.ends_with(ROLE)),
         "{error}"
     );
+}
+
+/// moto's server answers the instance metadata routes too (IMDSv2 token,
+/// the role name `default-role`, its credentials): the real service
+/// implementation the issue names, beside the loopback stubs above; botocore
+/// pointed at it gets the same keys.
+#[test]
+fn moto_instance_metadata_gives_the_credentials_botocore_gets() {
+    let Some(moto) = Moto::find() else {
+        return;
+    };
+    let _one_at_a_time = moto.lock();
+    let mut home = Home::new();
+    home.remove("AWS_EC2_METADATA_DISABLED");
+    home.set("AWS_EC2_METADATA_SERVICE_ENDPOINT", &moto.endpoint);
+    home.set("AWS_EC2_METADATA_V1_DISABLED", "true");
+    let ours = common::fetch(&home).unwrap();
+    assert!(
+        ours.source.contains("role 'default-role', IMDSv2"),
+        "{}",
+        ours.source
+    );
+    assert!(ours.session_token.is_some());
+    assert!(ours.expires_at.is_some_and(|at| at > SystemTime::now()));
+    if let Some(python) = Python::find() {
+        assert_same_as_botocore(&ours, &botocore_chain(&python, &home));
+    }
 }
