@@ -145,6 +145,9 @@ fn refresh_loop(
         if stop.recv_timeout(pause) != Err(RecvTimeoutError::Timeout) {
             return;
         }
+        if !refresh_is_due(provider.refresh_due(), failures, SystemTime::now()) {
+            continue;
+        }
         let Some(signing) = signing.upgrade() else {
             return;
         };
@@ -167,6 +170,14 @@ fn refresh_loop(
             }
         }
     }
+}
+
+/// Whether the refresher, awake, fetches: after a failure, or once the
+/// credentials' advisory window has opened; not when it woke only because
+/// a pause is at most [`MAX_PAUSE`] long (credentials that live hours would
+/// otherwise be fetched every half minute).
+fn refresh_is_due(due: Option<SystemTime>, failures: u32, now: SystemTime) -> bool {
+    failures > 0 || due.is_none_or(|due| due <= now)
 }
 
 /// How long the refresher waits at `now`: until the advisory window opens
@@ -220,6 +231,17 @@ mod tests {
         // Never sooner than MIN_PAUSE, never later than MAX_PAUSE.
         assert_eq!(next_pause(Some(at(10)), at(60), 0, at(10)), MIN_PAUSE);
         assert_eq!(next_pause(Some(at(4000)), at(5000), 0, at(10)), MAX_PAUSE);
+    }
+
+    #[test]
+    fn a_refresher_woken_before_the_window_opens_does_not_fetch() {
+        assert!(!refresh_is_due(Some(at(3600)), 0, at(30)));
+        assert!(refresh_is_due(Some(at(3600)), 0, at(3600)));
+        assert!(
+            refresh_is_due(Some(at(3600)), 1, at(30)),
+            "a failure is retried"
+        );
+        assert!(refresh_is_due(None, 0, at(30)), "nothing held yet");
     }
 
     #[test]
