@@ -701,3 +701,89 @@ fn explain_and_doctor_name_the_source() {
     );
     assert!(run.stdout.lines().any(|l| is_source_line(&l)), "{run:?}");
 }
+
+// ---------------------------------------------------------------- MFA --
+
+const MFA_SERIAL: &str = "arn:aws:iam::123456789012:mfa/alice";
+
+/// A home with profile `mfa`: role `mfa-role` from `base`, behind an MFA
+/// device.
+fn mfa_home(stub: &Stub) -> Home {
+    sts_home(
+        stub,
+        &format!(
+            "[profile mfa]\nrole_arn = {}\nsource_profile = base\nmfa_serial = {MFA_SERIAL}\n",
+            role("mfa-role")
+        ),
+    )
+}
+
+#[test]
+fn mfa_without_a_terminal_is_refused_naming_the_profile_and_the_device() {
+    let stub = sts(None);
+    let home = mfa_home(&stub);
+    let stderr = presign_refuses(&home, Some("mfa"));
+    assert!(stderr.contains("profile 'mfa'"), "{stderr}");
+    assert!(stderr.contains(MFA_SERIAL), "{stderr}");
+    assert!(stderr.contains("not a terminal"), "{stderr}");
+    assert!(stub.requests().is_empty(), "STS was called without a code");
+}
+
+/// The code is asked for on the terminal, as the AWS CLI asks
+/// (`Enter MFA code for ARN: `), and sent to STS with the device's serial:
+/// `script` gives presign a real terminal, and types the code into it.
+#[test]
+fn mfa_code_typed_on_the_terminal_goes_to_sts() {
+    let stub = sts(None);
+    let home = mfa_home(&stub);
+    let uri = s3_uri();
+    let mut args = sign_args(Some("mfa"), "url");
+    args.push(&uri);
+    let command_line = std::iter::once(env!("CARGO_BIN_EXE_presign"))
+        .chain(args.iter().copied())
+        .map(|word| format!("'{}'", word.replace('\'', r"'\''")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut script = std::process::Command::new("script");
+    script
+        .args(["-qec", &command_line, "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .envs(home.vars().iter().map(|(k, v)| (k, v)))
+        .current_dir(home.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = script
+        .spawn()
+        .expect("script(1) from util-linux runs presign on a terminal");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(b"123456\n").unwrap();
+    }
+    let output = child.wait_with_output().unwrap();
+    let shown = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "{shown}");
+    assert!(
+        shown.contains(&format!("Enter MFA code for {MFA_SERIAL}: ")),
+        "{shown}"
+    );
+    let (id, _, _) = keys_of("mfa-role");
+    assert!(
+        shown.contains(&format!("X-Amz-Credential={id}%2F")),
+        "{shown}"
+    );
+    let body = stub.requests()[0].body_text();
+    assert_eq!(
+        form_value(&body, "TokenCode").as_deref(),
+        Some("123456"),
+        "{body}"
+    );
+    assert_eq!(
+        form_value(&body, "SerialNumber").as_deref(),
+        Some(MFA_SERIAL),
+        "{body}"
+    );
+}
