@@ -12,6 +12,7 @@
 
 use std::fmt;
 use std::time::SystemTime;
+use zeroize::Zeroizing;
 
 use sha2::{Digest, Sha256};
 
@@ -107,7 +108,7 @@ impl HeaderRequest {
 pub struct HeaderSignature {
     authorization: String,
     amz_date: AmzDate,
-    security_token: Option<String>,
+    security_token: Option<Zeroizing<String>>,
     canonical_request: CanonicalRequest,
     string_to_sign: StringToSign,
 }
@@ -243,7 +244,7 @@ pub fn sign_headers(
     Ok(HeaderSignature {
         authorization,
         amz_date,
-        security_token: token.map(str::to_owned),
+        security_token: token.map(|token| Zeroizing::new(token.to_owned())),
         canonical_request,
         string_to_sign,
     })
