@@ -201,8 +201,9 @@ fn post(
         .url
         .parse()
         .map_err(|_| unreachable(format!("{} ({}) is not a URL", sts.url, sts.origin)))?;
-    let host = host_header(&uri)
-        .ok_or_else(|| unreachable(format!("{} ({}) has no host", sts.url, sts.origin)))?;
+    let host = presign::Endpoint::parse(&sts.url)
+        .map(|endpoint| endpoint.host_header())
+        .map_err(|error| unreachable(format!("{} ({}): {error}", sts.url, sts.origin)))?;
     let mut request = ureq::http::Request::builder()
         .method("POST")
         .uri(&uri)
@@ -257,42 +258,9 @@ fn post(
     })
 }
 
-/// The `host` header as botocore writes it: lower-case, with the port
-/// unless it is the scheme's default.
-fn host_header(uri: &ureq::http::Uri) -> Option<String> {
-    let host = uri.host()?.to_ascii_lowercase();
-    let default_port = match uri.scheme_str() {
-        Some("https") => Some(443),
-        Some("http") => Some(80),
-        _ => None,
-    };
-    Some(match uri.port_u16() {
-        Some(port) if Some(port) != default_port => format!("{host}:{port}"),
-        _ => host,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn host_header_drops_default_ports_only() {
-        let host = |url: &str| host_header(&url.parse().unwrap());
-        assert_eq!(
-            host("https://STS.eu-west-1.amazonaws.com/").as_deref(),
-            Some("sts.eu-west-1.amazonaws.com")
-        );
-        assert_eq!(
-            host("https://sts.amazonaws.com:443").as_deref(),
-            Some("sts.amazonaws.com")
-        );
-        assert_eq!(
-            host("http://127.0.0.1:5000").as_deref(),
-            Some("127.0.0.1:5000")
-        );
-        assert_eq!(host("http://[::1]:80/").as_deref(), Some("[::1]"));
-    }
 
     #[test]
     fn token_setting_names_the_variable_or_the_profile_key() {
