@@ -1808,3 +1808,23 @@ fn instance_metadata_settings_are_read_and_checked() {
         "AWS_METADATA_SERVICE_TIMEOUT: \"soon\" is not a whole number in 1..=60"
     );
 }
+
+#[test]
+fn a_password_in_the_container_url_is_never_shown() {
+    let fixture = Fixture::new().var(
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "http://agent:hunter2@127.0.0.1:9/creds",
+    );
+    let described = fixture.ok(&no_flags()).credentials.describe();
+    assert_eq!(
+        described,
+        "container credentials endpoint http://agent:***@127.0.0.1:9/creds"
+    );
+    let refused = Fixture::new().var(
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "http://agent:hunter2@creds.example/x",
+    );
+    let message = refused.err(&no_flags()).to_string();
+    assert!(message.contains("agent:***@creds.example"), "{message}");
+    assert!(!message.contains("hunter2"), "{message}");
+}

@@ -44,8 +44,10 @@ pub(crate) fn fetch(
     if let Some(token) = &token {
         headers.push(("Authorization", token.as_str()));
     }
+    // Messages show the URL without a password it may carry.
+    let shown = presign_config::ProxyUrl::new(plan.url.as_str()).redacted();
     let failed = |problem: String| CredentialsError::ContainerFailed {
-        url: plan.url.clone(),
+        url: shown.clone(),
         variable: plan.origin,
         problem,
         attempts: ATTEMPTS,
@@ -54,9 +56,7 @@ pub(crate) fn fetch(
     loop {
         let problem = match exchange(http, "GET", &plan.url, &headers, TIMEOUT) {
             Err(Exchange::TooLarge) => {
-                return Err(CredentialsError::AnswerTooLarge {
-                    url: plan.url.clone(),
-                });
+                return Err(CredentialsError::AnswerTooLarge { url: shown });
             }
             Err(Exchange::NoAnswer { cause, .. }) => format!("did not answer: {cause}"),
             Ok((200, body)) => {
@@ -68,7 +68,7 @@ pub(crate) fn fetch(
                     }
                     Err(problem) => {
                         return Err(CredentialsError::ContainerAnswer {
-                            url: plan.url.clone(),
+                            url: shown,
                             variable: plan.origin,
                             problem,
                         });

@@ -56,8 +56,10 @@ pub enum ContainerUrlError {
 /// assert!(check_container_url("http://creds.example.com/x").is_err());
 /// ```
 pub fn check_container_url(url: &str) -> Result<(), ContainerUrlError> {
+    // Messages show the URL without a password it may carry.
+    let shown = crate::ProxyUrl::new(url).redacted();
     let not_http = || ContainerUrlError::NotHttp {
-        url: json_answer::cut(url),
+        url: json_answer::cut(&shown),
     };
     let (scheme, rest) = url.split_once("://").ok_or_else(not_http)?;
     if scheme.eq_ignore_ascii_case("https") {
@@ -71,7 +73,7 @@ pub fn check_container_url(url: &str) -> Result<(), ContainerUrlError> {
         return Ok(());
     }
     Err(ContainerUrlError::HostNotAllowed {
-        url: json_answer::cut(url),
+        url: json_answer::cut(&shown),
         host: json_answer::cut(&host),
     })
 }

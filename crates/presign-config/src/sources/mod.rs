@@ -102,7 +102,10 @@ impl CredentialSource {
             Self::Process(plan) => {
                 format!("credential_process of profile '{}'", plan.profile)
             }
-            Self::Container(plan) => format!("container credentials endpoint {}", plan.url),
+            Self::Container(plan) => format!(
+                "container credentials endpoint {}",
+                crate::ProxyUrl::new(plan.url.as_str()).redacted()
+            ),
             Self::InstanceMetadata(plan) => {
                 format!("EC2 instance metadata at {}", plan.endpoint)
             }
