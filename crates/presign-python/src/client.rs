@@ -182,8 +182,8 @@ impl Client {
         self.target.addressing.as_str()
     }
 
-    fn __repr__(&self) -> PyResult<String> {
-        Ok(format!(
+    fn __repr__(&self) -> String {
+        format!(
             "presign.Client(region_name={:?}, endpoint_url={:?}, addressing_style={:?}, \
              aws_access_key_id={:?}, credentials from {}, secrets not shown)",
             self.target.region,
@@ -193,9 +193,9 @@ impl Client {
             } else {
                 self.addressing_given.as_str()
             },
-            self.signing.signer()?.credentials().access_key_id(),
+            self.signing.access_key_id(),
             self.signing.source(),
-        ))
+        )
     }
 
     /// A presigned URL, as boto3's ``generate_presigned_url`` makes it.

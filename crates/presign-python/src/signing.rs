@@ -57,6 +57,16 @@ impl Signing {
         match self {
             Self::Fixed { signer, .. } => Ok(Arc::clone(signer)),
             Self::Refreshing { provider, latest } => {
+                // Before the refresh window opens the keys in hand are the
+                // provider's: sign with them, without giving up the GIL.
+                if provider
+                    .refresh_due()
+                    .is_none_or(|due| SystemTime::now() < due)
+                {
+                    return Ok(Arc::clone(
+                        &latest.lock().unwrap_or_else(PoisonError::into_inner).signer,
+                    ));
+                }
                 let mut keys = fetch(provider)?;
                 // A failed refresh keeps keys that worked when it began; if
                 // they expired while it waited for the source, they must not
@@ -74,6 +84,19 @@ impl Signing {
                 }
                 Ok(Arc::clone(&latest.signer))
             }
+        }
+    }
+
+    /// The access key id of the keys in hand, for `repr` (never fetches).
+    pub(crate) fn access_key_id(&self) -> String {
+        match self {
+            Self::Fixed { signer, .. } => signer.credentials().access_key_id().to_owned(),
+            Self::Refreshing { latest, .. } => latest
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .keys
+                .access_key_id
+                .clone(),
         }
     }
 
