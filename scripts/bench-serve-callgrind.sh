@@ -6,6 +6,10 @@
 # process; per request = (Ir - Ir of a 0-second run of the same binary) / requests.
 # Needs valgrind and wrk (Debian packages).
 set -euo pipefail
+if ! command -v valgrind >/dev/null || ! command -v wrk >/dev/null; then
+  echo "installing valgrind and wrk from Debian's packages"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind wrk >/dev/null
+fi
 bin=$1; secs=$2; name=$(basename "$bin")
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -36,6 +40,11 @@ AWS_ACCESS_KEY_ID=AKIDBENCHSERVE0001 AWS_SECRET_ACCESS_KEY='bench/Secret+0123456
   valgrind --tool=callgrind --callgrind-out-file=$work/cg.out "$bin" serve --config $work/serve.toml 2>$work/vg.log &
 pid=$!
 for i in $(seq 1 300); do (echo > /dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.2; done
+if [ "$i" -ge 300 ]; then
+  echo "presign serve did not listen on port $port within 60 s; valgrind said:" >&2
+  cat "$work/vg.log" >&2
+  exit 1
+fi
 requests=0
 if [ "$secs" != 0 ]; then
   requests=$(wrk -t1 -c4 -d${secs}s -s $work/presign.lua "http://127.0.0.1:$port/v1/presign" | awk '/requests in/ {print $1}')
