@@ -106,6 +106,11 @@ fn a_batch_whose_credentials_expire_unrefreshed_stops_with_the_reason() {
     stdout.read_line(&mut first).unwrap();
     stub.down();
     let (only_id, only) = stub.latest();
+    assert_eq!(
+        check_line(&first, &stub).0,
+        only_id,
+        "the first line is signed too"
+    );
     // Read slowly past the keys' expiry; every line that comes out is theirs.
     let mut lines = 1;
     for line in stdout.lines() {

@@ -699,6 +699,7 @@ fn explain_and_doctor_name_the_source() {
             &endpoint,
         ],
     );
+    assert_eq!(run.code, Some(1), "{run:?}");
     assert!(run.stdout.lines().any(|l| is_source_line(&l)), "{run:?}");
 }
 
