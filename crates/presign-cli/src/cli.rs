@@ -914,6 +914,30 @@ pub(crate) struct RequestArgs {
     pub(crate) response_expires: Option<String>,
 }
 
+/// Which of AWS's S3 host forms to use (each also set by the environment or
+/// the profile, as the AWS CLI reads it).
+#[derive(Debug, Args, Clone, Copy, Default)]
+pub(crate) struct EndpointFlags {
+    /// Use AWS's dualstack (IPv4 and IPv6) hosts, e.g.
+    /// bucket.s3.dualstack.us-west-2.amazonaws.com. Default: the profile's
+    /// s3 use_dualstack_endpoint, AWS_USE_DUALSTACK_ENDPOINT, the profile's
+    /// use_dualstack_endpoint. Not with a custom --endpoint-url.
+    #[arg(long)]
+    pub(crate) dualstack: bool,
+
+    /// Use AWS's FIPS 140 hosts, e.g. bucket.s3-fips.us-west-2.amazonaws.com.
+    /// Default: AWS_USE_FIPS_ENDPOINT, the profile's use_fips_endpoint. Not in
+    /// China regions, nor with a custom --endpoint-url.
+    #[arg(long)]
+    pub(crate) fips: bool,
+
+    /// Use S3 Transfer Acceleration: bucket.s3-accelerate.amazonaws.com.
+    /// Default: the profile's s3 use_accelerate_endpoint. Not for bucket names
+    /// with dots, access points or FIPS.
+    #[arg(long)]
+    pub(crate) accelerate: bool,
+}
+
 /// Where and as whom a URL is signed, and for how long: what every command
 /// that signs takes, besides the method, headers and query.
 #[derive(Debug, Args)]
@@ -941,6 +965,10 @@ pub(crate) struct SigningArgs {
     /// A profile of ~/.aws/credentials and ~/.aws/config.
     #[arg(long, value_name = "NAME")]
     pub(crate) profile: Option<String>,
+
+    /// Dualstack, FIPS and acceleration.
+    #[command(flatten)]
+    pub(crate) endpoint: EndpointFlags,
 
     /// Credentials from an IBM COS service-credentials JSON file (its
     /// cos_hmac_keys object).

@@ -79,6 +79,9 @@ pub(crate) fn resolve_target<R>(
         profile: args.profile.clone(),
         region: args.region.clone(),
         endpoint_url: args.endpoint_url.clone(),
+        dualstack: args.endpoint.dualstack.then_some(true),
+        fips: args.endpoint.fips.then_some(true),
+        accelerate: args.endpoint.accelerate.then_some(true),
         ibm_credentials: args.ibm_credentials.clone(),
         credentials: None,
     };

@@ -37,6 +37,7 @@
 #![deny(missing_docs)]
 
 mod credentials;
+mod endpoint_options;
 mod environment;
 mod error;
 mod ibm;
@@ -53,6 +54,7 @@ mod transport;
 mod warning;
 
 pub use credentials::{ResolvedCredentials, parse_expiration};
+pub use endpoint_options::{EndpointOptions, UsEast1Endpoint};
 pub use environment::Environment;
 pub use error::ConfigError;
 pub use overrides::Overrides;

@@ -20,6 +20,12 @@ pub struct Overrides {
     pub region: Option<String>,
     /// `--endpoint-url URL`.
     pub endpoint_url: Option<String>,
+    /// `--dualstack`: IPv6-capable AWS hosts.
+    pub dualstack: Option<bool>,
+    /// `--fips`: FIPS 140 AWS hosts.
+    pub fips: Option<bool>,
+    /// `--accelerate`: S3 Transfer Acceleration.
+    pub accelerate: Option<bool>,
     /// `--ibm-credentials FILE`: an IBM COS service-credentials JSON file.
     pub ibm_credentials: Option<PathBuf>,
     /// Keys given as they are (a Python `Client`'s `aws_access_key_id`,

@@ -4,6 +4,7 @@
 use presign::{Addressing, Endpoint};
 
 use crate::credentials::profile_not_found;
+use crate::endpoint_options::{EndpointOptions, resolve_endpoint_options};
 use crate::environment::{ENV_PROFILE, Environment};
 use crate::error::ConfigError;
 use crate::overrides::{DEFAULT_PROFILE, Overrides};
@@ -33,6 +34,8 @@ pub struct ResolvedConfig {
     pub endpoint_url_source: Option<String>,
     /// From the selected profile's `s3` sub-section.
     pub addressing_style: Option<Addressing>,
+    /// Dualstack, FIPS, acceleration and the other S3 endpoint settings.
+    pub endpoint_options: EndpointOptions,
 }
 
 /// Resolves credentials, region, endpoint URL and addressing style.
@@ -68,6 +71,7 @@ pub fn resolve(overrides: &Overrides, env: &Environment) -> Result<ResolvedConfi
     let (region, region_source) =
         resolve_region(overrides, env, &files, profile, endpoint_url.as_deref());
     let addressing_style = resolve_addressing_style(&files, profile)?;
+    let endpoint_options = resolve_endpoint_options(overrides, env, &files, profile)?;
     let configured_region = (region_source != REGION_DEFAULT
         && region_source != FROM_ENDPOINT_HOST)
         .then_some(region.as_str());
@@ -84,6 +88,7 @@ pub fn resolve(overrides: &Overrides, env: &Environment) -> Result<ResolvedConfi
         endpoint_url,
         endpoint_url_source,
         addressing_style,
+        endpoint_options,
     })
 }
 

@@ -147,6 +147,7 @@ impl Client {
             endpoint_url,
             ibm_credentials,
             credentials,
+            ..Overrides::default()
         };
         let resolved =
             presign_config::resolve(&overrides, &env).map_err(|error| config_error(&error))?;

@@ -595,6 +595,7 @@ fn storage(
         endpoint_url: raw.endpoint_url,
         ibm_credentials: raw.ibm_credentials,
         credentials: None,
+        ..Overrides::default()
     };
     let config = presign_config::resolve(&overrides, env)
         .map_err(|error| fail("storage", format!("credentials or settings: {error}")))?;

@@ -1828,3 +1828,6 @@ fn a_password_in_the_container_url_is_never_shown() {
     assert!(message.contains("agent:***@creds.example"), "{message}");
     assert!(!message.contains("hunter2"), "{message}");
 }
+
+/// The S3 endpoint settings (dualstack, FIPS, acceleration, ...).
+mod endpoint_options;
