@@ -20,6 +20,16 @@ stdin, each an object with
                       itself, as `aws s3 presign` without --endpoint-url
                       does; `endpoint` is then only what the other side
                       was given
+    client_config     (optional) endpoint settings for botocore's Config, as a
+                      program gives them: use_dualstack_endpoint,
+                      use_fips_endpoint, and an "s3" object
+                      (use_accelerate_endpoint, us_east_1_regional_endpoint,
+                      use_arn_region, s3_disable_multiregion_access_points;
+                      its addressing_style is the input's); plus
+                      "signature_version": absent means "s3v4", null means
+                      botocore's own choice (SigV4A through awscrt for
+                      Multi-Region Access Points: run with
+                      PRESIGN_BOTOCORE_CRT=1)
     raw_params        (optional, default false) true: a query parameter of a
                       non-string member (response-expires) goes to botocore as
                       the given string, and a query parameter or header that
@@ -67,8 +77,10 @@ def isolate_environment():
     os.environ["AWS_CONFIG_FILE"] = os.devnull
     os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
     # The CRT signer (used when awscrt is importable) is a different
-    # implementation; the reference is botocore's own Python signer.
-    os.environ["BOTO_DISABLE_CRT"] = "true"
+    # implementation; the reference is botocore's own Python signer, except
+    # for SigV4A, which botocore signs only through awscrt.
+    if os.environ.get("PRESIGN_BOTOCORE_CRT") != "1":
+        os.environ["BOTO_DISABLE_CRT"] = "true"
 
 
 isolate_environment()
@@ -83,16 +95,22 @@ from botocore.config import Config  # noqa: E402
 _NOW = [None]
 
 
-def _frozen_now(*_args, **_kwargs):
+def _frozen_now(*_args, remove_tzinfo=True, **_kwargs):
     if _NOW[0] is None:
         raise RuntimeError("signing clock read outside a frozen instant")
-    return _NOW[0]
+    if remove_tzinfo:
+        return _NOW[0]
+    return _NOW[0].replace(tzinfo=datetime.timezone.utc)
 
 
 if not hasattr(botocore.auth, "get_current_datetime"):
     raise SystemExit("botocore %s has no botocore.auth.get_current_datetime to freeze"
                      % botocore.__version__)
 botocore.auth.get_current_datetime = _frozen_now
+if os.environ.get("PRESIGN_BOTOCORE_CRT") == "1":
+    import botocore.crt.auth  # noqa: E402  (needs awscrt)
+
+    botocore.crt.auth.get_current_datetime = _frozen_now
 
 # -- operations and parameters ------------------------------------------------
 
@@ -190,12 +208,18 @@ def to_params(operation, inp):
 def client_for(inp):
     default_endpoint = bool(inp.get("botocore_default_endpoint", False))
     endpoint_url = None if default_endpoint else inp["endpoint"]
+    settings = dict(inp.get("client_config") or {})
     cache_key = (endpoint_url, inp["region"], inp["addressing_style"],
-                 inp["access_key"], inp["secret_key"], inp["session_token"])
+                 inp["access_key"], inp["secret_key"], inp["session_token"],
+                 json.dumps(settings, sort_keys=True))
     client = CLIENTS.get(cache_key)
     if client is None:
-        config = Config(signature_version="s3v4",
-                        s3={"addressing_style": inp["addressing_style"]})
+        s3 = dict(settings.pop("s3", {}))
+        s3["addressing_style"] = inp["addressing_style"]
+        signature_version = settings.pop("signature_version", "s3v4")
+        if signature_version is not None:
+            settings["signature_version"] = signature_version
+        config = Config(s3=s3, **settings)
         client = SESSION.create_client(
             "s3", region_name=inp["region"], endpoint_url=endpoint_url,
             aws_access_key_id=inp["access_key"],

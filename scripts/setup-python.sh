@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Creates (or reuses) the Python virtual environment at .tools/venv that the
 # differential test drives botocore from, with botocore pinned to the version
-# the shared test vectors were made with. Idempotent: nothing is installed
+# the shared test vectors were made with, and awscrt at the version botocore's
+# `crt` extra pins (botocore signs SigV4A, for Multi-Region Access Points,
+# only through awscrt). Idempotent: nothing is installed
 # when that exact version is already there. The last line printed is the
 # venv's python, for PRESIGN_PYTHON:
 #
@@ -12,18 +14,22 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BOTOCORE_VERSION="1.43.11"
+# botocore 1.43.11's setup.cfg: crt = awscrt==0.32.2
+AWSCRT_VERSION="0.32.2"
 VENV=".tools/venv"
 PYTHON="$VENV/bin/python"
 
 log() { printf 'setup-python: %s\n' "$*" >&2; }
 
 installed_version() {
-    # Prints botocore's version as pip recorded it, or nothing. Reads the
-    # package metadata only: importing botocore would be slower.
-    "$PYTHON" - <<'EOF' 2>/dev/null || true
+    # Prints the version of package $1 (default botocore) as pip recorded
+    # it, or nothing. Reads the package metadata only: importing would be
+    # slower.
+    "$PYTHON" - "${1:-botocore}" <<'EOF' 2>/dev/null || true
+import sys
 from importlib import metadata
 try:
-    print(metadata.version("botocore"))
+    print(metadata.version(sys.argv[1]))
 except metadata.PackageNotFoundError:
     pass
 EOF
@@ -50,6 +56,20 @@ else
     current="$(installed_version)"
     if [ "$current" != "$BOTOCORE_VERSION" ]; then
         log "botocore $BOTOCORE_VERSION did not install (found: ${current:-none})"
+        exit 1
+    fi
+fi
+
+current_crt="$(installed_version awscrt)"
+if [ "$current_crt" = "$AWSCRT_VERSION" ]; then
+    log "awscrt $AWSCRT_VERSION already installed"
+else
+    log "installing awscrt==$AWSCRT_VERSION (found: ${current_crt:-none})"
+    "$PYTHON" -m pip install --quiet --disable-pip-version-check \
+        "awscrt==$AWSCRT_VERSION" >&2
+    current_crt="$(installed_version awscrt)"
+    if [ "$current_crt" != "$AWSCRT_VERSION" ]; then
+        log "awscrt $AWSCRT_VERSION did not install (found: ${current_crt:-none})"
         exit 1
     fi
 fi
