@@ -53,13 +53,13 @@ pub(crate) fn resolve(
 ) -> anyhow::Result<Resolved> {
     let args = invocation.request_args();
     resolve_target(&args.signing, bucket, env, now, |target| {
-        target.request(
+        Ok(target.request(
             args.method.into(),
             key,
             Duration::from_secs(args.signing.expires_in),
             &invocation.query,
             &invocation.headers,
-        )
+        ))
     })
 }
 
@@ -72,7 +72,7 @@ pub(crate) fn resolve_target<R>(
     bucket: &str,
     env: &Environment,
     now: SystemTime,
-    build: impl FnOnce(&Target) -> R,
+    build: impl FnOnce(&Target) -> anyhow::Result<R>,
 ) -> anyhow::Result<Resolved<R>> {
     let signed_at = instant(args.at.as_deref(), now)?;
     let overrides = Overrides {
@@ -95,7 +95,7 @@ pub(crate) fn resolve_target<R>(
     let mut target = resolved.target(bucket, args.addressing_style.map(Into::into))?;
     target.allow_long_expiry = args.allow_long_expiry;
     target.legacy_bucket_names = args.allow_legacy_bucket_names;
-    let request = build(&target);
+    let request = build(&target)?;
     let keys = fetch_credentials(&resolved.credentials, args.profile.as_deref(), env, now)?;
     Ok(Resolved {
         request,
@@ -257,7 +257,7 @@ mod tests {
             None,
         );
         let resolved =
-            resolve_target(&flags.signing, "bucket", &env, SystemTime::now(), |_| ()).unwrap();
+            resolve_target(&flags.signing, "bucket", &env, SystemTime::now(), |_| Ok(())).unwrap();
         assert_eq!(resolved.credentials.access_key_id(), "AKIAIOSFODNN7EXAMPLE");
         assert_eq!(resolved.credentials.reveal_secret_access_key(), SECRET);
         let shown = format!("{resolved:?}");

@@ -84,6 +84,42 @@ impl EndpointOptions {
             .is_none_or(|sourced| sourced.value)
     }
 
+    /// The switches that are on, each with where it comes from, for
+    /// messages: `accelerate from --accelerate, FIPS from
+    /// AWS_USE_FIPS_ENDPOINT`; empty when none is.
+    #[must_use]
+    pub fn in_force(&self) -> String {
+        let mut parts: Vec<String> = [
+            ("dualstack", &self.dualstack),
+            ("FIPS", &self.fips),
+            ("accelerate", &self.accelerate),
+            ("use_arn_region", &self.use_arn_region),
+            ("Multi-Region Access Points disabled", &self.disable_multi_region_access_points),
+            ("Express session auth disabled", &self.disable_express_session_auth),
+        ]
+        .into_iter()
+        .filter_map(|(name, setting)| {
+            let setting = setting.as_ref()?;
+            let shown = if name == "use_arn_region" {
+                format!("use_arn_region={}", setting.value)
+            } else if setting.value {
+                name.to_owned()
+            } else {
+                return None;
+            };
+            Some(format!("{shown} from {}", setting.source))
+        })
+        .collect();
+        if let Some(us_east_1) = &self.us_east_1 {
+            let value = match us_east_1.value {
+                UsEast1Endpoint::Legacy => "legacy",
+                UsEast1Endpoint::Regional => "regional",
+            };
+            parts.push(format!("us-east-1 {value} from {}", us_east_1.source));
+        }
+        parts.join(", ")
+    }
+
     /// Whether us-east-1 is served by the global host (botocore's
     /// `legacy`, the default).
     #[must_use]

@@ -112,6 +112,27 @@ pub enum ConfigError {
     )]
     InvalidAddressing { profile: String, file: String },
 
+    /// The S3 endpoint rules refuse the bucket with these settings.
+    #[error("bucket {bucket}: {problem}{in_force}")]
+    Endpoint {
+        /// The bucket as named (an ARN included).
+        bucket: String,
+        /// What the rules refuse, naming the setting or ARN part.
+        problem: presign::EndpointError,
+        /// ` (settings in force: ...)`: the switches that are on and where
+        /// each comes from; empty when none is.
+        in_force: String,
+    },
+
+    /// A POST policy for a bucket that takes no POST uploads.
+    #[error("no POST policy for {bucket}: {reason}")]
+    NoPostPolicy {
+        /// The bucket as named.
+        bucket: String,
+        /// Why, and what to do instead.
+        reason: &'static str,
+    },
+
     /// No credentials anywhere.
     #[error(
         "no credentials found; looked at: {searched}. Pass --ibm-credentials FILE or --profile NAME, or set {ENV_ACCESS_KEY_ID} and {ENV_SECRET_ACCESS_KEY}"

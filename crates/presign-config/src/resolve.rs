@@ -1,12 +1,13 @@
 //! [`resolve`]: overrides, environment and shared files in, one
 //! [`ResolvedConfig`] out.
 
-use presign::{Addressing, Endpoint};
+use presign::{Addressing, Endpoint, EndpointSettings};
 
 use crate::credentials::profile_not_found;
 use crate::endpoint_options::{EndpointOptions, resolve_endpoint_options};
 use crate::environment::{ENV_PROFILE, Environment};
 use crate::error::ConfigError;
+use crate::hosts::HostRules;
 use crate::overrides::{DEFAULT_PROFILE, Overrides};
 use crate::settings::{
     FROM_ENDPOINT_HOST, REGION_DEFAULT, resolve_addressing_style, resolve_endpoint, resolve_region,
@@ -152,19 +153,68 @@ impl ResolvedConfig {
         warnings
     }
 
-    /// The [`Target`] for `bucket`: the endpoint of [`Self::endpoint`], the
-    /// region, and `addressing` if given, else the profile's style, else
-    /// [`Addressing::Auto`].
+    /// The [`Target`] for `bucket`: its host as botocore's S3 endpoint rules
+    /// build it from the region and the endpoint settings (an access point
+    /// ARN, an S3 Express bucket, dualstack, FIPS, acceleration), or on the
+    /// configured endpoint; `addressing` if given, else the profile's
+    /// style, else [`Addressing::Auto`]. [`Target::with_bucket`] resolves
+    /// other buckets the same way.
     ///
     /// # Errors
-    /// As [`Self::endpoint`].
+    /// As [`Self::endpoint`]; [`ConfigError::Endpoint`] when the rules
+    /// refuse the bucket with these settings.
     pub fn target(
         &self,
         bucket: &str,
         addressing: Option<Addressing>,
     ) -> Result<Target, ConfigError> {
-        let (endpoint, _) = self.endpoint()?;
+        self.endpoint()?;
         let addressing = addressing.or(self.addressing_style).unwrap_or_default();
-        Ok(Target::new(endpoint, bucket, &self.region, addressing))
+        let options = &self.endpoint_options;
+        let settings = EndpointSettings {
+            region: self.region.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+            use_fips: EndpointOptions::is_on(options.fips.as_ref()),
+            use_dualstack: EndpointOptions::is_on(options.dualstack.as_ref()),
+            accelerate: EndpointOptions::is_on(options.accelerate.as_ref()),
+            force_path_style: addressing == Addressing::Path,
+            use_global_endpoint: options.us_east_1_legacy() && self.region == "us-east-1",
+            use_arn_region: options.use_arn_region(),
+            disable_multi_region_access_points: EndpointOptions::is_on(
+                options.disable_multi_region_access_points.as_ref(),
+            ),
+            disable_express_session_auth: EndpointOptions::is_on(
+                options.disable_express_session_auth.as_ref(),
+            ),
+            use_object_lambda_endpoint: false,
+        };
+        Target::resolved(
+            HostRules::shared(settings, addressing, options.in_force()),
+            bucket,
+        )
+    }
+
+    /// The endpoint settings that do not apply here, each with the reason:
+    /// dualstack and FIPS with a custom endpoint (botocore drops them too).
+    /// `--output explain` lists them.
+    #[must_use]
+    pub fn unused_endpoint_settings(&self) -> Vec<String> {
+        let Some(source) = &self.endpoint_url_source else {
+            return Vec::new();
+        };
+        let options = &self.endpoint_options;
+        [
+            ("dualstack", &options.dualstack),
+            ("FIPS", &options.fips),
+        ]
+            .into_iter()
+            .filter_map(|(name, setting)| {
+                let setting = setting.as_ref().filter(|sourced| sourced.value)?;
+                Some(format!(
+                    "{name} ({}) does not apply: the endpoint is set by {source}",
+                    setting.source
+                ))
+            })
+            .collect()
     }
 }

@@ -2,9 +2,13 @@
 //! addressing style and the opt-ins), so every shell builds a
 //! [`presign::PresignRequest`] the same way.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use presign::{Addressing, Method, PostPolicy, PresignRequest};
+
+use crate::error::ConfigError;
+use crate::hosts::{HostRules, HostSigning};
 
 /// Everything a request needs but method, key, expiry, query and headers.
 ///
@@ -23,9 +27,9 @@ use presign::{Addressing, Method, PostPolicy, PresignRequest};
 pub struct Target {
     /// The endpoint URL, without the bucket.
     pub endpoint: String,
-    /// The bucket.
+    /// The bucket as named (an access point ARN included).
     pub bucket: String,
-    /// The signing region (may be empty).
+    /// The signing region (may be empty; an access point ARN's region).
     pub region: String,
     /// Bucket in the host or in the path.
     pub addressing: Addressing,
@@ -33,6 +37,12 @@ pub struct Target {
     pub allow_long_expiry: bool,
     /// Legacy bucket names (upper case, `_`) allowed.
     pub legacy_bucket_names: bool,
+    /// The host's signing needs: the bucket part of the URL, the service,
+    /// SigV4A, an S3 Express session.
+    pub host: HostSigning,
+    /// The configuration's endpoint settings, to resolve other buckets;
+    /// `None` for a target made with [`Target::new`].
+    rules: Option<Arc<HostRules>>,
 }
 
 impl Target {
@@ -44,23 +54,54 @@ impl Target {
         region: impl Into<String>,
         addressing: Addressing,
     ) -> Self {
+        let bucket = bucket.into();
         Self {
             endpoint: endpoint.into(),
-            bucket: bucket.into(),
+            host: HostSigning::plain(&bucket),
+            bucket,
             region: region.into(),
             addressing,
             allow_long_expiry: false,
             legacy_bucket_names: false,
+            rules: None,
         }
     }
 
-    /// The same target for another bucket.
-    #[must_use]
-    pub fn with_bucket(&self, bucket: impl Into<String>) -> Self {
-        Self {
-            bucket: bucket.into(),
-            ..self.clone()
-        }
+    /// The target of `bucket` under `rules`.
+    pub(crate) fn resolved(rules: Arc<HostRules>, bucket: &str) -> Result<Self, ConfigError> {
+        let host = rules.resolve(bucket)?;
+        Ok(Self {
+            endpoint: host.endpoint,
+            bucket: bucket.to_owned(),
+            region: host.region,
+            addressing: host.addressing,
+            allow_long_expiry: false,
+            legacy_bucket_names: false,
+            host: host.signing,
+            rules: Some(rules),
+        })
+    }
+
+    /// The same target for another bucket, its host resolved by the same
+    /// endpoint settings (an access point ARN gets its own host, region and
+    /// service).
+    ///
+    /// # Errors
+    /// [`ConfigError::Endpoint`] when the endpoint rules refuse `bucket`
+    /// (a malformed ARN, acceleration with a dotted name, ...).
+    pub fn with_bucket(&self, bucket: impl Into<String>) -> Result<Self, ConfigError> {
+        let bucket = bucket.into();
+        let Some(rules) = &self.rules else {
+            return Ok(Self {
+                host: HostSigning::plain(&bucket),
+                bucket,
+                ..self.clone()
+            });
+        };
+        let mut target = Self::resolved(Arc::clone(rules), &bucket)?;
+        target.allow_long_expiry = self.allow_long_expiry;
+        target.legacy_bucket_names = self.legacy_bucket_names;
+        Ok(target)
     }
 
     /// A request for `key` on this target; query parameters and headers in
@@ -74,7 +115,7 @@ impl Target {
         query: &[(String, String)],
         headers: &[(String, String)],
     ) -> PresignRequest {
-        let mut request = self.request_for(method, &self.bucket, key, expires_in);
+        let mut request = self.request_for(method, key, expires_in);
         for (name, value) in query {
             request = request.query(name, value);
         }
@@ -84,11 +125,10 @@ impl Target {
         request
     }
 
-    /// A request for `key` in `bucket`, whatever this target's bucket, with
-    /// the target's endpoint, region, addressing and opt-ins, and no query
-    /// or headers yet. For a caller that owns the bucket and key already
-    /// (the Python package, per URL): [`Target::with_bucket`] would copy the
-    /// whole target.
+    /// A request for `key` on this target, with its endpoint, region,
+    /// addressing, signing form and opt-ins, and no query or headers yet.
+    /// For a caller that owns the key already (the Python package, per
+    /// URL).
     ///
     /// # Example
     /// ```
@@ -96,8 +136,8 @@ impl Target {
     /// use presign::{Addressing, Method};
     /// use presign_config::Target;
     ///
-    /// let target = Target::new("http://127.0.0.1:9000", "", "eu-de", Addressing::Path);
-    /// let request = target.request_for(Method::Get, "photos", "cat.png".to_owned(), Duration::from_secs(60));
+    /// let target = Target::new("http://127.0.0.1:9000", "photos", "eu-de", Addressing::Path);
+    /// let request = target.request_for(Method::Get, "cat.png".to_owned(), Duration::from_secs(60));
     /// assert_eq!((request.bucket(), request.key()), ("photos", "cat.png"));
     /// assert!(request.query_pairs().is_empty());
     /// ```
@@ -105,16 +145,25 @@ impl Target {
     pub fn request_for(
         &self,
         method: Method,
-        bucket: impl Into<String>,
         key: impl Into<String>,
         expires_in: Duration,
     ) -> PresignRequest {
-        PresignRequest::new(method, &self.endpoint, bucket, key)
+        let mut request = PresignRequest::new(method, &self.endpoint, &self.host.url_bucket, key)
             .region(&self.region)
             .expires_in(expires_in)
             .allow_long_expiry(self.allow_long_expiry)
             .legacy_bucket_names(self.legacy_bucket_names)
-            .addressing(self.addressing)
+            .addressing(self.addressing);
+        if self.host.service != presign::SERVICE {
+            request = request.service(&self.host.service);
+        }
+        if let Some(region_set) = &self.host.sigv4a_region_set {
+            request = request.sigv4a(region_set);
+        }
+        if self.host.express_session.is_some() {
+            request = request.express_session(true);
+        }
+        request
     }
 
     /// A POST policy for uploads under `key` on this target (a key ending in
@@ -128,16 +177,36 @@ impl Target {
     /// use presign_config::Target;
     ///
     /// let target = Target::new("http://127.0.0.1:9000", "bucket", "", Addressing::Auto);
-    /// let policy = target.post_policy("uploads/${filename}", Duration::from_secs(600)).acl("private");
+    /// let policy = target.post_policy("uploads/${filename}", Duration::from_secs(600))?.acl("private");
     /// assert_eq!(policy.key_prefix(), Some("uploads/"));
+    /// # Ok::<(), presign_config::ConfigError>(())
     /// ```
-    #[must_use]
-    pub fn post_policy(&self, key: &str, expires_in: Duration) -> PostPolicy {
-        PostPolicy::new(&self.endpoint, &self.bucket, key)
+    ///
+    /// # Errors
+    /// [`ConfigError::NoPostPolicy`] for an access point ARN (botocore
+    /// refuses them too: S3 serves POST uploads on bucket hosts only) and an
+    /// S3 Express directory bucket (which takes no POST uploads).
+    pub fn post_policy(&self, key: &str, expires_in: Duration) -> Result<PostPolicy, ConfigError> {
+        let refuse = |reason: &'static str| ConfigError::NoPostPolicy {
+            bucket: self.bucket.clone(),
+            reason,
+        };
+        if self.bucket.starts_with("arn:") {
+            return Err(refuse(
+                "S3 takes POST uploads on bucket hosts only, not through access points (botocore \
+                 refuses them too); name the bucket itself",
+            ));
+        }
+        if self.host.service != presign::SERVICE || self.host.express_session.is_some() {
+            return Err(refuse(
+                "S3 Express directory buckets take no POST uploads; presign a PUT instead",
+            ));
+        }
+        Ok(PostPolicy::new(&self.endpoint, &self.host.url_bucket, key)
             .region(&self.region)
             .expires_in(expires_in)
             .allow_long_expiry(self.allow_long_expiry)
             .legacy_bucket_names(self.legacy_bucket_names)
-            .addressing(self.addressing)
+            .addressing(self.addressing))
     }
 }

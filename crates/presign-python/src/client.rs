@@ -244,7 +244,7 @@ impl Client {
         let method = http_method(HttpMethod, operation.method)?;
         let expires_in = expires_in(ExpiresIn)?;
         let now = signing_instant(now)?;
-        let request = self.request(method, call, expires_in);
+        let request = self.request(method, call, expires_in)?;
         self.signing
             .signer()?
             .sign(&request, now)
@@ -289,9 +289,13 @@ impl Client {
         ExpiresIn: Option<&Bound<'_, PyAny>>,
         now: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let mut target = self.target.clone();
-        target.bucket = text("Bucket", Bucket)?;
-        let mut policy = target.post_policy(&text("Key", Key)?, expires_in(ExpiresIn)?);
+        let target = self
+            .target
+            .with_bucket(text("Bucket", Bucket)?)
+            .map_err(|error| config_error(&error))?;
+        let mut policy = target
+            .post_policy(&text("Key", Key)?, expires_in(ExpiresIn)?)
+            .map_err(|error| config_error(&error))?;
         let given = post::fields(Fields)?;
         for (name, written, _) in &given {
             policy = policy.form_field(name, written);
@@ -361,7 +365,7 @@ impl Client {
         let method = http_method(HttpMethod, operation.method)?;
         let expires_in = expires_in(ExpiresIn)?;
         let now = signing_instant(now)?;
-        let template = self.request(method, call, expires_in);
+        let template = self.request(method, call, expires_in)?;
         let signer = BatchSigner::new(&template, self.signing.signer()?.credentials(), now)
             .map_err(|error| signing_error(&error))?;
         sign_many(py, &signer, Keys, &self.buffers)
@@ -371,20 +375,28 @@ impl Client {
 impl Client {
     /// The request `call` asks for on this client's target (as
     /// [`Target::request`] builds it, from the strings `call` owns).
-    fn request(&self, method: Method, call: Call, expires_in: Duration) -> presign::PresignRequest {
-        let mut request = self.target.request_for(
-            method,
-            call.bucket.unwrap_or_default(),
-            call.key.unwrap_or_default(),
-            expires_in,
-        );
+    ///
+    /// # Errors
+    /// The endpoint rules' refusal of the bucket (a malformed access point
+    /// ARN, acceleration with a dotted name, ...).
+    fn request(
+        &self,
+        method: Method,
+        call: Call,
+        expires_in: Duration,
+    ) -> PyResult<presign::PresignRequest> {
+        let target = self
+            .target
+            .with_bucket(call.bucket.unwrap_or_default())
+            .map_err(|error| config_error(&error))?;
+        let mut request = target.request_for(method, call.key.unwrap_or_default(), expires_in);
         for (name, value) in call.query {
             request = request.query(name, value);
         }
         for (name, value) in call.headers {
             request = request.header(name, value);
         }
-        request
+        Ok(request)
     }
 }
 

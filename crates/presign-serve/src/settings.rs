@@ -268,6 +268,9 @@ struct RawStorage {
     ca_bundle: Option<PathBuf>,
     #[serde(default)]
     no_verify_ssl: bool,
+    dualstack: Option<bool>,
+    fips: Option<bool>,
+    accelerate: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -595,7 +598,9 @@ fn storage(
         endpoint_url: raw.endpoint_url,
         ibm_credentials: raw.ibm_credentials,
         credentials: None,
-        ..Overrides::default()
+        dualstack: raw.dualstack,
+        fips: raw.fips,
+        accelerate: raw.accelerate,
     };
     let config = presign_config::resolve(&overrides, env)
         .map_err(|error| fail("storage", format!("credentials or settings: {error}")))?;
@@ -697,12 +702,11 @@ fn bucket_name(
     key: &str,
     fail: &Fail,
 ) -> Result<(), SettingsError> {
-    trial_signature(
-        &storage.target.with_bucket(bucket),
-        &storage.config,
-        key,
-        fail,
-    )
+    let target = storage
+        .target
+        .with_bucket(bucket)
+        .map_err(|error| fail(key, error.to_string()))?;
+    trial_signature(&target, &storage.config, key, fail)
 }
 
 fn companion(

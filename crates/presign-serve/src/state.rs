@@ -144,10 +144,18 @@ impl AppState {
             .issued(kind, records.iter().map(|record| record.urls).sum());
     }
 
-    /// The storage target for `bucket`.
-    #[must_use]
-    pub fn target(&self, bucket: &str) -> Target {
-        self.settings.storage.target.with_bucket(bucket)
+    /// The storage target for `bucket`: its host as the storage's endpoint
+    /// settings build it (every configured bucket was resolved once at
+    /// start, so this fails only for a bucket no setting names).
+    ///
+    /// # Errors
+    /// 400 naming the bucket when the endpoint rules refuse it.
+    pub fn target(&self, bucket: &str) -> Result<Target, ApiError> {
+        self.settings
+            .storage
+            .target
+            .with_bucket(bucket)
+            .map_err(|error| ApiError::bad_request("bucket", error.to_string()))
     }
 
     /// One URL for `request` as of `now`, with the core's [`Signer`]: the

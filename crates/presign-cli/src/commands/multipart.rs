@@ -57,7 +57,7 @@ fn uploads(
         crate::s3_uri::parse_bucket_prefix(&args.uri).map_err(|message| anyhow!(message))?;
     let expires_in = Duration::from_secs(args.signing.expires_in);
     let resolved = resolve::resolve_target(&args.signing, bucket, env, now, |target| {
-        target.request(Method::Get, "", expires_in, &[], &[])
+        Ok(target.request(Method::Get, "", expires_in, &[], &[]))
     })?;
     let http = crate::http::client(&args.tls, args.signing.profile.as_deref(), env)?;
     let retry = RetryPolicy {
@@ -319,7 +319,7 @@ fn target(
     let (bucket, key) = crate::s3_uri::parse(uri).map_err(|message| anyhow!(message))?;
     let expires_in = Duration::from_secs(args.signing.expires_in);
     let resolved = resolve::resolve_target(&args.signing, bucket, env, now, |target| {
-        target.request(Method::Get, key, expires_in, &[], &[])
+        Ok(target.request(Method::Get, key, expires_in, &[], &[]))
     })?;
     for warning in resolve::warnings(&resolved, now) {
         print_note(&warning);

@@ -38,8 +38,8 @@ pub(crate) fn run(
     let key = form_key(key, args.key_prefix);
     let size_range = size_range(args.min_size, args.max_size)?;
     let resolved = resolve::resolve_target(&args.signing, bucket, env, now, |target| {
-        let policy = target.post_policy(&key, Duration::from_secs(args.signing.expires_in));
-        with_rules(policy, args, size_range)
+        let policy = target.post_policy(&key, Duration::from_secs(args.signing.expires_in))?;
+        Ok(with_rules(policy, args, size_range))
     })?;
     let post = presign::presign_post(&resolved.request, &resolved.credentials, resolved.signed_at)
         .map_err(resolve::with_cli_hint)?;

@@ -176,8 +176,9 @@ pub(crate) async fn params(
     )?;
     let key = key_for(companion, &filename)?;
     let mut policy = state
-        .target(&companion.bucket)
+        .target(&companion.bucket)?
         .post_policy(&key, Duration::from_secs(companion.expires_in))
+        .map_err(|error| ApiError::bad_request("bucket", error.to_string()))?
         .success_action_status(201);
     if let Some(content_type) = &content_type {
         policy = policy.field_equals("content-type", content_type);
@@ -329,7 +330,7 @@ fn upload(
     expires_in: u64,
 ) -> Result<MultipartUpload, ApiError> {
     let storage_id = state.upload_ids.open(&companion.bucket, key, upload_id)?;
-    let object = state.target(&companion.bucket).request(
+    let object = state.target(&companion.bucket)?.request(
         Method::Get,
         key,
         Duration::from_secs(expires_in),
@@ -400,7 +401,7 @@ pub(crate) async fn create(
     if let Some(acl) = &companion.acl {
         headers.push(("x-amz-acl".to_owned(), acl.clone()));
     }
-    let object = state.target(&companion.bucket).request(
+    let object = state.target(&companion.bucket)?.request(
         Method::Get,
         &key,
         Duration::from_secs(companion.expires_in),
@@ -759,7 +760,7 @@ pub(crate) async fn complete_listed(
         .object_size(object, &state.signer(state.now())?.signer, state.now())
         .await?;
     if let Some(size) = size.filter(|size| *size > max) {
-        let delete = state.target(object.bucket()).request(
+        let delete = state.target(object.bucket())?.request(
             Method::Delete,
             object.key(),
             Duration::from_secs(600),

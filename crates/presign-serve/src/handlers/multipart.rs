@@ -138,7 +138,7 @@ fn existing_upload(
     let storage_id = state.upload_ids.open(bucket, &body.key, &body.upload_id)?;
     let object =
         state
-            .target(bucket)
+            .target(bucket)?
             .request(Method::Get, &body.key, Duration::from_secs(600), &[], &[]);
     MultipartUpload::new(&object, storage_id)
         .map_err(|error| ApiError::bad_request("upload_id", error.to_string()))
@@ -174,7 +174,7 @@ pub(crate) async fn create(
     }
     .map_err(|error| ApiError::bad_request("part_size", error.to_string()))?;
     let headers = object_headers(body.content_type.as_deref(), &body.metadata)?;
-    let target = state.target(&bucket);
+    let target = state.target(&bucket)?;
     let expiry = Duration::from_secs(expires_in);
     let now = state.now();
     let upload_id = state

@@ -205,7 +205,7 @@ pub(crate) async fn presign_url(
     let headers = pairs(&body.headers);
     let query = pairs(&body.query);
     let (expires_in, headers) = check_request(&client, method, body.expires_in, &headers, &query)?;
-    let request = state.target(bucket).request(
+    let request = state.target(bucket)?.request(
         method,
         &body.key,
         Duration::from_secs(expires_in),
@@ -264,7 +264,7 @@ pub(crate) async fn presign_batch(
     let headers = pairs(&body.headers);
     let query = pairs(&body.query);
     let (expires_in, headers) = check_request(&client, method, body.expires_in, &headers, &query)?;
-    let template = state.target(bucket).request(
+    let template = state.target(bucket)?.request(
         method,
         "",
         Duration::from_secs(expires_in),
@@ -343,8 +343,9 @@ pub(crate) async fn post_policy(
         ));
     }
     let mut policy = state
-        .target(bucket)
-        .post_policy(&body.key, Duration::from_secs(expires_in));
+        .target(bucket)?
+        .post_policy(&body.key, Duration::from_secs(expires_in))
+        .map_err(|error| ApiError::bad_request("bucket", error.to_string()))?;
     if let Some(status) = body.success_action_status {
         if !matches!(status, 200 | 201 | 204) {
             return Err(ApiError::bad_request(

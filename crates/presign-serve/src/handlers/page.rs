@@ -83,7 +83,10 @@ fn storage_origins(settings: &Settings) -> Vec<String> {
     buckets.push(&settings.storage.target.bucket);
     let mut origins = Vec::new();
     for bucket in buckets {
-        let request = settings.storage.target.with_bucket(bucket).request(
+        let Ok(target) = settings.storage.target.with_bucket(bucket) else {
+            continue;
+        };
+        let request = target.request(
             presign::Method::Put,
             "probe",
             Duration::from_secs(60),

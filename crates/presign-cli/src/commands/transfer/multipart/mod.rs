@@ -249,7 +249,7 @@ pub(crate) fn upload_with_credentials(
     let env = presign_config::Environment::from_process();
     let expires_in = Duration::from_secs(args.signing.expires_in);
     let resolved = resolve::resolve_target(&args.signing, bucket, &env, now, |target| {
-        target.request(presign::Method::Post, key, expires_in, &[], &headers)
+        Ok(target.request(presign::Method::Post, key, expires_in, &[], &headers))
     })?;
     // From the signing instant (`--at`, else the clock's reading).
     let expires_at = resolved.signed_at + expires_in;

@@ -1,0 +1,217 @@
+//! How a bucket becomes a host: the endpoint settings of a configuration,
+//! applied to one bucket by the core's host module
+//! ([`presign::resolve_s3_endpoint`], botocore's S3 endpoint rules).
+//!
+//! One deliberate difference from botocore: on a custom endpoint
+//! (`--endpoint-url`, `AWS_ENDPOINT_URL_S3`, ...) an ordinary bucket keeps
+//! presign's own addressing (path style unless the host is AWS's, see
+//! [`presign::Addressing::Auto`]), because most S3-compatible stores serve
+//! no virtual hosts; access point ARNs on a custom endpoint follow the rules.
+
+use std::sync::Arc;
+
+use presign::{
+    Addressing, AuthScheme, EndpointError, EndpointSettings, HostForm, ResolvedEndpoint,
+    resolve_s3_endpoint,
+};
+
+use crate::error::ConfigError;
+
+/// How the host a target's URLs go to is signed, beyond the keys.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostSigning {
+    /// What the URL carries as the bucket: the host label of an access
+    /// point (`myap-123456789012`), the bucket otherwise.
+    pub url_bucket: String,
+    /// The service in the credential scope: `s3`, `s3-object-lambda`,
+    /// `s3-outposts` or `s3express`.
+    pub service: String,
+    /// SigV4A's region set (`*`) for a Multi-Region Access Point; `None`
+    /// signs SigV4.
+    pub sigv4a_region_set: Option<String>,
+    /// An S3 Express directory bucket signed with a `CreateSession`
+    /// session: the shell fetches the session for [`Target::bucket`] at
+    /// [`ExpressSession::endpoint`] and signs with its keys.
+    pub express_session: Option<ExpressSession>,
+    /// The host form, `None` for an ordinary bucket on a custom endpoint.
+    pub form: Option<HostForm>,
+}
+
+/// Where an S3 Express session comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExpressSession {
+    /// The zonal endpoint with the bucket in its host:
+    /// `https://BUCKET.s3express-ZONE.REGION.amazonaws.com`.
+    pub endpoint: String,
+    /// The region `CreateSession` is signed for.
+    pub region: String,
+}
+
+impl HostSigning {
+    /// An ordinary bucket, signed SigV4 for `s3`.
+    pub(crate) fn plain(bucket: &str) -> Self {
+        Self {
+            url_bucket: bucket.to_owned(),
+            service: presign::SERVICE.to_owned(),
+            sigv4a_region_set: None,
+            express_session: None,
+            form: None,
+        }
+    }
+}
+
+/// A configuration's endpoint settings, kept to resolve any bucket.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct HostRules {
+    /// The rules' inputs; `force_path_style` follows `addressing`.
+    pub(crate) settings: EndpointSettings,
+    /// The addressing asked for (flag, profile, or auto).
+    pub(crate) addressing: Addressing,
+    /// The switches that are on and where each comes from, for errors:
+    /// `accelerate from --accelerate, FIPS from AWS_USE_FIPS_ENDPOINT`.
+    pub(crate) in_force: String,
+}
+
+/// What a bucket resolves to.
+pub(crate) struct BucketHost {
+    pub(crate) endpoint: String,
+    pub(crate) region: String,
+    pub(crate) addressing: Addressing,
+    pub(crate) signing: HostSigning,
+}
+
+impl HostRules {
+    pub(crate) fn shared(
+        settings: EndpointSettings,
+        addressing: Addressing,
+        in_force: String,
+    ) -> Arc<Self> {
+        Arc::new(Self {
+            settings,
+            addressing,
+            in_force,
+        })
+    }
+
+    fn refusal(&self, bucket: &str, problem: EndpointError) -> ConfigError {
+        ConfigError::Endpoint {
+            bucket: bucket.to_owned(),
+            problem,
+            in_force: if self.in_force.is_empty() {
+                String::new()
+            } else {
+                format!(" (settings in force: {})", self.in_force)
+            },
+        }
+    }
+
+    /// Resolves `bucket`.
+    ///
+    /// # Errors
+    /// [`ConfigError::Endpoint`] naming the bucket when the rules refuse it
+    /// (a malformed ARN, accelerate with a dotted bucket, FIPS in China,
+    /// ...).
+    pub(crate) fn resolve(&self, bucket: &str) -> Result<BucketHost, ConfigError> {
+        let is_arn = bucket.starts_with("arn:");
+        if let Some(endpoint) = &self.settings.endpoint_url
+            && !is_arn
+        {
+            if self.settings.accelerate {
+                return Err(self.refusal(
+                    bucket,
+                    EndpointError::Conflict {
+                        setting: "a custom endpoint (endpoint_url)",
+                        with: "S3 Accelerate (accelerate)",
+                    },
+                ));
+            }
+            return Ok(BucketHost {
+                endpoint: endpoint.clone(),
+                region: self.settings.region.clone(),
+                addressing: self.addressing,
+                signing: HostSigning::plain(bucket),
+            });
+        }
+        let mut settings = self.settings.clone();
+        settings.force_path_style = self.addressing == Addressing::Path;
+        if settings.endpoint_url.is_some() {
+            // botocore drops FIPS and dualstack when an endpoint is given
+            // (args.py); `--output explain` says so.
+            settings.use_fips = false;
+            settings.use_dualstack = false;
+        }
+        let resolved =
+            resolve_s3_endpoint(&settings, bucket).map_err(|problem| self.refusal(bucket, problem))?;
+        Ok(bucket_host(resolved, &self.settings.region))
+    }
+}
+
+/// The resolver's answer in the shape a [`presign::PresignRequest`] takes.
+/// A host label with dots (`NAME.mrap` of a Multi-Region Access Point) keeps
+/// its first label as the bucket and moves the rest into the endpoint, so
+/// the request's virtual host needs no dotted bucket.
+fn bucket_host(resolved: ResolvedEndpoint, region: &str) -> BucketHost {
+    let ResolvedEndpoint {
+        mut endpoint,
+        mut bucket,
+        addressing,
+        auth,
+        form,
+        express,
+        ..
+    } = resolved;
+    if addressing == Addressing::VirtualHost
+        && let Some((first, rest)) = bucket.split_once('.')
+        && let Some((scheme, authority)) = endpoint.split_once("://")
+    {
+        endpoint = format!("{scheme}://{rest}.{authority}");
+        bucket = first.to_owned();
+    }
+    let (service, signing_region, sigv4a_region_set, session) = match &auth {
+        AuthScheme::SigV4 {
+            signing_name,
+            signing_region,
+        } => (signing_name.clone(), signing_region.clone(), None, false),
+        AuthScheme::SigV4S3Express {
+            signing_name,
+            signing_region,
+        } => (signing_name.clone(), signing_region.clone(), None, true),
+        AuthScheme::SigV4a {
+            signing_name,
+            region_set,
+        } => (
+            signing_name.clone(),
+            region.to_owned(),
+            Some(region_set.join(",")),
+            false,
+        ),
+    };
+    let express_session = (express && session).then(|| ExpressSession {
+        endpoint: if addressing == Addressing::VirtualHost {
+            virtual_url(&endpoint, &bucket)
+        } else {
+            format!("{endpoint}/{bucket}")
+        },
+        region: signing_region.clone(),
+    });
+    BucketHost {
+        endpoint,
+        region: signing_region,
+        addressing,
+        signing: HostSigning {
+            url_bucket: bucket,
+            service,
+            sigv4a_region_set,
+            express_session,
+            form: Some(form),
+        },
+    }
+}
+
+/// `scheme://BUCKET.authority[/path]`.
+fn virtual_url(endpoint: &str, bucket: &str) -> String {
+    match endpoint.split_once("://") {
+        Some((scheme, rest)) => format!("{scheme}://{bucket}.{rest}"),
+        None => format!("{bucket}.{endpoint}"),
+    }
+}
