@@ -10,6 +10,7 @@
 use std::fmt;
 
 use crate::error::PresignError;
+use crate::s3_host::{PARTITIONS, Partition};
 use crate::sink::Sink;
 
 /// A parsed, validated endpoint.
@@ -184,7 +185,7 @@ impl<'a> EndpointRef<'a> {
 
     pub(crate) fn is_aws(self) -> bool {
         let host = self.host.as_bytes();
-        PARTITIONS.iter().any(|(_, suffix)| {
+        PARTITIONS.iter().map(|p| p.dns_suffix).any(|suffix| {
             // `.suffix` at the end of the host, in any case.
             host.len() > suffix.len()
                 && host[host.len() - suffix.len() - 1] == b'.'
@@ -288,8 +289,9 @@ impl Endpoint {
     /// The AWS S3 endpoint botocore uses for `region`: the global
     /// `s3.amazonaws.com` for `us-east-1`, otherwise `s3.REGION.` and the DNS
     /// suffix of the region's partition (`amazonaws.com`, `amazonaws.com.cn`,
-    /// the ISO partitions' and `amazonaws.eu`). `None` for an empty region,
-    /// which AWS cannot serve.
+    /// the ISO partitions' and `amazonaws.eu`: the partition botocore's
+    /// `partitions.json` puts the region in, see [`Partition::of_region`]).
+    /// `None` for an empty region, which AWS cannot serve.
     ///
     /// # Example
     /// ```
@@ -306,13 +308,10 @@ impl Endpoint {
         match region {
             "" => None,
             "us-east-1" => Some("https://s3.amazonaws.com".to_owned()),
-            _ => {
-                let suffix = PARTITIONS
-                    .iter()
-                    .find(|(prefix, _)| region.starts_with(prefix))
-                    .map_or("amazonaws.com", |(_, suffix)| suffix);
-                Some(format!("https://s3.{region}.{suffix}"))
-            }
+            _ => Some(format!(
+                "https://s3.{region}.{}",
+                Partition::of_region(region).dns_suffix
+            )),
         }
     }
 
@@ -352,19 +351,6 @@ impl Endpoint {
             })
     }
 }
-
-/// Region name prefixes of the AWS partitions and their DNS suffixes (from
-/// botocore's partition data); every other region is in `aws`
-/// (`amazonaws.com`), listed last.
-const PARTITIONS: [(&str, &str); 7] = [
-    ("cn-", "amazonaws.com.cn"),
-    ("us-isob-", "sc2s.sgov.gov"),
-    ("us-isof-", "csp.hci.ic.gov"),
-    ("us-iso-", "c2s.ic.gov"),
-    ("eu-isoe-", "cloud.adc-e.uk"),
-    ("eusc-", "amazonaws.eu"),
-    ("", "amazonaws.com"),
-];
 
 impl fmt::Display for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -427,7 +413,7 @@ pub(crate) fn looks_like_ipv4(text: &str) -> bool {
 }
 
 /// The endpoint with any `user:password@` replaced, for error messages.
-fn redact_userinfo(text: &str) -> String {
+pub(crate) fn redact_userinfo(text: &str) -> String {
     let (scheme, rest) = text.split_once("://").unwrap_or(("", text));
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     match rest[..authority_end].rfind('@') {

@@ -52,6 +52,7 @@ mod presign;
 mod presigned_url;
 mod request;
 mod s3_answer;
+pub mod s3_host;
 mod scope;
 mod sha256;
 mod signer;
@@ -81,6 +82,10 @@ pub use request::{
     Method, PresignRequest,
 };
 pub use s3_answer::{AnswerError, ListedObject, S3Error, listed_objects};
+pub use s3_host::{
+    Arn, ArnError, AuthScheme, EndpointError, EndpointSettings, HostForm, Partition,
+    ResolvedEndpoint, parse_arn, resolve_s3_endpoint,
+};
 pub use scope::{CredentialScope, validate_region};
 pub use signer::Signer;
 pub use signing_key::SigningKey;
