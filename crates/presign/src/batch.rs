@@ -11,6 +11,7 @@
 //! caller's buffer. [`BatchSigner::sign_two_into`] does that for two keys at
 //! once, overlapping their hashes: the fastest way through many keys.
 
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::amz_date::AmzDate;
@@ -19,12 +20,12 @@ use crate::credentials::Credentials;
 use crate::encode;
 use crate::error::PresignError;
 use crate::hex;
-use crate::prepared::{Prepared, SIGNATURE_NAME};
+use crate::prepared::{Prepared, SIGNATURE_NAME, UrlKey};
 use crate::presign::UNSIGNED_PAYLOAD;
 use crate::request::{Method, PresignRequest, validate_key};
-use crate::scope::scope_parts;
 use crate::sha256::{PreparedHmac, Sha256};
-use crate::string_to_sign::write_head;
+use crate::sigv4a::{SIGV4A_ALGORITHM, SigV4aKey};
+use crate::string_to_sign::{ALGORITHM, write_head};
 
 /// Signs many keys with the settings of one template request, as of one
 /// instant: every URL of a batch expires together.
@@ -55,14 +56,35 @@ use crate::string_to_sign::write_head;
 pub struct BatchSigner {
     /// SHA-256 state after `METHOD\n` and the path prefix.
     canonical_head: Sha256,
-    /// HMAC state keyed with the signing key, after `ALGORITHM\nDATE\nSCOPE\n`.
-    string_to_sign_head: PreparedHmac,
+    /// The key and what precedes the canonical request's hash in the string
+    /// to sign (`ALGORITHM\nDATE\nSCOPE\n`).
+    string_to_sign_head: Head,
     /// The written parts, one after another in one allocation (see [`Parts`]).
     text: String,
     query_start: usize,
     tail_start: usize,
     signed_at: AmzDate,
     expires_at: SystemTime,
+}
+
+/// The key a batch signs with, as its maker has it.
+// Made once per batch and moved into it at once: its size does not matter.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum BatchKey {
+    /// SigV4's signing key, as HMAC pad states.
+    Hmac(PreparedHmac),
+    /// SigV4A's key pair.
+    Ecdsa(Arc<SigV4aKey>),
+}
+
+/// The key and the head of the string to sign.
+#[derive(Clone)]
+enum Head {
+    /// HMAC state keyed with the signing key, after the head.
+    Hmac(PreparedHmac),
+    /// SigV4A: the key pair, and the head as text (ECDSA hashes the whole
+    /// string to sign itself).
+    Ecdsa { key: Arc<SigV4aKey>, head: String },
 }
 
 /// What a batch is made from, checked and written by its maker: in `text`,
@@ -108,7 +130,10 @@ impl BatchSigner {
             &prepared.canonical_headers,
             UNSIGNED_PAYLOAD,
         );
-        let scope = &prepared.scope;
+        let (key, algorithm) = match prepared.key {
+            UrlKey::V4(key) => (BatchKey::Hmac(key.prepared_hmac()), ALGORITHM),
+            UrlKey::V4a(key) => (BatchKey::Ecdsa(key), SIGV4A_ALGORITHM),
+        };
         Ok(Self::from_parts(
             Parts {
                 method: prepared.method,
@@ -119,21 +144,31 @@ impl BatchSigner {
                 signed_at: prepared.signed_at,
                 expires_in: prepared.expires_in,
             },
-            prepared.signing_key.prepared_hmac(),
-            scope_parts(scope.date_stamp(), scope.region(), scope.service()),
+            key,
+            algorithm,
+            &[prepared.scope.as_str()],
         ))
     }
 
     /// A batch from parts already checked and written: by [`BatchSigner::new`]
     /// from a template, by [`crate::Signer`] from a request shape it keeps.
-    /// `key` is the signing key's HMAC, `scope` the credential scope's parts.
-    pub(crate) fn from_parts(parts: Parts, key: PreparedHmac, scope: [&str; 4]) -> Self {
+    /// `key` is the signing key, `scope` the credential scope's parts.
+    pub(crate) fn from_parts(parts: Parts, key: BatchKey, algorithm: &str, scope: &[&str]) -> Self {
         let mut canonical_head = Sha256::new();
         canonical_head.update(parts.method.as_str().as_bytes());
         canonical_head.update(b"\n");
         canonical_head.update(&parts.text.as_bytes()[parts.path_start..parts.query_start]);
-        let mut string_to_sign_head = key;
-        write_head(&mut string_to_sign_head, parts.signed_at.as_str(), scope);
+        let string_to_sign_head = match key {
+            BatchKey::Hmac(mut hmac) => {
+                write_head(&mut hmac, algorithm, parts.signed_at.as_str(), scope);
+                Head::Hmac(hmac)
+            }
+            BatchKey::Ecdsa(key) => {
+                let mut head = String::new();
+                write_head(&mut head, algorithm, parts.signed_at.as_str(), scope);
+                Head::Ecdsa { key, head }
+            }
+        };
         let expires_at =
             parts.signed_at.to_system_time() + std::time::Duration::from_secs(parts.expires_in);
         Self {
@@ -180,10 +215,19 @@ impl BatchSigner {
         let canonical = self
             .canonical_head
             .finish_with::<512>(&[&out.as_bytes()[key_start..], self.canonical_tail()]);
-        let signature = self
-            .string_to_sign_head
-            .mac_with(&hex::encode_array(&canonical));
-        self.write_query(&signature, out);
+        match &self.string_to_sign_head {
+            Head::Hmac(head) => {
+                let signature = head.mac_with(&hex::encode_array(&canonical));
+                self.write_query(&signature, out);
+            }
+            Head::Ecdsa { key, head } => {
+                let mut string_to_sign = String::with_capacity(head.len() + 64);
+                string_to_sign.push_str(head);
+                hex::encode_into(&mut string_to_sign, &canonical);
+                out.push_str(self.url_query());
+                out.push_str(&key.sign(string_to_sign.as_bytes()));
+            }
+        }
     }
 
     /// Signs two keys at once: the URL for `keys[0]` is appended to
@@ -223,6 +267,13 @@ impl BatchSigner {
     ) -> [Result<(), PresignError>; 2] {
         let [first_key, second_key] = keys;
         let [first_out, second_out] = outs;
+        let Head::Hmac(string_to_sign_head) = &self.string_to_sign_head else {
+            // SigV4A: the ECDSA signatures, not the hashes, take the time.
+            return [
+                self.sign_into(first_key, first_out),
+                self.sign_into(second_key, second_out),
+            ];
+        };
         if validate_key(first_key).is_err() || validate_key(second_key).is_err() {
             return [
                 self.sign_into(first_key, first_out),
@@ -236,7 +287,7 @@ impl BatchSigner {
             &[&first_out.as_bytes()[first_start..], tail],
             &[&second_out.as_bytes()[second_start..], tail],
         );
-        let [first_signature, second_signature] = self.string_to_sign_head.mac_two_with(
+        let [first_signature, second_signature] = string_to_sign_head.mac_two_with(
             &hex::encode_array(&first_canonical),
             &hex::encode_array(&second_canonical),
         );

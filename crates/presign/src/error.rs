@@ -108,6 +108,37 @@ pub enum PresignError {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// The signing name of the credential scope is not a service name.
+    #[error(
+        "service {service:?} is invalid: a signing name is 1..=63 lower-case letters, digits \
+         and '-' (s3, s3-object-lambda, s3-outposts, s3express)"
+    )]
+    InvalidService {
+        /// The service as given.
+        service: String,
+    },
+    /// The SigV4A region set cannot go into `X-Amz-Region-Set`.
+    #[error(
+        "SigV4A region set {region_set:?} is invalid: allowed are regions of lower-case \
+         letters, digits, '-' and the wildcard '*', joined with ','"
+    )]
+    InvalidRegionSet {
+        /// The region set as given.
+        region_set: String,
+    },
+    /// Two signing options that cannot apply together.
+    #[error("signing options conflict: {reason}")]
+    ConflictingSigningOptions {
+        /// Which options, and what to do.
+        reason: &'static str,
+    },
+    /// No SigV4A key pair can be derived from these credentials (none of the
+    /// 254 candidates of the key derivation is a P-256 scalar).
+    #[error(
+        "no SigV4A key can be derived from these credentials (every candidate of the key \
+         derivation was out of range); use other credentials"
+    )]
+    SigV4aKeyUnderivable,
 }
 
 /// Why a presigned URL is not accepted. Messages name the rule and the
@@ -135,8 +166,11 @@ pub enum VerifyError {
         /// The parameter name.
         param: String,
     },
-    /// `X-Amz-Algorithm` is not `AWS4-HMAC-SHA256`.
-    #[error("X-Amz-Algorithm {algorithm:?} is not supported: only AWS4-HMAC-SHA256")]
+    /// `X-Amz-Algorithm` is neither `AWS4-HMAC-SHA256` nor `AWS4-ECDSA-P256-SHA256`.
+    #[error(
+        "X-Amz-Algorithm {algorithm:?} is not supported: URLs are AWS4-HMAC-SHA256 or \
+         AWS4-ECDSA-P256-SHA256 (SigV4A), POST forms AWS4-HMAC-SHA256"
+    )]
     UnsupportedAlgorithm {
         /// The algorithm as given.
         algorithm: String,
@@ -150,11 +184,11 @@ pub enum VerifyError {
         amz_date: String,
     },
     /// The credential scope names another service.
-    #[error("the credential scope's service is {service:?}, expected {expected:?}")]
+    #[error("the credential scope's service is {service:?}, expected {expected}")]
     WrongService {
         /// The service of the scope.
         service: String,
-        /// The service the policy expects.
+        /// The services the policy accepts, joined with " or ".
         expected: String,
     },
     /// The credential scope's region is not accepted by the policy.

@@ -57,6 +57,7 @@ mod scope;
 mod sha256;
 mod signer;
 mod signing_key;
+mod sigv4a;
 mod sink;
 mod string_to_sign;
 pub mod units;
@@ -89,8 +90,9 @@ pub use s3_host::{
 pub use scope::{CredentialScope, validate_region};
 pub use signer::Signer;
 pub use signing_key::SigningKey;
+pub use sigv4a::{SIGV4A_ALGORITHM, SigV4aKey};
 pub use string_to_sign::{ALGORITHM, StringToSign};
-pub use verify::{Verified, VerifyPolicy, verify};
+pub use verify::{S3_SIGNING_NAMES, Verified, VerifyPolicy, verify};
 
 /// The README's Rust example, compiled and run as a doc test so it stays true.
 #[cfg(doctest)]

@@ -9,6 +9,7 @@
 //! hash. One place computes each part, so the URLs of the three cannot
 //! differ.
 
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use smallvec::SmallVec;
@@ -22,6 +23,7 @@ use crate::error::PresignError;
 use crate::request::{Addressing, Method, PresignRequest};
 use crate::scope::{CredentialScope, scope_parts, validate_region};
 use crate::signing_key::SigningKey;
+use crate::sigv4a::{SIGV4A_ALGORITHM, SigV4aKey};
 use crate::sink::Sink;
 use crate::string_to_sign::ALGORITHM;
 
@@ -181,12 +183,28 @@ pub(crate) fn check_expiry(signed_at: AmzDate, expires_in: u64) -> Result<(), Pr
 /// the last query parameter, after the others ([`AuthQuery`]).
 pub(crate) const SIGNATURE_NAME: &str = "&X-Amz-Signature=";
 
+/// The query parameter that carries an ordinary session token.
+pub(crate) const SECURITY_TOKEN: &str = "X-Amz-Security-Token";
+/// The query parameter that carries an S3 Express session token.
+pub(crate) const S3_SESSION_TOKEN: &str = "X-Amz-S3session-Token";
+
+/// The name of the session token's query parameter for `request`.
+pub(crate) fn token_name(request: &PresignRequest) -> &'static str {
+    request.token_name
+}
+
 /// The auth parameters of one URL but its signature.
 #[derive(Debug)]
 pub(crate) struct AuthQuery<'a> {
     /// The access key id, encoded.
     pub(crate) encoded_access_key_id: &'a str,
     pub(crate) region: &'a str,
+    /// The signing name of the scope (checked: it needs no encoding).
+    pub(crate) service: &'a str,
+    /// SigV4A's region set, raw; `None` for SigV4.
+    pub(crate) region_set: Option<&'a str>,
+    /// The name of the session token's parameter.
+    pub(crate) token_name: &'static str,
     /// `X-Amz-Date`, `YYYYMMDDTHHMMSSZ`.
     pub(crate) date: &'a str,
     pub(crate) expires_in: u64,
@@ -196,13 +214,34 @@ pub(crate) struct AuthQuery<'a> {
 }
 
 impl AuthQuery<'_> {
-    /// The parts of the credential scope.
-    pub(crate) fn scope_parts(&self) -> [&str; 4] {
-        scope_parts(&self.date[..8], self.region, SERVICE)
+    /// The parts of the credential scope: a SigV4A scope has no region.
+    pub(crate) fn scope_parts(&self) -> SmallVec<[&str; 4]> {
+        let [date, region, service, terminator] =
+            scope_parts(&self.date[..8], self.region, self.service);
+        if self.region_set.is_some() {
+            SmallVec::from_iter([date, service, terminator])
+        } else {
+            SmallVec::from_iter([date, region, service, terminator])
+        }
     }
 
-    /// Appends the auth parameters in URL order (the session token last),
-    /// each preceded by `&` unless `first`. Reports where each pair went.
+    /// `X-Amz-Algorithm`.
+    pub(crate) fn algorithm(&self) -> &'static str {
+        if self.region_set.is_some() {
+            SIGV4A_ALGORITHM
+        } else {
+            ALGORITHM
+        }
+    }
+
+    /// Appends the auth parameters in URL order, each preceded by `&` unless
+    /// `first`. Reports where each pair went.
+    ///
+    /// SigV4 (botocore's `SigV4QueryAuth`, `S3ExpressQueryAuth`): algorithm,
+    /// credential, date, expires, signed headers, then the session token.
+    /// SigV4A (aws-c-auth, through botocore's `CrtS3SigV4AsymQueryAuth`):
+    /// algorithm, credential, date, signed headers, expires, the session
+    /// token, then the region set.
     pub(crate) fn write(&self, out: &mut String, first: bool, mut on_pair: impl FnMut(PairRange)) {
         // Names, the algorithm, the date (digits, `T`, `Z`), a checked region
         // (`[a-z0-9-]*`), `s3` and `aws4_request` need no encoding (a unit
@@ -228,7 +267,7 @@ impl AuthQuery<'_> {
         };
 
         let pair = start(out, "X-Amz-Algorithm");
-        out.push_str(ALGORITHM);
+        out.push_str(self.algorithm());
         end(out, pair);
 
         let pair = start(out, "X-Amz-Credential");
@@ -244,18 +283,52 @@ impl AuthQuery<'_> {
         out.push_str(self.date);
         end(out, pair);
 
-        let pair = start(out, "X-Amz-Expires");
-        out.put_decimal(self.expires_in);
-        end(out, pair);
+        let sigv4a = self.region_set.is_some();
+        if !sigv4a {
+            let pair = start(out, "X-Amz-Expires");
+            out.put_decimal(self.expires_in);
+            end(out, pair);
+        }
 
         let pair = start(out, "X-Amz-SignedHeaders");
         encode::query_into(out, self.signed_headers);
         end(out, pair);
 
+        if sigv4a {
+            let pair = start(out, "X-Amz-Expires");
+            out.put_decimal(self.expires_in);
+            end(out, pair);
+        }
+
         if let Some(token) = self.encoded_session_token {
-            let pair = start(out, "X-Amz-Security-Token");
+            let pair = start(out, self.token_name);
             out.push_str(token);
             end(out, pair);
+        }
+
+        if let Some(region_set) = self.region_set {
+            let pair = start(out, "X-Amz-Region-Set");
+            encode::query_into(out, region_set);
+            end(out, pair);
+        }
+    }
+}
+
+/// The key a URL is signed with.
+#[derive(Clone, Debug)]
+pub(crate) enum UrlKey {
+    /// SigV4: the HMAC key of the day, region and service.
+    V4(SigningKey),
+    /// SigV4A: the key pair of the credentials, for any day and region.
+    V4a(Arc<SigV4aKey>),
+}
+
+impl UrlKey {
+    /// The signature of `string_to_sign`, in hex.
+    pub(crate) fn sign(&self, string_to_sign: &[u8]) -> String {
+        match self {
+            Self::V4(key) => key.sign(string_to_sign),
+            Self::V4a(key) => key.sign(string_to_sign),
         }
     }
 }
@@ -282,7 +355,7 @@ pub(crate) struct Prepared {
     /// Encoded query pairs in URL order (the signature excluded).
     pub(crate) encoded_query: Vec<(String, String)>,
     pub(crate) headers: Vec<(String, String)>,
-    pub(crate) signing_key: SigningKey,
+    pub(crate) key: UrlKey,
     pub(crate) has_session_token: bool,
 }
 
@@ -292,6 +365,17 @@ impl Prepared {
         request: &PresignRequest,
         credentials: &Credentials,
         now: SystemTime,
+    ) -> Result<Self, PresignError> {
+        Self::with_sigv4a_key(request, credentials, now, None)
+    }
+
+    /// [`Prepared::new`] with the credentials' SigV4A key when the caller
+    /// keeps it (it is derived here otherwise, for a SigV4A request).
+    pub(crate) fn with_sigv4a_key(
+        request: &PresignRequest,
+        credentials: &Credentials,
+        now: SystemTime,
+        sigv4a_key: Option<&Arc<SigV4aKey>>,
     ) -> Result<Self, PresignError> {
         let checked = Checked::new(request, Some(credentials))?;
         let signed_at = signing_instant(now, checked.expires_in)?;
@@ -303,7 +387,12 @@ impl Prepared {
         checked.write_host(&mut host);
         let canonical_headers = CanonicalHeaders::new(checked.headers(&host));
 
-        let scope = CredentialScope::new(signed_at.date_stamp(), &request.region, SERVICE);
+        let region_set = request.region_set.as_deref();
+        let scope = if region_set.is_some() {
+            CredentialScope::without_region(signed_at.date_stamp(), &request.service)
+        } else {
+            CredentialScope::new(signed_at.date_stamp(), &request.region, &request.service)
+        };
         let encoded_token = credentials.session_token().map(encode::query);
         let mut url_query = String::new();
         let mut ranges = Vec::new();
@@ -312,6 +401,9 @@ impl Prepared {
         AuthQuery {
             encoded_access_key_id: &encode::query(credentials.access_key_id()),
             region: &request.region,
+            service: &request.service,
+            region_set,
+            token_name: token_name(request),
             date: signed_at.as_str(),
             expires_in: checked.expires_in,
             signed_headers: canonical_headers.signed_headers(),
@@ -325,12 +417,7 @@ impl Prepared {
                 (name.to_owned(), value.to_owned())
             })
             .collect();
-        let signing_key = SigningKey::derive(
-            credentials.secret_access_key(),
-            signed_at.date_stamp(),
-            &request.region,
-            SERVICE,
-        );
+        let key = url_key(request, credentials, signed_at, sigv4a_key)?;
         Ok(Self {
             method: request.method,
             endpoint: checked.endpoint.to_owned(),
@@ -350,10 +437,36 @@ impl Prepared {
                 .iter()
                 .map(|(name, value)| (name.to_ascii_lowercase(), value.clone()))
                 .collect(),
-            signing_key,
+            key,
             has_session_token: credentials.session_token().is_some(),
         })
     }
+}
+
+/// The key for `request`: SigV4A's key pair (the one given, else derived),
+/// or SigV4's HMAC key for the day, region and service.
+fn url_key(
+    request: &PresignRequest,
+    credentials: &Credentials,
+    signed_at: AmzDate,
+    sigv4a_key: Option<&Arc<SigV4aKey>>,
+) -> Result<UrlKey, PresignError> {
+    Ok(if request.region_set.is_some() {
+        UrlKey::V4a(match sigv4a_key {
+            Some(key) => Arc::clone(key),
+            None => Arc::new(SigV4aKey::derive(
+                credentials.access_key_id(),
+                credentials.secret_access_key(),
+            )?),
+        })
+    } else {
+        UrlKey::V4(SigningKey::derive(
+            credentials.secret_access_key(),
+            signed_at.date_stamp(),
+            &request.region,
+            &request.service,
+        ))
+    })
 }
 
 #[cfg(test)]
@@ -366,6 +479,7 @@ mod tests {
     fn auth_names_and_fixed_values_need_no_encoding() {
         for text in crate::request::AUTH_PARAMETERS.into_iter().chain([
             ALGORITHM,
+            SIGV4A_ALGORITHM,
             SERVICE,
             "aws4_request",
             "20130524T000000Z",

@@ -16,7 +16,7 @@ use crate::credentials::Credentials;
 use crate::encode;
 use crate::endpoint::Endpoint;
 use crate::error::PresignError;
-use crate::prepared::{Prepared, SIGNATURE_NAME};
+use crate::prepared::{Prepared, SIGNATURE_NAME, UrlKey};
 use crate::request::{Addressing, Method, PresignRequest};
 use crate::scope::CredentialScope;
 use crate::string_to_sign::StringToSign;
@@ -57,6 +57,7 @@ pub struct Presigned {
     string_to_sign: StringToSign,
     signature: String,
     has_session_token: bool,
+    sigv4a: bool,
 }
 
 impl Presigned {
@@ -120,7 +121,8 @@ impl Presigned {
         self.signed_at.to_system_time() + Duration::from_secs(self.expires_in)
     }
 
-    /// The credential scope, `YYYYMMDD/region/s3/aws4_request`.
+    /// The credential scope, `YYYYMMDD/region/s3/aws4_request` (SigV4A:
+    /// `YYYYMMDD/s3/aws4_request`).
     #[must_use]
     pub fn credential_scope(&self) -> &CredentialScope {
         &self.scope
@@ -151,7 +153,19 @@ impl Presigned {
         &self.string_to_sign
     }
 
-    /// `X-Amz-Signature`: 64 lower-case hex digits.
+    /// `X-Amz-Algorithm`: `AWS4-HMAC-SHA256`, or `AWS4-ECDSA-P256-SHA256`
+    /// for SigV4A.
+    #[must_use]
+    pub fn algorithm(&self) -> &'static str {
+        if self.sigv4a {
+            crate::sigv4a::SIGV4A_ALGORITHM
+        } else {
+            crate::string_to_sign::ALGORITHM
+        }
+    }
+
+    /// `X-Amz-Signature` in lower-case hex: 64 digits (an HMAC) for SigV4,
+    /// a DER-encoded ECDSA signature (about 140 digits) for SigV4A.
     #[must_use]
     pub fn signature(&self) -> &str {
         &self.signature
@@ -207,10 +221,13 @@ pub fn presign(
         &prepared.canonical_headers,
         UNSIGNED_PAYLOAD,
     );
-    let string_to_sign = StringToSign::new(prepared.signed_at, &prepared.scope, &canonical_request);
-    let signature = prepared
-        .signing_key
-        .sign(string_to_sign.as_str().as_bytes());
+    let string_to_sign = match prepared.key {
+        UrlKey::V4(_) => StringToSign::new(prepared.signed_at, &prepared.scope, &canonical_request),
+        UrlKey::V4a(_) => {
+            StringToSign::sigv4a(prepared.signed_at, &prepared.scope, &canonical_request)
+        }
+    };
+    let signature = prepared.key.sign(string_to_sign.as_str().as_bytes());
     let url = format!(
         "{}{path}?{}{SIGNATURE_NAME}{signature}",
         prepared.origin, prepared.url_query
@@ -232,6 +249,7 @@ pub fn presign(
         string_to_sign,
         signature,
         has_session_token: prepared.has_session_token,
+        sigv4a: matches!(prepared.key, UrlKey::V4a(_)),
     })
 }
 

@@ -16,6 +16,7 @@ use crate::error::VerifyError;
 use crate::location::{ObjectLocation, locate};
 use crate::presign::UNSIGNED_PAYLOAD;
 use crate::scope::CredentialScope;
+use crate::sigv4a::SIGV4A_ALGORITHM;
 use crate::string_to_sign::{ALGORITHM, StringToSign};
 
 /// A presigned URL taken apart. Nothing here is checked against a secret.
@@ -46,8 +47,18 @@ pub struct PresignedUrl {
     expires_in: u64,
     signed_headers: Vec<String>,
     has_session_token: bool,
+    /// SigV4A's `X-Amz-Region-Set`, decoded; `None` for SigV4.
+    region_set: Option<String>,
     signature: String,
 }
+
+/// The auth parameters that may appear at most once besides [`REQUIRED`]:
+/// the two session token names and SigV4A's region set.
+const OPTIONAL: [&str; 3] = [
+    "X-Amz-Security-Token",
+    "X-Amz-S3session-Token",
+    "X-Amz-Region-Set",
+];
 
 /// The auth parameters, each required exactly once (the token is optional).
 const REQUIRED: [&str; 6] = [
@@ -61,7 +72,7 @@ const REQUIRED: [&str; 6] = [
 
 impl PresignedUrl {
     /// Parses `url`. Requires http(s), a host, and every SigV4 auth parameter
-    /// exactly once, each well formed.
+    /// exactly once, each well formed (and for SigV4A, `X-Amz-Region-Set`).
     ///
     /// # Errors
     /// [`VerifyError::Malformed`] naming the part or parameter that is wrong,
@@ -103,6 +114,8 @@ impl PresignedUrl {
             signed_headers,
             signature,
             token,
+            s3_session_token,
+            region_set,
         ] = auth;
         let take = |value: Option<String>, param: &str| {
             value.ok_or_else(|| VerifyError::MissingParameter {
@@ -110,9 +123,16 @@ impl PresignedUrl {
             })
         };
         let algorithm = take(algorithm, "X-Amz-Algorithm")?;
-        if algorithm != ALGORITHM {
-            return Err(VerifyError::UnsupportedAlgorithm { algorithm });
-        }
+        let sigv4a = match algorithm.as_str() {
+            ALGORITHM => false,
+            SIGV4A_ALGORITHM => true,
+            _ => return Err(VerifyError::UnsupportedAlgorithm { algorithm }),
+        };
+        let region_set = if sigv4a {
+            Some(take(region_set, "X-Amz-Region-Set")?)
+        } else {
+            None
+        };
         let credential = take(credential, "X-Amz-Credential")?;
         let date = take(date, "X-Amz-Date")?;
         let expires = take(expires, "X-Amz-Expires")?;
@@ -122,12 +142,7 @@ impl PresignedUrl {
         let signed_at: AmzDate = date
             .parse()
             .map_err(|_| malformed("X-Amz-Date", "expected YYYYMMDDTHHMMSSZ"))?;
-        let (access_key_id, scope) = parse_credential(&credential).ok_or_else(|| {
-            malformed(
-                "X-Amz-Credential",
-                "expected ACCESS_KEY_ID/YYYYMMDD/REGION/SERVICE/aws4_request",
-            )
-        })?;
+        let (access_key_id, scope) = credential_of(&credential, sigv4a)?;
         let expires_in = (!expires.is_empty() && expires.bytes().all(|b| b.is_ascii_digit()))
             .then(|| expires.parse::<u64>().ok())
             .flatten()
@@ -142,16 +157,7 @@ impl PresignedUrl {
                 "expected lower-case header names separated by ';'",
             ));
         }
-        if signature.len() != 64
-            || !signature
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-        {
-            return Err(malformed(
-                "X-Amz-Signature",
-                "expected 64 lower-case hex digits",
-            ));
-        }
+        check_signature_form(&signature, sigv4a)?;
         Ok(Self {
             scheme: scheme.to_owned(),
             host_header,
@@ -162,7 +168,8 @@ impl PresignedUrl {
             signed_at,
             expires_in,
             signed_headers,
-            has_session_token: token.is_some(),
+            has_session_token: token.is_some() || s3_session_token.is_some(),
+            region_set,
             signature,
         })
     }
@@ -197,7 +204,7 @@ impl PresignedUrl {
     /// `response-*`, ...), decoded, in URL order.
     pub fn extra_query(&self) -> impl Iterator<Item = &(String, String)> {
         self.query.iter().filter(|(name, _)| {
-            name != "X-Amz-Security-Token" && !REQUIRED.contains(&name.as_str())
+            !OPTIONAL.contains(&name.as_str()) && !REQUIRED.contains(&name.as_str())
         })
     }
 
@@ -245,7 +252,26 @@ impl PresignedUrl {
         &self.signed_headers
     }
 
-    /// Whether `X-Amz-Security-Token` is present.
+    /// `X-Amz-Algorithm`: `AWS4-HMAC-SHA256`, or `AWS4-ECDSA-P256-SHA256`
+    /// for SigV4A.
+    #[must_use]
+    pub fn algorithm(&self) -> &'static str {
+        if self.region_set.is_some() {
+            SIGV4A_ALGORITHM
+        } else {
+            ALGORITHM
+        }
+    }
+
+    /// SigV4A's `X-Amz-Region-Set` (decoded: regions joined with `,`);
+    /// `None` for a SigV4 URL.
+    #[must_use]
+    pub fn region_set(&self) -> Option<&str> {
+        self.region_set.as_deref()
+    }
+
+    /// Whether `X-Amz-Security-Token` or `X-Amz-S3session-Token` (S3
+    /// Express) is present.
     #[must_use]
     pub fn has_session_token(&self) -> bool {
         self.has_session_token
@@ -309,16 +335,20 @@ impl PresignedUrl {
         headers: &[(&str, &str)],
     ) -> Result<StringToSign, VerifyError> {
         let canonical = self.canonical_request(method, headers)?;
-        Ok(StringToSign::new(self.signed_at, &self.scope, &canonical))
+        Ok(if self.region_set.is_some() {
+            StringToSign::sigv4a(self.signed_at, &self.scope, &canonical)
+        } else {
+            StringToSign::new(self.signed_at, &self.scope, &canonical)
+        })
     }
 }
 
-/// The values of `REQUIRED` and then `X-Amz-Security-Token`, where present.
-type AuthParameters = [Option<String>; 7];
+/// The values of `REQUIRED` and then of `OPTIONAL`, where present.
+type AuthParameters = [Option<String>; 9];
 
 /// The query's parameters but the signature, decoded, in URL order; and the
-/// auth parameters, each at most once, in the order of `REQUIRED` then the
-/// session token.
+/// auth parameters, each at most once, in the order of `REQUIRED` then
+/// `OPTIONAL`.
 fn split_query(raw_query: &str) -> Result<(Vec<(String, String)>, AuthParameters), VerifyError> {
     let malformed = |part: &str, reason: &'static str| VerifyError::Malformed {
         part: part.to_owned(),
@@ -334,7 +364,7 @@ fn split_query(raw_query: &str) -> Result<(Vec<(String, String)>, AuthParameters
             .ok_or_else(|| malformed(&name, "the value is not valid percent-encoded UTF-8"))?;
         let slot = REQUIRED
             .iter()
-            .chain(["X-Amz-Security-Token"].iter())
+            .chain(OPTIONAL.iter())
             .position(|auth| *auth == name);
         if let Some(index) = slot {
             if auth[index].is_some() {
@@ -355,6 +385,67 @@ pub(crate) fn decode(text: &str) -> Option<String> {
         .decode_utf8()
         .ok()
         .map(std::borrow::Cow::into_owned)
+}
+
+/// `X-Amz-Signature` in its algorithm's form: 64 lower-case hex digits (an
+/// HMAC-SHA256), or for SigV4A a DER ECDSA P-256 signature in lower-case hex
+/// (an even number of digits, at most 144).
+fn check_signature_form(signature: &str, sigv4a: bool) -> Result<(), VerifyError> {
+    let lower_hex = signature
+        .bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    let (length_ok, expected) = if sigv4a {
+        (
+            (16..=144).contains(&signature.len()) && signature.len().is_multiple_of(2),
+            "expected a DER ECDSA signature in lower-case hex (SigV4A)",
+        )
+    } else {
+        (signature.len() == 64, "expected 64 lower-case hex digits")
+    };
+    if length_ok && lower_hex {
+        Ok(())
+    } else {
+        Err(VerifyError::Malformed {
+            part: "X-Amz-Signature".to_owned(),
+            reason: expected,
+        })
+    }
+}
+
+/// The access key id and scope of `X-Amz-Credential`, in the algorithm's form.
+fn credential_of(credential: &str, sigv4a: bool) -> Result<(String, CredentialScope), VerifyError> {
+    let (parsed, expected) = if sigv4a {
+        (
+            parse_sigv4a_credential(credential),
+            "expected ACCESS_KEY_ID/YYYYMMDD/SERVICE/aws4_request (SigV4A)",
+        )
+    } else {
+        (
+            parse_credential(credential),
+            "expected ACCESS_KEY_ID/YYYYMMDD/REGION/SERVICE/aws4_request",
+        )
+    };
+    parsed.ok_or_else(|| VerifyError::Malformed {
+        part: "X-Amz-Credential".to_owned(),
+        reason: expected,
+    })
+}
+
+/// SigV4A's `ACCESS_KEY_ID/YYYYMMDD/SERVICE/aws4_request`: no region.
+fn parse_sigv4a_credential(credential: &str) -> Option<(String, CredentialScope)> {
+    let mut parts = credential.rsplitn(4, '/');
+    let terminator = parts.next()?;
+    let service = parts.next()?;
+    let date = parts.next()?;
+    let access_key_id = parts.next()?;
+    let date_ok = date.len() == 8 && date.bytes().all(|b| b.is_ascii_digit());
+    (terminator == "aws4_request" && date_ok && !service.is_empty() && !access_key_id.is_empty())
+        .then(|| {
+            (
+                access_key_id.to_owned(),
+                CredentialScope::without_region(date, service),
+            )
+        })
 }
 
 /// `ACCESS_KEY_ID/YYYYMMDD/REGION/SERVICE/aws4_request`; the region may be empty.

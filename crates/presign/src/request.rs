@@ -169,6 +169,13 @@ pub struct PresignRequest {
     pub(crate) allow_long_expiry: bool,
     pub(crate) legacy_bucket_names: bool,
     pub(crate) bucket_operation: bool,
+    /// The signing name of the credential scope.
+    pub(crate) service: String,
+    /// SigV4A's `X-Amz-Region-Set`, when signing with SigV4A.
+    pub(crate) region_set: Option<String>,
+    /// The query parameter of the session token: `X-Amz-Security-Token`,
+    /// or `X-Amz-S3session-Token` for an S3 Express session.
+    pub(crate) token_name: &'static str,
 }
 
 impl PresignRequest {
@@ -194,7 +201,86 @@ impl PresignRequest {
             allow_long_expiry: false,
             legacy_bucket_names: false,
             bucket_operation: false,
+            service: crate::SERVICE.to_owned(),
+            region_set: None,
+            token_name: crate::prepared::SECURITY_TOKEN,
         }
+    }
+
+    /// The signing name in the credential scope: `s3` (the default),
+    /// `s3-object-lambda` (Object Lambda access points), `s3-outposts`
+    /// (Outposts) or `s3express` (S3 Express directory buckets). Any
+    /// 1..=63 lower-case letters, digits and `-` are accepted.
+    ///
+    /// ```
+    /// use std::time::UNIX_EPOCH;
+    /// use presign::{presign, Credentials, Method, PresignRequest};
+    ///
+    /// let request = PresignRequest::new(Method::Get, "https://s3-object-lambda.us-west-2.amazonaws.com", "bucket", "k")
+    ///     .region("us-west-2")
+    ///     .service("s3-object-lambda");
+    /// let url = presign(&request, &Credentials::new("AKID", "secret"), UNIX_EPOCH)?;
+    /// assert!(url.url().contains("X-Amz-Credential=AKID%2F19700101%2Fus-west-2%2Fs3-object-lambda%2Faws4_request"));
+    /// # Ok::<(), presign::PresignError>(())
+    /// ```
+    #[must_use]
+    pub fn service(mut self, service: impl Into<String>) -> Self {
+        self.service = service.into();
+        self
+    }
+
+    /// Signs with SigV4A (`AWS4-ECDSA-P256-SHA256`, as Multi-Region Access
+    /// Points require) for the regions of `region_set`: regions joined with
+    /// `,`, or `*` for all. The scope then has no region (the request's
+    /// region is not used) and the set goes in `X-Amz-Region-Set`.
+    ///
+    /// ```
+    /// use std::time::UNIX_EPOCH;
+    /// use presign::{presign, Credentials, Method, PresignRequest};
+    ///
+    /// let request = PresignRequest::new(Method::Get, "https://mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com", "", "k")
+    ///     .sigv4a("*");
+    /// # let request = request.addressing(presign::Addressing::Path);
+    /// # let _ = request;
+    /// # Ok::<(), presign::PresignError>(())
+    /// ```
+    #[must_use]
+    pub fn sigv4a(mut self, region_set: impl Into<String>) -> Self {
+        self.region_set = Some(region_set.into());
+        self
+    }
+
+    /// S3 Express session auth: the credentials' session token (from
+    /// `CreateSession`) goes in `X-Amz-S3session-Token`, not
+    /// `X-Amz-Security-Token`, at the same place in the URL and signed, as
+    /// botocore's `S3ExpressQueryAuth` writes it. Use with
+    /// `.service("s3express")`.
+    #[must_use]
+    pub fn express_session(mut self, on: bool) -> Self {
+        self.token_name = if on {
+            crate::prepared::S3_SESSION_TOKEN
+        } else {
+            crate::prepared::SECURITY_TOKEN
+        };
+        self
+    }
+
+    /// The signing name of the credential scope.
+    #[must_use]
+    pub fn signing_service(&self) -> &str {
+        &self.service
+    }
+
+    /// SigV4A's region set, when the request is signed with SigV4A.
+    #[must_use]
+    pub fn sigv4a_region_set(&self) -> Option<&str> {
+        self.region_set.as_deref()
+    }
+
+    /// Whether the session token goes in `X-Amz-S3session-Token`.
+    #[must_use]
+    pub fn is_express_session(&self) -> bool {
+        self.token_name == crate::prepared::S3_SESSION_TOKEN
     }
 
     /// The signing region; any `[a-z0-9-]*` string, the empty one included.
@@ -355,6 +441,9 @@ impl PresignRequest {
             allow_long_expiry,
             legacy_bucket_names,
             bucket_operation,
+            service,
+            region_set,
+            token_name,
         } = self;
         *method == other.method
             && *bucket_operation == other.bucket_operation
@@ -367,6 +456,9 @@ impl PresignRequest {
             && *region == other.region
             && *query == other.query
             && *headers == other.headers
+            && *token_name == other.token_name
+            && *service == other.service
+            && *region_set == other.region_set
     }
 
     /// The expiry in whole seconds, checked against the allowed range.
@@ -392,7 +484,24 @@ impl PresignRequest {
     pub(crate) fn validate_parts_but_key(&self) -> Result<(), PresignError> {
         validate_bucket(&self.bucket, self.legacy_bucket_names)?;
         validate_query(&self.query)?;
-        validate_headers(&self.headers)
+        validate_headers(&self.headers)?;
+        self.validate_signing()
+    }
+
+    /// Checks the service, the SigV4A region set and that the options fit
+    /// together.
+    pub(crate) fn validate_signing(&self) -> Result<(), PresignError> {
+        validate_service(&self.service)?;
+        if let Some(region_set) = &self.region_set {
+            crate::sigv4a::validate_region_set(region_set)?;
+            if self.is_express_session() {
+                return Err(PresignError::ConflictingSigningOptions {
+                    reason: "S3 Express session auth signs with SigV4, not SigV4A; \
+                             drop one of express_session and sigv4a",
+                });
+            }
+        }
+        Ok(())
     }
 
     /// The addressing style actually used at `endpoint`.
@@ -497,8 +606,23 @@ pub(crate) fn validate_key(key: &str) -> Result<(), PresignError> {
     Ok(())
 }
 
-/// The SigV4 query parameters presign writes itself.
-pub(crate) const AUTH_PARAMETERS: [&str; 7] = [
+/// Checks a signing name: 1..=63 lower-case letters, digits and `-`.
+pub(crate) fn validate_service(service: &str) -> Result<(), PresignError> {
+    if (1..=63).contains(&service.len())
+        && service
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        Ok(())
+    } else {
+        Err(PresignError::InvalidService {
+            service: service.to_owned(),
+        })
+    }
+}
+
+/// The SigV4 and SigV4A query parameters presign writes itself.
+pub(crate) const AUTH_PARAMETERS: [&str; 9] = [
     "X-Amz-Algorithm",
     "X-Amz-Credential",
     "X-Amz-Date",
@@ -506,6 +630,8 @@ pub(crate) const AUTH_PARAMETERS: [&str; 7] = [
     "X-Amz-SignedHeaders",
     "X-Amz-Security-Token",
     "X-Amz-Signature",
+    "X-Amz-S3session-Token",
+    "X-Amz-Region-Set",
 ];
 
 fn validate_query(query: &[(String, String)]) -> Result<(), PresignError> {

@@ -70,7 +70,8 @@ pub(crate) fn scope_parts<'a>(
 pub struct CredentialScope {
     text: String,
     date_len: usize,
-    region_len: usize,
+    /// `None` in a SigV4A scope, which has no region.
+    region_len: Option<usize>,
 }
 
 impl CredentialScope {
@@ -90,8 +91,35 @@ impl CredentialScope {
         Self {
             text,
             date_len: date_stamp.len(),
-            region_len: region.len(),
+            region_len: Some(region.len()),
         }
+    }
+
+    /// A SigV4A scope, `YYYYMMDD/service/aws4_request`: no region (the
+    /// regions are in `X-Amz-Region-Set`).
+    ///
+    /// # Example
+    /// ```
+    /// use presign::CredentialScope;
+    ///
+    /// let scope = CredentialScope::without_region("20150830", "service");
+    /// assert_eq!(scope.as_str(), "20150830/service/aws4_request");
+    /// assert_eq!((scope.region(), scope.service(), scope.is_regional()), ("", "service", false));
+    /// ```
+    #[must_use]
+    pub fn without_region(date_stamp: &str, service: &str) -> Self {
+        Self {
+            text: format!("{date_stamp}/{service}/aws4_request"),
+            date_len: date_stamp.len(),
+            region_len: None,
+        }
+    }
+
+    /// Whether the scope names a region: a SigV4 scope does (perhaps the
+    /// empty one), a SigV4A scope does not.
+    #[must_use]
+    pub fn is_regional(&self) -> bool {
+        self.region_len.is_some()
     }
 
     /// The date stamp, `YYYYMMDD`.
@@ -100,16 +128,18 @@ impl CredentialScope {
         &self.text[..self.date_len]
     }
 
-    /// The region (may be empty).
+    /// The region (may be empty; empty in a SigV4A scope, which has none).
     #[must_use]
     pub fn region(&self) -> &str {
-        &self.text[self.date_len + 1..self.date_len + 1 + self.region_len]
+        self.region_len.map_or("", |len| {
+            &self.text[self.date_len + 1..self.date_len + 1 + len]
+        })
     }
 
     /// The service, `s3` for presigned S3 URLs.
     #[must_use]
     pub fn service(&self) -> &str {
-        let start = self.date_len + 1 + self.region_len + 1;
+        let start = self.date_len + 1 + self.region_len.map_or(0, |len| len + 1);
         &self.text[start..self.text.len() - "/aws4_request".len()]
     }
 

@@ -32,25 +32,26 @@
 //! byte-identical to `presign(..).url()`; a property test holds it to that.
 
 use std::fmt;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use smallvec::SmallVec;
 use zeroize::Zeroizing;
 
 use crate::amz_date::AmzDate;
-use crate::batch::{BatchSigner, Parts};
+use crate::batch::{BatchKey, BatchSigner, Parts};
 use crate::canonical::{
     header_order, sort_query, write_after_path, write_header_block, write_signed_headers,
 };
 use crate::credentials::Credentials;
 use crate::encode;
 use crate::error::PresignError;
-use crate::prepared::{AuthQuery, Checked, PairRange, SERVICE, SIGNATURE_NAME, check_expiry};
+use crate::prepared::{AuthQuery, Checked, PairRange, SIGNATURE_NAME, check_expiry, token_name};
 use crate::presign::UNSIGNED_PAYLOAD;
 use crate::request::PresignRequest;
 use crate::sha256::PreparedHmac;
 use crate::signing_key::SigningKey;
+use crate::sigv4a::SigV4aKey;
 use crate::sink::{Sink, StackText};
 
 /// How many (day, region) signing keys a signer keeps; the oldest goes first.
@@ -93,6 +94,8 @@ pub struct Signer {
     credentials: Credentials,
     encoded_access_key_id: String,
     encoded_session_token: Option<Zeroizing<String>>,
+    /// The SigV4A key pair, derived on the first SigV4A request.
+    sigv4a_key: OnceLock<Result<Arc<SigV4aKey>, PresignError>>,
     cache: Mutex<Cache>,
 }
 
@@ -129,6 +132,7 @@ enum Found {
 struct CachedKey {
     date_stamp: [u8; 8],
     region: String,
+    service: String,
     hmac: Arc<PreparedHmac>,
 }
 
@@ -194,6 +198,7 @@ impl Signer {
                 .session_token()
                 .map(|token| Zeroizing::new(encode::query(token))),
             credentials,
+            sigv4a_key: OnceLock::new(),
             cache: Mutex::new(Cache::default()),
         })
     }
@@ -232,11 +237,16 @@ impl Signer {
                 // order (the key's below).
                 let signed_at = instant?;
                 check_expiry(signed_at, shape.expires_in)?;
-                let key = match key {
-                    Some(key) => key,
-                    None => self.remember_key(signed_at, &request.region),
+                let key = if request.region_set.is_some() {
+                    BatchKey::Ecdsa(self.sigv4a_key()?)
+                } else {
+                    let key = match key {
+                        Some(key) => key,
+                        None => self.remember_key(signed_at, &request.region, &request.service),
+                    };
+                    BatchKey::Hmac((*key).clone())
                 };
-                let batch = Arc::new(self.stamp(&shape, &key, signed_at));
+                let batch = Arc::new(self.stamp(&shape, key, signed_at));
                 if let Some(second) = second {
                     self.remember_stamped(&shape, second, &batch);
                 }
@@ -303,7 +313,9 @@ impl Signer {
                 .keys
                 .iter()
                 .find(|cached| {
-                    cached.date_stamp.as_slice() == date_stamp && cached.region == request.region
+                    cached.date_stamp.as_slice() == date_stamp
+                        && cached.region == request.region
+                        && cached.service == request.service
                 })
                 .map(|cached| Arc::clone(&cached.hmac))
         });
@@ -345,7 +357,7 @@ impl Signer {
     /// functions `presign()` uses), and the canonical request's tail with
     /// that query sorted (copied from the URL's); and the key's HMAC after
     /// the head of the string to sign.
-    fn stamp(&self, shape: &Shape, key: &PreparedHmac, signed_at: AmzDate) -> BatchSigner {
+    fn stamp(&self, shape: &Shape, key: BatchKey, signed_at: AmzDate) -> BatchSigner {
         let mut text = String::with_capacity(
             shape.url_head.len() + 2 * shape.query.len() + shape.header_block.len() + 640,
         );
@@ -362,6 +374,9 @@ impl Signer {
         let auth = AuthQuery {
             encoded_access_key_id: &self.encoded_access_key_id,
             region: &shape.request.region,
+            service: &shape.request.service,
+            region_set: shape.request.region_set.as_deref(),
+            token_name: token_name(&shape.request),
             date: signed_at.as_str(),
             expires_in: shape.expires_in,
             signed_headers: &shape.signed_headers,
@@ -390,20 +405,34 @@ impl Signer {
                 signed_at,
                 expires_in: shape.expires_in,
             },
-            key.clone(),
-            auth.scope_parts(),
+            key,
+            auth.algorithm(),
+            &auth.scope_parts(),
         )
+    }
+
+    /// The credentials' SigV4A key pair, derived once.
+    fn sigv4a_key(&self) -> Result<Arc<SigV4aKey>, PresignError> {
+        self.sigv4a_key
+            .get_or_init(|| {
+                SigV4aKey::derive(
+                    self.credentials.access_key_id(),
+                    self.credentials.secret_access_key(),
+                )
+                .map(Arc::new)
+            })
+            .clone()
     }
 
     /// Derives the signing key for `region` on the day of `signed_at`, and
     /// keeps it.
-    fn remember_key(&self, signed_at: AmzDate, region: &str) -> Arc<PreparedHmac> {
+    fn remember_key(&self, signed_at: AmzDate, region: &str, service: &str) -> Arc<PreparedHmac> {
         let hmac = Arc::new(
             SigningKey::derive(
                 self.credentials.secret_access_key(),
                 signed_at.date_stamp(),
                 region,
-                SERVICE,
+                service,
             )
             .prepared_hmac(),
         );
@@ -416,6 +445,7 @@ impl Signer {
         cache.keys.push(CachedKey {
             date_stamp,
             region: region.to_owned(),
+            service: service.to_owned(),
             hmac: Arc::clone(&hmac),
         });
         hmac
@@ -450,6 +480,7 @@ impl Clone for Signer {
             credentials: self.credentials.clone(),
             encoded_access_key_id: self.encoded_access_key_id.clone(),
             encoded_session_token: self.encoded_session_token.clone(),
+            sigv4a_key: self.sigv4a_key.clone(),
             cache: Mutex::new(self.lock().clone()),
         }
     }

@@ -5,20 +5,22 @@ use std::fmt;
 
 use crate::amz_date::AmzDate;
 use crate::canonical::CanonicalRequest;
-use crate::scope::{CredentialScope, scope_parts};
+use crate::scope::CredentialScope;
+use crate::sigv4a::SIGV4A_ALGORITHM;
 use crate::sink::Sink;
 
 /// The only algorithm presign signs and verifies.
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 
 /// Appends what precedes the canonical request's hash in a string to sign:
-/// `ALGORITHM\nX-Amz-Date\nscope\n`, the scope given as its parts.
-pub(crate) fn write_head(out: &mut impl Sink, date: &str, scope: [&str; 4]) {
-    out.put(ALGORITHM);
+/// `algorithm\nX-Amz-Date\nscope\n`, the scope given as its parts (or as
+/// one part, the whole scope).
+pub(crate) fn write_head(out: &mut impl Sink, algorithm: &str, date: &str, scope: &[&str]) {
+    out.put(algorithm);
     out.put("\n");
     out.put(date);
     out.put("\n");
-    for (index, part) in scope.into_iter().enumerate() {
+    for (index, part) in scope.iter().enumerate() {
         if index > 0 {
             out.put("/");
         }
@@ -55,13 +57,43 @@ impl StringToSign {
         scope: &CredentialScope,
         canonical_request: &CanonicalRequest,
     ) -> Self {
+        Self::with_algorithm(ALGORITHM, date, scope, canonical_request)
+    }
+
+    /// The SigV4A string to sign: algorithm `AWS4-ECDSA-P256-SHA256`, and a
+    /// scope without region ([`CredentialScope::without_region`]).
+    ///
+    /// # Example
+    /// ```
+    /// use presign::{AmzDate, CredentialScope, StringToSign};
+    /// use presign::canonical::{CanonicalHeaders, CanonicalRequest};
+    ///
+    /// let date: AmzDate = "20150830T123600Z".parse()?;
+    /// let scope = CredentialScope::without_region(date.date_stamp(), "service");
+    /// let headers = CanonicalHeaders::new([("host", "h")]);
+    /// let request = CanonicalRequest::new("GET", "/", &[], &headers, "UNSIGNED-PAYLOAD");
+    /// let text = StringToSign::sigv4a(date, &scope, &request).to_string();
+    /// assert!(text.starts_with("AWS4-ECDSA-P256-SHA256\n20150830T123600Z\n20150830/service/aws4_request\n"));
+    /// # Ok::<(), presign::PresignError>(())
+    /// ```
+    #[must_use]
+    pub fn sigv4a(
+        date: AmzDate,
+        scope: &CredentialScope,
+        canonical_request: &CanonicalRequest,
+    ) -> Self {
+        Self::with_algorithm(SIGV4A_ALGORITHM, date, scope, canonical_request)
+    }
+
+    fn with_algorithm(
+        algorithm: &str,
+        date: AmzDate,
+        scope: &CredentialScope,
+        canonical_request: &CanonicalRequest,
+    ) -> Self {
         let hash = canonical_request.sha256_hex();
-        let mut text = String::with_capacity(ALGORITHM.len() + 16 + scope.as_str().len() + 64 + 3);
-        write_head(
-            &mut text,
-            date.as_str(),
-            scope_parts(scope.date_stamp(), scope.region(), scope.service()),
-        );
+        let mut text = String::with_capacity(algorithm.len() + 16 + scope.as_str().len() + 64 + 3);
+        write_head(&mut text, algorithm, date.as_str(), &[scope.as_str()]);
         text.push_str(&hash);
         Self { text }
     }

@@ -19,6 +19,7 @@ use crate::presigned_url::PresignedUrl;
 use crate::request::{MAX_EXPIRES_SECS, Method};
 use crate::scope::CredentialScope;
 use crate::signing_key::SigningKey;
+use crate::sigv4a::SigV4aKey;
 
 /// What a verifier accepts beyond a correct signature.
 ///
@@ -38,18 +39,24 @@ pub struct VerifyPolicy {
     pub(crate) max_expires: u64,
     pub(crate) clock_skew: Duration,
     regions: Option<Vec<String>>,
-    service: String,
+    services: Vec<String>,
 }
+
+/// The signing names of S3's own endpoints, which a verifier accepts unless
+/// told otherwise: buckets and access points, Object Lambda, Outposts, and
+/// S3 Express directory buckets.
+pub const S3_SIGNING_NAMES: [&str; 4] = ["s3", "s3-object-lambda", "s3-outposts", "s3express"];
 
 impl Default for VerifyPolicy {
     /// `X-Amz-Expires` up to 604800 s, 900 s of clock skew for URLs dated in
-    /// the future, any region (the empty one included), service `s3`.
+    /// the future, any region (the empty one included), any of S3's signing
+    /// names ([`S3_SIGNING_NAMES`]).
     fn default() -> Self {
         Self {
             max_expires: MAX_EXPIRES_SECS,
             clock_skew: Duration::from_secs(900),
             regions: None,
-            service: crate::SERVICE.to_owned(),
+            services: S3_SIGNING_NAMES.map(str::to_owned).to_vec(),
         }
     }
 }
@@ -70,6 +77,8 @@ impl VerifyPolicy {
     }
 
     /// Accept only these scope regions (the empty string is a region too).
+    /// A SigV4A URL is accepted when every region of its `X-Amz-Region-Set`
+    /// is one of these (a wildcard only when listed as written, e.g. `*`).
     #[must_use]
     pub fn allowed_regions<I, S>(mut self, regions: I) -> Self
     where
@@ -80,10 +89,11 @@ impl VerifyPolicy {
         self
     }
 
-    /// The service the scope must name (default `s3`).
+    /// The one service the scope must name (by default any of
+    /// [`S3_SIGNING_NAMES`]).
     #[must_use]
     pub fn service(mut self, service: impl Into<String>) -> Self {
-        self.service = service.into();
+        self.services = vec![service.into()];
         self
     }
 
@@ -207,13 +217,7 @@ pub fn verify(
             access_key_id: parsed.access_key_id().to_owned(),
         })?;
     let string_to_sign = parsed.string_to_sign(method.as_str(), headers)?;
-    let scope = parsed.scope();
-    let key = SigningKey::derive(
-        credentials.secret_access_key(),
-        scope.date_stamp(),
-        scope.region(),
-        scope.service(),
-    );
+    let key = UrlVerifier::new(&parsed, &credentials);
     if !key.verify(string_to_sign.as_str().as_bytes(), parsed.signature()) {
         // The most common slip: a GET URL sent as PUT (or the reverse). The
         // other methods cost one HMAC each, and only on a mismatch.
@@ -238,8 +242,55 @@ pub fn verify(
     })
 }
 
+/// What checks a URL's signature: SigV4's HMAC key for the scope, or the
+/// SigV4A public key derived from the secret.
+enum UrlVerifier {
+    V4(SigningKey),
+    V4a(Option<SigV4aKey>),
+}
+
+impl UrlVerifier {
+    fn new(url: &PresignedUrl, credentials: &Credentials) -> Self {
+        let scope = url.scope();
+        if url.region_set().is_some() {
+            // No key can be derived only for credentials no signer can use:
+            // then no signature matches.
+            Self::V4a(
+                SigV4aKey::derive(credentials.access_key_id(), credentials.secret_access_key())
+                    .ok(),
+            )
+        } else {
+            Self::V4(SigningKey::derive(
+                credentials.secret_access_key(),
+                scope.date_stamp(),
+                scope.region(),
+                scope.service(),
+            ))
+        }
+    }
+
+    fn verify(&self, string_to_sign: &[u8], signature: &str) -> bool {
+        match self {
+            Self::V4(key) => key.verify(string_to_sign, signature),
+            Self::V4a(key) => key
+                .as_ref()
+                .is_some_and(|key| key.verify(string_to_sign, signature)),
+        }
+    }
+}
+
 fn check_scope(url: &PresignedUrl, policy: &VerifyPolicy) -> Result<(), VerifyError> {
-    check_scope_of(url.scope(), url.signed_at(), policy)
+    check_scope_of(url.scope(), url.signed_at(), policy)?;
+    if let (Some(region_set), Some(regions)) = (url.region_set(), &policy.regions)
+        && let Some(refused) = region_set
+            .split(',')
+            .find(|region| !regions.iter().any(|allowed| allowed == region))
+    {
+        return Err(VerifyError::RegionNotAllowed {
+            region: refused.to_owned(),
+        });
+    }
+    Ok(())
 }
 
 /// The credential scope's rules: its date is `signed_at`'s, its service the
@@ -255,13 +306,19 @@ pub(crate) fn check_scope_of(
             amz_date: signed_at.to_string(),
         });
     }
-    if scope.service() != policy.service {
+    if !policy
+        .services
+        .iter()
+        .any(|service| service == scope.service())
+    {
         return Err(VerifyError::WrongService {
             service: scope.service().to_owned(),
-            expected: policy.service.clone(),
+            expected: policy.services.join(" or "),
         });
     }
+    // A SigV4A scope has no region: its region set is checked by the caller.
     if let Some(regions) = &policy.regions
+        && scope.is_regional()
         && !regions.iter().any(|region| region == scope.region())
     {
         return Err(VerifyError::RegionNotAllowed {

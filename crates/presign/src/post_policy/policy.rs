@@ -122,6 +122,24 @@ impl PostPolicy {
         self
     }
 
+    /// The signing name in the credential scope: `s3` (the default), or
+    /// `s3express` for an S3 Express directory bucket (botocore's
+    /// `S3ExpressPostAuth`), as [`crate::PresignRequest::service`].
+    #[must_use]
+    pub fn service(mut self, service: impl Into<String>) -> Self {
+        self.target = self.target.service(service);
+        self
+    }
+
+    /// S3 Express session auth: the session token goes in the field (and the
+    /// condition) `X-Amz-S3session-Token`, not `x-amz-security-token`, as
+    /// botocore's `S3ExpressPostAuth` writes it.
+    #[must_use]
+    pub fn express_session(mut self, on: bool) -> Self {
+        self.target = self.target.express_session(on);
+        self
+    }
+
     /// Sets a form field handed to the uploader, without a condition
     /// (boto3's `Fields`). Setting a name again replaces its value in place,
     /// as a Python dict does; names are case-sensitive.

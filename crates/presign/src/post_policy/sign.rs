@@ -255,7 +255,13 @@ pub fn presign_post(
         ("x-amz-date", signed_at.as_str()),
     ];
     if let Some(token) = credentials.session_token() {
-        auth.push(("x-amz-security-token", token));
+        // botocore's S3ExpressPostAuth writes this name in mixed case.
+        let name = if policy.target.is_express_session() {
+            "X-Amz-S3session-Token"
+        } else {
+            "x-amz-security-token"
+        };
+        auth.push((name, token));
     }
 
     let mut conditions = policy.conditions.clone();
@@ -271,7 +277,7 @@ pub fn presign_post(
 
     let policy_document = policy_document(&expiration, &conditions);
     let encoded = base64::engine::general_purpose::STANDARD.encode(policy_document.as_bytes());
-    let signature = prepared.signing_key.sign(encoded.as_bytes());
+    let signature = prepared.key.sign(encoded.as_bytes());
 
     let mut fields = policy.fields.clone();
     set_field(&mut fields, "key".to_owned(), policy.key.clone());

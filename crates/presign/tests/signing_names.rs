@@ -1,0 +1,302 @@
+//! Signing names, S3 Express session tokens and SigV4A, against botocore
+//! 1.43.11 (and awscrt 0.32.2 for SigV4A): `data/signing-names/cases.json`,
+//! written by `data/signing-names/generate.py`.
+//!
+//! Every case is signed by `presign()`, `Signer` and `BatchSigner`, which
+//! must agree. SigV4 URLs must equal botocore's byte for byte. A SigV4A URL
+//! must equal botocore's in everything but the signature's bytes (ECDSA:
+//! awscrt draws random nonces, presign uses RFC 6979), botocore's signature
+//! must verify over presign's string to sign with the public key presign
+//! derives, and `verify` must accept both URLs and refuse them tampered.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::time::{Duration, SystemTime};
+
+use presign::{
+    Addressing, AmzDate, BatchSigner, Credentials, Method, PresignRequest, SigV4aKey, Signer,
+    VerifyError, VerifyPolicy, presign, verify,
+};
+use pretty_assertions::assert_eq;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Document {
+    botocore: String,
+    awscrt: String,
+    cases: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+struct Case {
+    name: String,
+    method: String,
+    endpoint: String,
+    bucket: String,
+    key: String,
+    region: String,
+    service: String,
+    express_session: bool,
+    sigv4a: Option<String>,
+    expires: u64,
+    query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    access_key_id: String,
+    secret_access_key: String,
+    session_token: Option<String>,
+    time: String,
+    url: String,
+}
+
+impl Case {
+    fn request(&self) -> PresignRequest {
+        let mut request = PresignRequest::new(
+            self.method.parse().unwrap(),
+            &self.endpoint,
+            &self.bucket,
+            &self.key,
+        )
+        .region(&self.region)
+        .service(&self.service)
+        .expires_in(Duration::from_secs(self.expires))
+        .addressing(Addressing::VirtualHost)
+        .express_session(self.express_session);
+        if let Some(region_set) = &self.sigv4a {
+            request = request.sigv4a(region_set);
+        }
+        for (name, value) in &self.query {
+            request = request.query(name, value);
+        }
+        for (name, value) in &self.headers {
+            request = request.header(name, value);
+        }
+        request
+    }
+
+    fn credentials(&self) -> Credentials {
+        let credentials = Credentials::new(&self.access_key_id, &self.secret_access_key);
+        match &self.session_token {
+            Some(token) => credentials.with_session_token(token),
+            None => credentials,
+        }
+    }
+
+    fn now(&self) -> SystemTime {
+        AmzDate::parse_rfc3339(&self.time).unwrap().to_system_time()
+    }
+
+    fn header_refs(&self) -> Vec<(&str, &str)> {
+        self.headers
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect()
+    }
+}
+
+fn document() -> Document {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/signing-names/cases.json"
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The URL up to its signature, and the signature.
+fn split_signature(url: &str) -> (&str, &str) {
+    url.rsplit_once("&X-Amz-Signature=").unwrap()
+}
+
+#[test]
+fn the_cases_come_from_the_pinned_reference() {
+    let document = document();
+    assert_eq!(document.botocore, "1.43.11");
+    assert_eq!(document.awscrt, "0.32.2");
+    for (kind, expected) in [
+        ("s3-object-lambda", 1),
+        ("s3-outposts", 1),
+        ("express-session", 2),
+        ("sigv4a", 3),
+    ] {
+        let found = document
+            .cases
+            .iter()
+            .filter(|case| match kind {
+                "express-session" => case.express_session,
+                "sigv4a" => case.sigv4a.is_some(),
+                service => case.service == service,
+            })
+            .count();
+        assert!(found >= expected, "{kind}: {found} cases");
+    }
+}
+
+#[test]
+fn every_signer_writes_botocores_url() {
+    for case in document().cases {
+        let request = case.request();
+        let credentials = case.credentials();
+        let now = case.now();
+        let presigned = presign(&request, &credentials, now).unwrap();
+        let signer = Signer::new(credentials.clone()).unwrap();
+        // Twice: the second call comes from the signer's kept batch.
+        assert_eq!(
+            signer.sign(&request, now).unwrap(),
+            presigned.url(),
+            "{}",
+            case.name
+        );
+        assert_eq!(
+            signer.sign(&request, now).unwrap(),
+            presigned.url(),
+            "{}",
+            case.name
+        );
+        let batch = BatchSigner::new(&request, &credentials, now).unwrap();
+        assert_eq!(
+            batch.sign(&case.key).unwrap(),
+            presigned.url(),
+            "{}",
+            case.name
+        );
+        let (mut first, mut second) = (String::new(), String::new());
+        let [a, b] = batch.sign_two_into([&case.key, &case.key], [&mut first, &mut second]);
+        a.unwrap();
+        b.unwrap();
+        assert_eq!(
+            (first.as_str(), second.as_str()),
+            (presigned.url(), presigned.url())
+        );
+
+        if case.sigv4a.is_none() {
+            assert_eq!(presigned.url(), case.url, "{}", case.name);
+            continue;
+        }
+        let (ours, our_signature) = split_signature(presigned.url());
+        let (theirs, their_signature) = split_signature(&case.url);
+        assert_eq!(ours, theirs, "{}: all but the signature", case.name);
+        assert_eq!(presigned.algorithm(), "AWS4-ECDSA-P256-SHA256");
+        assert_eq!(presigned.signature(), our_signature);
+        let key = SigV4aKey::derive(&case.access_key_id, &case.secret_access_key).unwrap();
+        let string_to_sign = presigned.string_to_sign().as_str().as_bytes();
+        assert!(
+            key.verify(string_to_sign, their_signature),
+            "{}: awscrt's signature verifies over presign's string to sign",
+            case.name
+        );
+        assert!(key.verify(string_to_sign, our_signature), "{}", case.name);
+    }
+}
+
+#[test]
+fn verify_accepts_every_case_and_botocores_url() {
+    for case in document().cases {
+        let request = case.request();
+        let credentials = case.credentials();
+        let now = case.now();
+        let ours = presign(&request, &credentials, now)
+            .unwrap()
+            .url()
+            .to_owned();
+        let lookup = |id: &str| (id == case.access_key_id).then(|| credentials.clone());
+        let method: Method = case.method.parse().unwrap();
+        let headers = case.header_refs();
+        let policy = VerifyPolicy::default();
+        let later = now + Duration::from_secs(1);
+        for url in [&ours, &case.url] {
+            let verified = verify(url, method, &headers, lookup, later, &policy)
+                .unwrap_or_else(|error| panic!("{}: {error}", case.name));
+            assert_eq!(
+                verified.url().has_session_token(),
+                case.session_token.is_some()
+            );
+            assert_eq!(verified.url().region_set(), case.sigv4a.as_deref());
+            assert_eq!(verified.url().scope().service(), case.service);
+        }
+        // Only the named service, when the policy names one.
+        let other = VerifyPolicy::default().service("s3-other");
+        assert!(
+            matches!(
+                verify(&ours, method, &headers, lookup, later, &other),
+                Err(VerifyError::WrongService { .. })
+            ),
+            "{}",
+            case.name
+        );
+    }
+}
+
+#[test]
+fn tampered_urls_are_refused() {
+    for case in document().cases {
+        let request = case.request();
+        let credentials = case.credentials();
+        let now = case.now();
+        let url = presign(&request, &credentials, now)
+            .unwrap()
+            .url()
+            .to_owned();
+        let lookup = |id: &str| (id == case.access_key_id).then(|| credentials.clone());
+        let method: Method = case.method.parse().unwrap();
+        let headers = case.header_refs();
+        let policy = VerifyPolicy::default();
+        let later = now + Duration::from_secs(1);
+        let (head, signature) = split_signature(&url);
+        let mut tampered = vec![
+            // Another object.
+            url.replacen(&format!("/{}?", case.key.replace(' ', "%20")), "/other?", 1),
+            // A longer expiry.
+            url.replacen(
+                &format!("X-Amz-Expires={}", case.expires),
+                &format!("X-Amz-Expires={}", case.expires - 1),
+                1,
+            ),
+            // The signature's last byte changed.
+            format!(
+                "{head}&X-Amz-Signature={}{}",
+                &signature[..signature.len() - 2],
+                if signature.ends_with("00") {
+                    "01"
+                } else {
+                    "00"
+                }
+            ),
+        ];
+        if case.sigv4a.is_some() {
+            // Other regions.
+            tampered.push(url.replacen("X-Amz-Region-Set=", "X-Amz-Region-Set=eu-west-1%2C", 1));
+        }
+        if case.express_session {
+            // The token moved to the ordinary parameter.
+            tampered.push(url.replacen("X-Amz-S3session-Token", "X-Amz-Security-Token", 1));
+        }
+        for bad in tampered {
+            assert_ne!(bad, url, "{}: the tampering changed nothing", case.name);
+            let result = verify(&bad, method, &headers, lookup, later, &policy);
+            assert!(
+                matches!(result, Err(VerifyError::SignatureMismatch)),
+                "{}: {bad} gave {result:?}",
+                case.name
+            );
+        }
+    }
+}
+
+#[test]
+fn a_sigv4a_region_set_must_be_allowed_by_the_policy() {
+    let case = document()
+        .cases
+        .into_iter()
+        .find(|case| case.sigv4a.as_deref() == Some("us-east-1,us-west-2"))
+        .unwrap();
+    let credentials = case.credentials();
+    let lookup = |id: &str| (id == case.access_key_id).then(|| credentials.clone());
+    let later = case.now() + Duration::from_secs(1);
+    let only_east = VerifyPolicy::default().allowed_regions(["us-east-1"]);
+    assert_eq!(
+        verify(&case.url, Method::Get, &[], lookup, later, &only_east).unwrap_err(),
+        VerifyError::RegionNotAllowed {
+            region: "us-west-2".to_owned()
+        }
+    );
+    let both = VerifyPolicy::default().allowed_regions(["us-west-2", "us-east-1"]);
+    assert!(verify(&case.url, Method::Get, &[], lookup, later, &both).is_ok());
+}
