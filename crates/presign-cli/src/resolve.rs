@@ -256,8 +256,14 @@ mod tests {
             ],
             None,
         );
-        let resolved =
-            resolve_target(&flags.signing, "bucket", &env, SystemTime::now(), |_| Ok(())).unwrap();
+        let resolved = resolve_target(
+            &flags.signing,
+            "bucket",
+            &env,
+            SystemTime::now(),
+            |_| Ok(()),
+        )
+        .unwrap();
         assert_eq!(resolved.credentials.access_key_id(), "AKIAIOSFODNN7EXAMPLE");
         assert_eq!(resolved.credentials.reveal_secret_access_key(), SECRET);
         let shown = format!("{resolved:?}");

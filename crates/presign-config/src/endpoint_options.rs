@@ -94,8 +94,14 @@ impl EndpointOptions {
             ("FIPS", &self.fips),
             ("accelerate", &self.accelerate),
             ("use_arn_region", &self.use_arn_region),
-            ("Multi-Region Access Points disabled", &self.disable_multi_region_access_points),
-            ("Express session auth disabled", &self.disable_express_session_auth),
+            (
+                "Multi-Region Access Points disabled",
+                &self.disable_multi_region_access_points,
+            ),
+            (
+                "Express session auth disabled",
+                &self.disable_express_session_auth,
+            ),
         ]
         .into_iter()
         .filter_map(|(name, setting)| {

@@ -140,8 +140,8 @@ impl HostRules {
             settings.use_fips = false;
             settings.use_dualstack = false;
         }
-        let resolved =
-            resolve_s3_endpoint(&settings, bucket).map_err(|problem| self.refusal(bucket, problem))?;
+        let resolved = resolve_s3_endpoint(&settings, bucket)
+            .map_err(|problem| self.refusal(bucket, problem))?;
         Ok(bucket_host(resolved, &self.settings.region))
     }
 }
@@ -161,11 +161,11 @@ fn bucket_host(resolved: ResolvedEndpoint, region: &str) -> BucketHost {
         ..
     } = resolved;
     if addressing == Addressing::VirtualHost
-        && let Some((first, rest)) = bucket.split_once('.')
+        && let Some(dot) = bucket.find('.')
         && let Some((scheme, authority)) = endpoint.split_once("://")
     {
-        endpoint = format!("{scheme}://{rest}.{authority}");
-        bucket = first.to_owned();
+        endpoint = format!("{scheme}://{}.{authority}", &bucket[dot + 1..]);
+        bucket.truncate(dot);
     }
     let (service, signing_region, sigv4a_region_set, session) = match &auth {
         AuthScheme::SigV4 {

@@ -203,10 +203,7 @@ impl ResolvedConfig {
             return Vec::new();
         };
         let options = &self.endpoint_options;
-        [
-            ("dualstack", &options.dualstack),
-            ("FIPS", &options.fips),
-        ]
+        [("dualstack", &options.dualstack), ("FIPS", &options.fips)]
             .into_iter()
             .filter_map(|(name, setting)| {
                 let setting = setting.as_ref().filter(|sourced| sourced.value)?;

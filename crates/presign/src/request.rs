@@ -368,6 +368,14 @@ impl PresignRequest {
         self
     }
 
+    /// The same request with another method (a `DELETE` of the object a
+    /// `GET` names, on the same host, with the same signing form).
+    #[must_use]
+    pub fn with_method(mut self, method: Method) -> Self {
+        self.method = method;
+        self
+    }
+
     /// The method.
     #[must_use]
     pub fn method(&self) -> Method {

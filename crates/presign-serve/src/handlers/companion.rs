@@ -760,13 +760,9 @@ pub(crate) async fn complete_listed(
         .object_size(object, &state.signer(state.now())?.signer, state.now())
         .await?;
     if let Some(size) = size.filter(|size| *size > max) {
-        let delete = state.target(object.bucket())?.request(
-            Method::Delete,
-            object.key(),
-            Duration::from_secs(600),
-            &[],
-            &[],
-        );
+        // The object's own request, as a DELETE: its host and signing form
+        // are the bucket's (an access point's host label is no bucket name).
+        let delete = object.clone().with_method(Method::Delete);
         state
             .storage
             .delete_object(&delete, &state.signer(state.now())?.signer, state.now())
