@@ -80,7 +80,7 @@ pub use request::{
     Addressing, DEFAULT_EXPIRES_SECS, MAX_EXPIRES_SECS, MAX_KEY_BYTES, MAX_LONG_EXPIRES_SECS,
     Method, PresignRequest,
 };
-pub use s3_answer::{AnswerError, ListedObject, S3Error, listed_objects};
+pub use s3_answer::{AnswerError, CreateSessionResult, ListedObject, S3Error, listed_objects};
 pub use scope::{CredentialScope, validate_region};
 pub use signer::Signer;
 pub use signing_key::SigningKey;
