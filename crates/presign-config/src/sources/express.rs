@@ -133,15 +133,19 @@ impl CreateSessionCall {
 
 impl fmt::Debug for CreateSessionCall {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(&str, &str)> = self
+        let headers: Vec<(&str, String)> = self
             .headers
             .iter()
             .map(|(name, value)| {
-                if name.eq_ignore_ascii_case("x-amz-security-token") {
-                    (*name, "<redacted>")
-                } else {
-                    (*name, value.as_str())
-                }
+                let shown = match *name {
+                    "X-Amz-Security-Token" => "<redacted>".to_owned(),
+                    "Authorization" => value.split_once("Signature=").map_or_else(
+                        || "<redacted>".to_owned(),
+                        |(head, _)| format!("{head}Signature=<redacted>"),
+                    ),
+                    _ => value.clone(),
+                };
+                (*name, shown)
             })
             .collect();
         f.debug_struct("CreateSessionCall")
