@@ -314,4 +314,45 @@ pub enum CredentialsError {
         url: String,
         problem: String,
     },
+
+    // S3 Express One Zone sessions (crate::express).
+    /// The bucket name cannot be one (too long): refused before anything
+    /// is sent or kept.
+    #[error(
+        "cannot create an S3 Express session for bucket {bucket:?}: a bucket name has at most 63 characters, this one {length}"
+    )]
+    ExpressBucket { bucket: String, length: usize },
+
+    /// `CreateSession` could not be called: a bad bucket URL, no
+    /// connection, no answer in time.
+    #[error("cannot call S3 Express CreateSession for bucket {bucket} at {endpoint}: {message}")]
+    ExpressUnreachable {
+        bucket: String,
+        endpoint: String,
+        message: String,
+    },
+
+    /// S3 refused the session (`AccessDenied`, `NoSuchBucket`, …).
+    #[error(
+        "S3 Express refused a session for bucket {bucket} at {endpoint} (HTTP {status}): {code}: {message}{}",
+        hint.map(|hint| format!("; {hint}")).unwrap_or_default()
+    )]
+    ExpressRefused {
+        bucket: String,
+        endpoint: String,
+        status: u16,
+        code: String,
+        message: String,
+        hint: Option<&'static str>,
+    },
+
+    /// The answer is not a usable `CreateSession` answer.
+    #[error(
+        "S3 Express's CreateSession answer for bucket {bucket} at {endpoint} cannot be used: {problem}"
+    )]
+    ExpressAnswer {
+        bucket: String,
+        endpoint: String,
+        problem: String,
+    },
 }

@@ -7,6 +7,8 @@
 //! [`Fetcher::fetch`] gets credentials once (the `presign` command);
 //! [`CredentialsProvider`] keeps them and refreshes them before they expire
 //! (`presign serve`, the Python `Client`, `presign batch`).
+//! [`ExpressSessions`] keeps S3 Express One Zone sessions per directory
+//! bucket (`CreateSession`), refreshed before they expire.
 //!
 //! ```
 //! use std::time::SystemTime;
@@ -26,6 +28,7 @@ mod bounded_http;
 mod cli_cache;
 mod container;
 mod error;
+mod express;
 mod fetch;
 mod files;
 mod imds;
@@ -35,5 +38,6 @@ mod sso;
 mod sts;
 
 pub use error::CredentialsError;
+pub use express::{CREATE_SESSION_TIMEOUT, ExpressSessions};
 pub use fetch::{Fetcher, MfaPrompt};
 pub use provider::CredentialsProvider;

@@ -82,7 +82,7 @@ pub use request::{
     Addressing, DEFAULT_EXPIRES_SECS, MAX_EXPIRES_SECS, MAX_KEY_BYTES, MAX_LONG_EXPIRES_SECS,
     Method, PresignRequest,
 };
-pub use s3_answer::{AnswerError, ListedObject, S3Error, listed_objects};
+pub use s3_answer::{AnswerError, CreateSessionResult, ListedObject, S3Error, listed_objects};
 pub use s3_host::{
     Arn, ArnError, AuthScheme, EndpointError, EndpointSettings, HostForm, Partition,
     ResolvedEndpoint, parse_arn, resolve_s3_endpoint,

@@ -1,5 +1,6 @@
 //! Reading S3's XML answers: the `<Error>` document every refusal carries,
-//! and the few helpers the multipart answers share.
+//! S3 Express's `CreateSession` answer, and the few helpers the multipart
+//! answers share.
 //!
 //! Elements are matched by local name, so a document with or without S3's
 //! namespace (`http://s3.amazonaws.com/doc/2006-03-01/`) reads the same; a
@@ -7,6 +8,10 @@
 //! without network or file access, and refuses DTDs with external entities.
 
 use std::fmt;
+use std::time::SystemTime;
+
+use crate::amz_date::AmzDate;
+use crate::credentials::Credentials;
 
 /// An S3 `<Error>` answer: the fields that help a person understand a
 /// refusal.
@@ -244,6 +249,99 @@ pub fn listed_objects(body: &str) -> Result<Vec<ListedObject>, AnswerError> {
         .collect()
 }
 
+/// The answer to S3 Express's `CreateSession` (`GET /?session` on a
+/// directory bucket's zonal endpoint): the session's credentials, which
+/// sign requests to that bucket, and when they expire (about five minutes
+/// later).
+///
+/// The document is `<CreateSessionResult><Credentials>` with
+/// `<SessionToken>`, `<SecretAccessKey>`, `<AccessKeyId>` and
+/// `<Expiration>` (all four required, as S3's service model says).
+///
+/// # Example
+/// ```
+/// use presign::{AmzDate, CreateSessionResult};
+///
+/// let body = r#"<CreateSessionResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Credentials>
+///   <SessionToken>TOKEN</SessionToken><SecretAccessKey>SECRET</SecretAccessKey>
+///   <AccessKeyId>ASIASESSION</AccessKeyId><Expiration>2026-12-06T16:09:05Z</Expiration>
+///   </Credentials></CreateSessionResult>"#;
+/// let session = CreateSessionResult::parse(body)?;
+/// assert_eq!(session.credentials.access_key_id(), "ASIASESSION");
+/// assert_eq!(session.credentials.session_token(), Some("TOKEN"));
+/// assert_eq!(session.expiration, AmzDate::parse_rfc3339("2026-12-06T16:09:05Z").unwrap().to_system_time());
+/// # Ok::<(), presign::AnswerError>(())
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct CreateSessionResult {
+    /// The session's access key id, secret access key and session token
+    /// (secrets: redacted in `Debug`).
+    pub credentials: Credentials,
+    /// `<Expiration>`: when the session stops working.
+    pub expiration: SystemTime,
+}
+
+impl CreateSessionResult {
+    /// Parses a `CreateSession` answer.
+    ///
+    /// # Errors
+    /// [`AnswerError::Service`] for an S3 `<Error>` document (e.g.
+    /// `AccessDenied`, `NoSuchBucket`); [`AnswerError::NotXml`],
+    /// [`AnswerError::UnexpectedDocument`]; [`AnswerError::MissingElement`]
+    /// naming the absent element; [`AnswerError::InvalidValue`] for an
+    /// `<Expiration>` that is not `YYYY-MM-DDTHH:MM:SS[.fraction]Z`. No
+    /// error holds the secret or the token.
+    pub fn parse(body: &str) -> Result<Self, AnswerError> {
+        let document = parse_document(body)?;
+        let root = document.root_element();
+        expect_root(root, "CreateSessionResult")?;
+        let credentials =
+            children(root, "Credentials")
+                .next()
+                .ok_or(AnswerError::MissingElement {
+                    document: "CreateSessionResult",
+                    element: "Credentials",
+                })?;
+        let field = |element| required_text(credentials, "Credentials", element).map(str::trim);
+        let access_key_id = field("AccessKeyId")?;
+        let secret_access_key = field("SecretAccessKey")?;
+        let session_token = field("SessionToken")?;
+        let expiration = expiration(field("Expiration")?)?;
+        Ok(Self {
+            credentials: Credentials::new(access_key_id, secret_access_key)
+                .with_session_token(session_token),
+            expiration,
+        })
+    }
+}
+
+/// An `<Expiration>` in UTC, `YYYY-MM-DDTHH:MM:SSZ` with an optional
+/// fraction of a second, which is dropped (the session is taken to end at
+/// the whole second before).
+fn expiration(text: &str) -> Result<SystemTime, AnswerError> {
+    let bad = || {
+        invalid(
+            "Expiration",
+            text,
+            "a UTC time such as 2026-12-06T16:09:05Z",
+        )
+    };
+    let whole = match text.split_once('.') {
+        Some((seconds, fraction)) => {
+            let digits = fraction.strip_suffix(['Z', 'z']).unwrap_or("");
+            if digits.is_empty() || !digits.bytes().all(|byte| byte.is_ascii_digit()) {
+                return Err(bad());
+            }
+            format!("{seconds}Z")
+        }
+        None => text.to_owned(),
+    };
+    AmzDate::parse_rfc3339(&whole)
+        .map(|date| date.to_system_time())
+        .map_err(|_| bad())
+}
+
 pub(crate) fn invalid(element: &'static str, text: &str, expected: &'static str) -> AnswerError {
     AnswerError::InvalidValue {
         element,
@@ -290,6 +388,95 @@ mod tests {
                 "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><Error><Code>&e;</Code></Error>"
             ),
             Err(AnswerError::NotXml { .. })
+        ));
+    }
+
+    const SESSION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CreateSessionResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Credentials><SessionToken>TOKEN-XYZ</SessionToken><SecretAccessKey>SECRET-XYZ</SecretAccessKey><AccessKeyId>ASIAKEY</AccessKeyId><Expiration>EXP</Expiration></Credentials></CreateSessionResult>";
+
+    #[test]
+    fn reads_a_create_session_answer_with_or_without_a_fraction() {
+        let whole =
+            CreateSessionResult::parse(&SESSION.replace("EXP", "2026-12-06T16:09:05Z")).unwrap();
+        let at = AmzDate::parse_rfc3339("2026-12-06T16:09:05Z")
+            .unwrap()
+            .to_system_time();
+        assert_eq!(whole.expiration, at);
+        assert_eq!(whole.credentials.access_key_id(), "ASIAKEY");
+        assert_eq!(whole.credentials.reveal_secret_access_key(), "SECRET-XYZ");
+        assert_eq!(whole.credentials.session_token(), Some("TOKEN-XYZ"));
+        let fraction =
+            CreateSessionResult::parse(&SESSION.replace("EXP", "2026-12-06T16:09:05.999Z"))
+                .unwrap();
+        assert_eq!(fraction.expiration, at);
+        let shown = format!("{whole:?}");
+        assert!(
+            !shown.contains("SECRET-XYZ") && !shown.contains("TOKEN-XYZ"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn create_session_errors_name_the_element_and_never_the_secret() {
+        for element in [
+            "AccessKeyId",
+            "SecretAccessKey",
+            "SessionToken",
+            "Expiration",
+        ] {
+            let body = SESSION.replace("EXP", "2026-12-06T16:09:05Z");
+            let start = body.find(&format!("<{element}>")).unwrap();
+            let end = body.find(&format!("</{element}>")).unwrap() + element.len() + 3;
+            let without = format!("{}{}", &body[..start], &body[end..]);
+            let error = CreateSessionResult::parse(&without).unwrap_err();
+            assert_eq!(
+                error,
+                AnswerError::MissingElement {
+                    document: "Credentials",
+                    element
+                }
+            );
+            assert!(error.to_string().contains(element), "{error}");
+        }
+        for bad in [
+            "tomorrow",
+            "2026-12-06T16:09:05+01:00",
+            "2026-12-06T16:09:05.Z",
+            "2026-12-06 16:09:05Z",
+        ] {
+            let error = CreateSessionResult::parse(&SESSION.replace("EXP", bad)).unwrap_err();
+            assert!(
+                matches!(
+                    error,
+                    AnswerError::InvalidValue {
+                        element: "Expiration",
+                        ..
+                    }
+                ),
+                "{bad}: {error}"
+            );
+            assert!(!error.to_string().contains("SECRET-XYZ"));
+        }
+        assert_eq!(
+            CreateSessionResult::parse("<CreateSessionResult/>").unwrap_err(),
+            AnswerError::MissingElement {
+                document: "CreateSessionResult",
+                element: "Credentials"
+            }
+        );
+        let refused = CreateSessionResult::parse(
+            "<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message><BucketName>b--usw2-az1--x-s3</BucketName></Error>",
+        )
+        .unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "the server answered with an error: NoSuchBucket: The specified bucket does not exist"
+        );
+        assert!(matches!(
+            CreateSessionResult::parse("<ListBucketResult/>"),
+            Err(AnswerError::UnexpectedDocument {
+                expected: "CreateSessionResult",
+                ..
+            })
         ));
     }
 }

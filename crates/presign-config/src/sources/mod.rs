@@ -12,6 +12,7 @@
 
 mod cli_cache;
 mod container;
+mod express;
 mod imds;
 mod json_answer;
 pub(crate) mod plan;
@@ -34,6 +35,11 @@ pub use cli_cache::{
 pub use container::{
     CONTAINER_ALLOWED_HOSTS, ContainerUrlError, check_container_url, container_token_is_legal,
     parse_container_answer,
+};
+pub use express::{
+    CreateSessionCall, EXPRESS_ADVISORY_REFRESH, EXPRESS_MANDATORY_REFRESH,
+    EXPRESS_SESSION_CAPACITY, MAX_BUCKET_NAME_LEN, create_session_call, create_session_hint,
+    express_session_freshness,
 };
 pub use imds::{
     IMDS_CREDENTIALS_PATH, IMDS_TOKEN_HEADER, IMDS_TOKEN_PATH, IMDS_TOKEN_TTL_HEADER,
