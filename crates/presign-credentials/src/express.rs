@@ -178,10 +178,11 @@ impl ExpressSessions {
         base: &Credentials,
         now: SystemTime,
     ) -> Result<Credentials, CredentialsError> {
-        if bucket.len() > MAX_BUCKET_NAME_LEN {
+        let length = bucket.chars().count();
+        if length > MAX_BUCKET_NAME_LEN {
             return Err(CredentialsError::ExpressBucket {
                 bucket: bucket.chars().take(MAX_BUCKET_NAME_LEN).collect::<String>() + "…",
-                length: bucket.chars().count(),
+                length,
             });
         }
         let call = Call {

@@ -359,6 +359,27 @@ fn a_slow_bucket_does_not_hold_callers_for_another() {
 }
 
 #[test]
+fn callers_waiting_for_the_same_bucket_share_one_call() {
+    let stub = Stub::start(|_| {
+        thread::sleep(Duration::from_millis(300));
+        numbered_session(1, "2026-12-06T16:09:05Z")
+    });
+    let sessions = Arc::new(sessions());
+    let url = url_of(&stub, BUCKET);
+    let callers: Vec<_> = (0..8)
+        .map(|_| {
+            let sessions = Arc::clone(&sessions);
+            let url = url.clone();
+            thread::spawn(move || sessions.credentials_for(BUCKET, &url, REGION, &iam(), now()))
+        })
+        .collect();
+    for caller in callers {
+        assert_eq!(caller.join().unwrap().unwrap().access_key_id(), "ASIA1");
+    }
+    assert_eq!(stub.requests().len(), 1);
+}
+
+#[test]
 fn the_table_is_bounded_and_drops_the_least_recently_used_bucket() {
     let stub = session_stub();
     let sessions = sessions().with_capacity(2);
@@ -401,6 +422,12 @@ fn a_name_longer_than_a_bucket_is_refused_without_a_call() {
     );
     assert!(stub.requests().is_empty());
     assert_eq!(sessions.cached_buckets(), 0);
+    // Counted in characters, as the message says.
+    let wide = "é".repeat(64);
+    let error = sessions
+        .credentials_for(&wide, &url_of(&stub, "x"), REGION, &iam(), now())
+        .unwrap_err();
+    assert!(error.to_string().contains("this one 64"), "{error}");
 }
 
 #[test]
