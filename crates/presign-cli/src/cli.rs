@@ -18,7 +18,13 @@ Credentials (never taken as command-line values):
   else the region in a known provider's endpoint host (s3.eu-de.cloud-object-
   storage.appdomain.cloud: eu-de; Cloudflare R2: auto), else us-east-1.
   Endpoint: --endpoint-url, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, profile
-  endpoint_url, else AWS S3 for the region.
+  endpoint_url, else AWS S3's host for the region and bucket as botocore's S3
+  endpoint rules build it, with --dualstack, --fips, --accelerate (or
+  AWS_USE_DUALSTACK_ENDPOINT, AWS_USE_FIPS_ENDPOINT, the profile's settings).
+  The bucket may be an access point ARN (s3://arn:aws:s3:REGION:ACCOUNT:
+  accesspoint/NAME/KEY; Object Lambda, Outposts and Multi-Region Access
+  Points too) or an S3 Express directory bucket (NAME--ZONE--x-s3).
+  docs/endpoints.md has every form.
 
 Exit codes:
   0  success (the URL, or the chosen output, on stdout)
@@ -36,6 +42,7 @@ Examples:
           --region eu-de --ibm-credentials cos.json s3://bucket/file.csv
   presign --endpoint-url http://127.0.0.1:9000 --output curl s3://bucket/a.txt
   presign --output explain s3://bucket/key   # every signing step
+  presign s3://arn:aws:s3:us-west-2:123456789012:accesspoint/reports/q1.csv
   presign post s3://bucket/uploads/ --max-size 10MB --output html > upload.html
                                              # a browser upload form (POST policy)
   presign download \"$URL\" -o big.iso --continue   # resume an interrupted download

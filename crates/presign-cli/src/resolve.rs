@@ -11,6 +11,7 @@ use presign_config::{
     CredentialSource, Environment, Overrides, ResolvedCredentials, Target, TransportOverrides,
     resolve_transport,
 };
+use presign_credentials::ExpressSessions;
 use presign_credentials::Fetcher;
 
 use crate::cli::{Invocation, SigningArgs};
@@ -40,6 +41,9 @@ pub(crate) struct Resolved<R = PresignRequest> {
     pub(crate) credentials_plan: CredentialSource,
     /// The configuration's warnings ([`presign_config::ResolvedConfig::warnings`]).
     config_warnings: Vec<String>,
+    /// The endpoint settings that do not apply here, with the reason
+    /// ([`presign_config::ResolvedConfig::unused_endpoint_settings`]).
+    endpoint_notes: Vec<String>,
 }
 
 /// Resolves the request options of `invocation` for `bucket`/`key`. `now` is
@@ -86,28 +90,70 @@ pub(crate) fn resolve_target<R>(
         credentials: None,
     };
     let resolved = presign_config::resolve(&overrides, env)?;
-    let (_, endpoint_source) = resolved.endpoint()?;
+    let (_, mut endpoint_source) = resolved.endpoint()?;
+    if resolved.endpoint_url.is_none() {
+        // The host comes from the S3 endpoint rules, and the settings in force.
+        let in_force = resolved.endpoint_options.in_force();
+        endpoint_source = format!(
+            "AWS S3 endpoint rules for region {}{}",
+            resolved.region,
+            if in_force.is_empty() {
+                String::new()
+            } else {
+                format!("; {in_force}")
+            }
+        );
+    }
     let config_warnings = resolved
         .warnings()
         .iter()
         .map(|warning| format!("warning: {warning}"))
         .collect();
+    let endpoint_notes = resolved.unused_endpoint_settings();
     let mut target = resolved.target(bucket, args.addressing_style.map(Into::into))?;
     target.allow_long_expiry = args.allow_long_expiry;
     target.legacy_bucket_names = args.allow_legacy_bucket_names;
     let request = build(&target)?;
     let keys = fetch_credentials(&resolved.credentials, args.profile.as_deref(), env, now)?;
+    let (credentials, credentials_source, credentials_expire_at) =
+        match &target.host.express_session {
+            None => (keys.to_credentials(), keys.source.clone(), keys.expires_at),
+            Some(session) => {
+                let sessions = ExpressSessions::new(fetcher(args.profile.as_deref(), env)?);
+                let credentials = sessions.credentials_for(
+                    &target.bucket,
+                    &session.endpoint,
+                    &session.region,
+                    &keys.to_credentials(),
+                    now,
+                )?;
+                let source = format!(
+                    "S3 Express session for {} (CreateSession with the keys from {})",
+                    target.bucket, keys.source
+                );
+                (credentials, source, keys.expires_at)
+            }
+        };
+    let region_source = if target.region == resolved.region {
+        resolved.region_source
+    } else {
+        format!(
+            "the ARN's region (use_arn_region; the configured one is {} from {})",
+            resolved.region, resolved.region_source
+        )
+    };
     Ok(Resolved {
         request,
         target,
-        credentials: keys.to_credentials(),
+        credentials,
         signed_at,
-        credentials_source: keys.source.clone(),
-        region_source: resolved.region_source,
+        credentials_source,
+        region_source,
         endpoint_source,
-        credentials_expire_at: keys.expires_at,
+        credentials_expire_at,
         credentials_plan: resolved.credentials,
         config_warnings,
+        endpoint_notes,
     })
 }
 
@@ -146,6 +192,13 @@ impl Resolved {
     /// batch line that overrides method, expiry, query or headers).
     pub(crate) fn target(&self) -> &Target {
         &self.target
+    }
+}
+
+impl<R> Resolved<R> {
+    /// The endpoint settings that do not apply here, each with the reason.
+    pub(crate) fn endpoint_notes(&self) -> &[String] {
+        &self.endpoint_notes
     }
 }
 

@@ -6,7 +6,8 @@
 //! (`--endpoint-url`, `AWS_ENDPOINT_URL_S3`, ...) an ordinary bucket keeps
 //! presign's own addressing (path style unless the host is AWS's, see
 //! [`presign::Addressing::Auto`]), because most S3-compatible stores serve
-//! no virtual hosts; access point ARNs on a custom endpoint follow the rules.
+//! no virtual hosts; access point ARNs and S3 Express directory buckets on a
+//! custom endpoint follow the rules.
 
 use std::sync::Arc;
 
@@ -16,6 +17,9 @@ use presign::{
 };
 
 use crate::error::ConfigError;
+
+/// The suffix of S3 Express directory bucket names.
+const EXPRESS_SUFFIX: &str = "--x-s3";
 
 /// How the host a target's URLs go to is signed, beyond the keys.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -112,9 +116,12 @@ impl HostRules {
     /// (a malformed ARN, accelerate with a dotted bucket, FIPS in China,
     /// ...).
     pub(crate) fn resolve(&self, bucket: &str) -> Result<BucketHost, ConfigError> {
-        let is_arn = bucket.starts_with("arn:");
+        // ARNs and directory buckets (`NAME--ZONE--x-s3`: AWS reserves the
+        // suffix) follow the rules on a custom endpoint too, as botocore
+        // signs them there.
+        let by_rules = bucket.starts_with("arn:") || bucket.ends_with(EXPRESS_SUFFIX);
         if let Some(endpoint) = &self.settings.endpoint_url
-            && !is_arn
+            && !by_rules
         {
             if self.settings.accelerate {
                 return Err(self.refusal(

@@ -15,6 +15,21 @@ struct JsonOutput<'a> {
     headers: serde_json::Map<String, serde_json::Value>,
     host: &'a str,
     addressing_style: &'a str,
+    /// `AWS4-HMAC-SHA256`, or `AWS4-ECDSA-P256-SHA256` (SigV4A).
+    algorithm: &'a str,
+    /// The service in the credential scope: `s3`, `s3-object-lambda`,
+    /// `s3-outposts`, `s3express`.
+    signing_name: &'a str,
+    /// The AWS host form when it is not a plain bucket host on a custom
+    /// endpoint: `Regional`, `AccessPoint`, `MultiRegionAccessPoint`, ...
+    #[serde(skip_serializing_if = "Option::is_none")]
+    host_form: Option<String>,
+    /// SigV4A's `X-Amz-Region-Set`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region_set: Option<&'a str>,
+    /// Endpoint settings that do not apply here, with the reason.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    endpoint_settings_not_applied: &'a [String],
     region: &'a str,
     credential_scope: &'a str,
     signed_headers: &'a str,
@@ -36,6 +51,7 @@ struct JsonOutput<'a> {
 
 pub(super) fn render(signed: &Signed) -> String {
     let presigned = &signed.presigned;
+    let target = signed.resolved.target();
     let output = JsonOutput {
         url: presigned.url(),
         method: presigned.method().as_str(),
@@ -49,6 +65,11 @@ pub(super) fn render(signed: &Signed) -> String {
             .collect(),
         host: presigned.host(),
         addressing_style: presigned.addressing().as_str(),
+        algorithm: presigned.algorithm(),
+        signing_name: presigned.credential_scope().service(),
+        host_form: target.host.form.map(|form| format!("{form:?}")),
+        region_set: target.host.sigv4a_region_set.as_deref(),
+        endpoint_settings_not_applied: signed.resolved.endpoint_notes(),
         region: presigned.credential_scope().region(),
         credential_scope: presigned.credential_scope().as_str(),
         signed_headers: presigned.signed_headers(),
@@ -62,7 +83,12 @@ pub(super) fn render(signed: &Signed) -> String {
             .resolved
             .credentials_expire_at
             .is_some_and(|at| at < presigned.expires_at()),
-        signing_key: signed.secrets.as_ref().map(|s| s.signing_key_hex.as_str()),
+        // SigV4A signs with a key pair whose private half is never shown.
+        signing_key: signed
+            .secrets
+            .as_ref()
+            .filter(|_| presigned.algorithm() != presign::SIGV4A_ALGORITHM)
+            .map(|s| s.signing_key_hex.as_str()),
     };
     let mut text = serde_json::to_string_pretty(&output).unwrap_or_default();
     text.push('\n');

@@ -86,13 +86,18 @@ pub(crate) fn run(
     let signing = &invocation.request_args().signing;
     // Temporary credentials are refreshed over a long input, unless the
     // user fixed the signing instant.
+    // An S3 Express session is fetched once: renewing the IAM keys under it
+    // would sign with keys the bucket does not take.
+    let express = resolved.target().host.express_session.is_some();
     let provider = match resolved.credentials_expire_at {
-        Some(expires_at) if signing.at.is_none() => Some(CredentialsProvider::with_credentials(
-            resolved.credentials_plan.clone(),
-            resolve::fetcher(signing.profile.as_deref(), env)?,
-            held_keys(&resolved, expires_at),
-            now,
-        )),
+        Some(expires_at) if signing.at.is_none() && !express => {
+            Some(CredentialsProvider::with_credentials(
+                resolved.credentials_plan.clone(),
+                resolve::fetcher(signing.profile.as_deref(), env)?,
+                held_keys(&resolved, expires_at),
+                now,
+            ))
+        }
         _ => None,
     };
     let contexts = Contexts::new(first, provider, now);
