@@ -41,18 +41,9 @@ const ACCOUNT: &str = "123456789012";
 
 // ------------------------------------------------------------ presign --
 
-/// `presign args...` with nothing of the machine: an empty environment but
-/// PATH, HOME and the variables of `home`; stdin closed.
+/// `presign args...` in `home` alone (see [`common::presign_in`]).
 fn presign(home: &Home, args: &[&str]) -> Run {
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_presign"));
-    command
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .envs(home.vars().iter().map(|(k, v)| (k, v)))
-        .current_dir(home.path());
-    common::run(&mut assert_cmd::Command::from_std(command))
+    common::presign_in(home, args)
 }
 
 /// The arguments of every signing run, with `--profile` when given.

@@ -163,10 +163,18 @@ fn bucket_host(resolved: ResolvedEndpoint, region: &str) -> BucketHost {
         mut bucket,
         addressing,
         auth,
+        alternative_auth,
         form,
         express,
         ..
     } = resolved;
+    // SigV4 where the rules offer it second (Outposts list SigV4A first):
+    // every S3 signer speaks it, and botocore signs it unless awscrt is
+    // installed. A Multi-Region Access Point offers SigV4A alone.
+    let auth = match alternative_auth {
+        Some(alternative @ AuthScheme::SigV4 { .. }) => alternative,
+        _ => auth,
+    };
     if addressing == Addressing::VirtualHost
         && let Some(dot) = bucket.find('.')
         && let Some((scheme, authority)) = endpoint.split_once("://")

@@ -184,6 +184,20 @@ impl Run {
     }
 }
 
+/// `presign args...` with nothing of the machine: an empty environment but
+/// PATH, HOME and the variables of `home`; stdin closed.
+pub(crate) fn presign_in(home: &presign_test_support::Home, args: &[&str]) -> Run {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_presign"));
+    command
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .envs(home.vars().iter().map(|(k, v)| (k, v)))
+        .current_dir(home.path());
+    run(&mut Command::from_std(command))
+}
+
 /// Runs `command` to completion, stdin closed.
 pub(crate) fn run(command: &mut Command) -> Run {
     let output = command.output().expect("run presign");
