@@ -140,7 +140,10 @@ impl ResolvedConfig {
     #[must_use]
     pub fn warnings(&self) -> Vec<ConfigWarning> {
         let mut warnings = Vec::new();
+        // `aws-global` is a region botocore's S3 endpoint rules name: the
+        // global host, signed for us-east-1.
         if self.endpoint_url.is_none()
+            && self.region != "aws-global"
             && !Endpoint::is_aws_region(&self.region)
             && let Some(endpoint) = Endpoint::aws_default(&self.region)
         {

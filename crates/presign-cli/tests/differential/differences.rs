@@ -215,34 +215,41 @@ fn rows() -> Vec<Row> {
             ],
         },
         Row {
-            title: "The pseudo-regions aws-global and s3-external-1",
-            examples: ["aws-global", "s3-external-1"]
-                .into_iter()
-                .map(|region| {
-                    example(
-                        if region == "aws-global" {
-                            &["--region", "aws-global"]
-                        } else {
-                            &["--region", "s3-external-1"]
-                        },
-                        "s3://examplebucket/test.txt",
-                        json!({"botocore_default_endpoint": true, "region": region}),
-                        Does::SignsWarning(
-                            if region == "aws-global" {
-                                "https://examplebucket.s3.aws-global.amazonaws.com/test.txt?"
-                            } else {
-                                "https://examplebucket.s3.s3-external-1.amazonaws.com/test.txt?"
-                            },
-                            &[],
-                            "--endpoint-url",
-                        ),
-                        Does::Signs(
-                            "https://examplebucket.s3.amazonaws.com/test.txt?",
-                            &["%2Fus-east-1%2Fs3%2F"],
-                        ),
-                    )
-                })
-                .collect(),
+            title: "The pseudo-region s3-external-1",
+            examples: vec![example(
+                &["--region", "s3-external-1"],
+                "s3://examplebucket/test.txt",
+                json!({"botocore_default_endpoint": true, "region": "s3-external-1"}),
+                Does::SignsWarning(
+                    "https://examplebucket.s3.s3-external-1.amazonaws.com/test.txt?",
+                    &[],
+                    "--endpoint-url",
+                ),
+                Does::Signs(
+                    "https://examplebucket.s3.amazonaws.com/test.txt?",
+                    &["%2Fus-east-1%2Fs3%2F"],
+                ),
+            )],
+        },
+        Row {
+            title: "FIPS in a region other than us-east-1, addressing style auto",
+            examples: vec![example(
+                &["--region", "us-west-2", "--fips"],
+                "s3://examplebucket/test.txt",
+                json!({
+                    "botocore_default_endpoint": true,
+                    "region": "us-west-2",
+                    "client_config": {"use_fips_endpoint": true},
+                }),
+                Does::Signs(
+                    "https://examplebucket.s3-fips.us-west-2.amazonaws.com/test.txt?",
+                    &["%2Fus-west-2%2Fs3%2F"],
+                ),
+                Does::Signs(
+                    "https://examplebucket.s3-fips.us-east-1.amazonaws.com/test.txt?",
+                    &["%2Fus-west-2%2Fs3%2F"],
+                ),
+            )],
         },
         Row {
             title: "No endpoint, a region AWS does not have",
@@ -285,27 +292,6 @@ fn rows() -> Vec<Row> {
                 json!({"endpoint": "http://my_minio:9000", "addressing_style": "path"}),
                 Does::Signs("http://my_minio:9000/examplebucket/test.txt?", &[]),
                 Does::Refuses("Invalid endpoint"),
-            )],
-        },
-        Row {
-            title: "A bucket name ending in --x-s3",
-            examples: vec![example(
-                &["--region", "us-west-2", "--addressing-style", "path"],
-                "s3://mybucket--usw2-az1--x-s3/test.txt",
-                json!({
-                    "botocore_default_endpoint": true,
-                    "region": "us-west-2",
-                    "addressing_style": "path",
-                    "bucket": "mybucket--usw2-az1--x-s3",
-                }),
-                Does::Signs(
-                    "https://s3.us-west-2.amazonaws.com/mybucket--usw2-az1--x-s3/test.txt?",
-                    &[],
-                ),
-                Does::Signs(
-                    "https://mybucket--usw2-az1--x-s3.s3express-usw2-az1.us-west-2.amazonaws.com/test.txt?",
-                    &[],
-                ),
             )],
         },
         Row {
