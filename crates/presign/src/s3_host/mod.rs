@@ -16,11 +16,13 @@ mod arn;
 mod error;
 mod names;
 mod partition;
+mod recognise;
 mod resolve;
 
 pub use arn::{Arn, ArnError, parse_arn};
 pub use error::EndpointError;
 pub use partition::{PARTITIONS, Partition};
+pub use recognise::{KnownHost, StorageProvider, recognise_host};
 
 use names::uri_encode;
 
@@ -191,6 +193,12 @@ pub enum HostForm {
     MultiRegionAccessPoint,
     /// A bucket on a custom endpoint (`endpoint_url`).
     Custom,
+    /// `[BUCKET.]s3-website[-.]REGION.SUFFIX`: static website hosting,
+    /// recognised for its region only (it serves no presigned URLs).
+    Website,
+    /// `ACCOUNT.s3-control.REGION.SUFFIX` and `s3express-control.REGION.SUFFIX`:
+    /// control-plane hosts, recognised for their region only.
+    Control,
 }
 
 /// The endpoint botocore's S3 rules resolve, split the way
