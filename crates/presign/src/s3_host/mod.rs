@@ -361,6 +361,24 @@ mod tests {
     }
 
     #[test]
+    fn an_express_bucket_on_an_ip_endpoint_with_a_base_path_is_refused() {
+        // botocore gives http://10.0.0.1/BUCKET/base, which endpoint, bucket
+        // and key cannot say; without a path the URL is botocore's.
+        let mut express = settings("us-west-2", |s| {
+            s.endpoint_url = Some("http://10.0.0.1/base".to_owned());
+        });
+        let message = refusal(&express, "mybucket--usw2-az1--x-s3");
+        assert!(message.contains("base path"), "{message}");
+        express.endpoint_url = Some("https://10.0.0.1".to_owned());
+        assert_eq!(
+            resolve_s3_endpoint(&express, "mybucket--usw2-az1--x-s3")
+                .unwrap()
+                .url(),
+            "https://10.0.0.1/mybucket--usw2-az1--x-s3"
+        );
+    }
+
+    #[test]
     fn the_empty_bucket_is_the_service_endpoint() {
         let resolved = resolve_s3_endpoint(&settings("eu-west-1", |_| {}), "").unwrap();
         assert_eq!(resolved.url(), "https://s3.eu-west-1.amazonaws.com");

@@ -330,7 +330,16 @@ fn express_bucket(
     };
     if let Some(url) = &context.url {
         if url.is_ip {
-            let base = format!("{}://{}{}", url.scheme, url.authority, url.path);
+            // botocore writes `{scheme}://{authority}/{bucket}{path}`: the
+            // bucket before the endpoint's path, which no request of
+            // endpoint, bucket and key can say. A bare `/` changes nothing.
+            if !url.path.is_empty() && url.path != "/" {
+                return Err(EndpointError::Unsupported {
+                    form: "an S3 Express bucket on an IP endpoint",
+                    setting: "a base path in endpoint_url (botocore puts the bucket before it)",
+                });
+            }
+            let base = format!("{}://{}", url.scheme, url.authority);
             let resolved = path_style(context, &base, bucket, auth, HostForm::Express);
             return express(resolved);
         }
