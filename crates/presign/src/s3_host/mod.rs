@@ -358,6 +358,16 @@ mod tests {
         let error = resolve_s3_endpoint(&custom, "bucket").unwrap_err();
         assert!(matches!(error, EndpointError::InvalidEndpointUrl { .. }));
         assert!(!error.to_string().contains("hunter2"), "{error}");
+        // A URL botocore accepts (and would return with the password in it)
+        // is refused too, for every form.
+        let custom = settings("us-west-2", |s| {
+            s.endpoint_url = Some("https://user:hunter2@example.com".to_owned());
+        });
+        for bucket in ["bucket", "mybucket--usw2-az1--x-s3", ""] {
+            let error = resolve_s3_endpoint(&custom, bucket).unwrap_err();
+            assert!(matches!(error, EndpointError::InvalidEndpointUrl { .. }));
+            assert!(!error.to_string().contains("hunter2"), "{error}");
+        }
     }
 
     #[test]

@@ -69,6 +69,16 @@ pub(super) fn resolve(
         partition: Partition::of_region(region),
         url: settings.endpoint_url.as_deref().and_then(CustomUrl::parse),
     };
+    // botocore keeps `user:password@` in the endpoint it returns; presign
+    // never sends user information (Endpoint::parse refuses it), and a
+    // password must not travel on in a resolved endpoint.
+    if context
+        .url
+        .as_ref()
+        .is_some_and(|url| url.authority.contains('@'))
+    {
+        return Err(invalid_endpoint(&context));
+    }
     check_conflicts(&context)?;
     if bucket.is_empty() {
         return service_endpoint(&context);
