@@ -1,6 +1,7 @@
 //! The signing region carried by a storage provider's endpoint host name
 //! (`s3.eu-central-2.wasabisys.com` -> `eu-central-2`), used when no region
-//! is configured anywhere. `docs/providers.md` lists the host forms and the
+//! is configured anywhere. The host forms themselves are read by the core's
+//! `presign::recognise_host`; `docs/providers.md` lists them and the
 //! documentation each rule comes from.
 
 use std::fmt;
@@ -10,7 +11,8 @@ use std::fmt;
 #[non_exhaustive]
 pub enum Provider {
     /// Amazon S3 (`s3.REGION.amazonaws.com` and its dual-stack, FIPS,
-    /// legacy dash and China forms).
+    /// legacy dash, access point, Object Lambda, Outposts, Express and
+    /// other partitions' forms).
     AwsS3,
     /// IBM Cloud Object Storage (`s3.[private.|direct.]REGION.cloud-object-storage.appdomain.cloud`).
     IbmCos,
@@ -110,159 +112,33 @@ fn endpoint_host(endpoint_url: &str) -> Option<String> {
 }
 
 /// [`region_from_endpoint`] for a bare host name.
+///
+/// The host forms are the core's ([`presign::recognise_host`], the one list
+/// of them); this keeps the ones that carry a region.
 #[must_use]
 pub fn region_from_host(host: &str) -> Option<HostRegion> {
-    let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
-    let labels: Vec<&str> = host.split('.').collect();
-    let found = |region: &str, provider| {
-        is_region_label(region).then(|| HostRegion {
-            region: region.to_owned(),
-            provider,
-        })
+    use presign::StorageProvider as Known;
+    let known = presign::recognise_host(host)?;
+    let provider = match known.provider {
+        Known::AwsS3 => Provider::AwsS3,
+        Known::IbmCos => Provider::IbmCos,
+        Known::BackblazeB2 => Provider::BackblazeB2,
+        Known::Wasabi => Provider::Wasabi,
+        Known::DigitalOceanSpaces => Provider::DigitalOceanSpaces,
+        Known::Linode => Provider::Linode,
+        Known::Scaleway => Provider::Scaleway,
+        Known::Ovhcloud => Provider::Ovhcloud,
+        Known::OracleCloud => Provider::OracleCloud,
+        Known::Hetzner => Provider::Hetzner,
+        Known::CloudflareR2 => Provider::CloudflareR2,
+        Known::GoogleCloudStorage => Provider::GoogleCloudStorage,
+        // A provider the core learns later has no name here yet.
+        _ => return None,
     };
-    let auto = |provider| {
-        Some(HostRegion {
-            region: "auto".to_owned(),
-            provider,
-        })
-    };
-    if let Some(prefix) = strip_suffix_labels(&labels, &["amazonaws", "com", "cn"])
-        .or_else(|| strip_suffix_labels(&labels, &["amazonaws", "com"]))
-    {
-        return aws_region(prefix).and_then(|region| found(region, Provider::AwsS3));
-    }
-    if let Some(prefix) =
-        strip_suffix_labels(&labels, &["cloud-object-storage", "appdomain", "cloud"])
-            .or_else(|| strip_suffix_labels(&labels, &["objectstorage", "softlayer", "net"]))
-            .or_else(|| {
-                strip_suffix_labels(
-                    &labels,
-                    &["objectstorage", "service", "networklayer", "com"],
-                )
-            })
-    {
-        // s3.REGION, s3.private.REGION, s3.direct.REGION (and tethered
-        // cross-region forms such as s3.dal.us): the region is the last label.
-        return (prefix.len() >= 2 && prefix.contains(&"s3"))
-            .then(|| prefix.last())
-            .flatten()
-            .and_then(|region| found(region, Provider::IbmCos));
-    }
-    if let Some(prefix) = strip_suffix_labels(&labels, &["backblazeb2", "com"]) {
-        return s3_dot_region(prefix).and_then(|region| found(region, Provider::BackblazeB2));
-    }
-    if let Some(prefix) = strip_suffix_labels(&labels, &["wasabisys", "com"]) {
-        if prefix.last() == Some(&"s3") {
-            return found("us-east-1", Provider::Wasabi);
-        }
-        return s3_dot_region(prefix).and_then(|region| found(region, Provider::Wasabi));
-    }
-    if let Some(prefix) = strip_suffix_labels(&labels, &["digitaloceanspaces", "com"]) {
-        let prefix = prefix.strip_suffix(&["cdn"]).unwrap_or(prefix);
-        return prefix
-            .last()
-            .and_then(|region| found(region, Provider::DigitalOceanSpaces));
-    }
-    if let Some(prefix) = strip_suffix_labels(&labels, &["linodeobjects", "com"]) {
-        return prefix
-            .last()
-            .and_then(|region| found(region, Provider::Linode));
-    }
-    if let Some(prefix) = strip_suffix_labels(&labels, &["scw", "cloud"]) {
-        return s3_dot_region(prefix).and_then(|region| found(region, Provider::Scaleway));
-    }
-    if let Some(prefix) = strip_suffix_labels(&labels, &["cloud", "ovh", "net"])
-        .or_else(|| strip_suffix_labels(&labels, &["cloud", "ovh", "us"]))
-    {
-        // s3.REGION.io, s3.REGION.perf (and the older s3.REGION form).
-        let prefix = prefix
-            .strip_suffix(&["io"])
-            .or_else(|| prefix.strip_suffix(&["perf"]))
-            .unwrap_or(prefix);
-        return s3_dot_region(prefix).and_then(|region| found(region, Provider::Ovhcloud));
-    }
-    if let Some(prefix) = strip_suffix_labels(&labels, &["oraclecloud", "com"])
-        .or_else(|| strip_suffix_labels(&labels, &["oci", "customer-oci", "com"]))
-    {
-        // NAMESPACE.compat.objectstorage.REGION
-        return match prefix {
-            [.., "compat", "objectstorage", region] => found(region, Provider::OracleCloud),
-            _ => None,
-        };
-    }
-    if let Some(prefix) = strip_suffix_labels(&labels, &["your-objectstorage", "com"]) {
-        return prefix
-            .last()
-            .and_then(|region| found(region, Provider::Hetzner));
-    }
-    if strip_suffix_labels(&labels, &["r2", "cloudflarestorage", "com"])
-        .is_some_and(|prefix| !prefix.is_empty())
-    {
-        return auto(Provider::CloudflareR2);
-    }
-    if strip_suffix_labels(&labels, &["storage", "googleapis", "com"]).is_some() {
-        return auto(Provider::GoogleCloudStorage);
-    }
-    None
-}
-
-/// The labels before `suffix`, when `labels` ends with it.
-fn strip_suffix_labels<'a, 'b>(labels: &'a [&'b str], suffix: &[&str]) -> Option<&'a [&'b str]> {
-    (labels.len() >= suffix.len() && labels[labels.len() - suffix.len()..] == *suffix)
-        .then(|| &labels[..labels.len() - suffix.len()])
-}
-
-/// `[..., "s3", REGION]` -> REGION.
-fn s3_dot_region<'a>(prefix: &[&'a str]) -> Option<&'a str> {
-    match prefix {
-        [.., "s3", region] => Some(region),
-        _ => None,
-    }
-}
-
-/// The service labels of AWS S3 host names that a region label follows.
-const AWS_S3_SERVICES: [&str; 6] = [
-    "s3",
-    "s3-fips",
-    "s3-accesspoint",
-    "s3-accesspoint-fips",
-    "s3-website",
-    "s3-control",
-];
-
-/// The region of an AWS S3 host name without its `amazonaws.com[.cn]`.
-fn aws_region<'a>(prefix: &[&'a str]) -> Option<&'a str> {
-    match prefix {
-        // s3.amazonaws.com and s3-external-1.amazonaws.com: us-east-1.
-        [.., "s3" | "s3-external-1"] => Some("us-east-1"),
-        // s3.REGION, s3-fips.REGION, s3.dualstack.REGION, s3-fips.dualstack.REGION, ...
-        [.., service, "dualstack", region] | [.., service, region]
-            if AWS_S3_SERVICES.contains(service) =>
-        {
-            Some(region)
-        }
-        // The legacy dash forms s3-REGION and s3-website-REGION.
-        [.., legacy] => {
-            let region = legacy
-                .strip_prefix("s3-website-")
-                .or_else(|| legacy.strip_prefix("s3-"))?;
-            // s3-accelerate (Transfer Acceleration) has no region.
-            region
-                .ends_with(|c: char| c.is_ascii_digit())
-                .then_some(region)
-        }
-        [] => None,
-    }
-}
-
-/// A plausible region: lower-case letters, digits and `-`, starting with a
-/// letter or digit.
-fn is_region_label(label: &str) -> bool {
-    !label.is_empty()
-        && !label.starts_with('-')
-        && label
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    Some(HostRegion {
+        region: known.region?,
+        provider,
+    })
 }
 
 #[cfg(test)]
@@ -450,6 +326,35 @@ mod tests {
             "https://storage.googleapis.com",
             "auto",
             Provider::GoogleCloudStorage,
+        );
+    }
+
+    #[test]
+    fn aws_forms_the_resolver_builds_carry_their_region() {
+        use Provider::AwsS3;
+        check(
+            "https://mybanner-123456789012.s3-object-lambda.us-west-2.amazonaws.com",
+            "us-west-2",
+            AwsS3,
+        );
+        check(
+            "https://reports-123456789012.op-01234567890123456.s3-outposts.us-west-2.amazonaws.com",
+            "us-west-2",
+            AwsS3,
+        );
+        check(
+            "https://mybucket--usw2-az1--x-s3.s3express-usw2-az1.us-west-2.amazonaws.com",
+            "us-west-2",
+            AwsS3,
+        );
+        check(
+            "https://s3.us-iso-east-1.c2s.ic.gov",
+            "us-iso-east-1",
+            AwsS3,
+        );
+        assert_eq!(
+            region("https://mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com"),
+            None
         );
     }
 

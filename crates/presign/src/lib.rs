@@ -84,8 +84,8 @@ pub use request::{
 };
 pub use s3_answer::{AnswerError, CreateSessionResult, ListedObject, S3Error, listed_objects};
 pub use s3_host::{
-    Arn, ArnError, AuthScheme, EndpointError, EndpointSettings, HostForm, Partition,
-    ResolvedEndpoint, parse_arn, resolve_s3_endpoint,
+    Arn, ArnError, AuthScheme, EndpointError, EndpointSettings, HostForm, KnownHost, Partition,
+    ResolvedEndpoint, StorageProvider, parse_arn, recognise_host, resolve_s3_endpoint,
 };
 pub use scope::{CredentialScope, validate_region};
 pub use signer::Signer;

@@ -2,13 +2,15 @@
 //! the path, and how sure that reading is.
 //!
 //! The URL alone does not say whether the bucket is in the host name or in
-//! the path. For hosts whose layout is known (AWS, IBM COS and Cloudflare R2
-//! service hosts, IP addresses, `localhost`) the answer is certain; for any
-//! other host it is a guess, and [`ObjectLocation::is_guess`] says so.
+//! the path. For hosts whose layout is known (every host form
+//! [`crate::recognise_host`] reads: AWS, IBM COS, R2 and the other providers;
+//! IP addresses, `localhost`) the answer is certain; for any other host it
+//! is a guess, and [`ObjectLocation::is_guess`] says so.
 
 use std::net::Ipv4Addr;
 
 use crate::request::Addressing;
+use crate::s3_host::recognise_host;
 
 /// Bucket and key of a presigned URL.
 ///
@@ -120,25 +122,16 @@ struct HostAddressing<'a> {
     guessed: bool,
 }
 
-/// Service domains whose S3 host names are `[BUCKET.]s3[-...][.REGION...].DOMAIN`.
-const S3_LABEL_DOMAINS: [&str; 5] = [
-    "amazonaws.com",
-    "amazonaws.com.cn",
-    "cloud-object-storage.appdomain.cloud",
-    "objectstorage.softlayer.net",
-    "objectstorage.service.networklayer.com",
-];
-
 /// The addressing style of `host` (as in the `host` header: lower case, a
 /// port allowed, IPv6 in brackets).
 ///
-/// Known: IP hosts and `localhost` are path style; on AWS and IBM COS hosts
-/// the bucket is whatever comes before the `s3` (or `s3-...`) label
-/// (`bucket.s3.eu-west-1.amazonaws.com`; none in `s3.amazonaws.com`); on R2
-/// whatever comes before the account label (`bucket.ACCOUNT.r2.cloudflarestorage.com`).
-/// Guessed, for every other host: virtual-hosted when labels precede an `s3`
-/// label (`bucket.s3.example.com`) or the host is `NAME.localhost`, else path
-/// style (`s3.example.com`, `minio.example.net`).
+/// Known: IP hosts and `localhost` are path style; on the hosts
+/// [`recognise_host`] knows (every AWS S3 form, IBM COS, R2 and the other
+/// providers) the bucket is the label it reads (`bucket.s3.eu-west-1.amazonaws.com`;
+/// none in `s3.amazonaws.com`). Guessed, for every other host:
+/// virtual-hosted when labels precede an `s3` label (`bucket.s3.example.com`)
+/// or the host is `NAME.localhost`, else path style (`s3.example.com`,
+/// `minio.example.net`).
 fn addressing_of(host: &str) -> HostAddressing<'_> {
     let name = without_port(host);
     let known = |style| HostAddressing {
@@ -152,27 +145,12 @@ fn addressing_of(host: &str) -> HostAddressing<'_> {
     if name.starts_with('[') || name.parse::<Ipv4Addr>().is_ok() || name == "localhost" {
         return known(Style::Path);
     }
-    for domain in S3_LABEL_DOMAINS {
-        let Some(service) = name
-            .strip_suffix(domain)
-            .and_then(|rest| rest.strip_suffix('.'))
-        else {
-            continue;
-        };
-        if let Some(bucket) = labels_before_s3_label(service) {
-            return known(Style::VirtualHosted { bucket });
-        }
-        if service.split('.').next().is_some_and(is_s3_label) {
-            return known(Style::Path);
-        }
-    }
-    if let Some(rest) = name.strip_suffix(".r2.cloudflarestorage.com") {
-        let rest = [".eu", ".fedramp"]
-            .iter()
-            .find_map(|jurisdiction| rest.strip_suffix(jurisdiction))
-            .unwrap_or(rest);
-        return known(match rest.rsplit_once('.') {
-            Some((bucket, _account)) => Style::VirtualHosted { bucket },
+    if let Some(found) = recognise_host(name) {
+        // The label is the start of the name, lower-cased (same length).
+        return known(match found.label {
+            Some(label) => Style::VirtualHosted {
+                bucket: name.get(..label.len()).unwrap_or(name),
+            },
             None => Style::Path,
         });
     }
@@ -270,6 +248,22 @@ mod tests {
                 "bucket.0123456789abcdef0123456789abcdef.eu.r2.cloudflarestorage.com",
                 "bucket",
             ),
+            // Host forms the old label rule read wrong or only guessed.
+            ("bucket.s3.us-west-004.backblazeb2.com", "bucket"),
+            ("bucket.nyc3.digitaloceanspaces.com", "bucket"),
+            (
+                "mybucket--usw2-az1--x-s3.s3express-usw2-az1.us-west-2.amazonaws.com",
+                "mybucket--usw2-az1--x-s3",
+            ),
+            (
+                "mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com",
+                "mfzwi23gnjvgw.mrap",
+            ),
+            (
+                "reports-123456789012.op-01234567890123456.s3-outposts.us-west-2.amazonaws.com",
+                "reports-123456789012",
+            ),
+            ("bucket.s3.us-iso-east-1.c2s.ic.gov", "bucket"),
         ] {
             assert_eq!(addressing_of(host), known(virtual_hosted(bucket)), "{host}");
         }
@@ -285,6 +279,8 @@ mod tests {
             "s3.cn-north-1.amazonaws.com.cn",
             "0123456789abcdef0123456789abcdef.r2.cloudflarestorage.com",
             "0123456789abcdef0123456789abcdef.eu.r2.cloudflarestorage.com",
+            "nyc3.digitaloceanspaces.com",
+            "ns.compat.objectstorage.us-ashburn-1.oraclecloud.com",
             "127.0.0.1:9000",
             "10.1.2.3",
             "[::1]:9000",
@@ -301,10 +297,6 @@ mod tests {
         for (host, expected) in [
             ("bucket.s3.example.com", guessed(virtual_hosted("bucket"))),
             ("b-1.s3.example.com:8443", guessed(virtual_hosted("b-1"))),
-            (
-                "bucket.s3.us-west-004.backblazeb2.com",
-                guessed(virtual_hosted("bucket")),
-            ),
             ("bucket.localhost:9000", guessed(virtual_hosted("bucket"))),
             ("s3.example.com", guessed(Style::Path)),
             ("s3.localhost", guessed(Style::Path)),

@@ -99,7 +99,7 @@ impl fmt::Display for EndpointError {
             Self::InvalidEndpointUrl { endpoint } => write!(
                 f,
                 "the custom endpoint {endpoint:?} is not a valid URL: use http:// or https://, \
-                 a host, an optional port and path, no query"
+                 a host, an optional port and path, no user:password@ and no query"
             ),
             Self::InvalidBucket { bucket, reason } => {
                 write!(f, "the bucket {bucket:?} cannot be used: {reason}")

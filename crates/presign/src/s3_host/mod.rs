@@ -16,11 +16,13 @@ mod arn;
 mod error;
 mod names;
 mod partition;
+mod recognise;
 mod resolve;
 
 pub use arn::{Arn, ArnError, parse_arn};
 pub use error::EndpointError;
 pub use partition::{PARTITIONS, Partition};
+pub use recognise::{KnownHost, StorageProvider, recognise_host};
 
 use names::uri_encode;
 
@@ -191,6 +193,12 @@ pub enum HostForm {
     MultiRegionAccessPoint,
     /// A bucket on a custom endpoint (`endpoint_url`).
     Custom,
+    /// `[BUCKET.]s3-website[-.]REGION.SUFFIX`: static website hosting,
+    /// recognised for its region only (it serves no presigned URLs).
+    Website,
+    /// `ACCOUNT.s3-control.REGION.SUFFIX` and `s3express-control.REGION.SUFFIX`:
+    /// control-plane hosts, recognised for their region only.
+    Control,
 }
 
 /// The endpoint botocore's S3 rules resolve, split the way
@@ -350,6 +358,34 @@ mod tests {
         let error = resolve_s3_endpoint(&custom, "bucket").unwrap_err();
         assert!(matches!(error, EndpointError::InvalidEndpointUrl { .. }));
         assert!(!error.to_string().contains("hunter2"), "{error}");
+        // A URL botocore accepts (and would return with the password in it)
+        // is refused too, for every form.
+        let custom = settings("us-west-2", |s| {
+            s.endpoint_url = Some("https://user:hunter2@example.com".to_owned());
+        });
+        for bucket in ["bucket", "mybucket--usw2-az1--x-s3", ""] {
+            let error = resolve_s3_endpoint(&custom, bucket).unwrap_err();
+            assert!(matches!(error, EndpointError::InvalidEndpointUrl { .. }));
+            assert!(!error.to_string().contains("hunter2"), "{error}");
+        }
+    }
+
+    #[test]
+    fn an_express_bucket_on_an_ip_endpoint_with_a_base_path_is_refused() {
+        // botocore gives http://10.0.0.1/BUCKET/base, which endpoint, bucket
+        // and key cannot say; without a path the URL is botocore's.
+        let mut express = settings("us-west-2", |s| {
+            s.endpoint_url = Some("http://10.0.0.1/base".to_owned());
+        });
+        let message = refusal(&express, "mybucket--usw2-az1--x-s3");
+        assert!(message.contains("base path"), "{message}");
+        express.endpoint_url = Some("https://10.0.0.1".to_owned());
+        assert_eq!(
+            resolve_s3_endpoint(&express, "mybucket--usw2-az1--x-s3")
+                .unwrap()
+                .url(),
+            "https://10.0.0.1/mybucket--usw2-az1--x-s3"
+        );
     }
 
     #[test]

@@ -69,6 +69,16 @@ pub(super) fn resolve(
         partition: Partition::of_region(region),
         url: settings.endpoint_url.as_deref().and_then(CustomUrl::parse),
     };
+    // botocore keeps `user:password@` in the endpoint it returns; presign
+    // never sends user information (Endpoint::parse refuses it), and a
+    // password must not travel on in a resolved endpoint.
+    if context
+        .url
+        .as_ref()
+        .is_some_and(|url| url.authority.contains('@'))
+    {
+        return Err(invalid_endpoint(&context));
+    }
     check_conflicts(&context)?;
     if bucket.is_empty() {
         return service_endpoint(&context);
@@ -330,7 +340,16 @@ fn express_bucket(
     };
     if let Some(url) = &context.url {
         if url.is_ip {
-            let base = format!("{}://{}{}", url.scheme, url.authority, url.path);
+            // botocore writes `{scheme}://{authority}/{bucket}{path}`: the
+            // bucket before the endpoint's path, which no request of
+            // endpoint, bucket and key can say. A bare `/` changes nothing.
+            if !url.path.is_empty() && url.path != "/" {
+                return Err(EndpointError::Unsupported {
+                    form: "an S3 Express bucket on an IP endpoint",
+                    setting: "a base path in endpoint_url (botocore puts the bucket before it)",
+                });
+            }
+            let base = format!("{}://{}", url.scheme, url.authority);
             let resolved = path_style(context, &base, bucket, auth, HostForm::Express);
             return express(resolved);
         }
