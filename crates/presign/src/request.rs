@@ -236,12 +236,18 @@ impl PresignRequest {
     ///
     /// ```
     /// use std::time::UNIX_EPOCH;
-    /// use presign::{presign, Credentials, Method, PresignRequest};
+    /// use presign::{presign, Addressing, Credentials, Method, PresignRequest};
     ///
-    /// let request = PresignRequest::new(Method::Get, "https://mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com", "", "k")
+    /// // mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com
+    /// let request = PresignRequest::new(Method::Get, "https://mrap.accesspoint.s3-global.amazonaws.com", "mfzwi23gnjvgw", "k")
+    ///     .addressing(Addressing::VirtualHost)
     ///     .sigv4a("*");
-    /// # let request = request.addressing(presign::Addressing::Path);
-    /// # let _ = request;
+    /// let presigned = presign(&request, &Credentials::new("AKID", "secret"), UNIX_EPOCH)?;
+    /// assert!(presigned.url().starts_with(
+    ///     "https://mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com/k?X-Amz-Algorithm=AWS4-ECDSA-P256-SHA256\
+    ///      &X-Amz-Credential=AKID%2F19700101%2Fs3%2Faws4_request&X-Amz-Date=19700101T000000Z\
+    ///      &X-Amz-SignedHeaders=host&X-Amz-Expires=3600&X-Amz-Region-Set=%2A&X-Amz-Signature=30"
+    /// ));
     /// # Ok::<(), presign::PresignError>(())
     /// ```
     #[must_use]

@@ -143,7 +143,8 @@ impl Verified {
         self.url.path()
     }
 
-    /// The scope region (may be empty).
+    /// The scope region (may be empty; empty for SigV4A, whose regions are
+    /// [`PresignedUrl::region_set`]).
     #[must_use]
     pub fn region(&self) -> &str {
         self.url.scope().region()

@@ -13,8 +13,8 @@
 use std::time::{Duration, SystemTime};
 
 use presign::{
-    Addressing, AmzDate, BatchSigner, Credentials, Method, PresignRequest, SigV4aKey, Signer,
-    VerifyError, VerifyPolicy, presign, verify,
+    Addressing, AmzDate, BatchSigner, Credentials, Method, PostPolicy, PostUpload, PresignRequest,
+    SigV4aKey, Signer, VerifyError, VerifyPolicy, presign, presign_post, verify, verify_post,
 };
 use pretty_assertions::assert_eq;
 use serde::Deserialize;
@@ -24,6 +24,27 @@ struct Document {
     botocore: String,
     awscrt: String,
     cases: Vec<Case>,
+    posts: Vec<PostCase>,
+}
+
+/// A POST policy signed by botocore's `S3SigV4PostAuth` or
+/// `S3ExpressPostAuth`: its URL (when from `generate_presigned_post`) and
+/// form fields.
+#[derive(Deserialize)]
+struct PostCase {
+    name: String,
+    endpoint: String,
+    bucket: String,
+    key: String,
+    region: String,
+    service: String,
+    express_session: bool,
+    expires: u64,
+    access_key_id: String,
+    secret_access_key: String,
+    session_token: Option<String>,
+    url: Option<String>,
+    fields: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -299,4 +320,154 @@ fn a_sigv4a_region_set_must_be_allowed_by_the_policy() {
     );
     let both = VerifyPolicy::default().allowed_regions(["us-west-2", "us-east-1"]);
     assert!(verify(&case.url, Method::Get, &[], lookup, later, &both).is_ok());
+}
+
+#[test]
+fn post_policies_sign_botocores_fields() {
+    let document = document();
+    assert!(document.posts.iter().any(|post| post.express_session));
+    let now = AmzDate::parse_rfc3339("2026-12-07T01:02:03Z")
+        .unwrap()
+        .to_system_time();
+    for case in &document.posts {
+        let policy = PostPolicy::new(&case.endpoint, &case.bucket, &case.key)
+            .region(&case.region)
+            .service(&case.service)
+            .express_session(case.express_session)
+            .addressing(Addressing::Path)
+            .expires_in(Duration::from_secs(case.expires));
+        let mut credentials = Credentials::new(&case.access_key_id, &case.secret_access_key);
+        if let Some(token) = &case.session_token {
+            credentials = credentials.with_session_token(token);
+        }
+        let post = presign_post(&policy, &credentials, now).unwrap();
+        let theirs: Vec<(&str, &str)> = case
+            .fields
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str().unwrap()))
+            .collect();
+        let ours: Vec<(&str, &str)> = post
+            .fields()
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
+        let mut sorted_ours = ours.clone();
+        sorted_ours.sort_unstable();
+        // serde_json's map is sorted by name: compare the fields as sets here,
+        // and their order below.
+        assert_eq!(sorted_ours, theirs, "{}", case.name);
+        let token_field = if case.express_session {
+            "X-Amz-S3session-Token"
+        } else {
+            "x-amz-security-token"
+        };
+        let names: Vec<&str> = ours.iter().map(|(name, _)| *name).collect();
+        assert_eq!(
+            names,
+            [
+                "key",
+                "x-amz-algorithm",
+                "x-amz-credential",
+                "x-amz-date",
+                token_field,
+                "policy",
+                "x-amz-signature"
+            ],
+            "{}: botocore's order",
+            case.name
+        );
+        if let Some(url) = &case.url {
+            assert_eq!(post.url(), url, "{}", case.name);
+        }
+        let upload = post
+            .fields()
+            .iter()
+            .fold(PostUpload::new(&case.bucket, 1), |upload, (name, value)| {
+                upload.field(name, value)
+            });
+        let lookup = |id: &str| (id == case.access_key_id).then(|| credentials.clone());
+        let later = now + Duration::from_secs(1);
+        verify_post(&upload, lookup, later, &VerifyPolicy::default())
+            .unwrap_or_else(|error| panic!("{}: {error}", case.name));
+    }
+}
+
+/// One signer, one request shape but for the signing options: the kept
+/// shapes, batches and keys must tell them apart.
+#[test]
+fn a_signer_keeps_shapes_and_keys_apart_by_signing_options() {
+    let credentials = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+        .with_session_token("token");
+    let signer = Signer::new(credentials.clone()).unwrap();
+    let now = AmzDate::parse_rfc3339("2026-12-07T01:02:03Z")
+        .unwrap()
+        .to_system_time();
+    let base = PresignRequest::new(
+        Method::Get,
+        "https://s3.us-west-2.amazonaws.com",
+        "bucket",
+        "k",
+    )
+    .region("us-west-2");
+    let requests = [
+        base.clone(),
+        base.clone().service("s3express"),
+        base.clone().service("s3express").express_session(true),
+        base.clone().sigv4a("*"),
+        base.clone().sigv4a("us-west-2"),
+        base.clone().service("s3-object-lambda").sigv4a("*"),
+    ];
+    let mut urls = Vec::new();
+    for _ in 0..2 {
+        for request in &requests {
+            let url = signer.sign(request, now).unwrap();
+            assert_eq!(url, presign(request, &credentials, now).unwrap().url());
+            urls.push(url);
+        }
+    }
+    let distinct: std::collections::BTreeSet<&String> = urls.iter().collect();
+    assert_eq!(distinct.len(), requests.len());
+}
+
+#[test]
+fn bad_signing_options_are_refused_naming_the_field() {
+    let credentials =
+        Credentials::new("AKIDEXAMPLE", "SECRETSECRET").with_session_token("TOKENTOKEN");
+    let now = AmzDate::parse_rfc3339("2026-12-07T01:02:03Z")
+        .unwrap()
+        .to_system_time();
+    let base = PresignRequest::new(Method::Get, "https://s3.amazonaws.com", "bucket", "k");
+    for (request, field) in [
+        (base.clone().service(""), "service"),
+        (base.clone().service("S3"), "service"),
+        (base.clone().service("s3/x"), "service"),
+        (base.clone().service("a".repeat(64)), "service"),
+        (base.clone().sigv4a(""), "region set"),
+        (base.clone().sigv4a("us-east-1,"), "region set"),
+        (base.clone().sigv4a("US-EAST-1"), "region set"),
+        (
+            base.clone().sigv4a("*").express_session(true),
+            "express_session",
+        ),
+        (
+            base.clone().query("X-Amz-Region-Set", "*"),
+            "X-Amz-Region-Set",
+        ),
+        (
+            base.clone().query("x-amz-s3session-token", "t"),
+            "x-amz-s3session-token",
+        ),
+    ] {
+        let error = presign(&request, &credentials, now).unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains(field), "{message}");
+        assert!(!message.contains("SECRETSECRET") && !message.contains("TOKENTOKEN"));
+        let signer = Signer::new(credentials.clone()).unwrap();
+        assert_eq!(signer.sign(&request, now).unwrap_err(), error);
+        assert_eq!(
+            BatchSigner::new(&request, &credentials, now).unwrap_err(),
+            error
+        );
+    }
+    assert!(presign(&base.clone().service("s3-outposts"), &credentials, now).is_ok());
 }

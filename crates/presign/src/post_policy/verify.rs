@@ -432,9 +432,16 @@ fn differs_or_missing(upload: &PostUpload, field: &str) -> String {
     }
 }
 
+/// Whether `field` carries a session token: `x-amz-security-token`, or S3
+/// Express's `X-Amz-S3session-Token` (names are case-insensitive).
+fn is_token_field(field: &str) -> bool {
+    field.eq_ignore_ascii_case("x-amz-security-token")
+        || field.eq_ignore_ascii_case("x-amz-s3session-token")
+}
+
 /// How a field differs, without repeating a session token.
 fn differs(field: &str, given: &str) -> String {
-    if field.eq_ignore_ascii_case("x-amz-security-token") {
+    if is_token_field(field) {
         format!("the form's {field} is another one")
     } else {
         format!("the form's {field} is {given:?}")
@@ -443,7 +450,7 @@ fn differs(field: &str, given: &str) -> String {
 
 /// A condition for a message: its JSON, with a session token redacted.
 fn shown(condition: &Condition) -> String {
-    let secret = |field: &str| field.eq_ignore_ascii_case("x-amz-security-token");
+    let secret = is_token_field;
     match condition {
         Condition::Exact { field, .. } if secret(field) => {
             Condition::exact(field.clone(), "<redacted>").to_json()

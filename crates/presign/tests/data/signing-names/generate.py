@@ -129,6 +129,46 @@ def v4_cases():
     return cases
 
 
+def post_cases():
+    """POST policies: botocore's S3SigV4PostAuth with another signing name,
+    and S3ExpressPostAuth (session token field X-Amz-S3session-Token)."""
+    import botocore.signers
+
+    posts = []
+    with mock.patch.object(botocore.auth, "get_current_datetime", fake_now), \
+         mock.patch.object(botocore.signers, "get_current_datetime", fake_now):
+        bucket = "mybucket--usw2-az1--x-s3"
+        endpoint = "https://s3express-control.us-west-2.amazonaws.com"
+        c = client("us-west-2", token="tok/en+=", s3={"disable_s3_express_session_auth": True})
+        post = c.generate_presigned_post(bucket, "up/a.txt", ExpiresIn=600)
+        posts.append({"name": "express-iam-post", "endpoint": endpoint, "bucket": bucket,
+                      "key": "up/a.txt", "region": "us-west-2", "service": "s3express",
+                      "express_session": False, "expires": 600, "access_key_id": AKID,
+                      "secret_access_key": SECRET, "session_token": "tok/en+=",
+                      "url": post["url"], "fields": post["fields"]})
+        # generate_presigned_post resolves S3 Express buckets to the control
+        # endpoint and never reaches S3ExpressPostAuth, so that signer is
+        # called as generate_presigned_post calls its signer.
+        auth = botocore.auth.S3ExpressPostAuth(SESSION, "s3express", "us-west-2",
+                                               identity_cache=None)
+        request = AWSRequest(method="POST", url=endpoint + "/" + bucket)
+        expiration = fake_now() + datetime.timedelta(seconds=600)
+        request.context["s3-presign-post-fields"] = {"key": "up/b.txt"}
+        request.context["s3-presign-post-policy"] = {
+            "expiration": expiration.strftime(botocore.auth.ISO8601),
+            "conditions": [{"bucket": bucket}, {"key": "up/b.txt"}],
+        }
+        auth.add_auth(request)
+        posts.append({"name": "express-session-post", "endpoint": endpoint, "bucket": bucket,
+                      "key": "up/b.txt", "region": "us-west-2", "service": "s3express",
+                      "express_session": True, "expires": 600,
+                      "access_key_id": SESSION.access_key,
+                      "secret_access_key": SESSION.secret_key,
+                      "session_token": SESSION.token, "url": None,
+                      "fields": request.context["s3-presign-post-fields"]})
+    return posts
+
+
 def v4a_cases():
     import botocore.crt.auth
 
@@ -170,6 +210,9 @@ def main():
     if sys.argv[1:] == ["v4"]:
         json.dump(v4_cases(), sys.stdout)
         return
+    if sys.argv[1:] == ["post"]:
+        json.dump(post_cases(), sys.stdout)
+        return
     if sys.argv[1:] == ["v4a"]:
         json.dump(v4a_cases(), sys.stdout)
         return
@@ -181,6 +224,7 @@ def main():
         "awscrt": awscrt.__version__,
         "time": AT.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "cases": part("v4", True) + part("v4a", False),
+        "posts": part("post", True),
     }
     json.dump(document, sys.stdout, indent=2)
     sys.stdout.write("\n")
