@@ -108,6 +108,15 @@ pub enum PresignError {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// A part of the request that a SigV2 presigned URL cannot carry
+    /// ([`crate::presign_v2()`]).
+    #[error("{part} cannot be presigned with SigV2 (signature version s3): {reason}")]
+    UnsupportedBySigV2 {
+        /// The part, e.g. `method POST`.
+        part: String,
+        /// What SigV2 allows instead.
+        reason: &'static str,
+    },
 }
 
 /// Why a presigned URL is not accepted. Messages name the rule and the

@@ -56,6 +56,7 @@ mod scope;
 mod sha256;
 mod signer;
 mod signing_key;
+mod sigv2;
 mod sink;
 mod string_to_sign;
 pub mod units;
@@ -84,6 +85,7 @@ pub use s3_answer::{AnswerError, ListedObject, S3Error, listed_objects};
 pub use scope::{CredentialScope, validate_region};
 pub use signer::Signer;
 pub use signing_key::SigningKey;
+pub use sigv2::{PresignedUrlV2, presign_v2};
 pub use string_to_sign::{ALGORITHM, StringToSign};
 pub use verify::{Verified, VerifyPolicy, verify};
 
