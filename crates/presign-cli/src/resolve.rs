@@ -8,8 +8,8 @@ use std::time::{Duration, SystemTime};
 use anyhow::{Context, anyhow};
 use presign::{AmzDate, Credentials, PresignError, PresignRequest};
 use presign_config::{
-    CredentialSource, Environment, Overrides, ResolvedCredentials, Target, TransportOverrides,
-    resolve_transport,
+    CredentialSource, Environment, Overrides, ResolvedCredentials, SignatureVersion, Sourced,
+    Target, TransportOverrides, resolve_transport,
 };
 use presign_credentials::Fetcher;
 
@@ -40,6 +40,10 @@ pub(crate) struct Resolved<R = PresignRequest> {
     pub(crate) credentials_plan: CredentialSource,
     /// The configuration's warnings ([`presign_config::ResolvedConfig::warnings`]).
     config_warnings: Vec<String>,
+    /// SigV4 or SigV2, and where that came from: `--signature-version`
+    /// ([`resolve`] only), the profile's `s3.signature_version`, or the
+    /// default.
+    pub(crate) signature_version: Sourced<SignatureVersion>,
 }
 
 /// Resolves the request options of `invocation` for `bucket`/`key`. `now` is
@@ -52,7 +56,7 @@ pub(crate) fn resolve(
     now: SystemTime,
 ) -> anyhow::Result<Resolved> {
     let args = invocation.request_args();
-    resolve_target(&args.signing, bucket, env, now, |target| {
+    let mut resolved = resolve_target(&args.signing, bucket, env, now, |target| {
         target.request(
             args.method.into(),
             key,
@@ -60,7 +64,15 @@ pub(crate) fn resolve(
             &invocation.query,
             &invocation.headers,
         )
-    })
+    })?;
+    // The flag wins over the profile.
+    if let Some(version) = invocation.signature_version() {
+        resolved.signature_version = Sourced {
+            value: version,
+            source: "--signature-version".to_owned(),
+        };
+    }
+    Ok(resolved)
 }
 
 /// Resolves credentials, region, endpoint and addressing style of `args` for
@@ -89,6 +101,10 @@ pub(crate) fn resolve_target<R>(
         .iter()
         .map(|warning| format!("warning: {warning}"))
         .collect();
+    let signature_version = resolved.signature_version.clone().unwrap_or(Sourced {
+        value: SignatureVersion::default(),
+        source: "default".to_owned(),
+    });
     let mut target = resolved.target(bucket, args.addressing_style.map(Into::into))?;
     target.allow_long_expiry = args.allow_long_expiry;
     target.legacy_bucket_names = args.allow_legacy_bucket_names;
@@ -105,6 +121,7 @@ pub(crate) fn resolve_target<R>(
         credentials_expire_at: keys.expires_at,
         credentials_plan: resolved.credentials,
         config_warnings,
+        signature_version,
     })
 }
 
@@ -172,6 +189,13 @@ pub(crate) fn with_cli_hint(error: PresignError) -> anyhow::Error {
             Some(
                 "buckets named under the old rules (upper case, '_') are accepted with --allow-legacy-bucket-names",
             )
+        }
+        PresignError::UnsupportedBySigV2 { .. } => Some(
+            "SigV2 is chosen by --signature-version s3 or the profile's s3.signature_version; \
+             pass -X GET, PUT, HEAD or DELETE, or --signature-version s3v4",
+        ),
+        PresignError::InvalidHeader { reason, .. } if reason.starts_with("SigV2") => {
+            Some("drop that --header (or its shorthand), or sign with --signature-version s3v4")
         }
         PresignError::InvalidHeader { name, reason }
             if name.to_ascii_lowercase().starts_with("x-amz-meta-")

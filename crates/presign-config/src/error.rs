@@ -112,6 +112,13 @@ pub enum ConfigError {
     )]
     InvalidAddressing { profile: String, file: String },
 
+    /// A profile's `s3.signature_version` is not s3 or s3v4.
+    #[error(
+        "invalid `s3.signature_version` in profile '{profile}' in {file}: expected one of {}",
+        crate::signature_version::SIGNATURE_VERSIONS
+    )]
+    InvalidSignatureVersion { profile: String, file: String },
+
     /// No credentials anywhere.
     #[error(
         "no credentials found; looked at: {searched}. Pass --ibm-credentials FILE or --profile NAME, or set {ENV_ACCESS_KEY_ID} and {ENV_SECRET_ACCESS_KEY}"

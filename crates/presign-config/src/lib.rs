@@ -45,6 +45,7 @@ mod providers;
 mod resolve;
 mod settings;
 mod shared_files;
+mod signature_version;
 pub mod sources;
 mod target;
 #[cfg(test)]
@@ -58,6 +59,7 @@ pub use error::ConfigError;
 pub use overrides::Overrides;
 pub use providers::{HostRegion, Provider, region_from_endpoint, region_from_host};
 pub use resolve::{ResolvedConfig, resolve};
+pub use signature_version::{InvalidSignatureVersion, SIGNATURE_VERSIONS, SignatureVersion};
 pub use sources::{
     ADVISORY_REFRESH, AssumeRolePlan, ContainerAuthorization, ContainerPlan, CredentialSource,
     Freshness, InstanceMetadataPlan, MANDATORY_REFRESH, ProcessPlan, SsoPlan, StsEndpoint,

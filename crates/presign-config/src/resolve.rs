@@ -11,8 +11,10 @@ use crate::settings::{
     FROM_ENDPOINT_HOST, REGION_DEFAULT, resolve_addressing_style, resolve_endpoint, resolve_region,
 };
 use crate::shared_files::SharedFiles;
+use crate::signature_version::{SignatureVersion, resolve_signature_version};
 use crate::sources::{CredentialSource, plan::Inputs, plan_credentials};
 use crate::target::Target;
+use crate::transport::Sourced;
 use crate::warning::ConfigWarning;
 
 /// Everything a shell needs to sign, and where each part came from.
@@ -33,6 +35,9 @@ pub struct ResolvedConfig {
     pub endpoint_url_source: Option<String>,
     /// From the selected profile's `s3` sub-section.
     pub addressing_style: Option<Addressing>,
+    /// From the selected profile's `s3` sub-section (`signature_version`),
+    /// with where it was read; `None`: not set (SigV4 unless a flag says).
+    pub signature_version: Option<Sourced<SignatureVersion>>,
 }
 
 /// Resolves credentials, region, endpoint URL and addressing style.
@@ -68,6 +73,7 @@ pub fn resolve(overrides: &Overrides, env: &Environment) -> Result<ResolvedConfi
     let (region, region_source) =
         resolve_region(overrides, env, &files, profile, endpoint_url.as_deref());
     let addressing_style = resolve_addressing_style(&files, profile)?;
+    let signature_version = resolve_signature_version(&files, profile)?;
     let configured_region = (region_source != REGION_DEFAULT
         && region_source != FROM_ENDPOINT_HOST)
         .then_some(region.as_str());
@@ -84,6 +90,7 @@ pub fn resolve(overrides: &Overrides, env: &Environment) -> Result<ResolvedConfi
         endpoint_url,
         endpoint_url_source,
         addressing_style,
+        signature_version,
     })
 }
 
