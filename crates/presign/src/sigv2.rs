@@ -414,6 +414,52 @@ mod tests {
         }
     }
 
+    /// botocore 1.43.11 (`signature_version='s3'`, endpoint
+    /// `https://s3.example.com:443`, path style, keys `AKID`/`secret`, at
+    /// Unix 1700000000.5): sub-resources sorted by name with their values
+    /// decoded; other parameters (`list-type`, `encoding-type`) sent but not
+    /// signed; a bucket operation's resource ends in `/`.
+    #[test]
+    fn sub_resources_and_bucket_operations_sign_as_botocore_signs_them() {
+        let credentials = Credentials::new("AKID", "secret");
+        let now = UNIX_EPOCH + Duration::from_millis(1_700_000_000_500);
+        let upload_part =
+            PresignRequest::new(Method::Put, "https://s3.example.com:443", "mybucket", "k")
+                .addressing(crate::Addressing::Path)
+                .expires_in(Duration::from_secs(600))
+                .query("uploadId", "u/1 2")
+                .query("partNumber", "3");
+        let Ok(presigned) = presign_v2(&upload_part, &credentials, now) else {
+            unreachable!("a valid request")
+        };
+        assert_eq!(
+            presigned.string_to_sign(),
+            "PUT\n\n\n1700000600\n/mybucket/k?partNumber=3&uploadId=u/1 2"
+        );
+        assert_eq!(
+            presigned.url(),
+            "https://s3.example.com:443/mybucket/k?uploadId=u%2F1%202&partNumber=3&AWSAccessKeyId=AKID&Signature=QPknGb926VujODnWV9nrD1ERHGw%3D&Expires=1700000600"
+        );
+
+        let list = PresignRequest::new(Method::Get, "https://s3.example.com:443", "mybucket", "")
+            .addressing(crate::Addressing::Path)
+            .bucket_operation(true)
+            .expires_in(Duration::from_secs(600))
+            .query("list-type", "2")
+            .query("encoding-type", "url");
+        let Ok(presigned) = presign_v2(&list, &credentials, now) else {
+            unreachable!("a valid request")
+        };
+        assert_eq!(
+            presigned.string_to_sign(),
+            "GET\n\n\n1700000600\n/mybucket/"
+        );
+        assert_eq!(
+            presigned.url(),
+            "https://s3.example.com:443/mybucket?list-type=2&encoding-type=url&AWSAccessKeyId=AKID&Signature=jBcHxvEibRMyDkW5AigQnMqgskI%3D&Expires=1700000600"
+        );
+    }
+
     #[test]
     fn the_expiry_range_is_sigv4_s_unless_widened() {
         let request = |secs| {
