@@ -86,13 +86,17 @@ class Client:
         ibm_credentials: Optional[Union[str, os.PathLike[str]]] = None,
         config: Optional[Any] = None,
         allow_legacy_bucket_names: bool = False,
+        signature_version: Optional[Literal["s3v4", "s3"]] = None,
     ) -> None:
         """``service_name`` is ``"s3"`` (as in ``boto3.client("s3", ...)``);
         ``config`` a ``botocore.config.Config``, of which presigning uses
         ``region_name``, ``s3={"addressing_style": ...}`` and
-        ``signature_version`` (``"s3v4"``). ``allow_legacy_bucket_names``
-        accepts buckets named under the old rules (upper case, ``_``), signed
-        path style."""
+        ``signature_version`` (``"s3v4"``, or ``"s3"`` for SigV2).
+        ``allow_legacy_bucket_names`` accepts buckets named under the old
+        rules (upper case, ``_``), signed path style. ``signature_version``:
+        ``"s3v4"`` (SigV4, the default) or ``"s3"`` (SigV2 query-string URLs,
+        an opt-in for stores that still document them); it wins over
+        ``config``'s, which wins over the profile's ``s3.signature_version``."""
     @property
     def region_name(self) -> str:
         """The signing region (may be ``""``)."""
@@ -102,6 +106,9 @@ class Client:
     @property
     def addressing_style(self) -> Literal["auto", "path", "virtual"]:
         """The addressing style in use."""
+    @property
+    def signature_version(self) -> Literal["s3v4", "s3"]:
+        """``"s3v4"`` (SigV4) or ``"s3"`` (SigV2): how URLs are signed."""
     def generate_presigned_url(
         self,
         ClientMethod: ClientMethod,

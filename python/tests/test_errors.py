@@ -181,8 +181,10 @@ def test_a_botocore_config_sets_region_addressing_and_signature_version(client_k
     # An argument wins over the config, as in boto3.
     client = presign.Client("s3", region_name="us-west-2", config=Config(region_name="eu-central-1"), **client_keys)
     assert client.region_name == "us-west-2"
-    with pytest.raises(presign.PresignError, match='config.signature_version is "s3"'):
-        presign.Client("s3", config=Config(signature_version="s3"), **client_keys)
+    # SigV2 (boto3's "s3") is an opt-in now (test_sigv2.py); other names are refused.
+    assert presign.Client("s3", config=Config(signature_version="s3"), **client_keys).signature_version == "s3"
+    with pytest.raises(presign.PresignError, match='config.signature_version is "s3v2": use s3 '):
+        presign.Client("s3", config=Config(signature_version="s3v2"), **client_keys)
     with pytest.raises(TypeError, match="config must be a botocore.config.Config"):
         presign.Client("s3", config=42, **client_keys)
 

@@ -87,6 +87,40 @@ pub(crate) struct Cli {
     /// json output. Off by default: they sign anything.
     #[arg(long)]
     pub(crate) show_secrets: bool,
+
+    #[command(flatten)]
+    pub(crate) version: SignatureVersionArgs,
+}
+
+/// The signature of presigned URLs: `presign` and `presign batch`.
+#[derive(Debug, Args)]
+pub(crate) struct SignatureVersionArgs {
+    /// s3v4: SigV4 (X-Amz-Signature). s3: SigV2 (AWSAccessKeyId, Signature,
+    /// Expires), for stores that still document it; AWS refuses it in newer
+    /// regions (docs/sigv2.md). Default: the profile's s3 signature_version,
+    /// else s3v4.
+    #[arg(long, value_enum, value_name = "VERSION")]
+    pub(crate) signature_version: Option<SignatureVersionArg>,
+}
+
+/// `--signature-version`, in botocore's names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SignatureVersionArg {
+    /// SigV2 query-string authentication.
+    #[value(name = "s3")]
+    S3,
+    /// SigV4, the default.
+    #[value(name = "s3v4")]
+    S3v4,
+}
+
+impl From<SignatureVersionArg> for presign_config::SignatureVersion {
+    fn from(version: SignatureVersionArg) -> Self {
+        match version {
+            SignatureVersionArg::S3 => Self::S3,
+            SignatureVersionArg::S3v4 => Self::S3v4,
+        }
+    }
 }
 
 /// Subcommands; without one, presign signs the S3_URI it is given.
@@ -849,6 +883,9 @@ pub(crate) struct BatchArgs {
 
     #[command(flatten)]
     pub(crate) request: RequestArgs,
+
+    #[command(flatten)]
+    pub(crate) version: SignatureVersionArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -1229,6 +1266,17 @@ pub(crate) struct Invocation {
 }
 
 impl Invocation {
+    /// `--signature-version` of the command that signs with it (`presign`
+    /// and `presign batch`); `None` when not given.
+    pub(crate) fn signature_version(&self) -> Option<presign_config::SignatureVersion> {
+        let flag = match &self.cli.command {
+            Some(Command::Batch(batch)) => batch.version.signature_version,
+            None => self.cli.version.signature_version,
+            Some(_) => None,
+        };
+        flag.map(Into::into)
+    }
+
     /// The request options of whichever command runs.
     pub(crate) fn request_args(&self) -> &RequestArgs {
         match &self.cli.command {

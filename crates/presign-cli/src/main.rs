@@ -125,9 +125,18 @@ fn run(invocation: &Invocation) -> anyhow::Result<ExitCode> {
         }
         None => {
             let uri = invocation.cli.uri.as_deref().unwrap_or_default();
-            let signed = commands::sign::run(invocation, uri, &env, SystemTime::now())?;
-            let text = output::render(invocation.cli.output, &signed);
-            for warning in commands::sign::warnings(&signed) {
+            let (text, warnings) =
+                match commands::sign::run(invocation, uri, &env, SystemTime::now())? {
+                    commands::sign::Outcome::V4(signed) => (
+                        output::render(invocation.cli.output, &signed),
+                        commands::sign::warnings(&signed),
+                    ),
+                    commands::sign::Outcome::V2(signed) => (
+                        output::sigv2::render(invocation.cli.output, &signed),
+                        commands::sign_v2::warnings(&signed),
+                    ),
+                };
+            for warning in warnings {
                 eprintln!("presign: {warning}");
             }
             print_all(&text)?;

@@ -8,8 +8,8 @@ use std::time::{Duration, SystemTime};
 use anyhow::{Context, anyhow};
 use presign::{AmzDate, Credentials, PresignError, PresignRequest};
 use presign_config::{
-    CredentialSource, Environment, Overrides, ResolvedCredentials, Target, TransportOverrides,
-    resolve_transport,
+    CredentialSource, Environment, Overrides, ResolvedCredentials, SignatureVersion, Sourced,
+    Target, TransportOverrides, resolve_transport,
 };
 use presign_credentials::ExpressSessions;
 use presign_credentials::Fetcher;
@@ -44,6 +44,10 @@ pub(crate) struct Resolved<R = PresignRequest> {
     /// The endpoint settings that do not apply here, with the reason
     /// ([`presign_config::ResolvedConfig::unused_endpoint_settings`]).
     endpoint_notes: Vec<String>,
+    /// SigV4 or SigV2, and where that came from: `--signature-version`
+    /// ([`resolve`] only), the profile's `s3.signature_version`, or the
+    /// default.
+    pub(crate) signature_version: Sourced<SignatureVersion>,
 }
 
 /// Resolves the request options of `invocation` for `bucket`/`key`. `now` is
@@ -56,7 +60,7 @@ pub(crate) fn resolve(
     now: SystemTime,
 ) -> anyhow::Result<Resolved> {
     let args = invocation.request_args();
-    resolve_target(&args.signing, bucket, env, now, |target| {
+    let mut resolved = resolve_target(&args.signing, bucket, env, now, |target| {
         Ok(target.request(
             args.method.into(),
             key,
@@ -64,7 +68,18 @@ pub(crate) fn resolve(
             &invocation.query,
             &invocation.headers,
         ))
-    })
+    })?;
+    // The flag wins over the profile.
+    if let Some(version) = invocation.signature_version() {
+        resolved.signature_version = Sourced {
+            value: version,
+            source: "--signature-version".to_owned(),
+        };
+    }
+    if resolved.signature_version.value == SignatureVersion::S3 {
+        resolved.target.check_sigv2()?;
+    }
+    Ok(resolved)
 }
 
 /// Resolves credentials, region, endpoint and addressing style of `args` for
@@ -110,6 +125,10 @@ pub(crate) fn resolve_target<R>(
         .map(|warning| format!("warning: {warning}"))
         .collect();
     let endpoint_notes = resolved.unused_endpoint_settings();
+    let signature_version = resolved.signature_version.clone().unwrap_or(Sourced {
+        value: SignatureVersion::default(),
+        source: "default".to_owned(),
+    });
     let mut target = resolved.target(bucket, args.addressing_style.map(Into::into))?;
     target.allow_long_expiry = args.allow_long_expiry;
     target.legacy_bucket_names = args.allow_legacy_bucket_names;
@@ -154,6 +173,7 @@ pub(crate) fn resolve_target<R>(
         credentials_plan: resolved.credentials,
         config_warnings,
         endpoint_notes,
+        signature_version,
     })
 }
 
@@ -228,6 +248,13 @@ pub(crate) fn with_cli_hint(error: PresignError) -> anyhow::Error {
             Some(
                 "buckets named under the old rules (upper case, '_') are accepted with --allow-legacy-bucket-names",
             )
+        }
+        PresignError::UnsupportedBySigV2 { .. } => Some(
+            "SigV2 is chosen by --signature-version s3 or the profile's s3.signature_version; \
+             pass -X GET, PUT, HEAD or DELETE, or --signature-version s3v4",
+        ),
+        PresignError::InvalidHeader { reason, .. } if reason.starts_with("SigV2") => {
+            Some("drop that --header (or its shorthand), or sign with --signature-version s3v4")
         }
         PresignError::InvalidHeader { name, reason }
             if name.to_ascii_lowercase().starts_with("x-amz-meta-")

@@ -455,3 +455,28 @@ fn explain_and_json_say_what_does_not_apply_and_which_form_signs() {
 fn home_plain() -> Home {
     home("", &[])
 }
+
+#[test]
+fn sigv2_is_refused_for_hosts_that_take_sigv4_only() {
+    let home = home_plain();
+    for bucket in [
+        ACCESS_POINT,
+        "arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap",
+        "arn:aws:s3-object-lambda:us-west-2:123456789012:accesspoint/banner",
+    ] {
+        let stderr = presign(&home, "us-west-2", bucket, &["--signature-version", "s3"]).refused();
+        assert!(stderr.contains("takes SigV4 signatures only"), "{stderr}");
+        assert!(stderr.contains("--signature-version s3"), "{stderr}");
+    }
+    let url = presign_url(
+        &home,
+        "us-west-2",
+        "reports",
+        &["--signature-version", "s3", "--dualstack"],
+    );
+    assert!(
+        url.starts_with("https://reports.s3.dualstack.us-west-2.amazonaws.com/"),
+        "{url}"
+    );
+    assert!(url.contains("AWSAccessKeyId="), "{url}");
+}

@@ -124,6 +124,19 @@ pub enum ConfigError {
         in_force: String,
     },
 
+    /// SigV2 asked for a host that takes SigV4 only.
+    #[error(
+        "bucket {bucket} is served by an S3 {form} host, which takes SigV4 signatures only: \
+         sign with signature version s3v4 (drop --signature-version s3 or the profile's \
+         s3.signature_version = s3)"
+    )]
+    NoSigV2 {
+        /// The bucket as named.
+        bucket: String,
+        /// The host form.
+        form: String,
+    },
+
     /// A POST policy for a bucket that takes no POST uploads.
     #[error("no POST policy for {bucket}: {reason}")]
     NoPostPolicy {
@@ -132,6 +145,12 @@ pub enum ConfigError {
         /// Why, and what to do instead.
         reason: &'static str,
     },
+    /// A profile's `s3.signature_version` is not s3 or s3v4.
+    #[error(
+        "invalid `s3.signature_version` in profile '{profile}' in {file}: expected one of {}",
+        crate::signature_version::SIGNATURE_VERSIONS
+    )]
+    InvalidSignatureVersion { profile: String, file: String },
 
     /// No credentials anywhere.
     #[error(

@@ -47,6 +47,7 @@ mod providers;
 mod resolve;
 mod settings;
 mod shared_files;
+mod signature_version;
 pub mod sources;
 mod target;
 #[cfg(test)]
@@ -62,6 +63,7 @@ pub use hosts::{ExpressSession, HostSigning};
 pub use overrides::Overrides;
 pub use providers::{HostRegion, Provider, region_from_endpoint, region_from_host};
 pub use resolve::{ResolvedConfig, resolve};
+pub use signature_version::{InvalidSignatureVersion, SIGNATURE_VERSIONS, SignatureVersion};
 pub use sources::{
     ADVISORY_REFRESH, AssumeRolePlan, ContainerAuthorization, ContainerPlan, CredentialSource,
     Freshness, InstanceMetadataPlan, MANDATORY_REFRESH, ProcessPlan, SsoPlan, StsEndpoint,

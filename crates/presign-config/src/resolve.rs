@@ -13,8 +13,10 @@ use crate::settings::{
     FROM_ENDPOINT_HOST, REGION_DEFAULT, resolve_addressing_style, resolve_endpoint, resolve_region,
 };
 use crate::shared_files::SharedFiles;
+use crate::signature_version::{SignatureVersion, resolve_signature_version};
 use crate::sources::{CredentialSource, plan::Inputs, plan_credentials};
 use crate::target::Target;
+use crate::transport::Sourced;
 use crate::warning::ConfigWarning;
 
 /// Everything a shell needs to sign, and where each part came from.
@@ -37,6 +39,9 @@ pub struct ResolvedConfig {
     pub addressing_style: Option<Addressing>,
     /// Dualstack, FIPS, acceleration and the other S3 endpoint settings.
     pub endpoint_options: EndpointOptions,
+    /// From the selected profile's `s3` sub-section (`signature_version`),
+    /// with where it was read; `None`: not set (SigV4 unless a flag says).
+    pub signature_version: Option<Sourced<SignatureVersion>>,
 }
 
 /// Resolves credentials, region, endpoint URL and addressing style.
@@ -73,6 +78,7 @@ pub fn resolve(overrides: &Overrides, env: &Environment) -> Result<ResolvedConfi
         resolve_region(overrides, env, &files, profile, endpoint_url.as_deref());
     let addressing_style = resolve_addressing_style(&files, profile)?;
     let endpoint_options = resolve_endpoint_options(overrides, env, &files, profile)?;
+    let signature_version = resolve_signature_version(&files, profile)?;
     let configured_region = (region_source != REGION_DEFAULT
         && region_source != FROM_ENDPOINT_HOST)
         .then_some(region.as_str());
@@ -90,6 +96,7 @@ pub fn resolve(overrides: &Overrides, env: &Environment) -> Result<ResolvedConfi
         endpoint_url_source,
         addressing_style,
         endpoint_options,
+        signature_version,
     })
 }
 

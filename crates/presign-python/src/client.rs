@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use presign::{Addressing, BatchSigner, Method};
-use presign_config::{Environment, Overrides, ResolvedCredentials, Target};
+use presign_config::{Environment, Overrides, ResolvedCredentials, SignatureVersion, Target};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyInt, PyList, PyString};
 
@@ -18,6 +18,7 @@ use crate::many::{Buffers, sign_many};
 use crate::operations::{self, Call, text};
 use crate::post;
 use crate::signing::{self, Signing};
+use crate::sigv2;
 
 /// The names of the keys as the `Client` (and `verify`) take them, for
 /// messages.
@@ -48,6 +49,10 @@ pub(crate) const KEY_ARGUMENTS: [&str; 3] = [
 ///   when it sets one), ``"path"`` or ``"virtual"``.
 /// - ``ibm_credentials``: an IBM COS service-credentials JSON file (its
 ///   ``cos_hmac_keys``).
+/// - ``signature_version``: ``"s3v4"`` (SigV4, the default) or ``"s3"``
+///   (SigV2 query-string URLs, as boto3's ``Config(signature_version="s3")``,
+///   for stores that still document them); else ``config``'s, else the
+///   profile's ``s3.signature_version``.
 ///
 /// Secrets are never shown, in ``repr`` or in any message.
 ///
@@ -76,6 +81,8 @@ pub(crate) struct Client {
     addressing_given: Addressing,
     /// `presign_many`'s buffers, kept between calls.
     buffers: Buffers,
+    /// SigV4 (the default) or SigV2.
+    signature_version: SignatureVersion,
 }
 
 #[pymethods]
@@ -93,12 +100,13 @@ impl Client {
         ibm_credentials=None,
         config=None,
         allow_legacy_bucket_names=false,
+        signature_version=None,
     ))]
     #[pyo3(
         text_signature = "(service_name=None, region_name=None, endpoint_url=None, \
         aws_access_key_id=None, aws_secret_access_key=None, aws_session_token=None, \
         profile_name=None, addressing_style='auto', ibm_credentials=None, config=None, \
-        allow_legacy_bucket_names=False)"
+        allow_legacy_bucket_names=False, signature_version=None)"
     )]
     // boto3's signature, argument for argument; pyo3 extracts the arguments
     // as owned values (a `&str` argument needs Python 3.10 under the stable ABI).
@@ -115,6 +123,7 @@ impl Client {
         ibm_credentials: Option<std::path::PathBuf>,
         config: Option<&Bound<'_, PyAny>>,
         allow_legacy_bucket_names: bool,
+        signature_version: Option<String>,
     ) -> PyResult<Self> {
         if let Some(service) = service_name.as_deref()
             && service != "s3"
@@ -157,7 +166,13 @@ impl Client {
         target.legacy_bucket_names = allow_legacy_bucket_names;
         // Checked now rather than at the first URL: a bad endpoint is a bad client.
         presign::Endpoint::parse(&target.endpoint).or_raise()?;
+        let signature_version = sigv2::choose(
+            signature_version.as_deref(),
+            from_config.signature_version.as_deref(),
+            resolved.signature_version.as_ref(),
+        )?;
         Ok(Self {
+            signature_version,
             signing: Signing::new(resolved.credentials, transport)?,
             target,
             addressing_given: addressing,
@@ -175,6 +190,12 @@ impl Client {
     #[getter]
     fn endpoint_url(&self) -> &str {
         &self.target.endpoint
+    }
+
+    /// ``"s3v4"`` (SigV4) or ``"s3"`` (SigV2): how URLs are signed.
+    #[getter]
+    fn signature_version(&self) -> &'static str {
+        self.signature_version.as_str()
     }
 
     /// ``"auto"``, ``"path"`` or ``"virtual"``: the style in use.
@@ -245,6 +266,9 @@ impl Client {
         let expires_in = expires_in(ExpiresIn)?;
         let now = signing_instant(now)?;
         let request = self.request(method, call, expires_in)?;
+        if self.signature_version == SignatureVersion::S3 {
+            return sigv2::sign(&request, self.signing.signer()?.credentials(), now);
+        }
         self.signing
             .signer()?
             .sign(&request, now)
@@ -289,6 +313,12 @@ impl Client {
         ExpiresIn: Option<&Bound<'_, PyAny>>,
         now: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyDict>> {
+        if self.signature_version == SignatureVersion::S3 {
+            return Err(presign_error(
+                "generate_presigned_post signs SigV4 POST policies only; this client signs \
+                 signature_version=\"s3\" (SigV2): make a client without it for POST policies",
+            ));
+        }
         let target = self
             .target
             .with_bucket(text("Bucket", Bucket)?)
@@ -366,6 +396,10 @@ impl Client {
         let expires_in = expires_in(ExpiresIn)?;
         let now = signing_instant(now)?;
         let template = self.request(method, call, expires_in)?;
+        if self.signature_version == SignatureVersion::S3 {
+            let credentials = self.signing.signer()?.credentials().clone();
+            return sigv2::sign_many(py, &template, &credentials, now, Keys);
+        }
         let signer = BatchSigner::new(&template, self.signing.signer()?.credentials(), now)
             .map_err(|error| signing_error(&error))?;
         sign_many(py, &signer, Keys, &self.buffers)
@@ -389,6 +423,9 @@ impl Client {
             .target
             .with_bucket(call.bucket.unwrap_or_default())
             .map_err(|error| config_error(&error))?;
+        if self.signature_version == SignatureVersion::S3 {
+            target.check_sigv2().map_err(|error| config_error(&error))?;
+        }
         let mut request = target.request_for(method, call.key.unwrap_or_default(), expires_in);
         for (name, value) in call.query {
             request = request.query(name, value);
@@ -436,11 +473,12 @@ fn expires_in(seconds: Option<&Bound<'_, PyAny>>) -> PyResult<Duration> {
 
 /// What presigning takes from a botocore `Config` (`config=`): its
 /// `region_name`, `s3={"addressing_style": ...}` and `signature_version`
-/// (`s3v4`, or unset; botocore's SigV2 `s3` is refused with the reason).
+/// (checked with the client's choice, in [`sigv2::choose`]).
 #[derive(Default)]
 struct BotocoreConfig {
     region_name: Option<String>,
     addressing_style: Option<String>,
+    signature_version: Option<String>,
 }
 
 impl BotocoreConfig {
@@ -455,14 +493,9 @@ impl BotocoreConfig {
                 Err(_) => Err(type_error("config", "a botocore.config.Config", config)),
             }
         };
-        if let Some(version) = attribute("signature_version")? {
-            let version = text("config.signature_version", &version)?;
-            if !matches!(&*version, "s3v4" | "v4") {
-                return Err(presign_error(format!(
-                    "config.signature_version is {version:?}: presign signs SigV4 (\"s3v4\") URLs"
-                )));
-            }
-        }
+        let signature_version = attribute("signature_version")?
+            .map(|version| text("config.signature_version", &version))
+            .transpose()?;
         let region_name = attribute("region_name")?
             .map(|region| text("config.region_name", &region))
             .transpose()?;
@@ -478,6 +511,7 @@ impl BotocoreConfig {
         Ok(Self {
             region_name,
             addressing_style,
+            signature_version,
         })
     }
 }

@@ -15,6 +15,7 @@ mod operations;
 mod operations_table;
 mod post;
 mod signing;
+mod sigv2;
 
 use pyo3::prelude::*;
 

@@ -139,6 +139,15 @@ pub enum PresignError {
          derivation was out of range); use other credentials"
     )]
     SigV4aKeyUnderivable,
+    /// A part of the request that a SigV2 presigned URL cannot carry
+    /// ([`crate::presign_v2()`]).
+    #[error("{part} cannot be presigned with SigV2 (signature version s3): {reason}")]
+    UnsupportedBySigV2 {
+        /// The part, e.g. `method POST`.
+        part: String,
+        /// What SigV2 allows instead.
+        reason: &'static str,
+    },
 }
 
 /// Why a presigned URL is not accepted. Messages name the rule and the

@@ -57,6 +57,7 @@ mod scope;
 mod sha256;
 mod signer;
 mod signing_key;
+mod sigv2;
 mod sigv4a;
 mod sink;
 mod string_to_sign;
@@ -90,6 +91,7 @@ pub use s3_host::{
 pub use scope::{CredentialScope, validate_region};
 pub use signer::Signer;
 pub use signing_key::SigningKey;
+pub use sigv2::{PresignedUrlV2, presign_v2};
 pub use sigv4a::{SIGV4A_ALGORITHM, SigV4aKey};
 pub use string_to_sign::{ALGORITHM, StringToSign};
 pub use verify::{S3_SIGNING_NAMES, Verified, VerifyPolicy, verify};

@@ -9,6 +9,7 @@ pub(crate) mod post_form;
 pub(crate) mod serve;
 pub(crate) mod shell;
 pub(crate) mod sign;
+pub(crate) mod sign_v2;
 pub(crate) mod transfer;
 pub(crate) mod verify;
 pub(crate) mod verify_post;

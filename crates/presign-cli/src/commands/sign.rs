@@ -56,26 +56,38 @@ impl Secrets {
     }
 }
 
-/// Signs the S3_URI of the command line.
+/// A URL signed with SigV4 (the default) or SigV2 (`--signature-version s3`).
+#[derive(Debug)]
+pub(crate) enum Outcome {
+    V4(Box<Signed>),
+    V2(Box<super::sign_v2::SignedV2>),
+}
+
+/// Signs the S3_URI of the command line, with the signature version the
+/// flag, else the profile, chooses.
 pub(crate) fn run(
     invocation: &Invocation,
     uri: &str,
     env: &Environment,
     now: SystemTime,
-) -> anyhow::Result<Signed> {
+) -> anyhow::Result<Outcome> {
     let (bucket, key) = s3_uri::parse(uri).map_err(|message| anyhow!(message))?;
     let resolved = resolve::resolve(invocation, bucket, key, env, now)?;
+    if resolved.signature_version.value == presign_config::SignatureVersion::S3 {
+        return super::sign_v2::sign(invocation, resolved)
+            .map(|signed| Outcome::V2(Box::new(signed)));
+    }
     let presigned = presign::presign(&resolved.request, &resolved.credentials, resolved.signed_at)
         .map_err(resolve::with_cli_hint)?;
     let secrets = invocation
         .cli
         .show_secrets
         .then(|| Secrets::derive(&resolved.credentials, presigned.credential_scope()));
-    Ok(Signed {
+    Ok(Outcome::V4(Box::new(Signed {
         presigned,
         resolved,
         secrets,
-    })
+    })))
 }
 
 /// Warnings for stderr.

@@ -4,27 +4,42 @@
 use presign::{Method, Presigned};
 
 pub(super) fn render(presigned: &Presigned) -> String {
+    render_parts(
+        presigned.method(),
+        presigned.headers(),
+        presigned.key(),
+        presigned.url(),
+    )
+}
+
+/// The command for a URL of `method` on `key` that needs `headers` sent.
+pub(super) fn render_parts(
+    method: Method,
+    headers: &[(String, String)],
+    key: &str,
+    url: &str,
+) -> String {
     let mut words: Vec<String> = vec!["curl".to_owned()];
-    match presigned.method() {
+    match method {
         Method::Get => {}
         Method::Head => words.push("-I".to_owned()),
         method => words.extend(["-X".to_owned(), method.as_str().to_owned()]),
     }
-    for (name, value) in presigned.headers() {
+    for (name, value) in headers {
         words.extend(["-H".to_owned(), shell_quote(&format!("{name}: {value}"))]);
     }
-    let file = shell_quote(&local_file_name(presigned.key()));
-    match presigned.method() {
+    let file = shell_quote(&local_file_name(key));
+    match method {
         Method::Get => words.extend(["-o".to_owned(), file]),
         Method::Put => words.extend(["--upload-file".to_owned(), file]),
         _ => {}
     }
     // curl rewrites `.`/`..` segments unless told not to, which would change
     // the signed path.
-    if has_dot_segment(presigned.url()) {
+    if has_dot_segment(url) {
         words.push("--path-as-is".to_owned());
     }
-    words.push(shell_quote(presigned.url()));
+    words.push(shell_quote(url));
     let mut line = words.join(" ");
     line.push('\n');
     line

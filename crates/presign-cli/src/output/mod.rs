@@ -5,6 +5,7 @@ pub(crate) mod curl;
 mod explain;
 mod json;
 pub(crate) mod post;
+pub(crate) mod sigv2;
 
 use crate::cli::OutputArg;
 use crate::commands::sign::Signed;

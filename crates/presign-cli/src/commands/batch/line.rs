@@ -23,6 +23,9 @@ pub(crate) struct LineContext<'a> {
     pub(crate) output_format: OutputFormat,
     /// `expires_at` of every URL, RFC 3339 (for jsonl output).
     pub(crate) expires_at: String,
+    /// `--signature-version s3` (or the profile's): every line is signed
+    /// with SigV2, one at a time.
+    sigv2: bool,
 }
 
 /// A JSON input line: a key and optional per-key overrides.
@@ -72,7 +75,18 @@ impl<'a> LineContext<'a> {
         signed_at: SystemTime,
     ) -> Result<Self, PresignError> {
         let signer = BatchSigner::new(&resolved.request, &credentials, signed_at)?;
+        let sigv2 = resolved.signature_version.value == presign_config::SignatureVersion::S3;
+        if sigv2 {
+            // What SigV2 cannot sign is refused before the first line, as
+            // every other bad option is (the key is the lines' own).
+            presign::presign_v2(
+                &resolved.request.clone().with_key("key"),
+                &credentials,
+                signed_at,
+            )?;
+        }
         Ok(Self {
+            sigv2,
             expires_at: AmzDate::from_system_time(signer.expires_at())
                 .map(|d| d.to_rfc3339())
                 .unwrap_or_default(),
@@ -177,6 +191,9 @@ impl LineContext<'_> {
                 }
                 slot.key.push_str(self.prefix);
                 slot.key.push_str(key);
+                if self.sigv2 {
+                    return self.sign_v2(None, slot);
+                }
                 Ok(Parsed::Shared)
             }
             InputFormat::Jsonl => {
@@ -187,6 +204,10 @@ impl LineContext<'_> {
                 }
                 slot.key.push_str(self.prefix);
                 slot.key.push_str(&parsed.key);
+                if self.sigv2 {
+                    let request = self.request_for(&parsed, &slot.key)?;
+                    return self.sign_v2(request, slot);
+                }
                 let Some(request) = self.request_for(&parsed, &slot.key)? else {
                     return Ok(Parsed::Shared);
                 };
@@ -199,6 +220,20 @@ impl LineContext<'_> {
                 Ok(Parsed::Own { expires_at })
             }
         }
+    }
+
+    /// Signs the slot's key with SigV2 into its URL: with `request` (a JSON
+    /// line's overrides), else with the batch's request.
+    fn sign_v2(&self, request: Option<PresignRequest>, slot: &mut Slot) -> Result<Parsed, String> {
+        let request =
+            request.unwrap_or_else(|| self.resolved.request.clone().with_key(slot.key.as_str()));
+        let presigned = presign::presign_v2(&request, &self.credentials, self.signed_at)
+            .map_err(|e| e.to_string())?;
+        slot.url.push_str(presigned.url());
+        let expires_at = AmzDate::from_system_time(presigned.expires_at())
+            .map(|d| d.to_rfc3339())
+            .unwrap_or_default();
+        Ok(Parsed::Own { expires_at })
     }
 
     /// Signs the keys of both slots side by side, into their URLs.

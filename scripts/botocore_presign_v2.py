@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Presign S3 requests with botocore's SigV2 (signature_version='s3').
+
+The reference side of presign's SigV2 differential test
+(crates/presign-cli/tests/differential_sigv2.rs). Reads the same JSON array
+of inputs as scripts/botocore_presign.py (method, endpoint, addressing_style,
+bucket, key, region, access_key, secret_key, session_token, timestamp,
+expires, query, signed_headers) and writes one presigned URL, or a string
+starting with "ERROR: ", per input.
+
+It reuses that script's isolation (no AWS_* variable, no shared files, no
+CRT) and its mapping from inputs to a botocore operation and its Params; the
+client is made with ``Config(signature_version="s3", s3={"addressing_style":
+...})``. SigV2's one clock read is ``time.time()`` inside
+``HmacV1QueryAuth._get_date`` (Expires = int(time.time() + expires)); the
+``time`` module botocore.auth sees is replaced by one whose ``time()``
+returns the input's instant, so botocore's own arithmetic still runs.
+"""
+import datetime
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import botocore_presign as reference  # noqa: E402  (isolates the environment first)
+import botocore  # noqa: E402
+import botocore.auth  # noqa: E402
+from botocore.config import Config  # noqa: E402
+
+_NOW = [None]
+
+
+class _FrozenTime:
+    """Stands in for the ``time`` module inside botocore.auth."""
+
+    def __getattr__(self, name):
+        import time
+        return getattr(time, name)
+
+    @staticmethod
+    def time():
+        if _NOW[0] is None:
+            raise RuntimeError("SigV2 clock read outside a frozen instant")
+        return _NOW[0]
+
+
+botocore.auth.time = _FrozenTime()
+CLIENTS = {}
+
+
+def client_for(inp):
+    cache_key = (inp["endpoint"], inp["region"], inp["addressing_style"],
+                 inp["access_key"], inp["secret_key"], inp["session_token"])
+    client = CLIENTS.get(cache_key)
+    if client is None:
+        config = Config(signature_version="s3",
+                        s3={"addressing_style": inp["addressing_style"]})
+        client = reference.SESSION.create_client(
+            "s3", region_name=inp["region"], endpoint_url=inp["endpoint"],
+            aws_access_key_id=inp["access_key"],
+            aws_secret_access_key=inp["secret_key"],
+            aws_session_token=inp["session_token"], config=config)
+        CLIENTS[cache_key] = client
+    return client
+
+
+def presign(inp):
+    operation = reference.choose_operation(inp["method"], [name for name, _ in inp["query"]])
+    params = reference.to_params(operation, inp)
+    client = client_for(inp)
+    instant = datetime.datetime.strptime(inp["timestamp"], "%Y-%m-%dT%H:%M:%SZ")
+    _NOW[0] = instant.replace(tzinfo=datetime.timezone.utc).timestamp()
+    try:
+        return client.generate_presigned_url(
+            botocore.xform_name(operation), Params=params,
+            ExpiresIn=inp["expires"], HttpMethod=inp["method"])
+    finally:
+        _NOW[0] = None
+
+
+def main():
+    inputs = json.loads(sys.stdin.buffer.read())
+    if not isinstance(inputs, list):
+        raise SystemExit("expected a JSON array of inputs on stdin")
+    out = []
+    for inp in inputs:
+        try:
+            out.append(presign(inp))
+        except Exception as err:  # noqa: BLE001 - reported per input
+            text = " ".join(str(err).split())
+            out.append("ERROR: %s: %s" % (type(err).__name__, text[:500]))
+    json.dump(out, sys.stdout)
+    sys.stdout.write("\n")
+    sys.stderr.write("botocore_presign_v2: botocore %s, %d inputs, %d clients, %d errors\n" % (
+        botocore.__version__, len(inputs), len(CLIENTS),
+        sum(1 for url in out if url.startswith("ERROR: "))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
