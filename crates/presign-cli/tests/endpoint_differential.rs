@@ -735,11 +735,16 @@ impl Context {
     fn client_config(&self, run: Run) -> serde_json::Value {
         let mut config = serde_json::Map::new();
         let mut s3 = serde_json::Map::new();
-        for (name, setting, _) in self.settings() {
-            match name.strip_prefix("s3.") {
-                Some(s3_name) => s3.insert(s3_name.to_owned(), setting.value.clone()),
-                None => config.insert(name.to_owned(), setting.value.clone()),
+        for (name, setting, place) in self.settings() {
+            // Dualstack from the profile's s3 section is botocore's
+            // `s3={"use_dualstack_endpoint": ...}`.
+            let in_s3_section = matches!(place, Place::S3(key) if key == name);
+            let (map, key) = match name.strip_prefix("s3.") {
+                Some(s3_name) => (&mut s3, s3_name),
+                None if in_s3_section => (&mut s3, name),
+                None => (&mut config, name),
             };
+            map.insert(key.to_owned(), setting.value.clone());
         }
         config.insert("s3".to_owned(), serde_json::Value::Object(s3));
         if run == Run::SigV4a {
@@ -937,7 +942,10 @@ fn switch(rng: &mut Rng, places: &[Place], percent_on: u64) -> Setting {
 }
 
 fn context(rng: &mut Rng, run: Run) -> Context {
-    let (_, regions) = if rng.chance(55) {
+    // Multi-Region Access Points are all in the aws partition: other
+    // partitions only make cross-partition refusals, so fewer there.
+    let aws_percent = if run == Run::SigV4a { 80 } else { 55 };
+    let (_, regions) = if rng.chance(aws_percent) {
         PARTITIONS[0]
     } else {
         rng.pick(PARTITIONS)
@@ -956,6 +964,9 @@ fn context(rng: &mut Rng, run: Run) -> Context {
         Place::Flag,
         Place::Env("AWS_USE_DUALSTACK_ENDPOINT"),
         Place::Profile("use_dualstack_endpoint"),
+        // botocore reads the s3 section's only when true; its false falls
+        // through to the others (none here), off on both sides.
+        Place::S3("use_dualstack_endpoint"),
     ];
     put(
         "use_dualstack_endpoint",
