@@ -162,7 +162,7 @@ fn endpoint_settings_match_botocore_on_random_inputs() {
         &[(&sigv4, &ours), (&sigv4a, &ours_sigv4a)],
         &mut failures,
     );
-    eprintln!("{TEST}: {cli_checked} inputs through the presign binary");
+    eprintln!("{TEST}: {cli_checked} inputs through the presign binary (half with flags)");
     eprintln!("{TEST}: {}", tally.summary());
     eprintln!(
         "{TEST}: {} failures, {:.2?} in all",
@@ -470,38 +470,57 @@ fn sign_with_botocore(python: &Path, inputs: &[Input], env: &[(&str, &str)]) -> 
 }
 
 /// Signs a sample with the `presign` binary (the context's variables, HOME
-/// and flags, no other `AWS_*` variable) and checks each URL against the
-/// library's. Returns how many were checked.
+/// and flags, no other `AWS_*` variable): half of it from contexts with
+/// flags (`--dualstack`, `--fips`, `--accelerate`, `--addressing-style`).
+/// Each URL must be the library's; an input the library refuses must exit
+/// 2 (a usage or input error). Returns how many were checked.
 fn check_cli_sample(
     seed: u64,
     batches: &[(&Batch, &[Outcome])],
     failures: &mut Vec<Failure>,
 ) -> usize {
     let mut rng = Rng::new(seed ^ 0x0e0d_c11e);
-    let mut candidates: Vec<(usize, usize)> = Vec::new();
+    let mut with_flags: Vec<(usize, usize)> = Vec::new();
+    let mut without: Vec<(usize, usize)> = Vec::new();
     for (which, (batch, outcomes)) in batches.iter().enumerate() {
         for (index, input) in batch.inputs.iter().enumerate() {
             // A command-line argument cannot hold NUL (see EXCLUSIONS).
-            if matches!(outcomes[index], Outcome::Signed { .. }) && !input.key.contains('\0') {
-                candidates.push((which, index));
+            if matches!(outcomes[index], Outcome::Failed(_)) || input.key.contains('\0') {
+                continue;
+            }
+            if batch.contexts[input.context].cli_flags().is_empty() {
+                without.push((which, index));
+            } else {
+                with_flags.push((which, index));
             }
         }
     }
-    let mut order: Vec<usize> = (0..candidates.len()).collect();
-    let sample = seeded_sample(&mut rng, &mut order, CLI_SAMPLE);
-    for &pick in sample {
-        let (which, index) = candidates[pick];
+    let mut sample: Vec<(usize, usize)> = Vec::new();
+    for pool in [&with_flags, &without] {
+        let mut order: Vec<usize> = (0..pool.len()).collect();
+        let wanted = CLI_SAMPLE / 2 + CLI_SAMPLE % 2 * usize::from(sample.is_empty());
+        sample.extend(
+            seeded_sample(&mut rng, &mut order, wanted)
+                .iter()
+                .map(|&at| pool[at]),
+        );
+    }
+    for &(which, index) in &sample {
         let (batch, outcomes) = batches[which];
         let input = &batch.inputs[index];
         let context = &batch.contexts[input.context];
         let home = context.home();
         let binary = run_binary(context, home.path(), input);
         let ours = outcomes[index].show();
-        if binary != ours {
+        let agrees = match &outcomes[index] {
+            Outcome::Refused(_) => binary.starts_with("ERROR: exit 2:"),
+            _ => binary == ours,
+        };
+        if !agrees {
             failures.push(failure(
                 batch,
                 index,
-                "the presign binary's URL differs from the library's".to_owned(),
+                "the presign binary disagrees with the library".to_owned(),
                 ours,
                 format!("(binary) {binary}"),
             ));
@@ -510,6 +529,7 @@ fn check_cli_sample(
     sample.len()
 }
 
+/// The binary's URL, or `ERROR: exit CODE: STDERR`.
 fn run_binary(context: &Context, home: &Path, input: &Input) -> String {
     let mut command = Command::new(env!("CARGO_BIN_EXE_presign"));
     for (name, _) in std::env::vars_os() {
@@ -530,9 +550,12 @@ fn run_binary(context: &Context, home: &Path, input: &Input) -> String {
         .arg(format!("s3://{}/{}", input.bucket, input.key));
     let output = command.output().expect("run the presign binary");
     if !output.status.success() {
+        let code = output
+            .status
+            .code()
+            .map_or_else(|| "signal".to_owned(), |code| code.to_string());
         return format!(
-            "ERROR: exit {}: {}",
-            output.status,
+            "ERROR: exit {code}: {}",
             String::from_utf8_lossy(&output.stderr).trim()
         );
     }
