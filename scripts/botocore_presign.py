@@ -24,12 +24,17 @@ stdin, each an object with
                       program gives them: use_dualstack_endpoint,
                       use_fips_endpoint, and an "s3" object
                       (use_accelerate_endpoint, us_east_1_regional_endpoint,
-                      use_arn_region, s3_disable_multiregion_access_points;
-                      its addressing_style is the input's); plus
+                      use_arn_region, s3_disable_multiregion_access_points,
+                      disable_s3_express_session_auth; its addressing_style
+                      is the input's); plus
                       "signature_version": absent means "s3v4", null means
                       botocore's own choice (SigV4A through awscrt for
                       Multi-Region Access Points: run with
-                      PRESIGN_BOTOCORE_CRT=1)
+                      PRESIGN_BOTOCORE_CRT=1). S3 Express session auth is
+                      turned off with "s3": {"disable_s3_express_session_auth":
+                      true}: botocore 1.43.11 reads the client Config's value
+                      only there (args.py), and the top-level Config
+                      argument s3_disable_express_session_auth is dropped
     raw_params        (optional, default false) true: a query parameter of a
                       non-string member (response-expires) goes to botocore as
                       the given string, and a query parameter or header that

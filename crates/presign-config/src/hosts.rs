@@ -140,7 +140,12 @@ impl HostRules {
             });
         }
         let mut settings = self.settings.clone();
-        settings.force_path_style = self.addressing == Addressing::Path;
+        // botocore asks for path style only where it can apply: acceleration
+        // turns it off for the whole client (args.py), and an ARN bucket is
+        // never path style (handlers.py customize_endpoint_resolver_builtins);
+        // both then sign on the virtual host instead of refusing.
+        settings.force_path_style =
+            self.addressing == Addressing::Path && !settings.accelerate && !is_arn;
         if settings.endpoint_url.is_some() {
             // botocore drops FIPS and dualstack when an endpoint is given
             // (args.py); `--output explain` says so.
@@ -228,5 +233,51 @@ fn virtual_url(endpoint: &str, bucket: &str) -> String {
     match endpoint.split_once("://") {
         Some((scheme, rest)) => format!("{scheme}://{bucket}.{rest}"),
         None => format!("{bucket}.{endpoint}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules(addressing: Addressing, accelerate: bool) -> Arc<HostRules> {
+        let settings = EndpointSettings {
+            region: "us-west-2".to_owned(),
+            accelerate,
+            use_arn_region: true,
+            ..EndpointSettings::default()
+        };
+        HostRules::shared(settings, addressing, String::new())
+    }
+
+    /// botocore 1.43.11, `addressing_style='path'`, region us-west-2:
+    /// `https://myap-123456789012.s3-accesspoint.us-west-2.amazonaws.com/KEY`.
+    #[test]
+    fn an_access_point_arn_is_virtual_hosted_even_when_path_style_is_asked() {
+        let host = rules(Addressing::Path, false)
+            .resolve("arn:aws:s3:us-west-2:123456789012:accesspoint/myap")
+            .unwrap();
+        assert_eq!(host.addressing, Addressing::VirtualHost);
+        assert_eq!(host.signing.url_bucket, "myap-123456789012");
+        assert_eq!(
+            host.endpoint,
+            "https://s3-accesspoint.us-west-2.amazonaws.com"
+        );
+    }
+
+    /// botocore 1.43.11, `addressing_style='path'` with
+    /// `use_accelerate_endpoint=True`:
+    /// `https://fr1najcfikrobrfpgf.s3-accelerate.amazonaws.com/KEY`.
+    #[test]
+    fn acceleration_turns_path_style_off() {
+        let host = rules(Addressing::Path, true)
+            .resolve("fr1najcfikrobrfpgf")
+            .unwrap();
+        assert_eq!(host.addressing, Addressing::VirtualHost);
+        assert_eq!(host.endpoint, "https://s3-accelerate.amazonaws.com");
+        // A name that cannot be a host label is still refused, as botocore
+        // refuses it ("Path-style addressing cannot be used with S3
+        // Accelerate").
+        assert!(rules(Addressing::Path, true).resolve("my.bucket").is_err());
     }
 }
