@@ -144,8 +144,9 @@ impl HostRules {
         // turns it off for the whole client (args.py), and an ARN bucket is
         // never path style (handlers.py customize_endpoint_resolver_builtins);
         // both then sign on the virtual host instead of refusing.
-        settings.force_path_style =
-            self.addressing == Addressing::Path && !settings.accelerate && !is_arn;
+        settings.force_path_style = self.addressing == Addressing::Path
+            && !settings.accelerate
+            && !bucket.starts_with("arn:");
         if settings.endpoint_url.is_some() {
             // botocore drops FIPS and dualstack when an endpoint is given
             // (args.py); `--output explain` says so.
