@@ -308,3 +308,321 @@ fn style_is_known_from_the_host(endpoint: &str, effective_style: &str) -> bool {
         .iter()
         .any(|domain| host.ends_with(domain))
 }
+
+// ------------------------------------------------- every host form, read back
+
+/// The instant the URLs of the host form tests are signed at.
+const FORMS_AT: &str = "2026-12-06T12:00:00Z";
+const ACCOUNT_AP: &str = "arn:aws:s3:us-west-2:123456789012:accesspoint/reports";
+const OBJECT_LAMBDA_AP: &str = "arn:aws:s3-object-lambda:us-west-2:123456789012:accesspoint/banner";
+const OUTPOSTS_AP: &str =
+    "arn:aws:s3-outposts:us-west-2:123456789012:outpost/op-01234567890123456/accesspoint/reports";
+const MRAP: &str = "arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap";
+const DIRECTORY_BUCKET: &str = "reports--usw2-az1--x-s3";
+
+/// A `CreateSession` answer as S3 sends it (the form of the S3 API
+/// reference's example; the keys are the session's).
+const EXPRESS_SESSION_XML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CreateSessionResult \
+     xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Credentials>\
+     <SessionToken>session+token/with=chars</SessionToken>\
+     <SecretAccessKey>session/Secret+Key=</SecretAccessKey>\
+     <AccessKeyId>ASIASESSIONEXAMPLE</AccessKeyId>\
+     <Expiration>2099-12-06T16:09:05Z</Expiration></Credentials></CreateSessionResult>";
+
+/// A URL the `presign` binary makes for `s3://BUCKET/k.txt` at
+/// [`FORMS_AT`], with the example keys and `vars` in the environment.
+fn presigned(bucket: &str, flags: &[&str], vars: &[(&str, &str)]) -> String {
+    let mut home = presign_test_support::Home::new();
+    home.set("AWS_ACCESS_KEY_ID", AWS_ACCESS_KEY_ID)
+        .set("AWS_SECRET_ACCESS_KEY", AWS_SECRET_ACCESS_KEY);
+    for (name, value) in vars {
+        home.set(name, value);
+    }
+    let uri = format!("s3://{bucket}/k.txt");
+    let mut args = vec!["--at", FORMS_AT];
+    if !flags.contains(&"--region") {
+        args.extend(["--region", "us-west-2"]);
+    }
+    args.extend_from_slice(flags);
+    args.push(&uri);
+    common::only_line(&common::presign_in(&home, &args).ok()).to_owned()
+}
+
+/// One host form: how `presign` is asked for it (bucket, flags), the host
+/// botocore gives it (tests/endpoints.rs checks presign's against boto3's),
+/// and what `inspect` must say of it: form, description, label, region,
+/// signing name.
+type FormRow = (
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    &'static str,
+);
+
+const FORMS: [FormRow; 9] = [
+    (
+        ACCOUNT_AP,
+        &[],
+        "reports-123456789012.s3-accesspoint.us-west-2.amazonaws.com",
+        "access_point",
+        "S3 access point",
+        Some("reports-123456789012"),
+        Some("us-west-2"),
+        "s3",
+    ),
+    (
+        ACCOUNT_AP,
+        &["--dualstack"],
+        "reports-123456789012.s3-accesspoint.dualstack.us-west-2.amazonaws.com",
+        "access_point",
+        "S3 access point, dualstack",
+        Some("reports-123456789012"),
+        Some("us-west-2"),
+        "s3",
+    ),
+    (
+        ACCOUNT_AP,
+        &["--fips"],
+        "reports-123456789012.s3-accesspoint-fips.us-west-2.amazonaws.com",
+        "access_point",
+        "S3 access point, FIPS",
+        Some("reports-123456789012"),
+        Some("us-west-2"),
+        "s3",
+    ),
+    (
+        OBJECT_LAMBDA_AP,
+        &[],
+        "banner-123456789012.s3-object-lambda.us-west-2.amazonaws.com",
+        "object_lambda",
+        "S3 Object Lambda access point",
+        Some("banner-123456789012"),
+        Some("us-west-2"),
+        "s3-object-lambda",
+    ),
+    (
+        OUTPOSTS_AP,
+        &[],
+        "reports-123456789012.op-01234567890123456.s3-outposts.us-west-2.amazonaws.com",
+        "outposts",
+        "S3 on Outposts access point",
+        Some("reports-123456789012"),
+        Some("us-west-2"),
+        "s3-outposts",
+    ),
+    (
+        DIRECTORY_BUCKET,
+        &[],
+        "reports--usw2-az1--x-s3.s3express-usw2-az1.us-west-2.amazonaws.com",
+        "express",
+        "S3 Express One Zone zonal endpoint",
+        Some(DIRECTORY_BUCKET),
+        Some("us-west-2"),
+        "s3express",
+    ),
+    (
+        MRAP,
+        &[],
+        "mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com",
+        "multi_region_access_point",
+        "S3 Multi-Region Access Point",
+        Some("mfzwi23gnjvgw.mrap"),
+        None,
+        "s3",
+    ),
+    (
+        "reports",
+        &["--accelerate"],
+        "reports.s3-accelerate.amazonaws.com",
+        "accelerate",
+        "S3 Transfer Acceleration endpoint",
+        Some("reports"),
+        None,
+        "s3",
+    ),
+    (
+        "reports",
+        &["--dualstack", "--fips"],
+        "reports.s3-fips.dualstack.us-west-2.amazonaws.com",
+        "regional",
+        "S3 regional endpoint, dualstack, FIPS",
+        Some("reports"),
+        Some("us-west-2"),
+        "s3",
+    ),
+];
+
+#[test]
+fn every_host_form_the_core_recognises_is_named_with_its_label_region_and_signing_name() {
+    for (bucket, flags, host, form_name, description, label, region, service) in FORMS {
+        // S3 Express with the IAM keys: the zonal host without a session.
+        let vars: &[(&str, &str)] = if bucket == DIRECTORY_BUCKET {
+            &[("AWS_S3_DISABLE_EXPRESS_SESSION_AUTH", "true")]
+        } else {
+            &[]
+        };
+        let url = presigned(bucket, flags, vars);
+        assert!(url.starts_with(&format!("https://{host}/")), "{url}");
+        let text = inspect(&[&url]).ok();
+        assert_eq!(text_field(&text, "host form"), description, "{text}");
+        assert_eq!(
+            text.lines()
+                .find_map(|line| line.strip_prefix("host label"))
+                .map(str::trim),
+            label,
+            "{text}"
+        );
+        let host_region = text_field(&text, "host region");
+        match region {
+            Some(region) => assert_eq!(host_region, region, "{text}"),
+            None => assert!(host_region.starts_with("none ("), "{text}"),
+        }
+        assert!(
+            text_field(&text, "signing name").starts_with(service),
+            "{text}"
+        );
+        assert_eq!(text_field(&text, "service"), service, "{text}");
+        assert!(!text.contains("warning"), "{text}");
+
+        let json = inspect_json(&url);
+        let found = &json["host_form"];
+        assert_eq!(found["provider"], "aws_s3", "{json}");
+        assert_eq!(found["form"], form_name, "{json}");
+        assert_eq!(found["description"], description, "{json}");
+        assert_eq!(found["label"], json!(label), "{json}");
+        assert_eq!(found["region"], json!(region), "{json}");
+        assert_eq!(found["signing_service"], service, "{json}");
+        assert_eq!(
+            found["dualstack"],
+            description.contains("dualstack"),
+            "{json}"
+        );
+        assert_eq!(found["fips"], description.contains("FIPS"), "{json}");
+        assert_eq!(json["host_mismatches"], json!([]), "{json}");
+    }
+}
+
+#[test]
+fn a_multi_region_access_point_url_shows_sigv4a_and_its_region_set() {
+    let url = presigned(MRAP, &[], &[]);
+    let text = inspect(&[&url]).ok();
+    assert_eq!(
+        text_field(&text, "algorithm"),
+        "AWS4-ECDSA-P256-SHA256 (SigV4A)"
+    );
+    assert_eq!(text_field(&text, "region set"), "*");
+    assert_eq!(text_field(&text, "signing name"), "s3 (SigV4A)");
+    assert_eq!(
+        text_field(&text, "host region"),
+        "none (SigV4A: signed for a region set)"
+    );
+    let json = inspect_json(&url);
+    assert_eq!(json["algorithm"], "AWS4-ECDSA-P256-SHA256");
+    assert_eq!(json["region_set"], "*");
+    assert_eq!(json["region"], "");
+    assert_eq!(json["host_form"]["sigv4a"], true);
+}
+
+#[test]
+fn a_provider_host_is_named_with_its_region() {
+    let url = presigned(
+        "reports",
+        &[
+            "--endpoint-url",
+            "https://s3.eu-de.cloud-object-storage.appdomain.cloud",
+            "--region",
+            "eu-de",
+        ],
+        &[],
+    );
+    let text = inspect(&[&url]).ok();
+    assert_eq!(text_field(&text, "host form"), "IBM Cloud Object Storage");
+    assert_eq!(text_field(&text, "host region"), "eu-de");
+    let json = inspect_json(&url);
+    assert_eq!(json["host_form"]["provider"], "ibm_cos");
+    assert_eq!(json["host_form"]["form"], Value::Null);
+    assert_eq!(inspect_json(AWS_URL)["host_form"]["form"], "global");
+}
+
+/// `url` with its credential scope's `/from/` part replaced by `/to/`.
+fn rescoped(url: &str, from: &str, to: &str) -> String {
+    let changed = url.replacen(&format!("%2F{from}%2F"), &format!("%2F{to}%2F"), 1);
+    assert_ne!(changed, url, "no %2F{from}%2F in {url}");
+    changed
+}
+
+#[test]
+fn a_scope_that_disagrees_with_the_host_is_a_warning_naming_both() {
+    let lambda = presigned(OBJECT_LAMBDA_AP, &[], &[]);
+    let as_s3 = rescoped(&lambda, "s3-object-lambda", "s3");
+    let text = inspect(&[&as_s3]).ok();
+    assert_eq!(
+        text_field(&text, "warning"),
+        "the host banner-123456789012.s3-object-lambda.us-west-2.amazonaws.com (S3 Object Lambda \
+         access point) takes the signing service s3-object-lambda, but the credential scope names \
+         \"s3\": a likely cause of SignatureDoesNotMatch"
+    );
+    assert_eq!(
+        inspect_json(&as_s3)["host_mismatches"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let other_region = rescoped(&presigned(ACCOUNT_AP, &[], &[]), "us-west-2", "eu-west-1");
+    let text = inspect(&[&other_region]).ok();
+    assert!(
+        text_field(&text, "warning").starts_with(
+            "the host reports-123456789012.s3-accesspoint.us-west-2.amazonaws.com (S3 access \
+             point) is in region us-west-2, but the credential scope names region \"eu-west-1\""
+        ),
+        "{text}"
+    );
+
+    // A SigV4 URL sent to a Multi-Region Access Point's host.
+    let mrap_host = "mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com";
+    let sigv4 =
+        presigned("reports", &[], &[]).replacen("reports.s3.us-west-2.amazonaws.com", mrap_host, 1);
+    assert!(sigv4.contains(mrap_host), "{sigv4}");
+    let text = inspect(&[&sigv4]).ok();
+    assert!(
+        text_field(&text, "warning").contains(
+            "takes SigV4A (AWS4-ECDSA-P256-SHA256) only, but the URL is signed with \
+             AWS4-HMAC-SHA256"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_s3_express_session_url_names_its_token_parameter_and_never_shows_the_token() {
+    use presign_test_support::{Reply, Stub};
+    let stub = Stub::start(|request| {
+        if request.query() == "session" && request.method == "GET" {
+            Reply::xml(200, EXPRESS_SESSION_XML)
+        } else {
+            Reply::xml(400, "<Error><Code>InvalidRequest</Code></Error>")
+        }
+    });
+    let url = presigned(DIRECTORY_BUCKET, &["--endpoint-url", stub.url()], &[]);
+    assert!(url.contains("X-Amz-S3session-Token="), "{url}");
+    let text = inspect(&[&url]).ok();
+    assert_eq!(
+        text_field(&text, "session token"),
+        "present: an S3 Express session's, X-Amz-S3session-Token (not shown)"
+    );
+    assert_eq!(text_field(&text, "service"), "s3express");
+    assert_eq!(text_field(&text, "access key id"), "ASIASESSIONEXAMPLE");
+    let json = inspect_json(&url);
+    assert_eq!(json["session_token_parameter"], "X-Amz-S3session-Token");
+    assert_eq!(json["session_token"], true);
+    for output in [text, json.to_string()] {
+        assert!(!output.contains("session+token"), "{output}");
+        assert!(!output.contains("session%2Btoken"), "{output}");
+    }
+}

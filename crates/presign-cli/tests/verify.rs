@@ -499,3 +499,226 @@ fn help_lists_the_exit_codes() {
         "{help}"
     );
 }
+
+// ------------------------- AWS host forms: URLs the `presign` binary makes
+
+const FORMS_AT: &str = "2026-12-06T12:00:00Z";
+/// A minute after [`FORMS_AT`]: every URL below is fresh then.
+const FORMS_LATER: &str = "2026-12-06T12:01:00Z";
+const EXAMPLE_ID: &str = "AKIDEXAMPLE";
+const EXAMPLE_SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+const OBJECT_LAMBDA_AP: &str = "arn:aws:s3-object-lambda:us-west-2:123456789012:accesspoint/banner";
+const MRAP: &str = "arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap";
+const DIRECTORY_BUCKET: &str = "reports--usw2-az1--x-s3";
+
+/// A `CreateSession` answer as S3 sends it (the session's keys).
+const EXPRESS_SESSION_XML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CreateSessionResult \
+     xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Credentials>\
+     <SessionToken>session+token/with=chars</SessionToken>\
+     <SecretAccessKey>session/Secret+Key=</SecretAccessKey>\
+     <AccessKeyId>ASIASESSIONEXAMPLE</AccessKeyId>\
+     <Expiration>2099-12-06T16:09:05Z</Expiration></Credentials></CreateSessionResult>";
+
+/// `presign --at FORMS_AT --region us-west-2 [flags] s3://BUCKET/k.txt`
+/// with the example keys and `vars` in the environment.
+fn presigned(bucket: &str, flags: &[&str], vars: &[(&str, &str)]) -> String {
+    let mut home = presign_test_support::Home::new();
+    home.set("AWS_ACCESS_KEY_ID", EXAMPLE_ID)
+        .set("AWS_SECRET_ACCESS_KEY", EXAMPLE_SECRET);
+    for (name, value) in vars {
+        home.set(name, value);
+    }
+    let uri = format!("s3://{bucket}/k.txt");
+    let mut args = vec!["--at", FORMS_AT, "--region", "us-west-2"];
+    args.extend_from_slice(flags);
+    args.push(&uri);
+    common::only_line(&common::presign_in(&home, &args).ok()).to_owned()
+}
+
+/// `url` with its credential scope's `/from/` part replaced by `/to/`.
+fn rescoped(url: &str, from: &str, to: &str) -> String {
+    let changed = url.replacen(&format!("%2F{from}%2F"), &format!("%2F{to}%2F"), 1);
+    assert_ne!(changed, url, "no %2F{from}%2F in {url}");
+    changed
+}
+
+/// `url` with the last hex digit of its signature changed.
+fn with_signature_tampered(url: &str) -> String {
+    let last = if url.ends_with('0') { "1" } else { "0" };
+    format!("{}{last}", &url[..url.len() - 1])
+}
+
+#[test]
+fn each_aws_host_form_is_accepted_with_its_own_signing_name_and_refused_with_another() {
+    for (bucket, vars, service) in [
+        (OBJECT_LAMBDA_AP, &[][..], "s3-object-lambda"),
+        (
+            "arn:aws:s3-outposts:us-west-2:123456789012:outpost/op-01234567890123456/accesspoint/reports",
+            &[][..],
+            "s3-outposts",
+        ),
+        (
+            DIRECTORY_BUCKET,
+            &[("AWS_S3_DISABLE_EXPRESS_SESSION_AUTH", "true")][..],
+            "s3express",
+        ),
+        (
+            "arn:aws:s3:us-west-2:123456789012:accesspoint/reports",
+            &[][..],
+            "s3",
+        ),
+    ] {
+        let url = presigned(bucket, &[], vars);
+        assert!(
+            url.contains(&format!("%2F{service}%2Faws4_request")),
+            "{url}"
+        );
+        let valid = verify_as(EXAMPLE_ID, EXAMPLE_SECRET, &["--at", FORMS_LATER, &url]).ok();
+        assert!(
+            valid.starts_with("valid: GET /k.txt, signed by AKIDEXAMPLE"),
+            "{valid}"
+        );
+
+        let other = if service == "s3" {
+            "s3-object-lambda"
+        } else {
+            "s3"
+        };
+        let reason = rejected(verify_as(
+            EXAMPLE_ID,
+            EXAMPLE_SECRET,
+            &["--at", FORMS_LATER, &rescoped(&url, service, other)],
+        ));
+        assert!(
+            reason.contains(&format!(
+                "takes the signing service {service}, but the credential scope names \"{other}\""
+            )),
+            "{reason}"
+        );
+    }
+}
+
+#[test]
+fn a_scope_service_s3_on_an_object_lambda_host_is_refused_with_that_reason() {
+    let url = rescoped(
+        &presigned(OBJECT_LAMBDA_AP, &[], &[]),
+        "s3-object-lambda",
+        "s3",
+    );
+    let reason = rejected(verify_as(
+        EXAMPLE_ID,
+        EXAMPLE_SECRET,
+        &["--at", FORMS_LATER, &url],
+    ));
+    assert_eq!(
+        reason.trim(),
+        "presign: rejected: the host banner-123456789012.s3-object-lambda.us-west-2.amazonaws.com \
+         (S3 Object Lambda access point) takes the signing service s3-object-lambda, but the \
+         credential scope names \"s3\""
+    );
+}
+
+#[test]
+fn a_sigv4a_multi_region_access_point_url_is_accepted_and_refused_once_tampered() {
+    let url = presigned(MRAP, &[], &[]);
+    assert!(
+        url.contains("X-Amz-Algorithm=AWS4-ECDSA-P256-SHA256"),
+        "{url}"
+    );
+    assert!(url.contains("X-Amz-Region-Set="), "{url}");
+    let valid = verify_as(EXAMPLE_ID, EXAMPLE_SECRET, &["--at", FORMS_LATER, &url]).ok();
+    assert!(
+        valid.starts_with("valid: GET /k.txt, signed by AKIDEXAMPLE"),
+        "{valid}"
+    );
+
+    for tampered in [
+        with_signature_tampered(&url),
+        url.replacen("/k.txt?", "/other.txt?", 1),
+        url.replacen("X-Amz-Region-Set=", "X-Amz-Region-Set=eu-west-1%2C", 1),
+    ] {
+        assert_ne!(tampered, url);
+        let reason = rejected(verify_as(
+            EXAMPLE_ID,
+            EXAMPLE_SECRET,
+            &["--at", FORMS_LATER, &tampered],
+        ));
+        assert!(
+            reason.contains("signature mismatch"),
+            "{tampered}: {reason}"
+        );
+    }
+    let reason = rejected(verify_as(
+        EXAMPLE_ID,
+        "another/secret",
+        &["--at", FORMS_LATER, &url],
+    ));
+    assert!(reason.contains("signature mismatch"), "{reason}");
+
+    // A SigV4 URL sent to the Multi-Region Access Point's host.
+    let sigv4 = presigned("reports", &[], &[]).replacen(
+        "reports.s3.us-west-2.amazonaws.com",
+        "mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com",
+        1,
+    );
+    let reason = rejected(verify_as(
+        EXAMPLE_ID,
+        EXAMPLE_SECRET,
+        &["--at", FORMS_LATER, &sigv4],
+    ));
+    assert!(
+        reason.contains("takes SigV4A (AWS4-ECDSA-P256-SHA256) only"),
+        "{sigv4}: {reason}"
+    );
+}
+
+#[test]
+fn an_s3_express_session_url_is_accepted_with_the_sessions_keys_only() {
+    use presign_test_support::{Reply, Stub};
+    let stub = Stub::start(|request| {
+        if request.query() == "session" && request.method == "GET" {
+            Reply::xml(200, EXPRESS_SESSION_XML)
+        } else {
+            Reply::xml(400, "<Error><Code>InvalidRequest</Code></Error>")
+        }
+    });
+    let url = presigned(DIRECTORY_BUCKET, &["--endpoint-url", stub.url()], &[]);
+    assert!(url.contains("X-Amz-S3session-Token="), "{url}");
+    let session = |url: &str| {
+        verify_as(
+            "ASIASESSIONEXAMPLE",
+            "session/Secret+Key=",
+            &["--at", FORMS_LATER, url],
+        )
+    };
+    let valid = session(&url).ok();
+    assert!(valid.contains("signed by ASIASESSIONEXAMPLE"), "{valid}");
+
+    for tampered in [
+        with_signature_tampered(&url),
+        url.replacen(
+            "X-Amz-S3session-Token=session",
+            "X-Amz-S3session-Token=Session",
+            1,
+        ),
+        url.replacen("X-Amz-S3session-Token", "X-Amz-Security-Token", 1),
+    ] {
+        assert_ne!(tampered, url);
+        let reason = rejected(session(&tampered));
+        assert!(
+            reason.contains("signature mismatch"),
+            "{tampered}: {reason}"
+        );
+    }
+    // The IAM keys that asked for the session do not sign its URLs.
+    let reason = rejected(verify_as(
+        EXAMPLE_ID,
+        EXAMPLE_SECRET,
+        &["--at", FORMS_LATER, &url],
+    ));
+    assert!(
+        reason.contains("unknown access key id \"ASIASESSIONEXAMPLE\""),
+        "{reason}"
+    );
+    assert!(!reason.contains("session/Secret") && !reason.contains("session+token"));
+}

@@ -95,18 +95,22 @@ pub fn region_from_endpoint(endpoint_url: &str) -> Option<HostRegion> {
     region_from_host(&endpoint_host(endpoint_url)?)
 }
 
-/// The host of `scheme://[user@]host[:port][/path]`, lower case, without a
-/// trailing dot.
+/// The host of `[scheme://][user@]host[:port][/path]`, lower case, without a
+/// trailing dot; `None` for an IPv6 literal, which names no provider. The
+/// split is the core's [`presign::Authority`].
 fn endpoint_host(endpoint_url: &str) -> Option<String> {
-    let rest = endpoint_url
-        .split_once("://")
-        .map_or(endpoint_url, |(_, r)| r);
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    if host_port.starts_with('[') {
-        return None; // an IPv6 literal names no provider
+    let with_scheme;
+    let url = if endpoint_url.contains("://") {
+        endpoint_url
+    } else {
+        with_scheme = format!("https://{endpoint_url}");
+        &with_scheme
+    };
+    let parts = presign::Authority::of_url(url).ok()?;
+    if parts.is_ipv6() {
+        return None;
     }
-    let host = host_port.split(':').next()?;
+    let host = parts.host();
     let host = host.strip_suffix('.').unwrap_or(host);
     (!host.is_empty()).then(|| host.to_ascii_lowercase())
 }
@@ -213,6 +217,13 @@ mod tests {
         check(
             "HTTPS://S3.US-WEST-2.AMAZONAWS.COM.:443/base",
             "us-west-2",
+            AwsS3,
+        );
+        // Without a scheme, with user information, a path, a query.
+        check("s3.eu-west-1.amazonaws.com", "eu-west-1", AwsS3);
+        check(
+            "https://user:pw@s3.eu-west-1.amazonaws.com:8443?x#y",
+            "eu-west-1",
             AwsS3,
         );
         assert_eq!(region("https://s3-accelerate.amazonaws.com"), None);
@@ -364,6 +375,8 @@ mod tests {
             "http://127.0.0.1:9000",
             "http://localhost:9000",
             "http://[::1]:9000",
+            "[2001:db8::1]",
+            "https://user@[2001:db8::1]:443/b",
             "https://minio.example.com",
             "https://objectstorage.us-ashburn-1.oraclecloud.com",
             "https://r2.cloudflarestorage.com",

@@ -11,34 +11,15 @@ pub(crate) struct Origin {
 }
 
 impl Origin {
-    /// `None` unless `url` is `http://` or `https://` with a host.
+    /// `None` unless `url` is `http://` or `https://` with a host (and a
+    /// port within 1..=65535, if named). The split is the core's
+    /// [`presign::Authority`], the one reading of URLs.
     pub(crate) fn parse(url: &str) -> Option<Self> {
-        let (scheme, rest) = url.split_once("://")?;
-        let https = match scheme.to_ascii_lowercase().as_str() {
-            "https" => true,
-            "http" => false,
-            _ => return None,
-        };
-        let authority = rest.split(['/', '?', '#']).next()?;
-        let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-        let (host, port) = if let Some(v6) = host_port.strip_prefix('[') {
-            let (host, after) = v6.split_once(']')?;
-            (host, after.strip_prefix(':'))
-        } else {
-            match host_port.rsplit_once(':') {
-                Some((host, port)) => (host, Some(port)),
-                None => (host_port, None),
-            }
-        };
-        let port = match port {
-            Some(port) => port.parse().ok()?,
-            None if https => 443,
-            None => 80,
-        };
-        (!host.is_empty()).then(|| Self {
-            https,
-            host: host.to_ascii_lowercase(),
-            port,
+        let parts = presign::Authority::of_url(url).ok()?;
+        Some(Self {
+            https: parts.is_https()?,
+            host: parts.host_name().to_ascii_lowercase(),
+            port: parts.port_or_default()?,
         })
     }
 
@@ -73,6 +54,14 @@ mod tests {
         );
         assert_eq!(origin("http://u:p@host"), Some((false, "host".into(), 80)));
         assert_eq!(origin("ftp://host"), None);
+        assert_eq!(
+            origin("HTTPS://[2001:DB8::1]/b?x#y"),
+            Some((true, "2001:db8::1".into(), 443))
+        );
+        assert_eq!(origin("http://a@b@h:81?q"), Some((false, "h".into(), 81)));
+        assert_eq!(origin("http://[::1"), None);
+        assert_eq!(origin("https://"), None);
+        assert_eq!(origin("host:80"), None);
         assert_eq!(origin("https://host:99999/"), None);
         assert_eq!(
             Origin::parse("http://[::1]:8080").unwrap().authority(),

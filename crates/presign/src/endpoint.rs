@@ -51,40 +51,25 @@ impl<'a> EndpointRef<'a> {
             endpoint: redact_userinfo(text),
             reason,
         };
+        let parts = Authority::of_url(text).map_err(|error| fail(error.reason()))?;
+        let secure = parts
+            .is_https()
+            .ok_or_else(|| fail("only http and https endpoints are supported"))?;
         // Byte scans rather than `str` pattern searches: every URL the
         // one-URL signer makes parses its endpoint, and these strings are
         // short, where a searcher's setup costs more than the search.
-        let bytes = text.as_bytes();
-        let (scheme, rest) = bytes
-            .windows(3)
-            .position(|window| window == b"://")
-            .map(|at| (&text[..at], &text[at + 3..]))
-            .ok_or_else(|| fail("it needs a scheme, http:// or https://"))?;
-        let secure = if scheme.eq_ignore_ascii_case("https") {
-            true
-        } else if scheme.eq_ignore_ascii_case("http") {
-            false
-        } else {
-            return Err(fail("only http and https endpoints are supported"));
-        };
-        if rest.bytes().any(|byte| byte == b'#') {
+        let base_path = parts.rest();
+        if base_path.bytes().any(|byte| byte == b'#') {
             return Err(fail("a fragment (#...) is never sent to the server"));
         }
-        if rest.bytes().any(|byte| byte == b'?') {
+        if base_path.bytes().any(|byte| byte == b'?') {
             return Err(fail("a query (?...) would mix into the signed query"));
         }
-        let (authority, base_path) = rest
-            .bytes()
-            .position(|byte| byte == b'/')
-            .map_or((rest, ""), |at| rest.split_at(at));
-        if authority.bytes().any(|byte| byte == b'@') {
+        if parts.userinfo().is_some() {
             return Err(fail("user information (user:password@) is not allowed"));
         }
-        let (host, port_text) =
-            split_host_port(authority).ok_or_else(|| fail("the host is malformed"))?;
-        if host.is_empty() {
-            return Err(fail("it has no host"));
-        }
+        let host = parts.host();
+        let port = parts.port;
         let valid_host = if host.starts_with('[') {
             host.len() > 2
                 && host[1..host.len() - 1]
@@ -99,17 +84,6 @@ impl<'a> EndpointRef<'a> {
                 "the host may only hold letters, digits, '-', '.' and '_' (or an IPv6 address in brackets)",
             ));
         }
-        let port = match port_text {
-            None => None,
-            Some(digits) => {
-                let number = (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
-                    .then(|| digits.parse::<u16>().ok())
-                    .flatten()
-                    .filter(|port| *port != 0)
-                    .ok_or_else(|| fail("the port must be a number within 1..=65535"))?;
-                Some((number, digits))
-            }
-        };
         if !base_path.bytes().all(is_path_byte) {
             return Err(fail(
                 "the base path holds a character that must be percent-encoded",
@@ -364,24 +338,233 @@ impl fmt::Display for Endpoint {
     }
 }
 
-/// Splits `host[:port]` or `[v6][:port]`; `None` when brackets do not match.
-fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
+/// The start of a URL, `scheme://[userinfo@]host[:port]`, split the one way
+/// presign reads every URL: the endpoint ([`Endpoint::parse`] adds its
+/// stricter rules to this), a presigned URL read back, the URL a POST form
+/// goes to, and the shells' connection and region-from-host logic.
+///
+/// Lenient about what follows the authority (a path, query or fragment is
+/// [`Authority::rest`]) and about the scheme (checked by the caller, see
+/// [`Authority::is_https`]); strict about the authority itself: a host,
+/// IPv6 only in brackets, and a port of digits within 1..=65535. Nothing is
+/// normalised: the host keeps its case and its brackets.
+///
+/// # Example
+/// ```
+/// use presign::Authority;
+///
+/// let url = Authority::of_url("HTTPS://user@Bucket.S3.amazonaws.com:443/key?x-id=1")?;
+/// assert_eq!(url.is_https(), Some(true));
+/// assert_eq!(url.userinfo(), Some("user"));
+/// assert_eq!(url.host(), "Bucket.S3.amazonaws.com");
+/// assert_eq!(url.port(), Some(443));
+/// assert_eq!(url.rest(), "/key?x-id=1");
+/// assert_eq!(url.host_header(), "bucket.s3.amazonaws.com");
+///
+/// let v6 = Authority::of_url("http://[::1]:9000")?;
+/// assert_eq!((v6.host(), v6.host_name(), v6.host_header().as_str()), ("[::1]", "::1", "[::1]:9000"));
+/// assert!(Authority::of_url("http://h:99999/").is_err());
+/// # Ok::<(), presign::AuthorityError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Authority<'a> {
+    scheme: &'a str,
+    userinfo: Option<&'a str>,
+    host: &'a str,
+    port: Option<(u16, &'a str)>,
+    rest: &'a str,
+}
+
+/// Why [`Authority::of_url`] could not split a URL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AuthorityError {
+    /// No `scheme://`.
+    NoScheme,
+    /// Nothing between `://` (or `userinfo@`) and the port or path.
+    NoHost,
+    /// Unmatched brackets, or text after an IPv6 literal's `]` that is no port.
+    MalformedHost,
+    /// A port that is empty, not all digits, 0 or above 65535.
+    BadPort,
+}
+
+impl fmt::Display for AuthorityError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.reason())
+    }
+}
+
+impl std::error::Error for AuthorityError {}
+
+impl AuthorityError {
+    /// The message, as a static string (for errors that carry a reason).
+    #[must_use]
+    pub fn reason(self) -> &'static str {
+        match self {
+            Self::NoScheme => "it needs a scheme, http:// or https://",
+            Self::NoHost => "it has no host",
+            Self::MalformedHost => "the host is malformed",
+            Self::BadPort => "the port must be a number within 1..=65535",
+        }
+    }
+}
+
+impl<'a> Authority<'a> {
+    /// Splits `url` after its scheme: the authority ends at the first `/`,
+    /// `?` or `#`; user information is everything before the last `@` in it.
+    ///
+    /// # Errors
+    /// An [`AuthorityError`] naming what is missing or malformed.
+    pub fn of_url(url: &'a str) -> Result<Self, AuthorityError> {
+        // Byte scans: the one-URL signer parses every request's endpoint.
+        let bytes = url.as_bytes();
+        let at = bytes
+            .windows(3)
+            .position(|window| window == b"://")
+            .ok_or(AuthorityError::NoScheme)?;
+        let (scheme, after_scheme) = (&url[..at], &url[at + 3..]);
+        let end = after_scheme
+            .bytes()
+            .position(|byte| matches!(byte, b'/' | b'?' | b'#'))
+            .unwrap_or(after_scheme.len());
+        let (authority, rest) = after_scheme.split_at(end);
+        let (userinfo, host_port) = match authority.bytes().rposition(|byte| byte == b'@') {
+            Some(at) => (Some(&authority[..at]), &authority[at + 1..]),
+            None => (None, authority),
+        };
+        let (host, port_text) = split_host_port(host_port)?;
+        if host.is_empty() || host == "[]" {
+            return Err(AuthorityError::NoHost);
+        }
+        let port = match port_text {
+            None => None,
+            Some(digits) => Some((parse_port(digits)?, digits)),
+        };
+        Ok(Self {
+            scheme,
+            userinfo,
+            host,
+            port,
+            rest,
+        })
+    }
+
+    /// The scheme as written.
+    #[must_use]
+    pub fn scheme(&self) -> &'a str {
+        self.scheme
+    }
+
+    /// `Some(true)` for `https`, `Some(false)` for `http` (any case),
+    /// `None` for any other scheme.
+    #[must_use]
+    pub fn is_https(&self) -> Option<bool> {
+        if self.scheme.eq_ignore_ascii_case("https") {
+            Some(true)
+        } else if self.scheme.eq_ignore_ascii_case("http") {
+            Some(false)
+        } else {
+            None
+        }
+    }
+
+    /// `user[:password]` before `@`, if any (never put it in a message).
+    #[must_use]
+    pub fn userinfo(&self) -> Option<&'a str> {
+        self.userinfo
+    }
+
+    /// The host as written: any case, an IPv6 literal in brackets.
+    #[must_use]
+    pub fn host(&self) -> &'a str {
+        self.host
+    }
+
+    /// The host without the brackets of an IPv6 literal.
+    #[must_use]
+    pub fn host_name(&self) -> &'a str {
+        self.host
+            .strip_prefix('[')
+            .and_then(|inner| inner.strip_suffix(']'))
+            .unwrap_or(self.host)
+    }
+
+    /// Whether the host is an IPv6 literal.
+    #[must_use]
+    pub fn is_ipv6(&self) -> bool {
+        self.host.starts_with('[')
+    }
+
+    /// The port, if the URL names one.
+    #[must_use]
+    pub fn port(&self) -> Option<u16> {
+        self.port.map(|(number, _)| number)
+    }
+
+    /// The port if named, else the scheme's default (443 for https, 80 for
+    /// http); `None` for another scheme without a port.
+    #[must_use]
+    pub fn port_or_default(&self) -> Option<u16> {
+        self.port().or_else(|| self.default_port())
+    }
+
+    /// What follows the authority: empty, or from its first `/`, `?` or `#`.
+    #[must_use]
+    pub fn rest(&self) -> &'a str {
+        self.rest
+    }
+
+    /// The value of the `host` header a client sends: the host lower-cased,
+    /// plus `:port` unless it is the scheme's default (80 for http, 443 for
+    /// https; any port for another scheme).
+    #[must_use]
+    pub fn host_header(&self) -> String {
+        let mut value = self.host.to_ascii_lowercase();
+        if let Some(number) = self.port()
+            && Some(number) != self.default_port()
+        {
+            value.push(':');
+            value.push_str(&number.to_string());
+        }
+        value
+    }
+
+    fn default_port(&self) -> Option<u16> {
+        self.is_https().map(|https| if https { 443 } else { 80 })
+    }
+}
+
+/// Splits `host[:port]` or `[v6][:port]`.
+fn split_host_port(authority: &str) -> Result<(&str, Option<&str>), AuthorityError> {
     let position = |wanted: u8| authority.bytes().position(|byte| byte == wanted);
     if authority.starts_with('[') {
-        let close = position(b']')?;
+        let close = position(b']').ok_or(AuthorityError::MalformedHost)?;
         let (host, rest) = authority.split_at(close + 1);
         return match rest {
-            "" => Some((host, None)),
-            _ => rest.strip_prefix(':').map(|port| (host, Some(port))),
+            "" => Ok((host, None)),
+            _ => rest
+                .strip_prefix(':')
+                .map(|port| (host, Some(port)))
+                .ok_or(AuthorityError::MalformedHost),
         };
     }
     if authority.bytes().any(|byte| byte == b'[' || byte == b']') {
-        return None;
+        return Err(AuthorityError::MalformedHost);
     }
-    Some(match position(b':') {
+    Ok(match position(b':') {
         Some(at) => (&authority[..at], Some(&authority[at + 1..])),
         None => (authority, None),
     })
+}
+
+/// Digits only, within 1..=65535.
+fn parse_port(digits: &str) -> Result<u16, AuthorityError> {
+    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| digits.parse::<u16>().ok())
+        .flatten()
+        .filter(|port| *port != 0)
+        .ok_or(AuthorityError::BadPort)
 }
 
 /// Whether `byte` may stand unencoded in a URL path (RFC 3986 `pchar` and `/`,
@@ -592,6 +775,95 @@ mod tests {
             "http://127.0.0.1:9000/%e2%82%ac",
         ] {
             assert!(Endpoint::parse(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn authority_splits_every_url_the_one_way() {
+        for (url, host, port, userinfo, rest) in [
+            ("https://s3.example.com", "s3.example.com", None, None, ""),
+            (
+                "HTTP://u:p@S3.Example.com:9000/b/k?x=1#f",
+                "S3.Example.com",
+                Some(9000),
+                Some("u:p"),
+                "/b/k?x=1#f",
+            ),
+            ("http://[::1]:8080", "[::1]", Some(8080), None, ""),
+            ("http://[::1]/b", "[::1]", None, None, "/b"),
+            ("https://a@b@h?q", "h", None, Some("a@b"), "?q"),
+            ("https://h#f/x", "h", None, None, "#f/x"),
+            ("https://h/a@b", "h", None, None, "/a@b"),
+        ] {
+            let parts = Authority::of_url(url).unwrap();
+            assert_eq!(
+                (parts.host(), parts.port(), parts.userinfo(), parts.rest()),
+                (host, port, userinfo, rest),
+                "{url}"
+            );
+        }
+        for (url, error) in [
+            ("s3.example.com", AuthorityError::NoScheme),
+            ("https://", AuthorityError::NoHost),
+            ("https://user@/k", AuthorityError::NoHost),
+            ("https://:80", AuthorityError::NoHost),
+            ("https://[]", AuthorityError::NoHost),
+            ("https://[::1", AuthorityError::MalformedHost),
+            ("https://[::1]x", AuthorityError::MalformedHost),
+            ("https://::1]", AuthorityError::MalformedHost),
+            ("https://h:", AuthorityError::BadPort),
+            ("https://h:0", AuthorityError::BadPort),
+            ("https://h:65536", AuthorityError::BadPort),
+            ("https://h:+80", AuthorityError::BadPort),
+            ("https://a:b:c", AuthorityError::BadPort),
+        ] {
+            assert_eq!(Authority::of_url(url), Err(error), "{url}");
+        }
+    }
+
+    #[test]
+    fn authority_host_header_drops_only_the_schemes_default_port() {
+        for (url, header) in [
+            ("https://S3.Example.COM:443/k", "s3.example.com"),
+            ("http://h:80", "h"),
+            ("http://h:443", "h:443"),
+            ("https://h:80", "h:80"),
+            ("http://[::1]:9000", "[::1]:9000"),
+            ("HTTPS://[::1]:443", "[::1]"),
+            ("ftp://h:21", "h:21"),
+        ] {
+            assert_eq!(
+                Authority::of_url(url).unwrap().host_header(),
+                header,
+                "{url}"
+            );
+        }
+        let v6 = Authority::of_url("http://[::1]").unwrap();
+        assert!(v6.is_ipv6());
+        assert_eq!((v6.host_name(), v6.port_or_default()), ("::1", Some(80)));
+        assert_eq!(Authority::of_url("ftp://h").unwrap().is_https(), None);
+        assert_eq!(
+            Authority::of_url("ftp://h").unwrap().port_or_default(),
+            None
+        );
+    }
+
+    #[test]
+    fn the_strict_endpoint_keeps_its_reasons() {
+        for (bad, reason) in [
+            ("s3.amazonaws.com", "it needs a scheme"),
+            ("ftp://s3.amazonaws.com", "only http and https"),
+            ("https://", "it has no host"),
+            ("https://[::1", "the host is malformed"),
+            ("https://h:99999", "the port must be"),
+            ("https://h/?x=1", "a query"),
+            ("https://h?x=1", "a query"),
+            ("https://h#x", "a fragment"),
+            ("https://user:pw@h", "user information"),
+            ("https://[zz]", "the host may only hold"),
+        ] {
+            let message = Endpoint::parse(bad).unwrap_err().to_string();
+            assert!(message.contains(reason), "{bad}: {message}");
         }
     }
 

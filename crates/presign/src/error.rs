@@ -206,6 +206,14 @@ pub enum VerifyError {
         /// The region of the scope.
         region: String,
     },
+    /// The URL goes to an AWS host form whose signing service (or, for a
+    /// Multi-Region Access Point, whose algorithm, SigV4A) the URL does not
+    /// use: S3 refuses it whatever the secret.
+    #[error("{mismatch}")]
+    WrongForHost {
+        /// What the host takes and what the URL has.
+        mismatch: crate::presigned_url::HostMismatch,
+    },
     /// `host` is not among the signed headers.
     #[error("X-Amz-SignedHeaders must include host")]
     HostNotSigned,

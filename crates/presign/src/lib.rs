@@ -67,7 +67,7 @@ mod verify;
 pub use amz_date::AmzDate;
 pub use batch::BatchSigner;
 pub use credentials::Credentials;
-pub use endpoint::Endpoint;
+pub use endpoint::{Authority, AuthorityError, Endpoint};
 pub use error::{PresignError, VerifyError};
 pub use header_auth::{HeaderRequest, HeaderSignature, sign_headers};
 pub use location::ObjectLocation;
@@ -78,7 +78,7 @@ pub use post_policy::{
 };
 pub use prepared::SERVICE;
 pub use presign::{Presigned, UNSIGNED_PAYLOAD, presign};
-pub use presigned_url::PresignedUrl;
+pub use presigned_url::{HostMismatch, PresignedUrl};
 pub use request::{
     Addressing, DEFAULT_EXPIRES_SECS, MAX_EXPIRES_SECS, MAX_KEY_BYTES, MAX_LONG_EXPIRES_SECS,
     Method, PresignRequest,

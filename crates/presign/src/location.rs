@@ -73,17 +73,11 @@ impl ObjectLocation {
     /// ```
     #[must_use]
     pub fn of_url(url: &str) -> Option<Self> {
-        let (scheme, rest) = url.split_once("://")?;
-        let default_port = if scheme.eq_ignore_ascii_case("https") {
-            443
-        } else if scheme.eq_ignore_ascii_case("http") {
-            80
-        } else {
-            return None;
-        };
-        let rest = rest.split(['?', '#']).next()?;
-        let (authority, path) = rest.find('/').map_or((rest, "/"), |at| rest.split_at(at));
-        let host = crate::presigned_url::host_header(authority, default_port)?;
+        let parts = crate::endpoint::Authority::of_url(url).ok()?;
+        parts.is_https()?;
+        let path = parts.rest().split(['?', '#']).next().unwrap_or_default();
+        let path = if path.is_empty() { "/" } else { path };
+        let host = parts.host_header();
         Some(locate(&host, &crate::presigned_url::decode(path)?))
     }
 }
@@ -305,6 +299,39 @@ mod tests {
             ("ec2.amazonaws.com", guessed(Style::Path)),
         ] {
             assert_eq!(addressing_of(host), expected, "{host}");
+        }
+    }
+
+    #[test]
+    fn of_url_reads_the_authority_the_cores_one_way() {
+        use super::ObjectLocation;
+        for (url, bucket, key) in [
+            (
+                "https://examplebucket.s3.amazonaws.com/",
+                "examplebucket",
+                "",
+            ),
+            (
+                "https://Bucket.S3.amazonaws.com:443/a/b?x=1#f",
+                "bucket",
+                "a/b",
+            ),
+            ("http://127.0.0.1:9000/bucket", "bucket", ""),
+            ("http://[::1]:9000/bucket/k%20x", "bucket", "k x"),
+            ("http://user:pw@[::1]/bucket/k", "bucket", "k"),
+            ("http://localhost:9000?x", "", ""),
+        ] {
+            let location = ObjectLocation::of_url(url).unwrap();
+            assert_eq!((location.bucket(), location.key()), (bucket, key), "{url}");
+        }
+        for bad in [
+            "ftp://h/b",
+            "http://[::1/b",
+            "http://h:x/b",
+            "h/b",
+            "http://h/%ff",
+        ] {
+            assert_eq!(ObjectLocation::of_url(bad), None, "{bad}");
         }
     }
 

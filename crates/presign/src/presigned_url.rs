@@ -7,14 +7,18 @@
 //! URL written with other but equivalent escapes canonicalises the same way.
 //! Parsing never panics on arbitrary input.
 
+use std::fmt;
+
 use percent_encoding::percent_decode_str;
 
 use crate::amz_date::AmzDate;
 use crate::canonical::{CanonicalHeaders, CanonicalRequest};
 use crate::encode;
+use crate::endpoint::{Authority, AuthorityError};
 use crate::error::VerifyError;
 use crate::location::{ObjectLocation, locate};
 use crate::presign::UNSIGNED_PAYLOAD;
+use crate::s3_host::{HostForm, KnownHost, StorageProvider, recognise_host};
 use crate::scope::CredentialScope;
 use crate::sigv4a::SIGV4A_ALGORITHM;
 use crate::string_to_sign::{ALGORITHM, StringToSign};
@@ -37,6 +41,8 @@ use crate::string_to_sign::{ALGORITHM, StringToSign};
 pub struct PresignedUrl {
     scheme: String,
     host_header: String,
+    /// The host without port, lower case (IPv6 in brackets).
+    host_name: String,
     /// The path, decoded (the object path, possibly with the bucket).
     path: String,
     /// Every query parameter but the signature, decoded, in URL order.
@@ -83,25 +89,19 @@ impl PresignedUrl {
             part: part.to_owned(),
             reason,
         };
-        let (scheme, rest) = url
-            .split_once("://")
-            .ok_or_else(|| malformed("url", "it has no scheme"))?;
-        let default_port = if scheme.eq_ignore_ascii_case("https") {
-            443
-        } else if scheme.eq_ignore_ascii_case("http") {
-            80
-        } else {
+        let parts = Authority::of_url(url).map_err(|error| match error {
+            AuthorityError::NoScheme => malformed("url", "it has no scheme"),
+            _ => malformed("host", "it is empty or malformed"),
+        })?;
+        if parts.is_https().is_none() {
             return Err(malformed("url", "only http and https URLs are presigned"));
-        };
-        let rest = rest.split('#').next().unwrap_or_default();
-        let (before_query, raw_query) = rest
+        }
+        let rest = parts.rest().split('#').next().unwrap_or_default();
+        let (raw_path, raw_query) = rest
             .split_once('?')
             .ok_or_else(|| malformed("url", "it has no query"))?;
-        let (authority, raw_path) = before_query
-            .find('/')
-            .map_or((before_query, "/"), |at| before_query.split_at(at));
-        let host_header = host_header(authority, default_port)
-            .ok_or_else(|| malformed("host", "it is empty or malformed"))?;
+        let raw_path = if raw_path.is_empty() { "/" } else { raw_path };
+        let host_header = parts.host_header();
         let path = decode(raw_path)
             .ok_or_else(|| malformed("path", "it is not valid percent-encoded UTF-8"))?;
 
@@ -159,8 +159,9 @@ impl PresignedUrl {
         }
         check_signature_form(&signature, sigv4a)?;
         Ok(Self {
-            scheme: scheme.to_owned(),
+            scheme: parts.scheme().to_owned(),
             host_header,
+            host_name: parts.host().to_ascii_lowercase(),
             path,
             query,
             access_key_id,
@@ -198,6 +199,77 @@ impl PresignedUrl {
     #[must_use]
     pub fn location(&self) -> ObjectLocation {
         locate(&self.host_header, &self.path)
+    }
+
+    /// What the host is, when [`recognise_host`] knows its form: AWS
+    /// (access point, Object Lambda, Outposts, S3 Express, Multi-Region
+    /// Access Point, dualstack, FIPS, acceleration, ...) or another
+    /// provider's.
+    #[must_use]
+    pub fn known_host(&self) -> Option<KnownHost> {
+        recognise_host(&self.host_name)
+    }
+
+    /// Where the signature does not fit the AWS host the URL goes to: a
+    /// scope service other than the host's signing service, a SigV4
+    /// signature on a Multi-Region Access Point, a scope region other than
+    /// the host's region. S3 refuses such a URL whatever the secret (most
+    /// often as `SignatureDoesNotMatch`). Empty for hosts of other
+    /// providers, custom endpoints and forms that name no region (the
+    /// global endpoint, acceleration).
+    ///
+    /// # Example
+    /// ```
+    /// use presign::{HostMismatch, PresignedUrl};
+    ///
+    /// let url = PresignedUrl::parse("https://banner-123456789012.s3-object-lambda.us-west-2.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20261207%2Fus-west-2%2Fs3%2Faws4_request&X-Amz-Date=20261207T000000Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404")?;
+    /// assert!(matches!(
+    ///     url.host_mismatches().as_slice(),
+    ///     [HostMismatch::Service { host_service: "s3-object-lambda", .. }]
+    /// ));
+    /// # Ok::<(), presign::VerifyError>(())
+    /// ```
+    #[must_use]
+    pub fn host_mismatches(&self) -> Vec<HostMismatch> {
+        let mut found = Vec::new();
+        let Some(known) = self.known_host() else {
+            return found;
+        };
+        let Some(form) = known.form.filter(|form| {
+            known.provider == StorageProvider::AwsS3
+                && !matches!(
+                    form,
+                    HostForm::Website | HostForm::Control | HostForm::Custom
+                )
+        }) else {
+            return found;
+        };
+        if self.scope.service() != known.service {
+            found.push(HostMismatch::Service {
+                host: self.host_name.clone(),
+                form,
+                scope_service: self.scope.service().to_owned(),
+                host_service: known.service,
+            });
+        }
+        if known.needs_sigv4a() && self.region_set.is_none() {
+            found.push(HostMismatch::NeedsSigV4a {
+                host: self.host_name.clone(),
+            });
+        }
+        if let Some(region) = known.region.filter(|region| {
+            form != HostForm::Global
+                && self.scope.is_regional()
+                && self.scope.region() != region.as_str()
+        }) {
+            found.push(HostMismatch::Region {
+                host: self.host_name.clone(),
+                form,
+                scope_region: self.scope.region().to_owned(),
+                host_region: region,
+            });
+        }
+        found
     }
 
     /// The query parameters that are not SigV4 auth parameters (`versionId`,
@@ -343,6 +415,78 @@ impl PresignedUrl {
     }
 }
 
+/// A way a presigned URL's signature does not fit its AWS host (see
+/// [`PresignedUrl::host_mismatches`]): S3 refuses the URL whatever the
+/// secret. The messages name the host, what it takes and what the URL has.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HostMismatch {
+    /// The credential scope names another service than the host signs for
+    /// (`s3` on an `s3-object-lambda` host, say).
+    Service {
+        /// The host, lower case, without port.
+        host: String,
+        /// Its form.
+        form: HostForm,
+        /// The service of `X-Amz-Credential`.
+        scope_service: String,
+        /// The service the host signs for.
+        host_service: &'static str,
+    },
+    /// A SigV4 (`AWS4-HMAC-SHA256`) URL on a Multi-Region Access Point,
+    /// which takes SigV4A only.
+    NeedsSigV4a {
+        /// The host, lower case, without port.
+        host: String,
+    },
+    /// The credential scope names another region than the host's.
+    Region {
+        /// The host, lower case, without port.
+        host: String,
+        /// Its form.
+        form: HostForm,
+        /// The region of `X-Amz-Credential`.
+        scope_region: String,
+        /// The region the host is in.
+        host_region: String,
+    },
+}
+
+impl fmt::Display for HostMismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Service {
+                host,
+                form,
+                scope_service,
+                host_service,
+            } => write!(
+                f,
+                "the host {host} ({}) takes the signing service {host_service}, but the \
+                 credential scope names {scope_service:?}",
+                form.description()
+            ),
+            Self::NeedsSigV4a { host } => write!(
+                f,
+                "the host {host} ({}) takes SigV4A (AWS4-ECDSA-P256-SHA256) only, but the URL \
+                 is signed with AWS4-HMAC-SHA256",
+                HostForm::MultiRegionAccessPoint.description()
+            ),
+            Self::Region {
+                host,
+                form,
+                scope_region,
+                host_region,
+            } => write!(
+                f,
+                "the host {host} ({}) is in region {host_region}, but the credential scope \
+                 names region {scope_region:?}",
+                form.description()
+            ),
+        }
+    }
+}
+
 /// The values of `REQUIRED` and then of `OPTIONAL`, where present.
 type AuthParameters = [Option<String>; 9];
 
@@ -466,33 +610,6 @@ pub(crate) fn parse_credential(credential: &str) -> Option<(String, CredentialSc
         })
 }
 
-/// The `host` header for `host[:port]` (IPv6 in brackets).
-pub(crate) fn host_header(authority: &str, default_port: u16) -> Option<String> {
-    let authority = authority.rsplit('@').next()?;
-    let (host, port) = if authority.starts_with('[') {
-        let close = authority.find(']')?;
-        let (host, rest) = authority.split_at(close + 1);
-        (host, rest.strip_prefix(':'))
-    } else {
-        match authority.split_once(':') {
-            Some((host, port)) => (host, Some(port)),
-            None => (authority, None),
-        }
-    };
-    if host.is_empty() {
-        return None;
-    }
-    let mut value = host.to_ascii_lowercase();
-    if let Some(port) = port {
-        let number: u16 = port.parse().ok()?;
-        if number != default_port {
-            value.push(':');
-            value.push_str(&number.to_string());
-        }
-    }
-    Some(value)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -546,6 +663,125 @@ mod tests {
             "%%%",
         ] {
             assert!(PresignedUrl::parse(garbage).is_err(), "{garbage:?}");
+        }
+    }
+
+    #[test]
+    fn the_host_header_comes_from_the_cores_one_authority_split() {
+        let query = AWS_URL.split_once('?').unwrap().1;
+        for (url, host) in [
+            (
+                "https://Bucket.S3.amazonaws.com:443/k",
+                "bucket.s3.amazonaws.com",
+            ),
+            ("http://127.0.0.1:9000/b/k", "127.0.0.1:9000"),
+            ("http://[::1]:9000/b/k", "[::1]:9000"),
+            ("https://[::1]:443/b/k", "[::1]"),
+            ("http://user:pw@h:80/k", "h"),
+            ("https://h", "h"),
+        ] {
+            let parsed = PresignedUrl::parse(&format!("{url}?{query}")).unwrap();
+            assert_eq!(parsed.host(), host, "{url}");
+        }
+        let bare = PresignedUrl::parse(&format!("https://h?{query}")).unwrap();
+        assert_eq!(bare.path(), "/");
+        for bad in ["https://[::1/k", "https://h:/k", "https://:9000/k"] {
+            assert!(
+                matches!(
+                    PresignedUrl::parse(&format!("{bad}?{query}")),
+                    Err(VerifyError::Malformed { ref part, .. }) if part == "host"
+                ),
+                "{bad}"
+            );
+        }
+    }
+
+    /// botocore's (and awscrt's) URLs for each AWS host form with its own
+    /// signing name: `tests/data/signing-names`.
+    fn botocore_cases() -> Vec<serde_json::Value> {
+        let text = include_str!("../tests/data/signing-names/cases.json");
+        let document: serde_json::Value = serde_json::from_str(text).unwrap();
+        document["cases"].as_array().unwrap().clone()
+    }
+
+    #[test]
+    fn botocore_urls_fit_their_hosts_and_another_service_does_not() {
+        for case in botocore_cases() {
+            let url = case["url"].as_str().unwrap();
+            let service = case["service"].as_str().unwrap();
+            let parsed = PresignedUrl::parse(url).unwrap();
+            let known = parsed.known_host().unwrap();
+            assert_eq!(known.service, service, "{url}");
+            assert_eq!(parsed.host_mismatches(), [], "{url}");
+
+            let other = if service == "s3" {
+                "s3-object-lambda"
+            } else {
+                "s3"
+            };
+            let tampered = url.replacen(
+                &format!("%2F{service}%2Faws4_request"),
+                &format!("%2F{other}%2Faws4_request"),
+                1,
+            );
+            let mismatches = PresignedUrl::parse(&tampered).unwrap().host_mismatches();
+            assert!(
+                matches!(
+                    mismatches.as_slice(),
+                    [HostMismatch::Service { scope_service, host_service, .. }]
+                        if scope_service == other && *host_service == service
+                ),
+                "{tampered}: {mismatches:?}"
+            );
+            let message = mismatches[0].to_string();
+            assert!(
+                message.contains(&format!("takes the signing service {service}")),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_sigv4_url_on_a_multi_region_access_point_and_a_foreign_region_are_mismatches() {
+        let mrap = botocore_cases()
+            .into_iter()
+            .find(|case| case["sigv4a"].is_string())
+            .unwrap();
+        let host = mrap["origin"].as_str().unwrap();
+        let query = AWS_URL.split_once('?').unwrap().1;
+        let sigv4 = PresignedUrl::parse(&format!("{host}/k?{query}")).unwrap();
+        assert!(matches!(
+            sigv4.host_mismatches().as_slice(),
+            [HostMismatch::NeedsSigV4a { .. }]
+        ));
+        let object_lambda = botocore_cases()
+            .into_iter()
+            .find(|case| case["service"] == "s3-object-lambda")
+            .unwrap();
+        let url = object_lambda["url"].as_str().unwrap().replacen(
+            "%2Fus-west-2%2F",
+            "%2Feu-west-1%2F",
+            1,
+        );
+        let mismatches = PresignedUrl::parse(&url).unwrap().host_mismatches();
+        assert_eq!(
+            mismatches,
+            [HostMismatch::Region {
+                host: "myolap-123456789012.s3-object-lambda.us-west-2.amazonaws.com".to_owned(),
+                form: HostForm::ObjectLambda,
+                scope_region: "eu-west-1".to_owned(),
+                host_region: "us-west-2".to_owned(),
+            }]
+        );
+        // The global endpoint, other providers and custom hosts have none.
+        for host in [
+            "https://bucket.s3.amazonaws.com",
+            "https://s3.eu-de.cloud-object-storage.appdomain.cloud",
+            "http://127.0.0.1:9000",
+            "http://[::1]:9000",
+        ] {
+            let url = PresignedUrl::parse(&format!("{host}/k?{query}")).unwrap();
+            assert_eq!(url.host_mismatches(), [], "{host}");
         }
     }
 

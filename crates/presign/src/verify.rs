@@ -3,7 +3,9 @@
 //! The checks run in this order, so the error names the first rule broken:
 //! the URL parses (every auth parameter exactly once, each well formed); the
 //! algorithm; the credential scope (date equal to `X-Amz-Date`'s, service,
-//! region allowed, terminator); `host` signed and the signed header names
+//! region allowed, terminator); the scope's service (and for a Multi-Region
+//! Access Point, SigV4A) being what an AWS host form recognised by
+//! [`crate::recognise_host`] takes; `host` signed and the signed header names
 //! lower case and sorted; the expiry within the policy and not passed; not
 //! dated beyond the allowed clock skew; the access key known; and last the
 //! signature, recomputed and compared in constant time. Nothing in an error
@@ -15,7 +17,7 @@ use crate::amz_date::AmzDate;
 use crate::credentials::Credentials;
 use crate::error::VerifyError;
 use crate::location::ObjectLocation;
-use crate::presigned_url::PresignedUrl;
+use crate::presigned_url::{HostMismatch, PresignedUrl};
 use crate::request::{MAX_EXPIRES_SECS, Method};
 use crate::scope::CredentialScope;
 use crate::signing_key::SigningKey;
@@ -211,6 +213,7 @@ pub fn verify(
 ) -> Result<Verified, VerifyError> {
     let parsed = PresignedUrl::parse(url)?;
     check_scope(&parsed, policy)?;
+    check_host(&parsed)?;
     check_signed_headers(parsed.signed_headers())?;
     check_time(&parsed, now, policy)?;
     let credentials =
@@ -292,6 +295,21 @@ fn check_scope(url: &PresignedUrl, policy: &VerifyPolicy) -> Result<(), VerifyEr
         });
     }
     Ok(())
+}
+
+/// The service and algorithm an AWS host form takes (S3 refuses any other
+/// whatever the secret). A scope region other than the host's is not
+/// refused here (`presign inspect` shows it): which regions a verifier
+/// accepts is the policy's choice.
+fn check_host(url: &PresignedUrl) -> Result<(), VerifyError> {
+    match url
+        .host_mismatches()
+        .into_iter()
+        .find(|mismatch| !matches!(mismatch, HostMismatch::Region { .. }))
+    {
+        Some(mismatch) => Err(VerifyError::WrongForHost { mismatch }),
+        None => Ok(()),
+    }
 }
 
 /// The credential scope's rules: its date is `signed_at`'s, its service the
@@ -416,6 +434,54 @@ mod tests {
         now: SystemTime,
     ) -> Result<Verified, VerifyError> {
         verify(url, method, headers, lookup, now, &VerifyPolicy::default())
+    }
+
+    #[test]
+    fn a_scope_service_the_aws_host_does_not_take_is_refused_before_the_signature() {
+        // botocore's URL for an Object Lambda access point (tests/data/signing-names).
+        let document: serde_json::Value =
+            serde_json::from_str(include_str!("../tests/data/signing-names/cases.json")).unwrap();
+        let case = document["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|case| case["service"] == "s3-object-lambda")
+            .unwrap();
+        let url = case["url"].as_str().unwrap();
+        let at = AmzDate::parse_rfc3339(case["time"].as_str().unwrap())
+            .unwrap()
+            .to_system_time();
+        let secret = case["secret_access_key"].as_str().unwrap().to_owned();
+        let lookup = |id: &str| (id == "AKIDEXAMPLE").then(|| Credentials::new(id, &secret));
+        let policy = VerifyPolicy::default();
+        assert!(verify(url, Method::Get, &[], lookup, at, &policy).is_ok());
+        let as_s3 = url.replacen("%2Fs3-object-lambda%2F", "%2Fs3%2F", 1);
+        let error = verify(&as_s3, Method::Get, &[], lookup, at, &policy).unwrap_err();
+        assert!(
+            matches!(
+                &error,
+                VerifyError::WrongForHost {
+                    mismatch: HostMismatch::Service {
+                        host_service: "s3-object-lambda",
+                        ..
+                    }
+                }
+            ),
+            "{error:?}"
+        );
+        assert!(
+            error
+                .to_string()
+                .contains("takes the signing service s3-object-lambda"),
+            "{error}"
+        );
+        assert!(!error.to_string().contains(&secret), "{error}");
+        // A region other than the host's is the policy's to judge.
+        let other_region = url.replacen("%2Fus-west-2%2F", "%2Feu-west-1%2F", 1);
+        assert_eq!(
+            verify(&other_region, Method::Get, &[], lookup, at, &policy).unwrap_err(),
+            VerifyError::SignatureMismatch
+        );
     }
 
     #[test]

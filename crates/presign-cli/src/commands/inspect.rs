@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::anyhow;
-use presign::{AmzDate, PresignedUrl};
+use presign::{AmzDate, HostForm, KnownHost, PresignedUrl, StorageProvider};
 use serde::Serialize;
 
 use crate::cli::{InspectArgs, InspectOutput};
@@ -24,8 +24,18 @@ struct Inspection {
     bucket: String,
     key: String,
     access_key_id: String,
+    /// `AWS4-HMAC-SHA256`, or `AWS4-ECDSA-P256-SHA256` for SigV4A.
+    algorithm: &'static str,
+    /// The scope region (empty for SigV4A, which signs for `region_set`).
     region: String,
+    /// SigV4A's `X-Amz-Region-Set`; `None` for SigV4.
+    region_set: Option<String>,
     service: String,
+    /// What the host is, when the core recognises its form.
+    host_form: Option<HostInfo>,
+    /// Where the signature does not fit the AWS host: a likely cause of
+    /// `SignatureDoesNotMatch` (or another refusal) whatever the secret.
+    host_mismatches: Vec<String>,
     signed_at: String,
     expires_in: u64,
     expires_at: String,
@@ -36,8 +46,33 @@ struct Inspection {
     time_left_seconds: i64,
     signed_headers: Vec<String>,
     session_token: bool,
+    /// `X-Amz-Security-Token` or `X-Amz-S3session-Token` (S3 Express).
+    session_token_parameter: Option<&'static str>,
     /// The query parameters besides the SigV4 ones, decoded, in URL order.
     query: Vec<(String, String)>,
+}
+
+/// The host as [`presign::recognise_host`] reads it.
+#[derive(Debug, Serialize)]
+struct HostInfo {
+    /// `aws_s3`, `ibm_cos`, ... (see [`provider_name`]).
+    provider: &'static str,
+    /// The AWS host form (`access_point`, `object_lambda`, `outposts`,
+    /// `express`, `multi_region_access_point`, `accelerate`, `regional`,
+    /// `global`, ...); `None` for another provider's host.
+    form: Option<&'static str>,
+    /// The form in words, with dualstack and FIPS.
+    description: String,
+    /// The bucket or access point label the host starts with.
+    label: Option<String>,
+    /// The region the host implies; `None` where it names none.
+    region: Option<String>,
+    /// The service requests to it are signed for.
+    signing_service: &'static str,
+    fips: bool,
+    dualstack: bool,
+    /// Whether it takes SigV4A only (a Multi-Region Access Point).
+    sigv4a: bool,
 }
 
 /// The text to print for `presign inspect`.
@@ -73,8 +108,16 @@ fn inspect(url: &PresignedUrl, now: SystemTime) -> Inspection {
         bucket: location.bucket().to_owned(),
         key: location.key().to_owned(),
         access_key_id: url.access_key_id().to_owned(),
+        algorithm: url.algorithm(),
         region: url.scope().region().to_owned(),
+        region_set: url.region_set().map(str::to_owned),
         service: url.scope().service().to_owned(),
+        host_form: url.known_host().map(host_info),
+        host_mismatches: url
+            .host_mismatches()
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
         signed_at: url.signed_at().to_rfc3339(),
         expires_in: url.expires_in(),
         expires_at: rfc3339(expires_at),
@@ -83,8 +126,114 @@ fn inspect(url: &PresignedUrl, now: SystemTime) -> Inspection {
         time_left_seconds,
         signed_headers: url.signed_headers().to_vec(),
         session_token: url.has_session_token(),
+        session_token_parameter: ["X-Amz-S3session-Token", "X-Amz-Security-Token"]
+            .into_iter()
+            .find(|wanted| url.query().iter().any(|(name, _)| name == wanted)),
         query: url.extra_query().cloned().collect(),
     }
+}
+
+fn host_info(known: KnownHost) -> HostInfo {
+    let mut description = known.form.map_or_else(
+        || provider_title(known.provider).to_owned(),
+        |form| form.description().to_owned(),
+    );
+    for (flag, word) in [(known.dualstack, "dualstack"), (known.fips, "FIPS")] {
+        if flag {
+            description.push_str(", ");
+            description.push_str(word);
+        }
+    }
+    HostInfo {
+        provider: provider_name(known.provider),
+        form: known.form.map(form_name),
+        description,
+        sigv4a: known.needs_sigv4a(),
+        label: known.label,
+        region: known.region,
+        signing_service: known.service,
+        fips: known.fips,
+        dualstack: known.dualstack,
+    }
+}
+
+/// The JSON name of a host form.
+fn form_name(form: HostForm) -> &'static str {
+    match form {
+        HostForm::Regional => "regional",
+        HostForm::Global => "global",
+        HostForm::Accelerate => "accelerate",
+        HostForm::AccessPoint => "access_point",
+        HostForm::ObjectLambda => "object_lambda",
+        HostForm::Outposts => "outposts",
+        HostForm::Express => "express",
+        HostForm::MultiRegionAccessPoint => "multi_region_access_point",
+        HostForm::Website => "website",
+        HostForm::Control => "control",
+        _ => "custom",
+    }
+}
+
+/// The JSON name of a provider.
+fn provider_name(provider: StorageProvider) -> &'static str {
+    match provider {
+        StorageProvider::AwsS3 => "aws_s3",
+        StorageProvider::IbmCos => "ibm_cos",
+        StorageProvider::BackblazeB2 => "backblaze_b2",
+        StorageProvider::Wasabi => "wasabi",
+        StorageProvider::DigitalOceanSpaces => "digitalocean_spaces",
+        StorageProvider::Linode => "linode",
+        StorageProvider::Scaleway => "scaleway",
+        StorageProvider::Ovhcloud => "ovhcloud",
+        StorageProvider::OracleCloud => "oracle_cloud",
+        StorageProvider::Hetzner => "hetzner",
+        StorageProvider::CloudflareR2 => "cloudflare_r2",
+        StorageProvider::GoogleCloudStorage => "google_cloud_storage",
+        _ => "other",
+    }
+}
+
+/// A provider's name in words.
+fn provider_title(provider: StorageProvider) -> &'static str {
+    match provider {
+        StorageProvider::AwsS3 => "Amazon S3",
+        StorageProvider::IbmCos => "IBM Cloud Object Storage",
+        StorageProvider::BackblazeB2 => "Backblaze B2",
+        StorageProvider::Wasabi => "Wasabi",
+        StorageProvider::DigitalOceanSpaces => "DigitalOcean Spaces",
+        StorageProvider::Linode => "Linode Object Storage",
+        StorageProvider::Scaleway => "Scaleway Object Storage",
+        StorageProvider::Ovhcloud => "OVHcloud Object Storage",
+        StorageProvider::OracleCloud => "Oracle Cloud Object Storage",
+        StorageProvider::Hetzner => "Hetzner Object Storage",
+        StorageProvider::CloudflareR2 => "Cloudflare R2",
+        StorageProvider::GoogleCloudStorage => "Google Cloud Storage",
+        _ => "another S3-compatible provider",
+    }
+}
+
+/// The host lines: form, label, region, signing service.
+fn host_lines(lines: &mut Vec<(&str, String)>, host: &HostInfo) {
+    lines.push(("host form", host.description.clone()));
+    if let Some(label) = &host.label {
+        lines.push(("host label", display(label)));
+    }
+    lines.push((
+        "host region",
+        match (&host.region, host.sigv4a) {
+            (Some(region), _) => display(region),
+            (None, true) => "none (SigV4A: signed for a region set)".to_owned(),
+            (None, false) => "none (the bucket's own region)".to_owned(),
+        },
+    ));
+    lines.push((
+        "signing name",
+        if host.sigv4a {
+            format!("{} (SigV4A)", host.signing_service)
+        } else {
+            host.signing_service.to_owned()
+        },
+    ));
 }
 
 fn render_text(inspection: &Inspection) -> String {
@@ -107,10 +256,25 @@ fn render_text(inspection: &Inspection) -> String {
     ));
     lines.push(("bucket", display(&inspection.bucket)));
     lines.push(("key", display(&inspection.key)));
+    if let Some(host) = &inspection.host_form {
+        host_lines(&mut lines, host);
+    }
     lines.push(("access key id", display(&inspection.access_key_id)));
-    lines.push(("region", display(&inspection.region)));
-    if inspection.service != "s3" {
+    match &inspection.region_set {
+        Some(set) => {
+            lines.push(("algorithm", format!("{} (SigV4A)", inspection.algorithm)));
+            lines.push(("region set", display(set)));
+        }
+        None => lines.push(("region", display(&inspection.region))),
+    }
+    if inspection.service != "s3" || inspection.host_form.is_some() {
         lines.push(("service", display(&inspection.service)));
+    }
+    for mismatch in &inspection.host_mismatches {
+        lines.push((
+            "warning",
+            format!("{mismatch}: a likely cause of SignatureDoesNotMatch"),
+        ));
     }
     lines.push(("signed at", inspection.signed_at.clone()));
     lines.push((
@@ -137,10 +301,12 @@ fn render_text(inspection: &Inspection) -> String {
     lines.push(("signed headers", inspection.signed_headers.join(", ")));
     lines.push((
         "session token",
-        if inspection.session_token {
-            "present (not shown)"
-        } else {
-            "none"
+        match inspection.session_token_parameter {
+            Some("X-Amz-S3session-Token") => {
+                "present: an S3 Express session's, X-Amz-S3session-Token (not shown)"
+            }
+            _ if inspection.session_token => "present (not shown)",
+            _ => "none",
         }
         .to_owned(),
     ));

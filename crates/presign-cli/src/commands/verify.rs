@@ -148,6 +148,11 @@ mod tests {
                 algorithm: "AWS4-ECDSA-P256-SHA256".to_owned(),
             },
             VerifyError::HostNotSigned,
+            VerifyError::WrongForHost {
+                mismatch: presign::HostMismatch::NeedsSigV4a {
+                    host: "mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com".to_owned(),
+                },
+            },
         ] {
             assert!(!is_malformed(&rejected), "{rejected:?}");
         }

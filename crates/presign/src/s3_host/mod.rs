@@ -201,6 +201,33 @@ pub enum HostForm {
     Control,
 }
 
+impl HostForm {
+    /// What the form is, in words, for people (`inspect`, messages).
+    ///
+    /// # Example
+    /// ```
+    /// use presign::HostForm;
+    ///
+    /// assert_eq!(HostForm::ObjectLambda.description(), "S3 Object Lambda access point");
+    /// ```
+    #[must_use]
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Regional => "S3 regional endpoint",
+            Self::Global => "S3 global endpoint",
+            Self::Accelerate => "S3 Transfer Acceleration endpoint",
+            Self::AccessPoint => "S3 access point",
+            Self::ObjectLambda => "S3 Object Lambda access point",
+            Self::Outposts => "S3 on Outposts access point",
+            Self::Express => "S3 Express One Zone zonal endpoint",
+            Self::MultiRegionAccessPoint => "S3 Multi-Region Access Point",
+            Self::Custom => "custom endpoint",
+            Self::Website => "S3 static website endpoint",
+            Self::Control => "S3 control endpoint",
+        }
+    }
+}
+
 /// The endpoint botocore's S3 rules resolve, split the way
 /// [`crate::PresignRequest`] takes it.
 ///
