@@ -1079,7 +1079,13 @@ fn regions_that_are_no_aws_region_warn_without_an_endpoint_only() {
     }
     // aws-global is a region of botocore's S3 endpoint rules: the global
     // host, signed for us-east-1.
-    for region in ["us-east-1", "eu-west-3", "cn-north-1", "us-gov-west-1", "aws-global"] {
+    for region in [
+        "us-east-1",
+        "eu-west-3",
+        "cn-north-1",
+        "us-gov-west-1",
+        "aws-global",
+    ] {
         let config = env_keys(Fixture::new())
             .var("AWS_REGION", region)
             .ok(&no_flags());
