@@ -112,9 +112,14 @@ impl HostRules {
     /// (a malformed ARN, accelerate with a dotted bucket, FIPS in China,
     /// ...).
     pub(crate) fn resolve(&self, bucket: &str) -> Result<BucketHost, ConfigError> {
-        let is_arn = bucket.starts_with("arn:");
+        // Access point ARNs and S3 Express directory buckets follow the
+        // rules on a custom endpoint too: botocore signs them there with
+        // their own service (and, for Express, a `CreateSession` session
+        // from that endpoint), which is what an S3 Express-compatible store
+        // or a test stub answers.
+        let follows_rules = bucket.starts_with("arn:") || is_express_name(bucket);
         if let Some(endpoint) = &self.settings.endpoint_url
-            && !is_arn
+            && !follows_rules
         {
             if self.settings.accelerate {
                 return Err(self.refusal(
@@ -206,6 +211,13 @@ fn bucket_host(resolved: ResolvedEndpoint, region: &str) -> BucketHost {
             form: Some(form),
         },
     }
+}
+
+/// Whether `bucket` is named as an S3 Express directory bucket
+/// (`NAME--ZONE--x-s3`) or one of its access points (`NAME--ZONE--xa-s3`),
+/// the suffixes the endpoint rules test.
+fn is_express_name(bucket: &str) -> bool {
+    bucket.ends_with("--x-s3") || bucket.ends_with("--xa-s3")
 }
 
 /// `scheme://BUCKET.authority[/path]`.
