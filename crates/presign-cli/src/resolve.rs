@@ -84,6 +84,8 @@ pub(crate) fn resolve_target<R>(
         accelerate: args.endpoint.accelerate.then_some(true),
         ibm_credentials: args.ibm_credentials.clone(),
         credentials: None,
+        // No flags for these: the environment and the profile set them.
+        ..Overrides::default()
     };
     let resolved = presign_config::resolve(&overrides, env)?;
     let (_, endpoint_source) = resolved.endpoint()?;
