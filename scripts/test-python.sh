@@ -9,7 +9,8 @@
 #   bash scripts/test-python.sh --install-only  # build and install, no tests
 #
 # Installs, idempotently, into .tools/pyvenv: maturin, pytest, and boto3 with
-# the botocore the project pins (1.43.11) for the differential tests. The
+# the botocore the project pins (1.43.11) for the differential tests, and
+# awscrt for the SigV4A comparison. The
 # interop test uses the servers of $PRESIGN_INTEROP_SERVERS when set (test.sh
 # starts them); without it, it is skipped (under CI, CI=true, it fails).
 set -euo pipefail
@@ -17,7 +18,9 @@ cd "$(dirname "$0")/.."
 
 VENV=.tools/pyvenv
 PYTHON="$VENV/bin/python"
-PINS=(maturin==1.16.0 pytest==9.2.0 boto3==1.43.11 botocore==1.43.11)
+# awscrt at the version botocore 1.43.11's crt extra pins: boto3 signs
+# SigV4A (Multi-Region Access Points) only through it.
+PINS=(maturin==1.16.0 pytest==9.2.0 boto3==1.43.11 botocore==1.43.11 awscrt==0.32.2)
 
 log() { printf 'test-python: %s\n' "$*" >&2; }
 

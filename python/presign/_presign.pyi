@@ -90,10 +90,16 @@ class Client:
     ) -> None:
         """``service_name`` is ``"s3"`` (as in ``boto3.client("s3", ...)``);
         ``config`` a ``botocore.config.Config``, of which presigning uses
-        ``region_name``, ``s3={"addressing_style": ...}`` and
-        ``signature_version`` (``"s3v4"``, or ``"s3"`` for SigV2).
-        ``allow_legacy_bucket_names`` accepts buckets named under the old
-        rules (upper case, ``_``), signed path style. ``signature_version``:
+        ``region_name``, ``signature_version`` (``"s3v4"``, or ``"s3"`` for
+        SigV2), ``use_dualstack_endpoint``, ``use_fips_endpoint``,
+        ``s3_disable_express_session_auth`` and ``s3={"addressing_style",
+        "use_accelerate_endpoint", "use_dualstack_endpoint", "use_arn_region",
+        "us_east_1_regional_endpoint"}``; unset, the ``AWS_*`` environment
+        and the profile decide, as in boto3. ``Bucket`` may be an access
+        point ARN (S3, Object Lambda, Outposts, Multi-Region) or an S3 Express
+        directory bucket, signed with a ``CreateSession`` session kept per
+        bucket. ``allow_legacy_bucket_names`` accepts buckets named under the
+        old rules (upper case, ``_``), signed path style. ``signature_version``:
         ``"s3v4"`` (SigV4, the default) or ``"s3"`` (SigV2 query-string URLs,
         an opt-in for stores that still document them); it wins over
         ``config``'s, which wins over the profile's ``s3.signature_version``."""

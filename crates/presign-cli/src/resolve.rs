@@ -103,6 +103,8 @@ pub(crate) fn resolve_target<R>(
         accelerate: args.endpoint.accelerate.then_some(true),
         ibm_credentials: args.ibm_credentials.clone(),
         credentials: None,
+        // No flags for these: the environment and the profile set them.
+        ..Overrides::default()
     };
     let resolved = presign_config::resolve(&overrides, env)?;
     let (_, mut endpoint_source) = resolved.endpoint()?;
@@ -139,7 +141,7 @@ pub(crate) fn resolve_target<R>(
             None => (keys.to_credentials(), keys.source.clone(), keys.expires_at),
             Some(session) => {
                 let sessions = ExpressSessions::new(fetcher(args.profile.as_deref(), env)?);
-                let credentials = sessions.credentials_for(
+                let (credentials, session_ends) = sessions.session_for(
                     &target.bucket,
                     &session.endpoint,
                     &session.region,
@@ -150,7 +152,12 @@ pub(crate) fn resolve_target<R>(
                     "S3 Express session for {} (CreateSession with the keys from {})",
                     target.bucket, keys.source
                 );
-                (credentials, source, keys.expires_at)
+                // The URL stops working when the session does (about five
+                // minutes), or with the keys that made it, if sooner.
+                let ends = keys
+                    .expires_at
+                    .map_or(session_ends, |at| at.min(session_ends));
+                (credentials, source, Some(ends))
             }
         };
     let region_source = if target.region == resolved.region {

@@ -383,7 +383,7 @@ fn a_bad_config_fails_at_start_with_the_file_the_key_and_the_reason() {
         ),
         (
             config("").replace("bucket = \"uploads\"", "bucket = \"Not_A_Bucket\""),
-            "storage",
+            "storage.bucket",
             "bucket name",
         ),
         (

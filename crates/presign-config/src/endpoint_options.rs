@@ -37,6 +37,14 @@ pub(crate) const ENV_DISABLE_MRAP: &str = "AWS_S3_DISABLE_MULTIREGION_ACCESS_POI
 /// `AWS_S3_DISABLE_EXPRESS_SESSION_AUTH`.
 pub(crate) const ENV_DISABLE_EXPRESS_SESSION_AUTH: &str = "AWS_S3_DISABLE_EXPRESS_SESSION_AUTH";
 
+/// Where [`Overrides::use_arn_region`] is said to come from, in messages.
+pub(crate) const GIVEN_USE_ARN_REGION: &str = "the use_arn_region given";
+/// Where [`Overrides::us_east_1_regional`] is said to come from.
+pub(crate) const GIVEN_US_EAST_1: &str = "the us_east_1_regional_endpoint given";
+/// Where [`Overrides::disable_express_session_auth`] is said to come from.
+pub(crate) const GIVEN_DISABLE_EXPRESS_SESSION_AUTH: &str =
+    "the s3_disable_express_session_auth given";
+
 /// Which host serves us-east-1: `s3.amazonaws.com` (`legacy`, botocore's
 /// default) or `s3.us-east-1.amazonaws.com` (`regional`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -205,7 +213,20 @@ impl Lookup<'_> {
         Ok(Some(Sourced { value, source }))
     }
 
-    fn us_east_1(&self) -> Result<Option<Sourced<UsEast1Endpoint>>, ConfigError> {
+    fn us_east_1(
+        &self,
+        given: Option<bool>,
+    ) -> Result<Option<Sourced<UsEast1Endpoint>>, ConfigError> {
+        if let Some(regional) = given {
+            return Ok(Some(Sourced {
+                value: if regional {
+                    UsEast1Endpoint::Regional
+                } else {
+                    UsEast1Endpoint::Legacy
+                },
+                source: GIVEN_US_EAST_1.to_owned(),
+            }));
+        }
         let places = [
             Place::Env(ENV_US_EAST_1_REGIONAL),
             Place::Profile("s3_us_east_1_regional_endpoint"),
@@ -269,8 +290,9 @@ pub(crate) fn resolve_endpoint_options(
             Place::Flag(flags.accelerate, "--accelerate"),
             Place::S3Section("use_accelerate_endpoint"),
         ])?,
-        us_east_1: lookup.us_east_1()?,
+        us_east_1: lookup.us_east_1(flags.us_east_1_regional)?,
         use_arn_region: lookup.switch(&[
+            Place::Flag(flags.use_arn_region, GIVEN_USE_ARN_REGION),
             Place::Env(ENV_USE_ARN_REGION),
             Place::Profile("s3_use_arn_region"),
             Place::S3Section("use_arn_region"),
@@ -280,6 +302,10 @@ pub(crate) fn resolve_endpoint_options(
             Place::S3Section("s3_disable_multiregion_access_points"),
         ])?,
         disable_express_session_auth: lookup.switch(&[
+            Place::Flag(
+                flags.disable_express_session_auth,
+                GIVEN_DISABLE_EXPRESS_SESSION_AUTH,
+            ),
             Place::Env(ENV_DISABLE_EXPRESS_SESSION_AUTH),
             Place::Profile("s3_disable_express_session_auth"),
         ])?,

@@ -18,9 +18,6 @@ use presign::{
 
 use crate::error::ConfigError;
 
-/// The suffix of S3 Express directory bucket names.
-const EXPRESS_SUFFIX: &str = "--x-s3";
-
 /// How the host a target's URLs go to is signed, beyond the keys.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HostSigning {
@@ -116,12 +113,14 @@ impl HostRules {
     /// (a malformed ARN, accelerate with a dotted bucket, FIPS in China,
     /// ...).
     pub(crate) fn resolve(&self, bucket: &str) -> Result<BucketHost, ConfigError> {
-        // ARNs and directory buckets (`NAME--ZONE--x-s3`: AWS reserves the
-        // suffix) follow the rules on a custom endpoint too, as botocore
-        // signs them there.
-        let by_rules = bucket.starts_with("arn:") || bucket.ends_with(EXPRESS_SUFFIX);
+        // Access point ARNs and S3 Express directory buckets follow the
+        // rules on a custom endpoint too: botocore signs them there with
+        // their own service (and, for Express, a `CreateSession` session
+        // from that endpoint), which is what an S3 Express-compatible store
+        // or a test stub answers.
+        let follows_rules = bucket.starts_with("arn:") || is_express_name(bucket);
         if let Some(endpoint) = &self.settings.endpoint_url
-            && !by_rules
+            && !follows_rules
         {
             if self.settings.accelerate {
                 return Err(self.refusal(
@@ -227,6 +226,13 @@ fn bucket_host(resolved: ResolvedEndpoint, region: &str) -> BucketHost {
             form: Some(form),
         },
     }
+}
+
+/// Whether `bucket` is named as an S3 Express directory bucket
+/// (`NAME--ZONE--x-s3`) or one of its access points (`NAME--ZONE--xa-s3`),
+/// the suffixes the endpoint rules test.
+fn is_express_name(bucket: &str) -> bool {
+    bucket.ends_with("--x-s3") || bucket.ends_with("--xa-s3")
 }
 
 /// `scheme://BUCKET.authority[/path]`.

@@ -26,6 +26,17 @@ pub struct Overrides {
     pub fips: Option<bool>,
     /// `--accelerate`: S3 Transfer Acceleration.
     pub accelerate: Option<bool>,
+    /// An access point ARN's own region wins over the configured one
+    /// (botocore's `s3={"use_arn_region": ...}`, a Python `Client`'s
+    /// `config`).
+    pub use_arn_region: Option<bool>,
+    /// us-east-1 on its regional host (`true`, botocore's `regional`) or
+    /// the global one (`false`, `legacy`): botocore's
+    /// `s3={"us_east_1_regional_endpoint": ...}`.
+    pub us_east_1_regional: Option<bool>,
+    /// Directory buckets signed with the IAM keys instead of a
+    /// `CreateSession` session (botocore's `s3_disable_express_session_auth`).
+    pub disable_express_session_auth: Option<bool>,
     /// `--ibm-credentials FILE`: an IBM COS service-credentials JSON file.
     pub ibm_credentials: Option<PathBuf>,
     /// Keys given as they are (a Python `Client`'s `aws_access_key_id`,

@@ -178,6 +178,24 @@ impl ExpressSessions {
         base: &Credentials,
         now: SystemTime,
     ) -> Result<Credentials, CredentialsError> {
+        self.session_for(bucket, bucket_url, region, base, now)
+            .map(|(credentials, _)| credentials)
+    }
+
+    /// [`Self::credentials_for`], with when the session expires: a URL
+    /// signed with the session stops working then, so a caller that
+    /// promises an expiry clamps it to this.
+    ///
+    /// # Errors
+    /// As [`Self::credentials_for`].
+    pub fn session_for(
+        &self,
+        bucket: &str,
+        bucket_url: &str,
+        region: &str,
+        base: &Credentials,
+        now: SystemTime,
+    ) -> Result<(Credentials, SystemTime), CredentialsError> {
         let length = bucket.chars().count();
         if length > MAX_BUCKET_NAME_LEN {
             return Err(CredentialsError::ExpressBucket {
@@ -201,7 +219,31 @@ impl ExpressSessions {
         if result.is_err() && slot.held().is_none() {
             self.forget(&key, &slot);
         }
-        result
+        result.map(|session| (session.credentials, session.expires_at))
+    }
+
+    /// The kept session for `bucket` at `bucket_url` made with `base`'s
+    /// key, and its expiry, when it is fresh at `now` (more than 45 s
+    /// left): what [`Self::session_for`] would answer without a call.
+    /// Never calls `CreateSession` and never waits for one, so an async
+    /// caller can try it before moving to a blocking thread.
+    #[must_use]
+    pub fn fresh_session(
+        &self,
+        bucket: &str,
+        bucket_url: &str,
+        base: &Credentials,
+        now: SystemTime,
+    ) -> Option<(Credentials, SystemTime)> {
+        let key = Key {
+            bucket: bucket.to_owned(),
+            bucket_url: bucket_url.to_owned(),
+            access_key_id: base.access_key_id().to_owned(),
+        };
+        let slot = Arc::clone(&self.table().slots.get(&key)?.bucket);
+        let session = slot.held()?;
+        (express_session_freshness(session.expires_at, now) == Freshness::Fresh)
+            .then_some((session.credentials, session.expires_at))
     }
 
     fn session_of(
@@ -209,24 +251,24 @@ impl ExpressSessions {
         slot: &Bucket,
         call: &Call<'_>,
         now: SystemTime,
-    ) -> Result<Credentials, CredentialsError> {
+    ) -> Result<Session, CredentialsError> {
         let held = slot.held();
         let state = held.as_ref().map_or(Freshness::Expired, |session| {
             express_session_freshness(session.expires_at, now)
         });
         match (state, held) {
-            (Freshness::Fresh, Some(session)) => Ok(session.credentials),
+            (Freshness::Fresh, Some(session)) => Ok(session),
             (Freshness::Advisory, Some(session)) => {
                 let guard = match slot.refreshing.try_lock() {
                     Ok(guard) => guard,
                     Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
                     // Another caller is refreshing; this session still works.
-                    Err(TryLockError::WouldBlock) => return Ok(session.credentials),
+                    Err(TryLockError::WouldBlock) => return Ok(session),
                 };
                 let refreshed = self.refresh(slot, call, now);
                 drop(guard);
                 // A failed advisory refresh keeps the session (botocore too).
-                Ok(refreshed.unwrap_or(session.credentials))
+                Ok(refreshed.unwrap_or(session))
             }
             _ => {
                 let guard = slot
@@ -240,7 +282,7 @@ impl ExpressSessions {
                         Freshness::Fresh | Freshness::Advisory
                     )
                 {
-                    return Ok(latest.credentials);
+                    return Ok(latest);
                 }
                 let refreshed = self.refresh(slot, call, now);
                 drop(guard);
@@ -255,7 +297,7 @@ impl ExpressSessions {
         slot: &Bucket,
         call: &Call<'_>,
         now: SystemTime,
-    ) -> Result<Credentials, CredentialsError> {
+    ) -> Result<Session, CredentialsError> {
         let session = self.create_session(call, now)?;
         if session.expiration <= now {
             return Err(CredentialsError::ExpressAnswer {
@@ -268,12 +310,12 @@ impl ExpressSessions {
                 ),
             });
         }
-        let credentials = session.credentials.clone();
-        *slot.session.write().unwrap_or_else(PoisonError::into_inner) = Some(Session {
+        let kept = Session {
             credentials: session.credentials,
             expires_at: session.expiration,
-        });
-        Ok(credentials)
+        };
+        *slot.session.write().unwrap_or_else(PoisonError::into_inner) = Some(kept.clone());
+        Ok(kept)
     }
 
     /// One `CreateSession` call and its answer.

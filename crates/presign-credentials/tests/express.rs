@@ -143,6 +143,50 @@ fn the_session_credentials_come_back_and_are_kept_until_45_s_before_expiry() {
     assert_eq!(sessions.cached_buckets(), 1);
 }
 
+/// `session_for` answers the session's `<Expiration>` with its keys;
+/// `fresh_session` answers the kept session, without a call, only while it
+/// has more than 45 s left, and nothing for a bucket never asked for.
+#[test]
+fn the_session_comes_with_its_expiry_and_a_fresh_one_is_found_without_a_call() {
+    let stub = session_stub();
+    let sessions = sessions();
+    let url = url_of(&stub, BUCKET);
+    assert!(
+        sessions
+            .fresh_session(BUCKET, &url, &iam(), now())
+            .is_none()
+    );
+    let (credentials, expires_at) = sessions
+        .session_for(BUCKET, &url, REGION, &iam(), now())
+        .unwrap();
+    assert_eq!(credentials.access_key_id(), format!("ASIA1-{BUCKET}"));
+    assert_eq!(
+        expires_at,
+        AmzDate::parse_rfc3339("2026-12-06T16:09:05Z")
+            .unwrap()
+            .to_system_time()
+    );
+    let (kept, kept_expiry) = sessions
+        .fresh_session(BUCKET, &url, &iam(), now() + Duration::from_secs(254))
+        .unwrap();
+    assert_eq!(kept.access_key_id(), credentials.access_key_id());
+    assert_eq!(kept.session_token(), Some("token1"));
+    assert_eq!(kept_expiry, expires_at);
+    assert!(
+        sessions
+            .fresh_session(BUCKET, &url, &iam(), now() + Duration::from_secs(256))
+            .is_none(),
+        "inside the advisory window a refresh is due"
+    );
+    let other = Credentials::new("AKIDOTHER", IAM_SECRET);
+    assert!(
+        sessions
+            .fresh_session(BUCKET, &url, &other, now())
+            .is_none()
+    );
+    assert_eq!(stub.requests().len(), 1);
+}
+
 /// A stub whose `n`th answer is `answers(n)` (from 1), recording calls.
 fn scripted_stub(answers: impl Fn(usize, &Request) -> Reply + Send + Sync + 'static) -> Stub {
     let calls = AtomicUsize::new(0);

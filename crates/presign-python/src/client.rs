@@ -5,14 +5,18 @@
 //! and keeps a [`presign::Signer`]: each URL is then checked and signed in
 //! Rust, with the signing key kept per day and region.
 
-use std::time::Duration;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime};
 
-use presign::{Addressing, BatchSigner, Method};
+use presign::{Addressing, BatchSigner, Method, Signer};
 use presign_config::{Environment, Overrides, ResolvedCredentials, SignatureVersion, Target};
+use presign_credentials::{ExpressSessions, Fetcher};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyInt, PyList, PyString};
 
-use crate::errors::{IntoPyResult, config_error, presign_error, signing_error, type_error};
+use crate::errors::{
+    IntoPyResult, config_error, credentials_error, presign_error, signing_error, type_error,
+};
 use crate::instant::signing_instant;
 use crate::many::{Buffers, sign_many};
 use crate::operations::{self, Call, text};
@@ -53,6 +57,23 @@ pub(crate) const KEY_ARGUMENTS: [&str; 3] = [
 ///   (SigV2 query-string URLs, as boto3's ``Config(signature_version="s3")``,
 ///   for stores that still document them); else ``config``'s, else the
 ///   profile's ``s3.signature_version``.
+/// - ``config``: a ``botocore.config.Config``; presign reads its
+///   ``region_name``, ``signature_version`` (``s3v4``, or ``s3`` for SigV2),
+///   ``use_dualstack_endpoint``, ``use_fips_endpoint``,
+///   ``s3_disable_express_session_auth`` and, in ``s3={...}``,
+///   ``addressing_style``, ``use_accelerate_endpoint``,
+///   ``use_dualstack_endpoint``, ``use_arn_region`` and
+///   ``us_east_1_regional_endpoint``, as boto3 does. Without them the
+///   environment (``AWS_USE_DUALSTACK_ENDPOINT``, ``AWS_USE_FIPS_ENDPOINT``,
+///   ``AWS_S3_US_EAST_1_REGIONAL_ENDPOINT``, ``AWS_S3_USE_ARN_REGION``,
+///   ``AWS_S3_DISABLE_EXPRESS_SESSION_AUTH``, ...) and the profile decide.
+///
+/// ``Bucket`` may be an access point ARN (S3, Object Lambda, Outposts, a
+/// Multi-Region Access Point, signed SigV4A) or an S3 Express directory
+/// bucket (``NAME--ZONE--x-s3``): its URLs go to the host botocore's
+/// endpoint rules give it. A directory bucket's URLs are signed with a
+/// ``CreateSession`` session, asked for once and kept per bucket until it
+/// nears its expiry (the call runs without the GIL).
 ///
 /// Secrets are never shown, in ``repr`` or in any message.
 ///
@@ -81,6 +102,11 @@ pub(crate) struct Client {
     addressing_given: Addressing,
     /// `presign_many`'s buffers, kept between calls.
     buffers: Buffers,
+    /// The last bucket's target: resolving a bucket's host runs the
+    /// endpoint rules, and most programs sign for one bucket at a time.
+    last_target: Mutex<Option<Arc<Target>>>,
+    /// S3 Express sessions, per directory bucket, shared by the calls.
+    express: ExpressSessions,
     /// SigV4 (the default) or SigV2.
     signature_version: SignatureVersion,
 }
@@ -156,7 +182,12 @@ impl Client {
             endpoint_url,
             ibm_credentials,
             credentials,
-            ..Overrides::default()
+            dualstack: from_config.dualstack,
+            fips: from_config.fips,
+            accelerate: from_config.accelerate,
+            use_arn_region: from_config.use_arn_region,
+            us_east_1_regional: from_config.us_east_1_regional,
+            disable_express_session_auth: from_config.disable_express_session_auth,
         };
         let resolved =
             presign_config::resolve(&overrides, &env).map_err(|error| config_error(&error))?;
@@ -173,10 +204,12 @@ impl Client {
         )?;
         Ok(Self {
             signature_version,
+            express: ExpressSessions::new(Fetcher::new(transport.clone())),
             signing: Signing::new(resolved.credentials, transport)?,
             target,
             addressing_given: addressing,
             buffers: Buffers::default(),
+            last_target: Mutex::new(None),
         })
     }
 
@@ -192,16 +225,16 @@ impl Client {
         &self.target.endpoint
     }
 
-    /// ``"s3v4"`` (SigV4) or ``"s3"`` (SigV2): how URLs are signed.
-    #[getter]
-    fn signature_version(&self) -> &'static str {
-        self.signature_version.as_str()
-    }
-
     /// ``"auto"``, ``"path"`` or ``"virtual"``: the style in use.
     #[getter]
     fn addressing_style(&self) -> &'static str {
         self.target.addressing.as_str()
+    }
+
+    /// ``"s3v4"`` (SigV4) or ``"s3"`` (SigV2): how URLs are signed.
+    #[getter]
+    fn signature_version(&self) -> &'static str {
+        self.signature_version.as_str()
     }
 
     fn __repr__(&self) -> String {
@@ -261,16 +294,17 @@ impl Client {
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<String> {
         let (index, operation) = operations::find(ClientMethod)?;
-        let call = operation.read(index, Params, &[])?;
+        let mut call = operation.read(index, Params, &[])?;
         let method = http_method(HttpMethod, operation.method)?;
         let expires_in = expires_in(ExpiresIn)?;
         let now = signing_instant(now)?;
-        let request = self.request(method, call, expires_in)?;
+        let target = self.target_for(call.bucket.take().unwrap_or_default())?;
+        let request = request(&target, method, call, expires_in);
         if self.signature_version == SignatureVersion::S3 {
+            target.check_sigv2().map_err(|error| config_error(&error))?;
             return sigv2::sign(&request, self.signing.signer()?.credentials(), now);
         }
-        self.signing
-            .signer()?
+        self.signer_for(&target)?
             .sign(&request, now)
             .map_err(|error| signing_error(&error))
     }
@@ -319,10 +353,7 @@ impl Client {
                  signature_version=\"s3\" (SigV2): make a client without it for POST policies",
             ));
         }
-        let target = self
-            .target
-            .with_bucket(text("Bucket", Bucket)?)
-            .map_err(|error| config_error(&error))?;
+        let target = self.target_for(text("Bucket", Bucket)?)?;
         let mut policy = target
             .post_policy(&text("Key", Key)?, expires_in(ExpiresIn)?)
             .map_err(|error| config_error(&error))?;
@@ -395,46 +426,105 @@ impl Client {
         let method = http_method(HttpMethod, operation.method)?;
         let expires_in = expires_in(ExpiresIn)?;
         let now = signing_instant(now)?;
-        let template = self.request(method, call, expires_in)?;
+        let target = self.target_for(call.bucket.take().unwrap_or_default())?;
+        let template = request(&target, method, call, expires_in);
         if self.signature_version == SignatureVersion::S3 {
+            target.check_sigv2().map_err(|error| config_error(&error))?;
             let credentials = self.signing.signer()?.credentials().clone();
             return sigv2::sign_many(py, &template, &credentials, now, Keys);
         }
-        let signer = BatchSigner::new(&template, self.signing.signer()?.credentials(), now)
+        let signer = BatchSigner::new(&template, self.signer_for(&target)?.credentials(), now)
             .map_err(|error| signing_error(&error))?;
         sign_many(py, &signer, Keys, &self.buffers)
     }
 }
 
 impl Client {
-    /// The request `call` asks for on this client's target (as
-    /// [`Target::request`] builds it, from the strings `call` owns).
+    /// The target of `bucket` (its host as the endpoint rules give it),
+    /// the last one again when the bucket is the last one's.
     ///
     /// # Errors
     /// The endpoint rules' refusal of the bucket (a malformed access point
-    /// ARN, acceleration with a dotted name, ...).
-    fn request(
-        &self,
-        method: Method,
-        call: Call,
-        expires_in: Duration,
-    ) -> PyResult<presign::PresignRequest> {
-        let target = self
-            .target
-            .with_bucket(call.bucket.unwrap_or_default())
-            .map_err(|error| config_error(&error))?;
-        if self.signature_version == SignatureVersion::S3 {
-            target.check_sigv2().map_err(|error| config_error(&error))?;
+    /// ARN, acceleration with a dotted name, ...), naming the bucket and
+    /// the settings in force.
+    fn target_for(&self, bucket: String) -> PyResult<Arc<Target>> {
+        let mut last = self
+            .last_target
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(target) = last.as_ref()
+            && target.bucket == bucket
+        {
+            return Ok(Arc::clone(target));
         }
-        let mut request = target.request_for(method, call.key.unwrap_or_default(), expires_in);
-        for (name, value) in call.query {
-            request = request.query(name, value);
-        }
-        for (name, value) in call.headers {
-            request = request.header(name, value);
-        }
-        Ok(request)
+        let target = Arc::new(
+            self.target
+                .with_bucket(bucket)
+                .map_err(|error| config_error(&error))?,
+        );
+        *last = Some(Arc::clone(&target));
+        Ok(target)
     }
+
+    /// The signer for `target`'s URLs: the client's keys, or for an S3
+    /// Express directory bucket (session auth, botocore's default) a
+    /// signer over its `CreateSession` session, made with the client's
+    /// keys. A session kept fresh is used as it is; otherwise the call is
+    /// made with the GIL released, as a credential refresh is.
+    ///
+    /// # Errors
+    /// The client's credentials cannot be had, or `CreateSession` failed
+    /// (the message names the bucket and the endpoint).
+    fn signer_for(&self, target: &Target) -> PyResult<Arc<Signer>> {
+        let signer = self.signing.signer()?;
+        let Some(session) = &target.host.express_session else {
+            return Ok(signer);
+        };
+        let base = signer.credentials();
+        // The session is asked for and timed by the clock, whatever instant
+        // the URL is signed as of (`now=`).
+        let clock = SystemTime::now();
+        let keys = match self
+            .express
+            .fresh_session(&target.bucket, &session.endpoint, base, clock)
+        {
+            Some((keys, _)) => keys,
+            None => {
+                Python::attach(|py| {
+                    py.detach(|| {
+                        self.express.session_for(
+                            &target.bucket,
+                            &session.endpoint,
+                            &session.region,
+                            base,
+                            clock,
+                        )
+                    })
+                })
+                .map_err(|error| credentials_error(&error))?
+                .0
+            }
+        };
+        Ok(Arc::new(Signer::new(keys).or_raise()?))
+    }
+}
+
+/// The request `call` asks for on `target` (as [`Target::request`] builds
+/// it, from the strings `call` owns).
+fn request(
+    target: &Target,
+    method: Method,
+    call: Call,
+    expires_in: Duration,
+) -> presign::PresignRequest {
+    let mut request = target.request_for(method, call.key.unwrap_or_default(), expires_in);
+    for (name, value) in call.query {
+        request = request.query(name, value);
+    }
+    for (name, value) in call.headers {
+        request = request.header(name, value);
+    }
+    request
 }
 
 /// `HttpMethod`, else the operation's.
@@ -472,13 +562,25 @@ fn expires_in(seconds: Option<&Bound<'_, PyAny>>) -> PyResult<Duration> {
 }
 
 /// What presigning takes from a botocore `Config` (`config=`): its
-/// `region_name`, `s3={"addressing_style": ...}` and `signature_version`
-/// (checked with the client's choice, in [`sigv2::choose`]).
+/// `region_name`, `signature_version` (checked with the client's choice, in
+/// [`sigv2::choose`]), the endpoint settings
+/// (`use_dualstack_endpoint`, `use_fips_endpoint`,
+/// `s3_disable_express_session_auth`) and, in `s3={...}`,
+/// `addressing_style`, `use_accelerate_endpoint`, `use_dualstack_endpoint`,
+/// `use_arn_region`, `us_east_1_regional_endpoint` and
+/// `disable_s3_express_session_auth`. A setting left `None` is not set:
+/// the environment and the profile decide, as in boto3.
 #[derive(Default)]
 struct BotocoreConfig {
     region_name: Option<String>,
     addressing_style: Option<String>,
     signature_version: Option<String>,
+    dualstack: Option<bool>,
+    fips: Option<bool>,
+    accelerate: Option<bool>,
+    use_arn_region: Option<bool>,
+    us_east_1_regional: Option<bool>,
+    disable_express_session_auth: Option<bool>,
 }
 
 impl BotocoreConfig {
@@ -499,19 +601,81 @@ impl BotocoreConfig {
         let region_name = attribute("region_name")?
             .map(|region| text("config.region_name", &region))
             .transpose()?;
-        let addressing_style = match attribute("s3")? {
-            Some(s3) => match s3.cast::<PyDict>()?.get_item("addressing_style")? {
-                Some(style) if !style.is_none() => {
-                    Some(text("config.s3[\"addressing_style\"]", &style)?)
-                }
-                _ => None,
-            },
-            None => None,
+        let flag = |name: &str| -> PyResult<Option<bool>> {
+            attribute(name)?
+                .map(|value| switch(&format!("config.{name}"), &value))
+                .transpose()
         };
-        Ok(Self {
+        let mut read = Self {
             region_name,
-            addressing_style,
             signature_version,
-        })
+            dualstack: flag("use_dualstack_endpoint")?,
+            fips: flag("use_fips_endpoint")?,
+            disable_express_session_auth: flag("s3_disable_express_session_auth")?,
+            ..Self::default()
+        };
+        if let Some(s3) = attribute("s3")? {
+            read.read_s3(s3.cast::<PyDict>()?)?;
+        }
+        Ok(read)
     }
+
+    /// The settings of `Config(s3={...})`.
+    fn read_s3(&mut self, s3: &Bound<'_, PyDict>) -> PyResult<()> {
+        let item = |name: &str| -> PyResult<Option<Bound<'_, PyAny>>> {
+            Ok(s3.get_item(name)?.filter(|value| !value.is_none()))
+        };
+        let flag = |name: &str| -> PyResult<Option<bool>> {
+            item(name)?
+                .map(|value| switch(&format!("config.s3[{name:?}]"), &value))
+                .transpose()
+        };
+        if let Some(style) = item("addressing_style")? {
+            self.addressing_style = Some(text("config.s3[\"addressing_style\"]", &style)?);
+        }
+        // botocore's `_is_s3_dualstack_mode`: the s3 section's true wins.
+        if flag("use_dualstack_endpoint")? == Some(true) {
+            self.dualstack = Some(true);
+        }
+        self.accelerate = flag("use_accelerate_endpoint")?;
+        self.use_arn_region = flag("use_arn_region")?;
+        if let Some(disable) = flag("disable_s3_express_session_auth")? {
+            self.disable_express_session_auth = Some(disable);
+        }
+        if let Some(value) = item("us_east_1_regional_endpoint")? {
+            const WHAT: &str = "config.s3[\"us_east_1_regional_endpoint\"]";
+            self.us_east_1_regional = Some(match &*text(WHAT, &value)? {
+                "regional" => true,
+                "legacy" => false,
+                other => {
+                    return Err(presign_error(format!(
+                        "{WHAT} is {other:?}: expected \"regional\" or \"legacy\""
+                    )));
+                }
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A botocore boolean setting: `True`/`False`, or the strings `"true"` and
+/// `"false"` (any case) that botocore's `ensure_boolean` reads; anything
+/// else is refused naming `what` (botocore would read it as false).
+fn switch(what: &str, value: &Bound<'_, PyAny>) -> PyResult<bool> {
+    if value.is_instance_of::<PyBool>() {
+        return value.extract::<bool>();
+    }
+    if value.is_instance_of::<PyString>() {
+        let given = text(what, value)?;
+        if given.eq_ignore_ascii_case("true") {
+            return Ok(true);
+        }
+        if given.eq_ignore_ascii_case("false") {
+            return Ok(false);
+        }
+        return Err(presign_error(format!(
+            "{what} is {given:?}: expected True or False"
+        )));
+    }
+    Err(type_error(what, "a bool", value))
 }

@@ -43,8 +43,42 @@ pub(crate) fn config_error(error: &presign_config::ConfigError) -> PyErr {
              ~/.aws/credentials (keys, a role, SSO, credential_process), or run where a \
              container or instance role answers",
         ),
+        presign_config::ConfigError::Endpoint { .. } => {
+            presign_error(settings_the_python_way(&error.to_string()))
+        }
         other => presign_error(other.to_string()),
     }
+}
+
+/// Where the resolver says an endpoint setting came from, named as a
+/// `Client` takes it: its `config` sets what the command's flags set.
+const SETTING_NAMES: [(&str, &str); 6] = [
+    ("from --dualstack", "from config.use_dualstack_endpoint"),
+    ("from --fips", "from config.use_fips_endpoint"),
+    (
+        "from --accelerate",
+        "from config.s3[\"use_accelerate_endpoint\"]",
+    ),
+    (
+        "from the use_arn_region given",
+        "from config.s3[\"use_arn_region\"]",
+    ),
+    (
+        "from the us_east_1_regional_endpoint given",
+        "from config.s3[\"us_east_1_regional_endpoint\"]",
+    ),
+    (
+        "from the s3_disable_express_session_auth given",
+        "from config.s3_disable_express_session_auth",
+    ),
+];
+
+fn settings_the_python_way(message: &str) -> String {
+    SETTING_NAMES
+        .iter()
+        .fold(message.to_owned(), |message, (said, python)| {
+            message.replace(said, python)
+        })
 }
 
 /// Why credentials could not be fetched, as a `PresignError`.

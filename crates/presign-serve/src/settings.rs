@@ -601,13 +601,16 @@ fn storage(
         dualstack: raw.dualstack,
         fips: raw.fips,
         accelerate: raw.accelerate,
+        // The rest (ARN region, us-east-1, Express session auth) come from
+        // the environment and the profile, as for the command.
+        ..Overrides::default()
     };
     let config = presign_config::resolve(&overrides, env)
         .map_err(|error| fail("storage", format!("credentials or settings: {error}")))?;
     let target = config
         .target(&bucket, addressing)
-        .map_err(|error| fail("storage", error.to_string()))?;
-    trial_signature(&target, &config, "storage", fail)?;
+        .map_err(|error| fail("storage.bucket", error.to_string()))?;
+    trial_signature(&target, &config, "storage.bucket", fail)?;
     let timeout = seconds(
         raw.timeout.as_ref(),
         Duration::from_secs(30),

@@ -4,8 +4,9 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use presign::{BatchSigner, PostPolicy, PresignRequest, PresignedPost, presign_post};
+use presign::{BatchSigner, PostPolicy, PresignRequest, PresignedPost, Signer, presign_post};
 use presign_config::Target;
+use presign_credentials::{ExpressSessions, Fetcher};
 
 use crate::audit::{Audit, AuditRecord};
 use crate::error::ApiError;
@@ -35,6 +36,9 @@ pub struct AppState {
     /// Binds multipart upload ids to their keys, keyed once at start from
     /// `upload_id_secret_file` or the storage secret.
     pub(crate) upload_ids: Arc<UploadIds>,
+    /// S3 Express sessions per directory bucket, made with the storage
+    /// credentials and kept until they near their expiry.
+    pub(crate) express: Arc<ExpressSessions>,
 }
 
 impl AppState {
@@ -90,7 +94,10 @@ impl AppState {
                         .as_bytes(),
                 )
             });
+        let express = ExpressSessions::new(Fetcher::new(settings.storage.transport.clone()))
+            .with_timeout(settings.storage.timeout);
         Ok(Self {
+            express: Arc::new(express),
             upload_ids: Arc::new(upload_ids),
             settings: Arc::new(settings),
             signing,
@@ -158,15 +165,72 @@ impl AppState {
             .map_err(|error| ApiError::bad_request("bucket", error.to_string()))
     }
 
-    /// One URL for `request` as of `now`, with the core's [`Signer`]: the
-    /// URL and when it stops working.
-    pub(crate) fn sign(
+    /// The signer for `request` at `now`: the storage credentials', or
+    /// for an S3 Express directory bucket (session auth, botocore's
+    /// default) one over the bucket's `CreateSession` session, made with
+    /// the storage credentials, expiring with the session. A kept session
+    /// is found without leaving the task; a call runs on the blocking pool
+    /// in one of the storage call slots ([`StorageCaller::blocking`]).
+    ///
+    /// # Errors
+    /// 503 when the credentials expired or no call slot is free; 502 when
+    /// `CreateSession` failed (naming the bucket and endpoint).
+    pub(crate) async fn signer_for(
+        &self,
+        request: &PresignRequest,
+        now: SystemTime,
+    ) -> Result<Arc<CurrentSigner>, ApiError> {
+        let current = self.signer(now)?;
+        if !request.is_express_session() {
+            return Ok(current);
+        }
+        let target = self.target(request.bucket())?;
+        let Some(session) = target.host.express_session else {
+            return Ok(current);
+        };
+        let base = current.signer.credentials().clone();
+        let bucket = target.bucket;
+        let found = self
+            .express
+            .fresh_session(&bucket, &session.endpoint, &base, now);
+        let (keys, expires_at) = if let Some(found) = found {
+            found
+        } else {
+            let express = Arc::clone(&self.express);
+            self.storage
+                .blocking("CreateSession", move || {
+                    express.session_for(&bucket, &session.endpoint, &session.region, &base, now)
+                })
+                .await?
+                .map_err(|error| ApiError::storage(format!("CreateSession: {error}")))?
+        };
+        Ok(Arc::new(CurrentSigner {
+            signer: Signer::new(keys).map_err(|e| ApiError::from_presign(&e))?,
+            expires_at: Some(expires_at),
+        }))
+    }
+
+    /// One URL for `request` as of `now` ([`Self::signer_for`],
+    /// [`Self::sign_with`]).
+    pub(crate) async fn sign(
         &self,
         request: &PresignRequest,
         now: SystemTime,
     ) -> Result<(String, SystemTime), ApiError> {
-        let current = self.signer(now)?;
-        let expiry = self.clamp_expiry(&current, now, request.expiry())?;
+        let current = self.signer_for(request, now).await?;
+        self.sign_with(&current, request, now)
+    }
+
+    /// One URL for `request` as of `now`, with the core's [`Signer`] of
+    /// `current`: the URL and when it stops working, its expiry shortened
+    /// to what the credentials (or the S3 Express session) have left.
+    pub(crate) fn sign_with(
+        &self,
+        current: &CurrentSigner,
+        request: &PresignRequest,
+        now: SystemTime,
+    ) -> Result<(String, SystemTime), ApiError> {
+        let expiry = self.clamp_expiry(current, now, request.expiry())?;
         let url = if expiry == request.expiry() {
             current.signer.sign(request, now)
         } else {
@@ -197,13 +261,14 @@ impl AppState {
     }
 
     /// A batch signer for `template` as of `now`, its expiry shortened to
-    /// what the credentials have left ([`Self::clamp_expiry`]).
-    pub(crate) fn batch_signer(
+    /// what the credentials (or the S3 Express session) have left
+    /// ([`Self::clamp_expiry`]).
+    pub(crate) async fn batch_signer(
         &self,
         template: PresignRequest,
         now: SystemTime,
     ) -> Result<BatchSigner, ApiError> {
-        let current = self.signer(now)?;
+        let current = self.signer_for(&template, now).await?;
         let expiry = self.clamp_expiry(&current, now, template.expiry())?;
         BatchSigner::new(
             &template.expires_in(expiry),

@@ -25,7 +25,7 @@ use presign::multipart::{
 };
 use presign::{PresignRequest, S3Error, Signer};
 use presign_http::Http;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::error::ApiError;
 
@@ -79,16 +79,7 @@ impl StorageCaller {
         let headers = request.header_pairs().to_vec();
         let agent = self.http.agent(&url).clone();
         let timeout = self.timeout;
-        let slot = tokio::time::timeout(SLOT_WAIT, Arc::clone(&self.slots).acquire_owned()).await;
-        let Ok(Ok(slot)) = slot else {
-            return Err(ApiError::unavailable(
-                "storage.max_concurrent_calls",
-                format!(
-                    "{operation}: all {} calls to the storage service (storage.max_concurrent_calls) are in flight; retry later",
-                    self.max_calls
-                ),
-            ));
-        };
+        let slot = self.slot(operation).await?;
         let call = tokio::task::spawn_blocking(move || {
             // Held until this thread is done, even when the request has
             // given up waiting for it.
@@ -128,6 +119,46 @@ impl StorageCaller {
                 "{operation}: the call was cancelled"
             ))),
         }
+    }
+
+    /// A free call slot, waited for at most [`SLOT_WAIT`].
+    ///
+    /// # Errors
+    /// 503 naming `storage.max_concurrent_calls` when none frees in time.
+    async fn slot(&self, operation: &'static str) -> Result<OwnedSemaphorePermit, ApiError> {
+        let slot = tokio::time::timeout(SLOT_WAIT, Arc::clone(&self.slots).acquire_owned()).await;
+        let Ok(Ok(slot)) = slot else {
+            return Err(ApiError::unavailable(
+                "storage.max_concurrent_calls",
+                format!(
+                    "{operation}: all {} calls to the storage service (storage.max_concurrent_calls) are in flight; retry later",
+                    self.max_calls
+                ),
+            ));
+        };
+        Ok(slot)
+    }
+
+    /// Runs `work`, a blocking call to storage that is no presigned request
+    /// (S3 Express's `CreateSession`, which bounds its own time), on
+    /// tokio's blocking pool in one of the call slots, as [`Self::send`]
+    /// runs its calls.
+    ///
+    /// # Errors
+    /// 503 when no slot frees in time; 500 when the call's thread ended
+    /// without an answer.
+    pub(crate) async fn blocking<T: Send + 'static>(
+        &self,
+        operation: &'static str,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let slot = self.slot(operation).await?;
+        tokio::task::spawn_blocking(move || {
+            let _slot = slot;
+            work()
+        })
+        .await
+        .map_err(|_| ApiError::internal(format!("{operation}: the call was cancelled")))
     }
 
     /// CreateMultipartUpload: `object`'s headers (content type, metadata)

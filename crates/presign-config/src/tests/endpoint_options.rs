@@ -177,3 +177,65 @@ fn a_value_that_is_no_boolean_is_refused_naming_the_setting_and_its_place() {
         "AWS_S3_US_EAST_1_REGIONAL_ENDPOINT: expected legacy or regional"
     );
 }
+
+#[test]
+fn settings_given_as_overrides_win_over_the_environment_and_the_files() {
+    let fixture = keys()
+        .var("AWS_S3_USE_ARN_REGION", "true")
+        .var("AWS_S3_US_EAST_1_REGIONAL_ENDPOINT", "regional")
+        .var("AWS_S3_DISABLE_EXPRESS_SESSION_AUTH", "false");
+    let flags = Overrides {
+        use_arn_region: Some(false),
+        us_east_1_regional: Some(false),
+        disable_express_session_auth: Some(true),
+        ..no_flags()
+    };
+    let found = options(&fixture, &flags);
+    assert!(!found.use_arn_region());
+    assert_eq!(
+        value(found.use_arn_region.as_ref()),
+        Some((false, "the use_arn_region given"))
+    );
+    assert!(found.us_east_1_legacy());
+    assert_eq!(
+        found.us_east_1.as_ref().unwrap().source,
+        "the us_east_1_regional_endpoint given"
+    );
+    assert_eq!(
+        value(found.disable_express_session_auth.as_ref()),
+        Some((true, "the s3_disable_express_session_auth given"))
+    );
+    let regional = Overrides {
+        us_east_1_regional: Some(true),
+        ..no_flags()
+    };
+    assert!(!options(&keys(), &regional).us_east_1_legacy());
+}
+
+/// botocore (1.43.11) signs a directory bucket on a custom endpoint with
+/// service `s3express` and asks that endpoint for the session
+/// (`http://127.0.0.1:9000/mybucket--usw2-az1--x-s3/k?...%2Fs3express%2F...`);
+/// an ordinary bucket there keeps presign's own addressing.
+#[test]
+fn an_express_bucket_on_a_custom_endpoint_follows_the_rules() {
+    let flags = Overrides {
+        endpoint_url: Some("http://127.0.0.1:9000".to_owned()),
+        region: Some("us-west-2".to_owned()),
+        ..no_flags()
+    };
+    let config = keys().ok(&flags);
+    let target = config.target("mybucket--usw2-az1--x-s3", None).unwrap();
+    assert_eq!(target.endpoint, "http://127.0.0.1:9000");
+    assert_eq!(target.addressing, presign::Addressing::Path);
+    assert_eq!(target.host.service, "s3express");
+    assert_eq!(
+        target.host.express_session,
+        Some(crate::ExpressSession {
+            endpoint: "http://127.0.0.1:9000/mybucket--usw2-az1--x-s3".to_owned(),
+            region: "us-west-2".to_owned(),
+        })
+    );
+    let plain = target.with_bucket("plain").unwrap();
+    assert_eq!(plain.host.service, "s3");
+    assert_eq!(plain.host.express_session, None);
+}

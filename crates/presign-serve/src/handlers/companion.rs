@@ -410,7 +410,11 @@ pub(crate) async fn create(
     );
     let storage_id = state
         .storage
-        .create(&object, &state.signer(state.now())?.signer, state.now())
+        .create(
+            &object,
+            &state.signer_for(&object, state.now()).await?.signer,
+            state.now(),
+        )
         .await?;
     let upload_id = state.upload_ids.bind(&companion.bucket, &key, &storage_id);
     Ok(Json(CompanionCreateAnswer {
@@ -440,7 +444,7 @@ pub(crate) async fn sign_part(
     let key = required_key(&query)?;
     let number = input::part_number(&number)?;
     let upload = upload(&state, companion, key, &upload_id, companion.expires_in)?;
-    let (url, expires_at) = state.sign(&upload.upload_part(number), state.now())?;
+    let (url, expires_at) = state.sign(&upload.upload_part(number), state.now()).await?;
     let requester = requester(&headers, remote);
     let issuer = Issuer::new(
         state.now(),
@@ -490,8 +494,9 @@ pub(crate) async fn sign_parts(
     let mut presigned_urls = BTreeMap::new();
     let mut signed = Vec::with_capacity(numbers.len());
     let mut expires_at = now;
+    let current = state.signer_for(upload.object(), now).await?;
     for number in numbers {
-        let (url, expires) = state.sign(&upload.upload_part(number), now)?;
+        let (url, expires) = state.sign_with(&current, &upload.upload_part(number), now)?;
         expires_at = expires;
         signed.push(number.get());
         presigned_urls.insert(number.get().to_string(), url);
@@ -531,7 +536,11 @@ pub(crate) async fn list_parts(
     let upload = upload(&state, companion, key, &upload_id, 600)?;
     let parts = state
         .storage
-        .list_parts(&upload, &state.signer(state.now())?.signer, state.now())
+        .list_parts(
+            &upload,
+            &state.signer_for(upload.object(), state.now()).await?.signer,
+            state.now(),
+        )
         .await?;
     Ok(Json(
         parts
@@ -725,7 +734,11 @@ pub(crate) async fn complete_listed(
 ) -> Result<CompleteMultipartUploadResult, ApiError> {
     let listed = state
         .storage
-        .list_parts(upload, &state.signer(state.now())?.signer, state.now())
+        .list_parts(
+            upload,
+            &state.signer_for(upload.object(), state.now()).await?.signer,
+            state.now(),
+        )
         .await?;
     let (parts, size, unchecked) = listed_parts(&listed, named)?;
     if let Some(max) = max_size
@@ -733,7 +746,11 @@ pub(crate) async fn complete_listed(
     {
         state
             .storage
-            .abort(upload, &state.signer(state.now())?.signer, state.now())
+            .abort(
+                upload,
+                &state.signer_for(upload.object(), state.now()).await?.signer,
+                state.now(),
+            )
             .await?;
         return Err(ApiError::forbidden(
             "max_size",
@@ -747,7 +764,7 @@ pub(crate) async fn complete_listed(
         .complete(
             upload,
             &parts,
-            &state.signer(state.now())?.signer,
+            &state.signer_for(upload.object(), state.now()).await?.signer,
             state.now(),
         )
         .await?;
@@ -757,7 +774,11 @@ pub(crate) async fn complete_listed(
     let object = upload.object();
     let size = state
         .storage
-        .object_size(object, &state.signer(state.now())?.signer, state.now())
+        .object_size(
+            object,
+            &state.signer_for(upload.object(), state.now()).await?.signer,
+            state.now(),
+        )
         .await?;
     if let Some(size) = size.filter(|size| *size > max) {
         // The object's own request, as a DELETE: its host and signing form
@@ -765,7 +786,11 @@ pub(crate) async fn complete_listed(
         let delete = object.clone().with_method(Method::Delete);
         state
             .storage
-            .delete_object(&delete, &state.signer(state.now())?.signer, state.now())
+            .delete_object(
+                &delete,
+                &state.signer_for(upload.object(), state.now()).await?.signer,
+                state.now(),
+            )
             .await?;
         return Err(ApiError::forbidden(
             "max_size",
@@ -795,7 +820,11 @@ pub(crate) async fn abort(
     let upload = upload(&state, companion, key, &upload_id, 600)?;
     state
         .storage
-        .abort(&upload, &state.signer(state.now())?.signer, state.now())
+        .abort(
+            &upload,
+            &state.signer_for(upload.object(), state.now()).await?.signer,
+            state.now(),
+        )
         .await?;
     Ok(Json(Value::Object(serde_json::Map::new())))
 }

@@ -2,6 +2,8 @@
 //! policy, calls the core and maps errors.
 
 pub(crate) mod companion;
+#[cfg(test)]
+mod endpoint_tests;
 pub(crate) mod multipart;
 pub(crate) mod native;
 pub(crate) mod ops;

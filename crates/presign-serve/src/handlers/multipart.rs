@@ -177,14 +177,11 @@ pub(crate) async fn create(
     let target = state.target(&bucket)?;
     let expiry = Duration::from_secs(expires_in);
     let now = state.now();
-    let upload_id = state
-        .storage
-        .create(
-            &target.request(Method::Get, &body.key, expiry, &[], &headers),
-            &state.signer(now)?.signer,
-            now,
-        )
-        .await?;
+    let object = target.request(Method::Get, &body.key, expiry, &[], &headers);
+    // One signer for the call and every part URL (an S3 Express bucket's
+    // session is asked for once).
+    let current = state.signer_for(&object, now).await?;
+    let upload_id = state.storage.create(&object, &current.signer, now).await?;
     let upload = MultipartUpload::new(
         &target.request(Method::Get, &body.key, expiry, &[], &[]),
         &upload_id,
@@ -196,7 +193,7 @@ pub(crate) async fn create(
         let request = upload
             .upload_part(part.number())
             .header("content-length", part.len().to_string());
-        let (url, expires) = state.sign(&request, now)?;
+        let (url, expires) = state.sign_with(&current, &request, now)?;
         expires_at = expires;
         parts.push(PlanPart {
             part_number: part.number().get(),
@@ -289,7 +286,11 @@ pub(crate) async fn abort(
     let upload = existing_upload(&state, &client, &body)?;
     state
         .storage
-        .abort(&upload, &state.signer(state.now())?.signer, state.now())
+        .abort(
+            &upload,
+            &state.signer_for(upload.object(), state.now()).await?.signer,
+            state.now(),
+        )
         .await?;
     Ok(Json(Value::Object(serde_json::Map::new())))
 }

@@ -213,7 +213,7 @@ pub(crate) async fn presign_url(
         &headers,
     );
     let now = state.now();
-    let (url, expires_at) = state.sign(&request, now)?;
+    let (url, expires_at) = state.sign(&request, now).await?;
     let expires_at = rfc3339(expires_at);
     let requester = Requester::Client(client.name.clone());
     let issuer = Issuer::new(now, &id.0, &requester, "/v1/presign", bucket);
@@ -272,7 +272,7 @@ pub(crate) async fn presign_batch(
         &headers,
     );
     let now = state.now();
-    let signer = state.batch_signer(template.clone(), now)?;
+    let signer = state.batch_signer(template.clone(), now).await?;
     let mut urls = Vec::with_capacity(body.keys.len());
     for key in &body.keys {
         let mut url = String::with_capacity(256 + key.len());
