@@ -607,6 +607,21 @@ fn storage(
     };
     let config = presign_config::resolve(&overrides, env)
         .map_err(|error| fail("storage", format!("credentials or settings: {error}")))?;
+    if let Some(version) = &config.signature_version
+        && version.value == presign_config::SignatureVersion::S3
+    {
+        // Signing SigV4 where the profile asks for SigV2 would hand out
+        // URLs the store was said not to take: refused, not ignored.
+        return Err(fail(
+            "storage.profile",
+            format!(
+                "s3.signature_version = s3 ({}) asks for SigV2 URLs, which presign serve does \
+                 not sign (SigV4 only; the presign command and the Python Client sign SigV2): \
+                 use a profile without it",
+                version.source
+            ),
+        ));
+    }
     let target = config
         .target(&bucket, addressing)
         .map_err(|error| fail("storage.bucket", error.to_string()))?;

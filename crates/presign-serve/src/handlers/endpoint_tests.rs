@@ -178,6 +178,32 @@ fn a_bad_arn_in_the_configuration_is_refused_naming_its_key() {
     assert!(!error.to_string().contains(SECRET_KEY));
 }
 
+#[test]
+fn a_profile_asking_for_sigv2_is_refused_not_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("config");
+    std::fs::write(&file, "[default]\ns3 =\n  signature_version = s3\n").unwrap();
+    let file = file.display().to_string();
+    let env = Environment::from_vars(
+        [
+            ("AWS_ACCESS_KEY_ID", ACCESS_KEY),
+            ("AWS_SECRET_ACCESS_KEY", SECRET_KEY),
+            ("AWS_CONFIG_FILE", file.as_str()),
+        ],
+        None,
+    );
+    let text = config("region = \"us-west-2\"\nbucket = \"uploads\"", "[]");
+    let error = Settings::parse("serve.toml".as_ref(), &text, &env)
+        .err()
+        .unwrap();
+    assert_eq!(error.key, "storage.profile", "{error}");
+    assert!(
+        error.reason.contains("s3.signature_version = s3"),
+        "{error}"
+    );
+    assert!(error.reason.contains("SigV4 only"), "{error}");
+}
+
 #[tokio::test]
 async fn dualstack_and_fips_make_their_hosts() {
     for (settings, host) in [
