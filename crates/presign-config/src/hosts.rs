@@ -31,7 +31,7 @@ pub struct HostSigning {
     /// signs SigV4.
     pub sigv4a_region_set: Option<String>,
     /// An S3 Express directory bucket signed with a `CreateSession`
-    /// session: the shell fetches the session for [`Target::bucket`] at
+    /// session: the shell fetches the session for [`crate::Target::bucket`] at
     /// [`ExpressSession::endpoint`] and signs with its keys.
     pub express_session: Option<ExpressSession>,
     /// The host form, `None` for an ordinary bucket on a custom endpoint.

@@ -4,68 +4,8 @@
 //! `presign::recognise_host`; `docs/providers.md` lists them and the
 //! documentation each rule comes from.
 
-use std::fmt;
-
-/// A storage provider whose endpoint host names carry the signing region.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Provider {
-    /// Amazon S3 (`s3.REGION.amazonaws.com` and its dual-stack, FIPS,
-    /// legacy dash, access point, Object Lambda, Outposts, Express and
-    /// other partitions' forms).
-    AwsS3,
-    /// IBM Cloud Object Storage (`s3.[private.|direct.]REGION.cloud-object-storage.appdomain.cloud`).
-    IbmCos,
-    /// Backblaze B2 (`s3.REGION.backblazeb2.com`).
-    BackblazeB2,
-    /// Wasabi (`s3.REGION.wasabisys.com`, `s3.wasabisys.com`).
-    Wasabi,
-    /// DigitalOcean Spaces (`REGION.digitaloceanspaces.com`).
-    DigitalOceanSpaces,
-    /// Linode / Akamai Object Storage (`REGION.linodeobjects.com`).
-    Linode,
-    /// Scaleway Object Storage (`s3.REGION.scw.cloud`).
-    Scaleway,
-    /// OVHcloud Object Storage (`s3.REGION.io.cloud.ovh.net` and its `perf` form).
-    Ovhcloud,
-    /// Oracle Cloud Object Storage, S3 compatibility API
-    /// (`NAMESPACE.compat.objectstorage.REGION.oraclecloud.com`).
-    OracleCloud,
-    /// Hetzner Object Storage (`REGION.your-objectstorage.com`).
-    Hetzner,
-    /// Cloudflare R2 (`ACCOUNT.r2.cloudflarestorage.com`): region `auto`.
-    CloudflareR2,
-    /// Google Cloud Storage XML API with HMAC keys (`storage.googleapis.com`):
-    /// region `auto`.
-    GoogleCloudStorage,
-}
-
-impl Provider {
-    /// The provider's name for messages.
-    #[must_use]
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::AwsS3 => "Amazon S3",
-            Self::IbmCos => "IBM Cloud Object Storage",
-            Self::BackblazeB2 => "Backblaze B2",
-            Self::Wasabi => "Wasabi",
-            Self::DigitalOceanSpaces => "DigitalOcean Spaces",
-            Self::Linode => "Linode (Akamai) Object Storage",
-            Self::Scaleway => "Scaleway Object Storage",
-            Self::Ovhcloud => "OVHcloud Object Storage",
-            Self::OracleCloud => "Oracle Cloud Object Storage",
-            Self::Hetzner => "Hetzner Object Storage",
-            Self::CloudflareR2 => "Cloudflare R2",
-            Self::GoogleCloudStorage => "Google Cloud Storage",
-        }
-    }
-}
-
-impl fmt::Display for Provider {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+/// Whose host an endpoint is: the core's list ([`presign::StorageProvider`]).
+pub use presign::StorageProvider as Provider;
 
 /// A region read from an endpoint host, and whose host form it matched.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,24 +61,8 @@ fn endpoint_host(endpoint_url: &str) -> Option<String> {
 /// of them); this keeps the ones that carry a region.
 #[must_use]
 pub fn region_from_host(host: &str) -> Option<HostRegion> {
-    use presign::StorageProvider as Known;
     let known = presign::recognise_host(host)?;
-    let provider = match known.provider {
-        Known::AwsS3 => Provider::AwsS3,
-        Known::IbmCos => Provider::IbmCos,
-        Known::BackblazeB2 => Provider::BackblazeB2,
-        Known::Wasabi => Provider::Wasabi,
-        Known::DigitalOceanSpaces => Provider::DigitalOceanSpaces,
-        Known::Linode => Provider::Linode,
-        Known::Scaleway => Provider::Scaleway,
-        Known::Ovhcloud => Provider::Ovhcloud,
-        Known::OracleCloud => Provider::OracleCloud,
-        Known::Hetzner => Provider::Hetzner,
-        Known::CloudflareR2 => Provider::CloudflareR2,
-        Known::GoogleCloudStorage => Provider::GoogleCloudStorage,
-        // A provider the core learns later has no name here yet.
-        _ => return None,
-    };
+    let provider = known.provider;
     Some(HostRegion {
         region: known.region?,
         provider,

@@ -40,6 +40,33 @@ pub enum StorageProvider {
     GoogleCloudStorage,
 }
 
+impl StorageProvider {
+    /// The provider's name for messages.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::AwsS3 => "Amazon S3",
+            Self::IbmCos => "IBM Cloud Object Storage",
+            Self::BackblazeB2 => "Backblaze B2",
+            Self::Wasabi => "Wasabi",
+            Self::DigitalOceanSpaces => "DigitalOcean Spaces",
+            Self::Linode => "Linode (Akamai) Object Storage",
+            Self::Scaleway => "Scaleway Object Storage",
+            Self::Ovhcloud => "OVHcloud Object Storage",
+            Self::OracleCloud => "Oracle Cloud Object Storage",
+            Self::Hetzner => "Hetzner Object Storage",
+            Self::CloudflareR2 => "Cloudflare R2",
+            Self::GoogleCloudStorage => "Google Cloud Storage",
+        }
+    }
+}
+
+impl std::fmt::Display for StorageProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// What a host name says about the requests sent to it.
 ///
 /// # Example
