@@ -28,12 +28,18 @@
 //!   botocore is path style there, presign virtual-hosted (as for SigV4).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, UNIX_EPOCH};
 
 use presign::{Addressing, Credentials, Method, PresignRequest, presign_v2};
+
+/// Seeds, the generator, the helper runner and the text pieces every
+/// differential test shares.
+#[path = "common/botocore_diff.rs"]
+mod botocore_diff;
+
+use botocore_diff::{Rng, python_or_skip, rfc3339, run_helper, seed, text};
 
 const CASES: usize = 1000;
 const CLI_SAMPLE: usize = 25;
@@ -124,12 +130,12 @@ impl Input {
 
 #[test]
 fn presign_v2_matches_botocore_signature_version_s3() {
-    let Some(python) = python_or_skip() else {
+    let Some(python) = python_or_skip("differential_sigv2") else {
         return;
     };
     let seed = seed();
     eprintln!("differential_sigv2: seed {seed} (replay with PRESIGN_DIFF_SEED={seed})");
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     let inputs: Vec<Input> = (0..CASES).map(|_| input(&mut rng)).collect();
     let theirs = botocore(&python, &inputs);
     let mut failures = Vec::new();
@@ -261,65 +267,6 @@ const ENDPOINTS: &[(&str, &[&str])] = &[
     ("https://s3.us-west-2.amazonaws.com", &["path", "virtual"]),
     ("https://s3.amazonaws.com", &["path", "virtual"]),
 ];
-
-const PIECES: &[&str] = &[
-    "photos",
-    "2024",
-    "a",
-    "x_y-z",
-    "UPPER",
-    "file.tar.gz",
-    " ",
-    "  ",
-    "+",
-    "!",
-    "#",
-    "$",
-    "&",
-    "'",
-    "(",
-    ")",
-    "*",
-    ",",
-    ":",
-    ";",
-    "=",
-    "?",
-    "@",
-    "[",
-    "]",
-    "{",
-    "}",
-    "^",
-    "`",
-    "|",
-    "\\",
-    "\"",
-    "<",
-    ">",
-    "%",
-    "%2F",
-    "%20",
-    "~",
-    "/",
-    "//",
-    "..",
-    ".",
-    "é",
-    "ü",
-    "日本",
-    "😀",
-    "\u{301}",
-    "\t",
-    "\u{7f}",
-    "e\u{301}",
-];
-
-fn text(rng: &mut Rng, max_pieces: usize) -> String {
-    (0..=rng.below(max_pieces))
-        .map(|_| rng.pick(PIECES))
-        .collect()
-}
 
 fn ascii_text(rng: &mut Rng, max: usize) -> String {
     const PRINTABLE: &[u8] =
@@ -461,130 +408,15 @@ fn operation(rng: &mut Rng) -> (&'static str, Pairs, Pairs) {
 // Plumbing
 // ---------------------------------------------------------------------------
 
-fn python_or_skip() -> Option<PathBuf> {
-    if let Some(python) = std::env::var_os("PRESIGN_PYTHON").filter(|value| !value.is_empty()) {
-        return Some(PathBuf::from(python));
-    }
-    assert!(
-        std::env::var_os("CI").is_none_or(|value| value.is_empty()),
-        "PRESIGN_PYTHON is not set, so SigV2 cannot be compared with botocore: run \
-         `bash scripts/setup-python.sh` and set PRESIGN_PYTHON to the python it prints"
-    );
-    eprintln!(
-        "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
-         SKIPPED: SigV2 differential test against botocore (PRESIGN_PYTHON is not set).\n\
-         !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
-    );
-    None
-}
-
-fn seed() -> u64 {
-    if let Ok(text) = std::env::var("PRESIGN_DIFF_SEED") {
-        return text
-            .trim()
-            .parse()
-            .unwrap_or_else(|_| panic!("PRESIGN_DIFF_SEED must be a u64, got {text:?}"));
-    }
-    let elapsed = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    (elapsed.as_secs() ^ u64::from(elapsed.subsec_nanos()) ^ u64::from(std::process::id()))
-        % 1_000_000_000_000
-}
-
+/// The SigV2 helper's URLs for `inputs` (an `ERROR: ...` string where it
+/// made none).
 fn botocore(python: &Path, inputs: &[Input]) -> Vec<String> {
     let payload = format!(
         "[{}]",
         inputs.iter().map(Input::json).collect::<Vec<_>>().join(",")
     )
     .into_bytes();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/botocore_presign_v2.py");
-    let mut command = Command::new(python);
-    command
-        .arg(&script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("AWS_") {
-            command.env_remove(name);
-        }
-    }
-    let mut child = command.spawn().expect("run the botocore helper");
-    let mut stdin = child.stdin.take().expect("the helper's stdin");
-    let writer = std::thread::spawn(move || stdin.write_all(&payload));
-    let output = child.wait_with_output().expect("wait for the helper");
-    writer
-        .join()
-        .expect("writer thread")
-        .expect("write the inputs");
-    assert!(
-        output.status.success(),
-        "{} failed: {}",
-        script.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    eprint!("{}", String::from_utf8_lossy(&output.stderr));
-    let urls: Vec<String> = serde_json::from_slice(&output.stdout).expect("a JSON array");
+    let urls: Vec<String> = run_helper(python, "botocore_presign_v2.py", payload);
     assert_eq!(urls.len(), inputs.len());
     urls
-}
-
-/// `YYYY-MM-DDTHH:MM:SSZ` for Unix seconds (days-from-civil, inverted).
-fn rfc3339(unix: u64) -> String {
-    let days = i64::try_from(unix / 86_400).expect("days fit");
-    let seconds = unix % 86_400;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let mp = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        seconds / 3600,
-        seconds / 60 % 60,
-        seconds % 60
-    )
-}
-
-#[test]
-fn rfc3339_formats_known_instants() {
-    assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-    assert_eq!(rfc3339(1_175_136_020), "2007-03-29T02:40:20Z");
-    assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
-}
-
-/// SplitMix64: deterministic per seed on every platform.
-#[derive(Debug)]
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        usize::try_from(self.next_u64() % n as u64).expect("below n")
-    }
-
-    fn range(&mut self, low: u64, high: u64) -> u64 {
-        low + self.next_u64() % (high - low + 1)
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.range(0, 99) < percent
-    }
-
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len())]
-    }
 }
