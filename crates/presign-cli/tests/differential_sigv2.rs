@@ -186,12 +186,15 @@ fn presign_v2_matches_botocore_signature_version_s3() {
 fn check_cli_sample(inputs: &[Input]) {
     let home = tempfile::tempdir().expect("a temporary home");
     // `--header 'Name: value'` trims the value, so values with blanks
-    // around them go through the library only.
+    // around them go through the library only; and a command-line argument
+    // cannot hold NUL, which the shared text pieces include.
     let sample = inputs.iter().filter(|input| {
         input
             .headers
             .iter()
-            .all(|(_, value)| value.trim() == value.as_str())
+            .all(|(_, value)| value.trim() == value.as_str() && !value.contains('\0'))
+            && !input.key.contains('\0')
+            && input.query.iter().all(|(_, value)| !value.contains('\0'))
     });
     for input in sample {
         let mut command = Command::new(env!("CARGO_BIN_EXE_presign"));
