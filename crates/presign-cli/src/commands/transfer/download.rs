@@ -10,6 +10,9 @@
 //! `--continue` resumes it with `Range` and `If-Range` (the ETag), so bytes
 //! of another version of the object are never joined. Files are created with
 //! mode 0666 less the umask, as curl and wget create them.
+//!
+//! `partial` holds the partial file, its record and the final rename;
+//! `range` the download of a range the request asks for.
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
@@ -18,9 +21,13 @@ use std::time::SystemTime;
 
 use anyhow::{Context, anyhow};
 use indicatif::ProgressBar;
-use serde::{Deserialize, Serialize};
 
+mod partial;
 mod range;
+
+use partial::{
+    PartialFiles, PartialMeta, describe_change, finish, meta_of, object_identity, open_at,
+};
 
 use super::retry::{RetryPolicy, io_is_retryable};
 use super::{Outcome, Prepared, explain_failure, prepare, progress, send, status_line};
@@ -209,109 +216,6 @@ pub(crate) fn run(args: &DownloadArgs, now: SystemTime) -> anyhow::Result<Outcom
             download.save_to_stream(&name, || open_device(&path))
         }
         Destination::File(path) => download.save_to_file(&path, args.resume, args.force),
-    }
-}
-
-/// The URL without its query: which object a partial download belongs to.
-fn object_identity(url: &str) -> String {
-    url.split_once('?')
-        .map_or(url, |(object, _)| object)
-        .to_owned()
-}
-
-/// What `--continue` needs to know about a partial download, kept beside it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct PartialMeta {
-    /// The object's URL without the query (the signature changes, the
-    /// object does not).
-    object: String,
-    etag: Option<String>,
-    last_modified: Option<String>,
-    /// The object's size, when the server said.
-    size: Option<u64>,
-}
-
-impl PartialMeta {
-    /// The `If-Range` value: the ETag (a strong one; a weak ETag cannot
-    /// validate a range), else Last-Modified.
-    fn validator(&self) -> Option<&str> {
-        self.etag
-            .as_deref()
-            .filter(|etag| !etag.starts_with("W/"))
-            .or(self.last_modified.as_deref())
-    }
-}
-
-/// The partial download of `FILE`: `FILE.presign-partial` and its
-/// `.json`.
-struct PartialFiles {
-    data: PathBuf,
-    meta: PathBuf,
-}
-
-impl PartialFiles {
-    fn of(target: &Path) -> Self {
-        let mut data = target.as_os_str().to_owned();
-        data.push(".presign-partial");
-        let mut meta = data.clone();
-        meta.push(".json");
-        Self {
-            data: data.into(),
-            meta: meta.into(),
-        }
-    }
-
-    fn read_meta(&self) -> Option<PartialMeta> {
-        serde_json::from_str(&std::fs::read_to_string(&self.meta).ok()?).ok()
-    }
-
-    fn write_meta(&self, meta: &PartialMeta) -> anyhow::Result<()> {
-        let text = serde_json::to_string_pretty(meta)?;
-        std::fs::write(&self.meta, text)
-            .map_err(|error| anyhow!("cannot write {}: {error}", self.meta.display()))
-    }
-
-    fn len(&self) -> u64 {
-        std::fs::metadata(&self.data).map_or(0, |metadata| metadata.len())
-    }
-
-    fn names(&self) -> String {
-        format!("{} (and {})", self.data.display(), self.meta.display())
-    }
-}
-
-/// The response's validators and size.
-fn meta_of(
-    response: &ureq::http::Response<ureq::Body>,
-    object: &str,
-    size: Option<u64>,
-) -> PartialMeta {
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned)
-    };
-    PartialMeta {
-        object: object.to_owned(),
-        etag: header("etag"),
-        last_modified: header("last-modified"),
-        size,
-    }
-}
-
-/// `ETag "a", now "b"` (or the Last-Modified dates when the ETag stayed).
-fn describe_change(saved: &PartialMeta, now: &PartialMeta) -> String {
-    let show = |value: &Option<String>| value.clone().unwrap_or_else(|| "none".to_owned());
-    if saved.etag == now.etag {
-        format!(
-            "Last-Modified {}, now {}",
-            show(&saved.last_modified),
-            show(&now.last_modified)
-        )
-    } else {
-        format!("ETag {}, now {}", show(&saved.etag), show(&now.etag))
     }
 }
 
@@ -788,22 +692,6 @@ fn open_device(path: &Path) -> anyhow::Result<File> {
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// Opens `path` to write from `offset` on (cutting anything after it),
-/// creating it with mode 0666 less the umask.
-fn open_at(path: &Path, offset: u64) -> anyhow::Result<File> {
-    let file = OpenOptions::new()
-        .create(true)
-        .write(true)
-        .truncate(offset == 0)
-        .open(path)
-        .map_err(|error| anyhow!("cannot write {}: {error}", path.display()))?;
-    file.set_len(offset)
-        .map_err(|error| anyhow!("cannot write {}: {error}", path.display()))?;
-    let mut file = file;
-    std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(offset))?;
-    Ok(file)
-}
-
 /// Copies the body into `out` (`name` in messages); an error writing is the
 /// caller's (a full disk is no reason to retry), an error reading is a
 /// broken transfer.
@@ -844,27 +732,6 @@ impl<W: Write> Write for CountingWriter<'_, W> {
     fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()
     }
-}
-
-/// Moves the complete partial file to `target` and removes its record.
-fn finish(partial: &PartialFiles, target: &Path, force: bool) -> anyhow::Result<()> {
-    if !force && target.exists() {
-        return Err(anyhow!(
-            "{} appeared during the download; the object is kept in {}: pass --force to \
-             overwrite, or rename it yourself",
-            target.display(),
-            partial.data.display()
-        ));
-    }
-    std::fs::rename(&partial.data, target).map_err(|error| {
-        anyhow!(
-            "cannot move {} to {}: {error}",
-            partial.data.display(),
-            target.display()
-        )
-    })?;
-    let _ = std::fs::remove_file(&partial.meta);
-    Ok(())
 }
 
 #[cfg(test)]
@@ -916,48 +783,5 @@ mod tests {
         let error = Destination::choose(Some(&existing), "/b/a.txt", false).unwrap_err();
         assert!(error.to_string().contains("--force"), "{error}");
         assert!(Destination::choose(Some(&existing), "/b/a.txt", true).is_ok());
-    }
-
-    #[test]
-    fn partial_files_sit_beside_the_target_under_predictable_names() {
-        let partial = PartialFiles::of(Path::new("dir/report.pdf"));
-        assert_eq!(partial.data, Path::new("dir/report.pdf.presign-partial"));
-        assert_eq!(
-            partial.meta,
-            Path::new("dir/report.pdf.presign-partial.json")
-        );
-    }
-
-    #[test]
-    fn a_strong_etag_validates_a_range_and_a_weak_one_does_not() {
-        let meta = |etag: Option<&str>, modified: Option<&str>| PartialMeta {
-            object: "http://h/b/k".to_owned(),
-            etag: etag.map(str::to_owned),
-            last_modified: modified.map(str::to_owned),
-            size: Some(10),
-        };
-        assert_eq!(meta(Some("\"abc\""), None).validator(), Some("\"abc\""));
-        let date = "Wed, 21 Oct 2015 07:28:00 GMT";
-        assert_eq!(meta(Some("W/\"abc\""), Some(date)).validator(), Some(date));
-        assert_eq!(meta(None, None).validator(), None);
-    }
-
-    #[test]
-    fn the_object_is_the_url_without_its_query() {
-        assert_eq!(
-            object_identity("http://h:9000/b/k?X-Amz-Signature=1"),
-            "http://h:9000/b/k"
-        );
-    }
-
-    #[test]
-    fn writing_from_an_offset_cuts_what_follows() {
-        let folder = tempfile::tempdir().unwrap();
-        let path = folder.path().join("f");
-        std::fs::write(&path, b"0123456789").unwrap();
-        let mut file = open_at(&path, 4).unwrap();
-        file.write_all(b"ab").unwrap();
-        drop(file);
-        assert_eq!(std::fs::read(&path).unwrap(), b"0123ab");
     }
 }
