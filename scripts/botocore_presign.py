@@ -247,23 +247,31 @@ def presign(inp):
         _NOW[0] = None
 
 
-def main():
+def run(presign_one, name, clients):
+    """Reads the JSON array of inputs on stdin and writes, as a JSON array,
+    what ``presign_one`` makes of each: a URL, or "ERROR: Type: message".
+    Shared by this script and botocore_presign_v2.py; ``name`` and the
+    ``clients`` cache go in the summary line on stderr."""
     inputs = json.loads(sys.stdin.buffer.read())
     if not isinstance(inputs, list):
         raise SystemExit("expected a JSON array of inputs on stdin")
     out = []
     for inp in inputs:
         try:
-            out.append(presign(inp))
+            out.append(presign_one(inp))
         except Exception as err:  # noqa: BLE001 - reported per input
             text = " ".join(str(err).split())
             out.append("ERROR: %s: %s" % (type(err).__name__, text[:500]))
     json.dump(out, sys.stdout)
     sys.stdout.write("\n")
-    sys.stderr.write("botocore_presign: botocore %s, %d inputs, %d clients, %d errors\n" % (
-        botocore.__version__, len(inputs), len(CLIENTS),
+    sys.stderr.write("%s: botocore %s, %d inputs, %d clients, %d errors\n" % (
+        name, botocore.__version__, len(inputs), len(clients),
         sum(1 for url in out if url.startswith("ERROR: "))))
     return 0
+
+
+def main():
+    return run(presign, "botocore_presign", CLIENTS)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ client is made with ``Config(signature_version="s3", s3={"addressing_style":
 returns the input's instant, so botocore's own arithmetic still runs.
 """
 import datetime
-import json
 import os
 import sys
 
@@ -80,22 +79,7 @@ def presign(inp):
 
 
 def main():
-    inputs = json.loads(sys.stdin.buffer.read())
-    if not isinstance(inputs, list):
-        raise SystemExit("expected a JSON array of inputs on stdin")
-    out = []
-    for inp in inputs:
-        try:
-            out.append(presign(inp))
-        except Exception as err:  # noqa: BLE001 - reported per input
-            text = " ".join(str(err).split())
-            out.append("ERROR: %s: %s" % (type(err).__name__, text[:500]))
-    json.dump(out, sys.stdout)
-    sys.stdout.write("\n")
-    sys.stderr.write("botocore_presign_v2: botocore %s, %d inputs, %d clients, %d errors\n" % (
-        botocore.__version__, len(inputs), len(CLIENTS),
-        sum(1 for url in out if url.startswith("ERROR: "))))
-    return 0
+    return reference.run(presign, "botocore_presign_v2", CLIENTS)
 
 
 if __name__ == "__main__":

@@ -22,10 +22,10 @@ PYTHON="$VENV/bin/python"
 log() { printf 'setup-python: %s\n' "$*" >&2; }
 
 installed_version() {
-    # Prints the version of package $1 (default botocore) as pip recorded
+    # Prints the version of package $1 as pip recorded
     # it, or nothing. Reads the package metadata only: importing would be
     # slower.
-    "$PYTHON" - "${1:-botocore}" <<'EOF' 2>/dev/null || true
+    "$PYTHON" - "$1" <<'EOF' 2>/dev/null || true
 import sys
 from importlib import metadata
 try:
@@ -46,33 +46,26 @@ if [ ! -x "$PYTHON" ] || ! "$PYTHON" -c 'import sys' >/dev/null 2>&1; then
     "$host_python" -m venv "$VENV"
 fi
 
-current="$(installed_version)"
-if [ "$current" = "$BOTOCORE_VERSION" ]; then
-    log "botocore $BOTOCORE_VERSION already installed"
-else
-    log "installing botocore==$BOTOCORE_VERSION (found: ${current:-none})"
-    "$PYTHON" -m pip install --quiet --disable-pip-version-check \
-        "botocore==$BOTOCORE_VERSION" >&2
-    current="$(installed_version)"
-    if [ "$current" != "$BOTOCORE_VERSION" ]; then
-        log "botocore $BOTOCORE_VERSION did not install (found: ${current:-none})"
+ensure() {
+    # Installs package $1 at exactly version $2 unless it is there already,
+    # then checks that it is.
+    local name="$1" version="$2" current
+    current="$(installed_version "$name")"
+    if [ "$current" = "$version" ]; then
+        log "$name $version already installed"
+        return
+    fi
+    log "installing $name==$version (found: ${current:-none})"
+    "$PYTHON" -m pip install --quiet --disable-pip-version-check "$name==$version" >&2
+    current="$(installed_version "$name")"
+    if [ "$current" != "$version" ]; then
+        log "$name $version did not install (found: ${current:-none})"
         exit 1
     fi
-fi
+}
 
-current_crt="$(installed_version awscrt)"
-if [ "$current_crt" = "$AWSCRT_VERSION" ]; then
-    log "awscrt $AWSCRT_VERSION already installed"
-else
-    log "installing awscrt==$AWSCRT_VERSION (found: ${current_crt:-none})"
-    "$PYTHON" -m pip install --quiet --disable-pip-version-check \
-        "awscrt==$AWSCRT_VERSION" >&2
-    current_crt="$(installed_version awscrt)"
-    if [ "$current_crt" != "$AWSCRT_VERSION" ]; then
-        log "awscrt $AWSCRT_VERSION did not install (found: ${current_crt:-none})"
-        exit 1
-    fi
-fi
+ensure botocore "$BOTOCORE_VERSION"
+ensure awscrt "$AWSCRT_VERSION"
 
 # An absolute path, so the test can run the interpreter from any directory.
 printf '%s\n' "$(cd "$(dirname "$PYTHON")" && pwd)/$(basename "$PYTHON")"
