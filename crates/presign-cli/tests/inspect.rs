@@ -311,41 +311,20 @@ fn style_is_known_from_the_host(endpoint: &str, effective_style: &str) -> bool {
 
 // ------------------------------------------------- every host form, read back
 
-/// The instant the URLs of the host form tests are signed at.
-const FORMS_AT: &str = "2026-12-06T12:00:00Z";
-const ACCOUNT_AP: &str = "arn:aws:s3:us-west-2:123456789012:accesspoint/reports";
-const OBJECT_LAMBDA_AP: &str = "arn:aws:s3-object-lambda:us-west-2:123456789012:accesspoint/banner";
-const OUTPOSTS_AP: &str =
-    "arn:aws:s3-outposts:us-west-2:123456789012:outpost/op-01234567890123456/accesspoint/reports";
-const MRAP: &str = "arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap";
-const DIRECTORY_BUCKET: &str = "reports--usw2-az1--x-s3";
-
-/// A `CreateSession` answer as S3 sends it (the form of the S3 API
-/// reference's example; the keys are the session's).
-const EXPRESS_SESSION_XML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CreateSessionResult \
-     xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Credentials>\
-     <SessionToken>session+token/with=chars</SessionToken>\
-     <SecretAccessKey>session/Secret+Key=</SecretAccessKey>\
-     <AccessKeyId>ASIASESSIONEXAMPLE</AccessKeyId>\
-     <Expiration>2099-12-06T16:09:05Z</Expiration></Credentials></CreateSessionResult>";
+use common::host_forms::{
+    ACCOUNT_AP, DIRECTORY_BUCKET, EXPRESS_SESSION_XML, MRAP, OBJECT_LAMBDA_AP, OUTPOSTS_AP,
+    rescoped,
+};
 
 /// A URL the `presign` binary makes for `s3://BUCKET/k.txt` at
-/// [`FORMS_AT`], with the example keys and `vars` in the environment.
+/// `FORMS_AT` (common::host_forms), with the example keys and `vars` in the environment.
 fn presigned(bucket: &str, flags: &[&str], vars: &[(&str, &str)]) -> String {
-    let mut home = presign_test_support::Home::new();
-    home.set("AWS_ACCESS_KEY_ID", AWS_ACCESS_KEY_ID)
-        .set("AWS_SECRET_ACCESS_KEY", AWS_SECRET_ACCESS_KEY);
-    for (name, value) in vars {
-        home.set(name, value);
-    }
-    let uri = format!("s3://{bucket}/k.txt");
-    let mut args = vec!["--at", FORMS_AT];
-    if !flags.contains(&"--region") {
-        args.extend(["--region", "us-west-2"]);
-    }
-    args.extend_from_slice(flags);
-    args.push(&uri);
-    common::only_line(&common::presign_in(&home, &args).ok()).to_owned()
+    common::host_forms::presigned_as(
+        (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY),
+        bucket,
+        flags,
+        vars,
+    )
 }
 
 /// One host form: how `presign` is asked for it (bucket, flags), the host
@@ -546,13 +525,6 @@ fn a_provider_host_is_named_with_its_region() {
     assert_eq!(json["host_form"]["provider"], "ibm_cos");
     assert_eq!(json["host_form"]["form"], Value::Null);
     assert_eq!(inspect_json(AWS_URL)["host_form"]["form"], "global");
-}
-
-/// `url` with its credential scope's `/from/` part replaced by `/to/`.
-fn rescoped(url: &str, from: &str, to: &str) -> String {
-    let changed = url.replacen(&format!("%2F{from}%2F"), &format!("%2F{to}%2F"), 1);
-    assert_ne!(changed, url, "no %2F{from}%2F in {url}");
-    changed
 }
 
 #[test]

@@ -502,44 +502,17 @@ fn help_lists_the_exit_codes() {
 
 // ------------------------- AWS host forms: URLs the `presign` binary makes
 
-const FORMS_AT: &str = "2026-12-06T12:00:00Z";
-/// A minute after [`FORMS_AT`]: every URL below is fresh then.
+use common::host_forms::{DIRECTORY_BUCKET, EXPRESS_SESSION_XML, MRAP, OBJECT_LAMBDA_AP, rescoped};
+
+/// A minute after `FORMS_AT` (common::host_forms): every URL below is fresh then.
 const FORMS_LATER: &str = "2026-12-06T12:01:00Z";
 const EXAMPLE_ID: &str = "AKIDEXAMPLE";
 const EXAMPLE_SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-const OBJECT_LAMBDA_AP: &str = "arn:aws:s3-object-lambda:us-west-2:123456789012:accesspoint/banner";
-const MRAP: &str = "arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap";
-const DIRECTORY_BUCKET: &str = "reports--usw2-az1--x-s3";
-
-/// A `CreateSession` answer as S3 sends it (the session's keys).
-const EXPRESS_SESSION_XML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CreateSessionResult \
-     xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Credentials>\
-     <SessionToken>session+token/with=chars</SessionToken>\
-     <SecretAccessKey>session/Secret+Key=</SecretAccessKey>\
-     <AccessKeyId>ASIASESSIONEXAMPLE</AccessKeyId>\
-     <Expiration>2099-12-06T16:09:05Z</Expiration></Credentials></CreateSessionResult>";
 
 /// `presign --at FORMS_AT --region us-west-2 [flags] s3://BUCKET/k.txt`
 /// with the example keys and `vars` in the environment.
 fn presigned(bucket: &str, flags: &[&str], vars: &[(&str, &str)]) -> String {
-    let mut home = presign_test_support::Home::new();
-    home.set("AWS_ACCESS_KEY_ID", EXAMPLE_ID)
-        .set("AWS_SECRET_ACCESS_KEY", EXAMPLE_SECRET);
-    for (name, value) in vars {
-        home.set(name, value);
-    }
-    let uri = format!("s3://{bucket}/k.txt");
-    let mut args = vec!["--at", FORMS_AT, "--region", "us-west-2"];
-    args.extend_from_slice(flags);
-    args.push(&uri);
-    common::only_line(&common::presign_in(&home, &args).ok()).to_owned()
-}
-
-/// `url` with its credential scope's `/from/` part replaced by `/to/`.
-fn rescoped(url: &str, from: &str, to: &str) -> String {
-    let changed = url.replacen(&format!("%2F{from}%2F"), &format!("%2F{to}%2F"), 1);
-    assert_ne!(changed, url, "no %2F{from}%2F in {url}");
-    changed
+    common::host_forms::presigned_as((EXAMPLE_ID, EXAMPLE_SECRET), bucket, flags, vars)
 }
 
 /// `url` with the last hex digit of its signature changed.

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 
 pub(crate) mod container;
+pub(crate) mod host_forms;
 pub(crate) mod net;
 pub(crate) mod serve;
 pub(crate) mod servers;
