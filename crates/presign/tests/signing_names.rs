@@ -105,6 +105,31 @@ impl Case {
         AmzDate::parse_rfc3339(&self.time).unwrap().to_system_time()
     }
 
+    /// The URL `presign()` makes of the case.
+    fn our_url(&self) -> String {
+        presign(&self.request(), &self.credentials(), self.now())
+            .unwrap()
+            .url()
+            .to_owned()
+    }
+
+    fn method(&self) -> Method {
+        self.method.parse().unwrap()
+    }
+
+    /// A second after the case's instant: its URLs are fresh then.
+    fn later(&self) -> SystemTime {
+        self.now() + Duration::from_secs(1)
+    }
+
+    /// `verify`'s key lookup: `credentials` for the case's access key id.
+    fn lookup<'a>(
+        &'a self,
+        credentials: &'a Credentials,
+    ) -> impl Fn(&str) -> Option<Credentials> + Copy + 'a {
+        move |id: &str| (id == self.access_key_id).then(|| credentials.clone())
+    }
+
     fn header_refs(&self) -> Vec<(&str, &str)> {
         self.headers
             .iter()
@@ -210,18 +235,13 @@ fn every_signer_writes_botocores_url() {
 #[test]
 fn verify_accepts_every_case_and_botocores_url() {
     for case in document().cases {
-        let request = case.request();
         let credentials = case.credentials();
-        let now = case.now();
-        let ours = presign(&request, &credentials, now)
-            .unwrap()
-            .url()
-            .to_owned();
-        let lookup = |id: &str| (id == case.access_key_id).then(|| credentials.clone());
-        let method: Method = case.method.parse().unwrap();
+        let ours = case.our_url();
+        let lookup = case.lookup(&credentials);
+        let method = case.method();
         let headers = case.header_refs();
         let policy = VerifyPolicy::default();
-        let later = now + Duration::from_secs(1);
+        let later = case.later();
         for url in [&ours, &case.url] {
             let verified = verify(url, method, &headers, lookup, later, &policy)
                 .unwrap_or_else(|error| panic!("{}: {error}", case.name));
@@ -248,18 +268,13 @@ fn verify_accepts_every_case_and_botocores_url() {
 #[test]
 fn tampered_urls_are_refused() {
     for case in document().cases {
-        let request = case.request();
         let credentials = case.credentials();
-        let now = case.now();
-        let url = presign(&request, &credentials, now)
-            .unwrap()
-            .url()
-            .to_owned();
-        let lookup = |id: &str| (id == case.access_key_id).then(|| credentials.clone());
-        let method: Method = case.method.parse().unwrap();
+        let url = case.our_url();
+        let lookup = case.lookup(&credentials);
+        let method = case.method();
         let headers = case.header_refs();
         let policy = VerifyPolicy::default();
-        let later = now + Duration::from_secs(1);
+        let later = case.later();
         let (head, signature) = split_signature(&url);
         let mut tampered = vec![
             // Another object.
@@ -309,8 +324,8 @@ fn a_sigv4a_region_set_must_be_allowed_by_the_policy() {
         .find(|case| case.sigv4a.as_deref() == Some("us-east-1,us-west-2"))
         .unwrap();
     let credentials = case.credentials();
-    let lookup = |id: &str| (id == case.access_key_id).then(|| credentials.clone());
-    let later = case.now() + Duration::from_secs(1);
+    let lookup = case.lookup(&credentials);
+    let later = case.later();
     let only_east = VerifyPolicy::default().allowed_regions(["us-east-1"]);
     assert_eq!(
         verify(&case.url, Method::Get, &[], lookup, later, &only_east).unwrap_err(),
