@@ -64,7 +64,8 @@ impl HostSigning {
 /// A configuration's endpoint settings, kept to resolve any bucket.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct HostRules {
-    /// The rules' inputs; `force_path_style` follows `addressing`.
+    /// The rules' inputs but `force_path_style`, which [`Self::resolve`]
+    /// sets per bucket from `addressing`.
     pub(crate) settings: EndpointSettings,
     /// The addressing asked for (flag, profile, or auto).
     pub(crate) addressing: Addressing,

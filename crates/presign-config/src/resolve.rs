@@ -187,7 +187,9 @@ impl ResolvedConfig {
             use_fips: EndpointOptions::is_on(options.fips.as_ref()),
             use_dualstack: EndpointOptions::is_on(options.dualstack.as_ref()),
             accelerate: EndpointOptions::is_on(options.accelerate.as_ref()),
-            force_path_style: addressing == Addressing::Path,
+            // Set per bucket from `addressing` by `HostRules::resolve`
+            // (acceleration and ARNs turn path style off).
+            force_path_style: false,
             use_global_endpoint: options.us_east_1_legacy() && self.region == "us-east-1",
             use_arn_region: options.use_arn_region(),
             disable_multi_region_access_points: EndpointOptions::is_on(
