@@ -226,6 +226,30 @@ impl HostForm {
             Self::Control => "S3 control endpoint",
         }
     }
+
+    /// Whether the form's hosts take SigV2 presigned URLs (signature version
+    /// `s3`): bucket hosts (regional, global, accelerated) and custom
+    /// endpoints do; access points, Object Lambda, Outposts, S3 Express
+    /// and Multi-Region Access Points take SigV4 (SigV4A) only.
+    /// [`crate::presign_v2()`] refuses, on its own, what a request shows of
+    /// them (a signing name other than `s3`, a region set, a session
+    /// token); an account access point is signed as `s3`, so only its form
+    /// tells.
+    ///
+    /// # Example
+    /// ```
+    /// use presign::HostForm;
+    ///
+    /// assert!(HostForm::Regional.takes_sigv2());
+    /// assert!(!HostForm::AccessPoint.takes_sigv2());
+    /// ```
+    #[must_use]
+    pub fn takes_sigv2(self) -> bool {
+        matches!(
+            self,
+            Self::Regional | Self::Global | Self::Accelerate | Self::Custom
+        )
+    }
 }
 
 /// The endpoint botocore's S3 rules resolve, split the way
