@@ -73,7 +73,7 @@ pub(crate) fn fetch(
         .map(|token| vec![(IMDS_TOKEN_HEADER, token.as_str())])
         .unwrap_or_default();
     let list_url = imds_url(&plan.endpoint, IMDS_CREDENTIALS_PATH);
-    let listing = get(http, plan, &list_url, &headers, |_| Ok(()));
+    let listing = get(http, plan, &list_url, &headers, |body| Ok(body.to_vec()));
     let listing = listing.map_err(|failure| match failure {
         Failure::NoAnswer(cause) if !token_answered => CredentialsError::ImdsUnreachable {
             endpoint: endpoint.clone(),
@@ -102,21 +102,16 @@ pub(crate) fn fetch(
     let version = if token.is_some() { "IMDSv2" } else { "IMDSv1" };
     let source = format!("{source} (role '{role}', {version})");
     let role_url = format!("{list_url}{role}");
-    let body = get(http, plan, &role_url, &headers, |body| {
-        parse_imds_answer(body, String::new(), now).map(|_| ())
+    get(http, plan, &role_url, &headers, |body| {
+        parse_imds_answer(body, source.clone(), now)
     })
     .map_err(|failure| match failure {
         Failure::Unusable(problem) => CredentialsError::ImdsAnswer {
-            endpoint: endpoint.clone(),
-            role: role.clone(),
+            endpoint,
+            role,
             problem,
         },
         other => failed(plan, &role_url, other),
-    })?;
-    parse_imds_answer(&body, source, now).map_err(|problem| CredentialsError::ImdsAnswer {
-        endpoint,
-        role,
-        problem,
     })
 }
 
@@ -204,22 +199,23 @@ fn usable_token(body: Vec<u8>) -> Token {
     }
 }
 
-/// A GET, tried again (while attempts are left) after a failed connection,
-/// a status other than 200, an empty answer or one `check` refuses as not
-/// JSON; other problems `check` finds end the attempts.
-fn get(
+/// A GET whose answer `read` turns into what the caller wants, tried again
+/// (while attempts are left) after a failed connection, a status other
+/// than 200, an empty answer or one `read` refuses as not JSON; other
+/// problems `read` finds end the attempts.
+fn get<T>(
     http: &Http,
     plan: &InstanceMetadataPlan,
     url: &str,
     headers: &[(&str, &str)],
-    check: impl Fn(&[u8]) -> Result<(), JsonAnswerError>,
-) -> Result<Vec<u8>, Failure> {
+    read: impl Fn(&[u8]) -> Result<T, JsonAnswerError>,
+) -> Result<T, Failure> {
     let mut last = Failure::NoAnswer("no attempt".to_owned());
     for _ in 0..plan.attempts.max(1) {
         match exchange(http, "GET", url, headers, plan.timeout) {
             Ok((200, body)) if body.is_empty() => last = Failure::Empty,
-            Ok((200, body)) => match check(&body) {
-                Ok(()) => return Ok(body),
+            Ok((200, body)) => match read(&body) {
+                Ok(answer) => return Ok(answer),
                 Err(problem @ (JsonAnswerError::NotJson { .. } | JsonAnswerError::NotUtf8)) => {
                     last = Failure::Unusable(problem);
                 }
