@@ -65,7 +65,7 @@ pub(crate) fn fetch(
 
 /// `SSO role R in account A via profile 'p' (sso-session 's')`.
 fn description(plan: &SsoPlan) -> String {
-    let base = presign_config::CredentialSource::Sso(plan.clone()).describe();
+    let base = plan.describe();
     match &plan.session_name {
         Some(session) => format!("{base} (sso-session '{session}')"),
         None => format!("{base} (legacy sso_start_url)"),

@@ -101,10 +101,7 @@ impl CredentialSource {
                 plan.token_file.display(),
                 plan.origin
             ),
-            Self::Sso(plan) => format!(
-                "SSO role {} in account {} via profile '{}'",
-                plan.role_name, plan.account_id, plan.profile
-            ),
+            Self::Sso(plan) => plan.describe(),
             Self::Process(plan) => {
                 format!("credential_process of profile '{}'", plan.profile)
             }
@@ -217,6 +214,18 @@ pub struct SsoPlan {
     /// OIDC (`CreateToken`): `AWS_ENDPOINT_URL_SSO_OIDC`, else
     /// `https://oidc.REGION.amazonaws.com`.
     pub oidc_url: String,
+}
+
+impl SsoPlan {
+    /// `SSO role R in account A via profile 'p'`, as
+    /// [`CredentialSource::describe`] says it.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        format!(
+            "SSO role {} in account {} via profile '{}'",
+            self.role_name, self.account_id, self.profile
+        )
+    }
 }
 
 /// A profile's `credential_process`.
