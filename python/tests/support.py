@@ -2,7 +2,9 @@
 folder on sys.path; it holds no package named presign)."""
 
 import datetime
+import http.server
 import pathlib
+import threading
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE"
@@ -70,3 +72,43 @@ class FrozenBotocore:
                 frozen.now = None
 
         return _At()
+
+
+class Stub:
+    """A loopback HTTP server answering every GET and POST with
+    ``answer(method, path, body, headers)``, which returns ``(status,
+    content_type, payload)``; headers have lower-case names. It records each
+    request as ``(method, path, headers, body)`` in ``requests``."""
+
+    def __init__(self, answer):
+        self.requests = []
+        stub = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _reply(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length).decode() if length else ""
+                headers = {name.lower(): value for name, value in self.headers.items()}
+                stub.requests.append((self.command, self.path, headers, body))
+                status, content_type, payload = answer(self.command, self.path, body, headers)
+                data = payload if isinstance(payload, bytes) else payload.encode()
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = _reply
+
+            def log_message(self, *_args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        """Stops answering; the port refuses connections from now on."""
+        self.server.shutdown()
+        self.server.server_close()

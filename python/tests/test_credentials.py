@@ -10,12 +10,10 @@ refuses, presign refuses, naming the profile.
 """
 
 import datetime
-import http.server
 import json
 import stat
 import sys
 import textwrap
-import threading
 
 import boto3
 import botocore.exceptions
@@ -23,46 +21,12 @@ import pytest
 from botocore.config import Config
 
 import presign
+from support import Stub
 
 ENDPOINT = "http://127.0.0.1:9000"
 NOW = datetime.datetime(2026, 12, 6, 12, 0, tzinfo=datetime.timezone.utc)
 EXPIRATION = "2099-01-01T00:00:00Z"
 PARAMS = {"Bucket": "bucket", "Key": "dir/file name.txt"}
-
-
-class Stub:
-    """A loopback HTTP server answering every request with ``answer(handler)``."""
-
-    def __init__(self, answer):
-        self.requests = []
-        stub = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def _reply(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length).decode() if length else ""
-                headers = {name.lower(): value for name, value in self.headers.items()}
-                stub.requests.append((self.command, self.path, headers, body))
-                status, content_type, payload = answer(self.command, self.path, body)
-                data = payload.encode()
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            do_GET = do_POST = _reply
-
-            def log_message(self, *_args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
@@ -120,7 +84,7 @@ def sts_answer(action, key):
 def sts(monkeypatch):
     """A loopback STS answering AssumeRole and AssumeRoleWithWebIdentity."""
 
-    def answer(_method, _path, body):
+    def answer(_method, _path, body, _headers):
         action = "AssumeRoleWithWebIdentity" if "WithWebIdentity" in body else "AssumeRole"
         key = "ASIAWEBIDENTITY" if action == "AssumeRoleWithWebIdentity" else "ASIAASSUMED"
         return 200, "text/xml", sts_answer(action, key)
@@ -188,7 +152,7 @@ def test_container_credentials_sign_as_boto3(home, botocore_frozen, monkeypatch)
         "AccessKeyId": "ASIACONTAINER", "SecretAccessKey": "container-secret",
         "Token": "container-token", "Expiration": EXPIRATION,
     })
-    stub = Stub(lambda _method, _path, _body: (200, "application/json", answer))
+    stub = Stub(lambda _method, _path, _body, _headers: (200, "application/json", answer))
     try:
         monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", f"{stub.url}/v2/credentials")
         monkeypatch.setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "container-auth")

@@ -8,17 +8,15 @@ stub both are pointed at), Multi-Region Access Points (SigV4A: all but the
 signature, which verifies). What botocore refuses is refused, naming the part."""
 
 import datetime
-import http.server
 import json
 import os
 import subprocess
 import sys
-import threading
 
 import presign
 import pytest
 from botocore.config import Config
-from support import ACCESS_KEY, SECRET_KEY
+from support import ACCESS_KEY, SECRET_KEY, Stub
 
 NOW = datetime.datetime(2026, 12, 6, 16, 4, 5, tzinfo=datetime.timezone.utc)
 KEYS = {"aws_access_key_id": ACCESS_KEY, "aws_secret_access_key": SECRET_KEY}
@@ -232,43 +230,27 @@ print(json.dumps(client.generate_presigned_url("get_object",
     return json.loads(done.stdout)
 
 
-class CreateSessionStub:
+class CreateSessionStub(Stub):
     """A loopback S3 Express endpoint answering ``GET /BUCKET?session`` with
-    one fixed session, as S3 answers CreateSession; it records the calls."""
+    one fixed session, as S3 answers CreateSession; ``calls`` records the
+    calls as ``(path, headers)``."""
 
     SESSION = ("ASIASESSIONKEY", "session/secret+key", "session-token/+=")
 
     def __init__(self):
-        calls = self.calls = []
         key, secret, token = self.SESSION
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<CreateSessionResult '
+            'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Credentials>'
+            f"<SessionToken>{token}</SessionToken><SecretAccessKey>{secret}</SecretAccessKey>"
+            f"<AccessKeyId>{key}</AccessKeyId><Expiration>2099-01-01T00:00:00Z</Expiration>"
+            "</Credentials></CreateSessionResult>"
+        )
+        super().__init__(lambda _method, _path, _body, _headers: (200, "application/xml", body))
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                calls.append((self.path, {name.lower(): value for name, value in self.headers.items()}))
-                body = (
-                    '<?xml version="1.0" encoding="UTF-8"?>\n<CreateSessionResult '
-                    'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Credentials>'
-                    f"<SessionToken>{token}</SessionToken><SecretAccessKey>{secret}</SecretAccessKey>"
-                    f"<AccessKeyId>{key}</AccessKeyId><Expiration>2099-01-01T00:00:00Z</Expiration>"
-                    "</Credentials></CreateSessionResult>"
-                ).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/xml")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *_args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+    @property
+    def calls(self):
+        return [(path, headers) for _method, path, headers, _body in self.requests]
 
 
 @pytest.fixture

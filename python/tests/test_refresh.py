@@ -10,22 +10,21 @@ answers only because the Client releases the GIL while it fetches.
 """
 
 import datetime
-import http.server
 import itertools
 import json
-import threading
 import time
 import urllib.parse
 
 import pytest
 
 import presign
+from support import Stub
 
 AUTHORIZATION = "container-agent-token-python-71c2"
 LIFETIME = 4  # seconds
 
 
-class CredentialsEndpoint:
+class CredentialsEndpoint(Stub):
     """``GET /creds`` with the agent's ``Authorization``: new keys each time."""
 
     def __init__(self):
@@ -33,44 +32,28 @@ class CredentialsEndpoint:
         counter = itertools.count()
         issued = self.issued
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                if self.path != "/creds" or self.headers.get("Authorization") != AUTHORIZATION:
-                    self._answer(401, {"message": "refused"})
-                    return
-                n = next(counter)
-                expires = int(time.time()) + LIFETIME
-                key_id = f"ASIAPYTHONROTATE{n:04d}"
-                issued[key_id] = (f"py/Secret+{n}/{expires}", f"PySessionToken{n}x{expires}", expires)
-                self._answer(200, {
-                    "AccessKeyId": key_id,
-                    "SecretAccessKey": issued[key_id][0],
-                    "Token": issued[key_id][1],
-                    "Expiration": datetime.datetime.fromtimestamp(expires, datetime.timezone.utc)
-                    .strftime("%Y-%m-%dT%H:%M:%SZ"),
-                    "RoleArn": "arn:aws:iam::123456789012:role/python",
-                })
+        def answer(_method, path, _body, headers):
+            if path != "/creds" or headers.get("authorization") != AUTHORIZATION:
+                return 401, "application/json", json.dumps({"message": "refused"})
+            n = next(counter)
+            expires = int(time.time()) + LIFETIME
+            key_id = f"ASIAPYTHONROTATE{n:04d}"
+            issued[key_id] = (f"py/Secret+{n}/{expires}", f"PySessionToken{n}x{expires}", expires)
+            return 200, "application/json", json.dumps({
+                "AccessKeyId": key_id,
+                "SecretAccessKey": issued[key_id][0],
+                "Token": issued[key_id][1],
+                "Expiration": datetime.datetime.fromtimestamp(expires, datetime.timezone.utc)
+                .strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "RoleArn": "arn:aws:iam::123456789012:role/python",
+            })
 
-            def _answer(self, status, document):
-                body = json.dumps(document).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *_args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/creds"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        super().__init__(answer)
+        self.url += "/creds"
 
     def down(self):
         """The port refuses connections from now on."""
-        self.server.shutdown()
-        self.server.server_close()
+        self.close()
 
     def latest(self):
         return max(self.issued.items(), key=lambda item: item[1][2])
