@@ -11,7 +11,6 @@
 mod common;
 
 use std::collections::HashMap;
-use std::net::TcpListener;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -216,12 +215,7 @@ fn an_outage_keeps_the_last_keys_until_they_expire_then_503_until_the_stub_is_ba
 
 #[test]
 fn a_first_fetch_that_fails_stops_the_launch_naming_the_source() {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port(); // closed again: nothing listens there
-    let url = format!("http://127.0.0.1:{port}/creds");
+    let url = format!("{}/creds", presign_test_support::closed_port_url());
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("serve.toml");
     std::fs::write(&path, config()).unwrap();
