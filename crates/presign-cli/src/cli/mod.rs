@@ -4,11 +4,13 @@
 //!
 //! This file holds the top level: [`Cli`] (`presign [OPTIONS] <S3_URI>`),
 //! the [`Command`] list, and [`parse`], which also gathers the extra query
-//! parameters and headers in command-line order. Each command group's flags
-//! live beside it, as `commands/` is split: [`request`] (what every signed
-//! URL is made of), [`transfer`] (download, upload, send), [`multipart`],
-//! [`post`], [`check`] (inspect, verify), [`batch`], [`doctor`], [`serve`]
-//! and [`shell`] (completions, man).
+//! parameters and headers in command-line order ([`RequestExtras`], which
+//! each command that signs takes beside its own flags). Each command
+//! group's flags live beside it, as `commands/` is split: [`sign`] (the top
+//! level's own), [`request`] (what every signed URL is made of),
+//! [`transfer`] (download, upload, send), [`multipart`], [`post`],
+//! [`check`] (inspect, verify), [`batch`], [`doctor`], [`serve`] and
+//! [`shell`] (completions, man).
 
 mod batch;
 mod check;
@@ -18,11 +20,12 @@ mod post;
 mod request;
 mod serve;
 mod shell;
+mod sign;
 mod transfer;
 
 use multipart::refuse_for_multipart_create;
 
-use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub(crate) use batch::{BatchArgs, InputFormat, OutputFormat};
 pub(crate) use check::{InspectArgs, InspectOutput, VerifyArgs, VerifyPostArgs};
@@ -31,9 +34,12 @@ pub(crate) use multipart::{
     MultipartArgs, MultipartCommand, MultipartCreateArgs, MultipartUploadArgs, MultipartUploadsArgs,
 };
 pub(crate) use post::{ConditionArg, PostArgs, PostOutput};
-pub(crate) use request::{MethodArg, RequestArgs, SignatureVersionArgs, SigningArgs, meta_header};
+pub(crate) use request::{
+    MethodArg, RequestArgs, SignatureVersionArg, SignatureVersionArgs, SigningArgs, meta_header,
+};
 pub(crate) use serve::ServeArgs;
 pub(crate) use shell::{CompletionsArgs, ManArgs};
+pub(crate) use sign::{OutputArg, SignArgs};
 pub(crate) use transfer::{
     DownloadArgs, RetryArgs, SendArgs, TlsArgs, TransferArgs, UploadArgs, UploadMode,
 };
@@ -98,27 +104,9 @@ pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Option<Command>,
 
-    /// The object, as s3://BUCKET/KEY. Everything after BUCKET/ is the key,
-    /// verbatim: no decoding (`s3://bucket//x` is the key `/x`, `s3://bucket/a?b#c` is the
-    /// key `a?b#c`).
-    #[arg(value_name = "S3_URI", required = true)]
-    pub(crate) uri: Option<String>,
-
+    /// The top level's own flags: one object to sign.
     #[command(flatten)]
-    pub(crate) request: RequestArgs,
-
-    /// What to print: url (the URL alone), json (one object with every
-    /// value), curl (a ready-to-run command), explain (every signing step).
-    #[arg(long, value_enum, default_value_t = OutputArg::Url)]
-    pub(crate) output: OutputArg,
-
-    /// Show the secret access key and the derived signing key in explain and
-    /// json output. Off by default: they sign anything.
-    #[arg(long)]
-    pub(crate) show_secrets: bool,
-
-    #[command(flatten)]
-    pub(crate) version: SignatureVersionArgs,
+    pub(crate) sign: SignArgs,
 }
 
 /// Subcommands; without one, presign signs the S3_URI it is given.
@@ -163,14 +151,6 @@ pub(crate) enum Command {
     Serve(ServeArgs),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum OutputArg {
-    Url,
-    Json,
-    Curl,
-    Explain,
-}
-
 /// The parsed command line, with the extra query parameters and headers in
 /// the order they were given (across --query and its shorthands).
 #[derive(Debug)]
@@ -180,16 +160,26 @@ pub(crate) struct Invocation {
     pub(crate) headers: Vec<(String, String)>,
 }
 
+/// The extra query parameters and signed headers a command line adds to
+/// the request it signs, each list in the order given (--query and its
+/// shorthands; -H, --content-type and --content-md5, then --meta). Empty
+/// for the commands without request flags.
+#[derive(Debug, Default)]
+pub(crate) struct RequestExtras {
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: Vec<(String, String)>,
+}
+
 impl Invocation {
-    /// `--signature-version` of the command that signs with it (`presign`
-    /// and `presign batch`); `None` when not given.
-    pub(crate) fn signature_version(&self) -> Option<presign_config::SignatureVersion> {
-        let flag = match &self.cli.command {
-            Some(Command::Batch(batch)) => batch.version.signature_version,
-            None => self.cli.version.signature_version,
-            Some(_) => None,
-        };
-        flag.map(Into::into)
+    /// The command line, and the extras its request flags add (what each
+    /// command that signs takes beside its own flags).
+    pub(crate) fn into_parts(self) -> (Cli, RequestExtras) {
+        let Self {
+            cli,
+            query,
+            headers,
+        } = self;
+        (cli, RequestExtras { query, headers })
     }
 
     /// The request options of whichever command runs.
@@ -201,7 +191,7 @@ impl Invocation {
                 MultipartCommand::Create(create) => &create.request,
                 MultipartCommand::List(_)
                 | MultipartCommand::Abort(_)
-                | MultipartCommand::Uploads(_) => &self.cli.request,
+                | MultipartCommand::Uploads(_) => &self.cli.sign.request,
             },
             // Transfer, inspect, verify and post take no request options; the top level's
             // (all defaults, since they conflict with subcommands) stand in.
@@ -216,7 +206,7 @@ impl Invocation {
                 | Command::Post(_)
                 | Command::Serve(_),
             )
-            | None => &self.cli.request,
+            | None => &self.cli.sign.request,
         }
     }
 }
