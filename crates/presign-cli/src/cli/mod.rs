@@ -238,27 +238,13 @@ where
             .map(|m| in_command_line_order(m, args))
             .unwrap_or_default()
     };
-    let query = ordered(&[
-        ("queries", None),
-        ("version_id", Some("versionId")),
-        (
-            "response_content_disposition",
-            Some("response-content-disposition"),
-        ),
-        ("response_content_type", Some("response-content-type")),
-        ("response_cache_control", Some("response-cache-control")),
-        ("response_expires", Some("response-expires")),
-    ]);
+    let query = ordered(&request::QUERY_FLAGS);
     let mut invocation = Invocation {
         cli,
         query,
         headers: Vec::new(),
     };
-    let mut headers = ordered(&[
-        ("headers", None),
-        ("content_type", Some("content-type")),
-        ("content_md5", Some("content-md5")),
-    ]);
+    let mut headers = ordered(&request::HEADER_FLAGS);
     let meta = &invocation.request_args().meta;
     headers.extend(meta.iter().map(|(key, value)| meta_header(key, value)));
     invocation.headers = headers;

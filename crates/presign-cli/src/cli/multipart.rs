@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::{ArgMatches, Args, CommandFactory, Subcommand};
 
+use super::request::QUERY_FLAGS;
 use super::{Cli, InspectOutput, RequestArgs, RetryArgs, SigningArgs, TlsArgs};
 use crate::size::parse_size;
 
@@ -93,13 +94,7 @@ pub(crate) struct MultipartUploadsArgs {
     create s3://bucket/video.mp4 --size 7340032000 --part-size 64MiB --expires-in 12h > plan.json",
     // Each multipart request has its own method and query: these request
     // options are refused (refuse_for_multipart_create), so help omits them.
-    mut_arg("method", |arg| arg.hide(true)),
-    mut_arg("queries", |arg| arg.hide(true)),
-    mut_arg("version_id", |arg| arg.hide(true)),
-    mut_arg("response_content_disposition", |arg| arg.hide(true)),
-    mut_arg("response_content_type", |arg| arg.hide(true)),
-    mut_arg("response_cache_control", |arg| arg.hide(true)),
-    mut_arg("response_expires", |arg| arg.hide(true)),
+    hide_refused_by_create(),
 )]
 pub(crate) struct MultipartCreateArgs {
     /// The object, as s3://BUCKET/KEY (the key verbatim).
@@ -169,22 +164,32 @@ pub(crate) struct MultipartUploadArgs {
     pub(crate) signing: SigningArgs,
 }
 
+/// The request flags `multipart create` refuses (clap ids): the method and
+/// every flag that adds a query parameter.
+fn refused_by_create() -> impl Iterator<Item = &'static str> {
+    std::iter::once("method").chain(QUERY_FLAGS.iter().map(|(id, _)| *id))
+}
+
+/// `multipart create`'s help omits the request flags it refuses.
+trait HideRefusedByCreate {
+    fn hide_refused_by_create(self) -> Self;
+}
+
+impl HideRefusedByCreate for clap::Command {
+    /// Hides each refused flag with `mut_arg`, one at a time: `mut_arg`
+    /// moves the flag to the end of the list the completion scripts are
+    /// written from, so their order is this one.
+    fn hide_refused_by_create(self) -> Self {
+        refused_by_create().fold(self, |command, id| {
+            command.mut_arg(id, |arg| arg.hide(true))
+        })
+    }
+}
+
 /// `multipart create` signs several requests, each with its own method and
 /// query: the request options that would change them are refused.
 pub(super) fn refuse_for_multipart_create(matches: &ArgMatches) -> Result<(), clap::Error> {
-    let refused = [
-        ("method", "-X/--method"),
-        ("queries", "--query"),
-        ("version_id", "--version-id"),
-        (
-            "response_content_disposition",
-            "--response-content-disposition",
-        ),
-        ("response_content_type", "--response-content-type"),
-        ("response_cache_control", "--response-cache-control"),
-        ("response_expires", "--response-expires"),
-    ];
-    for (id, flag) in refused {
+    for id in refused_by_create() {
         if matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine) {
             // The error shows multipart create's usage, not the top level's.
             let mut command = Cli::command();
@@ -195,6 +200,10 @@ pub(super) fn refuse_for_multipart_create(matches: &ArgMatches) -> Result<(), cl
                 .ok_or_else(|| {
                     Cli::command().error(clap::error::ErrorKind::InvalidSubcommand, "create")
                 })?;
+            let flag = command
+                .get_arguments()
+                .find(|arg| arg.get_id() == id)
+                .map_or_else(|| id.to_owned(), flag_name);
             return Err(command.error(
                 clap::error::ErrorKind::ArgumentConflict,
                 format!(
@@ -206,6 +215,16 @@ pub(super) fn refuse_for_multipart_create(matches: &ArgMatches) -> Result<(), cl
         }
     }
     Ok(())
+}
+
+/// A flag as help writes it: `-X/--method`, `--query`.
+fn flag_name(arg: &clap::Arg) -> String {
+    match (arg.get_short(), arg.get_long()) {
+        (Some(short), Some(long)) => format!("-{short}/--{long}"),
+        (None, Some(long)) => format!("--{long}"),
+        (Some(short), None) => format!("-{short}"),
+        (None, None) => arg.get_id().to_string(),
+    }
 }
 
 #[cfg(test)]

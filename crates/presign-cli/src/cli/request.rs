@@ -11,6 +11,30 @@ use clap::{Args, ValueEnum};
 
 use crate::duration::parse_expires_in;
 
+/// The flags of [`RequestArgs`] that add a query parameter (clap ids), in
+/// the order their parameters are gathered, each with the parameter name it
+/// stands for; `None` for `--query`, whose values are name=value pairs.
+pub(super) const QUERY_FLAGS: [(&str, Option<&str>); 6] = [
+    ("queries", None),
+    ("version_id", Some("versionId")),
+    (
+        "response_content_disposition",
+        Some("response-content-disposition"),
+    ),
+    ("response_content_type", Some("response-content-type")),
+    ("response_cache_control", Some("response-cache-control")),
+    ("response_expires", Some("response-expires")),
+];
+
+/// The flags of [`RequestArgs`] that add a signed header with a fixed name
+/// (clap ids), as [`QUERY_FLAGS`]; `--meta` apart, as its header's name
+/// comes from its value.
+pub(super) const HEADER_FLAGS: [(&str, Option<&str>); 3] = [
+    ("headers", None),
+    ("content_type", Some("content-type")),
+    ("content_md5", Some("content-md5")),
+];
+
 /// What every presigned URL is made of, besides bucket and key.
 #[derive(Debug, Args)]
 pub(crate) struct RequestArgs {
