@@ -83,8 +83,8 @@ fn run(invocation: Invocation) -> anyhow::Result<ExitCode> {
         Some(Command::Doctor(args)) => {
             let report = commands::doctor::run(args, &extras, &env, SystemTime::now())?;
             let text = match args.output {
-                cli::DoctorOutput::Text => report.text(),
-                cli::DoctorOutput::Json => report.json(),
+                cli::InspectOutput::Text => report.text(),
+                cli::InspectOutput::Json => report.json(),
             };
             print_all(&text)?;
             Ok(if report.failed() {

@@ -31,6 +31,8 @@ pub(crate) struct InspectArgs {
     pub(crate) at: Option<String>,
 }
 
+/// `--output text|json`: of `inspect`, and of `doctor` and `multipart
+/// list|uploads` too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum InspectOutput {
     Text,

@@ -1,8 +1,8 @@
 //! `presign doctor`'s flags and help.
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
-use super::{RequestArgs, TlsArgs};
+use super::{InspectOutput, RequestArgs, TlsArgs};
 
 const DOCTOR_AFTER_HELP: &str = "\
 Checks, in order (a failed one skips those that need it):
@@ -41,18 +41,12 @@ pub(crate) struct DoctorArgs {
     /// text (one check a line, details and fixes indented) or json (one
     /// object: {"checks": [{"name", "status", "summary", "details", "fix"}],
     /// "status"}).
-    #[arg(long, value_enum, default_value_t = DoctorOutput::Text)]
-    pub(crate) output: DoctorOutput,
+    #[arg(long, value_enum, default_value_t = InspectOutput::Text)]
+    pub(crate) output: InspectOutput,
 
     #[command(flatten)]
     pub(crate) tls: TlsArgs,
 
     #[command(flatten)]
     pub(crate) request: RequestArgs,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum DoctorOutput {
-    Text,
-    Json,
 }

@@ -29,7 +29,7 @@ use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub(crate) use batch::{BatchArgs, InputFormat, OutputFormat};
 pub(crate) use check::{InspectArgs, InspectOutput, VerifyArgs, VerifyPostArgs};
-pub(crate) use doctor::{DoctorArgs, DoctorOutput};
+pub(crate) use doctor::DoctorArgs;
 pub(crate) use multipart::{
     MultipartArgs, MultipartCommand, MultipartCreateArgs, MultipartUploadArgs, MultipartUploadsArgs,
 };
