@@ -39,7 +39,7 @@ pub(crate) use request::{
 };
 pub(crate) use serve::ServeArgs;
 pub(crate) use shell::{CompletionsArgs, ManArgs};
-pub(crate) use sign::{OutputArg, SignArgs};
+pub(crate) use sign::{OutputArg, ShowSecretsArgs, SignArgs};
 pub(crate) use transfer::{
     DownloadArgs, RetryArgs, SendArgs, TlsArgs, TransferArgs, UploadArgs, UploadMode,
 };

@@ -2,8 +2,8 @@
 
 use clap::{Args, ValueEnum};
 
-use super::SigningArgs;
 use super::request::parse_pair;
+use super::{ShowSecretsArgs, SigningArgs};
 use crate::size::parse_size;
 
 const POST_AFTER_HELP: &str = "\
@@ -102,10 +102,8 @@ pub(crate) struct PostArgs {
     #[arg(long, value_enum, default_value_t = PostOutput::Json)]
     pub(crate) output: PostOutput,
 
-    /// Show the secret access key and the derived signing key in explain and
-    /// json output. Off by default: they sign anything.
-    #[arg(long)]
-    pub(crate) show_secrets: bool,
+    #[command(flatten)]
+    pub(crate) secrets: ShowSecretsArgs,
 
     #[command(flatten)]
     pub(crate) signing: SigningArgs,

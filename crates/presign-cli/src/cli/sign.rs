@@ -22,13 +22,20 @@ pub(crate) struct SignArgs {
     #[arg(long, value_enum, default_value_t = OutputArg::Url)]
     pub(crate) output: OutputArg,
 
+    #[command(flatten)]
+    pub(crate) secrets: ShowSecretsArgs,
+
+    #[command(flatten)]
+    pub(crate) version: SignatureVersionArgs,
+}
+
+/// `--show-secrets`, of `presign` and `presign post`.
+#[derive(Debug, Args)]
+pub(crate) struct ShowSecretsArgs {
     /// Show the secret access key and the derived signing key in explain and
     /// json output. Off by default: they sign anything.
     #[arg(long)]
     pub(crate) show_secrets: bool,
-
-    #[command(flatten)]
-    pub(crate) version: SignatureVersionArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

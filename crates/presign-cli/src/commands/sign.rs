@@ -81,12 +81,13 @@ pub(crate) fn run(
     };
     let resolved = resolve::resolve(flags, bucket, key, env, now)?;
     if resolved.signature_version.value == presign_config::SignatureVersion::S3 {
-        return super::sign_v2::sign(resolved, args.show_secrets)
+        return super::sign_v2::sign(resolved, args.secrets.show_secrets)
             .map(|signed| Outcome::V2(Box::new(signed)));
     }
     let presigned = presign::presign(&resolved.request, &resolved.credentials, resolved.signed_at)
         .map_err(resolve::with_cli_hint)?;
     let secrets = args
+        .secrets
         .show_secrets
         .then(|| Secrets::derive(&resolved.credentials, presigned.credential_scope()));
     Ok(Outcome::V4(Box::new(Signed {
