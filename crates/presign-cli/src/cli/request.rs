@@ -2,8 +2,10 @@
 //! query parameters with their shorthands ([`RequestArgs`]), and where, as
 //! whom and for how long it is signed ([`SigningArgs`], [`EndpointFlags`],
 //! [`SignatureVersionArgs`]). Shared by `presign`, `batch`, `doctor`,
-//! `post`, `multipart` and `upload --multipart`; the `Name: value` and
-//! `name=value` value parsers are here too.
+//! `post`, `multipart` and `upload --multipart`. Also here: which flags add
+//! a query parameter or a header ([`QUERY_FLAGS`], [`HEADER_FLAGS`]), the
+//! header `--meta` stands for ([`meta_header`]), and the `Name: value` and
+//! `name=value` value parsers.
 
 use std::path::PathBuf;
 

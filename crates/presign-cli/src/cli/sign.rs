@@ -1,4 +1,5 @@
-//! `presign S3_URI`: the top level's own flags, which sign one object.
+//! `presign S3_URI`: the top level's own flags, which sign one object, and
+//! `--show-secrets` ([`ShowSecretsArgs`], which `presign post` takes too).
 
 use clap::{Args, ValueEnum};
 

@@ -1,7 +1,7 @@
 //! The commands that send a request through a presigned URL: `download`,
 //! `upload` (its four ways, [`UploadMode`]) and `send`, with what they all
 //! take: extra headers ([`TransferArgs`]), trust ([`TlsArgs`]) and retries
-//! ([`RetryArgs`]).
+//! ([`RetryArgs`]); `doctor` and `multipart` take the last two as well.
 
 use std::path::PathBuf;
 
