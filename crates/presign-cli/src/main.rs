@@ -41,7 +41,7 @@ fn main() -> ExitCode {
             return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(EXIT_USAGE));
         }
     };
-    match run(&invocation) {
+    match run(invocation) {
         Ok(code) => code,
         // A closed pipe (`presign ... | head -c 10`) means the reader has what
         // it wanted: exit quietly and successfully.
@@ -53,42 +53,38 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(invocation: &Invocation) -> anyhow::Result<ExitCode> {
+/// Runs the command: each gets its own flags (and, when it signs, the
+/// extras its request flags add), the environment and the clock's reading.
+fn run(invocation: Invocation) -> anyhow::Result<ExitCode> {
+    let (cli, extras) = invocation.into_parts();
     let env = presign_config::Environment::from_process();
-    match &invocation.cli.command {
-        Some(Command::Batch(args)) => {
-            let input: Box<dyn std::io::Read> = match &args.input {
-                Some(path) => Box::new(files::open(path, "--input ")?),
-                None => Box::new(std::io::stdin().lock()),
-            };
-            let streams = batch::Streams {
-                input,
-                output: Box::new(std::io::BufWriter::with_capacity(
-                    1 << 20,
-                    std::io::stdout(),
-                )),
-                errors: Box::new(std::io::stderr()),
-            };
-            Ok(
-                match batch::run(invocation, args, &env, SystemTime::now(), streams)? {
-                    Outcome::AllSigned => ExitCode::SUCCESS,
-                    Outcome::SkippedLines(_) => ExitCode::from(EXIT_SOME_REFUSED),
-                },
-            )
+    match &cli.command {
+        Some(Command::Batch(args)) => run_batch(args, &extras, &env),
+        Some(Command::Download(args)) => {
+            transfer_exit(commands::transfer::download::run(args, SystemTime::now()))
         }
-        Some(
-            Command::Download(_) | Command::Upload(_) | Command::Multipart(_) | Command::Send(_),
-        ) => Ok(transfer_exit(run_transfer(invocation, &env)?)),
+        Some(Command::Upload(args)) => {
+            transfer_exit(commands::transfer::upload::run(args, SystemTime::now()))
+        }
+        Some(Command::Multipart(args)) => transfer_exit(commands::multipart::run(
+            args,
+            &extras,
+            &env,
+            SystemTime::now(),
+        )),
+        Some(Command::Send(args)) => {
+            transfer_exit(commands::transfer::send::run(args, SystemTime::now()))
+        }
         Some(Command::Inspect(args)) => {
             let text = commands::inspect::run(args, SystemTime::now())?;
             print_all(&text)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Doctor(args)) => {
-            let report = commands::doctor::run(invocation, args, &env, SystemTime::now())?;
+            let report = commands::doctor::run(args, &extras, &env, SystemTime::now())?;
             let text = match args.output {
-                cli::DoctorOutput::Text => report.text(),
-                cli::DoctorOutput::Json => report.json(),
+                cli::InspectOutput::Text => report.text(),
+                cli::InspectOutput::Json => report.json(),
             };
             print_all(&text)?;
             Ok(if report.failed() {
@@ -123,41 +119,57 @@ fn run(invocation: &Invocation) -> anyhow::Result<ExitCode> {
             print_all(&text)?;
             Ok(ExitCode::SUCCESS)
         }
-        None => {
-            let uri = invocation.cli.uri.as_deref().unwrap_or_default();
-            let (text, warnings) =
-                match commands::sign::run(invocation, uri, &env, SystemTime::now())? {
-                    commands::sign::Outcome::V4(signed) => (
-                        output::render(invocation.cli.output, &signed),
-                        commands::sign::warnings(&signed),
-                    ),
-                    commands::sign::Outcome::V2(signed) => (
-                        output::sigv2::render(invocation.cli.output, &signed),
-                        commands::sign_v2::warnings(&signed),
-                    ),
-                };
-            for warning in warnings {
-                eprintln!("presign: {warning}");
-            }
-            print_all(&text)?;
-            Ok(ExitCode::SUCCESS)
-        }
+        None => run_sign(&cli.sign, &extras, &env),
     }
 }
 
-/// The commands that send requests: download, upload, multipart, send.
-fn run_transfer(
-    invocation: &Invocation,
+/// `presign batch`: keys from the input (a file or stdin), URLs to stdout.
+fn run_batch(
+    args: &cli::BatchArgs,
+    extras: &cli::RequestExtras,
     env: &presign_config::Environment,
-) -> anyhow::Result<commands::transfer::Outcome> {
-    let now = SystemTime::now();
-    match &invocation.cli.command {
-        Some(Command::Download(args)) => commands::transfer::download::run(args, now),
-        Some(Command::Upload(args)) => commands::transfer::upload::run(args, now),
-        Some(Command::Multipart(args)) => commands::multipart::run(invocation, args, env, now),
-        Some(Command::Send(args)) => commands::transfer::send::run(args, now),
-        _ => Err(anyhow::anyhow!("not a transfer command")),
+) -> anyhow::Result<ExitCode> {
+    let input: Box<dyn std::io::Read> = match &args.input {
+        Some(path) => Box::new(files::open(path, "--input ")?),
+        None => Box::new(std::io::stdin().lock()),
+    };
+    let streams = batch::Streams {
+        input,
+        output: Box::new(std::io::BufWriter::with_capacity(
+            1 << 20,
+            std::io::stdout(),
+        )),
+        errors: Box::new(std::io::stderr()),
+    };
+    Ok(
+        match batch::run(args, extras, env, SystemTime::now(), streams)? {
+            Outcome::AllSigned => ExitCode::SUCCESS,
+            Outcome::SkippedLines(_) => ExitCode::from(EXIT_SOME_REFUSED),
+        },
+    )
+}
+
+/// `presign S3_URI`: one URL, in the chosen output, warnings on stderr.
+fn run_sign(
+    args: &cli::SignArgs,
+    extras: &cli::RequestExtras,
+    env: &presign_config::Environment,
+) -> anyhow::Result<ExitCode> {
+    let (text, warnings) = match commands::sign::run(args, extras, env, SystemTime::now())? {
+        commands::sign::Outcome::V4(signed) => (
+            output::render(args.output, &signed),
+            commands::sign::warnings(&signed),
+        ),
+        commands::sign::Outcome::V2(signed) => (
+            output::sigv2::render(args.output, &signed),
+            commands::sign_v2::warnings(&signed),
+        ),
+    };
+    for warning in warnings {
+        eprintln!("presign: {warning}");
     }
+    print_all(&text)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Writes `text` to stdout and flushes it (a closed pipe is an error the
@@ -168,12 +180,13 @@ fn print_all(text: &str) -> std::io::Result<()> {
     stdout.flush()
 }
 
-/// 0 when the server accepted the request, 1 when it refused it.
-fn transfer_exit(outcome: commands::transfer::Outcome) -> ExitCode {
-    match outcome {
+/// 0 when the server accepted the request (download, upload, multipart,
+/// send), 1 when it refused it.
+fn transfer_exit(outcome: anyhow::Result<commands::transfer::Outcome>) -> anyhow::Result<ExitCode> {
+    Ok(match outcome? {
         commands::transfer::Outcome::Accepted => ExitCode::SUCCESS,
         commands::transfer::Outcome::Rejected => ExitCode::from(EXIT_REJECTED),
-    }
+    })
 }
 
 /// 0 with the summary on stdout when the URL is valid; 1 with the reason on

@@ -14,7 +14,7 @@ use presign_config::{
 use presign_credentials::ExpressSessions;
 use presign_credentials::Fetcher;
 
-use crate::cli::{Invocation, SigningArgs};
+use crate::cli::{RequestArgs, RequestExtras, SignatureVersionArg, SigningArgs};
 
 /// A request ready to sign (a [`PresignRequest`], or another request such as
 /// a [`presign::PostPolicy`]), and where each input came from.
@@ -50,29 +50,42 @@ pub(crate) struct Resolved<R = PresignRequest> {
     pub(crate) signature_version: Sourced<SignatureVersion>,
 }
 
-/// Resolves the request options of `invocation` for `bucket`/`key`. `now` is
-/// the clock's reading, used unless `--at` is given.
+/// What a command signs, from its command line.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RequestFlags<'a> {
+    /// The method, the signing options, and the header and query flags.
+    pub(crate) args: &'a RequestArgs,
+    /// The query parameters and headers those flags add, in command-line
+    /// order.
+    pub(crate) extras: &'a RequestExtras,
+    /// `--signature-version`, of the commands that have it (`presign` and
+    /// `presign batch`); `None` when not given.
+    pub(crate) signature_version: Option<SignatureVersionArg>,
+}
+
+/// Resolves the request `flags` describe for `bucket`/`key`. `now` is the
+/// clock's reading, used unless `--at` is given.
 pub(crate) fn resolve(
-    invocation: &Invocation,
+    flags: RequestFlags<'_>,
     bucket: &str,
     key: &str,
     env: &Environment,
     now: SystemTime,
 ) -> anyhow::Result<Resolved> {
-    let args = invocation.request_args();
+    let args = flags.args;
     let mut resolved = resolve_target(&args.signing, bucket, env, now, |target| {
         Ok(target.request(
             args.method.into(),
             key,
             Duration::from_secs(args.signing.expires_in),
-            &invocation.query,
-            &invocation.headers,
+            &flags.extras.query,
+            &flags.extras.headers,
         ))
     })?;
     // The flag wins over the profile.
-    if let Some(version) = invocation.signature_version() {
+    if let Some(version) = flags.signature_version {
         resolved.signature_version = Sourced {
-            value: version,
+            value: version.into(),
             source: "--signature-version".to_owned(),
         };
     }

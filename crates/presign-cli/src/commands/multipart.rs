@@ -15,29 +15,31 @@ use presign_config::Environment;
 use serde::Serialize;
 
 use crate::cli::{
-    InspectOutput, Invocation, MultipartArgs, MultipartCommand, MultipartCreateArgs,
-    MultipartUploadArgs, MultipartUploadsArgs,
+    InspectOutput, MultipartArgs, MultipartCommand, MultipartCreateArgs, MultipartUploadArgs,
+    MultipartUploadsArgs, RequestExtras,
 };
 use crate::commands::transfer::Outcome;
 use crate::commands::transfer::multipart::calls::{self, CallError};
 use crate::commands::transfer::multipart::plan_file::{self, FORMAT, PlanFile, PlanPart};
 use crate::commands::transfer::multipart::{Signer, UploadUrls};
 use crate::commands::transfer::retry::RetryPolicy;
-use crate::resolve;
+use crate::resolve::{self, RequestFlags};
 use crate::size::human;
 
 /// The least expiry of the CreateMultipartUpload URL presign sends itself.
 const CREATE_EXPIRES_SECS: u64 = 900;
 
-/// Runs a `presign multipart` subcommand.
+/// Runs a `presign multipart` subcommand. `extras` are the headers of
+/// `create`'s request flags, in command-line order (its query flags are
+/// refused).
 pub(crate) fn run(
-    invocation: &Invocation,
     args: &MultipartArgs,
+    extras: &RequestExtras,
     env: &Environment,
     now: SystemTime,
 ) -> anyhow::Result<Outcome> {
     match &args.command {
-        MultipartCommand::Create(create_args) => create(invocation, create_args, env, now),
+        MultipartCommand::Create(create_args) => create(create_args, extras, env, now),
         MultipartCommand::List(list_args) => list(list_args, env, now),
         MultipartCommand::Abort(abort_args) => abort(abort_args, env, now),
         MultipartCommand::Uploads(uploads_args) => uploads(uploads_args, env, now),
@@ -147,8 +149,8 @@ fn print_note(note: &str) {
 
 /// `presign multipart create`.
 fn create(
-    invocation: &Invocation,
     args: &MultipartCreateArgs,
+    extras: &RequestExtras,
     env: &Environment,
     now: SystemTime,
 ) -> anyhow::Result<Outcome> {
@@ -160,7 +162,12 @@ fn create(
         None => PartPlan::new(args.size),
     }
     .map_err(|error| anyhow!("{error} (--size {}, --part-size)", args.size))?;
-    let resolved = resolve::resolve(invocation, bucket, key, env, now)?;
+    let flags = RequestFlags {
+        args: &args.request,
+        extras,
+        signature_version: None,
+    };
+    let resolved = resolve::resolve(flags, bucket, key, env, now)?;
     let signed_at = resolved.signed_at;
     let sign = |request: &presign::PresignRequest| -> anyhow::Result<presign::Presigned> {
         presign::presign(request, &resolved.credentials, signed_at).map_err(resolve::with_cli_hint)
@@ -168,13 +175,13 @@ fn create(
     // The create request is sent at once, by presign: its URL need not be
     // as short-lived as the plan's (`--expires-in 1` still gets the upload
     // made on a slow machine).
-    let expires_in = invocation.request_args().signing.expires_in;
+    let expires_in = args.request.signing.expires_in;
     let create_object = resolved.target().request(
         Method::Get,
         key,
         Duration::from_secs(expires_in.max(CREATE_EXPIRES_SECS)),
         &[],
-        &invocation.headers,
+        &extras.headers,
     );
     let created_request = sign(&create_multipart_upload(&create_object))?;
     let mut output: Box<dyn Write> = match &args.plan_file {
@@ -200,7 +207,7 @@ fn create(
     };
     let plan = plan_for(
         &resolved,
-        invocation,
+        expires_in,
         key,
         &layout,
         &created.upload_id,
@@ -240,10 +247,11 @@ fn create(
     Ok(Outcome::Accepted)
 }
 
-/// The plan of a created upload: every URL signed by `sign`.
+/// The plan of a created upload: every URL signed by `sign`, valid for
+/// `expires_in` seconds.
 fn plan_for(
     resolved: &resolve::Resolved,
-    invocation: &Invocation,
+    expires_in: u64,
     key: &str,
     layout: &PartPlan,
     upload_id: &str,
@@ -251,13 +259,10 @@ fn plan_for(
 ) -> anyhow::Result<PlanFile> {
     // The parts' URLs sign only the host: the object's headers went with
     // the create request.
-    let bare = resolved.target().request(
-        Method::Get,
-        key,
-        Duration::from_secs(invocation.request_args().signing.expires_in),
-        &[],
-        &[],
-    );
+    let bare =
+        resolved
+            .target()
+            .request(Method::Get, key, Duration::from_secs(expires_in), &[], &[]);
     let upload = MultipartUpload::new(&bare, upload_id)?;
     let mut parts = Vec::with_capacity(layout.part_count() as usize);
     for part in layout.parts() {

@@ -44,6 +44,7 @@ pub(crate) fn run(
     let post = presign::presign_post(&resolved.request, &resolved.credentials, resolved.signed_at)
         .map_err(resolve::with_cli_hint)?;
     let secrets = args
+        .secrets
         .show_secrets
         .then(|| Secrets::derive(&resolved.credentials, post.credential_scope()));
     Ok(SignedPost {

@@ -6,8 +6,8 @@ use anyhow::anyhow;
 use presign::{CredentialScope, Credentials, Presigned, SigningKey};
 use zeroize::Zeroizing;
 
-use crate::cli::Invocation;
-use crate::resolve::{self, Resolved};
+use crate::cli::{RequestExtras, SignArgs};
+use crate::resolve::{self, RequestFlags, Resolved};
 use crate::s3_uri;
 use presign_config::Environment;
 
@@ -64,23 +64,30 @@ pub(crate) enum Outcome {
 }
 
 /// Signs the S3_URI of the command line, with the signature version the
-/// flag, else the profile, chooses.
+/// flag, else the profile, chooses. `extras` are the query parameters and
+/// headers of `args`' request flags, in command-line order.
 pub(crate) fn run(
-    invocation: &Invocation,
-    uri: &str,
+    args: &SignArgs,
+    extras: &RequestExtras,
     env: &Environment,
     now: SystemTime,
 ) -> anyhow::Result<Outcome> {
+    let uri = args.uri.as_deref().unwrap_or_default();
     let (bucket, key) = s3_uri::parse(uri).map_err(|message| anyhow!(message))?;
-    let resolved = resolve::resolve(invocation, bucket, key, env, now)?;
+    let flags = RequestFlags {
+        args: &args.request,
+        extras,
+        signature_version: args.version.signature_version,
+    };
+    let resolved = resolve::resolve(flags, bucket, key, env, now)?;
     if resolved.signature_version.value == presign_config::SignatureVersion::S3 {
-        return super::sign_v2::sign(invocation, resolved)
+        return super::sign_v2::sign(resolved, args.secrets.show_secrets)
             .map(|signed| Outcome::V2(Box::new(signed)));
     }
     let presigned = presign::presign(&resolved.request, &resolved.credentials, resolved.signed_at)
         .map_err(resolve::with_cli_hint)?;
-    let secrets = invocation
-        .cli
+    let secrets = args
+        .secrets
         .show_secrets
         .then(|| Secrets::derive(&resolved.credentials, presigned.credential_scope()));
     Ok(Outcome::V4(Box::new(Signed {

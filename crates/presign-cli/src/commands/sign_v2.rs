@@ -3,7 +3,6 @@
 
 use presign::PresignedUrlV2;
 
-use crate::cli::Invocation;
 use crate::resolve::{self, Resolved};
 
 /// A SigV2 URL and what went into it. The secret access key is shown only
@@ -15,15 +14,16 @@ pub(crate) struct SignedV2 {
     pub(crate) show_secrets: bool,
 }
 
-/// Signs the request `resolved` holds with SigV2.
-pub(crate) fn sign(invocation: &Invocation, resolved: Resolved) -> anyhow::Result<SignedV2> {
+/// Signs the request `resolved` holds with SigV2; `show_secrets` is
+/// `--show-secrets`.
+pub(crate) fn sign(resolved: Resolved, show_secrets: bool) -> anyhow::Result<SignedV2> {
     let presigned =
         presign::presign_v2(&resolved.request, &resolved.credentials, resolved.signed_at)
             .map_err(resolve::with_cli_hint)?;
     Ok(SignedV2 {
         presigned,
         resolved,
-        show_secrets: invocation.cli.show_secrets,
+        show_secrets,
     })
 }
 

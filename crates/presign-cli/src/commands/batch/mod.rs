@@ -23,8 +23,8 @@ use presign_config::{Environment, ResolvedCredentials};
 use presign_credentials::CredentialsProvider;
 use zeroize::Zeroizing;
 
-use crate::cli::{BatchArgs, Invocation};
-use crate::resolve;
+use crate::cli::{BatchArgs, RequestExtras};
+use crate::resolve::{self, RequestFlags};
 use crate::s3_uri;
 use line::{LineContext, LineErrors, Scratch};
 use renew::Contexts;
@@ -51,10 +51,12 @@ pub(crate) struct Streams<'a> {
     pub(crate) errors: Box<dyn Write + Send + 'a>,
 }
 
-/// Runs a batch. `now` is the clock's reading, used unless `--at` is given.
+/// Runs a batch. `extras` are the query parameters and headers of `args`'
+/// request flags, in command-line order; `now` is the clock's reading, used
+/// unless `--at` is given.
 pub(crate) fn run(
-    invocation: &Invocation,
     args: &BatchArgs,
+    extras: &RequestExtras,
     env: &Environment,
     now: SystemTime,
     streams: Streams<'_>,
@@ -70,7 +72,12 @@ pub(crate) fn run(
             ));
         }
     };
-    let resolved = resolve::resolve(invocation, bucket, "", env, now)?;
+    let flags = RequestFlags {
+        args: &args.request,
+        extras,
+        signature_version: args.version.signature_version,
+    };
+    let resolved = resolve::resolve(flags, bucket, "", env, now)?;
     let first = LineContext::new(
         &resolved,
         prefix,
@@ -83,7 +90,7 @@ pub(crate) fn run(
     for warning in resolve::warnings(&resolved, first.signer.expires_at()) {
         writeln!(errors, "presign: {warning}")?;
     }
-    let signing = &invocation.request_args().signing;
+    let signing = &args.request.signing;
     // Temporary credentials are refreshed over a long input, unless the
     // user fixed the signing instant.
     // An S3 Express session is fetched once: renewing the IAM keys under it

@@ -15,8 +15,8 @@ use presign::{Addressing, Method, Presigned};
 use presign_config::{Environment, Target};
 use presign_http::{Failure, Http, Probe};
 
-use crate::cli::{DoctorArgs, Invocation};
-use crate::resolve::{self, Resolved};
+use crate::cli::{DoctorArgs, RequestExtras};
+use crate::resolve::{self, RequestFlags, Resolved};
 use crate::s3_uri;
 pub(crate) use report::Report;
 use report::{Check, Status};
@@ -36,10 +36,12 @@ const CONFIGURATION: &str = "configuration";
 const ENDPOINT: &str = "endpoint";
 const OBJECT: &str = "object";
 
-/// Runs every check. `Err` is bad usage (a malformed S3 URI or `--at`).
+/// Runs every check. `extras` are the query parameters and headers of
+/// `args`' request flags, in command-line order. `Err` is bad usage (a
+/// malformed S3 URI or `--at`).
 pub(crate) fn run(
-    invocation: &Invocation,
     args: &DoctorArgs,
+    extras: &RequestExtras,
     env: &Environment,
     now: SystemTime,
 ) -> anyhow::Result<Report> {
@@ -60,7 +62,7 @@ pub(crate) fn run(
     let local_clock = || clock_base + started.elapsed();
     let mut checks = Vec::new();
 
-    let setup = configuration(invocation, args, env, bucket.unwrap_or(NO_BUCKET), key, now);
+    let setup = configuration(args, extras, env, bucket.unwrap_or(NO_BUCKET), key, now);
     let (resolved, http) = match setup {
         Ok((check, resolved, http)) => {
             checks.push(check);
@@ -122,15 +124,20 @@ pub(crate) fn run(
 /// The configuration check: resolves everything presigning resolves, plus
 /// the HTTP agent (trust, proxy).
 fn configuration(
-    invocation: &Invocation,
     args: &DoctorArgs,
+    extras: &RequestExtras,
     env: &Environment,
     bucket: &str,
     key: &str,
     now: SystemTime,
 ) -> Result<(Check, Resolved, Http), Check> {
     let fix = "see the message: it names the setting to change";
-    let resolved = resolve::resolve(invocation, bucket, key, env, now)
+    let flags = RequestFlags {
+        args: &args.request,
+        extras,
+        signature_version: None,
+    };
+    let resolved = resolve::resolve(flags, bucket, key, env, now)
         .map_err(|error| Check::fail(CONFIGURATION, format!("{error:#}"), fix))?;
     let http = crate::http::client(&args.tls, args.request.signing.profile.as_deref(), env)
         .map_err(|error| Check::fail(CONFIGURATION, format!("{error:#}"), fix))?;
