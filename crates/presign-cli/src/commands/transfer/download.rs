@@ -406,17 +406,8 @@ impl Download<'_> {
                 partial.write_meta(&fresh)?;
                 meta = Some(fresh);
             }
-            let mut file = open_at(&partial.data, offset)?;
-            bar.set_length(total.unwrap_or(0));
-            bar.set_position(offset);
-            let streamed = stream(
-                &mut response,
-                &mut file,
-                &partial.data.display().to_string(),
-                &bar,
-            )?;
-            drop(file);
-            let received = partial.len();
+            let (streamed, received) =
+                stream_into_partial(&mut response, &partial, offset, total, &bar)?;
             match streamed {
                 Streamed::Complete if total.is_none_or(|total| received == total) => {
                     bar.finish_and_clear();
@@ -690,6 +681,29 @@ fn open_device(path: &Path) -> anyhow::Result<File> {
         .write(true)
         .open(path)
         .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Streams the body into the partial file from `offset` on, the bar at
+/// `offset` of `total`; how the stream ended, and the partial file's length
+/// then.
+fn stream_into_partial(
+    response: &mut ureq::http::Response<ureq::Body>,
+    partial: &PartialFiles,
+    offset: u64,
+    total: Option<u64>,
+    bar: &ProgressBar,
+) -> anyhow::Result<(Streamed, u64)> {
+    let mut file = open_at(&partial.data, offset)?;
+    bar.set_length(total.unwrap_or(0));
+    bar.set_position(offset);
+    let streamed = stream(
+        response,
+        &mut file,
+        &partial.data.display().to_string(),
+        bar,
+    )?;
+    drop(file);
+    Ok((streamed, partial.len()))
 }
 
 /// Copies the body into `out` (`name` in messages); an error writing is the

@@ -10,7 +10,9 @@ use anyhow::anyhow;
 
 use super::super::retry::io_is_retryable;
 use super::super::{Outcome, progress, status_line};
-use super::{Download, Fetched, PartialFiles, Streamed, check_folder_of, finish, open_at, stream};
+use super::{
+    Download, Fetched, PartialFiles, Streamed, check_folder_of, finish, stream_into_partial,
+};
 
 /// The `range` header among `headers`, if any.
 pub(super) fn asked_range(headers: &[(String, String)]) -> Option<&str> {
@@ -55,17 +57,8 @@ impl Download<'_> {
                 .and_then(|value| value.to_str().ok())
                 .map(str::to_owned);
             let total = response.body().content_length();
-            let mut file = open_at(&partial.data, 0)?;
-            bar.set_length(total.unwrap_or(0));
-            bar.set_position(0);
-            let streamed = stream(
-                &mut response,
-                &mut file,
-                &partial.data.display().to_string(),
-                &bar,
-            )?;
-            drop(file);
-            let received = partial.len();
+            let (streamed, received) =
+                stream_into_partial(&mut response, &partial, 0, total, &bar)?;
             let error = match streamed {
                 Streamed::Complete if total.is_none_or(|total| received == total) => {
                     bar.finish_and_clear();
