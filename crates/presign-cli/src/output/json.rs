@@ -2,7 +2,10 @@
 
 use serde::Serialize;
 
+use std::time::SystemTime;
+
 use crate::commands::sign::Signed;
+use crate::resolve::Resolved;
 
 #[derive(Serialize)]
 struct JsonOutput<'a> {
@@ -36,6 +39,15 @@ struct JsonOutput<'a> {
     canonical_request: &'a str,
     string_to_sign: &'a str,
     signature: &'a str,
+    #[serde(flatten)]
+    credentials: CredentialsJson<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signing_key: Option<&'a str>,
+}
+
+/// The credentials' fields of `--output json`, SigV4 and SigV2 alike.
+#[derive(Serialize)]
+pub(super) struct CredentialsJson<'a> {
     session_token: bool,
     /// Where the credentials came from, e.g. `assume role arn:… via profile
     /// 'dev' (source profile 'base')`.
@@ -45,8 +57,25 @@ struct JsonOutput<'a> {
     credentials_expire_at: Option<String>,
     /// Whether the credentials expire before the URL does.
     url_outlives_credentials: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    signing_key: Option<&'a str>,
+}
+
+impl<'a> CredentialsJson<'a> {
+    /// `resolved`'s credentials for a URL that carries a session token or
+    /// not and expires at `url_expires_at`.
+    pub(super) fn new(
+        resolved: &'a Resolved,
+        session_token: bool,
+        url_expires_at: SystemTime,
+    ) -> Self {
+        Self {
+            session_token,
+            credentials_source: &resolved.credentials_source,
+            credentials_expire_at: resolved.credentials_expire_at.map(super::rfc3339),
+            url_outlives_credentials: resolved
+                .credentials_expire_at
+                .is_some_and(|at| at < url_expires_at),
+        }
+    }
 }
 
 pub(super) fn render(signed: &Signed) -> String {
@@ -76,13 +105,11 @@ pub(super) fn render(signed: &Signed) -> String {
         canonical_request: presigned.canonical_request().as_str(),
         string_to_sign: presigned.string_to_sign().as_str(),
         signature: presigned.signature(),
-        session_token: presigned.has_session_token(),
-        credentials_source: &signed.resolved.credentials_source,
-        credentials_expire_at: signed.resolved.credentials_expire_at.map(super::rfc3339),
-        url_outlives_credentials: signed
-            .resolved
-            .credentials_expire_at
-            .is_some_and(|at| at < presigned.expires_at()),
+        credentials: CredentialsJson::new(
+            &signed.resolved,
+            presigned.has_session_token(),
+            presigned.expires_at(),
+        ),
         // SigV4A signs with a key pair whose private half is never shown.
         signing_key: signed
             .secrets

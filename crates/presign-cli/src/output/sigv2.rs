@@ -10,6 +10,8 @@ use serde::Serialize;
 use crate::cli::OutputArg;
 use crate::commands::sign_v2::SignedV2;
 
+use super::json::CredentialsJson;
+
 const REDACTED: &str = "<redacted> (--show-secrets shows it)";
 
 /// The text to print on stdout for `format`.
@@ -43,11 +45,8 @@ struct JsonOutput<'a> {
     headers: serde_json::Map<String, serde_json::Value>,
     string_to_sign: &'a str,
     signature: &'a str,
-    session_token: bool,
-    credentials_source: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    credentials_expire_at: Option<String>,
-    url_outlives_credentials: bool,
+    #[serde(flatten)]
+    credentials: CredentialsJson<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     secret_access_key: Option<&'a str>,
 }
@@ -70,12 +69,11 @@ fn json(signed: &SignedV2) -> String {
             .collect(),
         string_to_sign: presigned.string_to_sign(),
         signature: presigned.signature(),
-        session_token: resolved.credentials.session_token().is_some(),
-        credentials_source: &resolved.credentials_source,
-        credentials_expire_at: resolved.credentials_expire_at.map(super::rfc3339),
-        url_outlives_credentials: resolved
-            .credentials_expire_at
-            .is_some_and(|at| at < presigned.expires_at()),
+        credentials: CredentialsJson::new(
+            resolved,
+            resolved.credentials.session_token().is_some(),
+            presigned.expires_at(),
+        ),
         secret_access_key: signed
             .show_secrets
             .then(|| resolved.credentials.reveal_secret_access_key()),
