@@ -9,8 +9,8 @@ use std::time::Duration;
 use std::collections::BTreeMap;
 
 use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
+use axum::http::HeaderMap;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, header};
 use axum::{Extension, Json};
 use presign::Method;
 use presign::multipart::{
@@ -20,11 +20,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::OrderedPairs;
-use crate::audit::{AuditRecord, Issuer, Requester, rfc3339};
+use super::issue::{Issue, Kind};
 use crate::error::{ApiError, AppJson, ErrorBody, StorageFailure};
 use crate::input;
 use crate::metrics::RequestId;
 use crate::policy;
+use crate::routes;
 use crate::settings::Companion;
 use crate::state::AppState;
 
@@ -72,18 +73,6 @@ pub(crate) fn settings(state: &AppState) -> Result<&Companion, ApiError> {
             "the Companion routes are not enabled ([companion] enabled = true)",
         )
     })
-}
-
-/// Who a Companion request came from: its `Origin`, else its address.
-pub(crate) fn requester(headers: &HeaderMap, remote: Option<SocketAddr>) -> Requester {
-    let origin = headers
-        .get(header::ORIGIN)
-        .and_then(|value| value.to_str().ok());
-    match (origin, remote) {
-        (Some(origin), _) => Requester::Origin(origin.to_owned()),
-        (None, Some(remote)) => Requester::Origin(remote.ip().to_string()),
-        (None, None) => Requester::Origin("unknown".to_owned()),
-    }
 }
 
 /// The key for an uploaded file's name under the template, checked.
@@ -145,7 +134,7 @@ fn params_query(query: &[(String, String)]) -> Result<ParamsQuery, ApiError> {
 /// Upload parameters for one file: a POST policy with a concrete key from
 /// `key_template`, `success_action_status` 201, the content type and
 /// metadata fixed, and a `content-length-range` when `max_size` is set.
-#[utoipa::path(operation_id = "companion_params", get, path = "/s3/params", tag = "companion",
+#[utoipa::path(operation_id = "companion_params", get, path = routes::COMPANION_PARAMS, tag = "companion",
     params(
         ("filename" = String, Query, description = "The file's name; goes into key_template's ${filename}"),
         ("type" = Option<String>, Query, description = "The file's content type"),
@@ -194,11 +183,13 @@ pub(crate) async fn params(
     }
     let now = state.now();
     let post = state.sign_post(policy, now)?;
-    let requester = requester(&headers, remote);
-    let issuer = Issuer::new(now, &id.0, &requester, "/s3/params", &companion.bucket);
-    state.issued(
-        "post_policy",
-        &[issuer.record("POST", &key, &rfc3339(post.expires_at()))],
+    let route = routes::COMPANION_PARAMS;
+    let issue = Issue::by_browser(&state, &id, &headers, remote, route, Kind::PostPolicy);
+    issue.record(
+        &companion.bucket,
+        now,
+        post.expires_at(),
+        |issuer, until| [issuer.record("POST", &key, until)],
     );
     Ok(Json(CompanionParamsAnswer {
         method: "POST",
@@ -378,7 +369,7 @@ pub(crate) fn object_headers(
 
 /// Starts a multipart upload: the service calls CreateMultipartUpload with
 /// the content type and metadata, and answers the key and upload id.
-#[utoipa::path(operation_id = "companion_create", post, path = "/s3/multipart", tag = "companion", request_body = CompanionCreateBody,
+#[utoipa::path(operation_id = "companion_create", post, path = routes::COMPANION_MULTIPART, tag = "companion", request_body = CompanionCreateBody,
     responses(
         (status = 200, description = "The upload", body = CompanionCreateAnswer),
         (status = 400, description = "Malformed request", body = ErrorBody),
@@ -426,7 +417,7 @@ pub(crate) async fn create(
 
 /// A URL for one part: it signs only the part number and upload id (no
 /// checksum, no content type), so any part body goes.
-#[utoipa::path(operation_id = "companion_sign_part", get, path = "/s3/multipart/{uploadId}/{partNumber}", tag = "companion",
+#[utoipa::path(operation_id = "companion_sign_part", get, path = routes::COMPANION_PART, tag = "companion",
     params(("uploadId" = String, Path, description = "The upload id"), ("partNumber" = u32, Path, description = "1..=10000"), KeyQuery),
     responses(
         (status = 200, description = "The part URL", body = CompanionPartAnswer),
@@ -444,21 +435,15 @@ pub(crate) async fn sign_part(
     let key = required_key(&query)?;
     let number = input::part_number(&number)?;
     let upload = upload(&state, companion, key, &upload_id, companion.expires_in)?;
-    let (url, expires_at) = state.sign(&upload.upload_part(number), state.now()).await?;
-    let requester = requester(&headers, remote);
-    let issuer = Issuer::new(
-        state.now(),
-        &id.0,
-        &requester,
-        "/s3/multipart/{uploadId}/{partNumber}",
-        &companion.bucket,
-    );
-    state.issued(
-        "part_url",
-        &[issuer
-            .record("PUT", key, &rfc3339(expires_at))
-            .part(upload.upload_id(), number.get())],
-    );
+    let now = state.now();
+    let (url, expires_at) = state.sign(&upload.upload_part(number), now).await?;
+    let route = routes::COMPANION_PART;
+    let issue = Issue::by_browser(&state, &id, &headers, remote, route, Kind::PartUrl);
+    issue.record(&companion.bucket, now, expires_at, |issuer, until| {
+        [issuer
+            .record("PUT", key, until)
+            .part(upload.upload_id(), number.get())]
+    });
     Ok(Json(CompanionPartAnswer {
         url,
         expires: companion.expires_in,
@@ -466,7 +451,7 @@ pub(crate) async fn sign_part(
 }
 
 /// URLs for many parts at once.
-#[utoipa::path(operation_id = "companion_sign_parts", get, path = "/s3/multipart/{uploadId}/batch", tag = "companion",
+#[utoipa::path(operation_id = "companion_sign_parts", get, path = routes::COMPANION_PARTS, tag = "companion",
     params(("uploadId" = String, Path, description = "The upload id"), KeyQuery),
     responses(
         (status = 200, description = "Part URLs by part number", body = CompanionBatchAnswer),
@@ -503,23 +488,18 @@ pub(crate) async fn sign_parts(
     }
     // One audit line for the request, however many parts (issue 20,
     // finding 6).
-    let requester = requester(&headers, remote);
-    let issuer = Issuer::new(
-        now,
-        &id.0,
-        &requester,
-        "/s3/multipart/{uploadId}/batch",
-        &companion.bucket,
-    );
-    let record: AuditRecord<'_> = issuer
-        .record("PUT", key, &rfc3339(expires_at))
-        .parts(upload.upload_id(), &signed);
-    state.issued("part_url", &[record]);
+    let route = routes::COMPANION_PARTS;
+    let issue = Issue::by_browser(&state, &id, &headers, remote, route, Kind::PartUrl);
+    issue.record(&companion.bucket, now, expires_at, |issuer, until| {
+        [issuer
+            .record("PUT", key, until)
+            .parts(upload.upload_id(), &signed)]
+    });
     Ok(Json(CompanionBatchAnswer { presigned_urls }))
 }
 
 /// The parts uploaded so far (the service calls ListParts).
-#[utoipa::path(operation_id = "companion_list_parts", get, path = "/s3/multipart/{uploadId}", tag = "companion",
+#[utoipa::path(operation_id = "companion_list_parts", get, path = routes::COMPANION_UPLOAD, tag = "companion",
     params(("uploadId" = String, Path, description = "The upload id"), KeyQuery),
     responses(
         (status = 200, description = "The parts", body = Vec<CompanionListedPart>),
@@ -558,7 +538,7 @@ pub(crate) async fn list_parts(
 /// Assembles the object (the service calls CompleteMultipartUpload). With
 /// `max_size` set, the parts' sizes are listed first, and an upload over
 /// it is aborted instead.
-#[utoipa::path(operation_id = "companion_complete", post, path = "/s3/multipart/{uploadId}/complete", tag = "companion",
+#[utoipa::path(operation_id = "companion_complete", post, path = routes::COMPANION_COMPLETE, tag = "companion",
     params(("uploadId" = String, Path, description = "The upload id"), KeyQuery),
     request_body = CompanionCompleteBody,
     responses(
@@ -803,7 +783,7 @@ pub(crate) async fn complete_listed(
 }
 
 /// Discards an upload and its parts (the service calls AbortMultipartUpload).
-#[utoipa::path(operation_id = "companion_abort", delete, path = "/s3/multipart/{uploadId}", tag = "companion",
+#[utoipa::path(operation_id = "companion_abort", delete, path = routes::COMPANION_UPLOAD, tag = "companion",
     params(("uploadId" = String, Path, description = "The upload id"), KeyQuery),
     responses(
         (status = 200, description = "Aborted: {}"),

@@ -4,6 +4,7 @@
 pub(crate) mod companion;
 #[cfg(test)]
 mod endpoint_tests;
+pub(crate) mod issue;
 pub(crate) mod multipart;
 pub(crate) mod native;
 pub(crate) mod ops;

@@ -12,12 +12,13 @@ use presign::multipart::{MultipartUpload, PLAN_FORMAT, PartPlan, PlanFile, PlanP
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::audit::{AuditRecord, Issuer, Requester, rfc3339};
+use super::issue::{Issue, Kind};
 use crate::auth::ClientAuth;
 use crate::error::{ApiError, AppJson, ErrorBody, NativeRefusals, StorageFailure};
 use crate::handlers::companion::{complete_listed, object_headers};
 use crate::metrics::RequestId;
 use crate::policy;
+use crate::routes;
 use crate::settings::Client;
 use crate::state::AppState;
 
@@ -146,7 +147,7 @@ fn existing_upload(
 
 /// Creates a multipart upload (the service calls CreateMultipartUpload) and
 /// answers one URL per part.
-#[utoipa::path(operation_id = "multipart_create", post, path = "/v1/multipart", tag = "native", security(("bearer" = [])),
+#[utoipa::path(operation_id = "multipart_create", post, path = routes::MULTIPART, tag = "native", security(("bearer" = [])),
     request_body = MultipartCreateBody,
     responses(
         (status = 200, description = "The upload and its plan", body = MultipartPlan),
@@ -202,15 +203,14 @@ pub(crate) async fn create(
             url,
         });
     }
-    let requester = Requester::Client(client.name.clone());
-    let expires_text = rfc3339(expires_at);
-    let issuer = Issuer::new(now, &id.0, &requester, "/v1/multipart", &bucket);
     // One line for the whole plan, however many parts (issue 20, finding 6).
     let numbers: Vec<u32> = parts.iter().map(|part| part.part_number).collect();
-    let record: AuditRecord<'_> = issuer
-        .record("PUT", &body.key, &expires_text)
-        .parts(&upload_id, &numbers);
-    state.issued("part_url", &[record]);
+    let issue = Issue::by_client(&state, &id, &client, routes::MULTIPART, Kind::PartUrl);
+    let expires_text = issue.record(&bucket, now, expires_at, |issuer, until| {
+        [issuer
+            .record("PUT", &body.key, until)
+            .parts(&upload_id, &numbers)]
+    });
     let upload_id = state.upload_ids.bind(&bucket, &body.key, &upload_id);
     Ok(Json(PlanFile {
         format: PLAN_FORMAT.to_owned(),
@@ -230,7 +230,7 @@ pub(crate) async fn create(
 
 /// Assembles the object (the service calls CompleteMultipartUpload); over
 /// the client's `max_size`, the upload is aborted instead.
-#[utoipa::path(operation_id = "multipart_complete", post, path = "/v1/multipart/complete", tag = "native", security(("bearer" = [])),
+#[utoipa::path(operation_id = "multipart_complete", post, path = routes::MULTIPART_COMPLETE, tag = "native", security(("bearer" = [])),
     request_body = MultipartUploadBody,
     responses(
         (status = 200, description = "The object", body = MultipartCompleteAnswer),
@@ -270,7 +270,7 @@ pub(crate) async fn complete(
 }
 
 /// Discards the upload and its parts (the service calls AbortMultipartUpload).
-#[utoipa::path(operation_id = "multipart_abort", post, path = "/v1/multipart/abort", tag = "native", security(("bearer" = [])),
+#[utoipa::path(operation_id = "multipart_abort", post, path = routes::MULTIPART_ABORT, tag = "native", security(("bearer" = [])),
     request_body = MultipartUploadBody,
     responses(
         (status = 200, description = "Aborted: {}"),
