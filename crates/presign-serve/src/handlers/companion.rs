@@ -13,14 +13,13 @@ use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use axum::{Extension, Json};
 use presign::Method;
-use presign::multipart::{
-    CompleteMultipartUploadResult, CompletedPart, ListedPart, MultipartUpload,
-};
+use presign::multipart::MultipartUpload;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::OrderedPairs;
 use super::issue::{Issue, Kind};
+use super::uploads::{self, complete_listed};
 use crate::error::{ApiError, AppJson, ErrorBody, StorageFailure};
 use crate::input;
 use crate::metrics::RequestId;
@@ -311,8 +310,7 @@ fn required_key(query: &KeyQuery) -> Result<&str, ApiError> {
     Ok(key)
 }
 
-/// The upload `upload_id` (as the service answered it: bound to `key`)
-/// names; a 403 when it was issued for another key or not by the service.
+/// The upload `upload_id` names in the Companion bucket ([`uploads::open`]).
 fn upload(
     state: &AppState,
     companion: &Companion,
@@ -320,51 +318,8 @@ fn upload(
     upload_id: &str,
     expires_in: u64,
 ) -> Result<MultipartUpload, ApiError> {
-    let storage_id = state.upload_ids.open(&companion.bucket, key, upload_id)?;
-    let object = state.target(&companion.bucket)?.request(
-        Method::Get,
-        key,
-        Duration::from_secs(expires_in),
-        &[],
-        &[],
-    );
-    MultipartUpload::new(&object, storage_id)
-        .map_err(|error| ApiError::bad_request("uploadId", error.to_string()))
-}
-
-/// The headers CreateMultipartUpload gives the object: `content-type` when
-/// given, then the metadata as `x-amz-meta-*` headers (checked and encoded
-/// by [`input::metadata`]).
-pub(crate) fn object_headers(
-    content_type: Option<&str>,
-    metadata: &BTreeMap<String, Value>,
-) -> Result<Vec<(String, String)>, ApiError> {
-    if metadata.len() > input::MAX_METADATA_ENTRIES {
-        return Err(ApiError::bad_request(
-            "metadata_size",
-            format!(
-                "a request may carry at most {} metadata entries",
-                input::MAX_METADATA_ENTRIES
-            ),
-        ));
-    }
-    let texts: Vec<(&str, String)> = metadata
-        .iter()
-        .filter_map(|(name, value)| match value {
-            Value::Null => None,
-            Value::String(text) => Some((name.as_str(), text.clone())),
-            other => Some((name.as_str(), other.to_string())),
-        })
-        .collect();
-    let metadata = input::metadata(texts.iter().map(|(name, text)| (*name, text.as_str())))?;
-    let mut headers = Vec::with_capacity(metadata.len() + 1);
-    if let Some(content_type) = content_type {
-        headers.push(("content-type".to_owned(), content_type.to_owned()));
-    }
-    for (name, value) in metadata {
-        headers.push((format!("x-amz-meta-{name}"), value));
-    }
-    Ok(headers)
+    let expiry = Duration::from_secs(expires_in);
+    uploads::open(state, &companion.bucket, key, upload_id, expiry, "uploadId")
 }
 
 /// Starts a multipart upload: the service calls CreateMultipartUpload with
@@ -388,7 +343,7 @@ pub(crate) async fn create(
         content_type.as_deref(),
     )?;
     let key = key_for(companion, &body.filename)?;
-    let mut headers = object_headers(content_type.as_deref(), &body.metadata)?;
+    let mut headers = input::object_headers(content_type.as_deref(), &body.metadata)?;
     if let Some(acl) = &companion.acl {
         headers.push(("x-amz-acl".to_owned(), acl.clone()));
     }
@@ -514,14 +469,7 @@ pub(crate) async fn list_parts(
     let companion = settings(&state)?;
     let key = required_key(&query)?;
     let upload = upload(&state, companion, key, &upload_id, 600)?;
-    let parts = state
-        .storage
-        .list_parts(
-            &upload,
-            &state.signer_for(upload.object(), state.now()).await?.signer,
-            state.now(),
-        )
-        .await?;
+    let parts = uploads::list(&state, &upload).await?;
     Ok(Json(
         parts
             .into_iter()
@@ -578,210 +526,6 @@ pub(crate) async fn complete(
     }))
 }
 
-/// An ETag without its double quotes (clients send either form).
-fn bare_etag(etag: &str) -> &str {
-    etag.trim().trim_matches('"')
-}
-
-/// The listed ETag of `part`, when the storage lists one.
-fn listed_etag(part: &ListedPart) -> Option<&str> {
-    part.etag
-        .as_deref()
-        .filter(|etag| !bare_etag(etag).is_empty())
-}
-
-/// The parts to complete with (the `named` ones, part number and ETag as the
-/// client gave them, as the storage lists them; when none is named, every
-/// listed part), their total size, and whether a part's ETag could not be
-/// checked (the storage lists none).
-fn listed_parts(
-    listed: &[ListedPart],
-    named: &[(u64, &str)],
-) -> Result<(Vec<CompletedPart>, u64, bool), ApiError> {
-    let mut parts = Vec::with_capacity(named.len().max(listed.len()));
-    let mut size = 0u64;
-    let mut unchecked = false;
-    // Every version the storage lists of each part (SeaweedFS lists a part
-    // uploaded again twice), by number: no quadratic search for a body of
-    // 10,000 parts.
-    let mut by_number: BTreeMap<u32, Vec<&ListedPart>> = BTreeMap::new();
-    for part in listed {
-        by_number.entry(part.number.get()).or_default().push(part);
-    }
-    if named.is_empty() {
-        for versions in by_number.values() {
-            let Some(part) = versions.first() else {
-                continue;
-            };
-            let number = part.number.get();
-            if versions.len() > 1 {
-                return Err(ApiError::new(
-                    axum::http::StatusCode::CONFLICT,
-                    Some("parts"),
-                    format!(
-                        "the storage lists part {number} more than once (it was uploaded again): name the parts and their ETags"
-                    ),
-                ));
-            }
-            let etag = listed_etag(part).ok_or_else(|| {
-                ApiError::new(
-                    axum::http::StatusCode::CONFLICT,
-                    Some("parts"),
-                    format!("the storage lists part {number} without its ETag: name the parts and the ETags their uploads answered"),
-                )
-            })?;
-            parts.push(CompletedPart::new(part.number, etag));
-            size = size.saturating_add(part.size);
-        }
-        if parts.is_empty() {
-            return Err(ApiError::bad_request(
-                "parts",
-                "no part of the upload has been uploaded: upload at least one part before completing",
-            ));
-        }
-        return Ok((parts, size, false));
-    }
-    let mut seen = std::collections::BTreeSet::new();
-    for &(number, etag) in named {
-        let number = input::part_number_of("parts", number)?;
-        if !seen.insert(number.get()) {
-            return Err(ApiError::bad_request(
-                "parts",
-                format!(
-                    "part {} is named more than once; name each part once",
-                    number.get()
-                ),
-            ));
-        }
-        let candidates = by_number.get(&number.get()).map_or(&[][..], Vec::as_slice);
-        let chosen = match candidates {
-            [] => {
-                return Err(ApiError::bad_request(
-                    "parts",
-                    format!(
-                        "part {} is not among the parts the storage lists for this upload: upload it first",
-                        number.get()
-                    ),
-                ));
-            }
-            // A storage that lists no ETag (s3s-fs) cannot be checked here;
-            // the object's size is checked after completion instead.
-            [only] if listed_etag(only).is_none() => {
-                unchecked = true;
-                CompletedPart::new(number, etag.trim())
-            }
-            candidates => {
-                let found = candidates.iter().find_map(|part| {
-                    listed_etag(part)
-                        .filter(|listed| bare_etag(listed) == bare_etag(etag))
-                        .map(|listed| (listed, part.size))
-                });
-                let Some((listed, part_size)) = found else {
-                    return Err(ApiError::new(
-                        axum::http::StatusCode::CONFLICT,
-                        Some("etag"),
-                        format!(
-                            "part {}'s ETag is not the one the storage lists for it: name the ETag its upload answered, or upload the part again",
-                            number.get()
-                        ),
-                    ));
-                };
-                size = size.saturating_add(part_size);
-                parts.push(CompletedPart::new(number, listed));
-                continue;
-            }
-        };
-        size = size.saturating_add(candidates.first().map_or(0, |part| part.size));
-        parts.push(chosen);
-    }
-    Ok((parts, size, unchecked))
-}
-
-/// Completes `upload` with exactly the parts the storage lists (issue 20,
-/// finding 4): ListParts, then the `named` parts (or every listed part when
-/// none is named) with the listed ETags, their size checked against
-/// `max_size` (an upload over it is aborted), then CompleteMultipartUpload
-/// with those parts only. A part replaced in between has another ETag, so
-/// the storage refuses it. For a storage that lists no ETags the object's
-/// size is checked once more after completion, and an object over
-/// `max_size` is deleted.
-pub(crate) async fn complete_listed(
-    state: &AppState,
-    upload: &MultipartUpload,
-    named: &[(u64, &str)],
-    max_size: Option<u64>,
-    owner: &str,
-) -> Result<CompleteMultipartUploadResult, ApiError> {
-    let listed = state
-        .storage
-        .list_parts(
-            upload,
-            &state.signer_for(upload.object(), state.now()).await?.signer,
-            state.now(),
-        )
-        .await?;
-    let (parts, size, unchecked) = listed_parts(&listed, named)?;
-    if let Some(max) = max_size
-        && size > max
-    {
-        state
-            .storage
-            .abort(
-                upload,
-                &state.signer_for(upload.object(), state.now()).await?.signer,
-                state.now(),
-            )
-            .await?;
-        return Err(ApiError::forbidden(
-            "max_size",
-            format!(
-                "the upload holds {size} bytes, above the max_size of {owner}: {max} bytes; it was aborted"
-            ),
-        ));
-    }
-    let result = state
-        .storage
-        .complete(
-            upload,
-            &parts,
-            &state.signer_for(upload.object(), state.now()).await?.signer,
-            state.now(),
-        )
-        .await?;
-    let Some(max) = max_size.filter(|_| unchecked) else {
-        return Ok(result);
-    };
-    let object = upload.object();
-    let size = state
-        .storage
-        .object_size(
-            object,
-            &state.signer_for(upload.object(), state.now()).await?.signer,
-            state.now(),
-        )
-        .await?;
-    if let Some(size) = size.filter(|size| *size > max) {
-        // The object's own request, as a DELETE: its host and signing form
-        // are the bucket's (an access point's host label is no bucket name).
-        let delete = object.clone().with_method(Method::Delete);
-        state
-            .storage
-            .delete_object(
-                &delete,
-                &state.signer_for(upload.object(), state.now()).await?.signer,
-                state.now(),
-            )
-            .await?;
-        return Err(ApiError::forbidden(
-            "max_size",
-            format!(
-                "the object assembled holds {size} bytes, above the max_size of {owner}: {max} bytes (a part was replaced while it was completed); it was deleted"
-            ),
-        ));
-    }
-    Ok(result)
-}
-
 /// Discards an upload and its parts (the service calls AbortMultipartUpload).
 #[utoipa::path(operation_id = "companion_abort", delete, path = routes::COMPANION_UPLOAD, tag = "companion",
     params(("uploadId" = String, Path, description = "The upload id"), KeyQuery),
@@ -798,13 +542,6 @@ pub(crate) async fn abort(
     let companion = settings(&state)?;
     let key = required_key(&query)?;
     let upload = upload(&state, companion, key, &upload_id, 600)?;
-    state
-        .storage
-        .abort(
-            &upload,
-            &state.signer_for(upload.object(), state.now()).await?.signer,
-            state.now(),
-        )
-        .await?;
+    uploads::abort(&state, &upload).await?;
     Ok(Json(Value::Object(serde_json::Map::new())))
 }

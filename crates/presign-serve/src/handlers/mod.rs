@@ -9,6 +9,7 @@ pub(crate) mod multipart;
 pub(crate) mod native;
 pub(crate) mod ops;
 pub(crate) mod page;
+pub(crate) mod uploads;
 
 use std::collections::BTreeMap;
 

@@ -13,9 +13,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::issue::{Issue, Kind};
+use super::uploads::{self, complete_listed};
 use crate::auth::ClientAuth;
 use crate::error::{ApiError, AppJson, ErrorBody, NativeRefusals, StorageFailure};
-use crate::handlers::companion::{complete_listed, object_headers};
+use crate::input;
 use crate::metrics::RequestId;
 use crate::policy;
 use crate::routes;
@@ -136,13 +137,15 @@ fn existing_upload(
     policy::method(client, Method::Put)?;
     let bucket = policy::bucket(client, body.bucket.as_deref())?;
     policy::key(client, &body.key)?;
-    let storage_id = state.upload_ids.open(bucket, &body.key, &body.upload_id)?;
-    let object =
-        state
-            .target(bucket)?
-            .request(Method::Get, &body.key, Duration::from_secs(600), &[], &[]);
-    MultipartUpload::new(&object, storage_id)
-        .map_err(|error| ApiError::bad_request("upload_id", error.to_string()))
+    let expiry = Duration::from_secs(600);
+    uploads::open(
+        state,
+        bucket,
+        &body.key,
+        &body.upload_id,
+        expiry,
+        "upload_id",
+    )
 }
 
 /// Creates a multipart upload (the service calls CreateMultipartUpload) and
@@ -174,7 +177,7 @@ pub(crate) async fn create(
         None => PartPlan::new(body.size),
     }
     .map_err(|error| ApiError::bad_request("part_size", error.to_string()))?;
-    let headers = object_headers(body.content_type.as_deref(), &body.metadata)?;
+    let headers = input::object_headers(body.content_type.as_deref(), &body.metadata)?;
     let target = state.target(&bucket)?;
     let expiry = Duration::from_secs(expires_in);
     let now = state.now();
@@ -284,14 +287,7 @@ pub(crate) async fn abort(
     AppJson(body): AppJson<MultipartUploadBody>,
 ) -> Result<Json<Value>, ApiError> {
     let upload = existing_upload(&state, &client, &body)?;
-    state
-        .storage
-        .abort(
-            &upload,
-            &state.signer_for(upload.object(), state.now()).await?.signer,
-            state.now(),
-        )
-        .await?;
+    uploads::abort(&state, &upload).await?;
     Ok(Json(Value::Object(serde_json::Map::new())))
 }
 
