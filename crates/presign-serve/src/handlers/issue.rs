@@ -4,7 +4,7 @@
 //! asked, the route, the bucket and the instant it signed as of. A handler
 //! says only what it issued (the records); it cannot log without counting,
 //! count without logging, or name a route other than its own constant
-//! ([`crate::routes`]).
+//! ([`crate::routes`](mod@crate::routes)).
 
 use std::net::SocketAddr;
 use std::time::SystemTime;
@@ -121,5 +121,17 @@ impl<'a> Issue<'a> {
         self.state
             .issued(self.kind.label(), records(&issuer, &expires_at).as_ref());
         expires_at
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Kind;
+
+    /// The metrics' `kind` label values (dashboards select on them).
+    #[test]
+    fn the_kinds_keep_their_labels() {
+        let labels = [Kind::Url, Kind::PartUrl, Kind::PostPolicy].map(Kind::label);
+        assert_eq!(labels, ["url", "part_url", "post_policy"]);
     }
 }
