@@ -18,7 +18,12 @@ use crate::error::{ApiError, json_errors};
 /// route, so `HEAD /s3/params` would sign a POST policy and write an audit
 /// line whose answer nobody sees; no Companion route has a use for HEAD.
 pub(crate) fn refusal(request: &Request) -> Option<Response> {
-    if request.method() != Method::HEAD || !request.uri().path().starts_with("/s3/") {
+    if request.method() != Method::HEAD
+        || !request
+            .uri()
+            .path()
+            .starts_with(crate::routes::COMPANION_PREFIX)
+    {
         return None;
     }
     let mut answer = ApiError::new(

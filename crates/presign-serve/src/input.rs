@@ -30,6 +30,7 @@
 //! of names and values together.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use presign::Method;
 use presign::multipart::PartNumber;
@@ -287,6 +288,43 @@ pub(crate) fn metadata<'a>(
         out.push((name.to_owned(), sent.into_owned()));
     }
     Ok(out)
+}
+
+/// The headers CreateMultipartUpload gives the object: `content-type` when
+/// given, then the metadata as `x-amz-meta-*` headers (checked and encoded
+/// by [`metadata`]): the create body of both APIs, whose metadata values
+/// are JSON (strings as they are, other values as JSON text, nulls dropped).
+///
+/// # Errors
+/// As [`metadata`]; `metadata_size` (400) for more than
+/// [`MAX_METADATA_ENTRIES`] entries, nulls counted.
+pub(crate) fn object_headers(
+    content_type: Option<&str>,
+    metadata: &BTreeMap<String, serde_json::Value>,
+) -> Result<Vec<(String, String)>, ApiError> {
+    if metadata.len() > MAX_METADATA_ENTRIES {
+        return Err(ApiError::bad_request(
+            "metadata_size",
+            format!("a request may carry at most {MAX_METADATA_ENTRIES} metadata entries"),
+        ));
+    }
+    let texts: Vec<(&str, String)> = metadata
+        .iter()
+        .filter_map(|(name, value)| match value {
+            serde_json::Value::Null => None,
+            serde_json::Value::String(text) => Some((name.as_str(), text.clone())),
+            other => Some((name.as_str(), other.to_string())),
+        })
+        .collect();
+    let metadata = self::metadata(texts.iter().map(|(name, text)| (*name, text.as_str())))?;
+    let mut headers = Vec::with_capacity(metadata.len() + 1);
+    if let Some(content_type) = content_type {
+        headers.push(("content-type".to_owned(), content_type.to_owned()));
+    }
+    for (name, value) in metadata {
+        headers.push((format!("x-amz-meta-{name}"), value));
+    }
+    Ok(headers)
 }
 
 /// A parsed media type: `type/subtype`, lower-cased, and the value to sign.

@@ -41,6 +41,7 @@ mod input;
 mod metrics;
 mod policy;
 mod quantity;
+mod routes;
 mod server;
 mod settings;
 mod signing;
@@ -137,10 +138,13 @@ pub fn router(state: AppState) -> Router {
     let csp = handlers::page::content_security_policy(&state.settings);
     let script_csp = csp.clone();
     api.route(
-        "/openapi.json",
+        routes::OPENAPI,
         get(move || async move { ([(header::CONTENT_TYPE, "application/json")], openapi_json) }),
     )
-    .route("/", get(move || async move { handlers::page::index(csp) }))
+    .route(
+        routes::PAGE,
+        get(move || async move { handlers::page::index(csp) }),
+    )
     .fallback(|| async {
         guard::secured(
             ApiError::new(
@@ -152,7 +156,7 @@ pub fn router(state: AppState) -> Router {
         )
     })
     .route(
-        "/app.js",
+        routes::PAGE_SCRIPT,
         get(move || async move { handlers::page::script(script_csp) }),
     )
     .route_layer(axum::middleware::from_fn_with_state(

@@ -202,7 +202,9 @@ pub(crate) async fn observe(
     let request = crate::guard::body_on_deadline(request, limits.body_timeout);
     // The routes that issue URLs get their audit queue slot first: with
     // audit_overflow = "refuse" a full queue is a 503 and nothing issued.
-    let slot = if route.starts_with("/v1/") || route.starts_with("/s3/") {
+    let slot = if route.starts_with(crate::routes::NATIVE_PREFIX)
+        || route.starts_with(crate::routes::COMPANION_PREFIX)
+    {
         state.audit.reserve()
     } else {
         Ok(None)

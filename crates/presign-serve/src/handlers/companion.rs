@@ -9,22 +9,22 @@ use std::time::Duration;
 use std::collections::BTreeMap;
 
 use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
+use axum::http::HeaderMap;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, header};
 use axum::{Extension, Json};
 use presign::Method;
-use presign::multipart::{
-    CompleteMultipartUploadResult, CompletedPart, ListedPart, MultipartUpload,
-};
+use presign::multipart::MultipartUpload;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::OrderedPairs;
-use crate::audit::{AuditRecord, Issuer, Requester, rfc3339};
+use super::issue::{Issue, Kind};
+use super::uploads::{self, complete_listed};
 use crate::error::{ApiError, AppJson, ErrorBody, StorageFailure};
 use crate::input;
 use crate::metrics::RequestId;
 use crate::policy;
+use crate::routes;
 use crate::settings::Companion;
 use crate::state::AppState;
 
@@ -72,18 +72,6 @@ pub(crate) fn settings(state: &AppState) -> Result<&Companion, ApiError> {
             "the Companion routes are not enabled ([companion] enabled = true)",
         )
     })
-}
-
-/// Who a Companion request came from: its `Origin`, else its address.
-pub(crate) fn requester(headers: &HeaderMap, remote: Option<SocketAddr>) -> Requester {
-    let origin = headers
-        .get(header::ORIGIN)
-        .and_then(|value| value.to_str().ok());
-    match (origin, remote) {
-        (Some(origin), _) => Requester::Origin(origin.to_owned()),
-        (None, Some(remote)) => Requester::Origin(remote.ip().to_string()),
-        (None, None) => Requester::Origin("unknown".to_owned()),
-    }
 }
 
 /// The key for an uploaded file's name under the template, checked.
@@ -145,7 +133,7 @@ fn params_query(query: &[(String, String)]) -> Result<ParamsQuery, ApiError> {
 /// Upload parameters for one file: a POST policy with a concrete key from
 /// `key_template`, `success_action_status` 201, the content type and
 /// metadata fixed, and a `content-length-range` when `max_size` is set.
-#[utoipa::path(operation_id = "companion_params", get, path = "/s3/params", tag = "companion",
+#[utoipa::path(operation_id = "companion_params", get, path = routes::COMPANION_PARAMS, tag = "companion",
     params(
         ("filename" = String, Query, description = "The file's name; goes into key_template's ${filename}"),
         ("type" = Option<String>, Query, description = "The file's content type"),
@@ -194,11 +182,13 @@ pub(crate) async fn params(
     }
     let now = state.now();
     let post = state.sign_post(policy, now)?;
-    let requester = requester(&headers, remote);
-    let issuer = Issuer::new(now, &id.0, &requester, "/s3/params", &companion.bucket);
-    state.issued(
-        "post_policy",
-        &[issuer.record("POST", &key, &rfc3339(post.expires_at()))],
+    let route = routes::COMPANION_PARAMS;
+    let issue = Issue::by_browser(&state, &id, &headers, remote, route, Kind::PostPolicy);
+    issue.record(
+        &companion.bucket,
+        now,
+        post.expires_at(),
+        |issuer, until| [issuer.record("POST", &key, until)],
     );
     Ok(Json(CompanionParamsAnswer {
         method: "POST",
@@ -320,8 +310,7 @@ fn required_key(query: &KeyQuery) -> Result<&str, ApiError> {
     Ok(key)
 }
 
-/// The upload `upload_id` (as the service answered it: bound to `key`)
-/// names; a 403 when it was issued for another key or not by the service.
+/// The upload `upload_id` names in the Companion bucket ([`uploads::open`]).
 fn upload(
     state: &AppState,
     companion: &Companion,
@@ -329,56 +318,13 @@ fn upload(
     upload_id: &str,
     expires_in: u64,
 ) -> Result<MultipartUpload, ApiError> {
-    let storage_id = state.upload_ids.open(&companion.bucket, key, upload_id)?;
-    let object = state.target(&companion.bucket)?.request(
-        Method::Get,
-        key,
-        Duration::from_secs(expires_in),
-        &[],
-        &[],
-    );
-    MultipartUpload::new(&object, storage_id)
-        .map_err(|error| ApiError::bad_request("uploadId", error.to_string()))
-}
-
-/// The headers CreateMultipartUpload gives the object: `content-type` when
-/// given, then the metadata as `x-amz-meta-*` headers (checked and encoded
-/// by [`input::metadata`]).
-pub(crate) fn object_headers(
-    content_type: Option<&str>,
-    metadata: &BTreeMap<String, Value>,
-) -> Result<Vec<(String, String)>, ApiError> {
-    if metadata.len() > input::MAX_METADATA_ENTRIES {
-        return Err(ApiError::bad_request(
-            "metadata_size",
-            format!(
-                "a request may carry at most {} metadata entries",
-                input::MAX_METADATA_ENTRIES
-            ),
-        ));
-    }
-    let texts: Vec<(&str, String)> = metadata
-        .iter()
-        .filter_map(|(name, value)| match value {
-            Value::Null => None,
-            Value::String(text) => Some((name.as_str(), text.clone())),
-            other => Some((name.as_str(), other.to_string())),
-        })
-        .collect();
-    let metadata = input::metadata(texts.iter().map(|(name, text)| (*name, text.as_str())))?;
-    let mut headers = Vec::with_capacity(metadata.len() + 1);
-    if let Some(content_type) = content_type {
-        headers.push(("content-type".to_owned(), content_type.to_owned()));
-    }
-    for (name, value) in metadata {
-        headers.push((format!("x-amz-meta-{name}"), value));
-    }
-    Ok(headers)
+    let expiry = Duration::from_secs(expires_in);
+    uploads::open(state, &companion.bucket, key, upload_id, expiry, "uploadId")
 }
 
 /// Starts a multipart upload: the service calls CreateMultipartUpload with
 /// the content type and metadata, and answers the key and upload id.
-#[utoipa::path(operation_id = "companion_create", post, path = "/s3/multipart", tag = "companion", request_body = CompanionCreateBody,
+#[utoipa::path(operation_id = "companion_create", post, path = routes::COMPANION_MULTIPART, tag = "companion", request_body = CompanionCreateBody,
     responses(
         (status = 200, description = "The upload", body = CompanionCreateAnswer),
         (status = 400, description = "Malformed request", body = ErrorBody),
@@ -397,7 +343,7 @@ pub(crate) async fn create(
         content_type.as_deref(),
     )?;
     let key = key_for(companion, &body.filename)?;
-    let mut headers = object_headers(content_type.as_deref(), &body.metadata)?;
+    let mut headers = input::object_headers(content_type.as_deref(), &body.metadata)?;
     if let Some(acl) = &companion.acl {
         headers.push(("x-amz-acl".to_owned(), acl.clone()));
     }
@@ -426,7 +372,7 @@ pub(crate) async fn create(
 
 /// A URL for one part: it signs only the part number and upload id (no
 /// checksum, no content type), so any part body goes.
-#[utoipa::path(operation_id = "companion_sign_part", get, path = "/s3/multipart/{uploadId}/{partNumber}", tag = "companion",
+#[utoipa::path(operation_id = "companion_sign_part", get, path = routes::COMPANION_PART, tag = "companion",
     params(("uploadId" = String, Path, description = "The upload id"), ("partNumber" = u32, Path, description = "1..=10000"), KeyQuery),
     responses(
         (status = 200, description = "The part URL", body = CompanionPartAnswer),
@@ -444,21 +390,15 @@ pub(crate) async fn sign_part(
     let key = required_key(&query)?;
     let number = input::part_number(&number)?;
     let upload = upload(&state, companion, key, &upload_id, companion.expires_in)?;
-    let (url, expires_at) = state.sign(&upload.upload_part(number), state.now()).await?;
-    let requester = requester(&headers, remote);
-    let issuer = Issuer::new(
-        state.now(),
-        &id.0,
-        &requester,
-        "/s3/multipart/{uploadId}/{partNumber}",
-        &companion.bucket,
-    );
-    state.issued(
-        "part_url",
-        &[issuer
-            .record("PUT", key, &rfc3339(expires_at))
-            .part(upload.upload_id(), number.get())],
-    );
+    let now = state.now();
+    let (url, expires_at) = state.sign(&upload.upload_part(number), now).await?;
+    let route = routes::COMPANION_PART;
+    let issue = Issue::by_browser(&state, &id, &headers, remote, route, Kind::PartUrl);
+    issue.record(&companion.bucket, now, expires_at, |issuer, until| {
+        [issuer
+            .record("PUT", key, until)
+            .part(upload.upload_id(), number.get())]
+    });
     Ok(Json(CompanionPartAnswer {
         url,
         expires: companion.expires_in,
@@ -466,7 +406,7 @@ pub(crate) async fn sign_part(
 }
 
 /// URLs for many parts at once.
-#[utoipa::path(operation_id = "companion_sign_parts", get, path = "/s3/multipart/{uploadId}/batch", tag = "companion",
+#[utoipa::path(operation_id = "companion_sign_parts", get, path = routes::COMPANION_PARTS, tag = "companion",
     params(("uploadId" = String, Path, description = "The upload id"), KeyQuery),
     responses(
         (status = 200, description = "Part URLs by part number", body = CompanionBatchAnswer),
@@ -503,23 +443,18 @@ pub(crate) async fn sign_parts(
     }
     // One audit line for the request, however many parts (issue 20,
     // finding 6).
-    let requester = requester(&headers, remote);
-    let issuer = Issuer::new(
-        now,
-        &id.0,
-        &requester,
-        "/s3/multipart/{uploadId}/batch",
-        &companion.bucket,
-    );
-    let record: AuditRecord<'_> = issuer
-        .record("PUT", key, &rfc3339(expires_at))
-        .parts(upload.upload_id(), &signed);
-    state.issued("part_url", &[record]);
+    let route = routes::COMPANION_PARTS;
+    let issue = Issue::by_browser(&state, &id, &headers, remote, route, Kind::PartUrl);
+    issue.record(&companion.bucket, now, expires_at, |issuer, until| {
+        [issuer
+            .record("PUT", key, until)
+            .parts(upload.upload_id(), &signed)]
+    });
     Ok(Json(CompanionBatchAnswer { presigned_urls }))
 }
 
 /// The parts uploaded so far (the service calls ListParts).
-#[utoipa::path(operation_id = "companion_list_parts", get, path = "/s3/multipart/{uploadId}", tag = "companion",
+#[utoipa::path(operation_id = "companion_list_parts", get, path = routes::COMPANION_UPLOAD, tag = "companion",
     params(("uploadId" = String, Path, description = "The upload id"), KeyQuery),
     responses(
         (status = 200, description = "The parts", body = Vec<CompanionListedPart>),
@@ -534,14 +469,7 @@ pub(crate) async fn list_parts(
     let companion = settings(&state)?;
     let key = required_key(&query)?;
     let upload = upload(&state, companion, key, &upload_id, 600)?;
-    let parts = state
-        .storage
-        .list_parts(
-            &upload,
-            &state.signer_for(upload.object(), state.now()).await?.signer,
-            state.now(),
-        )
-        .await?;
+    let parts = uploads::list(&state, &upload).await?;
     Ok(Json(
         parts
             .into_iter()
@@ -558,7 +486,7 @@ pub(crate) async fn list_parts(
 /// Assembles the object (the service calls CompleteMultipartUpload). With
 /// `max_size` set, the parts' sizes are listed first, and an upload over
 /// it is aborted instead.
-#[utoipa::path(operation_id = "companion_complete", post, path = "/s3/multipart/{uploadId}/complete", tag = "companion",
+#[utoipa::path(operation_id = "companion_complete", post, path = routes::COMPANION_COMPLETE, tag = "companion",
     params(("uploadId" = String, Path, description = "The upload id"), KeyQuery),
     request_body = CompanionCompleteBody,
     responses(
@@ -598,212 +526,8 @@ pub(crate) async fn complete(
     }))
 }
 
-/// An ETag without its double quotes (clients send either form).
-fn bare_etag(etag: &str) -> &str {
-    etag.trim().trim_matches('"')
-}
-
-/// The listed ETag of `part`, when the storage lists one.
-fn listed_etag(part: &ListedPart) -> Option<&str> {
-    part.etag
-        .as_deref()
-        .filter(|etag| !bare_etag(etag).is_empty())
-}
-
-/// The parts to complete with (the `named` ones, part number and ETag as the
-/// client gave them, as the storage lists them; when none is named, every
-/// listed part), their total size, and whether a part's ETag could not be
-/// checked (the storage lists none).
-fn listed_parts(
-    listed: &[ListedPart],
-    named: &[(u64, &str)],
-) -> Result<(Vec<CompletedPart>, u64, bool), ApiError> {
-    let mut parts = Vec::with_capacity(named.len().max(listed.len()));
-    let mut size = 0u64;
-    let mut unchecked = false;
-    // Every version the storage lists of each part (SeaweedFS lists a part
-    // uploaded again twice), by number: no quadratic search for a body of
-    // 10,000 parts.
-    let mut by_number: BTreeMap<u32, Vec<&ListedPart>> = BTreeMap::new();
-    for part in listed {
-        by_number.entry(part.number.get()).or_default().push(part);
-    }
-    if named.is_empty() {
-        for versions in by_number.values() {
-            let Some(part) = versions.first() else {
-                continue;
-            };
-            let number = part.number.get();
-            if versions.len() > 1 {
-                return Err(ApiError::new(
-                    axum::http::StatusCode::CONFLICT,
-                    Some("parts"),
-                    format!(
-                        "the storage lists part {number} more than once (it was uploaded again): name the parts and their ETags"
-                    ),
-                ));
-            }
-            let etag = listed_etag(part).ok_or_else(|| {
-                ApiError::new(
-                    axum::http::StatusCode::CONFLICT,
-                    Some("parts"),
-                    format!("the storage lists part {number} without its ETag: name the parts and the ETags their uploads answered"),
-                )
-            })?;
-            parts.push(CompletedPart::new(part.number, etag));
-            size = size.saturating_add(part.size);
-        }
-        if parts.is_empty() {
-            return Err(ApiError::bad_request(
-                "parts",
-                "no part of the upload has been uploaded: upload at least one part before completing",
-            ));
-        }
-        return Ok((parts, size, false));
-    }
-    let mut seen = std::collections::BTreeSet::new();
-    for &(number, etag) in named {
-        let number = input::part_number_of("parts", number)?;
-        if !seen.insert(number.get()) {
-            return Err(ApiError::bad_request(
-                "parts",
-                format!(
-                    "part {} is named more than once; name each part once",
-                    number.get()
-                ),
-            ));
-        }
-        let candidates = by_number.get(&number.get()).map_or(&[][..], Vec::as_slice);
-        let chosen = match candidates {
-            [] => {
-                return Err(ApiError::bad_request(
-                    "parts",
-                    format!(
-                        "part {} is not among the parts the storage lists for this upload: upload it first",
-                        number.get()
-                    ),
-                ));
-            }
-            // A storage that lists no ETag (s3s-fs) cannot be checked here;
-            // the object's size is checked after completion instead.
-            [only] if listed_etag(only).is_none() => {
-                unchecked = true;
-                CompletedPart::new(number, etag.trim())
-            }
-            candidates => {
-                let found = candidates.iter().find_map(|part| {
-                    listed_etag(part)
-                        .filter(|listed| bare_etag(listed) == bare_etag(etag))
-                        .map(|listed| (listed, part.size))
-                });
-                let Some((listed, part_size)) = found else {
-                    return Err(ApiError::new(
-                        axum::http::StatusCode::CONFLICT,
-                        Some("etag"),
-                        format!(
-                            "part {}'s ETag is not the one the storage lists for it: name the ETag its upload answered, or upload the part again",
-                            number.get()
-                        ),
-                    ));
-                };
-                size = size.saturating_add(part_size);
-                parts.push(CompletedPart::new(number, listed));
-                continue;
-            }
-        };
-        size = size.saturating_add(candidates.first().map_or(0, |part| part.size));
-        parts.push(chosen);
-    }
-    Ok((parts, size, unchecked))
-}
-
-/// Completes `upload` with exactly the parts the storage lists (issue 20,
-/// finding 4): ListParts, then the `named` parts (or every listed part when
-/// none is named) with the listed ETags, their size checked against
-/// `max_size` (an upload over it is aborted), then CompleteMultipartUpload
-/// with those parts only. A part replaced in between has another ETag, so
-/// the storage refuses it. For a storage that lists no ETags the object's
-/// size is checked once more after completion, and an object over
-/// `max_size` is deleted.
-pub(crate) async fn complete_listed(
-    state: &AppState,
-    upload: &MultipartUpload,
-    named: &[(u64, &str)],
-    max_size: Option<u64>,
-    owner: &str,
-) -> Result<CompleteMultipartUploadResult, ApiError> {
-    let listed = state
-        .storage
-        .list_parts(
-            upload,
-            &state.signer_for(upload.object(), state.now()).await?.signer,
-            state.now(),
-        )
-        .await?;
-    let (parts, size, unchecked) = listed_parts(&listed, named)?;
-    if let Some(max) = max_size
-        && size > max
-    {
-        state
-            .storage
-            .abort(
-                upload,
-                &state.signer_for(upload.object(), state.now()).await?.signer,
-                state.now(),
-            )
-            .await?;
-        return Err(ApiError::forbidden(
-            "max_size",
-            format!(
-                "the upload holds {size} bytes, above the max_size of {owner}: {max} bytes; it was aborted"
-            ),
-        ));
-    }
-    let result = state
-        .storage
-        .complete(
-            upload,
-            &parts,
-            &state.signer_for(upload.object(), state.now()).await?.signer,
-            state.now(),
-        )
-        .await?;
-    let Some(max) = max_size.filter(|_| unchecked) else {
-        return Ok(result);
-    };
-    let object = upload.object();
-    let size = state
-        .storage
-        .object_size(
-            object,
-            &state.signer_for(upload.object(), state.now()).await?.signer,
-            state.now(),
-        )
-        .await?;
-    if let Some(size) = size.filter(|size| *size > max) {
-        // The object's own request, as a DELETE: its host and signing form
-        // are the bucket's (an access point's host label is no bucket name).
-        let delete = object.clone().with_method(Method::Delete);
-        state
-            .storage
-            .delete_object(
-                &delete,
-                &state.signer_for(upload.object(), state.now()).await?.signer,
-                state.now(),
-            )
-            .await?;
-        return Err(ApiError::forbidden(
-            "max_size",
-            format!(
-                "the object assembled holds {size} bytes, above the max_size of {owner}: {max} bytes (a part was replaced while it was completed); it was deleted"
-            ),
-        ));
-    }
-    Ok(result)
-}
-
 /// Discards an upload and its parts (the service calls AbortMultipartUpload).
-#[utoipa::path(operation_id = "companion_abort", delete, path = "/s3/multipart/{uploadId}", tag = "companion",
+#[utoipa::path(operation_id = "companion_abort", delete, path = routes::COMPANION_UPLOAD, tag = "companion",
     params(("uploadId" = String, Path, description = "The upload id"), KeyQuery),
     responses(
         (status = 200, description = "Aborted: {}"),
@@ -818,13 +542,6 @@ pub(crate) async fn abort(
     let companion = settings(&state)?;
     let key = required_key(&query)?;
     let upload = upload(&state, companion, key, &upload_id, 600)?;
-    state
-        .storage
-        .abort(
-            &upload,
-            &state.signer_for(upload.object(), state.now()).await?.signer,
-            state.now(),
-        )
-        .await?;
+    uploads::abort(&state, &upload).await?;
     Ok(Json(Value::Object(serde_json::Map::new())))
 }

@@ -1,13 +1,25 @@
 //! The routes, one module per area; each handler extracts, checks the
 //! policy, calls the core and maps errors.
+//!
+//! - [`native`]: `/v1/presign`, `/v1/presign/batch`, `/v1/post`, `/v1/me`;
+//! - [`multipart`]: the native multipart routes, `/v1/multipart/...`;
+//! - [`companion`]: the Uppy Companion-compatible routes, `/s3/...`;
+//! - [`ops`] and [`page`]: `/healthz`, `/metrics`, the upload page;
+//! - shared by the areas: [`issue`] (the audit lines and metrics of what a
+//!   request issued) and [`uploads`] (opening, listing, completing and
+//!   aborting a multipart upload); the request values are checked in
+//!   [`crate::input`], the client's policy in [`crate::policy`], and every
+//!   path is named in [`crate::routes`](mod@crate::routes).
 
 pub(crate) mod companion;
 #[cfg(test)]
 mod endpoint_tests;
+pub(crate) mod issue;
 pub(crate) mod multipart;
 pub(crate) mod native;
 pub(crate) mod ops;
 pub(crate) mod page;
+pub(crate) mod uploads;
 
 use std::collections::BTreeMap;
 

@@ -12,12 +12,14 @@ use presign::multipart::{MultipartUpload, PLAN_FORMAT, PartPlan, PlanFile, PlanP
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::audit::{AuditRecord, Issuer, Requester, rfc3339};
+use super::issue::{Issue, Kind};
+use super::uploads::{self, complete_listed};
 use crate::auth::ClientAuth;
 use crate::error::{ApiError, AppJson, ErrorBody, NativeRefusals, StorageFailure};
-use crate::handlers::companion::{complete_listed, object_headers};
+use crate::input;
 use crate::metrics::RequestId;
 use crate::policy;
+use crate::routes;
 use crate::settings::Client;
 use crate::state::AppState;
 
@@ -135,18 +137,20 @@ fn existing_upload(
     policy::method(client, Method::Put)?;
     let bucket = policy::bucket(client, body.bucket.as_deref())?;
     policy::key(client, &body.key)?;
-    let storage_id = state.upload_ids.open(bucket, &body.key, &body.upload_id)?;
-    let object =
-        state
-            .target(bucket)?
-            .request(Method::Get, &body.key, Duration::from_secs(600), &[], &[]);
-    MultipartUpload::new(&object, storage_id)
-        .map_err(|error| ApiError::bad_request("upload_id", error.to_string()))
+    let expiry = Duration::from_secs(600);
+    uploads::open(
+        state,
+        bucket,
+        &body.key,
+        &body.upload_id,
+        expiry,
+        "upload_id",
+    )
 }
 
 /// Creates a multipart upload (the service calls CreateMultipartUpload) and
 /// answers one URL per part.
-#[utoipa::path(operation_id = "multipart_create", post, path = "/v1/multipart", tag = "native", security(("bearer" = [])),
+#[utoipa::path(operation_id = "multipart_create", post, path = routes::MULTIPART, tag = "native", security(("bearer" = [])),
     request_body = MultipartCreateBody,
     responses(
         (status = 200, description = "The upload and its plan", body = MultipartPlan),
@@ -173,7 +177,7 @@ pub(crate) async fn create(
         None => PartPlan::new(body.size),
     }
     .map_err(|error| ApiError::bad_request("part_size", error.to_string()))?;
-    let headers = object_headers(body.content_type.as_deref(), &body.metadata)?;
+    let headers = input::object_headers(body.content_type.as_deref(), &body.metadata)?;
     let target = state.target(&bucket)?;
     let expiry = Duration::from_secs(expires_in);
     let now = state.now();
@@ -202,15 +206,14 @@ pub(crate) async fn create(
             url,
         });
     }
-    let requester = Requester::Client(client.name.clone());
-    let expires_text = rfc3339(expires_at);
-    let issuer = Issuer::new(now, &id.0, &requester, "/v1/multipart", &bucket);
     // One line for the whole plan, however many parts (issue 20, finding 6).
     let numbers: Vec<u32> = parts.iter().map(|part| part.part_number).collect();
-    let record: AuditRecord<'_> = issuer
-        .record("PUT", &body.key, &expires_text)
-        .parts(&upload_id, &numbers);
-    state.issued("part_url", &[record]);
+    let issue = Issue::by_client(&state, &id, &client, routes::MULTIPART, Kind::PartUrl);
+    let expires_text = issue.record(&bucket, now, expires_at, |issuer, until| {
+        [issuer
+            .record("PUT", &body.key, until)
+            .parts(&upload_id, &numbers)]
+    });
     let upload_id = state.upload_ids.bind(&bucket, &body.key, &upload_id);
     Ok(Json(PlanFile {
         format: PLAN_FORMAT.to_owned(),
@@ -230,7 +233,7 @@ pub(crate) async fn create(
 
 /// Assembles the object (the service calls CompleteMultipartUpload); over
 /// the client's `max_size`, the upload is aborted instead.
-#[utoipa::path(operation_id = "multipart_complete", post, path = "/v1/multipart/complete", tag = "native", security(("bearer" = [])),
+#[utoipa::path(operation_id = "multipart_complete", post, path = routes::MULTIPART_COMPLETE, tag = "native", security(("bearer" = [])),
     request_body = MultipartUploadBody,
     responses(
         (status = 200, description = "The object", body = MultipartCompleteAnswer),
@@ -270,7 +273,7 @@ pub(crate) async fn complete(
 }
 
 /// Discards the upload and its parts (the service calls AbortMultipartUpload).
-#[utoipa::path(operation_id = "multipart_abort", post, path = "/v1/multipart/abort", tag = "native", security(("bearer" = [])),
+#[utoipa::path(operation_id = "multipart_abort", post, path = routes::MULTIPART_ABORT, tag = "native", security(("bearer" = [])),
     request_body = MultipartUploadBody,
     responses(
         (status = 200, description = "Aborted: {}"),
@@ -284,14 +287,7 @@ pub(crate) async fn abort(
     AppJson(body): AppJson<MultipartUploadBody>,
 ) -> Result<Json<Value>, ApiError> {
     let upload = existing_upload(&state, &client, &body)?;
-    state
-        .storage
-        .abort(
-            &upload,
-            &state.signer_for(upload.object(), state.now()).await?.signer,
-            state.now(),
-        )
-        .await?;
+    uploads::abort(&state, &upload).await?;
     Ok(Json(Value::Object(serde_json::Map::new())))
 }
 

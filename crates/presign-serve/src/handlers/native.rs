@@ -11,13 +11,14 @@ use axum::extract::State;
 use presign::{FILENAME_PLACEHOLDER, Method};
 use serde::{Deserialize, Serialize};
 
+use super::issue::{Issue, Kind};
 use super::{OrderedPairs, pairs};
-use crate::audit::{AuditRecord, Issuer, Requester, rfc3339};
 use crate::auth::ClientAuth;
 use crate::error::{ApiError, AppJson, ErrorBody, NativeRefusals};
 use crate::input;
 use crate::metrics::RequestId;
 use crate::policy;
+use crate::routes;
 use crate::settings::Client;
 use crate::state::AppState;
 
@@ -185,7 +186,7 @@ fn check_request(
 }
 
 /// One presigned URL.
-#[utoipa::path(post, path = "/v1/presign", tag = "native", security(("bearer" = [])),
+#[utoipa::path(post, path = routes::PRESIGN, tag = "native", security(("bearer" = [])),
     request_body = PresignBody,
     responses(
         (status = 200, description = "The URL", body = PresignAnswer),
@@ -214,13 +215,10 @@ pub(crate) async fn presign_url(
     );
     let now = state.now();
     let (url, expires_at) = state.sign(&request, now).await?;
-    let expires_at = rfc3339(expires_at);
-    let requester = Requester::Client(client.name.clone());
-    let issuer = Issuer::new(now, &id.0, &requester, "/v1/presign", bucket);
-    state.issued(
-        "url",
-        &[issuer.record(method.as_str(), &body.key, &expires_at)],
-    );
+    let issue = Issue::by_client(&state, &id, &client, routes::PRESIGN, Kind::Url);
+    let expires_at = issue.record(bucket, now, expires_at, |issuer, until| {
+        [issuer.record(method.as_str(), &body.key, until)]
+    });
     Ok(Json(PresignAnswer {
         url,
         method: method.as_str().to_owned(),
@@ -230,7 +228,7 @@ pub(crate) async fn presign_url(
 }
 
 /// Many presigned URLs, one per key, as of one instant.
-#[utoipa::path(post, path = "/v1/presign/batch", tag = "native", security(("bearer" = [])),
+#[utoipa::path(post, path = routes::PRESIGN_BATCH, tag = "native", security(("bearer" = [])),
     request_body = BatchBody,
     responses(
         (status = 200, description = "One URL per key, in order", body = BatchAnswer),
@@ -281,15 +279,13 @@ pub(crate) async fn presign_batch(
             .map_err(|e| ApiError::from_presign(&e))?;
         urls.push(url);
     }
-    let expires_at = rfc3339(signer.expires_at());
-    let requester = Requester::Client(client.name.clone());
-    let issuer = Issuer::new(now, &id.0, &requester, "/v1/presign/batch", bucket);
-    let records: Vec<AuditRecord<'_>> = body
-        .keys
-        .iter()
-        .map(|key| issuer.record(method.as_str(), key, &expires_at))
-        .collect();
-    state.issued("url", &records);
+    let issue = Issue::by_client(&state, &id, &client, routes::PRESIGN_BATCH, Kind::Url);
+    let expires_at = issue.record(bucket, now, signer.expires_at(), |issuer, until| {
+        body.keys
+            .iter()
+            .map(|key| issuer.record(method.as_str(), key, until))
+            .collect::<Vec<_>>()
+    });
     let signed_headers = signed_headers(&template);
     Ok(Json(BatchAnswer {
         urls,
@@ -300,7 +296,7 @@ pub(crate) async fn presign_batch(
 }
 
 /// A POST policy for a browser form upload.
-#[utoipa::path(post, path = "/v1/post", tag = "native", security(("bearer" = [])),
+#[utoipa::path(post, path = routes::POST, tag = "native", security(("bearer" = [])),
     request_body = PostBody,
     responses(
         (status = 200, description = "The form's URL and fields", body = PostAnswer),
@@ -370,14 +366,13 @@ pub(crate) async fn post_policy(
     }
     let now = state.now();
     let post = state.sign_post(policy, now)?;
-    let expires_at = rfc3339(post.expires_at());
-    let requester = Requester::Client(client.name.clone());
-    let issuer = Issuer::new(now, &id.0, &requester, "/v1/post", bucket);
-    let record = match prefix {
-        Some(prefix) => issuer.record("POST", prefix, &expires_at).prefix(),
-        None => issuer.record("POST", &body.key, &expires_at),
-    };
-    state.issued("post_policy", &[record]);
+    let issue = Issue::by_client(&state, &id, &client, routes::POST, Kind::PostPolicy);
+    let expires_at = issue.record(bucket, now, post.expires_at(), |issuer, until| {
+        [match prefix {
+            Some(prefix) => issuer.record("POST", prefix, until).prefix(),
+            None => issuer.record("POST", &body.key, until),
+        }]
+    });
     Ok(Json(PostAnswer {
         url: post.url().to_owned(),
         fields: OrderedPairs(post.fields().to_vec()),
@@ -406,7 +401,7 @@ pub(crate) struct MeAnswer {
 
 /// The policy of the token's client, so an app or the upload page knows
 /// where it may write.
-#[utoipa::path(get, path = "/v1/me", tag = "native", security(("bearer" = [])),
+#[utoipa::path(get, path = routes::ME, tag = "native", security(("bearer" = [])),
     responses(
         (status = 200, description = "The client's policy", body = MeAnswer),
         (status = 401, description = "No token, or an unknown one", body = ErrorBody),

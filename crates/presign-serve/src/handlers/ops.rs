@@ -6,6 +6,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use serde::Serialize;
 
+use crate::routes;
 use crate::state::AppState;
 
 /// `GET /healthz`'s answer.
@@ -16,7 +17,7 @@ pub(crate) struct Health {
 }
 
 /// Liveness: answers while the service runs; calls no storage.
-#[utoipa::path(get, path = "/healthz", tag = "operations",
+#[utoipa::path(get, path = routes::HEALTHZ, tag = "operations",
     responses((status = 200, description = "The service runs", body = Health)))]
 pub(crate) async fn healthz() -> Json<Health> {
     Json(Health { status: "ok" })
@@ -24,7 +25,7 @@ pub(crate) async fn healthz() -> Json<Health> {
 
 /// Prometheus text: requests by route, method and status, latency by route,
 /// URLs issued by kind.
-#[utoipa::path(get, path = "/metrics", tag = "operations",
+#[utoipa::path(get, path = routes::METRICS, tag = "operations",
     responses((status = 200, description = "Prometheus text exposition", content_type = "text/plain", body = String)))]
 pub(crate) async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     (
