@@ -68,7 +68,7 @@ pub use amz_date::AmzDate;
 pub use batch::BatchSigner;
 pub use credentials::Credentials;
 pub use endpoint::{Authority, AuthorityError, Endpoint};
-pub use error::{PresignError, VerifyError};
+pub use error::{HeaderProblem, PresignError, VerifyError};
 pub use header_auth::{HeaderRequest, HeaderSignature, sign_headers};
 pub use location::ObjectLocation;
 pub use metadata::{decode_metadata_value, encode_metadata_value};
