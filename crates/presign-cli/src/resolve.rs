@@ -308,12 +308,9 @@ fn session_token_warning<R>(resolved: &Resolved<R>, url_expires_at: SystemTime) 
     })
 }
 
-/// `2013-05-24T00:30:00Z`.
-pub(crate) fn rfc3339(instant: SystemTime) -> String {
-    AmzDate::from_system_time(instant)
-        .map(|d| d.to_rfc3339())
-        .unwrap_or_default()
-}
+/// `2013-05-24T00:30:00Z`: the core's formatter, for the commands that take
+/// their times from here.
+pub(crate) use presign::rfc3339;
 
 #[cfg(test)]
 mod tests {

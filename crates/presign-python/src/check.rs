@@ -201,7 +201,7 @@ pub(crate) fn verify<'py>(
     info.set_item("key", verified.key())?;
     info.set_item("region", verified.region())?;
     info.set_item("signed_at", verified.signed_at().to_rfc3339())?;
-    info.set_item("expires_at", rfc3339(unix_seconds(verified.expires_at())))?;
+    info.set_item("expires_at", presign::rfc3339(verified.expires_at()))?;
     info.set_item(
         "signed_headers",
         PyList::new(py, verified.signed_headers())?,

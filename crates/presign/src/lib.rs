@@ -51,6 +51,7 @@ mod prepared;
 mod presign;
 mod presigned_url;
 mod request;
+mod rfc3339;
 mod s3_answer;
 pub mod s3_host;
 mod scope;
@@ -83,6 +84,7 @@ pub use request::{
     Addressing, DEFAULT_EXPIRES_SECS, MAX_EXPIRES_SECS, MAX_KEY_BYTES, MAX_LONG_EXPIRES_SECS,
     Method, PresignRequest,
 };
+pub use rfc3339::rfc3339;
 pub use s3_answer::{AnswerError, CreateSessionResult, ListedObject, S3Error, listed_objects};
 pub use s3_host::{
     Arn, ArnError, AuthScheme, EndpointError, EndpointSettings, HostForm, KnownHost, Partition,

@@ -7,7 +7,7 @@
 use std::time::{Duration, SystemTime};
 
 use anyhow::anyhow;
-use presign::{AmzDate, Credentials, VerifyError, VerifyPolicy};
+use presign::{Credentials, VerifyError, VerifyPolicy};
 
 use crate::cli::VerifyArgs;
 use crate::resolve;
@@ -75,8 +75,8 @@ pub(crate) fn run(
     let url = args.url.as_deref().unwrap_or_default();
     match presign::verify(url, method, &headers, lookup, now, &policy) {
         Ok(verified) => {
-            let expires_at = AmzDate::from_system_time(verified.expires_at())
-                .map_or_else(|_| "after the year 9999".to_owned(), |d| d.to_rfc3339());
+            // verify refuses a URL expiring past the year 9999, so this is RFC 3339.
+            let expires_at = presign::rfc3339(verified.expires_at());
             Ok(Verdict::Valid(format!(
                 "valid: {} {}, signed by {}, expires at {expires_at}",
                 method.as_str(),
