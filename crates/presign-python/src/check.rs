@@ -4,7 +4,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use presign::{AmzDate, Method, PresignedUrl, VerifyError as CoreVerifyError, VerifyPolicy};
+use presign::{AmzDate, Method, PresignedUrl, VerifyPolicy};
 use presign_config::{Environment, Overrides, ResolvedCredentials};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
@@ -184,11 +184,7 @@ pub(crate) fn verify<'py>(
         .collect();
     let verified = match presign::verify(&url, method, &headers, lookup, now, &policy) {
         Ok(verified) => verified,
-        Err(
-            error @ (CoreVerifyError::Malformed { .. }
-            | CoreVerifyError::MissingParameter { .. }
-            | CoreVerifyError::DuplicateParameter { .. }),
-        ) => {
+        Err(error) if error.is_malformed() => {
             return Err(presign_error(format!(
                 "this is not a valid presigned URL: {error}"
             )));

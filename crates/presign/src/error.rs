@@ -359,3 +359,77 @@ pub enum VerifyError {
         name: String,
     },
 }
+
+impl VerifyError {
+    /// Whether the input is not a presigned URL at all, rather than one that
+    /// is rejected: the URL does not parse, or an auth parameter is missing,
+    /// repeated or malformed. An unsupported algorithm, a wrong scope, an
+    /// expiry or a signature that does not match are rejections. (The
+    /// `presign verify` command exits 2 for the first, 1 for the second;
+    /// Python raises `PresignError` and `VerifyError`.)
+    ///
+    /// # Example
+    /// ```
+    /// use presign::VerifyError;
+    ///
+    /// assert!(VerifyError::MissingParameter { param: "X-Amz-Date".to_owned() }.is_malformed());
+    /// assert!(!VerifyError::SignatureMismatch.is_malformed());
+    /// ```
+    #[must_use]
+    pub fn is_malformed(&self) -> bool {
+        matches!(
+            self,
+            Self::Malformed { .. }
+                | Self::MissingParameter { .. }
+                | Self::DuplicateParameter { .. }
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::VerifyError;
+
+    #[test]
+    fn parse_failures_are_malformed_and_everything_else_a_rejection() {
+        assert!(
+            VerifyError::Malformed {
+                part: "url".to_owned(),
+                reason: "it has no scheme",
+            }
+            .is_malformed()
+        );
+        assert!(
+            VerifyError::MissingParameter {
+                param: "X-Amz-Date".to_owned(),
+            }
+            .is_malformed()
+        );
+        assert!(
+            VerifyError::DuplicateParameter {
+                param: "X-Amz-Date".to_owned(),
+            }
+            .is_malformed()
+        );
+        for rejected in [
+            VerifyError::SignatureMismatch,
+            VerifyError::Expired {
+                at: "2013-05-25T00:00:00Z".to_owned(),
+            },
+            VerifyError::UnknownAccessKey {
+                access_key_id: "AKID".to_owned(),
+            },
+            VerifyError::UnsupportedAlgorithm {
+                algorithm: "AWS4-ECDSA-P256-SHA256".to_owned(),
+            },
+            VerifyError::HostNotSigned,
+            VerifyError::WrongForHost {
+                mismatch: crate::HostMismatch::NeedsSigV4a {
+                    host: "mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com".to_owned(),
+                },
+            },
+        ] {
+            assert!(!rejected.is_malformed(), "{rejected:?}");
+        }
+    }
+}
