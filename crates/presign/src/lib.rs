@@ -62,6 +62,7 @@ mod sigv2;
 mod sigv4a;
 mod sink;
 mod string_to_sign;
+mod summary;
 pub mod units;
 mod verify;
 
@@ -96,6 +97,7 @@ pub use signing_key::SigningKey;
 pub use sigv2::{PresignedUrlV2, presign_v2};
 pub use sigv4a::{SIGV4A_ALGORITHM, SigV4aKey};
 pub use string_to_sign::{ALGORITHM, StringToSign};
+pub use summary::UrlSummary;
 pub use verify::{S3_SIGNING_NAMES, Verified, VerifyPolicy, verify};
 
 /// The README's Rust example, compiled and run as a doc test so it stays true.
