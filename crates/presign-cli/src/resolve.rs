@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, anyhow};
-use presign::{AmzDate, Credentials, PresignError, PresignRequest};
+use presign::{AmzDate, Credentials, HeaderProblem, PresignError, PresignRequest};
 use presign_config::{
     CredentialSource, Environment, Overrides, ResolvedCredentials, SignatureVersion, Sourced,
     Target, TransportOverrides, resolve_transport,
@@ -273,18 +273,17 @@ pub(crate) fn with_cli_hint(error: PresignError) -> anyhow::Error {
             "SigV2 is chosen by --signature-version s3 or the profile's s3.signature_version; \
              pass -X GET, PUT, HEAD or DELETE, or --signature-version s3v4",
         ),
-        PresignError::InvalidHeader { reason, .. } if reason.starts_with("SigV2") => {
-            Some("drop that --header (or its shorthand), or sign with --signature-version s3v4")
-        }
-        PresignError::InvalidHeader { name, reason }
-            if name.to_ascii_lowercase().starts_with("x-amz-meta-")
-                && reason.contains("RFC 2047") =>
-        {
-            Some(
-                "--header signs a value exactly as given; pass non-ASCII metadata as --meta NAME=VALUE, \
+        PresignError::InvalidHeader {
+            reason: HeaderProblem::NotSignedBySigV2,
+            ..
+        } => Some("drop that --header (or its shorthand), or sign with --signature-version s3v4"),
+        PresignError::InvalidHeader {
+            name,
+            reason: HeaderProblem::ValueNotPrintableAscii,
+        } if name.to_ascii_lowercase().starts_with("x-amz-meta-") => Some(
+            "--header signs a value exactly as given; pass non-ASCII metadata as --meta NAME=VALUE, \
                  which encodes it as RFC 2047 (=?UTF-8?B?...?=)",
-            )
-        }
+        ),
         _ => None,
     };
     match hint {
@@ -322,12 +321,9 @@ fn session_token_warning<R>(resolved: &Resolved<R>, url_expires_at: SystemTime) 
     })
 }
 
-/// `2013-05-24T00:30:00Z`.
-pub(crate) fn rfc3339(instant: SystemTime) -> String {
-    AmzDate::from_system_time(instant)
-        .map(|d| d.to_rfc3339())
-        .unwrap_or_default()
-}
+/// `2013-05-24T00:30:00Z`: the core's formatter, for the commands that take
+/// their times from here.
+pub(crate) use presign::rfc3339;
 
 #[cfg(test)]
 mod tests {

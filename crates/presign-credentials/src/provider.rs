@@ -182,7 +182,5 @@ impl CredentialsProvider {
     }
 }
 
-/// `2026-12-06T16:04:00Z`.
-pub(crate) fn rfc3339(instant: SystemTime) -> String {
-    jiff::Timestamp::try_from(instant).map_or_else(|_| String::new(), |t| t.to_string())
-}
+/// `2026-12-06T16:04:00Z` (the core's formatter), for the providers' messages.
+pub(crate) use presign::rfc3339;

@@ -2,9 +2,9 @@
 //! [`presign::PresignedUrl`] and [`presign::verify`], with the credentials of
 //! `verify` resolved as the `presign verify` command resolves them.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use presign::{AmzDate, Method, PresignedUrl, VerifyError as CoreVerifyError, VerifyPolicy};
+use presign::{Method, PresignedUrl, UrlSummary, VerifyPolicy};
 use presign_config::{Environment, Overrides, ResolvedCredentials};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
@@ -14,18 +14,6 @@ use crate::errors::{IntoPyResult, VerifyError, presign_error};
 use crate::instant::signing_instant;
 use crate::operations::text;
 use crate::signing::{self, Signing};
-
-fn rfc3339(unix_seconds: u64) -> String {
-    AmzDate::from_unix_seconds(unix_seconds).map_or_else(
-        |_| "after the year 9999".to_owned(),
-        |date| date.to_rfc3339(),
-    )
-}
-
-fn unix_seconds(time: SystemTime) -> u64 {
-    time.duration_since(UNIX_EPOCH)
-        .map_or(0, |since| since.as_secs())
-}
 
 /// What a presigned URL holds, read without credentials (nothing is checked
 /// against a secret): a dict with the fields of ``presign inspect --output
@@ -51,34 +39,29 @@ pub(crate) fn inspect<'py>(
     url: &Bound<'py, PyAny>,
     now: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let now = unix_seconds(signing_instant(now)?);
+    let now = signing_instant(now)?;
     let url = PresignedUrl::parse(&text("url", url)?)
         .map_err(|error| presign_error(format!("this is not a presigned URL: {error}")))?;
-    let location = url.location();
-    let expires_at = url.expires_at_unix();
-    let time_left = i128::from(expires_at) - i128::from(now);
+    let summary = UrlSummary::new(&url, now);
     let info = PyDict::new(py);
-    info.set_item(
-        "endpoint",
-        format!("{}://{}", url.scheme().to_ascii_lowercase(), url.host()),
-    )?;
-    info.set_item("host", url.host())?;
-    info.set_item("addressing_style", location.addressing().as_str())?;
-    info.set_item("addressing_style_guessed", location.is_guess())?;
-    info.set_item("bucket", location.bucket())?;
-    info.set_item("key", location.key())?;
-    info.set_item("access_key_id", url.access_key_id())?;
-    info.set_item("region", url.scope().region())?;
-    info.set_item("service", url.scope().service())?;
-    info.set_item("signed_at", url.signed_at().to_rfc3339())?;
-    info.set_item("expires_in", url.expires_in())?;
-    info.set_item("expires_at", rfc3339(expires_at))?;
-    info.set_item("now", rfc3339(now))?;
-    info.set_item("expired", now >= expires_at)?;
-    info.set_item("time_left_seconds", time_left)?;
-    info.set_item("signed_headers", PyList::new(py, url.signed_headers())?)?;
-    info.set_item("session_token", url.has_session_token())?;
-    info.set_item("query", PyList::new(py, url.extra_query().cloned())?)?;
+    info.set_item("endpoint", summary.endpoint)?;
+    info.set_item("host", summary.host)?;
+    info.set_item("addressing_style", summary.addressing.as_str())?;
+    info.set_item("addressing_style_guessed", summary.addressing_guessed)?;
+    info.set_item("bucket", summary.bucket)?;
+    info.set_item("key", summary.key)?;
+    info.set_item("access_key_id", summary.access_key_id)?;
+    info.set_item("region", summary.region)?;
+    info.set_item("service", summary.service)?;
+    info.set_item("signed_at", summary.signed_at)?;
+    info.set_item("expires_in", summary.expires_in)?;
+    info.set_item("expires_at", summary.expires_at)?;
+    info.set_item("now", summary.now)?;
+    info.set_item("expired", summary.expired)?;
+    info.set_item("time_left_seconds", summary.time_left_seconds)?;
+    info.set_item("signed_headers", PyList::new(py, summary.signed_headers)?)?;
+    info.set_item("session_token", summary.session_token)?;
+    info.set_item("query", PyList::new(py, summary.query)?)?;
     Ok(info)
 }
 
@@ -184,11 +167,7 @@ pub(crate) fn verify<'py>(
         .collect();
     let verified = match presign::verify(&url, method, &headers, lookup, now, &policy) {
         Ok(verified) => verified,
-        Err(
-            error @ (CoreVerifyError::Malformed { .. }
-            | CoreVerifyError::MissingParameter { .. }
-            | CoreVerifyError::DuplicateParameter { .. }),
-        ) => {
+        Err(error) if error.is_malformed() => {
             return Err(presign_error(format!(
                 "this is not a valid presigned URL: {error}"
             )));
@@ -201,7 +180,7 @@ pub(crate) fn verify<'py>(
     info.set_item("key", verified.key())?;
     info.set_item("region", verified.region())?;
     info.set_item("signed_at", verified.signed_at().to_rfc3339())?;
-    info.set_item("expires_at", rfc3339(unix_seconds(verified.expires_at())))?;
+    info.set_item("expires_at", presign::rfc3339(verified.expires_at()))?;
     info.set_item(
         "signed_headers",
         PyList::new(py, verified.signed_headers())?,

@@ -254,13 +254,9 @@ fn ranges(numbers: &[u32]) -> String {
     text
 }
 
-/// RFC 3339 with whole seconds, UTC.
-#[must_use]
-pub(crate) fn rfc3339(time: SystemTime) -> String {
-    jiff::Timestamp::try_from(time)
-        .map(|t| t.round(jiff::Unit::Second).unwrap_or(t).to_string())
-        .unwrap_or_default()
-}
+/// RFC 3339 with whole seconds, UTC (the core's formatter), for the
+/// handlers' records.
+pub(crate) use presign::rfc3339;
 
 impl Audit {
     /// Opens the configured destination (a file is appended to) and starts

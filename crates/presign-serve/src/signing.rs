@@ -14,7 +14,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, PoisonError, RwLock, Weak};
 use std::time::{Duration, SystemTime};
 
-use presign::Signer;
+use presign::{Signer, rfc3339};
 use presign_config::{CredentialSource, ResolvedCredentials, TransportConfig};
 use presign_credentials::{CredentialsProvider, Fetcher};
 
@@ -206,10 +206,6 @@ fn next_pause(
         Ok(left) if !left.is_zero() => backoff.min((left / 2).max(RETRY_PAUSE)),
         _ => backoff,
     }
-}
-
-fn rfc3339(instant: SystemTime) -> String {
-    jiff::Timestamp::try_from(instant).map_or_else(|_| String::new(), |t| t.to_string())
 }
 
 #[cfg(test)]

@@ -251,7 +251,7 @@ fn days_in_month(year: u64, month: u64) -> u64 {
 
 /// Year, month, day of the `days`-th day after 1970-01-01 (Hinnant's
 /// `civil_from_days`, restricted to dates from 1970 on).
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
+pub(crate) fn civil_from_days(days: u64) -> (u64, u64, u64) {
     let shifted = days + 719_468; // days since 0000-03-01
     let era = shifted / 146_097;
     let day_of_era = shifted % 146_097;

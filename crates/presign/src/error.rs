@@ -106,7 +106,7 @@ pub enum PresignError {
         /// The header name as given.
         name: String,
         /// What is wrong with it.
-        reason: &'static str,
+        reason: HeaderProblem,
     },
     /// The signing name of the credential scope is not a service name.
     #[error(
@@ -148,6 +148,41 @@ pub enum PresignError {
         /// What SigV2 allows instead.
         reason: &'static str,
     },
+}
+
+/// What is wrong with a header given to sign ([`PresignError::InvalidHeader`]).
+/// A shell matches on it to add advice (`--meta` for non-ASCII metadata, say)
+/// instead of reading the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum HeaderProblem {
+    /// The name holds a byte that is not an HTTP token character.
+    #[error("a header name is letters, digits and !#$%&'*+-.^_`|~ only")]
+    NotAToken,
+    /// `host` or `authorization`, which signing sets itself.
+    #[error(
+        "host comes from the endpoint and authorization from the signature; neither may be given"
+    )]
+    Reserved,
+    /// The same name twice, compared without case.
+    #[error("it is given twice (names are case-insensitive); give it once")]
+    GivenTwice,
+    /// The value has a byte outside printable ASCII and tab (non-ASCII
+    /// metadata has to be RFC 2047 encoded first).
+    #[error(
+        "the value must be printable ASCII (no line breaks or control characters; \
+         S3 wants RFC 2047 encoding for non-ASCII metadata)"
+    )]
+    ValueNotPrintableAscii,
+    /// `X-Amz-Security-Token` given as a header to a SigV2 URL.
+    #[error("the session token comes from the credentials; do not give it as a header")]
+    SessionTokenAsHeader,
+    /// A header SigV2 does not sign.
+    #[error(
+        "SigV2 signs only Content-Type, Content-MD5 and x-amz-* headers; \
+         sign with SigV4 to bind other headers"
+    )]
+    NotSignedBySigV2,
 }
 
 /// Why a presigned URL is not accepted. Messages name the rule and the
@@ -323,4 +358,78 @@ pub enum VerifyError {
         /// The field name.
         name: String,
     },
+}
+
+impl VerifyError {
+    /// Whether the input is not a presigned URL at all, rather than one that
+    /// is rejected: the URL does not parse, or an auth parameter is missing,
+    /// repeated or malformed. An unsupported algorithm, a wrong scope, an
+    /// expiry or a signature that does not match are rejections. (The
+    /// `presign verify` command exits 2 for the first, 1 for the second;
+    /// Python raises `PresignError` and `VerifyError`.)
+    ///
+    /// # Example
+    /// ```
+    /// use presign::VerifyError;
+    ///
+    /// assert!(VerifyError::MissingParameter { param: "X-Amz-Date".to_owned() }.is_malformed());
+    /// assert!(!VerifyError::SignatureMismatch.is_malformed());
+    /// ```
+    #[must_use]
+    pub fn is_malformed(&self) -> bool {
+        matches!(
+            self,
+            Self::Malformed { .. }
+                | Self::MissingParameter { .. }
+                | Self::DuplicateParameter { .. }
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::VerifyError;
+
+    #[test]
+    fn parse_failures_are_malformed_and_everything_else_a_rejection() {
+        assert!(
+            VerifyError::Malformed {
+                part: "url".to_owned(),
+                reason: "it has no scheme",
+            }
+            .is_malformed()
+        );
+        assert!(
+            VerifyError::MissingParameter {
+                param: "X-Amz-Date".to_owned(),
+            }
+            .is_malformed()
+        );
+        assert!(
+            VerifyError::DuplicateParameter {
+                param: "X-Amz-Date".to_owned(),
+            }
+            .is_malformed()
+        );
+        for rejected in [
+            VerifyError::SignatureMismatch,
+            VerifyError::Expired {
+                at: "2013-05-25T00:00:00Z".to_owned(),
+            },
+            VerifyError::UnknownAccessKey {
+                access_key_id: "AKID".to_owned(),
+            },
+            VerifyError::UnsupportedAlgorithm {
+                algorithm: "AWS4-ECDSA-P256-SHA256".to_owned(),
+            },
+            VerifyError::HostNotSigned,
+            VerifyError::WrongForHost {
+                mismatch: crate::HostMismatch::NeedsSigV4a {
+                    host: "mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com".to_owned(),
+                },
+            },
+        ] {
+            assert!(!rejected.is_malformed(), "{rejected:?}");
+        }
+    }
 }

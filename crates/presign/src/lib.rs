@@ -51,6 +51,7 @@ mod prepared;
 mod presign;
 mod presigned_url;
 mod request;
+mod rfc3339;
 mod s3_answer;
 pub mod s3_host;
 mod scope;
@@ -61,6 +62,7 @@ mod sigv2;
 mod sigv4a;
 mod sink;
 mod string_to_sign;
+mod summary;
 pub mod units;
 mod verify;
 
@@ -68,7 +70,7 @@ pub use amz_date::AmzDate;
 pub use batch::BatchSigner;
 pub use credentials::Credentials;
 pub use endpoint::{Authority, AuthorityError, Endpoint};
-pub use error::{PresignError, VerifyError};
+pub use error::{HeaderProblem, PresignError, VerifyError};
 pub use header_auth::{HeaderRequest, HeaderSignature, sign_headers};
 pub use location::ObjectLocation;
 pub use metadata::{decode_metadata_value, encode_metadata_value};
@@ -83,6 +85,7 @@ pub use request::{
     Addressing, DEFAULT_EXPIRES_SECS, MAX_EXPIRES_SECS, MAX_KEY_BYTES, MAX_LONG_EXPIRES_SECS,
     Method, PresignRequest,
 };
+pub use rfc3339::rfc3339;
 pub use s3_answer::{AnswerError, CreateSessionResult, ListedObject, S3Error, listed_objects};
 pub use s3_host::{
     Arn, ArnError, AuthScheme, EndpointError, EndpointSettings, HostForm, KnownHost, Partition,
@@ -94,6 +97,7 @@ pub use signing_key::SigningKey;
 pub use sigv2::{PresignedUrlV2, presign_v2};
 pub use sigv4a::{SIGV4A_ALGORITHM, SigV4aKey};
 pub use string_to_sign::{ALGORITHM, StringToSign};
+pub use summary::UrlSummary;
 pub use verify::{S3_SIGNING_NAMES, Verified, VerifyPolicy, verify};
 
 /// The README's Rust example, compiled and run as a doc test so it stays true.

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use crate::endpoint::{EndpointRef, looks_like_ipv4};
-use crate::error::PresignError;
+use crate::error::{HeaderProblem, PresignError};
 
 /// `X-Amz-Expires` default: one hour, as `aws s3 presign`.
 pub const DEFAULT_EXPIRES_SECS: u64 = 3600;
@@ -684,31 +684,22 @@ fn validate_headers(headers: &[(String, String)]) -> Result<(), PresignError> {
             reason,
         };
         if name.is_empty() || !name.bytes().all(is_token_byte) {
-            return Err(fail(
-                "a header name is letters, digits and !#$%&'*+-.^_`|~ only",
-            ));
+            return Err(fail(HeaderProblem::NotAToken));
         }
         if name.eq_ignore_ascii_case("host") || name.eq_ignore_ascii_case("authorization") {
-            return Err(fail(
-                "host comes from the endpoint and authorization from the signature; neither may be given",
-            ));
+            return Err(fail(HeaderProblem::Reserved));
         }
         if headers[..index]
             .iter()
             .any(|(earlier, _)| earlier.eq_ignore_ascii_case(name))
         {
-            return Err(fail(
-                "it is given twice (names are case-insensitive); give it once",
-            ));
+            return Err(fail(HeaderProblem::GivenTwice));
         }
         if !value
             .bytes()
             .all(|b| b == b'\t' || (0x20..=0x7e).contains(&b))
         {
-            return Err(fail(
-                "the value must be printable ASCII (no line breaks or control characters; \
-                 S3 wants RFC 2047 encoding for non-ASCII metadata)",
-            ));
+            return Err(fail(HeaderProblem::ValueNotPrintableAscii));
         }
     }
     Ok(())

@@ -36,7 +36,7 @@ use hmac::{KeyInit as _, Mac as _};
 
 use crate::credentials::Credentials;
 use crate::encode;
-use crate::error::PresignError;
+use crate::error::{HeaderProblem, PresignError};
 use crate::prepared::{Checked, signing_instant};
 use crate::request::{Method, PresignRequest};
 
@@ -268,14 +268,13 @@ fn check_sigv2(request: &PresignRequest) -> Result<(), PresignError> {
         if lower == "x-amz-security-token" {
             return Err(PresignError::InvalidHeader {
                 name: name.clone(),
-                reason: "the session token comes from the credentials; do not give it as a header",
+                reason: HeaderProblem::SessionTokenAsHeader,
             });
         }
         if !(lower == "content-type" || lower == "content-md5" || lower.starts_with("x-amz-")) {
             return Err(PresignError::InvalidHeader {
                 name: name.clone(),
-                reason: "SigV2 signs only Content-Type, Content-MD5 and x-amz-* headers; \
-                         sign with SigV4 to bind other headers",
+                reason: HeaderProblem::NotSignedBySigV2,
             });
         }
     }

@@ -19,6 +19,7 @@ use crate::error::VerifyError;
 use crate::location::ObjectLocation;
 use crate::presigned_url::{HostMismatch, PresignedUrl};
 use crate::request::{MAX_EXPIRES_SECS, Method};
+use crate::rfc3339::rfc3339_unix;
 use crate::scope::CredentialScope;
 use crate::signing_key::SigningKey;
 use crate::sigv4a::SigV4aKey;
@@ -388,9 +389,9 @@ fn check_time(
         });
     }
     if now >= expires_at {
-        let at = AmzDate::from_unix_seconds(expires_at)
-            .map_or_else(|_| expires_at.to_string(), |d| d.to_rfc3339());
-        return Err(VerifyError::Expired { at });
+        return Err(VerifyError::Expired {
+            at: rfc3339_unix(i128::from(expires_at)),
+        });
     }
     Ok(())
 }

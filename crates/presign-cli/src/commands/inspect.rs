@@ -3,10 +3,10 @@
 //! is reported as present or absent, never shown.
 
 use std::fmt::Write as _;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use anyhow::anyhow;
-use presign::{AmzDate, HostForm, KnownHost, PresignedUrl, StorageProvider};
+use presign::{HostForm, KnownHost, PresignedUrl, StorageProvider, UrlSummary};
 use serde::Serialize;
 
 use crate::cli::{InspectArgs, InspectOutput};
@@ -91,45 +91,37 @@ pub(crate) fn run(args: &InspectArgs, now: SystemTime) -> anyhow::Result<String>
     })
 }
 
+/// The core's [`UrlSummary`] in the shape `--output json` writes.
 fn inspect(url: &PresignedUrl, now: SystemTime) -> Inspection {
-    let location = url.location();
-    let now_unix = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let expires_at = url.expires_at_unix();
-    let time_left_seconds = if expires_at >= now_unix {
-        i64::try_from(expires_at - now_unix).unwrap_or(i64::MAX)
-    } else {
-        i64::try_from(now_unix - expires_at).map_or(i64::MIN, |ago| -ago)
-    };
+    let summary = UrlSummary::new(url, now);
     Inspection {
-        endpoint: format!("{}://{}", url.scheme().to_ascii_lowercase(), url.host()),
-        host: url.host().to_owned(),
-        addressing_style: location.addressing().as_str(),
-        addressing_style_guessed: location.is_guess(),
-        bucket: location.bucket().to_owned(),
-        key: location.key().to_owned(),
-        access_key_id: url.access_key_id().to_owned(),
-        algorithm: url.algorithm(),
-        region: url.scope().region().to_owned(),
-        region_set: url.region_set().map(str::to_owned),
-        service: url.scope().service().to_owned(),
-        host_form: url.known_host().map(host_info),
-        host_mismatches: url
-            .host_mismatches()
+        endpoint: summary.endpoint,
+        host: summary.host,
+        addressing_style: summary.addressing.as_str(),
+        addressing_style_guessed: summary.addressing_guessed,
+        bucket: summary.bucket,
+        key: summary.key,
+        access_key_id: summary.access_key_id,
+        algorithm: summary.algorithm,
+        region: summary.region,
+        region_set: summary.region_set,
+        service: summary.service,
+        host_form: summary.known_host.map(host_info),
+        host_mismatches: summary
+            .host_mismatches
             .iter()
             .map(ToString::to_string)
             .collect(),
-        signed_at: url.signed_at().to_rfc3339(),
-        expires_in: url.expires_in(),
-        expires_at: rfc3339(expires_at),
-        now: rfc3339(now_unix),
-        expired: now_unix >= expires_at,
-        time_left_seconds,
-        signed_headers: url.signed_headers().to_vec(),
-        session_token: url.has_session_token(),
-        session_token_parameter: ["X-Amz-S3session-Token", "X-Amz-Security-Token"]
-            .into_iter()
-            .find(|wanted| url.query().iter().any(|(name, _)| name == wanted)),
-        query: url.extra_query().cloned().collect(),
+        signed_at: summary.signed_at,
+        expires_in: summary.expires_in,
+        expires_at: summary.expires_at,
+        now: summary.now,
+        expired: summary.expired,
+        time_left_seconds: summary.time_left_seconds,
+        signed_headers: summary.signed_headers,
+        session_token: summary.session_token,
+        session_token_parameter: summary.session_token_parameter,
+        query: summary.query,
     }
 }
 
@@ -331,14 +323,6 @@ fn display(text: &str) -> String {
     } else {
         text.to_owned()
     }
-}
-
-/// RFC 3339 of a Unix time, or the number when it is past the year 9999.
-fn rfc3339(unix_seconds: u64) -> String {
-    AmzDate::from_unix_seconds(unix_seconds).map_or_else(
-        |_| format!("{unix_seconds} s after 1970 (past the year 9999)"),
-        |date| date.to_rfc3339(),
-    )
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 use std::time::{Duration, SystemTime};
 
 use anyhow::anyhow;
-use presign::{AmzDate, Credentials, VerifyError, VerifyPolicy};
+use presign::{Credentials, VerifyError, VerifyPolicy};
 
 use crate::cli::VerifyArgs;
 use crate::resolve;
@@ -26,7 +26,7 @@ pub(crate) enum Verdict {
 /// `--at` is given.
 ///
 /// # Errors
-/// Malformed input (not a presigned URL, see [`is_malformed`]), a bad
+/// Malformed input (not a presigned URL, see [`VerifyError::is_malformed`]), a bad
 /// `--at`, or no credentials.
 pub(crate) fn run(
     args: &VerifyArgs,
@@ -75,8 +75,8 @@ pub(crate) fn run(
     let url = args.url.as_deref().unwrap_or_default();
     match presign::verify(url, method, &headers, lookup, now, &policy) {
         Ok(verified) => {
-            let expires_at = AmzDate::from_system_time(verified.expires_at())
-                .map_or_else(|_| "after the year 9999".to_owned(), |d| d.to_rfc3339());
+            // verify refuses a URL expiring past the year 9999, so this is RFC 3339.
+            let expires_at = presign::rfc3339(verified.expires_at());
             Ok(Verdict::Valid(format!(
                 "valid: {} {}, signed by {}, expires at {expires_at}",
                 method.as_str(),
@@ -84,25 +84,12 @@ pub(crate) fn run(
                 one_line(verified.access_key_id()),
             )))
         }
-        Err(error) if is_malformed(&error) => {
+        // Not a presigned URL at all: exit 2 (a rejection exits 1).
+        Err(error) if error.is_malformed() => {
             Err(anyhow!("this is not a valid presigned URL: {error}"))
         }
         Err(error) => Ok(Verdict::Rejected(error)),
     }
-}
-
-/// Whether `error` means the input is not a presigned URL at all (exit 2)
-/// rather than a presigned URL that is rejected (exit 1): the URL does not
-/// parse, or an auth parameter is missing, repeated or malformed. An
-/// unsupported algorithm, a wrong scope, an expiry or a signature that does
-/// not match are rejections.
-pub(crate) fn is_malformed(error: &VerifyError) -> bool {
-    matches!(
-        error,
-        VerifyError::Malformed { .. }
-            | VerifyError::MissingParameter { .. }
-            | VerifyError::DuplicateParameter { .. }
-    )
 }
 
 /// `text` with control characters escaped, so the summary stays one line
@@ -121,42 +108,7 @@ pub(crate) fn one_line(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_malformed, one_line};
-    use presign::VerifyError;
-
-    #[test]
-    fn parse_failures_are_malformed_and_everything_else_a_rejection() {
-        assert!(is_malformed(&VerifyError::Malformed {
-            part: "url".to_owned(),
-            reason: "it has no scheme",
-        }));
-        assert!(is_malformed(&VerifyError::MissingParameter {
-            param: "X-Amz-Date".to_owned(),
-        }));
-        assert!(is_malformed(&VerifyError::DuplicateParameter {
-            param: "X-Amz-Date".to_owned(),
-        }));
-        for rejected in [
-            VerifyError::SignatureMismatch,
-            VerifyError::Expired {
-                at: "2013-05-25T00:00:00Z".to_owned(),
-            },
-            VerifyError::UnknownAccessKey {
-                access_key_id: "AKID".to_owned(),
-            },
-            VerifyError::UnsupportedAlgorithm {
-                algorithm: "AWS4-ECDSA-P256-SHA256".to_owned(),
-            },
-            VerifyError::HostNotSigned,
-            VerifyError::WrongForHost {
-                mismatch: presign::HostMismatch::NeedsSigV4a {
-                    host: "mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com".to_owned(),
-                },
-            },
-        ] {
-            assert!(!is_malformed(&rejected), "{rejected:?}");
-        }
-    }
+    use super::one_line;
 
     #[test]
     fn control_characters_are_escaped_in_the_summary() {

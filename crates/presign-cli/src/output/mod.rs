@@ -7,6 +7,9 @@ mod json;
 pub(crate) mod post;
 pub(crate) mod sigv2;
 
+// The core's RFC 3339 formatter, for the formats (`super::rfc3339`).
+use presign::rfc3339;
+
 use crate::cli::OutputArg;
 use crate::commands::sign::Signed;
 
@@ -18,10 +21,4 @@ pub(crate) fn render(format: OutputArg, signed: &Signed) -> String {
         OutputArg::Curl => curl::render(&signed.presigned),
         OutputArg::Explain => explain::render(signed),
     }
-}
-
-/// RFC 3339 UTC text of an instant (the core's formatter).
-fn rfc3339(time: std::time::SystemTime) -> String {
-    presign::AmzDate::from_system_time(time)
-        .map_or_else(|_| "out of range".to_owned(), |d| d.to_rfc3339())
 }

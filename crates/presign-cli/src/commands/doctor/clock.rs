@@ -2,6 +2,8 @@
 
 use std::time::{Duration, SystemTime};
 
+use presign::rfc3339;
+
 use super::report::{Check, Status};
 use crate::commands::transfer::human_duration;
 
@@ -15,13 +17,6 @@ const FAIL_OVER: Duration = Duration::from_secs(15 * 60);
 pub(crate) fn parse_http_date(text: &str) -> Option<SystemTime> {
     let zoned = jiff::fmt::rfc2822::parse(text.trim()).ok()?;
     Some(SystemTime::from(zoned.timestamp()))
-}
-
-fn rfc3339(time: SystemTime) -> String {
-    jiff::Timestamp::try_from(time).map_or_else(
-        |_| "?".to_owned(),
-        |t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
-    )
 }
 
 /// Compares `server` (the `Date` header) with `local` (what this machine's
