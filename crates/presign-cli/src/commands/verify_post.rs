@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::SystemTime;
 
 use anyhow::anyhow;
-use presign::{AmzDate, Credentials, ObjectLocation, PostUpload, VerifyError, VerifyPolicy};
+use presign::{Credentials, ObjectLocation, PostUpload, VerifyError, VerifyPolicy};
 
 use super::post_form;
 use super::verify::Verdict;
@@ -54,8 +54,7 @@ pub(crate) fn run(
     let lookup = |id: &str| (id == credentials.access_key_id()).then(|| credentials.clone());
     match presign::verify_post(&upload, lookup, now, policy) {
         Ok(verified) => {
-            let expires_at = AmzDate::from_system_time(verified.expires_at())
-                .map_or_else(|_| "after the year 9999".to_owned(), |d| d.to_rfc3339());
+            let expires_at = presign::rfc3339(verified.expires_at());
             Ok(Verdict::Valid(format!(
                 "valid: POST of {size} bytes to bucket {bucket}, key {}, signed by {}, policy expires at {expires_at}",
                 super::verify::one_line(verified.key()),

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use presign::{AmzDate, BatchSigner, Credentials, Method, PresignError, PresignRequest};
+use presign::{BatchSigner, Credentials, Method, PresignError, PresignRequest};
 use serde::Deserialize;
 
 use crate::cli::{InputFormat, OutputFormat};
@@ -87,9 +87,7 @@ impl<'a> LineContext<'a> {
         }
         Ok(Self {
             sigv2,
-            expires_at: AmzDate::from_system_time(signer.expires_at())
-                .map(|d| d.to_rfc3339())
-                .unwrap_or_default(),
+            expires_at: presign::rfc3339(signer.expires_at()),
             signer,
             credentials,
             signed_at,
@@ -214,9 +212,7 @@ impl LineContext<'_> {
                 let presigned = presign::presign(&request, &self.credentials, self.signed_at)
                     .map_err(|e| e.to_string())?;
                 slot.url.push_str(presigned.url());
-                let expires_at = AmzDate::from_system_time(presigned.expires_at())
-                    .map(|d| d.to_rfc3339())
-                    .unwrap_or_default();
+                let expires_at = presign::rfc3339(presigned.expires_at());
                 Ok(Parsed::Own { expires_at })
             }
         }
@@ -230,9 +226,7 @@ impl LineContext<'_> {
         let presigned = presign::presign_v2(&request, &self.credentials, self.signed_at)
             .map_err(|e| e.to_string())?;
         slot.url.push_str(presigned.url());
-        let expires_at = AmzDate::from_system_time(presigned.expires_at())
-            .map(|d| d.to_rfc3339())
-            .unwrap_or_default();
+        let expires_at = presign::rfc3339(presigned.expires_at());
         Ok(Parsed::Own { expires_at })
     }
 

@@ -130,9 +130,7 @@ fn check(
     let now_unix = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let expires_at = parsed.expires_at_unix();
     if now_unix >= expires_at {
-        let when = presign::AmzDate::from_unix_seconds(expires_at)
-            .map(|d| d.to_rfc3339())
-            .unwrap_or_default();
+        let when = presign::rfc3339(UNIX_EPOCH + Duration::from_secs(expires_at));
         warn.push(format!(
             "warning: this URL expired at {when} ({} ago); the server will refuse it",
             human_duration(Duration::from_secs(now_unix - expires_at))
