@@ -1,7 +1,19 @@
-//! `presign`: create and explain SigV4 presigned URLs for S3-compatible storage.
+//! `presign`: create, explain, check and use presigned URLs for S3-compatible
+//! storage.
 //!
 //! This binary is the only place that reads the clock, the environment and
 //! files; the `presign` library computes.
+//!
+//! Where things are: parse, then resolve, then run. `cli/` defines the
+//! flags and help, one file per command group, and gathers the extra query
+//! parameters and headers in command-line order; `resolve.rs` turns a
+//! command's flags into a signable request through `presign-config` (the
+//! one resolver the service and Python share) and `s3_uri.rs` splits
+//! `s3://BUCKET/KEY`; `commands/` has one module per command, each run with
+//! its own flags, the environment and the instant (`main` dispatches once);
+//! `output/` renders what a command made (url, json, curl, explain) into
+//! one string, so nothing is printed half-way. `http.rs`, `files.rs`,
+//! `interrupt.rs` and `mfa.rs` are the I/O the commands share.
 
 mod cli;
 mod commands;

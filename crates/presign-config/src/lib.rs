@@ -14,6 +14,18 @@
 //! the environment through an [`Environment`] value, so tests never touch
 //! the real process environment or home directory.
 //!
+//! Where things are: `resolve` ([`resolve`]) is the entry and `overrides`
+//! the leaf every part shares; `environment` captures the outside world;
+//! `shared_files` finds and parses `~/.aws/credentials` and `config`, `ibm`
+//! the IBM COS JSON; `settings` resolves region, endpoint and addressing,
+//! `providers` a provider's region from its host, `endpoint_options` the S3
+//! endpoint switches and `signature_version` SigV2 or SigV4, each with its
+//! source; [`sources`] plans the credential chain; `hosts` applies the core's
+//! S3 host rules to a bucket and `target` ([`Target`]) is what every shell
+//! signs with; `transport` is how to connect; `warning` and `error` are
+//! what a person reads. The unit tests in `tests/` are split by what they
+//! test.
+//!
 //! Secrets (secret access keys, session tokens) are kept in zeroizing strings
 //! and never appear in an error message or in `Debug` output. Errors about
 //! files name the file, line number, profile and key, never a line's content

@@ -10,6 +10,13 @@
 //! [`ExpressSessions`] keeps S3 Express One Zone sessions per directory
 //! bucket (`CreateSession`), refreshed before they expire.
 //!
+//! Where things are: `fetch` dispatches one planned source to its module
+//! (`sts`, `sso`, `process`, `container`, `imds`), each asking as botocore
+//! asks; `bounded_http` caps every answer's size and time, `files` reads
+//! token files and writes caches privately, `cli_cache` shares the AWS CLI's
+//! cache; `provider` keeps and refreshes, `express` does the same for S3
+//! Express sessions; `error` says what failed without a secret.
+//!
 //! ```
 //! use std::time::SystemTime;
 //! use presign_config::{Environment, Overrides, TransportOverrides, resolve, resolve_transport};

@@ -1,6 +1,8 @@
 //! `presign.inspect(url)` and `presign.verify(url, ...)`: the core's
-//! [`presign::PresignedUrl`] and [`presign::verify`], with the credentials of
-//! `verify` resolved as the `presign verify` command resolves them.
+//! [`presign::UrlSummary`] (what `presign inspect` shows, computed once in
+//! the core) and [`presign::verify`] (with the core's split of malformed
+//! and rejected), the credentials of `verify` resolved as the `presign
+//! verify` command resolves them.
 
 use std::time::Duration;
 

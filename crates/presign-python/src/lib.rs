@@ -4,6 +4,14 @@
 //! (`operations.rs`), credentials and endpoints come from `presign_config`,
 //! and the core signs. The Python package (`python/presign`) re-exports
 //! these names with type stubs.
+//!
+//! Where things are: `client` (`presign.Client`, boto3's client surface),
+//! `operations` and the generated `operations_table` (boto3's operations and
+//! their parameters), `signing` (the signer, refreshed for temporary
+//! credentials) and `sigv2` (signature version `s3`),
+//! `many` (many URLs at once), `post` (POST policies), `check` (`inspect`,
+//! `verify`), `instant` (the `now=` argument), `customer_key` (SSE-C) and
+//! `errors` (the exception types).
 
 mod check;
 mod client;

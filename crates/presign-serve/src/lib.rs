@@ -18,6 +18,18 @@
 //! [`launch`] is the seam: the binary binds the listener and passes a
 //! signal future; a test binds `127.0.0.1:0` and passes a channel.
 //!
+//! Where things are: `settings` reads and checks the configuration file;
+//! `handlers/` holds the routes (one module per area, the issue-a-URL tail
+//! and the multipart steps both APIs share), `routes` names every path once
+//! (router, OpenAPI document and audit lines); every value a request carries
+//! is checked by `input` (with `content_type`, `quantity`, `upload_id`),
+//! the client's limits by `policy` after `auth`; `signing` and `state` hold
+//! the refreshed credentials and sign through the core; `storage` sends the
+//! multipart calls to the bucket; `server` is the accept loop, `guard` what
+//! every request and answer goes through (deadlines, `HEAD`, security
+//! headers), `error` the one JSON error answer, `template` the Companion key
+//! template; `audit` and `metrics` are the service's own bookkeeping.
+//!
 //! ```no_run
 //! use presign_serve::{launch, Settings};
 //!

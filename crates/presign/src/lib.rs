@@ -32,6 +32,27 @@
 //! but with `/` encoded; the canonical query is sorted in byte order; the
 //! `host` header is lower-cased and drops the scheme's default port; the
 //! session token is signed; the payload is `UNSIGNED-PAYLOAD`.
+//!
+//! Where things are (one file per stage of the pipeline, one rule each):
+//! - the input: `request` ([`PresignRequest`], [`Method`], [`Addressing`]),
+//!   `endpoint` (the one URL-authority parser, [`Authority`]), `credentials`,
+//!   `metadata` (RFC 2047 for `x-amz-meta-*`), `units` (sizes, durations);
+//! - SigV4, stage by stage: `prepared` (the one writer of origin, host and
+//!   query), `encode`, `canonical`, `string_to_sign`, `scope`, `signing_key`,
+//!   `amz_date`, then `presign` ([`presign()`]), `signer` ([`Signer`]) and
+//!   `batch` ([`BatchSigner`]) over the same parts; `sha256`, `hex` and
+//!   `sink` are their speed-ups;
+//! - beside SigV4: `sigv4a` (Multi-Region Access Points), `sigv2`
+//!   ([`presign_v2()`], opt-in), `header_auth` ([`sign_headers()`], for API
+//!   calls such as STS and `CreateSession`), `post_policy` (browser POST
+//!   uploads), `multipart` (the five multipart requests and their answers);
+//! - reading back: `presigned_url` ([`PresignedUrl`]), `location` (bucket and
+//!   key from host and path), `summary` ([`UrlSummary`], what `inspect`
+//!   shows), `verify` ([`verify()`]); `s3_answer` reads S3's XML answers;
+//! - hosts: [`s3_host`] builds and recognises every AWS S3 host form
+//!   (botocore's endpoint rules) and the providers';
+//! - for people: `rfc3339` ([`rfc3339()`], the one time formatter), `error`
+//!   ([`PresignError`], [`VerifyError`], each message naming the field).
 #![deny(missing_docs)]
 
 mod amz_date;
