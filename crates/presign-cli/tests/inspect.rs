@@ -312,7 +312,7 @@ fn style_is_known_from_the_host(endpoint: &str, effective_style: &str) -> bool {
 // ------------------------------------------------- every host form, read back
 
 use common::host_forms::{
-    ACCOUNT_AP, DIRECTORY_BUCKET, EXPRESS_SESSION_XML, MRAP, OBJECT_LAMBDA_AP, OUTPOSTS_AP,
+    ACCOUNT_AP, DIRECTORY_BUCKET, MRAP, OBJECT_LAMBDA_AP, OUTPOSTS_AP, create_session_stub,
     rescoped,
 };
 
@@ -573,14 +573,7 @@ fn a_scope_that_disagrees_with_the_host_is_a_warning_naming_both() {
 
 #[test]
 fn an_s3_express_session_url_names_its_token_parameter_and_never_shows_the_token() {
-    use presign_test_support::{Reply, Stub};
-    let stub = Stub::start(|request| {
-        if request.query() == "session" && request.method == "GET" {
-            Reply::xml(200, EXPRESS_SESSION_XML)
-        } else {
-            Reply::xml(400, "<Error><Code>InvalidRequest</Code></Error>")
-        }
-    });
+    let stub = create_session_stub();
     let url = presigned(DIRECTORY_BUCKET, &["--endpoint-url", stub.url()], &[]);
     assert!(url.contains("X-Amz-S3session-Token="), "{url}");
     let text = inspect(&[&url]).ok();

@@ -502,7 +502,7 @@ fn help_lists_the_exit_codes() {
 
 // ------------------------- AWS host forms: URLs the `presign` binary makes
 
-use common::host_forms::{DIRECTORY_BUCKET, EXPRESS_SESSION_XML, MRAP, OBJECT_LAMBDA_AP, rescoped};
+use common::host_forms::{DIRECTORY_BUCKET, MRAP, OBJECT_LAMBDA_AP, create_session_stub, rescoped};
 
 /// A minute after `FORMS_AT` (common::host_forms): every URL below is fresh then.
 const FORMS_LATER: &str = "2026-12-06T12:01:00Z";
@@ -647,14 +647,7 @@ fn a_sigv4a_multi_region_access_point_url_is_accepted_and_refused_once_tampered(
 
 #[test]
 fn an_s3_express_session_url_is_accepted_with_the_sessions_keys_only() {
-    use presign_test_support::{Reply, Stub};
-    let stub = Stub::start(|request| {
-        if request.query() == "session" && request.method == "GET" {
-            Reply::xml(200, EXPRESS_SESSION_XML)
-        } else {
-            Reply::xml(400, "<Error><Code>InvalidRequest</Code></Error>")
-        }
-    });
+    let stub = create_session_stub();
     let url = presigned(DIRECTORY_BUCKET, &["--endpoint-url", stub.url()], &[]);
     assert!(url.contains("X-Amz-S3session-Token="), "{url}");
     let session = |url: &str| {

@@ -21,6 +21,19 @@ pub(crate) const EXPRESS_SESSION_XML: &str = "<?xml version=\"1.0\" encoding=\"U
      <AccessKeyId>ASIASESSIONEXAMPLE</AccessKeyId>\
      <Expiration>2099-12-06T16:09:05Z</Expiration></Credentials></CreateSessionResult>";
 
+/// A loopback S3 Express zonal endpoint: `GET /BUCKET?session` answers
+/// [`EXPRESS_SESSION_XML`] (`CreateSession`), anything else 400.
+pub(crate) fn create_session_stub() -> presign_test_support::Stub {
+    use presign_test_support::{Reply, Stub};
+    Stub::start(|request| {
+        if request.query() == "session" && request.method == "GET" {
+            Reply::xml(200, EXPRESS_SESSION_XML)
+        } else {
+            Reply::xml(400, "<Error><Code>InvalidRequest</Code></Error>")
+        }
+    })
+}
+
 /// The URL `presign --at FORMS_AT [--region us-west-2] [flags] s3://BUCKET/k.txt`
 /// prints with the keys `(id, secret)` and `vars` in the environment
 /// (`--region us-west-2` unless `flags` give a region).
