@@ -9,9 +9,10 @@ expires, query, signed_headers) and writes one presigned URL, or a string
 starting with "ERROR: ", per input.
 
 It reuses that script's isolation (no AWS_* variable, no shared files, no
-CRT) and its mapping from inputs to a botocore operation and its Params; the
-client is made with ``Config(signature_version="s3", s3={"addressing_style":
-...})``. SigV2's one clock read is ``time.time()`` inside
+CRT), its mapping from inputs to a botocore operation and its Params, and
+its clients, made with ``client_config={"signature_version": "s3"}``
+(``Config(signature_version="s3", s3={"addressing_style": ...})``).
+SigV2's one clock read is ``time.time()`` inside
 ``HmacV1QueryAuth._get_date`` (Expires = int(time.time() + expires)); the
 ``time`` module botocore.auth sees is replaced by one whose ``time()``
 returns the input's instant, so botocore's own arithmetic still runs.
@@ -25,7 +26,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import botocore_presign as reference  # noqa: E402  (isolates the environment first)
 import botocore  # noqa: E402
 import botocore.auth  # noqa: E402
-from botocore.config import Config  # noqa: E402
 
 _NOW = [None]
 
@@ -45,23 +45,11 @@ class _FrozenTime:
 
 
 botocore.auth.time = _FrozenTime()
-CLIENTS = {}
 
 
 def client_for(inp):
-    cache_key = (inp["endpoint"], inp["region"], inp["addressing_style"],
-                 inp["access_key"], inp["secret_key"], inp["session_token"])
-    client = CLIENTS.get(cache_key)
-    if client is None:
-        config = Config(signature_version="s3",
-                        s3={"addressing_style": inp["addressing_style"]})
-        client = reference.SESSION.create_client(
-            "s3", region_name=inp["region"], endpoint_url=inp["endpoint"],
-            aws_access_key_id=inp["access_key"],
-            aws_secret_access_key=inp["secret_key"],
-            aws_session_token=inp["session_token"], config=config)
-        CLIENTS[cache_key] = client
-    return client
+    """The reference script's client for ``inp``, with signature_version="s3"."""
+    return reference.client_for(dict(inp, client_config={"signature_version": "s3"}))
 
 
 def presign(inp):
@@ -79,7 +67,7 @@ def presign(inp):
 
 
 def main():
-    return reference.run(presign, "botocore_presign_v2", CLIENTS)
+    return reference.run(presign, "botocore_presign_v2", reference.CLIENTS)
 
 
 if __name__ == "__main__":
