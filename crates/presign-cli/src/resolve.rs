@@ -48,6 +48,22 @@ pub(crate) struct Resolved<R = PresignRequest> {
     /// ([`resolve`] only), the profile's `s3.signature_version`, or the
     /// default.
     pub(crate) signature_version: Sourced<SignatureVersion>,
+    /// For an S3 Express directory bucket signed with a session: what made
+    /// the session, so `presign batch` can ask for the next one.
+    pub(crate) express: Option<ExpressSource>,
+}
+
+/// How an S3 Express session was made: the session cache it came from and
+/// the IAM keys `CreateSession` was called with, on the zonal endpoint of
+/// the bucket's region.
+#[derive(Debug)]
+pub(crate) struct ExpressSource {
+    pub(crate) sessions: ExpressSessions,
+    /// The keys under the session (the secret redacted in `Debug`).
+    pub(crate) base: ResolvedCredentials,
+    /// The zonal endpoint's bucket URL.
+    pub(crate) endpoint: String,
+    pub(crate) region: String,
 }
 
 /// What a command signs, from its command line.
@@ -149,9 +165,14 @@ pub(crate) fn resolve_target<R>(
     target.legacy_bucket_names = args.allow_legacy_bucket_names;
     let request = build(&target)?;
     let keys = fetch_credentials(&resolved.credentials, args.profile.as_deref(), env, now)?;
-    let (credentials, credentials_source, credentials_expire_at) =
+    let (credentials, credentials_source, credentials_expire_at, express) =
         match &target.host.express_session {
-            None => (keys.to_credentials(), keys.source.clone(), keys.expires_at),
+            None => (
+                keys.to_credentials(),
+                keys.source.clone(),
+                keys.expires_at,
+                None,
+            ),
             Some(session) => {
                 let sessions = ExpressSessions::new(fetcher(args.profile.as_deref(), env)?);
                 let (credentials, session_ends) = sessions.session_for(
@@ -170,7 +191,13 @@ pub(crate) fn resolve_target<R>(
                 let ends = keys
                     .expires_at
                     .map_or(session_ends, |at| at.min(session_ends));
-                (credentials, source, Some(ends))
+                let express = ExpressSource {
+                    sessions,
+                    base: keys,
+                    endpoint: session.endpoint.clone(),
+                    region: session.region.clone(),
+                };
+                (credentials, source, Some(ends), Some(express))
             }
         };
     let region_source = if target.region == resolved.region {
@@ -194,6 +221,7 @@ pub(crate) fn resolve_target<R>(
         config_warnings,
         endpoint_notes,
         signature_version,
+        express,
     })
 }
 

@@ -27,7 +27,7 @@ use crate::cli::{BatchArgs, RequestExtras};
 use crate::resolve::{self, RequestFlags};
 use crate::s3_uri;
 use line::{LineContext, LineErrors, Scratch};
-use renew::Contexts;
+use renew::{Contexts, ExpressRenewal, Renewal};
 
 /// Input read per chunk (whole lines; a longer line grows its chunk).
 const CHUNK_BYTES: usize = 64 * 1024;
@@ -90,30 +90,52 @@ pub(crate) fn run(
     for warning in resolve::warnings(&resolved, first.signer.expires_at()) {
         writeln!(errors, "presign: {warning}")?;
     }
-    let signing = &args.request.signing;
-    // Temporary credentials are refreshed over a long input, unless the
-    // user fixed the signing instant.
-    // An S3 Express session is fetched once: renewing the IAM keys under it
-    // would sign with keys the bucket does not take.
-    let express = resolved.target().host.express_session.is_some();
-    let provider = match resolved.credentials_expire_at {
-        Some(expires_at) if signing.at.is_none() && !express => {
-            Some(CredentialsProvider::with_credentials(
-                resolved.credentials_plan.clone(),
-                resolve::fetcher(signing.profile.as_deref(), env)?,
-                held_keys(&resolved, expires_at),
-                now,
-            ))
-        }
-        _ => None,
-    };
-    let contexts = Contexts::new(first, provider, now);
+    let renewal = renewal(&resolved, args, env, now)?;
+    let contexts = Contexts::new(first, renewal, now);
     let jobs = args.jobs.map_or_else(
         || std::thread::available_parallelism().map_or(1, usize::from),
         usize::from,
     );
     let pipeline = Pipeline::new(jobs, args.keep_going);
     pipeline.run(&contexts, streams.input, streams.output, errors)
+}
+
+/// How the batch keeps its credentials current: temporary keys refreshed,
+/// an S3 Express session renewed (over keys refreshed when temporary), or
+/// nothing to renew (long-term keys, or `--at`: the user fixed the signing
+/// instant).
+fn renewal<'a>(
+    resolved: &'a resolve::Resolved,
+    args: &BatchArgs,
+    env: &Environment,
+    now: SystemTime,
+) -> anyhow::Result<Option<Renewal<'a>>> {
+    let signing = &args.request.signing;
+    if signing.at.is_some() {
+        return Ok(None);
+    }
+    let provider = |keys: ResolvedCredentials| -> anyhow::Result<_> {
+        Ok(CredentialsProvider::with_credentials(
+            resolved.credentials_plan.clone(),
+            resolve::fetcher(signing.profile.as_deref(), env)?,
+            keys,
+            now,
+        ))
+    };
+    Ok(match &resolved.express {
+        Some(source) => Some(Renewal::Express(ExpressRenewal {
+            source,
+            bucket: &resolved.target().bucket,
+            base: match source.base.expires_at {
+                Some(_) => Some(provider(source.base.clone())?),
+                None => None,
+            },
+        })),
+        None => match resolved.credentials_expire_at {
+            Some(expires_at) => Some(Renewal::Keys(provider(held_keys(resolved, expires_at))?)),
+            None => None,
+        },
+    })
 }
 
 /// The keys `resolved` signs with, as the provider keeps them.
