@@ -1,6 +1,7 @@
 //! Presigning one GET URL: presign (single and batch), rusty-s3, aws-sigv4,
 //! and the hash-only floor, side by side in one run so their ratios hold on a
-//! shared, noisy machine; and presign's POST policy signing beside its GET. Run: `cargo bench -p presign-bench`.
+//! shared, noisy machine; and presign's POST policy and SigV4A (Multi-Region
+//! Access Point) signing beside its GET. Run: `cargo bench -p presign-bench`.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
@@ -136,6 +137,51 @@ fn verify_single(c: &mut Criterion) {
     let lookup = |id: &str| (id == ACCESS_KEY_ID).then(|| credentials.clone());
     let policy = presign::VerifyPolicy::default();
     c.bench_function("presign::verify (the same URL)", |b| {
+        b.iter(|| {
+            presign::verify(
+                black_box(&url),
+                presign::Method::Get,
+                &[],
+                lookup,
+                now,
+                &policy,
+            )
+            .unwrap()
+        });
+    });
+}
+
+/// SigV4A (Multi-Region Access Points) beside SigV4: an ECDSA P-256
+/// signature (RFC 6979 nonce) instead of an HMAC, and its verification; the
+/// key pair is derived once per signer, as the signing key is.
+fn sigv4a(c: &mut Criterion) {
+    let request = presign_bench::mrap_request();
+    let credentials = presign_bench::credentials();
+    let now = presign_bench::now();
+    c.bench_function(
+        "presign::presign, SigV4A (one URL, key pair derived)",
+        |b| {
+            b.iter(|| presign::presign(black_box(&request), &credentials, now).unwrap());
+        },
+    );
+    let signer = presign::Signer::new(credentials.clone()).unwrap();
+    let mut out = String::with_capacity(1024);
+    c.bench_function("presign::Signer::sign_into, SigV4A (one URL)", |b| {
+        b.iter(|| {
+            out.clear();
+            signer
+                .sign_into(black_box(&request), now, &mut out)
+                .unwrap();
+            black_box(out.len())
+        });
+    });
+    let url = presign::presign(&request, &credentials, now)
+        .unwrap()
+        .url()
+        .to_owned();
+    let lookup = |id: &str| (id == ACCESS_KEY_ID).then(|| credentials.clone());
+    let policy = presign::VerifyPolicy::default();
+    c.bench_function("presign::verify, SigV4A (the same URL)", |b| {
         b.iter(|| {
             presign::verify(
                 black_box(&url),
@@ -436,6 +482,7 @@ criterion_group!(
     presign_single,
     presign_signer,
     verify_single,
+    sigv4a,
     post_policy,
     rusty_s3,
     aws_sigv4

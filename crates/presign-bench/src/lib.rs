@@ -35,6 +35,22 @@ pub fn request() -> presign::PresignRequest {
         .addressing(presign::Addressing::VirtualHost)
 }
 
+/// The same GET through a Multi-Region Access Point, signed with SigV4A
+/// for every region (`X-Amz-Region-Set=*`), as botocore signs an MRAP ARN:
+/// `mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com`.
+#[must_use]
+pub fn mrap_request() -> presign::PresignRequest {
+    presign::PresignRequest::new(
+        presign::Method::Get,
+        "https://mrap.accesspoint.s3-global.amazonaws.com",
+        "mfzwi23gnjvgw",
+        KEY,
+    )
+    .expires_in(EXPIRES)
+    .addressing(presign::Addressing::VirtualHost)
+    .sigv4a("*")
+}
+
 /// A typical browser-upload policy on the same endpoint and bucket, one
 /// hour: the uploader chooses the rest of the key under `uploads/`, up to
 /// 10 MiB, an image type, status 201.
