@@ -60,6 +60,24 @@ fn check_line(line: &str, stub: &CredentialsStub) -> (String, u64, SystemTime) {
     (id, parsed.signed_at().unix_seconds(), keys.expires_at)
 }
 
+/// In input order, the signing instant of `signed` (key id, `X-Amz-Date`)
+/// only moves forward, through at least `at_least` `what` (key ids), never
+/// back to an earlier one.
+fn moves_forward_through(signed: &[(String, u64)], at_least: usize, what: &str) {
+    assert!(signed.windows(2).all(|pair| pair[0].1 <= pair[1].1));
+    let mut used: Vec<&str> = signed.iter().map(|(id, _)| id.as_str()).collect();
+    used.dedup();
+    assert!(used.len() >= at_least, "signed with only {used:?}");
+    let mut distinct = used.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!(
+        distinct.len(),
+        used.len(),
+        "went back to old {what}: {used:?}"
+    );
+}
+
 #[test]
 fn a_long_batch_refreshes_its_credentials_and_every_url_comes_out_working() {
     let stub = CredentialsStub::start(LIFETIME);
@@ -84,19 +102,7 @@ fn a_long_batch_refreshes_its_credentials_and_every_url_comes_out_working() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     assert_eq!(signed.len(), LINES, "{stderr}");
-    // In input order the signing instant only moves forward, key by key.
-    assert!(signed.windows(2).all(|pair| pair[0].1 <= pair[1].1));
-    let mut keys: Vec<&str> = signed.iter().map(|(id, _)| id.as_str()).collect();
-    keys.dedup();
-    assert!(keys.len() >= 3, "signed with only {keys:?}");
-    let mut distinct = keys.clone();
-    distinct.sort_unstable();
-    distinct.dedup();
-    assert_eq!(
-        distinct.len(),
-        keys.len(),
-        "went back to old keys: {keys:?}"
-    );
+    moves_forward_through(&signed, 3, "keys");
 }
 
 #[test]
@@ -271,17 +277,6 @@ fn a_long_batch_on_a_directory_bucket_renews_its_s3_express_session() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     assert_eq!(signed.len(), EXPRESS_LINES, "{stderr}");
-    assert!(signed.windows(2).all(|pair| pair[0].1 <= pair[1].1));
-    let mut used: Vec<&str> = signed.iter().map(|(id, _)| id.as_str()).collect();
-    used.dedup();
-    assert!(used.len() >= 2, "signed with only {used:?}");
-    let mut distinct = used.clone();
-    distinct.sort_unstable();
-    distinct.dedup();
-    assert_eq!(
-        distinct.len(),
-        used.len(),
-        "went back to an old session: {used:?}"
-    );
+    moves_forward_through(&signed, 2, "sessions");
     assert!(!stderr.contains("express/secret+") && !stderr.contains("express-session-token-"));
 }
