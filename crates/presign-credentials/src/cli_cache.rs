@@ -53,13 +53,17 @@ pub(crate) fn load(
 }
 
 /// Writes `credentials` as the entry `key` of the cache in `dir`, in the
-/// shape `writer`'s fetcher in botocore writes.
+/// shape `writer`'s fetcher in botocore writes. The one rule for every
+/// fetcher that caches (STS, SSO): a cache that cannot be written (a
+/// read-only home in a container) costs only a call next time, so it never
+/// fails the fetch that has the credentials in hand; the write is whole or
+/// nothing either way.
 pub(crate) fn store(
     dir: &Path,
     key: &str,
     credentials: &TemporaryCredentials,
     writer: CacheWriter<'_>,
-) -> Result<(), CredentialsError> {
+) {
     let json = cli_cache_json(credentials, writer);
-    files::write_private(&entry_path(dir, key), json.as_bytes())
+    let _ = files::write_private(&entry_path(dir, key), json.as_bytes());
 }

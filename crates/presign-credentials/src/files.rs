@@ -47,7 +47,9 @@ pub(crate) fn read_text_file(path: &Path) -> io::Result<Zeroizing<String>> {
     Ok(Zeroizing::new(text))
 }
 
-/// [`read_text_file`], with `None` for a file that does not exist.
+/// [`read_text_file`], with `None` for a file that does not exist: none by
+/// that name, or a file where one of its folders should be (nothing can be
+/// under it; botocore's `os.path.isfile` says the same).
 ///
 /// # Errors
 /// [`CredentialsError::ReadFile`] naming the file.
@@ -56,7 +58,14 @@ pub(crate) fn read_text_file_if_any(
 ) -> Result<Option<Zeroizing<String>>, CredentialsError> {
     match read_text_file(path) {
         Ok(text) => Ok(Some(text)),
-        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(error)
+            if matches!(
+                error.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) =>
+        {
+            Ok(None)
+        }
         Err(cause) => Err(CredentialsError::ReadFile {
             path: path.to_owned(),
             cause,
@@ -159,6 +168,12 @@ mod tests {
         }
         assert!(
             read_text_file_if_any(&dir.join("missing"))
+                .unwrap()
+                .is_none()
+        );
+        fs::write(dir.join("a-file"), b"x").unwrap();
+        assert!(
+            read_text_file_if_any(&dir.join("a-file/under-it"))
                 .unwrap()
                 .is_none()
         );

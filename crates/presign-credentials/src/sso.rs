@@ -58,7 +58,7 @@ pub(crate) fn fetch(
         let writer = CacheWriter::Sso {
             account_id: &plan.account_id,
         };
-        cli_cache::store(dir, &key, &credentials, writer)?;
+        cli_cache::store(dir, &key, &credentials, writer);
     }
     Ok(credentials.into_resolved(source))
 }

@@ -140,9 +140,7 @@ impl StsCall<'_> {
     }
 
     /// Sends the call (signed when `credentials` are given) and caches its
-    /// answer for the next run. A cache that cannot be written (a read-only
-    /// home in a container) costs only a second call later, so it does not
-    /// fail the fetch; the write is atomic either way.
+    /// answer for the next run ([`cli_cache::store`]: never fails the call).
     fn call(
         &self,
         fetcher: &Fetcher,
@@ -152,7 +150,7 @@ impl StsCall<'_> {
     ) -> Result<ResolvedCredentials, CredentialsError> {
         let answer = post(fetcher, self, body, credentials, now)?;
         if let Some(dir) = self.cache_dir {
-            let _ = cli_cache::store(dir, &self.key, &answer, CacheWriter::Sts);
+            cli_cache::store(dir, &self.key, &answer, CacheWriter::Sts);
         }
         Ok(answer.into_resolved(self.description.clone()))
     }

@@ -705,3 +705,22 @@ fn malformed_cli_cache_is_named_and_not_overwritten() {
     );
     assert!(portal.requests().is_empty());
 }
+
+/// Before, an SSO fetch whose AWS CLI cache could not be written failed,
+/// credentials in hand, where an STS fetch went on: the caches now follow
+/// one rule (a cache write never fails the fetch). `~/.aws/cli` is a file
+/// here, so the cache folder cannot be made (even as root).
+#[test]
+fn a_cli_cache_that_cannot_be_written_does_not_fail_the_fetch() {
+    let (portal, oidc) = (portal(ACCESS_TOKEN, role_expiration_millis()), oidc());
+    let home = SsoHome::new(&portal, &oidc);
+    home.write_token(false, &token_json(8 * 3600, Some(90 * 86400)));
+    let blocker = home.cli_cache_dir().parent().unwrap().to_owned();
+    std::fs::create_dir_all(blocker.parent().unwrap()).unwrap();
+    std::fs::write(&blocker, "not a folder").unwrap();
+
+    let credentials = home.fetch("x").unwrap();
+    assert_eq!(credentials.access_key_id, KEY_ID);
+    assert!(home.cli_cache_files().is_empty());
+    assert_eq!(portal.requests().len(), 1);
+}
