@@ -314,6 +314,14 @@ fn a_signal_lets_a_request_in_flight_finish_then_exits_0(signal: &str) {
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
+    // A first request on the same connection, answered: the service has
+    // accepted the connection (a connection still in the listen queue is
+    // not in flight, and a loaded machine may take long to accept it).
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n")
+        .unwrap();
+    let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
+    assert_eq!(read_keep_alive_answer(&mut reader), 200);
     write!(stream, "POST /v1/presign HTTP/1.1\r\nhost: x\r\nconnection: close\r\ncontent-type: application/json\r\nauthorization: Bearer {TOKEN}\r\ncontent-length: {}\r\n\r\n{}", body.len(), &body[..10]).unwrap();
     std::thread::sleep(Duration::from_millis(200));
     Command::new("kill")
@@ -332,7 +340,7 @@ fn a_signal_lets_a_request_in_flight_finish_then_exits_0(signal: &str) {
     );
     stream.write_all(&body.as_bytes()[10..]).unwrap();
     let mut answer = String::new();
-    let _ = stream.read_to_string(&mut answer);
+    let _ = reader.read_to_string(&mut answer);
     assert_eq!(status_of(&answer), 200, "{answer}");
     assert!(
         answer.contains("user1/in-flight.txt?X-Amz-Algorithm"),
@@ -349,6 +357,29 @@ fn a_signal_lets_a_request_in_flight_finish_then_exits_0(signal: &str) {
         "{}",
         serve.stderr.lock().unwrap()
     );
+}
+
+/// Reads one answer of a kept-alive connection (its length from
+/// `content-length`) and gives its status.
+fn read_keep_alive_answer(reader: &mut impl std::io::BufRead) -> u16 {
+    let mut head = String::new();
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        if let Some((name, value)) = line.split_once(':')
+            && name.eq_ignore_ascii_case("content-length")
+        {
+            length = value.trim().parse().unwrap();
+        }
+        if line == "\r\n" || line.is_empty() {
+            break;
+        }
+        head.push_str(&line);
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).unwrap();
+    status_of(&head)
 }
 
 #[test]
