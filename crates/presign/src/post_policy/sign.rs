@@ -25,11 +25,13 @@ use crate::request::{Addressing, MAX_KEY_BYTES};
 use crate::scope::CredentialScope;
 use crate::string_to_sign::ALGORITHM;
 
-/// The form fields [`presign_post`] writes itself, in the order it writes
-/// them: the key, the auth fields (`x-amz-security-token` only with temporary
-/// credentials), the policy and the signature. A
-/// [`PostPolicy::form_field`] of one of these names is overwritten in place,
-/// as botocore overwrites its `Fields`.
+/// The form fields [`presign_post`] may write itself, in the order it writes
+/// them: the key, the auth fields, the policy and the signature. Of the two
+/// session token fields it writes at most one, and only with temporary
+/// credentials: `x-amz-security-token`, or `X-Amz-S3session-Token` for an S3
+/// Express session ([`PostPolicy::express_session`]). A
+/// [`PostPolicy::form_field`] of one of the names it writes is overwritten in
+/// place, as botocore overwrites its `Fields`.
 ///
 /// # Example
 /// ```
@@ -45,15 +47,19 @@ use crate::string_to_sign::ALGORITHM;
 /// assert_eq!(post.field("acl"), Some("private"));
 /// # Ok::<(), presign::PresignError>(())
 /// ```
-pub const POST_SIGNED_FIELDS: [&str; 7] = [
+pub const POST_SIGNED_FIELDS: [&str; 8] = [
     "key",
     "x-amz-algorithm",
     "x-amz-credential",
     "x-amz-date",
     "x-amz-security-token",
+    EXPRESS_SESSION_TOKEN_FIELD,
     "policy",
     "x-amz-signature",
 ];
+
+/// botocore's `S3ExpressPostAuth` writes this name in mixed case.
+const EXPRESS_SESSION_TOKEN_FIELD: &str = "X-Amz-S3session-Token";
 
 /// A signed POST policy: the form's URL and fields, and every value that went
 /// into them.
@@ -255,9 +261,8 @@ pub fn presign_post(
         ("x-amz-date", signed_at.as_str()),
     ];
     if let Some(token) = credentials.session_token() {
-        // botocore's S3ExpressPostAuth writes this name in mixed case.
         let name = if policy.target.is_express_session() {
-            "X-Amz-S3session-Token"
+            EXPRESS_SESSION_TOKEN_FIELD
         } else {
             "x-amz-security-token"
         };
@@ -459,17 +464,40 @@ mod tests {
 
     #[test]
     fn the_fields_presign_post_writes_are_post_signed_fields_in_order() {
-        let given = POST_SIGNED_FIELDS.iter().fold(
-            PostPolicy::new("http://h", "bucket", "k"),
-            |policy, name| policy.form_field(*name, "given"),
-        );
         let credentials = Credentials::new("AKIDEXAMPLE", SECRET).with_session_token("tok");
-        for policy in [PostPolicy::new("http://h", "bucket", "k"), given] {
-            let post = presign_post(&policy, &credentials, at_aws_example()).unwrap();
-            let names: Vec<&str> = post.fields().iter().map(|(n, _)| n.as_str()).collect();
-            assert_eq!(names, POST_SIGNED_FIELDS);
-            assert!(post.fields().iter().all(|(_, value)| value != "given"));
+        for (express, other_token) in [
+            (false, EXPRESS_SESSION_TOKEN_FIELD),
+            (true, "x-amz-security-token"),
+        ] {
+            let written: Vec<&str> = POST_SIGNED_FIELDS
+                .into_iter()
+                .filter(|name| *name != other_token)
+                .collect();
+            let plain = PostPolicy::new("http://h", "bucket", "k").express_session(express);
+            let given = written.iter().fold(plain.clone(), |policy, name| {
+                policy.form_field(*name, "given")
+            });
+            for policy in [plain, given] {
+                let post = presign_post(&policy, &credentials, at_aws_example()).unwrap();
+                let names: Vec<&str> = post.fields().iter().map(|(n, _)| n.as_str()).collect();
+                assert_eq!(names, written);
+                assert!(post.fields().iter().all(|(_, value)| value != "given"));
+            }
         }
+    }
+
+    #[test]
+    fn an_express_session_token_given_as_a_field_is_written_over_and_listed_as_signed() {
+        let policy = PostPolicy::new("http://h", "bucket", "k")
+            .express_session(true)
+            .form_field("X-Amz-S3session-Token", "mine");
+        let credentials = Credentials::new("AKIDEXAMPLE", SECRET).with_session_token("session");
+        let post = presign_post(&policy, &credentials, at_aws_example()).unwrap();
+        assert_eq!(post.field("X-Amz-S3session-Token"), Some("session"));
+        assert!(post.field("x-amz-security-token").is_none());
+        // What callers (the Python package's `Fields`) use to tell the
+        // fields presign_post wrote from their own.
+        assert!(POST_SIGNED_FIELDS.contains(&"X-Amz-S3session-Token"));
     }
 
     #[test]
