@@ -37,10 +37,12 @@ class Inspection(TypedDict):
     bucket: str
     key: str
     access_key_id: str
+    signature_version: Literal["s3v4", "s3"]
+    algorithm: str
     region: str
     service: str
-    signed_at: str
-    expires_in: int
+    signed_at: Optional[str]
+    expires_in: Optional[int]
     expires_at: str
     now: str
     expired: bool
@@ -51,10 +53,11 @@ class Inspection(TypedDict):
 
 class Verified(TypedDict):
     access_key_id: str
+    signature_version: Literal["s3v4", "s3"]
     bucket: str
     key: str
     region: str
-    signed_at: str
+    signed_at: Optional[str]
     expires_at: str
     signed_headers: list[str]
 

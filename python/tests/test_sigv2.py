@@ -209,3 +209,52 @@ def test_presign_many_gives_each_key_s_generate_presigned_url():
         client.presign_many("get_object", "johnsmith", ["a", 2], now=DOC_NOW)
     with pytest.raises(presign.PresignError, match=r"^Keys\[1\]: object key is invalid"):
         client.presign_many("get_object", "johnsmith", ["a", ""], now=DOC_NOW)
+
+
+def test_inspect_and_verify_read_the_sigv2_urls_boto3_signs(frozen_sigv2):
+    now = datetime.datetime(2024, 2, 29, 12, 34, 56, tzinfo=datetime.timezone.utc)
+    token = "FQoGZXIvYXdz/+token=="
+    arguments = {
+        "region_name": "us-east-1",
+        "endpoint_url": "http://127.0.0.1:9000",
+        "addressing_style": "path",
+        "aws_access_key_id": ACCESS_KEY,
+        "aws_secret_access_key": SECRET_KEY,
+        "aws_session_token": token,
+    }
+    key = "a b/ü+.png"
+    params = {"Bucket": "bucket-1", "Key": key, "ContentType": "image/png", "Metadata": {"owner": "alice"}}
+    url = frozen_sigv2(arguments, "put_object", params, 900, now, "PUT")
+    assert "AWSAccessKeyId=" in url
+
+    info = presign.inspect(url, now=now + datetime.timedelta(seconds=60))
+    assert info["signature_version"] == "s3" and info["algorithm"] == "HmacSHA1"
+    assert (info["bucket"], info["key"]) == ("bucket-1", key)
+    assert info["signed_at"] is None and info["expires_in"] is None
+    assert info["expires_at"] == "2024-02-29T12:49:56Z" and info["time_left_seconds"] == 840
+    assert info["signed_headers"] == ["content-type", "x-amz-meta-owner"]
+    assert info["session_token"] is True and token not in repr(info)
+
+    keys = {"aws_access_key_id": ACCESS_KEY, "aws_secret_access_key": SECRET_KEY}
+    sent = {"Content-Type": "image/png", "x-amz-meta-owner": "alice"}
+    verified = presign.verify(url, "PUT", sent, now=now, **keys)
+    assert verified["signature_version"] == "s3" and verified["signed_at"] is None
+    assert (verified["bucket"], verified["key"]) == ("bucket-1", key)
+    assert verified["expires_at"] == "2024-02-29T12:49:56Z"
+    with pytest.raises(presign.VerifyError, match="the URL was signed for PUT; send it with PUT"):
+        presign.verify(url, "GET", sent, now=now, **keys)
+    with pytest.raises(presign.VerifyError, match="signs the header content-type"):
+        presign.verify(url, "PUT", {}, now=now, **keys)
+    with pytest.raises(presign.VerifyError, match="signature mismatch"):
+        presign.verify(url, "PUT", {**sent, "Content-Type": "text/html"}, now=now, **keys)
+    with pytest.raises(presign.VerifyError, match="expired at 2024-02-29T12:49:56Z"):
+        presign.verify(url, "PUT", sent, now=now + datetime.timedelta(seconds=900), **keys)
+    with pytest.raises(presign.PresignError, match="no Signature parameter") as malformed:
+        presign.verify(url.replace("Signature=", "Signatur="), "PUT", sent, now=now, **keys)
+    assert not isinstance(malformed.value, presign.VerifyError)
+
+    # presign's own SigV2 URL reads back the same way.
+    ours = presign.Client(signature_version="s3", **arguments).generate_presigned_url(
+        "put_object", Params=params, ExpiresIn=900, HttpMethod="PUT", now=now
+    )
+    assert ours == url

@@ -275,3 +275,133 @@ fn batch_signs_every_line_with_sigv2_from_the_flag_or_the_profile() {
     .refused();
     assert!(stderr.contains("SigV2 signs only"), "{stderr}");
 }
+
+/// `presign inspect` on the SigV2 URL the CLI signs: no signing time and no
+/// scope (SigV2 carries neither), the expiry, the headers to send and the
+/// token's presence, never its value.
+#[test]
+fn inspect_reads_a_sigv2_url_the_cli_signed() {
+    let sandbox = Sandbox::new();
+    let url = only_line(&run(put_command(&sandbox).arg("s3://johnsmith/photos/puppy 1.jpg")).ok())
+        .to_owned();
+    let text = run(sandbox
+        .command()
+        .args(["inspect", &url, "--at", "2007-03-29T03:30:20Z"]))
+    .ok();
+    for line in [
+        "bucket          johnsmith\n",
+        "key             photos/puppy 1.jpg\n",
+        "access key id   AKIAIOSFODNN7EXAMPLE\n",
+        "algorithm       HmacSHA1 (SigV2, signature version s3: no region, no scope)\n",
+        "signed at       not in the URL (SigV2 carries only its expiry)\n",
+        "expires at      2007-03-29T03:40:20Z\n",
+        "time left       10m (as of 2007-03-29T03:30:20Z)\n",
+        "signed headers  content-type, x-amz-meta-owner\n",
+        "session token   present (not shown)\n",
+        "query           none besides the signature's\n",
+    ] {
+        assert!(text.contains(line), "{line:?} in:\n{text}");
+    }
+    assert!(!text.contains("TOKEN"), "{text}");
+    let json = run(sandbox.command().args([
+        "inspect",
+        &url,
+        "--output",
+        "json",
+        "--at",
+        "2007-03-29T03:40:21Z",
+    ]))
+    .ok();
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["signature_version"], "s3");
+    assert_eq!(value["algorithm"], "HmacSHA1");
+    assert_eq!(value["signed_at"], serde_json::Value::Null);
+    assert_eq!(value["expires_in"], serde_json::Value::Null);
+    assert_eq!(value["expired"], true);
+    assert_eq!(value["time_left_seconds"], -1);
+    assert_eq!(value["session_token_parameter"], "x-amz-security-token");
+    assert!(!json.contains("TOKEN"), "{json}");
+}
+
+/// `presign verify` on SigV2 URLs: the CLI's own PUT (its headers must be
+/// sent), the AWS documentation's GET, and each way to get it wrong with
+/// its exit code (1: rejected, 2: not a presigned URL).
+#[test]
+fn verify_checks_a_sigv2_url_as_a_server_would() {
+    let sandbox = Sandbox::new();
+    let url = only_line(&run(put_command(&sandbox).arg("s3://johnsmith/photos/puppy 1.jpg")).ok())
+        .to_owned();
+    let verify = |extra: &[&str], url: &str| {
+        run(sandbox
+            .aws_command()
+            .args(["verify", url, "--at", "2007-03-29T03:00:00Z"])
+            .args(extra))
+    };
+    let headers = [
+        "--content-type",
+        "image/jpeg",
+        "-H",
+        "x-amz-meta-owner: alice",
+    ];
+    let put: Vec<&str> = ["-X", "PUT"].into_iter().chain(headers).collect();
+    assert_eq!(
+        verify(&put, &url).ok(),
+        "valid (SigV2): PUT /johnsmith/photos/puppy 1.jpg, signed by AKIAIOSFODNN7EXAMPLE, \
+         expires at 2007-03-29T03:40:20Z\n"
+    );
+    let without_headers = verify(&["-X", "PUT"], &url);
+    assert_eq!(without_headers.code, Some(1));
+    assert!(
+        without_headers
+            .stderr
+            .contains("the URL signs the header content-type, but no value for it was given"),
+        "{}",
+        without_headers.stderr
+    );
+    let as_get: Vec<&str> = headers.into_iter().collect();
+    let as_get = verify(&as_get, &url);
+    assert_eq!(as_get.code, Some(1));
+    assert!(
+        as_get
+            .stderr
+            .contains("the URL was signed for PUT; send it with PUT"),
+        "{}",
+        as_get.stderr
+    );
+    let other_key = url.replace("puppy%201", "puppy%202");
+    let tampered = verify(&put, &other_key);
+    assert_eq!(tampered.code, Some(1));
+    assert!(
+        tampered.stderr.contains("signature mismatch"),
+        "{}",
+        tampered.stderr
+    );
+    let late = run(sandbox
+        .aws_command()
+        .args(["verify", &url, "--at", "2007-03-29T03:40:20Z"])
+        .args(&put));
+    assert_eq!(late.code, Some(1));
+    assert!(
+        late.stderr
+            .contains("the URL expired at 2007-03-29T03:40:20Z"),
+        "{}",
+        late.stderr
+    );
+    let refused = verify(&put, &url.replace("&Expires=1175139620", "")).refused();
+    assert!(
+        refused.contains("the URL has no Expires parameter"),
+        "{refused}"
+    );
+    for run in [without_headers, as_get, tampered, late] {
+        assert!(!run.stderr.contains(AWS_SECRET_ACCESS_KEY) && !run.stderr.contains("TOKEN"));
+    }
+
+    assert_eq!(
+        run(sandbox
+            .aws_command()
+            .args(["verify", DOC_URL, "--at", "2007-03-29T02:40:20Z"]))
+        .ok(),
+        "valid (SigV2): GET /photos/puppy.jpg, signed by AKIAIOSFODNN7EXAMPLE, expires at \
+         2007-03-29T03:40:20Z\n"
+    );
+}

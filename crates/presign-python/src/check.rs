@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use presign::{Method, PresignedUrl, UrlSummary, VerifyPolicy};
+use presign::{Method, UrlSummary, VerifyPolicy};
 use presign_config::{Environment, Overrides, ResolvedCredentials};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
@@ -20,7 +20,9 @@ use crate::signing::{self, Signing};
 /// What a presigned URL holds, read without credentials (nothing is checked
 /// against a secret): a dict with the fields of ``presign inspect --output
 /// json`` (``endpoint``, ``host``, ``addressing_style``, ``bucket``,
-/// ``key``, ``access_key_id``, ``region``, ``signed_at``, ``expires_in``,
+/// ``key``, ``access_key_id``, ``signature_version`` (``"s3v4"``, or
+/// ``"s3"`` for a SigV2 URL), ``algorithm``, ``region``, ``signed_at`` and
+/// ``expires_in`` (``None`` for SigV2, which carries neither),
 /// ``expires_at``, ``expired``, ``time_left_seconds``, ``signed_headers``,
 /// ``session_token`` (whether there is one; it is never shown), ``query``
 /// (the other query parameters, decoded)).
@@ -42,9 +44,8 @@ pub(crate) fn inspect<'py>(
     now: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let now = signing_instant(now)?;
-    let url = PresignedUrl::parse(&text("url", url)?)
+    let summary = UrlSummary::read(&text("url", url)?, now)
         .map_err(|error| presign_error(format!("this is not a presigned URL: {error}")))?;
-    let summary = UrlSummary::new(&url, now);
     let info = PyDict::new(py);
     info.set_item("endpoint", summary.endpoint)?;
     info.set_item("host", summary.host)?;
@@ -53,6 +54,11 @@ pub(crate) fn inspect<'py>(
     info.set_item("bucket", summary.bucket)?;
     info.set_item("key", summary.key)?;
     info.set_item("access_key_id", summary.access_key_id)?;
+    info.set_item(
+        "signature_version",
+        summary.signature_version.botocore_name(),
+    )?;
+    info.set_item("algorithm", summary.algorithm)?;
     info.set_item("region", summary.region)?;
     info.set_item("service", summary.service)?;
     info.set_item("signed_at", summary.signed_at)?;
@@ -80,9 +86,13 @@ pub(crate) fn inspect<'py>(
 /// ``clock_skew`` how many seconds ahead the signer's clock may be;
 /// ``regions`` the scope regions accepted (any when ``None``).
 ///
-/// Returns a dict (``access_key_id``, ``bucket``, ``key``, ``region``,
-/// ``signed_at``, ``expires_at``, ``signed_headers``) when the URL is
-/// valid. Raises ``presign.VerifyError`` (a ``PresignError``) saying why it
+/// SigV2 URLs (``AWSAccessKeyId=``, ``signature_version="s3"``) are checked
+/// too: expiry (at most ``max_expires_in`` ahead), the headers they sign,
+/// the signature.
+///
+/// Returns a dict (``access_key_id``, ``signature_version``, ``bucket``,
+/// ``key``, ``region``, ``signed_at`` (``None`` for SigV2), ``expires_at``,
+/// ``signed_headers``) when the URL is valid. Raises ``presign.VerifyError`` (a ``PresignError``) saying why it
 /// is rejected, and ``presign.PresignError`` when it is no presigned URL.
 ///
 /// Example::
@@ -167,7 +177,7 @@ pub(crate) fn verify<'py>(
         .iter()
         .map(|(name, value)| (name.as_str(), value.as_str()))
         .collect();
-    let verified = match presign::verify(&url, method, &headers, lookup, now, &policy) {
+    let verified = match presign::verify_any(&url, method, &headers, lookup, now, &policy) {
         Ok(verified) => verified,
         Err(error) if error.is_malformed() => {
             return Err(presign_error(format!(
@@ -178,10 +188,17 @@ pub(crate) fn verify<'py>(
     };
     let info = PyDict::new(py);
     info.set_item("access_key_id", verified.access_key_id())?;
-    info.set_item("bucket", verified.bucket())?;
-    info.set_item("key", verified.key())?;
+    info.set_item(
+        "signature_version",
+        verified.signature_version().botocore_name(),
+    )?;
+    info.set_item("bucket", verified.location().bucket())?;
+    info.set_item("key", verified.location().key())?;
     info.set_item("region", verified.region())?;
-    info.set_item("signed_at", verified.signed_at().to_rfc3339())?;
+    info.set_item(
+        "signed_at",
+        verified.signed_at().map(|signed_at| signed_at.to_rfc3339()),
+    )?;
     info.set_item("expires_at", presign::rfc3339(verified.expires_at()))?;
     info.set_item(
         "signed_headers",

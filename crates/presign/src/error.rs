@@ -199,7 +199,10 @@ pub enum VerifyError {
         reason: &'static str,
     },
     /// A required auth parameter is absent.
-    #[error("the URL has no {param} parameter; a presigned URL needs every X-Amz-* auth parameter")]
+    #[error(
+        "the URL has no {param} parameter; a presigned URL needs every auth parameter of its \
+         signature (SigV4: X-Amz-*; SigV2: AWSAccessKeyId, Signature and Expires)"
+    )]
     MissingParameter {
         /// The parameter name.
         param: String,
@@ -256,6 +259,15 @@ pub enum VerifyError {
     #[error("X-Amz-Expires is {seconds} s; at most {max} s is accepted")]
     ExpiresTooLong {
         /// `X-Amz-Expires`.
+        seconds: u64,
+        /// The policy's maximum.
+        max: u64,
+    },
+    /// A SigV2 URL's `Expires` is further ahead than the policy's maximum
+    /// (SigV2 has no signing time to count `X-Amz-Expires` from).
+    #[error("the URL expires in {seconds} s (its Expires); at most {max} s ahead is accepted")]
+    ExpiresTooFar {
+        /// Seconds from now to `Expires`.
         seconds: u64,
         /// The policy's maximum.
         max: u64,

@@ -80,6 +80,7 @@ mod sha256;
 mod signer;
 mod signing_key;
 mod sigv2;
+mod sigv2_url;
 mod sigv4a;
 mod sink;
 mod string_to_sign;
@@ -116,9 +117,10 @@ pub use scope::{CredentialScope, validate_region};
 pub use signer::Signer;
 pub use signing_key::SigningKey;
 pub use sigv2::{PresignedUrlV2, presign_v2};
+pub use sigv2_url::{SigV2Url, SignatureVersion, Verification, VerifiedV2, verify_any, verify_v2};
 pub use sigv4a::{SIGV4A_ALGORITHM, SigV4aKey};
 pub use string_to_sign::{ALGORITHM, StringToSign};
-pub use summary::UrlSummary;
+pub use summary::{SIGV2_ALGORITHM, UrlSummary};
 pub use verify::{S3_SIGNING_NAMES, Verified, VerifyPolicy, verify};
 
 /// The README's Rust example, compiled and run as a doc test so it stays true.

@@ -204,7 +204,20 @@ pub fn presign_v2(
     let signed_at = signing_instant(now, checked.expires_in)?;
     let expires = signed_at.unix_seconds() + checked.expires_in;
 
-    let string_to_sign = string_to_sign(request, credentials.session_token(), expires);
+    let headers: Vec<(&str, &str)> = request
+        .headers
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    let string_to_sign = string_to_sign(&StringToSignParts {
+        method: request.method.as_str(),
+        headers: &headers,
+        session_token: credentials.session_token(),
+        expires,
+        bucket: &request.bucket,
+        key: &request.key,
+        query: &request.query,
+    });
     let signature = sign(credentials.secret_access_key(), &string_to_sign);
 
     let mut url = String::with_capacity(256);
@@ -292,38 +305,60 @@ fn check_sigv2(request: &PresignRequest) -> Result<(), PresignError> {
     Ok(())
 }
 
+/// What a SigV2 string to sign is made of: the same rule for a request
+/// being signed ([`presign_v2`]) and for a URL being checked
+/// ([`crate::verify_v2`]).
+pub(crate) struct StringToSignParts<'a> {
+    /// The method, upper case.
+    pub(crate) method: &'a str,
+    /// The request's headers (name, value); only `Content-MD5`,
+    /// `Content-Type` and `x-amz-*` are signed.
+    pub(crate) headers: &'a [(&'a str, &'a str)],
+    /// Signed as the header `x-amz-security-token`.
+    pub(crate) session_token: Option<&'a str>,
+    /// `Expires`, Unix seconds.
+    pub(crate) expires: u64,
+    /// The bucket and the key, decoded.
+    pub(crate) bucket: &'a str,
+    pub(crate) key: &'a str,
+    /// The query parameters, decoded; only the sub-resources are signed.
+    pub(crate) query: &'a [(String, String)],
+}
+
 /// The value of the first header named `name` (lower case), stripped of
 /// surrounding blanks as botocore strips it; empty when absent.
-fn header_value<'r>(request: &'r PresignRequest, name: &str) -> &'r str {
-    request
-        .headers
+fn header_value<'h>(headers: &[(&str, &'h str)], name: &str) -> &'h str {
+    headers
         .iter()
         .find(|(given, _)| given.eq_ignore_ascii_case(name))
         .map_or("", |(_, value)| value.trim_matches([' ', '\t']))
 }
 
 /// The string to sign, as botocore's `HmacV1Auth.canonical_string` writes it.
-fn string_to_sign(request: &PresignRequest, session_token: Option<&str>, expires: u64) -> String {
+pub(crate) fn string_to_sign(parts: &StringToSignParts<'_>) -> String {
     let mut out = String::with_capacity(128);
-    out.push_str(request.method.as_str());
+    out.push_str(parts.method);
     out.push('\n');
-    out.push_str(header_value(request, "content-md5"));
+    out.push_str(header_value(parts.headers, "content-md5"));
     out.push('\n');
-    out.push_str(header_value(request, "content-type"));
+    out.push_str(header_value(parts.headers, "content-type"));
     out.push('\n');
-    out.push_str(&expires.to_string());
+    out.push_str(&parts.expires.to_string());
     out.push('\n');
 
-    let mut amz_headers: Vec<(String, &str)> = request
+    let mut amz_headers: Vec<(String, &str)> = parts
         .headers
         .iter()
         .filter_map(|(name, value)| {
             let lower = name.to_ascii_lowercase();
-            lower
-                .starts_with("x-amz-")
+            (lower.starts_with("x-amz-") && lower != "x-amz-security-token")
                 .then(|| (lower, value.trim_matches([' ', '\t'])))
         })
-        .chain(session_token.map(|token| ("x-amz-security-token".to_owned(), token)))
+        .chain(
+            parts
+                .session_token
+                .map(|token| ("x-amz-security-token".to_owned(), token)),
+        )
         .collect();
     amz_headers.sort_by(|a, b| a.0.cmp(&b.0));
     for (name, value) in amz_headers {
@@ -333,7 +368,7 @@ fn string_to_sign(request: &PresignRequest, session_token: Option<&str>, expires
         out.push('\n');
     }
 
-    write_canonical_resource(&mut out, request);
+    write_canonical_resource(&mut out, parts);
     out
 }
 
@@ -341,12 +376,12 @@ fn string_to_sign(request: &PresignRequest, session_token: Option<&str>, expires
 /// sub-resources: botocore signs the path as its request template renders
 /// it, without the endpoint's base path and with the bucket even on a
 /// virtual host.
-fn write_canonical_resource(out: &mut String, request: &PresignRequest) {
+fn write_canonical_resource(out: &mut String, parts: &StringToSignParts<'_>) {
     out.push('/');
-    encode::path_into(out, &request.bucket);
+    encode::path_into(out, parts.bucket);
     out.push('/');
-    encode::path_into(out, &request.key);
-    let mut sub_resources: Vec<&(String, String)> = request
+    encode::path_into(out, parts.key);
+    let mut sub_resources: Vec<&(String, String)> = parts
         .query
         .iter()
         .filter(|(name, _)| SUB_RESOURCES.contains(&name.as_str()))
@@ -361,6 +396,18 @@ fn write_canonical_resource(out: &mut String, request: &PresignRequest) {
         out.push('=');
         out.push_str(value);
     }
+}
+
+/// Whether `signature` (base64) is HMAC-SHA1(`secret`, `text`), compared in
+/// constant time.
+pub(crate) fn signature_matches(secret: &str, text: &str, signature: &str) -> bool {
+    let Ok(expected) = STANDARD.decode(signature) else {
+        return false;
+    };
+    let mut mac = HmacSha1::new_from_slice(secret.as_bytes())
+        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+    mac.update(text.as_bytes());
+    mac.verify_slice(&expected).is_ok()
 }
 
 /// base64 of HMAC-SHA1(`secret`, `text`).

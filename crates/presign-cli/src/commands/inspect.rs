@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::time::{Duration, SystemTime};
 
 use anyhow::anyhow;
-use presign::{HostForm, KnownHost, PresignedUrl, StorageProvider, UrlSummary};
+use presign::{HostForm, KnownHost, SignatureVersion, StorageProvider, UrlSummary};
 use serde::Serialize;
 
 use crate::cli::{InspectArgs, InspectOutput};
@@ -24,9 +24,14 @@ struct Inspection {
     bucket: String,
     key: String,
     access_key_id: String,
-    /// `AWS4-HMAC-SHA256`, or `AWS4-ECDSA-P256-SHA256` for SigV4A.
+    /// botocore's name of the signature: `s3v4` (SigV4 and SigV4A) or `s3`
+    /// (SigV2).
+    signature_version: &'static str,
+    /// `AWS4-HMAC-SHA256`, `AWS4-ECDSA-P256-SHA256` for SigV4A, or
+    /// `HmacSHA1` for SigV2.
     algorithm: &'static str,
-    /// The scope region (empty for SigV4A, which signs for `region_set`).
+    /// The scope region (empty for SigV4A, which signs for `region_set`, and
+    /// for SigV2, which has no scope).
     region: String,
     /// SigV4A's `X-Amz-Region-Set`; `None` for SigV4.
     region_set: Option<String>,
@@ -36,8 +41,10 @@ struct Inspection {
     /// Where the signature does not fit the AWS host: a likely cause of
     /// `SignatureDoesNotMatch` (or another refusal) whatever the secret.
     host_mismatches: Vec<String>,
-    signed_at: String,
-    expires_in: u64,
+    /// `None` for SigV2, which carries no signing time.
+    signed_at: Option<String>,
+    /// `None` for SigV2.
+    expires_in: Option<u64>,
     expires_at: String,
     /// The instant the time left is counted from (`--at`, else now).
     now: String,
@@ -48,7 +55,8 @@ struct Inspection {
     session_token: bool,
     /// `X-Amz-Security-Token` or `X-Amz-S3session-Token` (S3 Express).
     session_token_parameter: Option<&'static str>,
-    /// The query parameters besides the SigV4 ones, decoded, in URL order.
+    /// The query parameters besides the auth ones (for SigV2 also the
+    /// signed headers), decoded, in URL order.
     query: Vec<(String, String)>,
 }
 
@@ -78,9 +86,9 @@ struct HostInfo {
 /// The text to print for `presign inspect`.
 pub(crate) fn run(args: &InspectArgs, now: SystemTime) -> anyhow::Result<String> {
     let now = resolve::instant(args.at.as_deref(), now)?;
-    let url = PresignedUrl::parse(&args.url)
+    let summary = UrlSummary::read(&args.url, now)
         .map_err(|error| anyhow!("this is not a presigned URL: {error}"))?;
-    let inspection = inspect(&url, now);
+    let inspection = inspect(summary);
     Ok(match args.output {
         InspectOutput::Json => {
             let mut text = serde_json::to_string_pretty(&inspection)?;
@@ -92,8 +100,7 @@ pub(crate) fn run(args: &InspectArgs, now: SystemTime) -> anyhow::Result<String>
 }
 
 /// The core's [`UrlSummary`] in the shape `--output json` writes.
-fn inspect(url: &PresignedUrl, now: SystemTime) -> Inspection {
-    let summary = UrlSummary::new(url, now);
+fn inspect(summary: UrlSummary) -> Inspection {
     Inspection {
         endpoint: summary.endpoint,
         host: summary.host,
@@ -102,6 +109,7 @@ fn inspect(url: &PresignedUrl, now: SystemTime) -> Inspection {
         bucket: summary.bucket,
         key: summary.key,
         access_key_id: summary.access_key_id,
+        signature_version: summary.signature_version.botocore_name(),
         algorithm: summary.algorithm,
         region: summary.region,
         region_set: summary.region_set,
@@ -228,6 +236,40 @@ fn host_lines(lines: &mut Vec<(&str, String)>, host: &HostInfo) {
     ));
 }
 
+/// When the URL was signed (SigV4 only), when it expires and the time left.
+fn time_lines(lines: &mut Vec<(&str, String)>, inspection: &Inspection) {
+    if let (Some(signed_at), Some(expires_in)) = (&inspection.signed_at, inspection.expires_in) {
+        lines.push(("signed at", signed_at.clone()));
+        lines.push((
+            "expires at",
+            format!(
+                "{} ({} after signing)",
+                inspection.expires_at,
+                human_duration(Duration::from_secs(expires_in))
+            ),
+        ));
+    } else {
+        lines.push((
+            "signed at",
+            "not in the URL (SigV2 carries only its expiry)".to_owned(),
+        ));
+        lines.push(("expires at", inspection.expires_at.clone()));
+    }
+    let left = Duration::from_secs(inspection.time_left_seconds.unsigned_abs());
+    lines.push((
+        "time left",
+        if inspection.expired {
+            format!(
+                "none: expired {} ago (as of {})",
+                human_duration(left),
+                inspection.now
+            )
+        } else {
+            format!("{} (as of {})", human_duration(left), inspection.now)
+        },
+    ));
+}
+
 fn render_text(inspection: &Inspection) -> String {
     let mut lines: Vec<(&str, String)> = vec![("endpoint", inspection.endpoint.clone())];
     let style = match inspection.addressing_style {
@@ -252,14 +294,22 @@ fn render_text(inspection: &Inspection) -> String {
         host_lines(&mut lines, host);
     }
     lines.push(("access key id", display(&inspection.access_key_id)));
+    let sigv2 = inspection.signature_version == SignatureVersion::V2.botocore_name();
     match &inspection.region_set {
         Some(set) => {
             lines.push(("algorithm", format!("{} (SigV4A)", inspection.algorithm)));
             lines.push(("region set", display(set)));
         }
+        None if sigv2 => lines.push((
+            "algorithm",
+            format!(
+                "{} (SigV2, signature version s3: no region, no scope)",
+                inspection.algorithm
+            ),
+        )),
         None => lines.push(("region", display(&inspection.region))),
     }
-    if inspection.service != "s3" || inspection.host_form.is_some() {
+    if !sigv2 && (inspection.service != "s3" || inspection.host_form.is_some()) {
         lines.push(("service", display(&inspection.service)));
     }
     for mismatch in &inspection.host_mismatches {
@@ -268,29 +318,15 @@ fn render_text(inspection: &Inspection) -> String {
             format!("{mismatch}: a likely cause of SignatureDoesNotMatch"),
         ));
     }
-    lines.push(("signed at", inspection.signed_at.clone()));
+    time_lines(&mut lines, inspection);
     lines.push((
-        "expires at",
-        format!(
-            "{} ({} after signing)",
-            inspection.expires_at,
-            human_duration(Duration::from_secs(inspection.expires_in))
-        ),
-    ));
-    let left = Duration::from_secs(inspection.time_left_seconds.unsigned_abs());
-    lines.push((
-        "time left",
-        if inspection.expired {
-            format!(
-                "none: expired {} ago (as of {})",
-                human_duration(left),
-                inspection.now
-            )
+        "signed headers",
+        if inspection.signed_headers.is_empty() {
+            "none".to_owned()
         } else {
-            format!("{} (as of {})", human_duration(left), inspection.now)
+            inspection.signed_headers.join(", ")
         },
     ));
-    lines.push(("signed headers", inspection.signed_headers.join(", ")));
     lines.push((
         "session token",
         match inspection.session_token_parameter {

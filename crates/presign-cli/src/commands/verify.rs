@@ -1,13 +1,14 @@
 //! `presign verify URL`: would a server accept this presigned URL, sent with
 //! this method and these headers, now? Checked with the credentials of the
 //! usual places (`--ibm-credentials`, `--profile`, the environment), by the
-//! core's [`presign::verify`]. Nothing printed holds a secret, a session
+//! core's [`presign::verify_any`] (SigV4 and SigV4A, or SigV2 for an
+//! `AWSAccessKeyId=` URL). Nothing printed holds a secret, a session
 //! token or the expected signature.
 
 use std::time::{Duration, SystemTime};
 
 use anyhow::anyhow;
-use presign::{Credentials, VerifyError, VerifyPolicy};
+use presign::{Credentials, SignatureVersion, VerifyError, VerifyPolicy};
 
 use crate::cli::VerifyArgs;
 use crate::resolve;
@@ -73,12 +74,17 @@ pub(crate) fn run(
 
     let method = args.method.into();
     let url = args.url.as_deref().unwrap_or_default();
-    match presign::verify(url, method, &headers, lookup, now, &policy) {
+    match presign::verify_any(url, method, &headers, lookup, now, &policy) {
         Ok(verified) => {
-            // verify refuses a URL expiring past the year 9999, so this is RFC 3339.
+            // Both verifiers refuse a URL expiring past the year 9999 (the
+            // longest expiry is a week ahead), so this is RFC 3339.
             let expires_at = presign::rfc3339(verified.expires_at());
+            let version = match verified.signature_version() {
+                SignatureVersion::V2 => " (SigV2)",
+                SignatureVersion::V4 => "",
+            };
             Ok(Verdict::Valid(format!(
-                "valid: {} {}, signed by {}, expires at {expires_at}",
+                "valid{version}: {} {}, signed by {}, expires at {expires_at}",
                 method.as_str(),
                 one_line(verified.path()),
                 one_line(verified.access_key_id()),
