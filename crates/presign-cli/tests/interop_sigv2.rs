@@ -5,8 +5,8 @@
 //! overrides, and tampered URLs (another signature, another key, expired)
 //! refused.
 //!
-//! (`presign download`/`upload`/`send` read SigV4 URLs only, so these tests
-//! send the requests themselves.)
+//! Most tests send the requests with a plain HTTP client; the last hands the
+//! URLs to `presign upload`, `download` and `verify`, as a user chains them.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -348,4 +348,88 @@ fn servers_skipped_for_sigv2_still_refuse_it() {
             answer.describe()
         );
     }
+}
+
+/// A SigV2 PUT URL with a content type and metadata goes to `presign
+/// upload` (which refuses it, exit 2 naming the flag, until the signed
+/// content type is given), its GET URL to `presign download`, and both to
+/// `presign verify`: the chain a user of a SigV2-only store runs.
+#[test]
+fn presign_upload_download_and_verify_take_sigv2_urls() {
+    on_every_server("upload and download", |sandbox, server| {
+        let key = "sigv2/through presign upload ü.txt";
+        let file = sandbox.write("upload.txt", "uploaded through a SigV2 URL\n");
+        let put = sign(
+            sandbox,
+            server,
+            key,
+            &[
+                "-X",
+                "PUT",
+                "--content-type",
+                "text/plain",
+                "--meta",
+                "owner=alice",
+            ],
+        );
+        let cli = |args: &[&str]| {
+            let output = sandbox
+                .std_command()
+                .env("AWS_ACCESS_KEY_ID", &server.access_key)
+                .env("AWS_SECRET_ACCESS_KEY", &server.secret_key)
+                .args(args)
+                .output()
+                .expect("run presign");
+            (
+                output.status.code(),
+                String::from_utf8_lossy(&output.stdout).into_owned(),
+                String::from_utf8_lossy(&output.stderr).into_owned(),
+            )
+        };
+        let file = file.to_str().unwrap();
+        let (code, _, stderr) = cli(&["upload", &put, file]);
+        if code != Some(2) || !stderr.contains("pass --content-type VALUE") {
+            return Err(format!(
+                "upload without the signed headers: {code:?} {stderr}"
+            ));
+        }
+        let signed = ["--content-type", "text/plain", "--meta", "owner=alice"];
+        let (code, _, stderr) = cli(&[&["upload", &put, file][..], &signed[..]].concat());
+        if code != Some(0) {
+            return Err(format!("upload: {code:?} {stderr}"));
+        }
+        let (code, stdout, stderr) = cli(&[
+            "verify",
+            &put,
+            "-X",
+            "PUT",
+            "--content-type",
+            "text/plain",
+            "-H",
+            "x-amz-meta-owner: alice",
+        ]);
+        if code != Some(0) || !stdout.starts_with("valid (SigV2): PUT ") {
+            return Err(format!("verify of the PUT URL: {code:?} {stdout} {stderr}"));
+        }
+        let get = sign(sandbox, server, key, &[]);
+        let out = sandbox.path("downloaded.txt");
+        let (code, _, stderr) = cli(&["download", &get, "-o", out.to_str().unwrap()]);
+        if code != Some(0) {
+            return Err(format!("download: {code:?} {stderr}"));
+        }
+        let body = std::fs::read_to_string(&out).map_err(|error| error.to_string())?;
+        if body != "uploaded through a SigV2 URL\n" {
+            return Err(format!("downloaded {body:?}"));
+        }
+        // A GET URL sent as PUT: the server refuses it; where the server
+        // shows its SigV2 string to sign (s3rver), presign compares it with
+        // its own for the request sent.
+        let (code, _, stderr) = cli(&["upload", &get, file]);
+        let explained = server.name != "s3rver"
+            || stderr.contains("string to sign matches presign's for the request sent");
+        if code == Some(0) || !stderr.contains("presign: HTTP 403") || !explained {
+            return Err(format!("upload through a GET URL: {code:?} {stderr}"));
+        }
+        Ok(())
+    });
 }

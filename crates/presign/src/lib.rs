@@ -117,7 +117,9 @@ pub use scope::{CredentialScope, validate_region};
 pub use signer::Signer;
 pub use signing_key::SigningKey;
 pub use sigv2::{PresignedUrlV2, presign_v2};
-pub use sigv2_url::{SigV2Url, SignatureVersion, Verification, VerifiedV2, verify_any, verify_v2};
+pub use sigv2_url::{
+    AnyPresignedUrl, SigV2Url, SignatureVersion, Verification, VerifiedV2, verify_any, verify_v2,
+};
 pub use sigv4a::{SIGV4A_ALGORITHM, SigV4aKey};
 pub use string_to_sign::{ALGORITHM, StringToSign};
 pub use summary::{SIGV2_ALGORITHM, UrlSummary};

@@ -24,6 +24,7 @@ use crate::credentials::Credentials;
 use crate::endpoint::{Authority, AuthorityError};
 use crate::error::VerifyError;
 use crate::location::{ObjectLocation, locate};
+use crate::presigned_url::PresignedUrl;
 use crate::presigned_url::decode;
 use crate::request::Method;
 use crate::rfc3339::rfc3339_unix;
@@ -86,6 +87,70 @@ impl SignatureVersion {
         match self {
             Self::V2 => "s3",
             Self::V4 => "s3v4",
+        }
+    }
+}
+
+/// A presigned URL of either signature version, taken apart: what a client
+/// of the URL (`presign download`, `upload`, `send`) reads before sending
+/// it. Nothing is checked against a secret.
+///
+/// # Example
+/// ```
+/// use presign::AnyPresignedUrl;
+///
+/// let url = AnyPresignedUrl::parse("https://johnsmith.s3.amazonaws.com/photos/puppy.jpg?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Signature=NpgCjnDzrM%2BWFzoENXmpNDUsSn8%3D&Expires=1175139620")?;
+/// assert!(matches!(url, AnyPresignedUrl::V2(_)));
+/// assert_eq!((url.path(), url.expires_at_unix()), ("/photos/puppy.jpg", 1_175_139_620));
+/// assert!(url.signed_headers().is_empty());
+/// # Ok::<(), presign::VerifyError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub enum AnyPresignedUrl {
+    /// SigV4 or SigV4A.
+    V4(PresignedUrl),
+    /// SigV2.
+    V2(SigV2Url),
+}
+
+impl AnyPresignedUrl {
+    /// Parses `url` as the version [`SignatureVersion::of_url`] reads.
+    ///
+    /// # Errors
+    /// The error of [`PresignedUrl::parse`] or [`SigV2Url::parse`].
+    pub fn parse(url: &str) -> Result<Self, VerifyError> {
+        Ok(match SignatureVersion::of_url(url) {
+            SignatureVersion::V4 => Self::V4(PresignedUrl::parse(url)?),
+            SignatureVersion::V2 => Self::V2(SigV2Url::parse(url)?),
+        })
+    }
+
+    /// The decoded path.
+    #[must_use]
+    pub fn path(&self) -> &str {
+        match self {
+            Self::V4(url) => url.path(),
+            Self::V2(url) => url.path(),
+        }
+    }
+
+    /// The headers a client must send with the values they were signed
+    /// with, lower case (SigV4's `X-Amz-SignedHeaders`, `host` included;
+    /// SigV2's from its query).
+    #[must_use]
+    pub fn signed_headers(&self) -> Vec<String> {
+        match self {
+            Self::V4(url) => url.signed_headers().to_vec(),
+            Self::V2(url) => url.signed_headers(),
+        }
+    }
+
+    /// When the URL stops working, in Unix seconds.
+    #[must_use]
+    pub fn expires_at_unix(&self) -> u64 {
+        match self {
+            Self::V4(url) => url.expires_at_unix(),
+            Self::V2(url) => url.expires(),
         }
     }
 }

@@ -9,7 +9,7 @@ use crate::presigned_url::{HostMismatch, PresignedUrl};
 use crate::request::Addressing;
 use crate::rfc3339::rfc3339_unix;
 use crate::s3_host::KnownHost;
-use crate::sigv2_url::{SigV2Url, SignatureVersion};
+use crate::sigv2_url::{AnyPresignedUrl, SigV2Url, SignatureVersion};
 
 /// The `algorithm` of a SigV2 URL's summary: AWS's name for SigV2's
 /// HMAC-SHA1 (its `SignatureMethod`); the URL itself names none.
@@ -149,9 +149,9 @@ impl UrlSummary {
     /// # Ok::<(), presign::VerifyError>(())
     /// ```
     pub fn read(url: &str, now: SystemTime) -> Result<Self, VerifyError> {
-        Ok(match SignatureVersion::of_url(url) {
-            SignatureVersion::V4 => Self::new(&PresignedUrl::parse(url)?, now),
-            SignatureVersion::V2 => Self::of_sigv2(&SigV2Url::parse(url)?, now),
+        Ok(match AnyPresignedUrl::parse(url)? {
+            AnyPresignedUrl::V4(url) => Self::new(&url, now),
+            AnyPresignedUrl::V2(url) => Self::of_sigv2(&url, now),
         })
     }
 

@@ -90,8 +90,9 @@ pub(crate) struct VerifyArgs {
     #[arg(long, value_name = "TIMESTAMP")]
     pub(crate) at: Option<String>,
 
-    /// Reject URLs whose X-Amz-Expires is longer than this: seconds, or a
-    /// number with unit s, m, h or d. Default: 7d (604800 s, the SigV4 limit).
+    /// Reject URLs whose X-Amz-Expires is longer than this (a SigV2 URL: whose
+    /// Expires is further ahead, the clock skew added): seconds, or a number
+    /// with unit s, m, h or d. Default: 7d (604800 s, the SigV4 limit).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub(crate) max_expires: Option<u64>,
 
@@ -101,7 +102,7 @@ pub(crate) struct VerifyArgs {
     pub(crate) clock_skew: u64,
 
     /// Accept only this scope region (repeatable; '' is the empty region).
-    /// Default: any region.
+    /// Default: any region. SigV2 URLs have no region: not checked.
     #[arg(long = "region", value_name = "REGION")]
     pub(crate) regions: Vec<String>,
 

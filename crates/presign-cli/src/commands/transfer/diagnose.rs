@@ -6,13 +6,13 @@
 
 use std::fmt::Write;
 
-use presign::{PresignedUrl, S3Error};
+use presign::{AnyPresignedUrl, PresignedUrl, S3Error, SigV2Url};
 
 /// The report for stderr: the error's fields, then, when the server showed
 /// its canonical request or string to sign, the comparison with ours.
 pub(super) fn report(
     error: &S3Error,
-    url: &PresignedUrl,
+    url: &AnyPresignedUrl,
     method: &str,
     headers: &[(String, String)],
 ) -> String {
@@ -26,6 +26,74 @@ pub(super) fn report(
             let _ = writeln!(out, "  {label:<10} {value}");
         }
     }
+    match url {
+        AnyPresignedUrl::V4(url) => out.push_str(&report_v4(error, url, method, headers)),
+        AnyPresignedUrl::V2(url) => out.push_str(&report_v2(error, url, method, headers)),
+    }
+    out
+}
+
+/// A SigV2 URL's diagnosis: S3 shows its SigV2 string to sign on
+/// `SignatureDoesNotMatch`, compared line by line with ours.
+fn report_v2(
+    error: &S3Error,
+    url: &SigV2Url,
+    method: &str,
+    headers: &[(String, String)],
+) -> String {
+    let header_refs: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let sent = signed_headers_sent(&url.signed_headers(), headers);
+    let (Some(server), Ok(ours)) = (
+        &error.string_to_sign,
+        url.string_to_sign(method, &header_refs),
+    ) else {
+        return match sent {
+            Some(sent) if error.code.as_deref() == Some("SignatureDoesNotMatch") => format!(
+                "  This URL signs {sent}. A value other than the one it was signed with gives \
+                 SignatureDoesNotMatch (as does a URL signed with another secret key).\n"
+            ),
+            _ => String::new(),
+        };
+    };
+    match first_difference(server, &ours) {
+        Some((line, theirs, mine)) => {
+            let cause = match line {
+                0 => "the method: the URL was signed for another method (GET, PUT, HEAD, DELETE)",
+                1 | 2 => {
+                    "Content-MD5 or Content-Type: SigV2 signs both as sent, even unsigned ones"
+                }
+                3 => "Expires as the server read it",
+                _ if mine.starts_with('/') || theirs.starts_with('/') => {
+                    "the resource: bucket, key or sub-resources (path encoding, addressing style)"
+                }
+                _ => "an x-amz-* header: sent with another value, or one the URL did not sign",
+            };
+            format!(
+                "  The server's SigV2 string to sign differs from presign's at line {}:\n    \
+                 server:  {theirs:?}\n    presign: {mine:?}\n  Likely cause: {cause}\n",
+                line + 1
+            )
+        }
+        None => "  The server's SigV2 string to sign matches presign's for the request sent, so \
+                 the URL was signed for another request (another method, or other values of \
+                 the headers it signs) or with another secret key; `presign verify URL -X \
+                 METHOD` with the signer's credentials tells which.\n"
+            .to_owned(),
+    }
+}
+
+/// A SigV4 URL's diagnosis: the canonical request or string to sign the
+/// server showed, compared with ours.
+fn report_v4(
+    error: &S3Error,
+    url: &PresignedUrl,
+    method: &str,
+    headers: &[(String, String)],
+) -> String {
+    let mut out = String::new();
     let header_refs: Vec<(&str, &str)> = headers
         .iter()
         .map(|(n, v)| (n.as_str(), v.as_str()))
@@ -53,7 +121,7 @@ pub(super) fn report(
     } else if error.string_to_sign.is_some() {
         out.push_str(&string_to_sign_report(error, url, method, &header_refs));
     } else if error.code.as_deref() == Some("SignatureDoesNotMatch")
-        && let Some(sent) = signed_headers_sent(url, headers)
+        && let Some(sent) = signed_headers_sent(url.signed_headers(), headers)
     {
         let _ = writeln!(
             out,
@@ -66,9 +134,8 @@ pub(super) fn report(
 
 /// The headers the URL signs besides host, with the values sent:
 /// `content-type (sent "image/jpeg")`; `None` when it signs only host.
-fn signed_headers_sent(url: &PresignedUrl, headers: &[(String, String)]) -> Option<String> {
-    let named: Vec<String> = url
-        .signed_headers()
+fn signed_headers_sent(signed: &[String], headers: &[(String, String)]) -> Option<String> {
+    let named: Vec<String> = signed
         .iter()
         .filter(|name| *name != "host")
         .map(|name| {
@@ -113,7 +180,7 @@ fn string_to_sign_report(
                 line + 1
             )
         }
-        None => match signed_headers_sent(url, &owned) {
+        None => match signed_headers_sent(url.signed_headers(), &owned) {
             // The server computed what presign computes from the headers
             // sent; the signer computed it from the values it signed.
             Some(sent) => format!(
@@ -182,7 +249,7 @@ mod tests {
         let mut error = S3Error::default();
         error.code = Some("SignatureDoesNotMatch".into());
         error.canonical_request = Some(server);
-        let text = report(&error, &url, "GET", &[]);
+        let text = report(&error, &AnyPresignedUrl::V4(url.clone()), "GET", &[]);
         assert!(text.contains("line 4"), "{text}");
         assert!(text.contains("host or port"), "{text}");
     }
@@ -194,7 +261,7 @@ mod tests {
         let sent = [("content-type".to_owned(), "image/jpeg".to_owned())];
         let mut error = S3Error::default();
         error.code = Some("SignatureDoesNotMatch".into());
-        let text = report(&error, &url, "PUT", &sent);
+        let text = report(&error, &AnyPresignedUrl::V4(url.clone()), "PUT", &sent);
         assert!(
             text.contains("This URL signs content-type (sent \"image/jpeg\")"),
             "{text}"
@@ -207,7 +274,7 @@ mod tests {
                 .as_str()
                 .to_owned(),
         );
-        let text = report(&error, &url, "PUT", &sent);
+        let text = report(&error, &AnyPresignedUrl::V4(url.clone()), "PUT", &sent);
         assert!(
             text.contains("or with other values for the headers it signs"),
             "{text}"
@@ -216,7 +283,13 @@ mod tests {
         let mut plain = S3Error::default();
         plain.code = Some("SignatureDoesNotMatch".into());
         assert!(
-            !report(&plain, &PresignedUrl::parse(AWS_URL).unwrap(), "GET", &[]).contains("signs")
+            !report(
+                &plain,
+                &AnyPresignedUrl::V4(PresignedUrl::parse(AWS_URL).unwrap()),
+                "GET",
+                &[]
+            )
+            .contains("signs")
         );
     }
 
@@ -234,12 +307,52 @@ mod tests {
             error
         };
         let path = with_canonical(ours.replace("/test.txt", "/test%2Etxt"));
-        assert!(report(&path, &url, "GET", &[]).contains("path encoding"));
+        assert!(
+            report(&path, &AnyPresignedUrl::V4(url.clone()), "GET", &[]).contains("path encoding")
+        );
         let method = with_canonical(ours.replacen("GET", "PUT", 1));
-        assert!(report(&method, &url, "GET", &[]).contains("the method"));
+        assert!(
+            report(&method, &AnyPresignedUrl::V4(url.clone()), "GET", &[]).contains("the method")
+        );
         let sts = url.string_to_sign("GET", &[]).unwrap().as_str().to_owned();
         let mut same = with_canonical(ours);
         same.string_to_sign = Some(sts);
-        assert!(report(&same, &url, "GET", &[]).contains("different secret key"));
+        assert!(
+            report(&same, &AnyPresignedUrl::V4(url.clone()), "GET", &[])
+                .contains("different secret key")
+        );
+    }
+
+    #[test]
+    fn a_sigv2_string_to_sign_is_compared_line_by_line() {
+        let url = AnyPresignedUrl::parse(
+            "http://127.0.0.1:9000/photos/in/a.png?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Signature=z%2Bxt33O%2FCx6gz%2F0wGzkoGNvyf3c%3D&content-type=image%2Fpng&Expires=1714565400",
+        )
+        .unwrap();
+        let sent = [("content-type".to_owned(), "image/png".to_owned())];
+        // The server read another Content-Type than the one sent, as a proxy
+        // that rewrites it would make it.
+        let error = S3Error::parse(
+            "<Error><Code>SignatureDoesNotMatch</Code><StringToSign>PUT\n\ntext/plain\n1714565400\n/photos/in/a.png</StringToSign></Error>",
+        )
+        .unwrap();
+        let text = report(&error, &url, "PUT", &sent);
+        assert!(
+            text.contains(
+                "differs from presign's at line 3:\n    server:  \"text/plain\"\n    presign: \"image/png\""
+            ),
+            "{text}"
+        );
+        assert!(text.contains("Content-MD5 or Content-Type"), "{text}");
+        let same = S3Error::parse(
+            "<Error><Code>SignatureDoesNotMatch</Code><StringToSign>PUT\n\nimage/png\n1714565400\n/photos/in/a.png</StringToSign></Error>",
+        )
+        .unwrap();
+        assert!(report(&same, &url, "PUT", &sent).contains("signed for another request"),);
+        let bare = S3Error::parse("<Error><Code>SignatureDoesNotMatch</Code></Error>").unwrap();
+        assert!(
+            report(&bare, &url, "PUT", &sent)
+                .contains("This URL signs content-type (sent \"image/png\")"),
+        );
     }
 }

@@ -18,7 +18,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use std::io::Read;
 
 use anyhow::anyhow;
-use presign::PresignedUrl;
+use presign::AnyPresignedUrl;
 
 use crate::cli::TransferArgs;
 use retry::RetryPolicy;
@@ -36,7 +36,7 @@ pub(crate) enum Outcome {
 /// network.
 pub(crate) struct Prepared {
     pub(crate) url: String,
-    pub(crate) parsed: PresignedUrl,
+    pub(crate) parsed: AnyPresignedUrl,
     pub(crate) headers: Vec<(String, String)>,
     /// The one HTTP agent (trust, proxies), from `--ca-bundle`,
     /// `--no-verify-ssl` and the environment.
@@ -84,8 +84,8 @@ fn check(
     now: SystemTime,
     own: &[(&str, String)],
     warn: &mut Vec<String>,
-) -> anyhow::Result<(PresignedUrl, Vec<(String, String)>)> {
-    let parsed = PresignedUrl::parse(url)
+) -> anyhow::Result<(AnyPresignedUrl, Vec<(String, String)>)> {
+    let parsed = AnyPresignedUrl::parse(url)
         .map_err(|error| anyhow!("this is not a presigned URL: {error}"))?;
     let mut headers = args.headers.clone();
     if let Some(content_type) = &args.content_type {
@@ -109,7 +109,7 @@ fn check(
     for name in parsed
         .signed_headers()
         .iter()
-        .filter(|name| *name != "host" && !own.iter().any(|(own, _)| own == name))
+        .filter(|name| *name != "host" && !own.iter().any(|(own, _)| own == *name))
     {
         if !headers
             .iter()
