@@ -39,6 +39,7 @@ use unicode_normalization::char::is_combining_mark;
 
 use crate::error::ApiError;
 use crate::settings::Client;
+use crate::upload_id::UploadIds;
 
 /// S3's limit on a key's length in UTF-8 bytes.
 pub(crate) const MAX_KEY_BYTES: usize = presign::MAX_KEY_BYTES;
@@ -477,6 +478,34 @@ pub(crate) fn signed_values(
         }
     }
     Ok(out)
+}
+
+/// `uploadId` among the query parameters of native URLs for `keys` in
+/// `bucket`: it must be an upload id the service answered for that bucket
+/// and each key ([`UploadIds`]), and the storage's own id is signed in its
+/// place. A bare storage id would name any upload the storage holds, and
+/// not every storage binds its ids to their keys: a client would add parts
+/// to, list or abort another key's upload, outside its prefix (finding 17).
+///
+/// # Errors
+/// `upload_id` (403) as [`UploadIds`] refuses an id.
+pub(crate) fn upload_id_query<'k>(
+    ids: &UploadIds,
+    bucket: &str,
+    keys: impl IntoIterator<Item = &'k str>,
+    query: &mut [(String, String)],
+) -> Result<(), ApiError> {
+    let Some((_, value)) = query.iter_mut().find(|(name, _)| name == "uploadId") else {
+        return Ok(());
+    };
+    let mut storage_id = None;
+    for key in keys {
+        storage_id = Some(ids.open(bucket, key, value)?.to_owned());
+    }
+    if let Some(storage_id) = storage_id {
+        *value = storage_id;
+    }
+    Ok(())
 }
 
 fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {

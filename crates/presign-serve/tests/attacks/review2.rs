@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::json;
 
-use crate::harness::{Config, Service, api, browser, send, storage};
+use crate::harness::{Config, Service, api, browser, send, storage, urlencode};
 use crate::input::{blocking, content_type_of, get_object, presign, refused, unique, use_url};
 
 /// An XHTML document with a script: what a `text/xsl` object runs when a
@@ -89,6 +89,101 @@ async fn finding_16_text_wildcards_do_not_admit_xsl() {
             Some(&json!({"filename": "a.xsl", "type": "text/xsl"})),
         );
         assert!(refused(&create, "content_type"), "{create:?}");
+    })
+    .await;
+}
+
+/// Finding 17: `/v1/presign` signed `uploadId` as the client gave it, so a
+/// client with PUT on its own prefix took the storage's id out of another
+/// upload's id (`STORAGE_ID.TAG`) and signed an UploadPart URL for *its own*
+/// key with it: a storage that does not bind upload ids to keys (s3s-fs)
+/// stored the part in the other upload, for a key outside the client's
+/// prefix (a DELETE, likewise, aborted it). That went around finding 5's
+/// binding. Now `uploadId` must be an id the service answered for that
+/// bucket and key; the storage's id is signed in its place.
+#[tokio::test(flavor = "multi_thread")]
+async fn finding_17_presign_upload_id_is_bound_to_its_key() {
+    let Some(storage) = storage("s3s-fs") else {
+        return;
+    };
+    let service = Arc::new(Service::start(&storage, &Config::companion("")).await);
+    blocking(&service, |service| {
+        let run = unique();
+        // A browser's upload, to a key outside the client's prefix `app/`.
+        let created = browser(
+            service,
+            "POST",
+            "/s3/multipart",
+            Some(&json!({"filename": "victim.bin", "type": "application/octet-stream"})),
+        );
+        assert_eq!(created.status, 200, "{created:?}");
+        let victim_key = created.body["key"].as_str().unwrap().to_owned();
+        let victim_id = created.body["uploadId"].as_str().unwrap().to_owned();
+        let storage_id = victim_id.rsplit_once('.').unwrap().0.to_owned();
+        let own_key = format!("app/{run}-evil.bin");
+        for id in [&storage_id, &victim_id] {
+            let query = json!({"partNumber": "1", "uploadId": id});
+            let part = presign(service, "PUT", &own_key, &json!({}), &query);
+            if part.status == 200 {
+                let put = use_url(&part, b"ATTACKER");
+                let listed = browser(
+                    service,
+                    "GET",
+                    &format!("/s3/multipart/{victim_id}?key={}", urlencode(&victim_key)),
+                    None,
+                );
+                panic!(
+                    "an UploadPart URL for {own_key:?} with uploadId {id:?} was signed; the PUT answered {} and the victim's upload ({victim_key:?}) now lists {:?}",
+                    put.status, listed.body
+                );
+            }
+            assert_eq!(
+                (part.status, part.body["rule"].as_str()),
+                (403, Some("upload_id")),
+                "{id}: {part:?}"
+            );
+            let abort = presign(service, "DELETE", &own_key, &json!({}), &json!({"uploadId": id}));
+            assert!(refused(&abort, "upload_id"), "{id}: {abort:?}");
+            let batch = api(
+                service,
+                "POST",
+                "/v1/presign/batch",
+                Some(&json!({"method": "PUT", "keys": [own_key], "query": query})),
+            );
+            assert!(refused(&batch, "upload_id"), "{id}: {batch:?}");
+        }
+
+        // The client's own upload, with the id the service answered: the URL
+        // signs the storage's id, and the part is stored.
+        let own = format!("app/{run}-own.bin");
+        let plan = api(
+            service,
+            "POST",
+            "/v1/multipart",
+            Some(&json!({"key": own, "size": 10})),
+        );
+        assert_eq!(plan.status, 200, "{plan:?}");
+        let bound = plan.body["upload_id"].as_str().unwrap();
+        let own_storage_id = bound.rsplit_once('.').unwrap().0;
+        let query = json!({"partNumber": "1", "uploadId": bound});
+        let part = presign(service, "PUT", &own, &json!({}), &query);
+        assert_eq!(part.status, 200, "{part:?}");
+        let url = part.body["url"].as_str().unwrap();
+        assert!(
+            url.contains(&format!("uploadId={}&", urlencode(own_storage_id))),
+            "{url}"
+        );
+        let put = use_url(&part, b"own bytes!");
+        assert!(put.status < 300, "{put:?}");
+        let etag = put.headers["etag"].to_str().unwrap();
+        let parts = json!([{"part_number": 1, "etag": etag}]);
+        let done = api(
+            service,
+            "POST",
+            "/v1/multipart/complete",
+            Some(&json!({"key": own, "upload_id": bound, "parts": parts})),
+        );
+        assert_eq!(done.status, 200, "{done:?}");
     })
     .await;
 }
