@@ -1,5 +1,6 @@
 //! The audit log: one JSON line per URL or POST policy issued, saying who
-//! (client, or the browser's origin on the Companion routes), what (method,
+//! (client, or on the Companion routes the browser's address and the origin
+//! it claims), what (method,
 //! bucket, key), until when, and the request id. Never a signature, a
 //! token or a secret: the URL itself is not logged.
 
@@ -97,14 +98,30 @@ impl std::fmt::Debug for Audit {
 
 /// Who asked for a URL.
 #[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(untagged)]
 pub(crate) enum Requester {
-    /// A native API client, by name.
-    Client(String),
-    /// A browser on the Companion routes: its `Origin` header, else its
-    /// address.
-    Origin(String),
+    /// A native API client, by name: `"client"`.
+    Client {
+        /// The client's name.
+        client: String,
+    },
+    /// A browser on the Companion routes: `"address"`, the peer's address
+    /// (unknown in in-process tests), and `"origin"` when the request has
+    /// an `Origin` header: what it claims, as [`crate::input::origin`]
+    /// keeps it, else [`INVALID_ORIGIN`] (finding 18).
+    Browser {
+        /// The `Origin` header, when there is one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        origin: Option<String>,
+        /// The peer's IP address.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        address: Option<String>,
+    },
 }
+
+/// What an audit line says for an `Origin` header that is no origin (or a
+/// longer one than [`crate::input::MAX_ORIGIN_BYTES`]).
+pub(crate) const INVALID_ORIGIN: &str = "(invalid)";
 
 /// One issued URL or policy.
 #[derive(Debug, Serialize)]

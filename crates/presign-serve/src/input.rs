@@ -514,6 +514,36 @@ fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> 
         .then(|| &text[prefix.len()..])
 }
 
+/// The longest `Origin` an audit line keeps: a scheme, a host of 253 bytes
+/// and a port fit.
+pub(crate) const MAX_ORIGIN_BYTES: usize = 256;
+
+/// A browser's `Origin` header as an audit line may keep it: the value when
+/// it is an origin, `null` or `scheme://host[:port]` (a scheme of letters,
+/// digits, `+ - .`; a host and port of letters, digits, `- . :` and the
+/// brackets of an IPv6 address) of at most [`MAX_ORIGIN_BYTES`]; else
+/// `None`. Anyone may send any Origin: it is what the request claims, never
+/// who sent it, and the line must not carry the sender's text unbounded
+/// (finding 18).
+pub(crate) fn origin(value: &str) -> Option<&str> {
+    if value == "null" {
+        return Some(value);
+    }
+    let (scheme, host) = value.split_once("://")?;
+    let scheme_is_one = scheme
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic())
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+    let host_is_one = !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b':' | b'[' | b']'));
+    (value.len() <= MAX_ORIGIN_BYTES && scheme_is_one && host_is_one).then_some(value)
+}
+
 /// The most part numbers one request may name (S3's most parts).
 pub(crate) const MAX_PART_NUMBERS: usize = 10_000;
 /// The longest list of part numbers read: 10,000 numbers of up to five
@@ -701,6 +731,32 @@ mod tests {
             " image/png",
         ] {
             assert!(media_type("type", bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn origins_are_kept_only_when_they_are_one() {
+        for good in [
+            "https://app.example.com",
+            "http://localhost:8080",
+            "http://[::1]:3000",
+            "null",
+            "chrome-extension://abcdef",
+        ] {
+            assert_eq!(super::origin(good), Some(good));
+        }
+        let long = format!("https://{}.example", "a".repeat(250));
+        for bad in [
+            "",
+            "app.example.com",
+            "https://",
+            "https://a.example/path",
+            "https://a.example\"}",
+            "1http://a.example",
+            "https://a b",
+            long.as_str(),
+        ] {
+            assert_eq!(super::origin(bad), None, "{bad:?}");
         }
     }
 

@@ -1,6 +1,7 @@
 //! See main.rs. The second review of the service (findings 16 and up): what
 //! got past the first review's rules.
 
+use std::io::{Read, Write};
 use std::sync::Arc;
 
 use serde_json::json;
@@ -184,6 +185,65 @@ async fn finding_17_presign_upload_id_is_bound_to_its_key() {
             Some(&json!({"key": own, "upload_id": bound, "parts": parts})),
         );
         assert_eq!(done.status, 200, "{done:?}");
+    })
+    .await;
+}
+
+/// Finding 18: the audit line of a Companion request named who asked by the
+/// request's `Origin` header alone, as sent: any script or curl chose what
+/// the line said (the configured origin, or JSON-looking text) and its
+/// address was not written, and an Origin of 390 KB made a 390 KB line per
+/// request (with a pipe for the audit log, its 1024 queued requests would
+/// hold some 400 MB). Now every Companion line has the peer's address, and the Origin
+/// only when it is one (`scheme://host[:port]` or `null`, at most 256
+/// bytes); another value is written as `(invalid)`.
+#[tokio::test(flavor = "multi_thread")]
+async fn finding_18_companion_audit_lines_hold_the_address_and_a_bounded_origin() {
+    let Some(storage) = storage("seaweedfs") else {
+        return;
+    };
+    let service = Arc::new(Service::start(&storage, &Config::companion("")).await);
+    blocking(&service, |service| {
+        let params = service.url("/s3/params?filename=a.txt&type=text%2Fplain");
+        let huge = format!("https://{}.example", "a".repeat(300_000));
+        for origin in ["https://app.example.com", "\"},{\"client\":\"admin\""] {
+            let answer = send("GET", &params, &[("origin", origin)], Vec::new());
+            assert_eq!(answer.status, 200, "{answer:?}");
+        }
+        // Written by hand: the HTTP client refuses to send such a header.
+        let mut stream = std::net::TcpStream::connect(service.addr).unwrap();
+        let request = format!(
+            "GET /s3/params?filename=a.txt&type=text%2Fplain HTTP/1.1\r\nhost: {}\r\norigin: {huge}\r\nconnection: close\r\n\r\n",
+            service.addr
+        );
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer:.300}");
+        let answer = send("GET", &params, &[], Vec::new());
+        assert_eq!(answer.status, 200, "{answer:?}");
+
+        let text = std::fs::read_to_string(service.audit_path()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 4, "{text:.2000}");
+        for line in &lines {
+            assert!(line.len() < 4096, "a {}-byte audit line: {:.300}...", line.len(), line);
+        }
+        let lines = service.audit();
+        for line in &lines {
+            assert_eq!(line["address"], "127.0.0.1", "{line}");
+            assert!(line.get("client").is_none(), "{line}");
+        }
+        let origins: Vec<Option<&str>> = lines.iter().map(|l| l["origin"].as_str()).collect();
+        assert_eq!(
+            origins,
+            [
+                Some("https://app.example.com"),
+                Some("(invalid)"),
+                Some("(invalid)"),
+                None
+            ]
+        );
     })
     .await;
 }
