@@ -3,10 +3,12 @@
 //!
 //! A wildcard never admits a type a browser runs script in (SVG, HTML,
 //! XHTML, XML, XSL, JavaScript): `image/*` admits `image/png` but not
-//! `image/svg+xml`, which must be listed by name. The value compared is one
-//! media type, parsed by [`crate::input::media_type`] first.
+//! `image/svg+xml`, which must be listed by name. No list is the widest
+//! wildcard: it admits what `*/*` does (finding 19). The value compared is
+//! one media type, parsed by [`crate::input::media_type`] first.
 
-/// A list of allowed content types; empty allows any.
+/// A list of allowed content types; empty allows any type but the
+/// script-capable ones, as `*/*` does.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ContentTypes(Vec<String>);
 
@@ -36,7 +38,8 @@ impl ContentTypes {
         Ok(Self(out))
     }
 
-    /// Whether no list was given (any type is allowed).
+    /// Whether no list was given: any type but the script-capable ones is
+    /// allowed, and an upload need not name one.
     #[must_use]
     pub fn allows_any(&self) -> bool {
         self.0.is_empty()
@@ -58,14 +61,14 @@ impl ContentTypes {
 
     /// [`ContentTypes::allows`] for a media type already parsed.
     pub(crate) fn allows_type(&self, parsed: &crate::input::MediaType) -> bool {
-        if self.0.is_empty() {
-            return true;
-        }
         let essence = parsed.essence.as_str();
+        let wildcard_may = !runs_script(essence);
+        if self.0.is_empty() {
+            return wildcard_may;
+        }
         let Some((kind, _)) = essence.split_once('/') else {
             return false;
         };
-        let wildcard_may = !runs_script(essence);
         self.0.iter().any(|pattern| match pattern.split_once('/') {
             Some(("*", "*")) => wildcard_may,
             Some((family, "*")) => wildcard_may && family == kind,
@@ -123,6 +126,8 @@ mod tests {
         assert!(!types.allows("image"));
         assert!(list(&["*/*"]).allows("text/plain"));
         assert!(list(&[]).allows("any/thing"));
+        assert!(!list(&[]).allows("text/html"));
+        assert!(!list(&[]).allows("image/svg+xml"));
         assert!(!list(&[]).allows("anything"));
     }
 

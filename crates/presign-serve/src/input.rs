@@ -375,6 +375,25 @@ pub(crate) fn media_type(field: &str, value: &str) -> Result<MediaType, ApiError
     })
 }
 
+/// The content type an anonymous upload is signed with: the one it named
+/// (checked by [`crate::policy::content_type`] first), but
+/// `binary/octet-stream` (S3's own name for bytes of no known type, which
+/// browsers download) for none or `application/octet-stream`. For those,
+/// storages guess a type from the key, which holds the uploader's file name:
+/// SeaweedFS serves `page.html` stored as either as `text/html`, a page
+/// that runs script on the bucket's origin (finding 19).
+pub(crate) fn upload_content_type(content_type: Option<&str>) -> &str {
+    match content_type {
+        Some(value)
+            if !media_type("content type", value)
+                .is_ok_and(|parsed| parsed.essence == "application/octet-stream") =>
+        {
+            value
+        }
+        _ => "binary/octet-stream",
+    }
+}
+
 /// An RFC 9110 token.
 pub(crate) fn is_token(text: &str) -> bool {
     !text.is_empty()

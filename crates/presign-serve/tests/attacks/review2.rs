@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde_json::json;
 
-use crate::harness::{Config, Service, api, browser, send, storage, urlencode};
+use crate::harness::{Config, Service, api, browser, fields, post_form, send, storage, urlencode};
 use crate::input::{blocking, content_type_of, get_object, presign, refused, unique, use_url};
 
 /// An XHTML document with a script: what a `text/xsl` object runs when a
@@ -244,6 +244,101 @@ async fn finding_18_companion_audit_lines_hold_the_address_and_a_bounded_origin(
                 None
             ]
         );
+    })
+    .await;
+}
+
+/// An HTML page, as an attacker uploads it.
+const HTML_PAYLOAD: &[u8] = b"<html><body><script>alert(document.domain)</script></body></html>";
+
+/// Posts the form of a `/s3/params` answer with `body` and answers how the
+/// storage serves the object it made (read with the client `app`).
+fn post_and_read_type(service: &Service, params: &crate::harness::Answer, body: &[u8]) -> String {
+    let form = fields(&params.body);
+    let key = form.iter().find(|(n, _)| n == "key").unwrap().1.clone();
+    let posted = post_form(params.body["url"].as_str().unwrap(), &form, body);
+    assert!(posted.status < 300, "{posted:?}");
+    content_type_of(&get_object(service, &key))
+}
+
+/// Finding 19: with `content_types` not set (the default) the Companion
+/// routes admitted every type, so any browser stored an HTML page (or SVG,
+/// XML, ...) that runs script on the bucket's origin; and an upload that
+/// named no type, or `application/octet-stream` (allowed by the browser
+/// tests' own list), was stored as SeaweedFS guessed from the file name:
+/// `page.html` served as `text/html`. Now no list admits what `*/*` admits
+/// (script-capable types only when listed by name), on every route, and a
+/// Companion upload of no type or `application/octet-stream` is signed as
+/// `binary/octet-stream`, which SeaweedFS keeps and browsers download.
+#[tokio::test(flavor = "multi_thread")]
+async fn finding_19_no_content_types_admits_no_script_and_no_guess() {
+    let Some(storage) = storage("seaweedfs") else {
+        return;
+    };
+    let config = Config {
+        companion: Some(String::new()),
+        client: "key_prefix = \"\"".to_owned(),
+        ..Config::default()
+    };
+    let service = Arc::new(Service::start(&storage, &config).await);
+    blocking(&service, |service| {
+        // Named types: HTML and SVG are refused, what uploads are for is not.
+        for (name, kind) in [("page.html", "text/html"), ("a.svg", "image/svg+xml")] {
+            let query = format!("/s3/params?filename={name}&type={}", urlencode(kind));
+            let params = browser(service, "GET", &query, None);
+            if params.status == 200 {
+                let served = post_and_read_type(service, &params, HTML_PAYLOAD);
+                panic!("/s3/params signed {kind} for an anonymous browser; the storage serves the page as {served:?}");
+            }
+            assert!(refused(&params, "content_type"), "{kind}: {params:?}");
+            let create = browser(
+                service,
+                "POST",
+                "/s3/multipart",
+                Some(&json!({"filename": name, "type": kind})),
+            );
+            assert!(refused(&create, "content_type"), "{kind}: {create:?}");
+            let key = format!("{}/{name}", unique());
+            let put = presign(service, "PUT", &key, &json!({"content-type": kind}), &json!({}));
+            assert!(refused(&put, "content_type"), "{kind}: {put:?}");
+        }
+        let png = browser(service, "GET", "/s3/params?filename=a.png&type=image%2Fpng", None);
+        assert_eq!(png.status, 200, "{png:?}");
+        assert_eq!(post_and_read_type(service, &png, b"png"), "image/png");
+
+        // No type, or application/octet-stream, and an .html name: the
+        // storage must not guess text/html from the name.
+        for query in ["", "&type=application%2Foctet-stream"] {
+            let path = format!("/s3/params?filename=page.html{query}");
+            let params = browser(service, "GET", &path, None);
+            assert_eq!(params.status, 200, "{params:?}");
+            let served = post_and_read_type(service, &params, HTML_PAYLOAD);
+            assert_eq!(served, "binary/octet-stream", "{path}: the page is served as {served:?}");
+        }
+        let created = browser(
+            service,
+            "POST",
+            "/s3/multipart",
+            Some(&json!({"filename": "page.html", "type": "application/octet-stream"})),
+        );
+        assert_eq!(created.status, 200, "{created:?}");
+        let key = created.body["key"].as_str().unwrap();
+        let id = created.body["uploadId"].as_str().unwrap();
+        let query = format!("key={}", urlencode(key));
+        let part = browser(service, "GET", &format!("/s3/multipart/{id}/1?{query}"), None);
+        assert_eq!(part.status, 200, "{part:?}");
+        let put = send("PUT", part.body["url"].as_str().unwrap(), &[], HTML_PAYLOAD.to_vec());
+        assert_eq!(put.status, 200, "{put:?}");
+        let etag = put.headers["etag"].to_str().unwrap();
+        let done = browser(
+            service,
+            "POST",
+            &format!("/s3/multipart/{id}/complete?{query}"),
+            Some(&json!({"parts": [{"PartNumber": 1, "ETag": etag}]})),
+        );
+        assert_eq!(done.status, 200, "{done:?}");
+        let served = content_type_of(&get_object(service, key));
+        assert_eq!(served, "binary/octet-stream", "a multipart page is served as {served:?}");
     })
     .await;
 }
