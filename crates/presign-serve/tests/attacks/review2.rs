@@ -1,10 +1,10 @@
 //! See main.rs. The second review of the service (findings 16 and up): what
 //! got past the first review's rules.
 
-use std::io::{Read, Write};
+use std::io::{BufRead, Read, Write};
 use std::sync::Arc;
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::harness::{Config, Service, api, browser, fields, post_form, send, storage, urlencode};
 use crate::input::{blocking, content_type_of, get_object, presign, refused, unique, use_url};
@@ -341,4 +341,105 @@ async fn finding_19_no_content_types_admits_no_script_and_no_guess() {
         assert_eq!(served, "binary/octet-stream", "a multipart page is served as {served:?}");
     })
     .await;
+}
+
+/// `POST path` with the JSON `body` as the client `app`, written by hand
+/// with `Expect: 100-continue`: a request refused before its body is read
+/// (a full audit queue) is answered without the body being sent, where a
+/// client that sends it at once may meet a closed connection instead. The
+/// final status and body.
+fn post_expecting_continue(service: &Service, path: &str, body: &Value) -> (u16, Value) {
+    let body = body.to_string();
+    let mut stream = std::net::TcpStream::connect(service.addr).unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nhost: {}\r\nauthorization: Bearer {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nexpect: 100-continue\r\nconnection: close\r\n\r\n",
+        service.addr,
+        crate::harness::TOKEN,
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
+    loop {
+        let mut status_line = String::new();
+        reader.read_line(&mut status_line).unwrap();
+        let status: u16 = status_line.split(' ').nth(1).unwrap().parse().unwrap();
+        let mut length = 0usize;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if line == "\r\n" {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':')
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse().unwrap();
+            }
+        }
+        if status == 100 {
+            stream.write_all(body.as_bytes()).unwrap();
+            continue;
+        }
+        let mut answer = vec![0u8; length];
+        reader.read_exact(&mut answer).unwrap();
+        return (status, serde_json::from_slice(&answer).unwrap_or_default());
+    }
+}
+
+/// Finding 20: the audit queue in front of a pipe held `audit_queue`
+/// *requests'* lines, not lines: one `/v1/presign/batch` of 900 keys of a
+/// thousand bytes is 1.1 MB of lines in one slot, so a client with a token
+/// and a stalled reader made the service hold 1024 of them, over a GB (a
+/// body of 1 MiB makes up to some 3.5 MB of lines), each request sent after
+/// the one before was answered. Now the queued lines are also bounded in
+/// bytes, 64 KiB a slot (64 MiB by default): past that requests are refused
+/// (503, nothing issued) as for a full queue, until the reader catches up.
+#[tokio::test(flavor = "multi_thread")]
+async fn finding_20_the_audit_queue_is_bounded_in_bytes() {
+    let Some(storage) = storage("seaweedfs") else {
+        return;
+    };
+    // 16 slots: 1 MiB of lines.
+    let (service, held, _fifo) = crate::resources::service_with_stalled_audit_log(
+        &storage,
+        "audit_queue = 16\nshutdown_timeout = 2",
+    )
+    .await;
+    let service = Arc::new(service);
+    blocking(&service, move |service| {
+        let keys: Vec<String> = (0..900)
+            .map(|i| format!("app/{i:03}-{}", "k".repeat(1000)))
+            .collect();
+        let body = json!({"method": "GET", "keys": keys});
+        let mut issued = 0usize;
+        let refusal = loop {
+            let answer = post_expecting_continue(service, "/v1/presign/batch", &body);
+            if answer.0 != 200 || issued == 40 {
+                break answer;
+            }
+            issued += 1;
+        };
+        // Each batch's lines: 900 lines of some 1,200 bytes.
+        assert!(
+            issued <= 2,
+            "{issued} batches were issued with the audit log stalled: some {} bytes of lines held",
+            issued * 900 * 1200
+        );
+        assert_eq!(refusal.0, 503, "{refusal:?}");
+        assert_eq!(refusal.1["rule"], "audit_overflow", "{refusal:?}");
+
+        // The reader catches up: the bytes are taken off, batches go again.
+        std::thread::spawn(move || std::io::copy(&mut &held, &mut std::io::sink()));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let answer = post_expecting_continue(service, "/v1/presign/batch", &body);
+            if answer.0 == 200 {
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "{answer:?}");
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    })
+    .await;
+    Arc::into_inner(service).unwrap().stop().await;
 }
