@@ -375,13 +375,16 @@ pub(crate) fn media_type(field: &str, value: &str) -> Result<MediaType, ApiError
     })
 }
 
-/// The content type an anonymous upload is signed with: the one it named
-/// (checked by [`crate::policy::content_type`] first), but
-/// `binary/octet-stream` (S3's own name for bytes of no known type, which
-/// browsers download) for none or `application/octet-stream`. For those,
-/// storages guess a type from the key, which holds the uploader's file name:
-/// SeaweedFS serves `page.html` stored as either as `text/html`, a page
-/// that runs script on the bucket's origin (finding 19).
+/// The content type a browser's upload (a Companion upload, a POST policy)
+/// is signed with: the one it named (checked by
+/// [`crate::policy::content_type`] first), but `binary/octet-stream` (S3's
+/// own name for bytes of no known type, which browsers download) for none
+/// or `application/octet-stream`. For those, storages guess a type from the
+/// key, which may hold the uploader's file name: SeaweedFS serves
+/// `page.html` stored as either as `text/html`, a page that runs script on
+/// the bucket's origin (finding 19). And a POST policy that fixes no type
+/// lets the uploader add one where the storage does not refuse fields the
+/// policy does not name, as SeaweedFS does not (finding 21).
 pub(crate) fn upload_content_type(content_type: Option<&str>) -> &str {
     match content_type {
         Some(value)

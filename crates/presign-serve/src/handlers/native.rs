@@ -354,9 +354,7 @@ pub(crate) async fn post_policy(
         }
         policy = policy.success_action_status(status);
     }
-    if let Some(content_type) = &body.content_type {
-        policy = policy.content_type(content_type);
-    }
+    policy = policy.content_type(input::upload_content_type(body.content_type.as_deref()));
     for (name, value) in input::metadata(
         body.metadata
             .iter()

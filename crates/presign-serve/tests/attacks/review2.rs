@@ -443,3 +443,52 @@ async fn finding_20_the_audit_queue_is_bounded_in_bytes() {
     .await;
     Arc::into_inner(service).unwrap().stop().await;
 }
+
+/// Finding 21: a `/v1/post` policy that named no content type fixed none,
+/// and SeaweedFS does not refuse form fields a policy does not name (S3
+/// does): the browser the policy was handed to added `Content-Type:
+/// text/html` and the page was stored and served as such, whatever the
+/// client's list (no list admits no script-capable type since finding 19).
+/// A policy for `application/octet-stream` was served as SeaweedFS guessed
+/// from the key. Now every POST policy fixes the content type: none, or
+/// `application/octet-stream`, is signed as `binary/octet-stream`.
+#[tokio::test(flavor = "multi_thread")]
+async fn finding_21_post_policies_always_fix_the_content_type() {
+    let Some(storage) = storage("seaweedfs") else {
+        return;
+    };
+    let service = Arc::new(Service::start(&storage, &Config::client("")).await);
+    blocking(&service, |service| {
+        let run = unique();
+        for (name, request) in [
+            ("no type", json!({"key": format!("app/{run}/a.html")})),
+            (
+                "application/octet-stream",
+                json!({"key": format!("app/{run}/b.html"), "content_type": "application/octet-stream"}),
+            ),
+        ] {
+            let policy = api(service, "POST", "/v1/post", Some(&request));
+            assert_eq!(policy.status, 200, "{name}: {policy:?}");
+            let key = request["key"].as_str().unwrap();
+            let url = policy.body["url"].as_str().unwrap();
+            // The uploader names the type it likes, before the policy's.
+            let mut form = vec![("Content-Type".to_owned(), "text/html".to_owned())];
+            form.extend(
+                fields(&policy.body)
+                    .into_iter()
+                    .filter(|(n, _)| !n.eq_ignore_ascii_case("content-type")),
+            );
+            let posted = post_form(url, &form, HTML_PAYLOAD);
+            if posted.status < 300 {
+                let served = content_type_of(&get_object(service, key));
+                panic!("{name}: a page posted with Content-Type text/html is served as {served:?}");
+            }
+            // As the policy says: stored, and not as HTML.
+            let posted = post_form(url, &fields(&policy.body), HTML_PAYLOAD);
+            assert!(posted.status < 300, "{name}: {posted:?}");
+            let served = content_type_of(&get_object(service, key));
+            assert_eq!(served, "binary/octet-stream", "{name}");
+        }
+    })
+    .await;
+}
