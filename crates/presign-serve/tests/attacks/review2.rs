@@ -492,3 +492,48 @@ async fn finding_21_post_policies_always_fix_the_content_type() {
     })
     .await;
 }
+
+/// Finding 22: `/v1/multipart` created the upload with the type named, as
+/// named: the upload page sends `application/octet-stream` for a file of no
+/// known type, and SeaweedFS served the assembled `page.html` as
+/// `text/html`, guessed from the key (which holds the user's file name),
+/// past the client's list. Now a multipart upload of no type or
+/// `application/octet-stream` is created as `binary/octet-stream`, as
+/// Companion uploads and POST policies are.
+#[tokio::test(flavor = "multi_thread")]
+async fn finding_22_multipart_uploads_of_unknown_type_are_not_guessed() {
+    let Some(storage) = storage("seaweedfs") else {
+        return;
+    };
+    let service = Arc::new(Service::start(&storage, &Config::client("")).await);
+    blocking(&service, |service| {
+        let run = unique();
+        for (name, content_type) in [("a", None), ("b", Some("application/octet-stream"))] {
+            let key = format!("app/{run}/{name}.html");
+            let mut request = json!({"key": key, "size": HTML_PAYLOAD.len()});
+            if let Some(content_type) = content_type {
+                request["content_type"] = json!(content_type);
+            }
+            let plan = api(service, "POST", "/v1/multipart", Some(&request));
+            assert_eq!(plan.status, 200, "{plan:?}");
+            let url = plan.body["parts"][0]["url"].as_str().unwrap();
+            let put = send("PUT", url, &[], HTML_PAYLOAD.to_vec());
+            assert_eq!(put.status, 200, "{put:?}");
+            let etag = put.headers["etag"].to_str().unwrap();
+            let parts = json!([{"part_number": 1, "etag": etag}]);
+            let done = api(
+                service,
+                "POST",
+                "/v1/multipart/complete",
+                Some(&json!({"key": key, "upload_id": plan.body["upload_id"], "parts": parts})),
+            );
+            assert_eq!(done.status, 200, "{done:?}");
+            let served = content_type_of(&get_object(service, &key));
+            assert_eq!(
+                served, "binary/octet-stream",
+                "{content_type:?}: served as {served:?}"
+            );
+        }
+    })
+    .await;
+}
