@@ -1,12 +1,14 @@
 //! The audit log: one JSON line per URL or POST policy issued, saying who
-//! (client, or the browser's origin on the Companion routes), what (method,
+//! (client, or on the Companion routes the browser's address and the origin
+//! it claims), what (method,
 //! bucket, key), until when, and the request id. Never a signature, a
 //! token or a secret: the URL itself is not logged.
 
 use std::cell::RefCell;
 use std::fs::File;
 use std::io::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Instant, SystemTime};
 
 use prometheus_client::metrics::counter::Counter;
@@ -20,10 +22,13 @@ use crate::settings::{AuditLog, AuditOverflow};
 /// file has no reader to wait for). Anything else (standard output, a pipe,
 /// a FIFO, a socket) goes through a bounded queue to one writer thread, so a
 /// reader that stalls holds that thread and never a request (issue 20,
-/// finding 8). When the queue is full, `audit_overflow` decides: `refuse`
-/// answers 503 before anything is issued (the request's slot in the queue
-/// is reserved before its handler runs), `drop` issues and counts the lost
-/// lines.
+/// finding 8). The queue holds `audit_queue` requests' lines and, as one
+/// request may write 10,000 lines, at most [`QUEUED_BYTES_PER_SLOT`] bytes a
+/// slot in all (finding 20). When the queue is full, `audit_overflow`
+/// decides: `refuse` answers 503 before anything is issued (the request's
+/// slot in the queue is reserved before its handler runs; a request that
+/// has one writes its lines even past the bytes), `drop` issues and counts
+/// the lost lines.
 ///
 /// Why not the queue for a file too: it costs every request two wake-ups
 /// across threads, which on `scripts/bench-serve.sh` took a fifth of the
@@ -32,6 +37,11 @@ pub(crate) struct Audit {
     /// A regular file, written by each request.
     file: Option<File>,
     queue: Option<Sender<Message>>,
+    /// Bytes of lines queued and not yet written (the writer thread takes
+    /// them off once written).
+    queued: Arc<AtomicUsize>,
+    /// The most bytes of lines the queue holds before it counts as full.
+    max_queued: usize,
     overflow: AuditOverflow,
     /// Lines dropped (`drop`), or lost for want of a reserved slot.
     dropped: Counter,
@@ -97,14 +107,30 @@ impl std::fmt::Debug for Audit {
 
 /// Who asked for a URL.
 #[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(untagged)]
 pub(crate) enum Requester {
-    /// A native API client, by name.
-    Client(String),
-    /// A browser on the Companion routes: its `Origin` header, else its
-    /// address.
-    Origin(String),
+    /// A native API client, by name: `"client"`.
+    Client {
+        /// The client's name.
+        client: String,
+    },
+    /// A browser on the Companion routes: `"address"`, the peer's address
+    /// (unknown in in-process tests), and `"origin"` when the request has
+    /// an `Origin` header: what it claims, as [`crate::input::origin`]
+    /// keeps it, else [`INVALID_ORIGIN`] (finding 18).
+    Browser {
+        /// The `Origin` header, when there is one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        origin: Option<String>,
+        /// The peer's IP address.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        address: Option<String>,
+    },
 }
+
+/// What an audit line says for an `Origin` header that is no origin (or a
+/// longer one than [`crate::input::MAX_ORIGIN_BYTES`]).
+pub(crate) const INVALID_ORIGIN: &str = "(invalid)";
 
 /// One issued URL or policy.
 #[derive(Debug, Serialize)]
@@ -289,6 +315,8 @@ impl Audit {
             return Ok(Self {
                 file: Some(file.try_clone()?),
                 queue: None,
+                queued: Arc::default(),
+                max_queued: 0,
                 overflow,
                 dropped,
                 refused,
@@ -296,19 +324,24 @@ impl Audit {
                 last_warning: AtomicU64::new(0),
             });
         }
+        let queued = Arc::new(AtomicUsize::new(0));
+        let max_queued = queue.max(1).saturating_mul(QUEUED_BYTES_PER_SLOT);
         let queue = match sink {
             None => None,
             Some(mut sink) => {
                 let (sender, mut receiver) = mpsc::channel::<Message>(queue.max(1));
+                let written = Arc::clone(&queued);
                 std::thread::Builder::new()
                     .name("presign-audit".to_owned())
-                    .spawn(move || writer(&mut sink, &mut receiver))?;
+                    .spawn(move || writer(&mut sink, &mut receiver, &written))?;
                 Some(sender)
             }
         };
         Ok(Self {
             file: None,
             queue,
+            queued,
+            max_queued,
             overflow,
             dropped,
             refused,
@@ -319,7 +352,8 @@ impl Audit {
 
     /// Before a request that may issue URLs: with `audit_overflow =
     /// "refuse"`, a slot in the queue for its lines, `Err` when the queue is
-    /// full (answer 503, issue nothing). `Ok(None)`: no audit log.
+    /// full, in slots or in bytes (answer 503, issue nothing). `Ok(None)`:
+    /// no audit log.
     pub(crate) fn reserve(&self) -> Result<Option<Reserved>, ()> {
         let Some(queue) = &self.queue else {
             return Ok(None);
@@ -327,11 +361,13 @@ impl Audit {
         if self.overflow == AuditOverflow::Drop {
             return Ok(Some(Reserved(None)));
         }
-        if let Ok(permit) = queue.clone().try_reserve_owned() {
-            Ok(Some(Reserved(Some(permit))))
-        } else {
-            self.refused.inc();
-            Err(())
+        let has_room = self.queued.load(Ordering::Acquire) < self.max_queued;
+        match queue.clone().try_reserve_owned() {
+            Ok(permit) if has_room => Ok(Some(Reserved(Some(permit)))),
+            _ => {
+                self.refused.inc();
+                Err(())
+            }
         }
     }
 
@@ -396,17 +432,24 @@ impl Audit {
             }
             None => (None, None),
         };
+        let bytes = text.len();
         let message = Message::Lines(text, done);
+        // Counted before it is sent: the writer takes it off once written.
+        self.queued.fetch_add(bytes, Ordering::AcqRel);
         let sent = match permit.flatten() {
             Some(permit) => {
                 permit.send(message);
                 true
             }
+            None if self.queued.load(Ordering::Acquire) > self.max_queued => false,
             None => match queue.try_send(message) {
                 Ok(()) => true,
                 Err(TrySendError::Full(_) | TrySendError::Closed(_)) => false,
             },
         };
+        if !sent {
+            self.queued.fetch_sub(bytes, Ordering::AcqRel);
+        }
         if sent {
             if let Some(written) = written {
                 let _ = PENDING.try_with(|pending| pending.borrow_mut().written = Some(written));
@@ -449,9 +492,10 @@ impl Audit {
 }
 
 /// The writer thread: takes what is queued, up to [`BATCH_BYTES`] at a
-/// time, writes it in one write, then tells the requests that wait for
-/// their lines (and a shutdown that waits for the queue).
-fn writer(sink: &mut Sink, receiver: &mut mpsc::Receiver<Message>) {
+/// time, writes it in one write, takes its bytes off `queued`, then tells
+/// the requests that wait for their lines (and a shutdown that waits for
+/// the queue).
+fn writer(sink: &mut Sink, receiver: &mut mpsc::Receiver<Message>, queued: &AtomicUsize) {
     let mut batch = Vec::with_capacity(BATCH_BYTES);
     let mut told = Vec::new();
     while let Some(mut message) = receiver.blocking_recv() {
@@ -476,6 +520,7 @@ fn writer(sink: &mut Sink, receiver: &mut mpsc::Receiver<Message>) {
         {
             tracing::error!(%error, "cannot write the audit log");
         }
+        queued.fetch_sub(batch.len(), Ordering::AcqRel);
         batch.clear();
         for done in told.drain(..) {
             let _ = done.send(());
@@ -485,6 +530,11 @@ fn writer(sink: &mut Sink, receiver: &mut mpsc::Receiver<Message>) {
 
 /// The most the writer thread gathers for one write.
 const BATCH_BYTES: usize = 256 << 10;
+
+/// Bytes of queued lines a slot of `audit_queue` stands for (64 MiB for the
+/// default 1024 slots): a request's lines are a few hundred bytes, a
+/// batch's up to some 3.5 MB (finding 20).
+pub(crate) const QUEUED_BYTES_PER_SLOT: usize = 64 << 10;
 
 /// A request's reserved slot in the audit queue.
 pub(crate) struct Reserved(Option<OwnedPermit<Message>>);

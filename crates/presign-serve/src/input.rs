@@ -39,6 +39,7 @@ use unicode_normalization::char::is_combining_mark;
 
 use crate::error::ApiError;
 use crate::settings::Client;
+use crate::upload_id::UploadIds;
 
 /// S3's limit on a key's length in UTF-8 bytes.
 pub(crate) const MAX_KEY_BYTES: usize = presign::MAX_KEY_BYTES;
@@ -374,6 +375,28 @@ pub(crate) fn media_type(field: &str, value: &str) -> Result<MediaType, ApiError
     })
 }
 
+/// The content type a browser's upload (a Companion upload, a POST policy,
+/// a native multipart upload, whose parts a browser sends) is signed with: the one it named (checked by
+/// [`crate::policy::content_type`] first), but `binary/octet-stream` (S3's
+/// own name for bytes of no known type, which browsers download) for none
+/// or `application/octet-stream`. For those, storages guess a type from the
+/// key, which may hold the uploader's file name: SeaweedFS serves
+/// `page.html` stored as either as `text/html`, a page that runs script on
+/// the bucket's origin (finding 19). And a POST policy that fixes no type
+/// lets the uploader add one where the storage does not refuse fields the
+/// policy does not name, as SeaweedFS does not (finding 21).
+pub(crate) fn upload_content_type(content_type: Option<&str>) -> &str {
+    match content_type {
+        Some(value)
+            if !media_type("content type", value)
+                .is_ok_and(|parsed| parsed.essence == "application/octet-stream") =>
+        {
+            value
+        }
+        _ => "binary/octet-stream",
+    }
+}
+
 /// An RFC 9110 token.
 pub(crate) fn is_token(text: &str) -> bool {
     !text.is_empty()
@@ -479,10 +502,68 @@ pub(crate) fn signed_values(
     Ok(out)
 }
 
+/// `uploadId` among the query parameters of native URLs for `keys` in
+/// `bucket`: it must be an upload id the service answered for that bucket
+/// and each key ([`UploadIds`]), and the storage's own id is signed in its
+/// place. A bare storage id would name any upload the storage holds, and
+/// not every storage binds its ids to their keys: a client would add parts
+/// to, list or abort another key's upload, outside its prefix (finding 17).
+///
+/// # Errors
+/// `upload_id` (403) as [`UploadIds`] refuses an id.
+pub(crate) fn upload_id_query<'k>(
+    ids: &UploadIds,
+    bucket: &str,
+    keys: impl IntoIterator<Item = &'k str>,
+    query: &mut [(String, String)],
+) -> Result<(), ApiError> {
+    let Some((_, value)) = query.iter_mut().find(|(name, _)| name == "uploadId") else {
+        return Ok(());
+    };
+    let mut storage_id = None;
+    for key in keys {
+        storage_id = Some(ids.open(bucket, key, value)?.to_owned());
+    }
+    if let Some(storage_id) = storage_id {
+        *value = storage_id;
+    }
+    Ok(())
+}
+
 fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
     let head = text.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix)
         .then(|| &text[prefix.len()..])
+}
+
+/// The longest `Origin` an audit line keeps: a scheme, a host of 253 bytes
+/// and a port fit.
+pub(crate) const MAX_ORIGIN_BYTES: usize = 256;
+
+/// A browser's `Origin` header as an audit line may keep it: the value when
+/// it is an origin, `null` or `scheme://host[:port]` (a scheme of letters,
+/// digits, `+ - .`; a host and port of letters, digits, `- . :` and the
+/// brackets of an IPv6 address) of at most [`MAX_ORIGIN_BYTES`]; else
+/// `None`. Anyone may send any Origin: it is what the request claims, never
+/// who sent it, and the line must not carry the sender's text unbounded
+/// (finding 18).
+pub(crate) fn origin(value: &str) -> Option<&str> {
+    if value == "null" {
+        return Some(value);
+    }
+    let (scheme, host) = value.split_once("://")?;
+    let scheme_is_one = scheme
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic())
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+    let host_is_one = !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b':' | b'[' | b']'));
+    (value.len() <= MAX_ORIGIN_BYTES && scheme_is_one && host_is_one).then_some(value)
 }
 
 /// The most part numbers one request may name (S3's most parts).
@@ -672,6 +753,32 @@ mod tests {
             " image/png",
         ] {
             assert!(media_type("type", bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn origins_are_kept_only_when_they_are_one() {
+        for good in [
+            "https://app.example.com",
+            "http://localhost:8080",
+            "http://[::1]:3000",
+            "null",
+            "chrome-extension://abcdef",
+        ] {
+            assert_eq!(super::origin(good), Some(good));
+        }
+        let long = format!("https://{}.example", "a".repeat(250));
+        for bad in [
+            "",
+            "app.example.com",
+            "https://",
+            "https://a.example/path",
+            "https://a.example\"}",
+            "1http://a.example",
+            "https://a b",
+            long.as_str(),
+        ] {
+            assert_eq!(super::origin(bad), None, "{bad:?}");
         }
     }
 

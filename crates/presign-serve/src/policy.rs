@@ -114,8 +114,8 @@ pub(crate) fn expires_in(client: &Client, requested: Option<u64>) -> Result<u64,
 }
 
 /// For an upload: the content type must be one media type
-/// ([`input::media_type`]), and given and allowed when the list is not
-/// empty.
+/// ([`input::media_type`]) the list allows (no list: any but the
+/// script-capable ones), and given when the list is not empty.
 pub(crate) fn content_type(
     types: &ContentTypes,
     owner: &str,
@@ -124,12 +124,14 @@ pub(crate) fn content_type(
     let parsed = content_type
         .map(|value| input::media_type("content type", value))
         .transpose()?;
-    if types.allows_any() {
-        return Ok(());
-    }
-    let allowed = types.patterns().join(", ");
+    let allowed = if types.allows_any() {
+        "any type but those a browser runs script in (HTML, SVG, XML, XSL, JavaScript), which content_types must name".to_owned()
+    } else {
+        types.patterns().join(", ")
+    };
     match (content_type, parsed) {
         (Some(_), Some(parsed)) if types.allows_type(&parsed) => Ok(()),
+        (None, _) if types.allows_any() => Ok(()),
         (Some(value), _) => Err(ApiError::forbidden(
             "content_type",
             format!("content type {value:?} is not allowed for {owner}; allowed: {allowed}"),

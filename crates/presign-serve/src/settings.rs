@@ -83,7 +83,8 @@ pub struct Settings {
     /// (its reader stalls) and `audit_queue` lines wait.
     pub audit_overflow: AuditOverflow,
     /// `audit_queue`: how many requests' audit lines may wait for the
-    /// audit writer (default 1024).
+    /// audit writer (default 1024), and at most 64 KiB of lines for each
+    /// (64 MiB by default).
     pub audit_queue: usize,
 }
 

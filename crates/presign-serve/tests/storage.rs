@@ -264,7 +264,9 @@ async fn native_multipart_plans_signed_part_lengths_and_completes() {
         assert_eq!(status, 200, "{answer}");
         let (bytes, content_type, meta) = read_back(addr, "app/native/big.bin");
         assert!(bytes == body, "the object differs");
-        assert_eq!(content_type, "application/octet-stream");
+        // Created as binary/octet-stream: SeaweedFS would guess a type from
+        // the key for application/octet-stream (docs/security.md, finding 22).
+        assert_eq!(content_type, "binary/octet-stream");
         assert_eq!(meta.get("x-amz-meta-batch").map(String::as_str), Some("7"));
 
         // Over the client's max_size: refused before anything is created.

@@ -168,9 +168,8 @@ pub(crate) async fn params(
         .post_policy(&key, Duration::from_secs(companion.expires_in))
         .map_err(|error| ApiError::bad_request("bucket", error.to_string()))?
         .success_action_status(201);
-    if let Some(content_type) = &content_type {
-        policy = policy.field_equals("content-type", content_type);
-    }
+    let content_type = input::upload_content_type(content_type.as_deref());
+    policy = policy.field_equals("content-type", content_type);
     for (name, value) in &metadata {
         policy = policy.meta(name, value);
     }
@@ -343,7 +342,8 @@ pub(crate) async fn create(
         content_type.as_deref(),
     )?;
     let key = key_for(companion, &body.filename)?;
-    let mut headers = input::object_headers(content_type.as_deref(), &body.metadata)?;
+    let content_type = input::upload_content_type(content_type.as_deref());
+    let mut headers = input::object_headers(Some(content_type), &body.metadata)?;
     if let Some(acl) = &companion.acl {
         headers.push(("x-amz-acl".to_owned(), acl.clone()));
     }

@@ -11,7 +11,8 @@ use std::time::SystemTime;
 
 use axum::http::{HeaderMap, header};
 
-use crate::audit::{AuditRecord, Issuer, Requester, rfc3339};
+use crate::audit::{AuditRecord, INVALID_ORIGIN, Issuer, Requester, rfc3339};
+use crate::input;
 use crate::metrics::RequestId;
 use crate::settings::Client;
 use crate::state::AppState;
@@ -60,13 +61,17 @@ impl<'a> Issue<'a> {
         Self::new(
             state,
             id,
-            Requester::Client(client.name.clone()),
+            Requester::Client {
+                client: client.name.clone(),
+            },
             route,
             kind,
         )
     }
 
-    /// A Companion request: who asked is its `Origin`, else its address.
+    /// A Companion request: who asked is its address, and the `Origin` it
+    /// claims (kept only when it is an origin, bounded: anyone may send
+    /// any Origin, finding 18).
     pub(crate) fn by_browser(
         state: &'a AppState,
         id: &'a RequestId,
@@ -75,13 +80,17 @@ impl<'a> Issue<'a> {
         route: &'static str,
         kind: Kind,
     ) -> Self {
-        let origin = headers
-            .get(header::ORIGIN)
-            .and_then(|value| value.to_str().ok());
-        let requester = match (origin, remote) {
-            (Some(origin), _) => Requester::Origin(origin.to_owned()),
-            (None, Some(remote)) => Requester::Origin(remote.ip().to_string()),
-            (None, None) => Requester::Origin("unknown".to_owned()),
+        let origin = headers.get(header::ORIGIN).map(|value| {
+            value
+                .to_str()
+                .ok()
+                .and_then(input::origin)
+                .unwrap_or(INVALID_ORIGIN)
+                .to_owned()
+        });
+        let requester = Requester::Browser {
+            origin,
+            address: remote.map(|remote| remote.ip().to_string()),
         };
         Self::new(state, id, requester, route, kind)
     }

@@ -177,7 +177,8 @@ pub(crate) async fn create(
         None => PartPlan::new(body.size),
     }
     .map_err(|error| ApiError::bad_request("part_size", error.to_string()))?;
-    let headers = input::object_headers(body.content_type.as_deref(), &body.metadata)?;
+    let content_type = input::upload_content_type(body.content_type.as_deref());
+    let headers = input::object_headers(Some(content_type), &body.metadata)?;
     let target = state.target(&bucket)?;
     let expiry = Duration::from_secs(expires_in);
     let now = state.now();

@@ -204,8 +204,9 @@ pub(crate) async fn presign_url(
     let bucket = policy::bucket(&client, body.bucket.as_deref())?;
     policy::key(&client, &body.key)?;
     let headers = pairs(&body.headers);
-    let query = pairs(&body.query);
+    let mut query = pairs(&body.query);
     let (expires_in, headers) = check_request(&client, method, body.expires_in, &headers, &query)?;
+    input::upload_id_query(&state.upload_ids, bucket, [body.key.as_str()], &mut query)?;
     let request = state.target(bucket)?.request(
         method,
         &body.key,
@@ -260,8 +261,10 @@ pub(crate) async fn presign_batch(
         })?;
     }
     let headers = pairs(&body.headers);
-    let query = pairs(&body.query);
+    let mut query = pairs(&body.query);
     let (expires_in, headers) = check_request(&client, method, body.expires_in, &headers, &query)?;
+    let keys = body.keys.iter().map(String::as_str);
+    input::upload_id_query(&state.upload_ids, bucket, keys, &mut query)?;
     let template = state.target(bucket)?.request(
         method,
         "",
@@ -351,9 +354,7 @@ pub(crate) async fn post_policy(
         }
         policy = policy.success_action_status(status);
     }
-    if let Some(content_type) = &body.content_type {
-        policy = policy.content_type(content_type);
-    }
+    policy = policy.content_type(input::upload_content_type(body.content_type.as_deref()));
     for (name, value) in input::metadata(
         body.metadata
             .iter()

@@ -11,7 +11,7 @@ use crate::harness::{
 };
 
 /// Runs the blocking body `f` with the service, off the async workers.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     service: &Arc<Service>,
     f: impl FnOnce(&Service) -> T + Send + 'static,
 ) -> T {
@@ -22,12 +22,12 @@ async fn blocking<T: Send + 'static>(
 }
 
 /// A fresh name, so runs never meet each other's objects.
-fn unique() -> String {
+pub(crate) fn unique() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
 /// Whether `answer` is the service refusing with `rule` (any 4xx).
-fn refused(answer: &Answer, rule: &str) -> bool {
+pub(crate) fn refused(answer: &Answer, rule: &str) -> bool {
     (400..500).contains(&answer.status) && answer.body["rule"] == rule
 }
 
@@ -50,7 +50,7 @@ fn put_object(service: &Service, key: &str, body: &str) {
 }
 
 /// The object at `key` (status and answer) through a presigned GET.
-fn get_object(service: &Service, key: &str) -> Answer {
+pub(crate) fn get_object(service: &Service, key: &str) -> Answer {
     let answer = api(
         service,
         "POST",
@@ -234,7 +234,13 @@ async fn finding_01_filename_placeholder_cannot_widen_a_post_policy() {
 
 /// `/v1/presign` for the client `app`: `method` on `key` with `headers` and
 /// `query`.
-fn presign(service: &Service, method: &str, key: &str, headers: &Value, query: &Value) -> Answer {
+pub(crate) fn presign(
+    service: &Service,
+    method: &str,
+    key: &str,
+    headers: &Value,
+    query: &Value,
+) -> Answer {
     api(
         service,
         "POST",
@@ -244,7 +250,7 @@ fn presign(service: &Service, method: &str, key: &str, headers: &Value, query: &
 }
 
 /// Sends the request a `/v1/presign` answer describes, with `body`.
-fn use_url(answer: &Answer, body: &[u8]) -> Answer {
+pub(crate) fn use_url(answer: &Answer, body: &[u8]) -> Answer {
     let headers: Vec<(String, String)> = answer.body["headers"]
         .as_object()
         .unwrap()
@@ -264,7 +270,7 @@ fn use_url(answer: &Answer, body: &[u8]) -> Answer {
 }
 
 /// The `content-type` an answer carries.
-fn content_type_of(answer: &Answer) -> String {
+pub(crate) fn content_type_of(answer: &Answer) -> String {
     answer
         .headers
         .get("content-type")

@@ -21,3 +21,5 @@ mod multipart;
 /// Resources an attacker can exhaust: labels, connections, the audit log,
 /// the storage pool, shutdown.
 mod resources;
+/// The second review: findings 16 and up.
+mod review2;

@@ -312,7 +312,7 @@ async fn finding_09_a_hung_storage_service_holds_a_bounded_number_of_calls() {
 
 /// A service whose audit log is a FIFO that the test holds open (so the
 /// service can open it) and never reads: the reader that stalls.
-async fn service_with_stalled_audit_log(
+pub(crate) async fn service_with_stalled_audit_log(
     storage: &Storage,
     top: &str,
 ) -> (Service, std::fs::File, std::path::PathBuf) {
