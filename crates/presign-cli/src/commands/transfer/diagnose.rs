@@ -33,6 +33,11 @@ pub(super) fn report(
     out
 }
 
+/// How to tell a URL signed for another method from one signed with another
+/// secret: only the signer's credentials can.
+const VERIFY_HINT: &str =
+    "`presign verify URL -X METHOD` with the signer's credentials tells which.";
+
 /// A SigV2 URL's diagnosis: S3 shows its SigV2 string to sign on
 /// `SignatureDoesNotMatch`, compared line by line with ours.
 fn report_v2(
@@ -53,8 +58,18 @@ fn report_v2(
         return match sent {
             Some(sent) if error.code.as_deref() == Some("SignatureDoesNotMatch") => format!(
                 "  This URL signs {sent}. A value other than the one it was signed with gives \
-                 SignatureDoesNotMatch (as does a URL signed with another secret key).\n"
+                 SignatureDoesNotMatch (as does a URL signed for another method than {method} or \
+                 with another secret key).\n"
             ),
+            _ if error.code.as_deref() == Some("SignatureDoesNotMatch")
+                && error.string_to_sign.is_none() =>
+            {
+                format!(
+                    "  The server did not show what it computed. A URL signed for another method \
+                     than {method}, or with another secret key, gives SignatureDoesNotMatch. \
+                     {VERIFY_HINT}\n"
+                )
+            }
             _ => String::new(),
         };
     };
@@ -77,11 +92,11 @@ fn report_v2(
                 line + 1
             )
         }
-        None => "  The server's SigV2 string to sign matches presign's for the request sent, so \
-                 the URL was signed for another request (another method, or other values of \
-                 the headers it signs) or with another secret key; `presign verify URL -X \
-                 METHOD` with the signer's credentials tells which.\n"
-            .to_owned(),
+        None => format!(
+            "  The server's SigV2 string to sign matches presign's for the request sent, so \
+             the URL was signed for another request (another method than {method}, or other \
+             values of the headers it signs) or with another secret key. {VERIFY_HINT}\n"
+        ),
     }
 }
 
@@ -126,7 +141,16 @@ fn report_v4(
         let _ = writeln!(
             out,
             "  This URL signs {sent}. A value other than the one it was signed with gives \
-             SignatureDoesNotMatch (as does a URL signed with another secret key)."
+             SignatureDoesNotMatch (as does a URL signed for another method than {method} or \
+             with another secret key)."
+        );
+    } else if error.code.as_deref() == Some("SignatureDoesNotMatch")
+        && error.canonical_request.is_none()
+    {
+        let _ = writeln!(
+            out,
+            "  The server did not show what it computed. A URL signed for another method than \
+             {method}, or with another secret key, gives SignatureDoesNotMatch. {VERIFY_HINT}"
         );
     }
     out
@@ -180,17 +204,20 @@ fn string_to_sign_report(
                 line + 1
             )
         }
+        // The server computed what presign computes for the request sent
+        // (this method, these header values); the signer computed it for
+        // the request it was asked to sign. A URL does not name its method.
         None => match signed_headers_sent(url.signed_headers(), &owned) {
-            // The server computed what presign computes from the headers
-            // sent; the signer computed it from the values it signed.
             Some(sent) => format!(
-                "  The string to sign matches too: the URL was signed with another secret key, or \
-                 with other values for the headers it signs: {sent}. Send each with exactly the \
-                 value it was signed with.\n"
+                "  The string to sign matches too: the URL was signed for another method than \
+                 {method}, with another secret key, or with other values for the headers it \
+                 signs: {sent}. Send each with exactly the value it was signed with. {VERIFY_HINT}\n"
             ),
-            None => "  The string to sign matches too, so the signature was made with a different \
-                     secret key (or for another access key's secret).\n"
-                .to_owned(),
+            None => format!(
+                "  The string to sign matches too, so the URL was signed for another method than \
+                 {method} (`aws s3 presign` signs GET only) or with a different secret key (or \
+                 for another access key's secret). {VERIFY_HINT}\n"
+            ),
         },
     }
 }
@@ -321,6 +348,42 @@ mod tests {
             report(&same, &AnyPresignedUrl::V4(url.clone()), "GET", &[])
                 .contains("different secret key")
         );
+    }
+
+    #[test]
+    fn a_get_url_sent_as_put_names_the_method_besides_the_secret() {
+        // `aws s3 presign` signs GET only; uploading with its URL gives
+        // SignatureDoesNotMatch, and the server's canonical request and
+        // string to sign (for the PUT it received) equal presign's for the
+        // PUT sent, so the method is as likely as the secret.
+        let url = PresignedUrl::parse(AWS_URL).unwrap();
+        let mut error = S3Error::default();
+        error.code = Some("SignatureDoesNotMatch".into());
+        error.canonical_request = Some(
+            url.canonical_request("PUT", &[])
+                .unwrap()
+                .as_str()
+                .to_owned(),
+        );
+        error.string_to_sign = Some(url.string_to_sign("PUT", &[]).unwrap().as_str().to_owned());
+        let text = report(&error, &AnyPresignedUrl::V4(url.clone()), "PUT", &[]);
+        assert!(
+            text.contains("signed for another method than PUT"),
+            "{text}"
+        );
+        assert!(text.contains("presign verify URL -X METHOD"), "{text}");
+        // A server that shows nothing (MinIO, SeaweedFS) gets the same two
+        // causes named.
+        let mut bare = S3Error::default();
+        bare.code = Some("SignatureDoesNotMatch".into());
+        let text = report(&bare, &AnyPresignedUrl::V4(url), "PUT", &[]);
+        assert!(text.contains("another method than PUT"), "{text}");
+        let v2 = AnyPresignedUrl::parse(
+            "http://127.0.0.1:9000/photos/a.png?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Signature=z%2Bxt33O%2FCx6gz%2F0wGzkoGNvyf3c%3D&Expires=1714565400",
+        )
+        .unwrap();
+        let text = report(&bare, &v2, "PUT", &[]);
+        assert!(text.contains("another method than PUT"), "{text}");
     }
 
     #[test]
