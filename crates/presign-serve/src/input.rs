@@ -375,8 +375,9 @@ pub(crate) fn media_type(field: &str, value: &str) -> Result<MediaType, ApiError
     })
 }
 
-/// The content type a browser's upload (a Companion upload, a POST policy,
-/// a native multipart upload, whose parts a browser sends) is signed with: the one it named (checked by
+/// The content type an upload (a Companion upload, a POST policy, a native
+/// multipart upload or object PUT, whose URLs are handed to browsers) is
+/// signed with: the one it named (checked by
 /// [`crate::policy::content_type`] first), but `binary/octet-stream` (S3's
 /// own name for bytes of no known type, which browsers download) for none
 /// or `application/octet-stream`. For those, storages guess a type from the

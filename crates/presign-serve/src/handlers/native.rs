@@ -39,8 +39,10 @@ pub(crate) struct PresignBody {
     #[serde(default, deserialize_with = "crate::quantity::expires_in")]
     #[schema(schema_with = crate::quantity::expires_in_schema)]
     pub(crate) expires_in: Option<u64>,
-    /// Headers the URL signs (the client must send them): `content-type`,
-    /// `content-length`, `x-amz-meta-*`, ...
+    /// Headers the URL signs (the client must send them, as the answer's
+    /// `headers` lists): `content-type`, `content-length`, `x-amz-meta-*`,
+    /// ... An object PUT always signs `content-type`: `binary/octet-stream`
+    /// for none or `application/octet-stream`.
     #[serde(default)]
     pub(crate) headers: BTreeMap<String, String>,
     /// Query parameters the URL signs: `response-*`, `versionId`,
@@ -160,7 +162,7 @@ fn check_request(
 ) -> Result<(u64, Vec<(String, String)>), ApiError> {
     policy::method(client, method)?;
     let expires_in = policy::expires_in(client, expires_in)?;
-    let headers = input::signed_values(client, method, headers, query)?;
+    let mut headers = input::signed_values(client, method, headers, query)?;
     if method == Method::Put {
         let owner = format!("client {:?}", client.name);
         policy::content_type(
@@ -168,6 +170,12 @@ fn check_request(
             &owner,
             policy::header_value(&headers, "content-type"),
         )?;
+        // An object PUT always signs its type: unsigned, the URL's holder
+        // sends any (text/html too, past the list). A part's type is not
+        // the object's, so an UploadPart signs none.
+        if !query.iter().any(|(name, _)| name == "uploadId") {
+            fix_content_type(&mut headers);
+        }
         if client.max_size.is_some() {
             let size = policy::header_value(&headers, "content-length")
                 .map(|value| {
@@ -183,6 +191,21 @@ fn check_request(
         }
     }
     Ok((expires_in, headers))
+}
+
+/// Signs the content type of an object PUT as [`input::upload_content_type`]
+/// says: `binary/octet-stream` in place of none or `application/octet-stream`,
+/// which storages replace with a guess from the key (finding 23).
+fn fix_content_type(headers: &mut Vec<(String, String)>) {
+    let named = headers
+        .iter()
+        .position(|(name, _)| name.eq_ignore_ascii_case("content-type"));
+    let given = named.map(|index| headers[index].1.as_str());
+    let signed = input::upload_content_type(given).to_owned();
+    match named {
+        Some(index) => headers[index].1 = signed,
+        None => headers.push(("content-type".to_owned(), signed)),
+    }
 }
 
 /// One presigned URL.

@@ -40,12 +40,7 @@ fn put_object(service: &Service, key: &str, body: &str) {
         Some(&json!({"method": "PUT", "key": key})),
     );
     assert_eq!(answer.status, 200, "{:?}", answer.body);
-    let put = send(
-        "PUT",
-        answer.body["url"].as_str().unwrap(),
-        &[],
-        body.as_bytes().to_vec(),
-    );
+    let put = use_url(&answer, body.as_bytes());
     assert!(put.status < 300, "PUT {key}: {} {:?}", put.status, put.body);
 }
 

@@ -537,3 +537,95 @@ async fn finding_22_multipart_uploads_of_unknown_type_are_not_guessed() {
     })
     .await;
 }
+
+/// Finding 23: a `/v1/presign` PUT that named no content type signed none,
+/// so the URL's holder sent any: with no `content_types` (which refuses
+/// `text/html` when asked for by name) a client stored `page.html` as
+/// `text/html` just by not asking, and SeaweedFS served one named
+/// `application/octet-stream` as `text/html` too, guessed from the key. Now
+/// an object PUT always signs its type, `binary/octet-stream` for those two,
+/// in one URL and in a batch; an UploadPart (whose type is not the
+/// object's) still signs none.
+#[tokio::test(flavor = "multi_thread")]
+async fn finding_23_a_native_put_always_signs_its_content_type() {
+    let Some(storage) = storage("seaweedfs") else {
+        return;
+    };
+    let service =
+        Arc::new(Service::start(&storage, &Config::client("key_prefix = \"app/\"")).await);
+    blocking(&service, |service| {
+        let run = unique();
+        for named in [
+            json!({}),
+            json!({"content-type": "application/octet-stream"}),
+        ] {
+            let key = format!("app/{run}/{}/page.html", named.as_object().unwrap().len());
+            let answer = presign(service, "PUT", &key, &named, &json!({}));
+            assert_eq!(answer.status, 200, "{answer:?}");
+            // The holder picks its own type: the storage must refuse it.
+            let url = answer.body["url"].as_str().unwrap();
+            let forged = send(
+                "PUT",
+                url,
+                &[("content-type", "text/html")],
+                HTML_PAYLOAD.to_vec(),
+            );
+            if forged.status < 300 {
+                let served = content_type_of(&get_object(service, &key));
+                panic!("a PUT URL asked for with {named} stored the page as {served:?}");
+            }
+            assert_eq!(
+                answer.body["headers"],
+                json!({"content-type": "binary/octet-stream"}),
+                "{named}"
+            );
+            // As answered: stored, and served as bytes to download.
+            let put = use_url(&answer, HTML_PAYLOAD);
+            assert!(put.status < 300, "{put:?}");
+            let served = content_type_of(&get_object(service, &key));
+            assert_eq!(
+                served, "binary/octet-stream",
+                "{named}: served as {served:?}"
+            );
+        }
+
+        let batch = api(
+            service,
+            "POST",
+            "/v1/presign/batch",
+            Some(&json!({"method": "PUT", "keys": [format!("app/{run}/b.html")]})),
+        );
+        assert_eq!(batch.status, 200, "{batch:?}");
+        assert_eq!(
+            batch.body["headers"],
+            json!({"content-type": "binary/octet-stream"})
+        );
+
+        // A named type is signed as named; a part signs no type.
+        let png = presign(
+            service,
+            "PUT",
+            &format!("app/{run}/a.png"),
+            &json!({"content-type": "image/png"}),
+            &json!({}),
+        );
+        assert_eq!(
+            png.body["headers"],
+            json!({"content-type": "image/png"}),
+            "{png:?}"
+        );
+        let key = format!("app/{run}/parts.bin");
+        let plan = api(
+            service,
+            "POST",
+            "/v1/multipart",
+            Some(&json!({"key": key, "size": 10})),
+        );
+        assert_eq!(plan.status, 200, "{plan:?}");
+        let query = json!({"partNumber": "1", "uploadId": plan.body["upload_id"]});
+        let part = presign(service, "PUT", &key, &json!({}), &query);
+        assert_eq!(part.status, 200, "{part:?}");
+        assert_eq!(part.body["headers"], json!({}), "{part:?}");
+    })
+    .await;
+}
