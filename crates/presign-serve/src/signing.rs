@@ -12,9 +12,9 @@
 
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, PoisonError, RwLock, Weak};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use presign::{Signer, rfc3339};
+use presign::{PresignRequest, Signer, rfc3339};
 use presign_config::{CredentialSource, ResolvedCredentials, TransportConfig};
 use presign_credentials::{CredentialsProvider, Fetcher};
 
@@ -37,11 +37,63 @@ pub(crate) struct CurrentSigner {
     pub(crate) expires_at: Option<SystemTime>,
 }
 
+impl CurrentSigner {
+    /// One URL for `request` as of `now`, with the core's [`Signer`]: the
+    /// URL and when it stops working, its expiry shortened to what the
+    /// credentials (or the S3 Express session) have left.
+    pub(crate) fn sign(
+        &self,
+        request: &PresignRequest,
+        now: SystemTime,
+    ) -> Result<(String, SystemTime), ApiError> {
+        let expiry = self.clamp_expiry(now, request.expiry())?;
+        let url = if expiry == request.expiry() {
+            self.signer.sign(request, now)
+        } else {
+            self.signer.sign(&request.clone().expires_in(expiry), now)
+        }
+        .map_err(|e| ApiError::from_presign(&e))?;
+        // X-Amz-Date has whole seconds: the URL expires counted from there.
+        Ok((url, whole_second(now) + expiry))
+    }
+
+    /// `expiry` from `now`, shortened to what the credentials have left: a
+    /// URL stops working when the session that signed it ends, so the
+    /// service never promises longer (`expires_at` in answers is the truth).
+    /// Counted, as the URL's expiry is, from `now` in whole seconds.
+    ///
+    /// # Errors
+    /// 503 when less than a second is left: no URL can be that short.
+    pub(crate) fn clamp_expiry(
+        &self,
+        now: SystemTime,
+        expiry: Duration,
+    ) -> Result<Duration, ApiError> {
+        let Some(expires_at) = self.expires_at else {
+            return Ok(expiry);
+        };
+        let left = expires_at
+            .duration_since(whole_second(now))
+            .unwrap_or(Duration::ZERO);
+        match Duration::from_secs(left.as_secs()) {
+            Duration::ZERO => Err(Signing::expired()),
+            left => Ok(expiry.min(left)),
+        }
+    }
+}
+
+/// `now` without its fraction of a second, as `X-Amz-Date` has it.
+fn whole_second(now: SystemTime) -> SystemTime {
+    now.duration_since(UNIX_EPOCH).map_or(now, |since| {
+        UNIX_EPOCH + Duration::from_secs(since.as_secs())
+    })
+}
+
 /// The signer in use, replaced whole when the credentials rotate.
 #[derive(Debug)]
 pub(crate) struct Signing {
     current: RwLock<Arc<CurrentSigner>>,
-    /// Where the credentials come from, for messages.
+    /// Where the credentials come from, for the log (never an answer).
     source: String,
     /// Dropped with the service, which wakes the refresher to end.
     _stop: Sender<()>,
@@ -84,21 +136,21 @@ impl Signing {
     pub(crate) fn at(&self, now: SystemTime) -> Result<Arc<CurrentSigner>, ApiError> {
         let current = Arc::clone(&self.current.read().unwrap_or_else(PoisonError::into_inner));
         match current.expires_at {
-            Some(expires_at) if expires_at <= now => Err(self.expired()),
+            Some(expires_at) if expires_at <= now => Err(Self::expired()),
             _ => Ok(current),
         }
     }
 
     /// The 503 for credentials that expired (or have less than the shortest
-    /// URL's second left) and could not be refreshed.
-    pub(crate) fn expired(&self) -> ApiError {
+    /// URL's second left) and could not be refreshed. The answer goes to
+    /// anonymous browsers too, so it does not name the source (a role ARN
+    /// with its account, a token file's path, an internal endpoint): the
+    /// refresher's log lines do, with why each refresh failed.
+    pub(crate) fn expired() -> ApiError {
         ApiError::unavailable(
             "storage.credentials",
-            format!(
-                "the storage credentials ({}) expired and could not be refreshed yet; \
-                 nothing was issued",
-                self.source
-            ),
+            "the storage credentials expired and could not be refreshed yet; nothing was \
+             issued (the service's log says why)",
         )
     }
 
@@ -162,6 +214,7 @@ fn refresh_loop(
             Err(error) => {
                 failures = failures.saturating_add(1);
                 tracing::warn!(
+                    source = %signing.source,
                     %error,
                     failures,
                     expires_at = %rfc3339(expires_at),

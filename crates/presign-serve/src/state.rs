@@ -2,7 +2,7 @@
 //! the clients, the audit log, the metrics and the storage caller.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use presign::{BatchSigner, PostPolicy, PresignRequest, PresignedPost, Signer, presign_post};
 use presign_config::Target;
@@ -117,31 +117,6 @@ impl AppState {
         self.signing.at(now)
     }
 
-    /// `expiry` from `now`, shortened to what the credentials have left: a
-    /// URL stops working when the session that signed it ends, so the
-    /// service never promises longer (`expires_at` in answers is the truth).
-    /// Counted, as the URL's expiry is, from `now` in whole seconds.
-    ///
-    /// # Errors
-    /// 503 when less than a second is left: no URL can be that short.
-    pub(crate) fn clamp_expiry(
-        &self,
-        signer: &CurrentSigner,
-        now: SystemTime,
-        expiry: Duration,
-    ) -> Result<Duration, ApiError> {
-        let Some(expires_at) = signer.expires_at else {
-            return Ok(expiry);
-        };
-        let left = expires_at
-            .duration_since(whole_second(now))
-            .unwrap_or(Duration::ZERO);
-        match Duration::from_secs(left.as_secs()) {
-            Duration::ZERO => Err(self.signing.expired()),
-            left => Ok(expiry.min(left)),
-        }
-    }
-
     /// Records what a request issued: one audit line per record, and as
     /// many in the metrics under `kind` (`url`, `part_url`, `post_policy`).
     /// Every handler that issues reports here, so log and count agree.
@@ -218,40 +193,18 @@ impl AppState {
         now: SystemTime,
     ) -> Result<(String, SystemTime), ApiError> {
         let current = self.signer_for(request, now).await?;
-        self.sign_with(&current, request, now)
-    }
-
-    /// One URL for `request` as of `now`, with the core's [`Signer`] of
-    /// `current`: the URL and when it stops working, its expiry shortened
-    /// to what the credentials (or the S3 Express session) have left.
-    pub(crate) fn sign_with(
-        &self,
-        current: &CurrentSigner,
-        request: &PresignRequest,
-        now: SystemTime,
-    ) -> Result<(String, SystemTime), ApiError> {
-        let expiry = self.clamp_expiry(current, now, request.expiry())?;
-        let url = if expiry == request.expiry() {
-            current.signer.sign(request, now)
-        } else {
-            current
-                .signer
-                .sign(&request.clone().expires_in(expiry), now)
-        }
-        .map_err(|e| ApiError::from_presign(&e))?;
-        // X-Amz-Date has whole seconds: the URL expires counted from there.
-        Ok((url, whole_second(now) + expiry))
+        current.sign(request, now)
     }
 
     /// A POST policy signed as of `now`, its expiry shortened to what the
-    /// credentials have left ([`Self::clamp_expiry`]).
+    /// credentials have left ([`CurrentSigner::clamp_expiry`]).
     pub(crate) fn sign_post(
         &self,
         policy: PostPolicy,
         now: SystemTime,
     ) -> Result<PresignedPost, ApiError> {
         let current = self.signer(now)?;
-        let expiry = self.clamp_expiry(&current, now, policy.expiry())?;
+        let expiry = current.clamp_expiry(now, policy.expiry())?;
         presign_post(
             &policy.expires_in(expiry),
             current.signer.credentials(),
@@ -262,14 +215,14 @@ impl AppState {
 
     /// A batch signer for `template` as of `now`, its expiry shortened to
     /// what the credentials (or the S3 Express session) have left
-    /// ([`Self::clamp_expiry`]).
+    /// ([`CurrentSigner::clamp_expiry`]).
     pub(crate) async fn batch_signer(
         &self,
         template: PresignRequest,
         now: SystemTime,
     ) -> Result<BatchSigner, ApiError> {
         let current = self.signer_for(&template, now).await?;
-        let expiry = self.clamp_expiry(&current, now, template.expiry())?;
+        let expiry = current.clamp_expiry(now, template.expiry())?;
         BatchSigner::new(
             &template.expires_in(expiry),
             current.signer.credentials(),
@@ -284,11 +237,4 @@ impl AppState {
     pub fn now(&self) -> SystemTime {
         SystemTime::now()
     }
-}
-
-/// `now` without its fraction of a second, as `X-Amz-Date` has it.
-fn whole_second(now: SystemTime) -> SystemTime {
-    now.duration_since(UNIX_EPOCH).map_or(now, |since| {
-        UNIX_EPOCH + Duration::from_secs(since.as_secs())
-    })
 }

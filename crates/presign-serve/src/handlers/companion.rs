@@ -436,7 +436,7 @@ pub(crate) async fn sign_parts(
     let mut expires_at = now;
     let current = state.signer_for(upload.object(), now).await?;
     for number in numbers {
-        let (url, expires) = state.sign_with(&current, &upload.upload_part(number), now)?;
+        let (url, expires) = current.sign(&upload.upload_part(number), now)?;
         expires_at = expires;
         signed.push(number.get());
         presigned_urls.insert(number.get().to_string(), url);

@@ -198,7 +198,7 @@ pub(crate) async fn create(
         let request = upload
             .upload_part(part.number())
             .header("content-length", part.len().to_string());
-        let (url, expires) = state.sign_with(&current, &request, now)?;
+        let (url, expires) = current.sign(&request, now)?;
         expires_at = expires;
         parts.push(PlanPart {
             part_number: part.number().get(),
