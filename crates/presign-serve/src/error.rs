@@ -135,6 +135,20 @@ pub(crate) enum StorageFailure {
     BadGateway(ErrorBody),
 }
 
+/// The answer of every route that signs or calls the storage service when
+/// it cannot now (for the OpenAPI document: nothing constructs it).
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub(crate) enum Busy {
+    /// Nothing was issued; `rule` says why.
+    #[response(
+        status = 503,
+        description = "Nothing was issued, try again: `rule` is `storage.max_concurrent_calls` (every call slot busy), `audit_overflow` (the audit log is not keeping up) or `storage.credentials` (they expired and no refresh has succeeded yet)",
+        headers(("Retry-After" = u32, description = "Seconds to wait before trying again"))
+    )]
+    Unavailable(ErrorBody),
+}
+
 /// `Json<T>` whose rejections (malformed JSON, a missing field, a body over
 /// the limit) are [`ApiError`]s like every other error.
 #[derive(Debug)]

@@ -659,6 +659,32 @@ async fn the_openapi_document_matches_the_snapshot() {
     insta::assert_snapshot!("openapi", text);
 }
 
+/// Every route that signs or calls the storage service can answer 503 (a
+/// busy call slot, a full audit queue, expired credentials), and a client
+/// reading the document must know to wait for `Retry-After` and try again.
+#[tokio::test]
+async fn every_route_that_issues_documents_503_with_retry_after() {
+    let service = Service::new();
+    let (_, _, text) = service.get("/openapi.json").await;
+    let document: Value = serde_json::from_str(&text).unwrap();
+    let mut checked = 0;
+    for (path, item) in document["paths"].as_object().unwrap() {
+        if !(path.starts_with("/v1/") || path.starts_with("/s3/")) || path == "/v1/me" {
+            continue;
+        }
+        for (method, operation) in item.as_object().unwrap() {
+            let busy = &operation["responses"]["503"];
+            assert!(
+                busy["headers"]["Retry-After"].is_object(),
+                "{method} {path} does not document 503 with Retry-After: {:?}",
+                operation["responses"]
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 13, "the native and Companion routes that issue");
+}
+
 /// Issue 23, item 5: every error answer carries the JSON body with a
 /// status the README lists. JSON of the wrong shape was 422, a body not
 /// sent as JSON 415, and a method a route does not take 405 with an empty

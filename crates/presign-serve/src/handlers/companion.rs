@@ -20,7 +20,7 @@ use serde_json::Value;
 use super::OrderedPairs;
 use super::issue::{Issue, Kind};
 use super::uploads::{self, complete_listed};
-use crate::error::{ApiError, AppJson, ErrorBody, StorageFailure};
+use crate::error::{ApiError, AppJson, Busy, ErrorBody, StorageFailure};
 use crate::input;
 use crate::metrics::RequestId;
 use crate::policy;
@@ -143,6 +143,7 @@ fn params_query(query: &[(String, String)]) -> Result<ParamsQuery, ApiError> {
         (status = 200, description = "The POST policy", body = CompanionParamsAnswer),
         (status = 400, description = "Malformed request", body = ErrorBody),
         (status = 403, description = "Content type or key refused by the [companion] policy", body = ErrorBody),
+        Busy,
     ))]
 pub(crate) async fn params(
     State(state): State<AppState>,
@@ -329,6 +330,7 @@ fn upload(
         (status = 400, description = "Malformed request", body = ErrorBody),
         (status = 403, description = "Content type or key refused by the [companion] policy", body = ErrorBody),
         StorageFailure,
+        Busy,
     ))]
 pub(crate) async fn create(
     State(state): State<AppState>,
@@ -377,6 +379,7 @@ pub(crate) async fn create(
     responses(
         (status = 200, description = "The part URL", body = CompanionPartAnswer),
         (status = 400, description = "No key, or a bad part number", body = ErrorBody),
+        Busy,
     ))]
 pub(crate) async fn sign_part(
     State(state): State<AppState>,
@@ -411,6 +414,7 @@ pub(crate) async fn sign_part(
     responses(
         (status = 200, description = "Part URLs by part number", body = CompanionBatchAnswer),
         (status = 400, description = "No key, or bad part numbers", body = ErrorBody),
+        Busy,
     ))]
 pub(crate) async fn sign_parts(
     State(state): State<AppState>,
@@ -460,6 +464,7 @@ pub(crate) async fn sign_parts(
         (status = 200, description = "The parts", body = Vec<CompanionListedPart>),
         (status = 400, description = "No key", body = ErrorBody),
         StorageFailure,
+        Busy,
     ))]
 pub(crate) async fn list_parts(
     State(state): State<AppState>,
@@ -494,6 +499,7 @@ pub(crate) async fn list_parts(
         (status = 400, description = "No key, or bad parts", body = ErrorBody),
         (status = 403, description = "Over max_size: the upload was aborted", body = ErrorBody),
         StorageFailure,
+        Busy,
     ))]
 pub(crate) async fn complete(
     State(state): State<AppState>,
@@ -533,6 +539,7 @@ pub(crate) async fn complete(
         (status = 200, description = "Aborted: {}"),
         (status = 400, description = "No key", body = ErrorBody),
         StorageFailure,
+        Busy,
     ))]
 pub(crate) async fn abort(
     State(state): State<AppState>,

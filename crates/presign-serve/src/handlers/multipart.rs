@@ -15,7 +15,7 @@ use serde_json::Value;
 use super::issue::{Issue, Kind};
 use super::uploads::{self, complete_listed};
 use crate::auth::ClientAuth;
-use crate::error::{ApiError, AppJson, ErrorBody, NativeRefusals, StorageFailure};
+use crate::error::{ApiError, AppJson, Busy, ErrorBody, NativeRefusals, StorageFailure};
 use crate::input;
 use crate::metrics::RequestId;
 use crate::policy;
@@ -158,6 +158,7 @@ fn existing_upload(
         (status = 403, description = "The client's policy refuses it", body = ErrorBody),
         StorageFailure,
         NativeRefusals,
+        Busy,
     ))]
 pub(crate) async fn create(
     State(state): State<AppState>,
@@ -242,6 +243,7 @@ pub(crate) async fn create(
         (status = 403, description = "The client's policy refuses it", body = ErrorBody),
         StorageFailure,
         NativeRefusals,
+        Busy,
     ))]
 pub(crate) async fn complete(
     State(state): State<AppState>,
@@ -281,6 +283,7 @@ pub(crate) async fn complete(
         (status = 403, description = "The client's policy refuses it", body = ErrorBody),
         StorageFailure,
         NativeRefusals,
+        Busy,
     ))]
 pub(crate) async fn abort(
     State(state): State<AppState>,

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::issue::{Issue, Kind};
 use super::{OrderedPairs, pairs};
 use crate::auth::ClientAuth;
-use crate::error::{ApiError, AppJson, ErrorBody, NativeRefusals};
+use crate::error::{ApiError, AppJson, Busy, ErrorBody, NativeRefusals};
 use crate::input;
 use crate::metrics::RequestId;
 use crate::policy;
@@ -216,6 +216,7 @@ fn fix_content_type(headers: &mut Vec<(String, String)>) {
         (status = 400, description = "Malformed request", body = ErrorBody),
         (status = 403, description = "The client's policy refuses it; `rule` names the rule", body = ErrorBody),
         NativeRefusals,
+        Busy,
     ))]
 pub(crate) async fn presign_url(
     State(state): State<AppState>,
@@ -259,6 +260,7 @@ pub(crate) async fn presign_url(
         (status = 400, description = "Malformed request or key (`error` names the key's index)", body = ErrorBody),
         (status = 403, description = "The client's policy refuses a key or the request; nothing is issued", body = ErrorBody),
         NativeRefusals,
+        Busy,
     ))]
 pub(crate) async fn presign_batch(
     State(state): State<AppState>,
@@ -329,6 +331,7 @@ pub(crate) async fn presign_batch(
         (status = 400, description = "Malformed request", body = ErrorBody),
         (status = 403, description = "The client's policy refuses it; `rule` names the rule", body = ErrorBody),
         NativeRefusals,
+        Busy,
     ))]
 pub(crate) async fn post_policy(
     State(state): State<AppState>,
