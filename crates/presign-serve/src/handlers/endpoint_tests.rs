@@ -240,6 +240,8 @@ async fn dualstack_and_fips_make_their_hosts() {
 struct ExpressStub {
     url: String,
     requests: Arc<Mutex<Vec<String>>>,
+    /// The `Expiration` of each session it answered, in Unix seconds.
+    session_ends: Arc<Mutex<Vec<u64>>>,
 }
 
 impl ExpressStub {
@@ -248,6 +250,8 @@ impl ExpressStub {
         let url = format!("http://{}", listener.local_addr().unwrap());
         let requests = Arc::new(Mutex::new(Vec::new()));
         let seen = Arc::clone(&requests);
+        let session_ends = Arc::new(Mutex::new(Vec::new()));
+        let ends = Arc::clone(&session_ends);
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else { return };
@@ -276,11 +280,13 @@ impl ExpressStub {
                     seen.len()
                 };
                 let answer = if target.ends_with("?session") {
-                    let expires =
-                        jiff::Timestamp::try_from(SystemTime::now() + Duration::from_secs(120))
-                            .unwrap()
-                            .strftime("%Y-%m-%dT%H:%M:%SZ")
-                            .to_string();
+                    let end = SystemTime::now() + Duration::from_secs(120);
+                    let expires = jiff::Timestamp::try_from(end)
+                        .unwrap()
+                        .strftime("%Y-%m-%dT%H:%M:%SZ")
+                        .to_string();
+                    let end = end.duration_since(SystemTime::UNIX_EPOCH).unwrap();
+                    ends.lock().unwrap().push(end.as_secs());
                     format!(
                         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CreateSessionResult \
                          xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Credentials>\
@@ -303,7 +309,11 @@ impl ExpressStub {
                 );
             }
         });
-        Self { url, requests }
+        Self {
+            url,
+            requests,
+            session_ends,
+        }
     }
 
     fn requests(&self) -> Vec<String> {
@@ -352,17 +362,22 @@ async fn an_express_bucket_is_signed_with_its_session_until_the_session_ends() {
         Some("session-token-1")
     );
     assert_eq!(query_value(url, "X-Amz-Security-Token"), None);
-    // 900 s asked, the session has two minutes: the URL is clamped to it.
-    let expires: u64 = query_value(url, "X-Amz-Expires").unwrap().parse().unwrap();
-    assert!((100..=120).contains(&expires), "{url}");
+    // 900 s asked, the session has two minutes: the URL ends when the
+    // session does, counted from X-Amz-Date (whole seconds, so X-Amz-Expires
+    // is 121 when the session began in the second after the signing time).
+    let session_end = stub.session_ends.lock().unwrap()[0];
+    let signed = presign::PresignedUrl::parse(url).unwrap();
+    assert_eq!(signed.expires_at_unix(), session_end, "{url}");
+    assert!((100..=121).contains(&signed.expires_in()), "{url}");
     let expires_at: SystemTime = answer["expires_at"]
         .as_str()
         .unwrap()
         .parse::<jiff::Timestamp>()
         .unwrap()
         .into();
-    assert!(
-        expires_at <= SystemTime::now() + Duration::from_secs(121),
+    assert_eq!(
+        expires_at,
+        SystemTime::UNIX_EPOCH + Duration::from_secs(session_end),
         "{answer}"
     );
     assert_eq!(
