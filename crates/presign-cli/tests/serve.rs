@@ -701,3 +701,56 @@ fn workers_sets_how_many_threads_serve_requests() {
     let cpus = std::thread::available_parallelism().unwrap().get();
     assert_eq!(workers_of(""), cpus, "the default is one per CPU");
 }
+
+/// Finding 25: a 502 carried the storage service's error message to whoever
+/// asked, anonymous browsers on the Companion routes included, and S3's
+/// `AccessDenied` message names the caller and the policy that denied it
+/// (`User: arn:aws:sts::ACCOUNT:assumed-role/...`). Now the answer has the
+/// operation, status, S3 error code and the storage's request id; the
+/// message is in the service's log only.
+#[test]
+fn finding_25_a_storage_refusal_shows_browsers_its_code_not_its_message() {
+    use common::stub::{Reply, Stub, headers};
+    const PRINCIPAL: &str = "arn:aws:sts::123456789012:assumed-role/uploader/presign-serve";
+    let stub = Stub::start(|_, _| Reply::Full {
+        status: "403 Forbidden",
+        headers: headers(&[("content-type", "application/xml")]),
+        body: format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AccessDenied</Code>\
+             <Message>User: {PRINCIPAL} is not authorized to perform: s3:PutObject on resource: \
+             \"arn:aws:s3:::uploads/x\" because no identity-based policy allows the \
+             s3:PutObject action</Message><RequestId>STORAGE-REQ-7</RequestId></Error>"
+        )
+        .into_bytes(),
+    });
+    let endpoint = stub.url(presign::Method::Get, "k");
+    let endpoint = &endpoint[..endpoint.find("/bucket").unwrap()];
+    let text = config("").replace("http://127.0.0.1:9", endpoint);
+    let mut serve = Serve::with_config(&text, &[], (ACCESS_KEY, SECRET_KEY));
+    let answer = serve.request(
+        "POST",
+        "/s3/multipart",
+        &[
+            ("content-type", "application/json"),
+            ("origin", "https://app.example.com"),
+        ],
+        r#"{"filename":"a.png","type":"image/png"}"#,
+    );
+    assert_eq!(status_of(&answer), 502, "{answer}");
+    assert!(
+        !answer.contains("123456789012") && !answer.contains("not authorized"),
+        "{answer}"
+    );
+    assert!(
+        answer.contains("CreateMultipartUpload: the storage service answered 403: AccessDenied")
+            && answer.contains("STORAGE-REQ-7"),
+        "{answer}"
+    );
+    assert!(!stub.requests().is_empty(), "the storage was not called");
+    serve.terminate();
+    let logs = serve.stderr.lock().unwrap().clone();
+    assert!(
+        logs.contains("the storage service refused a call") && logs.contains(PRINCIPAL),
+        "{logs}"
+    );
+}

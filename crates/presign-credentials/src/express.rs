@@ -20,7 +20,7 @@ use presign::{AnswerError, CreateSessionResult, Credentials, S3Error};
 use presign_config::Freshness;
 use presign_config::sources::{
     EXPRESS_SESSION_CAPACITY, MAX_BUCKET_NAME_LEN, create_session_call, create_session_hint,
-    express_session_freshness,
+    express_session_freshness, shorten,
 };
 
 use crate::bounded_http::{Exchange, exchange};
@@ -421,8 +421,8 @@ fn read_answer(
         bucket: call.bucket.to_owned(),
         endpoint: call.bucket_url.to_owned(),
         status,
-        code: shorten(error.code.as_deref().unwrap_or("(no code)"), 100),
-        message: shorten(error.message.as_deref().unwrap_or(""), 200),
+        code: shorten(error.code.as_deref().unwrap_or("(no code)").trim(), 100),
+        message: shorten(error.message.as_deref().unwrap_or("").trim(), 200),
         hint: error.code.as_deref().and_then(create_session_hint),
     };
     let text = std::str::from_utf8(body).map_err(|_| bad("is not UTF-8 text".to_owned()))?;
@@ -436,16 +436,6 @@ fn read_answer(
         AnswerError::Service(error) => refused(&error),
         other => bad(format!("is not a session: {other}")),
     })
-}
-
-/// At most `limit` characters of `text`, marked when cut.
-fn shorten(text: &str, limit: usize) -> String {
-    let mut chars = text.trim().chars();
-    let mut short: String = chars.by_ref().take(limit).collect();
-    if chars.next().is_some() {
-        short.push('…');
-    }
-    short
 }
 
 #[cfg(test)]
@@ -507,11 +497,5 @@ mod tests {
                 .contains("<CreateSessionResult> has no <Credentials>"),
             "{error}"
         );
-    }
-
-    #[test]
-    fn shorten_marks_a_cut() {
-        assert_eq!(shorten("abcdef", 3), "abc…");
-        assert_eq!(shorten(" abc ", 3), "abc");
     }
 }

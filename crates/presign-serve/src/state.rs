@@ -6,7 +6,7 @@ use std::time::SystemTime;
 
 use presign::{BatchSigner, PostPolicy, PresignRequest, PresignedPost, Signer, presign_post};
 use presign_config::Target;
-use presign_credentials::{ExpressSessions, Fetcher};
+use presign_credentials::{CredentialsError, ExpressSessions, Fetcher};
 
 use crate::audit::{Audit, AuditRecord};
 use crate::error::ApiError;
@@ -177,7 +177,7 @@ impl AppState {
                     express.session_for(&bucket, &session.endpoint, &session.region, &base, now)
                 })
                 .await?
-                .map_err(|error| ApiError::storage(format!("CreateSession: {error}")))?
+                .map_err(|error| create_session_failed(&error))?
         };
         Ok(Arc::new(CurrentSigner {
             signer: Signer::new(keys).map_err(|e| ApiError::from_presign(&e))?,
@@ -236,5 +236,53 @@ impl AppState {
     #[must_use]
     pub fn now(&self) -> SystemTime {
         SystemTime::now()
+    }
+}
+
+/// The 502 for a failed `CreateSession`: a refusal as every storage
+/// refusal ([`crate::storage::refused`]: code in the answer, message in the
+/// log); a call that could not be made or read, as the error says it.
+fn create_session_failed(error: &CredentialsError) -> ApiError {
+    match error {
+        CredentialsError::ExpressRefused {
+            bucket,
+            status,
+            code,
+            message,
+            ..
+        } => {
+            let mut refusal = presign::S3Error::default();
+            refusal.code = Some(code.clone());
+            refusal.message = Some(message.clone());
+            let operation = format!("CreateSession for bucket {bucket}");
+            crate::storage::refused(&operation, *status, Some(&refusal))
+        }
+        other => ApiError::storage(format!("CreateSession: {other}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_create_session_shows_its_code_not_its_message() {
+        let error = CredentialsError::ExpressRefused {
+            bucket: "b--usw2-az1--x-s3".to_owned(),
+            endpoint: "https://b--usw2-az1--x-s3.s3express-usw2-az1.us-west-2.amazonaws.com"
+                .to_owned(),
+            status: 403,
+            code: "AccessDenied".to_owned(),
+            message: "User: arn:aws:sts::123456789012:assumed-role/r/s is not authorized"
+                .to_owned(),
+            hint: None,
+        };
+        let answer = create_session_failed(&error);
+        assert_eq!(answer.status, axum::http::StatusCode::BAD_GATEWAY);
+        assert_eq!(
+            answer.message,
+            "CreateSession for bucket b--usw2-az1--x-s3: the storage service answered 403: \
+             AccessDenied; the service's log has the storage's message"
+        );
     }
 }

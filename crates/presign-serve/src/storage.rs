@@ -11,9 +11,9 @@
 //! every slot busy for [`SLOT_WAIT`] is answered 503 with `Retry-After`
 //! (issue 20, finding 9). A slot is held until the call's thread returns,
 //! not just until the request gives up on it. A call that fails is a 502 naming the operation and
-//! the reason (the storage service's S3 error code and message, or why it
-//! could not be reached); the URL's query, which holds the signature, is
-//! never part of it.
+//! the reason (the storage service's S3 error code and request id, its
+//! message in the log only; or why it could not be reached); the URL's
+//! query, which holds the signature, is never part of it.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -23,7 +23,8 @@ use presign::multipart::{
     ListedPart, MultipartUpload, PartNumber, complete_multipart_upload_body,
     create_multipart_upload,
 };
-use presign::{PresignRequest, S3Error, Signer};
+use presign::{AnswerError, PresignRequest, S3Error, Signer};
+use presign_config::sources::shorten;
 use presign_http::Http;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -108,10 +109,7 @@ impl StorageCaller {
         });
         match call.await {
             Ok(Ok(answer)) if (200..300).contains(&answer.status) => Ok(answer),
-            Ok(Ok(answer)) => Err(ApiError::storage(format!(
-                "{operation}: {}",
-                refusal(&answer)
-            ))),
+            Ok(Ok(answer)) => Err(refusal(operation, &answer)),
             Ok(Err(reason)) => Err(ApiError::storage(format!(
                 "{operation}: the storage service could not be reached: {reason}"
             ))),
@@ -181,7 +179,7 @@ impl StorageCaller {
             .await?;
         InitiateMultipartUploadResult::parse(&answer.body)
             .map(|result| result.upload_id)
-            .map_err(|error| ApiError::storage(format!("{OPERATION}: {error}")))
+            .map_err(|error| unreadable(OPERATION, answer.status, &error))
     }
 
     /// Every part uploaded so far, following the pages.
@@ -198,7 +196,7 @@ impl StorageCaller {
         for _ in 0..20 {
             let answer = self.send(OPERATION, &request, signer, now, None).await?;
             let page = ListPartsResult::parse(&answer.body)
-                .map_err(|error| ApiError::storage(format!("{OPERATION}: {error}")))?;
+                .map_err(|error| unreadable(OPERATION, answer.status, &error))?;
             parts.extend(page.parts);
             match (page.is_truncated, page.next_part_number_marker) {
                 (true, Some(marker)) => {
@@ -229,7 +227,7 @@ impl StorageCaller {
             .send(OPERATION, &upload.complete(), signer, now, Some(body))
             .await?;
         CompleteMultipartUploadResult::parse(&answer.body)
-            .map_err(|error| ApiError::storage(format!("{OPERATION}: {error}")))
+            .map_err(|error| unreadable(OPERATION, answer.status, &error))
     }
 
     /// AbortMultipartUpload.
@@ -292,12 +290,49 @@ fn listed_size(body: &str, key: &str) -> Option<u64> {
         .map(|object| object.size)
 }
 
-/// A refusal in words: the S3 error code and message when the body holds
-/// one, else the status.
-fn refusal(answer: &Answer) -> String {
-    match S3Error::parse(&answer.body) {
-        Ok(error) => format!("the storage service answered {}: {error}", answer.status),
-        Err(_) => format!("the storage service answered {}", answer.status),
+/// The 502 for a call the storage service refused: the answer names the
+/// operation, the status, the S3 error code and the storage's request id;
+/// the storage's message goes to the log only, for the operator. The
+/// answer reaches anonymous browsers too, and S3's `AccessDenied` message
+/// names the caller (`User: arn:aws:sts::123456789012:assumed-role/...`)
+/// and the policy that denied it (finding 25).
+pub(crate) fn refused(operation: &str, status: u16, error: Option<&S3Error>) -> ApiError {
+    let code = error.and_then(|error| error.code.as_deref());
+    let request_id = error.and_then(|error| error.request_id.as_deref());
+    tracing::warn!(
+        operation,
+        status,
+        code = ?code.map(|code| shorten(code.trim(), 100)),
+        message = ?error.and_then(|error| error.message.as_deref()).map(|text| shorten(text.trim(), 1024)),
+        storage_request_id = ?request_id.map(|id| shorten(id.trim(), 200)),
+        "the storage service refused a call"
+    );
+    let code = code.map(|code| format!(": {}", shorten(code.trim(), 100)));
+    let id = request_id.map(|id| format!(" (its request id: {})", shorten(id.trim(), 200)));
+    ApiError::storage(format!(
+        "{operation}: the storage service answered {status}{}{}; the service's log has the \
+         storage's message",
+        code.unwrap_or_default(),
+        id.unwrap_or_default()
+    ))
+}
+
+/// A refusal: the S3 error the body holds, if any ([`refused`]).
+fn refusal(operation: &str, answer: &Answer) -> ApiError {
+    refused(
+        operation,
+        answer.status,
+        S3Error::parse(&answer.body).ok().as_ref(),
+    )
+}
+
+/// An answer of `status` that is not the document `operation` expects: an
+/// S3 error inside (CompleteMultipartUpload may send one with 200) is a
+/// refusal; else what is wrong with it.
+fn unreadable(operation: &str, status: u16, error: &AnswerError) -> ApiError {
+    match error {
+        AnswerError::Service(error) => refused(operation, status, Some(error)),
+        other => ApiError::storage(format!("{operation}: {other}")),
     }
 }
 

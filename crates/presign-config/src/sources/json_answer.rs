@@ -68,9 +68,18 @@ pub(crate) fn cut(text: &str) -> String {
     shorten(text, QUOTED_CHARS)
 }
 
-/// `text` cut to `limit` characters and `…`, for messages that quote what
-/// a service sent.
-pub(crate) fn shorten(text: &str, limit: usize) -> String {
+/// `text` cut to `limit` characters and `…`, for messages and log lines
+/// that quote what a service sent.
+///
+/// # Example
+/// ```
+/// use presign_config::sources::shorten;
+///
+/// assert_eq!(shorten("AccessDenied", 6), "Access…");
+/// assert_eq!(shorten("AccessDenied", 12), "AccessDenied");
+/// ```
+#[must_use]
+pub fn shorten(text: &str, limit: usize) -> String {
     match text.char_indices().nth(limit) {
         Some((end, _)) => format!("{}…", &text[..end]),
         None => text.to_owned(),

@@ -46,7 +46,7 @@ pub use imds::{
     IMDS_TOKEN_TTL_SECONDS, ImdsRoleError, TokenStatus, imds_role_name, imds_token_status,
     imds_url, parse_imds_answer,
 };
-pub use json_answer::{FileFormatError, JsonAnswerError};
+pub use json_answer::{FileFormatError, JsonAnswerError, shorten};
 pub(crate) use plan::plan_credentials;
 pub use process::{SplitError, parse_process_output, split_command_line};
 pub use refresh::{ADVISORY_REFRESH, Freshness, MANDATORY_REFRESH, freshness, refresh_due};
