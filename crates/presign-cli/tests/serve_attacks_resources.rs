@@ -262,3 +262,60 @@ fn finding_10_sigterm_exits_within_shutdown_timeout_while_storage_hangs() {
         "SIGTERM with shutdown_timeout = 2 and a hung storage call took {took:?}"
     );
 }
+
+/// The resident memory of process `pid`, in KiB.
+fn resident_kib(pid: u32) -> u64 {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    text.lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|kib| kib.parse().ok())
+        .unwrap()
+}
+
+/// Finding 26: hyper kept up to about 400 KB of an unfinished request head
+/// per connection until `header_timeout`, so the memory an anonymous client
+/// made the service hold was that times `max_connections` (the open-file
+/// limit by default: 8 GB at 20,000). Now a head over 64 KiB is answered
+/// 431 at once and its buffer freed. The attack: 150 connections each
+/// sending 380 KB of a head that never ends.
+#[test]
+fn finding_26_an_endless_request_head_holds_at_most_64_kib() {
+    let mut serve = Serve::start(&config("", "http://127.0.0.1:9"), "");
+    let addr = serve.addr;
+    let pid = serve.child.id();
+    let health = format!("GET /healthz HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\r\n");
+    assert_eq!(request(addr, &health, Duration::from_secs(5)), 200);
+    let before = resident_kib(pid);
+    let pad = format!("x-pad: {}\r\n", "a".repeat(1000));
+    let head = format!(
+        "GET /healthz HTTP/1.1\r\nhost: {addr}\r\n{}",
+        pad.repeat(380)
+    );
+    let mut streams = Vec::new();
+    for _ in 0..150 {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream
+            .set_write_timeout(Some(Duration::from_secs(2)))
+            .unwrap();
+        // Refused part-way once the limit holds: the rest is not taken.
+        let _ = stream.write_all(head.as_bytes());
+        streams.push(stream);
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let grown_mib = resident_kib(pid).saturating_sub(before) / 1024;
+    // The first connection's answer: 431, not a wait for the rest.
+    let mut answer = [0u8; 64];
+    streams[0]
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .unwrap();
+    let read = streams[0].read(&mut answer).unwrap_or(0);
+    let status = String::from_utf8_lossy(&answer[..read]).to_string();
+    drop(streams);
+    assert!(
+        grown_mib < 24,
+        "150 unfinished heads grew the service by {grown_mib} MiB"
+    );
+    assert!(status.starts_with("HTTP/1.1 431"), "{status:?}");
+    assert!(serve.terminate(Duration::from_secs(10)).is_some());
+}

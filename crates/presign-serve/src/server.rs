@@ -26,6 +26,14 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
 
+/// The most a connection buffers of a request head: hyper's default is
+/// about 400 KB, held until `header_timeout` for a head that never ends, so
+/// an anonymous client made the service hold that times `max_connections`
+/// (finding 26). A head over this is answered 431 at once. Browsers send a
+/// few KB; 64 KiB leaves room for long cookies and URLs (a URL is at most
+/// hyper's 64 KiB anyway).
+const MAX_REQUEST_HEAD: usize = 64 * 1024;
+
 /// Serves `app` on `listener` until `shutdown` completes; answers when the
 /// shutdown must be over (`shutdown_timeout` after it began).
 pub(crate) async fn serve(
@@ -45,6 +53,7 @@ pub(crate) async fn serve(
     builder
         .timer(TokioTimer::new())
         .header_read_timeout(header_timeout)
+        .max_buf_size(MAX_REQUEST_HEAD)
         .keep_alive(true);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
