@@ -27,10 +27,9 @@ use crate::location::{ObjectLocation, locate};
 use crate::presigned_url::PresignedUrl;
 use crate::presigned_url::decode;
 use crate::request::Method;
-use crate::rfc3339::rfc3339_unix;
 use crate::s3_host::{KnownHost, recognise_host};
 use crate::sigv2::{StringToSignParts, signature_matches, string_to_sign};
-use crate::verify::{Verified, VerifyPolicy};
+use crate::verify::{Verified, VerifyPolicy, check_not_expired, mismatch};
 
 /// The auth parameters of a SigV2 URL, each required exactly once.
 const REQUIRED: [&str; 3] = ["AWSAccessKeyId", "Signature", "Expires"];
@@ -484,11 +483,7 @@ pub fn verify_v2(
 ) -> Result<VerifiedV2, VerifyError> {
     let parsed = SigV2Url::parse(url)?;
     let now_unix = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    if now_unix >= parsed.expires {
-        return Err(VerifyError::Expired {
-            at: rfc3339_unix(i128::from(parsed.expires)),
-        });
-    }
+    check_not_expired(now_unix, parsed.expires)?;
     let furthest = now_unix
         .saturating_add(policy.max_expires)
         .saturating_add(policy.clock_skew.as_secs());
@@ -508,18 +503,7 @@ pub fn verify_v2(
         Ok(signature_matches(secret, &text, &parsed.signature))
     };
     if !matches(method)? {
-        // A GET URL sent as PUT (or the reverse), as verify() tells it.
-        let signed_for = Method::ALL
-            .into_iter()
-            .find(|other| *other != method && matches(*other).unwrap_or(false));
-        return Err(
-            signed_for.map_or(VerifyError::SignatureMismatch, |signed_for| {
-                VerifyError::MethodMismatch {
-                    sent: method.as_str(),
-                    signed_for: signed_for.as_str(),
-                }
-            }),
-        );
+        return Err(mismatch(method, |other| matches(other).unwrap_or(false)));
     }
     Ok(VerifiedV2 {
         location: parsed.location(),

@@ -224,22 +224,11 @@ pub fn verify(
     let string_to_sign = parsed.string_to_sign(method.as_str(), headers)?;
     let key = UrlVerifier::new(&parsed, &credentials);
     if !key.verify(string_to_sign.as_str().as_bytes(), parsed.signature()) {
-        // The most common slip: a GET URL sent as PUT (or the reverse). The
-        // other methods cost one HMAC each, and only on a mismatch.
-        let signed_for = Method::ALL.into_iter().find(|other| {
-            *other != method
-                && parsed
-                    .string_to_sign(other.as_str(), headers)
-                    .is_ok_and(|text| key.verify(text.as_str().as_bytes(), parsed.signature()))
-        });
-        return Err(
-            signed_for.map_or(VerifyError::SignatureMismatch, |signed_for| {
-                VerifyError::MethodMismatch {
-                    sent: method.as_str(),
-                    signed_for: signed_for.as_str(),
-                }
-            }),
-        );
+        return Err(mismatch(method, |other| {
+            parsed
+                .string_to_sign(other.as_str(), headers)
+                .is_ok_and(|text| key.verify(text.as_str().as_bytes(), parsed.signature()))
+        }));
     }
     Ok(Verified {
         location: parsed.location(),
@@ -388,12 +377,34 @@ fn check_time(
             reason: "the URL would expire after 9999-12-31T23:59:59Z",
         });
     }
+    check_not_expired(now, expires_at)
+}
+
+/// `Expired` when the URL's expiry (Unix seconds) is not after `now`.
+pub(crate) fn check_not_expired(now: u64, expires_at: u64) -> Result<(), VerifyError> {
     if now >= expires_at {
         return Err(VerifyError::Expired {
             at: rfc3339_unix(i128::from(expires_at)),
         });
     }
     Ok(())
+}
+
+/// The error for a signature that does not match the request sent with
+/// `method`: `MethodMismatch` naming the method it does match (the most
+/// common slip: a GET URL sent as PUT, or the reverse), else
+/// `SignatureMismatch`. `matches` checks the signature for another method;
+/// it runs only on a mismatch, once per method at most.
+pub(crate) fn mismatch(method: Method, matches: impl Fn(Method) -> bool) -> VerifyError {
+    Method::ALL
+        .into_iter()
+        .find(|other| *other != method && matches(*other))
+        .map_or(VerifyError::SignatureMismatch, |signed_for| {
+            VerifyError::MethodMismatch {
+                sent: method.as_str(),
+                signed_for: signed_for.as_str(),
+            }
+        })
 }
 
 #[cfg(test)]
