@@ -297,23 +297,24 @@ fn listed_size(body: &str, key: &str) -> Option<u64> {
 /// names the caller (`User: arn:aws:sts::123456789012:assumed-role/...`)
 /// and the policy that denied it (finding 25).
 pub(crate) fn refused(operation: &str, status: u16, error: Option<&S3Error>) -> ApiError {
-    let code = error.and_then(|error| error.code.as_deref());
-    let request_id = error.and_then(|error| error.request_id.as_deref());
+    let quote = |text: Option<&String>, limit| text.map(|text| shorten(text.trim(), limit));
+    let code = quote(error.and_then(|error| error.code.as_ref()), 100);
+    let request_id = quote(error.and_then(|error| error.request_id.as_ref()), 200);
     tracing::warn!(
         operation,
         status,
-        code = ?code.map(|code| shorten(code.trim(), 100)),
-        message = ?error.and_then(|error| error.message.as_deref()).map(|text| shorten(text.trim(), 1024)),
-        storage_request_id = ?request_id.map(|id| shorten(id.trim(), 200)),
+        code = ?code,
+        message = ?quote(error.and_then(|error| error.message.as_ref()), 1024),
+        storage_request_id = ?request_id,
         "the storage service refused a call"
     );
-    let code = code.map(|code| format!(": {}", shorten(code.trim(), 100)));
-    let id = request_id.map(|id| format!(" (its request id: {})", shorten(id.trim(), 200)));
     ApiError::storage(format!(
         "{operation}: the storage service answered {status}{}{}; the service's log has the \
          storage's message",
-        code.unwrap_or_default(),
-        id.unwrap_or_default()
+        code.map(|code| format!(": {code}")).unwrap_or_default(),
+        request_id
+            .map(|id| format!(" (its request id: {id})"))
+            .unwrap_or_default()
     ))
 }
 
