@@ -25,7 +25,7 @@ bash scripts/test-python.sh --install-only
 PYTHON=.tools/pyvenv/bin/python
 "$PYTHON" -m pip install --quiet --disable-pip-version-check libpresign==1.2.0
 
-KEYS="${KEYS:-100000}" "$PYTHON" - <<'PY'
+KEYS="${KEYS:-100000}" PYTHONPATH=scripts "$PYTHON" - <<'PY'
 import datetime
 import os
 import time
@@ -44,6 +44,7 @@ import botocore.auth
 import botocore.config
 import libpresign
 import presign
+from bench_timing import best
 
 AK, SK = "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 REGION, BUCKET = "us-east-1", "examplebucket"
@@ -54,18 +55,6 @@ KEYS = [f"datasets/2024/11/28/part-{n:07d}-of-1000000.snappy.parquet" for n in r
 b3 = boto3.client("s3", region_name=REGION, aws_access_key_id=AK, aws_secret_access_key=SK)
 ps = presign.Client(region_name=REGION, aws_access_key_id=AK, aws_secret_access_key=SK)
 params = {"Bucket": BUCKET, "Key": KEY}
-
-
-def best(call, number, repeat):
-    """Best of `repeat` rounds of `number` calls: (wall s, CPU s) per call."""
-    walls, cpus = [], []
-    for _ in range(repeat):
-        wall, cpu = time.perf_counter(), time.process_time()
-        for _ in range(number):
-            call()
-        walls.append((time.perf_counter() - wall) / number)
-        cpus.append((time.process_time() - cpu) / number)
-    return min(walls), min(cpus)
 
 
 print(f"presign {presign.__version__}, boto3 {boto3.__version__} (botocore {botocore.__version__}), "
@@ -149,9 +138,8 @@ PY
 # -- SigV4A: a Multi-Region Access Point -------------------------------------------
 # A process of its own: boto3 signs SigV4A only through awscrt, which the run
 # above turns off (BOTO_DISABLE_CRT) to time botocore's own signer.
-"$PYTHON" - <<'PY'
+PYTHONPATH=scripts "$PYTHON" - <<'PY'
 import os
-import time
 
 for name in list(os.environ):
     if name.startswith("AWS_"):
@@ -162,6 +150,7 @@ os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
 import awscrt
 import boto3
 import presign
+from bench_timing import best
 
 AK, SK = "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 MRAP = "arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap"
@@ -172,17 +161,6 @@ ps = presign.Client(region_name="us-east-1", aws_access_key_id=AK, aws_secret_ac
 for client in (b3, ps):
     url = client.generate_presigned_url("get_object", Params=params, ExpiresIn=3600)
     assert "X-Amz-Algorithm=AWS4-ECDSA-P256-SHA256" in url, url
-
-
-def best(call, number, repeat):
-    walls, cpus = [], []
-    for _ in range(repeat):
-        wall, cpu = time.perf_counter(), time.process_time()
-        for _ in range(number):
-            call()
-        walls.append((time.perf_counter() - wall) / number)
-        cpus.append((time.process_time() - cpu) / number)
-    return min(walls), min(cpus)
 
 
 rows = {
